@@ -1,0 +1,122 @@
+package io.runwarden;
+
+import io.runwarden.config.Settings;
+import io.runwarden.kafka.EmbeddedKafka;
+import io.runwarden.kafka.TopicInitializer;
+import io.runwarden.kafka.TopicSpec;
+import io.runwarden.stream.CronConfigSeeder;
+import io.runwarden.stream.RunwardenTopology;
+import io.runwarden.stream.Stores;
+import io.runwarden.stream.StreamsProperties;
+import io.runwarden.stream.SweepService;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns the lifecycle: the embedded broker when no cluster is configured, topics, default cron jobs, the streams.
+ * {@link #start} returns once the streams are running; {@link #close} stops the streams, then the broker.
+ */
+public final class RunwardenService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunwardenService.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Settings settings;
+    private final EmbeddedKafka broker;
+    private final KafkaStreams streams;
+    private final KafkaProducer<String, byte[]> producer;
+    private final SweepService sweeps;
+
+    private RunwardenService(Settings settings, EmbeddedKafka broker, KafkaStreams streams,
+                             KafkaProducer<String, byte[]> producer) {
+        this.settings = settings;
+        this.broker = broker;
+        this.streams = streams;
+        this.producer = producer;
+        this.sweeps = new SweepService(producer, streams, Clock.systemUTC());
+    }
+
+    public static RunwardenService start(Settings configured) {
+        long began = System.nanoTime();
+        EmbeddedKafka broker = configured.embeddedKafka()
+                ? EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()) : null;
+        try {
+            Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
+            int eventPartitions;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+                eventPartitions = new TopicInitializer(admin).ensure(TopicSpec.all(),
+                        List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
+            }
+            new CronConfigSeeder(settings.bootstrapServers()).seed(false);
+
+            KafkaStreams streams = new KafkaStreams(
+                    RunwardenTopology.build(settings.staleAfter(), eventPartitions), StreamsProperties.of(settings));
+            CountDownLatch running = new CountDownLatch(1);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            streams.start();
+            if (!running.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                streams.close(CLOSE_TIMEOUT);
+                throw new IllegalStateException("streams did not reach RUNNING within " + START_TIMEOUT.toSeconds() + " s");
+            }
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                            ProducerConfig.ACKS_CONFIG, "all"),
+                    new StringSerializer(), new ByteArraySerializer());
+            LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}",
+                    (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
+                    settings.staleAfter());
+            return new RunwardenService(settings, broker, streams, producer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(broker);
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            closeQuietly(broker);
+            throw e;
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public SweepService sweeps() {
+        return sweeps;
+    }
+
+    @Override
+    public void close() {
+        producer.close(CLOSE_TIMEOUT);
+        streams.close(CLOSE_TIMEOUT);
+        closeQuietly(broker);
+        LOG.info("runwarden stopped");
+    }
+
+    private static void closeQuietly(EmbeddedKafka broker) {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.runwarden.config;
+
+import io.runwarden.model.Times;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Typed configuration, read from the environment (names are a contract, see README).
+ * {@code bootstrapServers} empty means: start the embedded broker.
+ */
+public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
+                       Duration staleAfter, String apiToken, String applicationId) {
+
+    public static Settings fromEnv(Map<String, String> env) {
+        return new Settings(
+                env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "").trim(),
+                port(env, "RUNWARDEN_EMBEDDED_KAFKA_PORT", 9092),
+                Path.of(env.getOrDefault("RUNWARDEN_DATA_DIR", "./data")),
+                env.getOrDefault("RUNWARDEN_HTTP_HOST", "127.0.0.1"),
+                port(env, "RUNWARDEN_HTTP_PORT", 8080),
+                duration(env, "RUNWARDEN_STALE_AFTER", "P3D"),
+                blankToNull(env.get("RUNWARDEN_API_TOKEN")),
+                env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"));
+    }
+
+    public boolean embeddedKafka() {
+        return bootstrapServers.isEmpty();
+    }
+
+    public Settings withBootstrapServers(String servers) {
+        return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, staleAfter, apiToken, applicationId);
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + "=" + value + " is not a port number (0-65535)");
+    }
+
+    private static Duration duration(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        try {
+            return Times.parsePositiveDuration(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

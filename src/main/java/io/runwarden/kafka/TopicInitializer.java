@@ -1,0 +1,92 @@
+package io.runwarden.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/**
+ * Creates the topics of {@code topics/} that are missing and refuses to start on partition counts that would
+ * break the service: runs' events must keep the partition (and so the state store) they were first assigned.
+ */
+public final class TopicInitializer {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
+
+    private final Admin admin;
+
+    public TopicInitializer(Admin admin) {
+        this.admin = admin;
+    }
+
+    /**
+     * @param changelogTopics the Streams changelogs whose partitions follow {@code script-events}
+     * @return the number of partitions of {@code script-events}, which every sweep must hear back from
+     */
+    public int ensure(List<TopicSpec> specs, Collection<String> changelogTopics) {
+        Set<String> existing = call(() -> admin.listTopics().names().get());
+        List<NewTopic> missing = specs.stream()
+                .filter(spec -> !existing.contains(spec.name()))
+                .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
+                        Optional.ofNullable(spec.replicationFactor())).configs(spec.config()))
+                .toList();
+        for (NewTopic topic : missing) {
+            try {
+                admin.createTopics(List.of(topic)).all().get();
+                LOG.info("created topic {} with {} partitions", topic.name(), topic.numPartitions());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating topics", e);
+            }
+        }
+        int eventPartitions = partitions(Set.of(Topics.SCRIPT_EVENTS)).get(Topics.SCRIPT_EVENTS);
+        Set<String> existingChangelogs = changelogTopics.stream().filter(existing::contains).collect(Collectors.toSet());
+        partitions(existingChangelogs).forEach((changelog, count) -> {
+            if (count != eventPartitions) {
+                throw new IllegalStateException(Topics.SCRIPT_EVENTS + " has " + eventPartitions + " partitions but "
+                        + changelog + " has " + count + ": the partition count of " + Topics.SCRIPT_EVENTS
+                        + " changed after runwarden first ran, which would move runs' events away from their state."
+                        + " Restore " + count + " partitions, or reset the application (kafka-streams-application-reset)"
+                        + " and start from an empty state.");
+            }
+        });
+        return eventPartitions;
+    }
+
+    private Map<String, Integer> partitions(Set<String> topics) {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TopicDescription> descriptions = call(() -> admin.describeTopics(topics).allTopicNames().get());
+        return descriptions.values().stream()
+                .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
+    }
+
+    private interface AdminCall<T> {
+        T get() throws InterruptedException, ExecutionException;
+    }
+
+    private static <T> T call(AdminCall<T> call) {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while talking to Kafka", e);
+        }
+    }
+}

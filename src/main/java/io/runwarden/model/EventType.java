@@ -1,0 +1,49 @@
+package io.runwarden.model;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What a lifecycle event on {@code script-events} says happened to a run. */
+public enum EventType {
+    STARTED("started"),
+    HEARTBEAT("heartbeat"),
+    SUCCEEDED("succeeded"),
+    FAILED("failed");
+
+    private final String wireName;
+
+    EventType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public boolean isEnd() {
+        return this == SUCCEEDED || this == FAILED;
+    }
+
+    /** The run status this event leaves a run in. */
+    public int status() {
+        return switch (this) {
+            case STARTED, HEARTBEAT -> RunStatus.IN_PROGRESS;
+            case SUCCEEDED -> RunStatus.SUCCESS;
+            case FAILED -> RunStatus.FAILED;
+        };
+    }
+
+    public static Optional<EventType> fromWireName(String name) {
+        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+    }
+
+    /** The original logs' form: {@code "status": 2 | 0 | -1}. */
+    public static Optional<EventType> fromStatus(int status) {
+        return switch (status) {
+            case RunStatus.IN_PROGRESS -> Optional.of(STARTED);
+            case RunStatus.SUCCESS -> Optional.of(SUCCEEDED);
+            case RunStatus.FAILED -> Optional.of(FAILED);
+            default -> Optional.empty();
+        };
+    }
+}

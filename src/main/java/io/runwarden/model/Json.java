@@ -1,0 +1,78 @@
+package io.runwarden.model;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+
+/** The one JSON mapper: instants as {@code 2025-11-20T10:30:00.000Z}, durations as {@code P3D}. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new SimpleModule("runwarden-times")
+                    .addSerializer(Instant.class, new JsonSerializer<>() {
+                        @Override
+                        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+                                throws IOException {
+                            gen.writeString(Times.format(value));
+                        }
+                    })
+                    .addDeserializer(Instant.class, new JsonDeserializer<>() {
+                        @Override
+                        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                            return Times.parseInstant(p.getValueAsString());
+                        }
+                    })
+                    .addSerializer(Duration.class, new JsonSerializer<>() {
+                        @Override
+                        public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider)
+                                throws IOException {
+                            gen.writeString(value.toString());
+                        }
+                    })
+                    .addDeserializer(Duration.class, new JsonDeserializer<>() {
+                        @Override
+                        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                            return Duration.parse(p.getValueAsString());
+                        }
+                    }))
+            // state written by an older version must stay readable after fields are added
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private Json() {
+    }
+
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new SerializationException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    public static <T> T read(byte[] bytes, Class<T> type) {
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new SerializationException("cannot read " + type.getSimpleName() + " from JSON", e);
+        }
+    }
+
+    /** A Kafka serde for a record type; null stays null so tombstones pass through. */
+    public static <T> Serde<T> serde(Class<T> type) {
+        return Serdes.serdeFrom(
+                (topic, value) -> value == null ? null : bytes(value),
+                (topic, bytes) -> bytes == null ? null : read(bytes, type));
+    }
+}

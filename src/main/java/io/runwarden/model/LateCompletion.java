@@ -1,0 +1,7 @@
+package io.runwarden.model;
+
+import java.time.Instant;
+
+/** An end reported by the script after a sweep had already failed the run for timing out. */
+public record LateCompletion(int status, Instant time, String message) {
+}

@@ -1,0 +1,51 @@
+package io.runwarden.stream;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Sweeps travel in-band on {@code script-events}, marked by a header, so that each partition applies a sweep
+ * after every event that was already in it: an end event waiting in a backlog is never overtaken by a sweep.
+ */
+public enum ControlRecords {
+    /** Keyed by sweepId: start a sweep (from the API or the scheduler). */
+    SWEEP_REQUEST("sweep-request"),
+    /** Broadcast to every partition: fail this partition's due runs now. */
+    SWEEP_MARKER("sweep-marker"),
+    /** Keyed by sweepId: one partition's share of a sweep, sent back to the sweep's home partition. */
+    SWEEP_PART("sweep-part");
+
+    public static final String HEADER = "runwarden.control";
+
+    private final String wireName;
+
+    ControlRecords(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public Headers headers() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(HEADER, wireName.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    /**
+     * @return empty for a lifecycle event (no control header)
+     * @throws InvalidEventException for a control header naming nothing runwarden knows
+     */
+    public static Optional<ControlRecords> of(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(HEADER);
+        if (header == null) {
+            return Optional.empty();
+        }
+        String name = header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+        return Optional.of(Arrays.stream(values()).filter(c -> c.wireName.equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidEventException("unknown-control",
+                        "header " + HEADER + " names no known control record: '" + name + "'")));
+    }
+}

@@ -1,0 +1,54 @@
+package io.runwarden.stream;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import io.runwarden.model.CronJob;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+
+/** A job's UNIX 5-field cron expression evaluated in the job's timezone, with cron-utils. */
+public final class CronSchedule {
+    private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+    private final ExecutionTime executionTime;
+    private final ZoneId zone;
+
+    private CronSchedule(ExecutionTime executionTime, ZoneId zone) {
+        this.executionTime = executionTime;
+        this.zone = zone;
+    }
+
+    /** @throws IllegalArgumentException naming what is wrong with the expression or the timezone */
+    public static CronSchedule of(CronJob job) {
+        if (job.schedule() == null) {
+            throw new IllegalArgumentException("schedule is missing");
+        }
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(job.zone());
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("unknown timezone '" + job.zone() + "'");
+        }
+        return new CronSchedule(ExecutionTime.forCron(PARSER.parse(job.schedule())), zone);
+    }
+
+    /** The latest slot at or before {@code now}, if the schedule has one. */
+    public Optional<Instant> latestSlot(Instant now) {
+        ZonedDateTime at = now.atZone(zone);
+        if (executionTime.isMatch(at.withNano(0)) && at.getSecond() == 0) {
+            return Optional.of(at.withNano(0).toInstant());
+        }
+        return executionTime.lastExecution(at).map(ZonedDateTime::toInstant);
+    }
+
+    /** The first slot after {@code now}, if any. */
+    public Optional<Instant> nextSlot(Instant now) {
+        return executionTime.nextExecution(now.atZone(zone)).map(ZonedDateTime::toInstant);
+    }
+}

@@ -1,0 +1,40 @@
+package io.runwarden.stream;
+
+import io.runwarden.kafka.Topics;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Sends records to the topology's sinks. Every record gets fresh headers: the control header of a sweep marker
+ * must not leak into the runs it fails.
+ */
+final class Emitter {
+    static final String RUNS_SINK = Topics.SCRIPT_RUNS + "-sink";
+    static final String FAILURES_SINK = Topics.SCRIPT_RUN_FAILURES + "-sink";
+    static final String EVENTS_SINK = Topics.SCRIPT_EVENTS + "-sink";
+
+    private final ProcessorContext<String, Object> context;
+
+    Emitter(ProcessorContext<String, Object> context) {
+        this.context = context;
+    }
+
+    void toRuns(String runId, Object run, long timestamp) {
+        context.forward(new Record<>(runId, run, timestamp, new RecordHeaders()), RUNS_SINK);
+    }
+
+    void toFailures(String runId, Object failure, long timestamp) {
+        context.forward(new Record<>(runId, failure, timestamp, new RecordHeaders()), FAILURES_SINK);
+    }
+
+    void toEvents(String key, Object value, long timestamp) {
+        context.forward(new Record<>(key, value, timestamp, new RecordHeaders()), EVENTS_SINK);
+    }
+
+    void toEvents(String key, Object value, ControlRecords control, long timestamp) {
+        Headers headers = control.headers();
+        context.forward(new Record<>(key, value, timestamp, headers), EVENTS_SINK);
+    }
+}

@@ -1,0 +1,136 @@
+package io.runwarden.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.model.EventType;
+import io.runwarden.model.Json;
+import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.Times;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Reads a record of {@code script-events} into a {@link LifecycleEvent}, in the {@code event} form or the
+ * original logs' {@code status} form, or says precisely why it cannot.
+ */
+public final class EventParser {
+    /** Longer messages are cut: a run record must stay far below Kafka's record size limit. */
+    static final int MAX_MESSAGE_CHARS = 8_192;
+
+    private EventParser() {
+    }
+
+    public static LifecycleEvent parse(String key, byte[] value, long recordTimestamp) {
+        if (key == null || key.isBlank()) {
+            throw new InvalidEventException("missing-key", "the record key must be the runId; it is missing or blank");
+        }
+        if (value == null) {
+            throw new InvalidEventException("null-value", "the record has no value");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(value);
+        } catch (IOException e) {
+            throw new InvalidEventException("not-json", "the value is not JSON: " + firstLine(e.getMessage()));
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException("not-an-object", "the value must be a JSON object");
+        }
+        String runId = text(node, "runId");
+        if (runId != null && !runId.equals(key)) {
+            throw new InvalidEventException("key-mismatch",
+                    "runId '" + runId + "' differs from the record key '" + key + "'");
+        }
+        EventType type = type(node);
+        String scriptName = text(node, "scriptName");
+        if (scriptName != null && scriptName.isBlank()) {
+            throw new InvalidEventException("missing-script-name", "scriptName is blank");
+        }
+        if (type == EventType.STARTED && scriptName == null) {
+            throw new InvalidEventException("missing-script-name", "a started event needs a scriptName");
+        }
+        Instant time = time(node, type, recordTimestamp);
+        String message = text(node, "message");
+        if (message != null && message.length() > MAX_MESSAGE_CHARS) {
+            message = message.substring(0, MAX_MESSAGE_CHARS);
+        }
+        return new LifecycleEvent(key, scriptName, type, time, message, maxRuntime(node));
+    }
+
+    private static EventType type(JsonNode node) {
+        String event = text(node, "event");
+        if (event != null) {
+            return EventType.fromWireName(event).orElseThrow(() -> new InvalidEventException("unknown-event",
+                    "event '" + event + "' is none of started, heartbeat, succeeded, failed"));
+        }
+        JsonNode status = present(node, "status");
+        if (status != null) {
+            if (!status.isIntegralNumber() || !status.canConvertToInt()) {
+                throw new InvalidEventException("wrong-type", "status must be 2, 0 or -1");
+            }
+            return EventType.fromStatus(status.intValue()).orElseThrow(() -> new InvalidEventException(
+                    "unknown-status", "status " + status.intValue() + " is none of 2, 0, -1"));
+        }
+        throw new InvalidEventException("missing-event", "the event needs an 'event' (or an original 'status')");
+    }
+
+    /** The original form names the time by what it is: startTime for a start, endTime for an end. */
+    private static Instant time(JsonNode node, EventType type, long recordTimestamp) {
+        String formField = type == EventType.STARTED ? "startTime" : type.isEnd() ? "endTime" : null;
+        String field = present(node, "time") != null ? "time"
+                : formField != null && present(node, formField) != null ? formField : null;
+        if (field == null) {
+            return Instant.ofEpochMilli(recordTimestamp);
+        }
+        JsonNode value = node.get(field);
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return Instant.ofEpochMilli(value.longValue());
+        }
+        if (!value.isTextual()) {
+            throw new InvalidEventException("bad-time", field + " must be an ISO-8601 instant or epoch milliseconds");
+        }
+        try {
+            return Times.parseInstant(value.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("bad-time", field + ": " + e.getMessage());
+        }
+    }
+
+    private static Duration maxRuntime(JsonNode node) {
+        String text = text(node, "maxRuntime");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Times.parsePositiveDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("bad-max-runtime", "maxRuntime: " + e.getMessage());
+        }
+    }
+
+    /** A string field; absent and null are the same; any other type is an error naming the field. */
+    private static String text(JsonNode node, String field) {
+        JsonNode value = present(node, field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidEventException("wrong-type", field + " must be a string, not " + value.getNodeType().name().toLowerCase());
+        }
+        return value.textValue();
+    }
+
+    private static JsonNode present(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

@@ -1,0 +1,39 @@
+package io.runwarden.stream;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Where runwarden's own records go on {@code script-events}: a sweep marker to every partition, anything else to
+ * the partition of its key, computed as Kafka's default producer partitioner does, so that a sweep's records
+ * meet on the partition where an external client's request for it landed.
+ */
+final class EventsPartitioner implements StreamPartitioner<String, Object> {
+    private static final byte[] MARKER = "sweep-marker".getBytes(StandardCharsets.UTF_8);
+
+    @Override
+    public Optional<Set<Integer>> partitions(String topic, String key, Object value, Headers headers, int numPartitions) {
+        Header control = headers == null ? null : headers.lastHeader(ControlRecords.HEADER);
+        if (control != null && java.util.Arrays.equals(control.value(), MARKER)) {
+            return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
+        }
+        return partitions(topic, key, value, numPartitions);
+    }
+
+    @Override
+    public Optional<Set<Integer>> partitions(String topic, String key, Object value, int numPartitions) {
+        return Optional.of(Set.of(partitionOf(key, numPartitions)));
+    }
+
+    static int partitionOf(String key, int numPartitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % numPartitions;
+    }
+}

@@ -1,0 +1,59 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.RunFailure;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.SweepPart;
+import io.runwarden.model.SweepRequest;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/** The runs of one partition: applies events and sweeps, keeps the deadline index and publishes every change. */
+final class RunLedger {
+    private final KeyValueStore<String, RunRecord> runs;
+    private final DeadlineIndex deadlines;
+    private final RunTransitions transitions;
+    private final Emitter emitter;
+
+    RunLedger(KeyValueStore<String, RunRecord> runs, DeadlineIndex deadlines, RunTransitions transitions,
+              Emitter emitter) {
+        this.runs = runs;
+        this.deadlines = deadlines;
+        this.transitions = transitions;
+        this.emitter = emitter;
+    }
+
+    void apply(LifecycleEvent event, long timestamp) {
+        RunRecord before = runs.get(event.runId());
+        RunRecord after = transitions.apply(before, event);
+        if (after != before) {
+            save(before, after, timestamp);
+        }
+    }
+
+    /** Fails every in-progress run of this partition whose deadline is at or before the sweep's asOf. */
+    SweepPart sweep(SweepRequest sweep, int partition, long timestamp) {
+        List<String> due = deadlines.due(sweep.asOf());
+        TreeSet<String> scripts = new TreeSet<>();
+        int failed = 0;
+        for (String runId : due) {
+            RunRecord before = runs.get(runId);
+            RunRecord after = transitions.timeout(before, sweep.asOf());
+            save(before, after, timestamp);
+            emitter.toFailures(runId, RunFailure.timeout(after, sweep), timestamp);
+            failed++;
+            if (after.scriptName() != null) {
+                scripts.add(after.scriptName());
+            }
+        }
+        return new SweepPart(sweep.sweepId(), partition, failed, List.copyOf(scripts), due.size());
+    }
+
+    private void save(RunRecord before, RunRecord after, long timestamp) {
+        runs.put(after.runId(), after);
+        deadlines.update(before, after);
+        emitter.toRuns(after.runId(), after, timestamp);
+    }
+}

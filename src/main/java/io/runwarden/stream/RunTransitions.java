@@ -1,0 +1,83 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.EventType;
+import io.runwarden.model.LateCompletion;
+import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.Times;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How an event changes a run, as pure functions. Events may come twice or out of order: the first end wins,
+ * a start after an end only fills in what the run lacked, and nothing reopens a run.
+ */
+public final class RunTransitions {
+    private final Duration defaultMaxRuntime;
+
+    public RunTransitions(Duration defaultMaxRuntime) {
+        this.defaultMaxRuntime = defaultMaxRuntime;
+    }
+
+    /** @return the run after the event; the very same instance when the event changes nothing */
+    public RunRecord apply(RunRecord current, LifecycleEvent event) {
+        if (current == null) {
+            return create(event);
+        }
+        RunRecord run = current.scriptName() == null && event.scriptName() != null
+                ? current.withScriptName(event.scriptName()) : current;
+        return switch (event.type()) {
+            case STARTED -> run.startTime() == null ? withDeadline(run.withStart(event.time(), event.maxRuntime())) : run;
+            case HEARTBEAT -> run.inProgress() && isLater(event.time(), run.lastHeartbeat())
+                    ? withDeadline(run.withHeartbeat(event.time())) : run;
+            case SUCCEEDED, FAILED -> end(run, event);
+        };
+    }
+
+    /** A run whose deadline passed: failed as of the sweep, with the original message. */
+    public RunRecord timeout(RunRecord run, Instant asOf) {
+        return run.withEnd(RunStatus.FAILED, asOf, timeoutMessage(maxRuntime(run)), RunRecord.REASON_TIMEOUT);
+    }
+
+    public static String timeoutMessage(Duration maxRuntime) {
+        return "Script marked as failed - exceeded " + Times.describe(maxRuntime) + " timeout";
+    }
+
+    public Duration maxRuntime(RunRecord run) {
+        return run.maxRuntime() != null ? run.maxRuntime() : defaultMaxRuntime;
+    }
+
+    private RunRecord create(LifecycleEvent event) {
+        RunRecord empty = new RunRecord(event.runId(), event.scriptName(), RunStatus.IN_PROGRESS, null, null,
+                event.message(), null, null, null, null, null);
+        return switch (event.type()) {
+            case STARTED -> withDeadline(empty.withStart(event.time(), event.maxRuntime()));
+            // a heartbeat that overtook its start still proves the run alive: keep it
+            case HEARTBEAT -> withDeadline(empty.withHeartbeat(event.time()));
+            case SUCCEEDED, FAILED -> end(empty, event);
+        };
+    }
+
+    private RunRecord end(RunRecord run, LifecycleEvent event) {
+        if (run.inProgress()) {
+            return run.withEnd(event.type().status(), event.time(), event.message(),
+                    event.type() == EventType.FAILED ? RunRecord.REASON_ERROR : null);
+        }
+        if (run.timedOut() && run.lateCompletion() == null) {
+            return run.withLateCompletion(new LateCompletion(event.type().status(), event.time(), event.message()));
+        }
+        return run;
+    }
+
+    /** Deadline = the later of start and last heartbeat, plus the run's max runtime. */
+    private RunRecord withDeadline(RunRecord run) {
+        Instant anchor = isLater(run.lastHeartbeat(), run.startTime()) ? run.lastHeartbeat() : run.startTime();
+        return anchor == null ? run : run.withDeadline(anchor.plus(maxRuntime(run)));
+    }
+
+    private static boolean isLater(Instant candidate, Instant than) {
+        return candidate != null && (than == null || candidate.isAfter(than));
+    }
+}

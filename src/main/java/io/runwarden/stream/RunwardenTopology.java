@@ -1,0 +1,61 @@
+package io.runwarden.stream;
+
+import io.runwarden.kafka.Topics;
+import io.runwarden.model.CronJob;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.SweepProgress;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Builds the topology, a pure function of the settings: one source ({@code script-events}), one processor with
+ * its stores, and sinks to {@code script-runs}, {@code script-run-failures} and back into {@code script-events}
+ * for the sweep protocol; the cron jobs come in as a global store.
+ */
+public final class RunwardenTopology {
+    static final String EVENTS_SOURCE = Topics.SCRIPT_EVENTS + "-source";
+    static final String PROCESSOR = "script-event-processor";
+
+    private RunwardenTopology() {
+    }
+
+    /**
+     * @param defaultMaxRuntime the deadline of runs that set none ({@code RUNWARDEN_STALE_AFTER})
+     * @param eventPartitions   the partitions of {@code script-events}: every sweep waits for a part from each
+     */
+    public static Topology build(Duration defaultMaxRuntime, int eventPartitions) {
+        Serializer<Object> json = (topic, value) -> value == null ? null : Json.bytes(value);
+        Topology topology = new Topology();
+        topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
+        topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, eventPartitions), EVENTS_SOURCE);
+        topology.addStateStore(store(Stores.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
+        topology.addStateStore(store(Stores.DEADLINE_INDEX, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(Stores.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
+        topology.addStateStore(store(Stores.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
+        topology.addSink(Emitter.RUNS_SINK, Topics.SCRIPT_RUNS, new StringSerializer(), json, PROCESSOR);
+        topology.addSink(Emitter.FAILURES_SINK, Topics.SCRIPT_RUN_FAILURES, new StringSerializer(), json, PROCESSOR);
+        topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
+                new EventsPartitioner(), PROCESSOR);
+        topology.addGlobalStore(
+                store(Stores.CRON_JOBS, Json.serde(CronJob.class)).withLoggingDisabled(),
+                Topics.CRON_CONFIG + "-source", new StringDeserializer(), new ByteArrayDeserializer(),
+                Topics.CRON_CONFIG, "cron-jobs-updater", CronJobsUpdater::new);
+        return topology;
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    }
+}

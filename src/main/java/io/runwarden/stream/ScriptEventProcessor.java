@@ -1,0 +1,86 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.CronJob;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.SweepPart;
+import io.runwarden.model.SweepProgress;
+import io.runwarden.model.SweepRequest;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The one processor of {@code script-events}: lifecycle events go to the runs, control records to the sweeps. */
+final class ScriptEventProcessor implements Processor<String, byte[], String, Object> {
+    /** How often partition 0's task looks at the cron jobs; slots are whole minutes. */
+    static final Duration SCHEDULER_TICK = Duration.ofSeconds(1);
+
+    private final Duration defaultMaxRuntime;
+    private final int partitions;
+    private ProcessorContext<String, Object> context;
+    private Emitter emitter;
+    private RunLedger runs;
+    private SweepCoordinator sweeps;
+
+    ScriptEventProcessor(Duration defaultMaxRuntime, int partitions) {
+        this.defaultMaxRuntime = defaultMaxRuntime;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        emitter = new Emitter(context);
+        KeyValueStore<String, RunRecord> runStore = context.getStateStore(Stores.RUNS);
+        KeyValueStore<String, String> indexStore = context.getStateStore(Stores.DEADLINE_INDEX);
+        runs = new RunLedger(runStore, new DeadlineIndex(indexStore), new RunTransitions(defaultMaxRuntime), emitter);
+        KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(Stores.SWEEPS);
+        sweeps = new SweepCoordinator(sweepStore, emitter, partitions, defaultMaxRuntime);
+        if (context.taskId().partition() == 0) {
+            KeyValueStore<String, CronJob> jobs = context.getStateStore(Stores.CRON_JOBS);
+            KeyValueStore<String, Instant> slots = context.getStateStore(Stores.SCHEDULER_SLOTS);
+            SweepScheduler scheduler = new SweepScheduler(jobs, slots, emitter);
+            context.schedule(SCHEDULER_TICK, PunctuationType.WALL_CLOCK_TIME,
+                    now -> scheduler.tick(Instant.ofEpochMilli(now)));
+        }
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        Optional<ControlRecords> control = ControlRecords.of(record.headers());
+        long timestamp = record.timestamp();
+        if (control.isEmpty()) {
+            runs.apply(EventParser.parse(record.key(), record.value(), timestamp), timestamp);
+            return;
+        }
+        switch (control.get()) {
+            case SWEEP_REQUEST -> sweeps.launch(read(record, SweepRequest.class), timestamp);
+            case SWEEP_MARKER -> {
+                int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+                SweepPart part = runs.sweep(read(record, SweepRequest.class), partition, timestamp);
+                emitter.toEvents(part.sweepId(), part, ControlRecords.SWEEP_PART, timestamp);
+            }
+            case SWEEP_PART -> sweeps.collect(read(record, SweepPart.class), timestamp,
+                    Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        }
+    }
+
+    private static <T> T read(Record<String, byte[]> record, Class<T> type) {
+        try {
+            T value = record.value() == null ? null : Json.read(record.value(), type);
+            if (value == null) {
+                throw new InvalidEventException("bad-control", "control record without a value");
+            }
+            return value;
+        } catch (SerializationException e) {
+            throw new InvalidEventException("bad-control", "control record is not a valid " + type.getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.runwarden.stream;
+
+import io.runwarden.config.Settings;
+import io.runwarden.kafka.Topics;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.Properties;
+
+/** The Kafka Streams configuration of the service. */
+public final class StreamsProperties {
+    private StreamsProperties() {
+    }
+
+    public static Properties of(Settings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.dataDir().resolve("streams").toAbsolutePath().toString());
+        // a run's state, its failure event and the sweep's bookkeeping commit together or not at all
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.SCRIPT_EVENTS_DLQ);
+        return props;
+    }
+}

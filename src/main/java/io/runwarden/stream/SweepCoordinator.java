@@ -1,0 +1,85 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.EventType;
+import io.runwarden.model.ScriptEvent;
+import io.runwarden.model.SweepPart;
+import io.runwarden.model.SweepProgress;
+import io.runwarden.model.SweepRequest;
+import io.runwarden.model.SweepResult;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Runs the sweep protocol on {@code script-events}: a request, handled on the sweep's home partition, broadcasts a
+ * marker to every partition; each partition reports its part back home; the home partition completes the sweep
+ * when all parts are in. Each sweep is also a run of {@code cleanupStaleScripts}, the audit trail.
+ */
+final class SweepCoordinator {
+    static final String AUDIT_SCRIPT = "cleanupStaleScripts";
+    private static final Logger LOG = LoggerFactory.getLogger(SweepCoordinator.class);
+
+    private final KeyValueStore<String, SweepProgress> sweeps;
+    private final Emitter emitter;
+    private final int partitions;
+    private final Duration defaultMaxRuntime;
+
+    SweepCoordinator(KeyValueStore<String, SweepProgress> sweeps, Emitter emitter, int partitions,
+                     Duration defaultMaxRuntime) {
+        this.sweeps = sweeps;
+        this.emitter = emitter;
+        this.partitions = partitions;
+        this.defaultMaxRuntime = defaultMaxRuntime;
+    }
+
+    void launch(SweepRequest request, long timestamp) {
+        if (sweeps.get(request.sweepId()) != null) {
+            return; // a request seen twice starts one sweep
+        }
+        sweeps.put(request.sweepId(), SweepProgress.started(request, partitions));
+        String why = request.job() == null ? request.trigger() : request.trigger() + " by " + request.job();
+        emitter.toEvents(request.auditRunId(), ScriptEvent.of(request.auditRunId(), AUDIT_SCRIPT, EventType.STARTED,
+                request.asOf(), "Cleanup of stale scripts started (" + why + ")"), timestamp);
+        emitter.toEvents(request.sweepId(), request, ControlRecords.SWEEP_MARKER, timestamp);
+    }
+
+    /** @param now wall-clock time: the audit run ends when the last part arrives */
+    void collect(SweepPart part, long timestamp, Instant now) {
+        SweepProgress progress = sweeps.get(part.sweepId());
+        if (progress == null || progress.complete() || progress.parts().containsKey(part.partition())) {
+            return; // a part seen twice counts once
+        }
+        Map<Integer, SweepPart> parts = new TreeMap<>(progress.parts());
+        parts.put(part.partition(), part);
+        SweepResult result = parts.size() < progress.expectedParts() ? null : result(progress.request(), parts, now);
+        sweeps.put(part.sweepId(), new SweepProgress(progress.request(), progress.expectedParts(), parts, result));
+        if (result != null) {
+            SweepRequest request = progress.request();
+            String summary = "Cleanup completed: " + result.totalLogsUpdated() + " stale script run(s) marked as failed"
+                    + " across " + result.scriptsAffected() + " script(s)";
+            LOG.info("sweep {} ({}): {}", request.sweepId(), request.trigger(), summary);
+            emitter.toEvents(request.auditRunId(), ScriptEvent.of(request.auditRunId(), AUDIT_SCRIPT,
+                    EventType.SUCCEEDED, now, summary), timestamp);
+        }
+    }
+
+    private SweepResult result(SweepRequest request, Map<Integer, SweepPart> parts, Instant now) {
+        TreeSet<String> scripts = new TreeSet<>();
+        int failed = 0;
+        int examined = 0;
+        for (SweepPart part : parts.values()) {
+            scripts.addAll(part.scriptNames());
+            failed += part.failed();
+            examined += part.entriesExamined();
+        }
+        return new SweepResult(request.sweepId(), request.trigger(), request.job(), request.asOf(),
+                request.asOf().minus(defaultMaxRuntime), failed, scripts.size(), scripts.stream().toList(),
+                parts.size(), examined, now);
+    }
+}

@@ -1,0 +1,72 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.CronJob;
+import io.runwarden.model.SweepRequest;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * Fires the cron jobs. It runs only in the task of partition 0, so exactly one instance of the cluster fires, and
+ * the task's changelogged slot store moves with it on failover. A job first seen starts from its latest slot
+ * without firing; after that every slot that passed fires once, and slots missed while nothing ran fire once
+ * together on recovery. A disabled job's slots pass without firing.
+ */
+final class SweepScheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(SweepScheduler.class);
+    private static final DateTimeFormatter SLOT_ID = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+
+    private final ReadOnlyKeyValueStore<String, CronJob> jobs;
+    private final KeyValueStore<String, Instant> lastSlots;
+    private final Emitter emitter;
+
+    SweepScheduler(ReadOnlyKeyValueStore<String, CronJob> jobs, KeyValueStore<String, Instant> lastSlots,
+                   Emitter emitter) {
+        this.jobs = jobs;
+        this.lastSlots = lastSlots;
+        this.emitter = emitter;
+    }
+
+    void tick(Instant now) {
+        try (KeyValueIterator<String, CronJob> it = jobs.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CronJob> entry = it.next();
+                tick(entry.key, entry.value, now);
+            }
+        }
+    }
+
+    private void tick(String name, CronJob job, Instant now) {
+        Optional<Instant> latest;
+        try {
+            latest = CronSchedule.of(job).latestSlot(now);
+        } catch (IllegalArgumentException e) {
+            return; // the job was logged as invalid when it was read from cron-config
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        Instant slot = latest.get();
+        Instant last = lastSlots.get(name);
+        if (last != null && !slot.isAfter(last)) {
+            return;
+        }
+        lastSlots.put(name, slot);
+        if (last == null || !job.enabled()) {
+            return;
+        }
+        // the slot makes the id: should the same slot ever be requested twice, the sweep runs once
+        String sweepId = name + "-" + SLOT_ID.format(slot);
+        SweepRequest request = new SweepRequest(sweepId, SweepRequest.SCHEDULED, now, name);
+        LOG.info("cron job {} fires for slot {} as sweep {}", name, slot, sweepId);
+        emitter.toEvents(sweepId, request, ControlRecords.SWEEP_REQUEST, now.toEpochMilli());
+    }
+}

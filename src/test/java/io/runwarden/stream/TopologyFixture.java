@@ -1,0 +1,130 @@
+package io.runwarden.stream;
+
+import io.runwarden.config.Settings;
+import io.runwarden.kafka.Topics;
+import io.runwarden.model.CronJob;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunFailure;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.SweepProgress;
+import io.runwarden.model.SweepRequest;
+import io.runwarden.model.SweepResult;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/** The real topology in a {@link TopologyTestDriver}, with its topics typed for the assertions. */
+final class TopologyFixture implements AutoCloseable {
+    static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, byte[]> events;
+    final TestInputTopic<String, byte[]> cronConfig;
+    final TestOutputTopic<String, byte[]> runs;
+    final TestOutputTopic<String, byte[]> failures;
+    final TestOutputTopic<String, byte[]> deadLetters;
+
+    TopologyFixture(Duration staleAfter, Instant wallClock) {
+        Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
+                "RUNWARDEN_DATA_DIR", Path.of("target", "ttd-" + UUID.randomUUID()).toString()));
+        Properties props = StreamsProperties.of(settings);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "runwarden-test");
+        driver = new TopologyTestDriver(RunwardenTopology.build(staleAfter, 1), props, wallClock);
+        events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
+        cronConfig = driver.createInputTopic(Topics.CRON_CONFIG, new StringSerializer(), new ByteArraySerializer());
+        runs = driver.createOutputTopic(Topics.SCRIPT_RUNS, new StringDeserializer(), new ByteArrayDeserializer());
+        failures = driver.createOutputTopic(Topics.SCRIPT_RUN_FAILURES, new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(Topics.SCRIPT_EVENTS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    TopologyFixture() {
+        this(Duration.ofDays(3), NOW);
+    }
+
+    /** Sends a lifecycle event given as JSON text, keyed by {@code runId}. */
+    void send(String runId, String json) {
+        events.pipeInput(runId, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(String runId, String json, Instant recordTime) {
+        events.pipeInput(runId, json.getBytes(StandardCharsets.UTF_8), recordTime);
+    }
+
+    void started(String runId, String script, Instant time) {
+        send(runId, "{\"runId\":\"" + runId + "\",\"scriptName\":\"" + script + "\",\"event\":\"started\",\"time\":\"" + time + "\"}");
+    }
+
+    void ended(String runId, String event, Instant time, String message) {
+        send(runId, "{\"event\":\"" + event + "\",\"time\":\"" + time + "\",\"message\":\"" + message + "\"}");
+    }
+
+    /** Requests a sweep as an API client would and returns its result. */
+    SweepResult sweep(Instant asOf) {
+        String sweepId = UUID.randomUUID().toString();
+        requestSweep(new SweepRequest(sweepId, SweepRequest.MANUAL, asOf, null));
+        return sweepResult(sweepId);
+    }
+
+    void requestSweep(SweepRequest request) {
+        Headers headers = new RecordHeaders(ControlRecords.SWEEP_REQUEST.headers().toArray());
+        events.pipeInput(new TestRecord<>(request.sweepId(), Json.bytes(request), headers, NOW));
+    }
+
+    SweepResult sweepResult(String sweepId) {
+        SweepProgress progress = sweeps().get(sweepId);
+        return progress == null ? null : progress.result();
+    }
+
+    KeyValueStore<String, SweepProgress> sweeps() {
+        return driver.getKeyValueStore(Stores.SWEEPS);
+    }
+
+    void putCronJob(CronJob job) {
+        cronConfig.pipeInput(job.name(), Json.bytes(job));
+    }
+
+    RunRecord run(String runId) {
+        KeyValueStore<String, RunRecord> store = driver.getKeyValueStore(Stores.RUNS);
+        return store.get(runId);
+    }
+
+    /** Every record published to script-runs since the last call, in order. */
+    List<RunRecord> publishedRuns() {
+        return runs.readValuesToList().stream().map(v -> Json.read(v, RunRecord.class)).toList();
+    }
+
+    /** The latest published state of each run since the last call. */
+    Map<String, RunRecord> latestRuns() {
+        Map<String, RunRecord> latest = new HashMap<>();
+        runs.readKeyValuesToList().forEach(kv -> latest.put(kv.key, Json.read(kv.value, RunRecord.class)));
+        return latest;
+    }
+
+    List<RunFailure> publishedFailures() {
+        return failures.readValuesToList().stream().map(v -> Json.read(v, RunFailure.class)).toList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

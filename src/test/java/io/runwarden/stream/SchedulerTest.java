@@ -1,0 +1,155 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.CronJob;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.SweepProgress;
+import io.runwarden.model.SweepResult;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The cron scheduler, driven by the test driver's wall clock. */
+class SchedulerTest {
+    private static final Instant BEFORE_2AM = Instant.parse("2026-11-28T01:58:00Z");
+
+    @Test
+    void dailyJobFiresOnceWhenTheClockCrosses2amUtc() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), BEFORE_2AM)) {
+            fixture.putCronJob(CronJob.dailyCleanup());
+            fixture.started("stale", "synchroFacture", BEFORE_2AM.minus(Duration.ofDays(4)));
+            fixture.started("recent", "synchroFacture", BEFORE_2AM.minus(Duration.ofDays(2)));
+
+            advance(fixture, Duration.ofMinutes(1));
+            assertThat(sweeps(fixture)).isEmpty();
+
+            advance(fixture, Duration.ofMinutes(1).plusSeconds(1));
+            List<SweepResult> fired = sweeps(fixture);
+            assertThat(fired).hasSize(1);
+            SweepResult result = fired.get(0);
+            assertThat(result.sweepId()).isEqualTo("daily-cleanup-2am-20261128T0200Z");
+            assertThat(result.trigger()).isEqualTo("scheduled");
+            assertThat(result.job()).isEqualTo("daily-cleanup-2am");
+            assertThat(result.totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.run("stale").status()).isEqualTo(RunStatus.FAILED);
+            assertThat(fixture.run("recent").status()).isEqualTo(RunStatus.IN_PROGRESS);
+
+            for (int i = 0; i < 5; i++) {
+                advance(fixture, Duration.ofHours(3));
+            }
+            assertThat(sweeps(fixture)).hasSize(1);
+            advance(fixture, Duration.ofHours(9));
+            assertThat(sweeps(fixture)).extracting(SweepResult::sweepId)
+                    .contains("daily-cleanup-2am-20261129T0200Z").hasSize(2);
+        }
+    }
+
+    @Test
+    void jobTimezoneDecidesWhen2amIs() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), Instant.parse("2026-11-28T00:58:00Z"))) {
+            fixture.putCronJob(new CronJob("paris", "0 2 * * *", true, "Europe/Paris", "2 AM in Paris"));
+
+            advance(fixture, Duration.ofMinutes(1));
+            advance(fixture, Duration.ofMinutes(1).plusSeconds(1));
+
+            assertThat(sweeps(fixture)).extracting(SweepResult::sweepId).containsExactly("paris-20261128T0100Z");
+        }
+    }
+
+    @Test
+    void disabledJobNeverFiresAndEnablingItDoesNotReplayMissedSlots() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), BEFORE_2AM)) {
+            CronJob daily = CronJob.dailyCleanup();
+            fixture.putCronJob(new CronJob(daily.name(), daily.schedule(), false, daily.timezone(), daily.description()));
+
+            advance(fixture, Duration.ofMinutes(1));
+            advance(fixture, Duration.ofHours(30));
+            assertThat(sweeps(fixture)).isEmpty();
+
+            fixture.putCronJob(daily);
+            advance(fixture, Duration.ofMinutes(1));
+            assertThat(sweeps(fixture)).isEmpty();
+            advance(fixture, Duration.ofHours(20));
+            assertThat(sweeps(fixture)).extracting(SweepResult::sweepId).containsExactly("daily-cleanup-2am-20261130T0200Z");
+        }
+    }
+
+    @Test
+    void restartAfterFiringDoesNotFireTheSameSlotAgain() {
+        Instant lastSlot;
+        try (TopologyFixture first = new TopologyFixture(Duration.ofDays(3), BEFORE_2AM)) {
+            first.putCronJob(CronJob.dailyCleanup());
+            advance(first, Duration.ofMinutes(1));
+            advance(first, Duration.ofMinutes(2));
+            assertThat(sweeps(first)).hasSize(1);
+            lastSlot = slots(first).get(CronJob.DAILY_CLEANUP);
+        }
+        // the restarted task restores the slot store from its changelog
+        try (TopologyFixture restarted = new TopologyFixture(Duration.ofDays(3), Instant.parse("2026-11-28T02:01:30Z"))) {
+            slots(restarted).put(CronJob.DAILY_CLEANUP, lastSlot);
+            restarted.putCronJob(CronJob.dailyCleanup());
+            advance(restarted, Duration.ofMinutes(1));
+            advance(restarted, Duration.ofHours(6));
+
+            assertThat(sweeps(restarted)).isEmpty();
+        }
+    }
+
+    @Test
+    void slotsMissedWhileNothingRanFireOnceOnRecovery() {
+        try (TopologyFixture recovered = new TopologyFixture(Duration.ofDays(3), Instant.parse("2026-11-28T05:00:00Z"))) {
+            slots(recovered).put(CronJob.DAILY_CLEANUP, Instant.parse("2026-11-25T02:00:00Z"));
+            recovered.putCronJob(CronJob.dailyCleanup());
+            recovered.started("stale", "s", Instant.parse("2026-11-24T00:00:00Z"));
+
+            advance(recovered, Duration.ofSeconds(2));
+            advance(recovered, Duration.ofHours(1));
+
+            List<SweepResult> fired = sweeps(recovered);
+            assertThat(fired).extracting(SweepResult::sweepId).containsExactly("daily-cleanup-2am-20261128T0200Z");
+            assertThat(fired.get(0).asOf()).isAfterOrEqualTo(Instant.parse("2026-11-28T05:00:00Z"));
+            assertThat(recovered.run("stale").status()).isEqualTo(RunStatus.FAILED);
+        }
+    }
+
+    @Test
+    void invalidJobIsIgnoredAndOthersStillFire() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), BEFORE_2AM)) {
+            fixture.putCronJob(new CronJob("broken", "every night", true, "UTC", null));
+            fixture.putCronJob(new CronJob("lost", "0 2 * * *", true, "Mars/Olympus", null));
+            fixture.putCronJob(CronJob.dailyCleanup());
+
+            advance(fixture, Duration.ofMinutes(1));
+            advance(fixture, Duration.ofMinutes(2));
+
+            assertThat(sweeps(fixture)).extracting(SweepResult::job).containsExactly("daily-cleanup-2am");
+        }
+    }
+
+    private static void advance(TopologyFixture fixture, Duration duration) {
+        fixture.driver.advanceWallClockTime(duration);
+    }
+
+    private static KeyValueStore<String, Instant> slots(TopologyFixture fixture) {
+        return fixture.driver.getKeyValueStore(Stores.SCHEDULER_SLOTS);
+    }
+
+    private static List<SweepResult> sweeps(TopologyFixture fixture) {
+        List<SweepResult> results = new ArrayList<>();
+        try (KeyValueIterator<String, SweepProgress> it = fixture.sweeps().all()) {
+            while (it.hasNext()) {
+                KeyValue<String, SweepProgress> entry = it.next();
+                assertThat(entry.value.complete()).as("sweep %s completed", entry.key).isTrue();
+                results.add(entry.value.result());
+            }
+        }
+        return results;
+    }
+}

@@ -1,0 +1,162 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.RunFailure;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.SweepRequest;
+import io.runwarden.model.SweepResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.runwarden.stream.TopologyFixture.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Sweeps: which runs they fail, what they publish, what they answer, and what they cost. */
+class SweepTest {
+    private static final Instant FOUR_DAYS_AGO = NOW.minus(Duration.ofDays(4));
+    private static final Instant TWO_DAYS_AGO = NOW.minus(Duration.ofDays(2));
+
+    @Test
+    void sweepFailsOnlyRunsPastTheirDeadlineWithTheOriginalMessage() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("old-1", "synchroFacture", FOUR_DAYS_AGO);
+            fixture.started("old-2", "synchroFacture", FOUR_DAYS_AGO.minusSeconds(60));
+            fixture.started("old-3", "exportCompta", FOUR_DAYS_AGO);
+            fixture.started("recent", "synchroFacture", TWO_DAYS_AGO);
+            fixture.started("done", "exportCompta", FOUR_DAYS_AGO);
+            fixture.ended("done", "succeeded", FOUR_DAYS_AGO.plusSeconds(600), "ok");
+            fixture.publishedRuns();
+
+            SweepResult result = fixture.sweep(NOW);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(3);
+            assertThat(result.scriptsAffected()).isEqualTo(2);
+            assertThat(result.scriptNames()).containsExactly("exportCompta", "synchroFacture");
+            assertThat(result.thresholdDate()).isEqualTo(NOW.minus(Duration.ofDays(3)));
+            assertThat(result.trigger()).isEqualTo(SweepRequest.MANUAL);
+            Map<String, RunRecord> published = fixture.latestRuns();
+            for (String runId : List.of("old-1", "old-2", "old-3")) {
+                RunRecord run = published.get(runId);
+                assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+                assertThat(run.endTime()).isEqualTo(NOW);
+                assertThat(run.failureReason()).isEqualTo("timeout");
+                assertThat(run.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
+            }
+            assertThat(published).doesNotContainKeys("recent", "done");
+            assertThat(fixture.run("recent").status()).isEqualTo(RunStatus.IN_PROGRESS);
+            assertThat(fixture.run("done").status()).isEqualTo(RunStatus.SUCCESS);
+        }
+    }
+
+    @Test
+    void eachTimedOutRunYieldsOneFailedEvent() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("old", "synchroFacture", FOUR_DAYS_AGO);
+            fixture.started("recent", "synchroFacture", TWO_DAYS_AGO);
+
+            SweepResult first = fixture.sweep(NOW);
+            SweepResult second = fixture.sweep(NOW.plusSeconds(60));
+
+            List<RunFailure> failures = fixture.publishedFailures();
+            assertThat(failures).hasSize(1);
+            RunFailure failure = failures.get(0);
+            assertThat(failure.runId()).isEqualTo("old");
+            assertThat(failure.scriptName()).isEqualTo("synchroFacture");
+            assertThat(failure.event()).isEqualTo("failed");
+            assertThat(failure.reason()).isEqualTo("timeout");
+            assertThat(failure.startTime()).isEqualTo(FOUR_DAYS_AGO);
+            assertThat(failure.time()).isEqualTo(NOW);
+            assertThat(failure.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
+            assertThat(failure.sweepId()).isEqualTo(first.sweepId());
+            assertThat(failure.trigger()).isEqualTo("manual");
+            assertThat(second.totalLogsUpdated()).isZero();
+        }
+    }
+
+    @Test
+    void configuredThresholdSetsTheDeadlineAndTheWording() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofHours(36), NOW)) {
+            fixture.started("r1", "s", NOW.minus(Duration.ofHours(37)));
+            fixture.started("r2", "s", NOW.minus(Duration.ofHours(35)));
+
+            SweepResult result = fixture.sweep(NOW);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(1);
+            assertThat(result.thresholdDate()).isEqualTo(NOW.minus(Duration.ofHours(36)));
+            assertThat(fixture.run("r1").message()).isEqualTo("Script marked as failed - exceeded 36 hour timeout");
+            assertThat(fixture.run("r2").status()).isEqualTo(RunStatus.IN_PROGRESS);
+        }
+    }
+
+    @Test
+    void sweepReadsOnlyTheDueRunsNotEveryStoredRun() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            for (int i = 0; i < 2_000; i++) {
+                fixture.started("fresh-" + i, "s" + (i % 10), TWO_DAYS_AGO);
+            }
+            for (int i = 0; i < 500; i++) {
+                fixture.started("finished-" + i, "s", FOUR_DAYS_AGO);
+                fixture.ended("finished-" + i, "succeeded", FOUR_DAYS_AGO.plusSeconds(1), "ok");
+            }
+            for (int i = 0; i < 3; i++) {
+                fixture.started("stale-" + i, "s", FOUR_DAYS_AGO);
+            }
+
+            SweepResult result = fixture.sweep(NOW);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(3);
+            assertThat(result.entriesExamined()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void everySweepIsRecordedAsARunOfCleanupStaleScripts() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("old", "synchroFacture", FOUR_DAYS_AGO);
+
+            SweepResult result = fixture.sweep(NOW);
+
+            RunRecord audit = fixture.run(result.sweepId());
+            assertThat(audit.scriptName()).isEqualTo("cleanupStaleScripts");
+            assertThat(audit.status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(audit.startTime()).isEqualTo(NOW);
+            assertThat(audit.message()).isEqualTo(
+                    "Cleanup completed: 1 stale script run(s) marked as failed across 1 script(s)");
+            assertThat(fixture.publishedRuns()).filteredOn(r -> r.runId().equals(result.sweepId()))
+                    .extracting(RunRecord::status).containsExactly(RunStatus.IN_PROGRESS, RunStatus.SUCCESS);
+        }
+    }
+
+    @Test
+    void aRequestSeenTwiceSweepsOnce() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("old", "s", FOUR_DAYS_AGO);
+            SweepRequest request = new SweepRequest("same-id", SweepRequest.MANUAL, NOW, null);
+
+            fixture.requestSweep(request);
+            fixture.requestSweep(request);
+
+            assertThat(fixture.sweepResult("same-id").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).hasSize(1);
+            assertThat(fixture.publishedRuns()).filteredOn(r -> r.runId().equals("same-id")).hasSize(2);
+        }
+    }
+
+    @Test
+    void runWithoutHeartbeatPastItsOwnDeadlineIsFailedWhileHeartbeatingRunSurvives() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("quiet", "s", FOUR_DAYS_AGO);
+            fixture.started("alive", "s", FOUR_DAYS_AGO);
+            fixture.send("alive", "{\"event\":\"heartbeat\",\"time\":\"" + NOW.minus(Duration.ofHours(1)) + "\"}");
+
+            fixture.sweep(NOW);
+
+            assertThat(fixture.run("quiet").status()).isEqualTo(RunStatus.FAILED);
+            assertThat(fixture.run("alive").status()).isEqualTo(RunStatus.IN_PROGRESS);
+        }
+    }
+}

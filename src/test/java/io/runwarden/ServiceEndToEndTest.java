@@ -1,0 +1,116 @@
+package io.runwarden;
+
+import io.runwarden.config.Settings;
+import io.runwarden.kafka.EmbeddedKafka;
+import io.runwarden.kafka.Topics;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunFailure;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.SweepRequest;
+import io.runwarden.model.SweepResult;
+import io.runwarden.stream.ControlRecords;
+import io.runwarden.stream.DeadLetterHandler;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The service against a real KRaft broker, used as scripts and downstream consumers use it. */
+class ServiceEndToEndTest {
+    private static final Duration SWEEP_WAIT = Duration.ofSeconds(60);
+    private static final Instant NOW = Instant.now();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void embeddedServiceFailsTheStaleRunAndKeepsTheRecentOne() throws Exception {
+        try (RunwardenService service = RunwardenService.start(embedded(dataDir));
+             KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
+            kafka.send(Topics.SCRIPT_EVENTS, "four-days", started("four-days", "synchroFacture", NOW.minus(Duration.ofDays(4))));
+            kafka.send(Topics.SCRIPT_EVENTS, "two-days", started("two-days", "synchroFacture", NOW.minus(Duration.ofDays(2))));
+            kafka.send(Topics.SCRIPT_EVENTS, "garbage", "{not json");
+            kafka.flush();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.latestRuns().keySet().containsAll(List.of("four-days", "two-days")));
+            assertThat(kafka.latestRuns().get("four-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
+
+            SweepResult result = service.sweeps().sweep(SWEEP_WAIT);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(1);
+            assertThat(result.scriptNames()).containsExactly("synchroFacture");
+            assertThat(result.partitions()).isEqualTo(6);
+            Map<String, RunRecord> runs = kafka.latestRuns();
+            RunRecord failed = runs.get("four-days");
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
+            assertThat(failed.failureReason()).isEqualTo("timeout");
+            assertThat(runs.get("two-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                RunRecord audit = kafka.latestRuns().get(result.sweepId());
+                assertThat(audit.scriptName()).isEqualTo("cleanupStaleScripts");
+                assertThat(audit.status()).isEqualTo(RunStatus.SUCCESS);
+            });
+
+            List<RunFailure> failures = kafka.readAll(Topics.SCRIPT_RUN_FAILURES).stream()
+                    .map(r -> Json.read(r.value(), RunFailure.class)).toList();
+            assertThat(failures).extracting(RunFailure::runId).containsExactly("four-days");
+            assertThat(failures.get(0).sweepId()).isEqualTo(result.sweepId());
+
+            List<ConsumerRecord<String, byte[]>> dead = kafka.readAll(Topics.SCRIPT_EVENTS_DLQ);
+            assertThat(dead).hasSize(1);
+            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterHandler.REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("not-json");
+        }
+    }
+
+    @Test
+    void sweepNeverOvertakesAnEndEventQueuedBeforeIt() throws Exception {
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dataDir, 0)) {
+            Settings settings = embedded(dataDir).withBootstrapServers(broker.bootstrapServers());
+            RunwardenService.start(settings).close(); // creates the topics, then nothing consumes
+            SweepRequest request = new SweepRequest(UUID.randomUUID().toString(), SweepRequest.MANUAL, NOW, null);
+            try (KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers())) {
+                kafka.send(Topics.SCRIPT_EVENTS, "late-finisher", started("late-finisher", "nightlyImport", NOW.minus(Duration.ofDays(4))));
+                for (int i = 0; i < 20_000; i++) {
+                    kafka.send(Topics.SCRIPT_EVENTS, "filler-" + i, started("filler-" + i, "filler", NOW.minus(Duration.ofHours(1))));
+                }
+                kafka.send(Topics.SCRIPT_EVENTS, "late-finisher",
+                        "{\"event\":\"succeeded\",\"time\":\"" + NOW.minusSeconds(5) + "\",\"message\":\"imported\"}");
+                // the sweep is requested while the end event is still waiting, unconsumed, in the backlog
+                kafka.send(Topics.SCRIPT_EVENTS, request.sweepId(), Json.bytes(request), ControlRecords.SWEEP_REQUEST.headers());
+                kafka.flush();
+
+                try (RunwardenService service = RunwardenService.start(settings)) {
+                    SweepResult result = service.sweeps().await(request.sweepId(), SWEEP_WAIT);
+
+                    assertThat(result.totalLogsUpdated()).isZero();
+                    RunRecord run = kafka.latestRuns().get("late-finisher");
+                    assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
+                    assertThat(run.message()).isEqualTo("imported");
+                    assertThat(kafka.readAll(Topics.SCRIPT_RUN_FAILURES)).isEmpty();
+                }
+            }
+        }
+    }
+
+    static Settings embedded(Path dataDir) {
+        return new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-test");
+    }
+
+    static String started(String runId, String script, Instant time) {
+        return "{\"runId\":\"" + runId + "\",\"scriptName\":\"" + script + "\",\"event\":\"started\",\"time\":\"" + time + "\"}";
+    }
+}

@@ -61,7 +61,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return;
         }
         switch (control.get()) {
-            case SWEEP_REQUEST -> sweeps.launch(read(record, SweepRequest.class), timestamp);
+            case SWEEP_REQUEST -> sweeps.launch(request(record), timestamp);
             case SWEEP_MARKER -> {
                 int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
                 SweepPart part = runs.sweep(read(record, SweepRequest.class), partition, timestamp);
@@ -70,6 +70,18 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             case SWEEP_PART -> sweeps.collect(read(record, SweepPart.class), timestamp,
                     Instant.ofEpochMilli(context.currentSystemTimeMs()));
         }
+    }
+
+    /** The sweep's parts meet on the partition of its id, so the request must be keyed by that id. */
+    private static SweepRequest request(Record<String, byte[]> record) {
+        SweepRequest request = read(record, SweepRequest.class);
+        if (request.sweepId() == null || !request.sweepId().equals(record.key())) {
+            throw new InvalidEventException("bad-control", "a sweep request must be keyed by its sweepId");
+        }
+        if (request.asOf() == null || request.trigger() == null) {
+            throw new InvalidEventException("bad-control", "a sweep request needs asOf and trigger");
+        }
+        return request;
     }
 
     private static <T> T read(Record<String, byte[]> record, Class<T> type) {

@@ -2,6 +2,7 @@ package io.runwarden.stream;
 
 import io.runwarden.model.RunStatus;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +85,19 @@ class DeadLetterTest {
         fixture.events.pipeInput(new TestRecord<>("x", utf8("{}"), headers, NOW));
 
         assertThat(header(fixture.deadLetters.readRecord(), DeadLetterHandler.REASON)).isEqualTo("unknown-control");
+    }
+
+    @org.junit.jupiter.api.Test
+    void sweepRequestNotKeyedByItsIdOrUnreadableIsDeadLettered() {
+        Headers control = ControlRecords.SWEEP_REQUEST.headers();
+        fixture.events.pipeInput(new TestRecord<>("other-key",
+                utf8("{\"sweepId\":\"s1\",\"trigger\":\"manual\",\"asOf\":\"2026-11-28T12:00:00Z\"}"), control, NOW));
+        fixture.events.pipeInput(new TestRecord<>("s2",
+                utf8("{\"sweepId\":\"s2\",\"trigger\":\"manual\",\"asOf\":\"noon\"}"), control, NOW));
+
+        assertThat(fixture.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHandler.REASON))
+                .containsExactly("bad-control", "bad-control");
+        assertThat(fixture.sweeps().approximateNumEntries()).isZero();
     }
 
     private static String header(TestRecord<String, byte[]> record, String name) {

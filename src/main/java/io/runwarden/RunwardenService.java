@@ -43,12 +43,12 @@ public final class RunwardenService implements AutoCloseable {
     private final SweepService sweeps;
 
     private RunwardenService(Settings settings, EmbeddedKafka broker, KafkaStreams streams,
-                             KafkaProducer<String, byte[]> producer) {
+                             KafkaProducer<String, byte[]> producer, int eventPartitions) {
         this.settings = settings;
         this.broker = broker;
         this.streams = streams;
         this.producer = producer;
-        this.sweeps = new SweepService(producer, streams, Clock.systemUTC());
+        this.sweeps = new SweepService(producer, streams, eventPartitions, Clock.systemUTC());
     }
 
     public static RunwardenService start(Settings configured) {
@@ -84,7 +84,7 @@ public final class RunwardenService implements AutoCloseable {
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
                     settings.staleAfter());
-            return new RunwardenService(settings, broker, streams, producer);
+            return new RunwardenService(settings, broker, streams, producer, eventPartitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(broker);

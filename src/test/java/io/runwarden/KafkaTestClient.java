@@ -42,6 +42,11 @@ final class KafkaTestClient implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, null, key, value, headers));
     }
 
+    /** Sends to a chosen partition, as a client with another partitioner than Kafka's default would. */
+    void sendTo(int partition, String topic, String key, byte[] value, Headers headers) {
+        producer.send(new ProducerRecord<>(topic, partition, key, value, headers));
+    }
+
     void flush() {
         producer.flush();
     }

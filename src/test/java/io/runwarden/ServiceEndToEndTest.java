@@ -12,6 +12,7 @@ import io.runwarden.model.SweepResult;
 import io.runwarden.stream.ControlRecords;
 import io.runwarden.stream.DeadLetterHandler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +104,33 @@ class ServiceEndToEndTest {
                     assertThat(kafka.readAll(Topics.SCRIPT_RUN_FAILURES)).isEmpty();
                 }
             }
+        }
+    }
+
+    @Test
+    void eventsAndSweepRequestsOnTheWrongPartitionStillMeetTheirRun() throws Exception {
+        try (RunwardenService service = RunwardenService.start(embedded(dataDir));
+             KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
+            // a start from a client with another partitioner, the end from a Java client
+            int home = Utils.toPositive(Utils.murmur2("mixed".getBytes(StandardCharsets.UTF_8))) % 6;
+            kafka.sendTo((home + 1) % 6, Topics.SCRIPT_EVENTS, "mixed",
+                    started("mixed", "mixedClients", NOW.minus(Duration.ofDays(4))).getBytes(StandardCharsets.UTF_8), null);
+            kafka.flush();
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.latestRuns().containsKey("mixed"));
+            kafka.send(Topics.SCRIPT_EVENTS, "mixed", "{\"event\":\"succeeded\",\"message\":\"done\"}");
+            SweepRequest request = new SweepRequest("wrong-partition-sweep", SweepRequest.MANUAL, NOW, null);
+            int sweepHome = Utils.toPositive(Utils.murmur2(request.sweepId().getBytes(StandardCharsets.UTF_8))) % 6;
+            kafka.sendTo((sweepHome + 2) % 6, Topics.SCRIPT_EVENTS, request.sweepId(), Json.bytes(request),
+                    ControlRecords.SWEEP_REQUEST.headers());
+            kafka.flush();
+
+            SweepResult result = service.sweeps().await(request.sweepId(), SWEEP_WAIT);
+
+            assertThat(result.totalLogsUpdated()).isZero();
+            RunRecord run = kafka.latestRuns().get("mixed");
+            assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(run.scriptName()).isEqualTo("mixedClients");
+            assertThat(run.startTime()).isEqualTo(NOW.minus(Duration.ofDays(4)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         }
     }
 

@@ -4,6 +4,7 @@ import io.runwarden.model.Times;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Map;
  */
 public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
                        Duration staleAfter, String apiToken, String applicationId) {
+
+    /** Every environment variable the service reads. */
+    public static final List<String> ENV_VARS = List.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
+            "RUNWARDEN_DATA_DIR", "RUNWARDEN_HTTP_HOST", "RUNWARDEN_HTTP_PORT", "RUNWARDEN_STALE_AFTER",
+            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID");
 
     public static Settings fromEnv(Map<String, String> env) {
         return new Settings(

@@ -33,6 +33,10 @@ final class Emitter {
         context.forward(new Record<>(key, value, timestamp, new RecordHeaders()), EVENTS_SINK);
     }
 
+    void toEvents(String key, byte[] raw, Headers headers, long timestamp) {
+        context.forward(new Record<>(key, raw, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
+    }
+
     void toEvents(String key, Object value, ControlRecords control, long timestamp) {
         Headers headers = control.headers();
         context.forward(new Record<>(key, value, timestamp, headers), EVENTS_SINK);

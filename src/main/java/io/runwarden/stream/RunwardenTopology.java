@@ -35,7 +35,9 @@ public final class RunwardenTopology {
      * @param eventPartitions   the partitions of {@code script-events}: every sweep waits for a part from each
      */
     public static Topology build(Duration defaultMaxRuntime, int eventPartitions) {
-        Serializer<Object> json = (topic, value) -> value == null ? null : Json.bytes(value);
+        // records passed on unchanged (bytes) keep their exact form; everything else is written as JSON
+        Serializer<Object> json = (topic, value) -> value == null ? null
+                : value instanceof byte[] raw ? raw : Json.bytes(value);
         Topology topology = new Topology();
         topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, eventPartitions), EVENTS_SOURCE);

@@ -7,6 +7,7 @@ import io.runwarden.model.SweepRequest;
 import io.runwarden.model.SweepResult;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -16,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 /**
  * Manual sweeps for callers such as the HTTP layer. A request travels the same path as a scheduled one: a
@@ -28,17 +31,19 @@ public final class SweepService {
 
     private final Producer<String, byte[]> producer;
     private final KafkaStreams streams;
+    private final int eventPartitions;
     private final Clock clock;
 
-    public SweepService(Producer<String, byte[]> producer, KafkaStreams streams, Clock clock) {
+    public SweepService(Producer<String, byte[]> producer, KafkaStreams streams, int eventPartitions, Clock clock) {
         this.producer = producer;
         this.streams = streams;
+        this.eventPartitions = eventPartitions;
         this.clock = clock;
     }
 
     /** Requests a sweep as of now; returns its id once the request is durably written. */
     public String request() {
-        SweepRequest request = new SweepRequest(UUID.randomUUID().toString(), SweepRequest.MANUAL, clock.instant(), null);
+        SweepRequest request = new SweepRequest(localSweepId(), SweepRequest.MANUAL, clock.instant(), null);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.SCRIPT_EVENTS, null, request.sweepId(),
                 Json.bytes(request), ControlRecords.SWEEP_REQUEST.headers());
         try {
@@ -70,6 +75,25 @@ public final class SweepService {
             }
             Thread.sleep(POLL.toMillis());
         }
+    }
+
+    /**
+     * A sweep completes on the partition its id hashes to: pick an id whose partition this instance owns, so
+     * that the caller can read the result here, whichever instance it asked.
+     */
+    private String localSweepId() {
+        Set<Integer> local = streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(tp -> tp.topic().equals(Topics.SCRIPT_EVENTS))
+                .map(TopicPartition::partition)
+                .collect(Collectors.toSet());
+        String id = UUID.randomUUID().toString();
+        for (int attempt = 0; attempt < 1_000 && !local.isEmpty()
+                && !local.contains(EventsPartitioner.partitionOf(id, eventPartitions)); attempt++) {
+            id = UUID.randomUUID().toString();
+        }
+        return id;
     }
 
     /** The result of a completed sweep held by this instance; empty while it runs or when unknown here. */

@@ -1,0 +1,77 @@
+package io.runwarden;
+
+import io.runwarden.config.Settings;
+import io.runwarden.kafka.EmbeddedKafka;
+import io.runwarden.kafka.Topics;
+import io.runwarden.model.CronJob;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.SweepResult;
+import io.runwarden.stream.ControlRecords;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.runwarden.ServiceEndToEndTest.started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Two instances of one application on one broker: partitions are shared, the scheduler is not. */
+class TwoInstancesTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void oneSchedulerFiresForTheClusterAndManualSweepsCoverEveryInstance() throws Exception {
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dataDir.resolve("broker"), 0);
+             RunwardenService first = RunwardenService.start(instance(broker, "a"));
+             RunwardenService second = RunwardenService.start(instance(broker, "b"));
+             KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers())) {
+            CronJob everyMinute = new CronJob("every-minute", "* * * * *", true, "UTC", "test job");
+            kafka.send(Topics.CRON_CONFIG, everyMinute.name(), new String(Json.bytes(everyMinute), StandardCharsets.UTF_8));
+            Instant fourDaysAgo = Instant.now().minus(Duration.ofDays(4));
+            for (int i = 0; i < 30; i++) {
+                kafka.send(Topics.SCRIPT_EVENTS, "stale-" + i, started("stale-" + i, "script-" + (i % 3), fourDaysAgo));
+            }
+            kafka.flush();
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.streams().state().isRunningOrRebalancing()
+                    && kafka.latestRuns().keySet().stream().filter(k -> k.startsWith("stale-")).count() == 30);
+
+            SweepResult fromSecond = second.sweeps().sweep(Duration.ofSeconds(60));
+            assertThat(fromSecond.totalLogsUpdated()).isEqualTo(30);
+            assertThat(fromSecond.scriptNames()).containsExactly("script-0", "script-1", "script-2");
+            assertThat(first.sweeps().sweep(Duration.ofSeconds(60)).totalLogsUpdated()).isZero();
+            assertThat(kafka.latestRuns().get("stale-7").status()).isEqualTo(RunStatus.FAILED);
+
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> scheduledRequests(kafka).size() >= 1);
+            Thread.sleep(3_000); // a second scheduler, if any, would have fired the same slot by now
+            List<String> requests = scheduledRequests(kafka);
+            assertThat(requests).doesNotHaveDuplicates();
+            assertThat(kafka.readAll(Topics.CRON_CONFIG)).as("default job seeded once, plus the test job").hasSize(2);
+        }
+    }
+
+    private static List<String> scheduledRequests(KafkaTestClient kafka) {
+        return kafka.readAll(Topics.SCRIPT_EVENTS).stream()
+                .filter(r -> isSweepRequest(r) && r.key().startsWith("every-minute-"))
+                .map(ConsumerRecord::key).toList();
+    }
+
+    private static boolean isSweepRequest(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(ControlRecords.HEADER);
+        return header != null && new String(header.value(), StandardCharsets.UTF_8).equals("sweep-request");
+    }
+
+    private Settings instance(EmbeddedKafka broker, String name) {
+        return new Settings(broker.bootstrapServers(), 0, dataDir.resolve(name), "127.0.0.1", 0,
+                Duration.ofDays(3), null, "runwarden-cluster");
+    }
+}

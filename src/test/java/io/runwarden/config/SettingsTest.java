@@ -1,0 +1,54 @@
+package io.runwarden.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsTest {
+
+    @Test
+    void defaultsStartTheEmbeddedBrokerWithTheDocumentedValues() {
+        Settings settings = Settings.fromEnv(Map.of());
+
+        assertThat(settings.embeddedKafka()).isTrue();
+        assertThat(settings.embeddedKafkaPort()).isEqualTo(9092);
+        assertThat(settings.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(settings.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(settings.httpPort()).isEqualTo(8080);
+        assertThat(settings.staleAfter()).isEqualTo(Duration.ofDays(3));
+        assertThat(settings.apiToken()).isNull();
+        assertThat(settings.applicationId()).isEqualTo("runwarden");
+    }
+
+    @Test
+    void environmentOverridesEveryDefault() {
+        Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092",
+                "RUNWARDEN_STALE_AFTER", "PT6H", "RUNWARDEN_API_TOKEN", "s3cret", "RUNWARDEN_APPLICATION_ID", "rw2",
+                "RUNWARDEN_HTTP_PORT", "9000", "RUNWARDEN_DATA_DIR", "/var/lib/runwarden"));
+
+        assertThat(settings.embeddedKafka()).isFalse();
+        assertThat(settings.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(settings.staleAfter()).isEqualTo(Duration.ofHours(6));
+        assertThat(settings.apiToken()).isEqualTo("s3cret");
+        assertThat(settings.applicationId()).isEqualTo("rw2");
+        assertThat(settings.httpPort()).isEqualTo(9000);
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/runwarden"));
+    }
+
+    @Test
+    void badValuesAreRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_STALE_AFTER", "3 days")))
+                .hasMessageStartingWith("RUNWARDEN_STALE_AFTER: '3 days' is not an ISO-8601 duration");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_STALE_AFTER", "PT0S")))
+                .hasMessageContaining("RUNWARDEN_STALE_AFTER").hasMessageContaining("positive");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_HTTP_PORT", "80800")))
+                .hasMessage("RUNWARDEN_HTTP_PORT=80800 is not a port number (0-65535)");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_EMBEDDED_KAFKA_PORT", "kafka")))
+                .hasMessage("RUNWARDEN_EMBEDDED_KAFKA_PORT=kafka is not a port number (0-65535)");
+    }
+}

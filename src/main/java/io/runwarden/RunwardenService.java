@@ -1,9 +1,13 @@
 package io.runwarden;
 
 import io.runwarden.config.Settings;
+import io.runwarden.http.ApiServer;
+import io.runwarden.http.Backend;
+import io.runwarden.http.ClusterQueries;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.TopicInitializer;
 import io.runwarden.kafka.TopicSpec;
+import io.runwarden.model.Times;
 import io.runwarden.stream.CronConfigSeeder;
 import io.runwarden.stream.RunwardenTopology;
 import io.runwarden.stream.Stores;
@@ -17,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,23 +43,27 @@ public final class RunwardenService implements AutoCloseable {
 
     private final Settings settings;
     private final EmbeddedKafka broker;
+    private final ApiServer api;
     private final KafkaStreams streams;
     private final KafkaProducer<String, byte[]> producer;
     private final SweepService sweeps;
 
-    private RunwardenService(Settings settings, EmbeddedKafka broker, KafkaStreams streams,
-                             KafkaProducer<String, byte[]> producer, int eventPartitions) {
+    private RunwardenService(Settings settings, EmbeddedKafka broker, ApiServer api, KafkaStreams streams,
+                             KafkaProducer<String, byte[]> producer, SweepService sweeps) {
         this.settings = settings;
         this.broker = broker;
+        this.api = api;
         this.streams = streams;
         this.producer = producer;
-        this.sweeps = new SweepService(producer, streams, eventPartitions, Clock.systemUTC());
+        this.sweeps = sweeps;
     }
 
     public static RunwardenService start(Settings configured) {
         long began = System.nanoTime();
+        configured.requireTokenBeyondLoopback();
         EmbeddedKafka broker = configured.embeddedKafka()
                 ? EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()) : null;
+        ApiServer api = null;
         try {
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
@@ -62,10 +71,12 @@ public final class RunwardenService implements AutoCloseable {
                 eventPartitions = new TopicInitializer(admin).ensure(TopicSpec.all(),
                         List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
             }
-            new CronConfigSeeder(settings.bootstrapServers()).seed(false);
+            CronConfigSeeder seeder = new CronConfigSeeder(settings.bootstrapServers());
+            seeder.seed(false);
+            api = ApiServer.start(settings.httpHost(), settings.httpPort(), settings.apiToken());
 
-            KafkaStreams streams = new KafkaStreams(
-                    RunwardenTopology.build(settings.staleAfter(), eventPartitions), StreamsProperties.of(settings));
+            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), eventPartitions),
+                    StreamsProperties.of(settings, api.port()));
             CountDownLatch running = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.RUNNING) {
@@ -81,16 +92,19 @@ public final class RunwardenService implements AutoCloseable {
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                             ProducerConfig.ACKS_CONFIG, "all"),
                     new StringSerializer(), new ByteArraySerializer());
-            LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}",
+            SweepService sweeps = new SweepService(producer, streams, eventPartitions, Clock.systemUTC());
+            ClusterQueries queries = new ClusterQueries(streams, new HostInfo(settings.advertised(), api.port()));
+            api.serve(new Backend(settings, streams, queries, sweeps, producer, seeder));
+            LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
-                    settings.staleAfter());
-            return new RunwardenService(settings, broker, streams, producer, eventPartitions);
+                    Times.format(settings.staleAfter()), api.port());
+            return new RunwardenService(settings, broker, api, streams, producer, sweeps);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(broker);
+            closeQuietly(api, broker);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(broker);
+            closeQuietly(api, broker);
             throw e;
         }
     }
@@ -107,17 +121,26 @@ public final class RunwardenService implements AutoCloseable {
         return sweeps;
     }
 
+    /** The port the HTTP API listens on. */
+    public int httpPort() {
+        return api.port();
+    }
+
     @Override
     public void close() {
+        api.close();
         producer.close(CLOSE_TIMEOUT);
         // leaving the group hands the partitions over at once instead of after the session timeout (45 s)
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
-        closeQuietly(broker);
+        closeQuietly(null, broker);
         LOG.info("runwarden stopped");
     }
 
-    private static void closeQuietly(EmbeddedKafka broker) {
+    private static void closeQuietly(ApiServer api, EmbeddedKafka broker) {
+        if (api != null) {
+            api.close();
+        }
         if (broker != null) {
             broker.close();
         }

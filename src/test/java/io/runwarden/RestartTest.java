@@ -84,6 +84,7 @@ class RestartTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("RUNWARDEN_DATA_DIR", dataDir.toString());
         builder.environment().put("RUNWARDEN_EMBEDDED_KAFKA_PORT", "0");
+        builder.environment().put("RUNWARDEN_HTTP_PORT", "0");
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
         Process process = builder.start();
         try {

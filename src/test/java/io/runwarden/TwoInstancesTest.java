@@ -1,6 +1,7 @@
 package io.runwarden;
 
 import io.runwarden.config.Settings;
+import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
@@ -50,6 +51,11 @@ class TwoInstancesTest {
             assertThat(first.sweeps().sweep(Duration.ofSeconds(60)).totalLogsUpdated()).isZero();
             assertThat(kafka.latestRuns().get("stale-7").status()).isEqualTo(RunStatus.FAILED);
 
+            everyReadAnswersTheSameFromEitherInstance(first, second);
+            HttpTestClient.Response swept = new HttpTestClient(second.httpPort(), null).post("/script/cleanup-stale", null);
+            assertThat(swept.status()).isEqualTo(200);
+            assertThat(swept.data().path("partitions").asInt()).isEqualTo(6);
+
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2))
                     .until(() -> scheduledRequests(kafka).size() >= 1);
             Thread.sleep(3_000); // a second scheduler, if any, would have fired the same slot by now
@@ -57,6 +63,28 @@ class TwoInstancesTest {
             assertThat(requests).doesNotHaveDuplicates();
             assertThat(kafka.readAll(Topics.CRON_CONFIG)).as("default job seeded once, plus the test job").hasSize(2);
         }
+    }
+
+    /** Logs pages, single runs, the dashboard and jobs: the same answer whichever instance is asked. */
+    private static void everyReadAnswersTheSameFromEitherInstance(RunwardenService first, RunwardenService second) {
+        HttpTestClient a = new HttpTestClient(first.httpPort(), null);
+        HttpTestClient b = new HttpTestClient(second.httpPort(), null);
+        assertThat(first.streams().metadataForLocalThreads().stream().mapToLong(t -> t.activeTasks().size()).sum())
+                .as("both instances own partitions").isPositive();
+        assertThat(second.streams().metadataForLocalThreads().stream().mapToLong(t -> t.activeTasks().size()).sum())
+                .isPositive();
+        for (String path : List.of("/script/logs?limit=1000", "/script/logs?scriptName=script-1&limit=4",
+                "/script/logs?status=-1&limit=7", "/cron-config")) {
+            assertThat(a.get(path).data()).as(path).isEqualTo(b.get(path).data());
+        }
+        assertThat(a.get("/script/logs?limit=1000").data().path("logs").size()).isGreaterThanOrEqualTo(30);
+        assertThat(a.get("/script/dashboard-view").data().path("scripts"))
+                .isEqualTo(b.get("/script/dashboard-view").data().path("scripts"));
+        for (int i = 0; i < 30; i++) {
+            assertThat(a.get("/script/logs/stale-" + i).data()).isEqualTo(b.get("/script/logs/stale-" + i).data());
+        }
+        String cursor = a.get("/script/logs?limit=10").data().path("nextCursor").asText();
+        assertThat(a.get("/script/logs?limit=10&cursor=" + cursor).data()).isEqualTo(b.get("/script/logs?limit=10&cursor=" + cursor).data());
     }
 
     private static List<String> scheduledRequests(KafkaTestClient kafka) {
@@ -72,6 +100,6 @@ class TwoInstancesTest {
 
     private Settings instance(EmbeddedKafka broker, String name) {
         return new Settings(broker.bootstrapServers(), 0, dataDir.resolve(name), "127.0.0.1", 0,
-                Duration.ofDays(3), null, "runwarden-cluster");
+                Duration.ofDays(3), null, "runwarden-cluster", null);
     }
 }

@@ -2,6 +2,8 @@ package io.runwarden.config;
 
 import io.runwarden.model.Times;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,12 +14,12 @@ import java.util.Map;
  * {@code bootstrapServers} empty means: start the embedded broker.
  */
 public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
-                       Duration staleAfter, String apiToken, String applicationId) {
+                       Duration staleAfter, String apiToken, String applicationId, String advertisedHost) {
 
     /** Every environment variable the service reads. */
     public static final List<String> ENV_VARS = List.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
             "RUNWARDEN_DATA_DIR", "RUNWARDEN_HTTP_HOST", "RUNWARDEN_HTTP_PORT", "RUNWARDEN_STALE_AFTER",
-            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID");
+            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST");
 
     public static Settings fromEnv(Map<String, String> env) {
         return new Settings(
@@ -28,7 +30,38 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 port(env, "RUNWARDEN_HTTP_PORT", 8080),
                 duration(env, "RUNWARDEN_STALE_AFTER", "P3D"),
                 blankToNull(env.get("RUNWARDEN_API_TOKEN")),
-                env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"));
+                env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"),
+                blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")));
+    }
+
+    /** The host other instances reach this one's HTTP API on ({@code application.server}). */
+    public String advertised() {
+        if (advertisedHost != null) {
+            return advertisedHost;
+        }
+        if (!httpHost.equals("0.0.0.0") && !httpHost.equals("::")) {
+            return httpHost;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("RUNWARDEN_HTTP_HOST listens everywhere and this host has no name:"
+                    + " set RUNWARDEN_ADVERTISED_HOST to the name other instances reach it by");
+        }
+    }
+
+    /** Mutating routes must not be open to a network without a token. */
+    public void requireTokenBeyondLoopback() {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(httpHost).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("RUNWARDEN_HTTP_HOST=" + httpHost + " does not resolve");
+        }
+        if (!loopback && apiToken == null) {
+            throw new IllegalStateException("RUNWARDEN_HTTP_HOST=" + httpHost + " listens beyond this machine:"
+                    + " set RUNWARDEN_API_TOKEN so that only its holders can trigger sweeps and change jobs");
+        }
     }
 
     public boolean embeddedKafka() {
@@ -36,7 +69,8 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     }
 
     public Settings withBootstrapServers(String servers) {
-        return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, staleAfter, apiToken, applicationId);
+        return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, staleAfter, apiToken, applicationId,
+                advertisedHost);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -7,6 +7,7 @@ public final class Topics {
     public static final String SCRIPT_RUN_FAILURES = "script-run-failures";
     public static final String SCRIPT_EVENTS_DLQ = "script-events-dlq";
     public static final String CRON_CONFIG = "cron-config";
+    public static final String SCRIPT_POLICIES = "script-policies";
 
     private Topics() {
     }

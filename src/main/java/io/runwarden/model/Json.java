@@ -38,7 +38,7 @@ public final class Json {
                         @Override
                         public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider)
                                 throws IOException {
-                            gen.writeString(value.toString());
+                            gen.writeString(Times.format(value));
                         }
                     })
                     .addDeserializer(Duration.class, new JsonDeserializer<>() {

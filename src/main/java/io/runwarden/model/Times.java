@@ -27,6 +27,16 @@ public final class Times {
         }
     }
 
+    /** ISO-8601 with whole days kept as days: {@code P3D}, {@code P1DT6H}, {@code PT6H} (Java alone writes PT72H). */
+    public static String format(Duration duration) {
+        long days = duration.toDays();
+        if (days <= 0) {
+            return duration.toString();
+        }
+        Duration rest = duration.minusDays(days);
+        return "P" + days + "D" + (rest.isZero() ? "" : rest.toString().substring(1));
+    }
+
     /** A positive ISO-8601 duration ({@code P3D}, {@code PT6H}). */
     public static Duration parsePositiveDuration(String text) {
         Duration duration;

@@ -4,6 +4,7 @@ import io.runwarden.model.RunRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +35,11 @@ public final class DeadlineIndex {
 
     /** The runIds whose deadline is at or before {@code asOf}, earliest first. */
     public List<String> due(Instant asOf) {
+        return due(store, asOf);
+    }
+
+    /** The same, read from a queried store. */
+    public static List<String> due(ReadOnlyKeyValueStore<String, String> store, Instant asOf) {
         List<String> runIds = new ArrayList<>();
         // the upper bound sorts before every key of the next millisecond: "...0001:" > "...0001"
         try (KeyValueIterator<String, String> it = store.range(prefix(0), prefix(asOf.toEpochMilli() + 1))) {
@@ -51,6 +57,6 @@ public final class DeadlineIndex {
     }
 
     private static String prefix(long epochMillis) {
-        return String.format("%019d", Math.max(0, epochMillis));
+        return IndexKeys.digits(Math.max(0, epochMillis));
     }
 }

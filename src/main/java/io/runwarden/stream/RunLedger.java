@@ -13,14 +13,14 @@ import java.util.TreeSet;
 /** The runs of one partition: applies events and sweeps, keeps the deadline index and publishes every change. */
 final class RunLedger {
     private final KeyValueStore<String, RunRecord> runs;
-    private final DeadlineIndex deadlines;
+    private final RunIndexes indexes;
     private final RunTransitions transitions;
     private final Emitter emitter;
 
-    RunLedger(KeyValueStore<String, RunRecord> runs, DeadlineIndex deadlines, RunTransitions transitions,
+    RunLedger(KeyValueStore<String, RunRecord> runs, RunIndexes indexes, RunTransitions transitions,
               Emitter emitter) {
         this.runs = runs;
-        this.deadlines = deadlines;
+        this.indexes = indexes;
         this.transitions = transitions;
         this.emitter = emitter;
     }
@@ -35,7 +35,7 @@ final class RunLedger {
 
     /** Fails every in-progress run of this partition whose deadline is at or before the sweep's asOf. */
     SweepPart sweep(SweepRequest sweep, int partition, long timestamp) {
-        List<String> due = deadlines.due(sweep.asOf());
+        List<String> due = indexes.deadlines().due(sweep.asOf());
         TreeSet<String> scripts = new TreeSet<>();
         int failed = 0;
         for (String runId : due) {
@@ -53,7 +53,7 @@ final class RunLedger {
 
     private void save(RunRecord before, RunRecord after, long timestamp) {
         runs.put(after.runId(), after);
-        deadlines.update(before, after);
+        indexes.update(before, after);
         emitter.toRuns(after.runId(), after, timestamp);
     }
 }

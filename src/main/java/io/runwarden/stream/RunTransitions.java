@@ -9,6 +9,7 @@ import io.runwarden.model.Times;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * How an event changes a run, as pure functions. Events may come twice or out of order: the first end wins,
@@ -16,9 +17,12 @@ import java.time.Instant;
  */
 public final class RunTransitions {
     private final Duration defaultMaxRuntime;
+    private final Function<String, Duration> scriptMaxRuntime;
 
-    public RunTransitions(Duration defaultMaxRuntime) {
+    /** @param scriptMaxRuntime a script's policy for its new runs, null when it has none */
+    public RunTransitions(Duration defaultMaxRuntime, Function<String, Duration> scriptMaxRuntime) {
         this.defaultMaxRuntime = defaultMaxRuntime;
+        this.scriptMaxRuntime = scriptMaxRuntime;
     }
 
     /** @return the run after the event; the very same instance when the event changes nothing */
@@ -29,7 +33,7 @@ public final class RunTransitions {
         RunRecord run = current.scriptName() == null && event.scriptName() != null
                 ? current.withScriptName(event.scriptName()) : current;
         return switch (event.type()) {
-            case STARTED -> run.startTime() == null ? withDeadline(run.withStart(event.time(), event.maxRuntime())) : run;
+            case STARTED -> run.startTime() == null ? withDeadline(run.withStart(event.time(), ownMaxRuntime(run, event))) : run;
             case HEARTBEAT -> run.inProgress() && isLater(event.time(), run.lastHeartbeat())
                     ? withDeadline(run.withHeartbeat(event.time())) : run;
             case SUCCEEDED, FAILED -> end(run, event);
@@ -53,11 +57,19 @@ public final class RunTransitions {
         RunRecord empty = new RunRecord(event.runId(), event.scriptName(), RunStatus.IN_PROGRESS, null, null,
                 event.message(), null, null, null, null, null);
         return switch (event.type()) {
-            case STARTED -> withDeadline(empty.withStart(event.time(), event.maxRuntime()));
+            case STARTED -> withDeadline(empty.withStart(event.time(), ownMaxRuntime(empty, event)));
             // a heartbeat that overtook its start still proves the run alive: keep it
             case HEARTBEAT -> withDeadline(empty.withHeartbeat(event.time()));
             case SUCCEEDED, FAILED -> end(empty, event);
         };
+    }
+
+    /** The run's own limit wins over its script's policy; the default applies when neither sets one. */
+    private Duration ownMaxRuntime(RunRecord run, LifecycleEvent event) {
+        if (event.maxRuntime() != null) {
+            return event.maxRuntime();
+        }
+        return run.scriptName() == null ? null : scriptMaxRuntime.apply(run.scriptName());
     }
 
     private RunRecord end(RunRecord run, LifecycleEvent event) {

@@ -4,6 +4,8 @@ import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
+import io.runwarden.model.ScriptPolicy;
+import io.runwarden.model.ScriptStats;
 import io.runwarden.model.SweepProgress;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -17,6 +19,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiFunction;
 
 /**
  * Builds the topology, a pure function of the settings: one source ({@code script-events}), one processor with
@@ -43,17 +46,35 @@ public final class RunwardenTopology {
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, eventPartitions), EVENTS_SOURCE);
         topology.addStateStore(store(Stores.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
         topology.addStateStore(store(Stores.DEADLINE_INDEX, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(Stores.RUNS_BY_TIME, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(Stores.RUNS_BY_SCRIPT, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(Stores.OPEN_RUNS_BY_SCRIPT, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(Stores.SCRIPT_STATS, Json.serde(ScriptStats.class)), PROCESSOR);
         topology.addStateStore(store(Stores.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
         topology.addStateStore(store(Stores.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
         topology.addSink(Emitter.RUNS_SINK, Topics.SCRIPT_RUNS, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.FAILURES_SINK, Topics.SCRIPT_RUN_FAILURES, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
                 new EventsPartitioner(), PROCESSOR);
-        topology.addGlobalStore(
-                store(Stores.CRON_JOBS, Json.serde(CronJob.class)).withLoggingDisabled(),
-                Topics.CRON_CONFIG + "-source", new StringDeserializer(), new ByteArrayDeserializer(),
-                Topics.CRON_CONFIG, "cron-jobs-updater", CronJobsUpdater::new);
+        addGlobalTable(topology, Stores.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class, (name, job) -> {
+            CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), job.description());
+            CronSchedule.of(named);
+            return named;
+        });
+        addGlobalTable(topology, Stores.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class, (script, policy) -> {
+            if (policy.maxRuntime() == null || policy.maxRuntime().isNegative() || policy.maxRuntime().isZero()) {
+                throw new IllegalArgumentException("maxRuntime must be a positive duration");
+            }
+            return new ScriptPolicy(script, policy.maxRuntime());
+        });
         return topology;
+    }
+
+    private static <T> void addGlobalTable(Topology topology, String store, String topic, Class<T> type,
+                                           BiFunction<String, T, T> validate) {
+        topology.addGlobalStore(store(store, Json.serde(type)).withLoggingDisabled(), topic + "-source",
+                new StringDeserializer(), new ByteArrayDeserializer(), topic, store + "-updater",
+                () -> new GlobalTableUpdater<>(store, type, validate));
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

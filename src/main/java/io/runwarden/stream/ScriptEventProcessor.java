@@ -3,6 +3,7 @@ package io.runwarden.stream;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
+import io.runwarden.model.ScriptPolicy;
 import io.runwarden.model.SweepPart;
 import io.runwarden.model.SweepProgress;
 import io.runwarden.model.SweepRequest;
@@ -39,8 +40,15 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         this.context = context;
         emitter = new Emitter(context);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(Stores.RUNS);
-        KeyValueStore<String, String> indexStore = context.getStateStore(Stores.DEADLINE_INDEX);
-        runs = new RunLedger(runStore, new DeadlineIndex(indexStore), new RunTransitions(defaultMaxRuntime), emitter);
+        RunIndexes indexes = new RunIndexes(new DeadlineIndex(context.getStateStore(Stores.DEADLINE_INDEX)),
+                context.getStateStore(Stores.RUNS_BY_TIME), context.getStateStore(Stores.RUNS_BY_SCRIPT),
+                context.getStateStore(Stores.OPEN_RUNS_BY_SCRIPT), context.getStateStore(Stores.SCRIPT_STATS));
+        KeyValueStore<String, ScriptPolicy> policies = context.getStateStore(Stores.POLICIES);
+        RunTransitions transitions = new RunTransitions(defaultMaxRuntime, script -> {
+            ScriptPolicy policy = policies.get(script);
+            return policy == null ? null : policy.maxRuntime();
+        });
+        runs = new RunLedger(runStore, indexes, transitions, emitter);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(Stores.SWEEPS);
         sweeps = new SweepCoordinator(sweepStore, emitter, partitions, defaultMaxRuntime);
         if (context.taskId().partition() == 0) {

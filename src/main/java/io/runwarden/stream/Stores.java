@@ -6,12 +6,22 @@ public final class Stores {
     public static final String RUNS = "runs";
     /** In-progress runs by (deadline, runId), so a sweep reads only the runs that are due. */
     public static final String DEADLINE_INDEX = "deadline-index";
+    /** Every run by "newest-first start:runId": the logs, newest first. */
+    public static final String RUNS_BY_TIME = "runs-by-time";
+    /** Every run by "script \0 newest-first start:runId": one script's logs, newest first. */
+    public static final String RUNS_BY_SCRIPT = "runs-by-script";
+    /** In-progress runs by "script \0 start:runId": each script's oldest open run. */
+    public static final String OPEN_RUNS_BY_SCRIPT = "open-runs-by-script";
+    /** Per script: counts by status, latest run, oldest open run (merged across partitions by the API). */
+    public static final String SCRIPT_STATS = "script-stats";
     /** Sweeps by sweepId: the parts reported so far, then the result. */
     public static final String SWEEPS = "sweeps";
     /** The last slot each cron job fired, so restarts and failovers neither repeat nor skip one. */
     public static final String SCHEDULER_SLOTS = "scheduler-slots";
     /** Cron jobs by name: a global store fed by {@code cron-config}. */
     public static final String CRON_JOBS = "cron-jobs";
+    /** Script policies by script name: a global store fed by {@code script-policies}. */
+    public static final String POLICIES = "script-policies";
 
     private Stores() {
     }

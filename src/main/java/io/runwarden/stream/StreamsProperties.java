@@ -11,8 +11,10 @@ public final class StreamsProperties {
     private StreamsProperties() {
     }
 
-    public static Properties of(Settings settings) {
+    /** @param httpPort the port the HTTP API really listens on, published for queries across instances */
+    public static Properties of(Settings settings, int httpPort) {
         Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised() + ":" + httpPort);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.dataDir().resolve("streams").toAbsolutePath().toString());

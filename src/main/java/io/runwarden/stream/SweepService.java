@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
@@ -64,9 +65,15 @@ public final class SweepService {
     }
 
     public SweepResult await(String sweepId, Duration timeout) throws SweepTimeoutException, InterruptedException {
+        return await(sweepId, timeout, () -> result(sweepId));
+    }
+
+    /** Waits for a result looked up by {@code lookup}, e.g. on whichever instance holds the sweep. */
+    public SweepResult await(String sweepId, Duration timeout, Supplier<Optional<SweepResult>> lookup)
+            throws SweepTimeoutException, InterruptedException {
         Instant until = Instant.now().plus(timeout);
         while (true) {
-            Optional<SweepResult> result = result(sweepId);
+            Optional<SweepResult> result = lookup.get();
             if (result.isPresent()) {
                 return result.get();
             }

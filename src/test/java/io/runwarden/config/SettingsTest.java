@@ -51,4 +51,13 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_EMBEDDED_KAFKA_PORT", "kafka")))
                 .hasMessage("RUNWARDEN_EMBEDDED_KAFKA_PORT=kafka is not a port number (0-65535)");
     }
+
+    @Test
+    void durationsAreWrittenWithWholeDaysAsDays() {
+        assertThat(io.runwarden.model.Times.format(Duration.ofDays(3))).isEqualTo("P3D");
+        assertThat(io.runwarden.model.Times.format(Duration.ofHours(30))).isEqualTo("P1DT6H");
+        assertThat(io.runwarden.model.Times.format(Duration.ofHours(6))).isEqualTo("PT6H");
+        assertThat(Duration.parse(io.runwarden.model.Times.format(Duration.ofHours(30).plusMillis(5))))
+                .isEqualTo(Duration.ofHours(30).plusMillis(5));
+    }
 }

@@ -46,7 +46,7 @@ final class TopologyFixture implements AutoCloseable {
     TopologyFixture(Duration staleAfter, Instant wallClock) {
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
                 "RUNWARDEN_DATA_DIR", Path.of("target", "ttd-" + UUID.randomUUID()).toString()));
-        Properties props = StreamsProperties.of(settings);
+        Properties props = StreamsProperties.of(settings, 0);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "runwarden-test");
         driver = new TopologyTestDriver(RunwardenTopology.build(staleAfter, 1), props, wallClock);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);

@@ -1,0 +1,158 @@
+package io.runwarden.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.runwarden.model.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The HTTP API on Javalin. It listens before the streams run (so {@code /health} answers and the port is known for
+ * {@code application.server}); other routes answer 503 with {@code Retry-After} until the streams are RUNNING.
+ */
+public final class ApiServer implements AutoCloseable {
+    /** Bodies are small JSON objects; anything bigger is refused with 413. */
+    static final long MAX_BODY_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/openapi.json");
+    private static final Set<HandlerType> MUTATING = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH);
+
+    private final Javalin app;
+    private volatile Backend backend;
+
+    private ApiServer(String token) {
+        String openApi = resource("/openapi.json");
+        app = Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.prefer405over404 = true;
+            config.startup.showJavalinBanner = false;
+            config.routes.beforeMatched(ctx -> {
+                if (token != null && MUTATING.contains(ctx.method()) && !authorized(ctx, token)) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new ApiException(401, "unauthorized", "this route needs Authorization: Bearer <RUNWARDEN_API_TOKEN>");
+                }
+                if (!ALWAYS_OPEN.contains(ctx.path()) && !isReady()) {
+                    ctx.header("Retry-After", "5");
+                    throw ApiException.unavailable("runwarden is starting or rebalancing; retry shortly");
+                }
+            });
+            config.routes.get("/health", ctx -> Envelope.ok(ctx, Map.of("status", "UP")));
+            config.routes.get("/ready", ctx -> {
+                if (!isReady()) {
+                    ctx.header("Retry-After", "5");
+                    throw ApiException.unavailable("streams are not RUNNING");
+                }
+                Envelope.ok(ctx, Map.of("status", "READY"));
+            });
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            new LogsRoutes(this::backend).register(config.routes);
+            new CleanupRoutes(this::backend).register(config.routes);
+            new CronRoutes(this::backend).register(config.routes);
+            new PolicyRoutes(this::backend).register(config.routes);
+            new IngestRoutes(this::backend).register(config.routes);
+            new InternalRoutes(this::backend).register(config.routes);
+
+            config.routes.exception(ApiException.class, (e, ctx) -> Envelope.error(ctx, e.status(), e.code(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    Envelope.error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                Envelope.error(ctx, 500, "internal", "an internal error occurred; it has been logged");
+            });
+            config.routes.error(404, ctx -> fillIfEmpty(ctx, "not_found", "no route " + ctx.method() + " " + ctx.path()));
+            config.routes.error(405, ctx -> fillIfEmpty(ctx, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+            config.routes.error(413, ctx -> fillIfEmpty(ctx, "payload_too_large", "the body exceeds " + MAX_BODY_BYTES + " bytes"));
+        });
+    }
+
+    /** Starts listening; {@code port} 0 takes any free port. */
+    public static ApiServer start(String host, int port, String token) {
+        ApiServer server = new ApiServer(token);
+        server.app.start(host, port);
+        LOG.info("HTTP API listening on http://{}:{}", host, server.port());
+        return server;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Every route as "METHOD path", e.g. "GET /script/logs/{runId}". */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(route -> route.endpoint.method.name() + " " + route.endpoint.path)
+                .filter(route -> !route.startsWith("BEFORE") && !route.startsWith("AFTER"))
+                .sorted().toList();
+    }
+
+    /** Makes the routes live once the streams exist. */
+    public void serve(Backend value) {
+        this.backend = value;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private Backend backend() {
+        Backend current = backend;
+        if (current == null || !current.ready()) {
+            throw ApiException.unavailable("runwarden is starting or rebalancing; retry shortly");
+        }
+        return current;
+    }
+
+    private boolean isReady() {
+        Backend current = backend;
+        return current != null && current.ready();
+    }
+
+    private static boolean authorized(Context ctx, String token) {
+        String header = ctx.header("Authorization");
+        String expected = "Bearer " + token;
+        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void fillIfEmpty(Context ctx, String code, String message) {
+        if (ctx.result() == null || ctx.result().isEmpty()) {
+            Envelope.error(ctx, ctx.statusCode(), code, message);
+        }
+    }
+
+    private static String codeOf(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "http_" + status;
+        };
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ApiServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.runwarden.http;
+
+import io.runwarden.config.Settings;
+import io.runwarden.stream.CronConfigSeeder;
+import io.runwarden.stream.SweepService;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** What the routes work with, once the streams exist. */
+public record Backend(Settings settings, KafkaStreams streams, ClusterQueries queries, SweepService sweeps,
+                      Producer<String, byte[]> producer, CronConfigSeeder seeder) {
+
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** A global store (cron jobs, policies): every instance holds all of it. */
+    public <V> ReadOnlyKeyValueStore<String, V> global(String store) {
+        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
+                store, QueryableStoreTypes.keyValueStore()));
+    }
+}

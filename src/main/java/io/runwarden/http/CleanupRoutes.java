@@ -1,0 +1,80 @@
+package io.runwarden.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.SweepProgress;
+import io.runwarden.stream.SweepTimeoutException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/** The manual sweep of the original API, its dry run, and the result of a sweep that outlasted the wait. */
+final class CleanupRoutes {
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+
+    record Pending(String sweepId, String status, int partsReported, int partitions, String resultUrl) {
+    }
+
+    record DryRun(boolean dryRun, Instant asOf, Instant thresholdDate, int totalLogsUpdated, int scriptsAffected,
+                  List<String> scriptNames, List<RunRecord> runs) {
+    }
+
+    private final Supplier<Backend> backend;
+
+    CleanupRoutes(Supplier<Backend> backend) {
+        this.backend = backend;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/script/cleanup-stale", this::cleanup);
+        routes.get("/script/cleanup-stale/{sweepId}", this::result);
+    }
+
+    private void cleanup(Context ctx) throws InterruptedException {
+        Duration wait = Params.duration(ctx, "timeout", DEFAULT_WAIT, MAX_WAIT);
+        if (Params.flag(ctx, "dryRun")) {
+            dryRun(ctx);
+            return;
+        }
+        Backend b = backend.get();
+        String sweepId = b.sweeps().request();
+        try {
+            Envelope.ok(ctx, b.sweeps().await(sweepId, wait, () -> b.queries().sweep(sweepId).map(SweepProgress::result)));
+        } catch (SweepTimeoutException e) {
+            pending(ctx, sweepId, null);
+        }
+    }
+
+    private void dryRun(Context ctx) {
+        Backend b = backend.get();
+        Instant asOf = Instant.now();
+        List<RunRecord> due = b.queries().due(asOf);
+        TreeSet<String> scripts = new TreeSet<>();
+        due.stream().map(RunRecord::scriptName).filter(s -> s != null).forEach(scripts::add);
+        Envelope.ok(ctx, new DryRun(true, asOf, asOf.minus(b.settings().staleAfter()), due.size(), scripts.size(),
+                List.copyOf(scripts), due));
+    }
+
+    private void result(Context ctx) {
+        String sweepId = ctx.pathParam("sweepId");
+        SweepProgress progress = backend.get().queries().sweep(sweepId)
+                .orElseThrow(() -> ApiException.notFound("no sweep " + sweepId));
+        if (progress.complete()) {
+            Envelope.ok(ctx, progress.result());
+        } else {
+            pending(ctx, sweepId, progress);
+        }
+    }
+
+    private static void pending(Context ctx, String sweepId, SweepProgress progress) {
+        String url = "/script/cleanup-stale/" + sweepId;
+        ctx.header("Location", url);
+        Envelope.ok(ctx, 202, new Pending(sweepId, "running", progress == null ? 0 : progress.parts().size(),
+                progress == null ? 0 : progress.expectedParts(), url));
+    }
+}

@@ -1,0 +1,39 @@
+package io.runwarden.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.runwarden.model.Times;
+
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/** What one instance answers for its own partitions when another instance fans a query out. */
+final class InternalRoutes {
+    private final Supplier<Backend> backend;
+
+    InternalRoutes(Supplier<Backend> backend) {
+        this.backend = backend;
+    }
+
+    void register(RoutesConfig routes) {
+        String base = ClusterQueries.INTERNAL;
+        routes.get(base + "/logs", ctx -> Envelope.ok(ctx, local().logs(LogsRoutes.query(ctx))));
+        routes.get(base + "/script-stats", ctx -> Envelope.ok(ctx, local().scriptStats()));
+        routes.get(base + "/due", ctx -> {
+            Instant asOf = Params.instant(ctx, "asOf");
+            Envelope.ok(ctx, local().due(asOf == null ? Instant.now() : asOf));
+        });
+        routes.get(base + "/runs/{runId}", ctx -> Envelope.ok(ctx, local().run(ctx.pathParam("runId"), partition(ctx))
+                .orElseThrow(() -> ApiException.notFound("no run " + ctx.pathParam("runId")))));
+        routes.get(base + "/sweeps/{sweepId}", ctx -> Envelope.ok(ctx, local().sweep(ctx.pathParam("sweepId"), partition(ctx))
+                .orElseThrow(() -> ApiException.notFound("no sweep " + ctx.pathParam("sweepId")))));
+    }
+
+    private LocalQueries local() {
+        return backend.get().queries().local();
+    }
+
+    private static int partition(Context ctx) {
+        return Params.integer(ctx, "partition", 0, 0, Integer.MAX_VALUE);
+    }
+}

@@ -1,0 +1,141 @@
+package io.runwarden.http;
+
+import io.runwarden.kafka.Topics;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunTimes;
+import io.runwarden.model.ScriptStats;
+import io.runwarden.model.SweepProgress;
+import io.runwarden.stream.DeadlineIndex;
+import io.runwarden.stream.IndexKeys;
+import io.runwarden.stream.Stores;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * Interactive queries over the partitions this instance owns. A logs page merges one ordered index iterator per
+ * partition and reads runs only as it returns them, so its cost follows the page size, not the runs stored.
+ */
+public final class LocalQueries {
+    private final KafkaStreams streams;
+
+    public LocalQueries(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public List<Integer> partitions() {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(tp -> tp.topic().equals(Topics.SCRIPT_EVENTS))
+                .map(TopicPartition::partition).sorted().toList();
+    }
+
+    public Optional<RunRecord> run(String runId, int partition) {
+        return Optional.ofNullable(this.<RunRecord>store(Stores.RUNS, partition).get(runId));
+    }
+
+    public Optional<SweepProgress> sweep(String sweepId, int partition) {
+        return Optional.ofNullable(this.<SweepProgress>store(Stores.SWEEPS, partition).get(sweepId));
+    }
+
+    public LogsPage logs(LogsQuery query) {
+        String prefix = query.scriptName() == null ? "" : query.scriptName() + '\0';
+        String index = query.scriptName() == null ? Stores.RUNS_BY_TIME : Stores.RUNS_BY_SCRIPT;
+        String lower = prefix + max(query.after(), query.to() == null ? null : IndexKeys.newestFirstFrom(query.to()));
+        // ';' follows ':' so the bound takes in every run of the `from` millisecond
+        String upper = query.from() == null ? prefix + '\uffff' : prefix + IndexKeys.newestFirstFrom(query.from()) + ';';
+        PriorityQueue<Cursor> heads = new PriorityQueue<>(Comparator.comparing(Cursor::position));
+        List<KeyValueIterator<String, String>> open = new ArrayList<>();
+        try {
+            for (int partition : partitions()) {
+                KeyValueIterator<String, String> it = this.<String>store(index, partition).range(lower, upper);
+                open.add(it);
+                Cursor head = Cursor.next(it, prefix.length(), partition, query.after());
+                if (head != null) {
+                    heads.add(head);
+                }
+            }
+            List<RunRecord> page = new ArrayList<>();
+            while (page.size() < query.limit() && !heads.isEmpty()) {
+                Cursor head = heads.poll();
+                RunRecord run = this.<RunRecord>store(Stores.RUNS, head.partition()).get(head.runId());
+                if (run != null && (query.status() == null || run.status() == query.status())) {
+                    page.add(run);
+                }
+                Cursor next = Cursor.next(head.iterator(), prefix.length(), head.partition(), null);
+                if (next != null) {
+                    heads.add(next);
+                }
+            }
+            boolean more = page.size() == query.limit() && !heads.isEmpty();
+            return new LogsPage(page, more ? position(page.get(page.size() - 1)) : null);
+        } finally {
+            open.forEach(KeyValueIterator::close);
+        }
+    }
+
+    /** Each script's stats over the local partitions. */
+    public Map<String, ScriptStats> scriptStats() {
+        Map<String, ScriptStats> merged = new HashMap<>();
+        for (int partition : partitions()) {
+            try (KeyValueIterator<String, ScriptStats> it = this.<ScriptStats>store(Stores.SCRIPT_STATS, partition).all()) {
+                it.forEachRemaining(kv -> merged.merge(kv.key, kv.value, ScriptStats::merge));
+            }
+        }
+        return merged;
+    }
+
+    /** The in-progress runs whose deadline is at or before {@code asOf}: what a sweep would fail now. */
+    public List<RunRecord> due(Instant asOf) {
+        List<RunRecord> due = new ArrayList<>();
+        for (int partition : partitions()) {
+            ReadOnlyKeyValueStore<String, RunRecord> runs = store(Stores.RUNS, partition);
+            for (String runId : DeadlineIndex.due(this.<String>store(Stores.DEADLINE_INDEX, partition), asOf)) {
+                Optional.ofNullable(runs.get(runId)).ifPresent(due::add);
+            }
+        }
+        return due;
+    }
+
+    /** The position of a run in the newest-first order: what a logs cursor holds. */
+    public static String position(RunRecord run) {
+        return IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
+                name, QueryableStoreTypes.keyValueStore()).withPartition(partition));
+    }
+
+    private static String max(String a, String b) {
+        return a == null ? (b == null ? "" : b) : b == null || a.compareTo(b) > 0 ? a : b;
+    }
+
+    /** The next entry of one partition's index, positioned by its key without the script prefix. */
+    private record Cursor(String position, String runId, int partition, KeyValueIterator<String, String> iterator) {
+        static Cursor next(KeyValueIterator<String, String> it, int prefixLength, int partition, String skip) {
+            while (it.hasNext()) {
+                KeyValue<String, String> entry = it.next();
+                String position = entry.key.substring(prefixLength);
+                if (!position.equals(skip)) {
+                    return new Cursor(position, entry.value, partition, it);
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.runwarden.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.RunwardenService;
+import io.runwarden.config.Settings;
+import io.runwarden.http.HttpTestClient.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The HTTP server on its own, before any streams exist. */
+class ApiServerTest {
+    private final ApiServer server = ApiServer.start("127.0.0.1", 0, null);
+    private final HttpTestClient http = new HttpTestClient(server.port(), null);
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void openApiDocumentDescribesExactlyTheRoutesTheServerHas() {
+        JsonNode doc = http.get("/openapi.json").body();
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+
+        List<String> documented = new ArrayList<>();
+        Set<String> methods = Set.of("get", "post", "put", "delete", "patch");
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            path.getValue().fieldNames().forEachRemaining(method -> {
+                if (methods.contains(method)) {
+                    documented.add(method.toUpperCase() + " " + path.getKey());
+                }
+            });
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(server.routes());
+    }
+
+    @Test
+    void routesAnswer503WithRetryAfterUntilTheStreamsRun() {
+        assertThat(http.get("/health").status()).isEqualTo(200);
+        Response ready = http.get("/ready");
+        assertThat(ready.status()).isEqualTo(503);
+
+        for (String path : List.of("/script/logs", "/script/dashboard-view", "/cron-config", "/script/logs/x")) {
+            Response response = http.get(path);
+            assertThat(response.status()).as(path).isEqualTo(503);
+            assertThat(response.errorCode()).isEqualTo("unavailable");
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+        }
+        assertThat(http.post("/script/cleanup-stale", null).status()).isEqualTo(503);
+    }
+
+    @Test
+    void listeningBeyondLoopbackWithoutATokenIsRefusedAtStart() {
+        Settings open = new Settings("unused:9092", 0, Path.of("target", "never"), "0.0.0.0", 0,
+                Duration.ofDays(3), null, "runwarden", null);
+
+        assertThatThrownBy(() -> RunwardenService.start(open))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RUNWARDEN_HTTP_HOST=0.0.0.0").hasMessageContaining("RUNWARDEN_API_TOKEN");
+    }
+}

@@ -1,0 +1,315 @@
+package io.runwarden.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.RunwardenService;
+import io.runwarden.config.Settings;
+import io.runwarden.http.HttpTestClient.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Every route over real HTTP, against the service on a real embedded broker. */
+class ApiTest {
+    private static final String TOKEN = "s3cret-token";
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private static RunwardenService service;
+    private static HttpTestClient http;
+    private static HttpTestClient anonymous;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("runwarden-api");
+        service = RunwardenService.start(new Settings("", 0, dir, "127.0.0.1", 0, Duration.ofDays(3), TOKEN,
+                "runwarden-api-test", null));
+        http = new HttpTestClient(service.httpPort(), TOKEN);
+        anonymous = new HttpTestClient(service.httpPort(), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @Test
+    void healthAndReadiness() {
+        assertThat(http.get("/health").data().path("status").asText()).isEqualTo("UP");
+        assertThat(http.get("/ready").status()).isEqualTo(200);
+    }
+
+    @Test
+    void scriptReportsARunOverHttpFromStartToEnd() {
+        Response started = http.post("/script/runs", "{\"scriptName\":\"curl-script\",\"message\":\"go\"}");
+        assertThat(started.status()).isEqualTo(201);
+        String runId = started.data().path("runId").asText();
+        assertThat(started.headers().firstValue("Location")).hasValue("/script/logs/" + runId);
+
+        assertThat(http.post("/script/runs/" + runId + "/heartbeat", null).status()).isEqualTo(202);
+        assertThat(http.post("/script/runs/" + runId + "/succeeded", "{\"message\":\"42 rows\"}").status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode run = http.get("/script/logs/" + runId).data();
+            assertThat(run.path("status").asInt()).isEqualTo(0);
+            assertThat(run.path("scriptName").asText()).isEqualTo("curl-script");
+            assertThat(run.path("message").asText()).isEqualTo("42 rows");
+            assertThat(run.path("lastHeartbeat").isTextual()).isTrue();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no scriptName            | /script/runs               | {}                                          | invalid_event",
+            "unknown field            | /script/runs               | {\"scriptName\":\"s\",\"colour\":\"red\"}   | invalid_colour",
+            "bad time                 | /script/runs               | {\"scriptName\":\"s\",\"time\":\"noon\"}    | invalid_event",
+            "bad maxRuntime           | /script/runs               | {\"scriptName\":\"s\",\"maxRuntime\":\"3d\"}| invalid_event",
+            "blank runId              | /script/runs               | {\"scriptName\":\"s\",\"runId\":\" \"}      | invalid_runId",
+            "runId differs from path  | /script/runs/a/failed      | {\"runId\":\"b\"}                           | invalid_runId",
+            "body not an object       | /script/runs               | [1,2]                                       | invalid_body",
+            "body not JSON            | /script/runs               | {oops                                       | invalid_body"})
+    void badIngestBodiesAre400sNamingTheProblem(String name, String path, String body, String code) {
+        Response response = http.post(path, body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo(code);
+        assertThat(response.body().path("success").asBoolean()).isFalse();
+    }
+
+    @Test
+    void wrongContentTypeIs415AndOversizedBodyIs413() {
+        Response text = http.send(http.request("/script/runs").header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\":\"s\"}")));
+        assertThat(text.status()).isEqualTo(415);
+        assertThat(text.errorCode()).isEqualTo("unsupported_media_type");
+
+        Response big = http.post("/script/runs", "{\"scriptName\":\"s\",\"message\":\"" + "x".repeat(100_000) + "\"}");
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.errorCode()).isEqualTo("payload_too_large");
+    }
+
+    @Test
+    void logsComeNewestFirstInPagesThatTogetherHoldEveryRunOnce() {
+        Instant base = NOW.minus(Duration.ofDays(30)); // a window no other test writes to
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            String runId = "page-" + i;
+            http.post("/script/runs", "{\"scriptName\":\"pager\",\"runId\":\"" + runId + "\",\"time\":\""
+                    + base.minus(Duration.ofMinutes(i)) + "\"}");
+            expected.add(runId);
+        }
+        for (int i = 0; i < 5; i++) {
+            http.post("/script/runs/page-" + i + "/succeeded", null);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                http.get("/script/logs?scriptName=pager&status=0").data().path("logs").size() == 5);
+
+        assertThat(pages("/script/logs?scriptName=pager&limit=10")).containsExactlyElementsOf(expected);
+        String window = "&from=" + base.minus(Duration.ofMinutes(24)) + "&to=" + base;
+        assertThat(pages("/script/logs?limit=7" + window)).containsExactlyElementsOf(expected);
+        assertThat(pages("/script/logs?scriptName=pager&limit=3&status=2")).containsExactlyElementsOf(expected.subList(5, 25));
+        assertThat(pages("/script/logs?scriptName=pager&from=" + base.minus(Duration.ofMinutes(2)))).containsExactly("page-0", "page-1", "page-2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "limit=0, invalid_limit", "limit=1001, invalid_limit", "limit=ten, invalid_limit",
+            "status=1, invalid_status", "from=yesterday, invalid_from", "to=2026-13-01T00:00:00Z, invalid_to",
+            "from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z, invalid_from", "cursor=not-a-cursor, invalid_cursor",
+            "scriptName=, invalid_scriptName"})
+    void badLogsParametersAre400sNamingTheParameter(String query, String code) {
+        Response response = http.get("/script/logs?" + query);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo(code);
+    }
+
+    @Test
+    void unknownRunIs404() {
+        Response response = http.get("/script/logs/no-such-run");
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.errorCode()).isEqualTo("not_found");
+    }
+
+    @Test
+    void dashboardShowsEachScriptWithItsLatestRunCountsAndOldestOpenRun() {
+        Instant oldest = NOW.minus(Duration.ofHours(5));
+        http.post("/script/runs", "{\"scriptName\":\"dash\",\"runId\":\"dash-1\",\"time\":\"" + oldest + "\"}");
+        http.post("/script/runs", "{\"scriptName\":\"dash\",\"runId\":\"dash-2\",\"time\":\"" + NOW.minus(Duration.ofHours(4)) + "\"}");
+        http.post("/script/runs", "{\"scriptName\":\"dash\",\"runId\":\"dash-3\",\"time\":\"" + NOW.minus(Duration.ofHours(3)) + "\"}");
+        http.post("/script/runs/dash-3/failed", "{\"message\":\"exit 2\"}");
+        http.post("/script/runs", "{\"scriptName\":\"dash\",\"runId\":\"dash-4\",\"time\":\"" + NOW.minus(Duration.ofHours(2)) + "\"}");
+        http.post("/script/runs/dash-4/succeeded", "{\"message\":\"fine\"}");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode dash = script(http.get("/script/dashboard-view").data(), "dash");
+            assertThat(dash.path("counts").path("inProgress").asInt()).isEqualTo(2);
+            assertThat(dash.path("counts").path("success").asInt()).isEqualTo(1);
+            assertThat(dash.path("counts").path("failed").asInt()).isEqualTo(1);
+            assertThat(dash.path("counts").path("total").asInt()).isEqualTo(4);
+            assertThat(dash.path("latestRun").path("runId").asText()).isEqualTo("dash-4");
+            assertThat(dash.path("status").asInt()).isEqualTo(0);
+            assertThat(dash.path("oldestInProgressStart").asText()).isEqualTo(oldest.toString().replace("Z", ".000Z"));
+            assertThat(Duration.parse(dash.path("oldestInProgressAge").asText())).isGreaterThanOrEqualTo(Duration.ofHours(5));
+        });
+    }
+
+    @Test
+    void cleanupAnswersTheOriginalShapeAndIsRecordedAsAnAuditRun() {
+        http.post("/script/runs", "{\"scriptName\":\"stale-http\",\"runId\":\"stale-http-1\",\"time\":\"" + NOW.minus(Duration.ofDays(4)) + "\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/script/logs/stale-http-1").status() == 200);
+
+        Response dry = http.post("/script/cleanup-stale?dryRun=true", null);
+        assertThat(dry.data().path("dryRun").asBoolean()).isTrue();
+        assertThat(dry.data().path("runs").findValuesAsText("runId")).contains("stale-http-1");
+        assertThat(http.get("/script/logs/stale-http-1").data().path("status").asInt()).isEqualTo(2);
+
+        Response cleanup = http.post("/script/cleanup-stale", null);
+        assertThat(cleanup.status()).isEqualTo(200);
+        JsonNode data = cleanup.data();
+        assertThat(data.path("totalLogsUpdated").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(data.path("scriptsAffected").asInt()).isEqualTo(data.path("scriptNames").size());
+        assertThat(data.path("scriptNames").findValuesAsText("")).isEmpty();
+        assertThat(data.path("scriptNames").toString()).contains("\"stale-http\"");
+        assertThat(Duration.between(Instant.parse(data.path("thresholdDate").asText()), Instant.parse(data.path("asOf").asText())))
+                .isEqualTo(Duration.ofDays(3));
+        JsonNode run = http.get("/script/logs/stale-http-1").data();
+        assertThat(run.path("status").asInt()).isEqualTo(-1);
+        assertThat(run.path("message").asText()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
+
+        String sweepId = data.path("sweepId").asText();
+        assertThat(http.get("/script/cleanup-stale/" + sweepId).data().path("totalLogsUpdated").asInt())
+                .isEqualTo(data.path("totalLogsUpdated").asInt());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode audits = http.get("/script/logs?scriptName=cleanupStaleScripts").data().path("logs");
+            assertThat(audits.findValuesAsText("runId")).contains(sweepId);
+            assertThat(http.get("/script/logs/" + sweepId).data().path("status").asInt()).isEqualTo(0);
+        });
+    }
+
+    @Test
+    void cleanupThatOutlastsTheWaitAnswers202WithWhereToFetchTheResult() {
+        Response pending = http.post("/script/cleanup-stale?timeout=PT0.001S", null);
+
+        assertThat(pending.status()).isEqualTo(202);
+        String url = pending.data().path("resultUrl").asText();
+        assertThat(url).isEqualTo("/script/cleanup-stale/" + pending.data().path("sweepId").asText());
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.get(url).status() == 200);
+        assertThat(http.get(url).data().has("totalLogsUpdated")).isTrue();
+    }
+
+    @Test
+    void cronJobsCanBeReadChangedSeededAndReloaded() {
+        JsonNode daily = http.get("/cron-config/daily-cleanup-2am").data();
+        assertThat(daily.path("schedule").asText()).isEqualTo("0 2 * * *");
+        assertThat(daily.path("nextRun").asText()).endsWith("T02:00:00.000Z");
+
+        Response bad = http.put("/cron-config/nightly", "{\"schedule\":\"0 25 * * *\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorCode()).isEqualTo("invalid_schedule");
+        assertThat(bad.body().path("error").path("message").asText()).contains("25");
+        assertThat(http.get("/cron-config/nightly").status()).isEqualTo(404);
+
+        Response created = http.put("/cron-config/nightly", "{\"schedule\":\"30 3 * * *\",\"timezone\":\"Europe/Paris\"}");
+        assertThat(created.status()).isEqualTo(200);
+        assertThat(http.get("/cron-config/nightly").data().path("timezone").asText()).isEqualTo("Europe/Paris");
+        assertThat(http.get("/cron-config").data().path("jobs").findValuesAsText("name")).contains("nightly", "daily-cleanup-2am");
+
+        http.put("/cron-config/daily-cleanup-2am", "{\"enabled\":false,\"schedule\":\"0 4 * * *\"}");
+        assertThat(http.post("/cron-config/seed", null).data().path("seeded").size()).isZero();
+        JsonNode disabled = http.get("/cron-config/daily-cleanup-2am").data();
+        assertThat(disabled.path("enabled").asBoolean()).isFalse();
+        assertThat(disabled.path("nextRun").isNull()).isTrue();
+
+        assertThat(http.post("/cron-config/seed?overwrite=true", null).data().path("seeded").findValuesAsText("")).isEmpty();
+        JsonNode reset = http.get("/cron-config/daily-cleanup-2am").data();
+        assertThat(reset.path("schedule").asText()).isEqualTo("0 2 * * *");
+        assertThat(reset.path("enabled").asBoolean()).isTrue();
+
+        JsonNode reloaded = http.post("/cron-config/reload", null).data().path("jobs");
+        assertThat(reloaded.findValuesAsText("name")).contains("daily-cleanup-2am", "nightly");
+        reloaded.forEach(job -> assertThat(job.path("nextRun").isTextual()).isTrue());
+    }
+
+    @Test
+    void scriptPolicySetsTheDeadlineOfNewRunsUnlessTheRunSetsItsOwn() {
+        assertThat(http.put("/script/policies/quick", "{\"maxRuntime\":\"PT6H\"}").status()).isEqualTo(200);
+        assertThat(http.get("/script/policies/quick").data().path("maxRuntime").asText()).isEqualTo("PT6H");
+        assertThat(http.get("/script/policies/other").data().path("effectiveMaxRuntime").asText()).isEqualTo("P3D");
+
+        http.post("/script/runs", "{\"scriptName\":\"quick\",\"runId\":\"quick-1\",\"time\":\"" + NOW + "\"}");
+        http.post("/script/runs", "{\"scriptName\":\"quick\",\"runId\":\"quick-2\",\"time\":\"" + NOW + "\",\"maxRuntime\":\"PT1H\"}");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(Instant.parse(http.get("/script/logs/quick-1").data().path("deadline").asText())).isEqualTo(NOW.plus(Duration.ofHours(6)));
+            assertThat(Instant.parse(http.get("/script/logs/quick-2").data().path("deadline").asText())).isEqualTo(NOW.plus(Duration.ofHours(1)));
+        });
+
+        Response bad = http.put("/script/policies/quick", "{\"maxRuntime\":\"six hours\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorCode()).isEqualTo("invalid_maxRuntime");
+        assertThat(http.put("/script/policies/quick", "{}").errorCode()).isEqualTo("invalid_maxRuntime");
+        assertThat(http.put("/script/policies/quick", "{\"maxRuntime\":null}").data().path("maxRuntime").isNull()).isTrue();
+    }
+
+    @Test
+    void mutatingRoutesNeedTheTokenAndReadsDoNot() {
+        for (String path : List.of("/script/cleanup-stale", "/script/runs", "/cron-config/seed", "/cron-config/reload")) {
+            Response response = anonymous.post(path, "{\"scriptName\":\"x\"}");
+            assertThat(response.status()).as(path).isEqualTo(401);
+            assertThat(response.errorCode()).isEqualTo("unauthorized");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        }
+        assertThat(anonymous.put("/cron-config/daily-cleanup-2am", "{\"enabled\":false}").status()).isEqualTo(401);
+        assertThat(anonymous.put("/script/policies/x", "{\"maxRuntime\":\"PT1H\"}").status()).isEqualTo(401);
+        Response wrong = anonymous.send(anonymous.request("/script/runs").header("Authorization", "Bearer nope")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\":\"x\"}")));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(anonymous.get("/script/logs").status()).isEqualTo(200);
+        assertThat(anonymous.get("/cron-config").status()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownRoutesAre404AndWrongMethodsAre405InTheEnvelope() {
+        Response missing = http.get("/no/such/route");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.errorCode()).isEqualTo("not_found");
+
+        Response wrongMethod = http.send(http.request("/script/logs").DELETE());
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.errorCode()).isEqualTo("method_not_allowed");
+        assertThat(wrongMethod.text()).doesNotContain("Exception", "at io.");
+    }
+
+    private static List<String> pages(String first) {
+        List<String> runIds = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode data = http.get(first + (cursor == null ? "" : "&cursor=" + cursor)).data();
+            data.path("logs").forEach(run -> runIds.add(run.path("runId").asText()));
+            cursor = data.path("nextCursor").isNull() ? null : data.path("nextCursor").asText();
+            assertThat(++pages).isLessThan(50);
+        } while (cursor != null);
+        return runIds;
+    }
+
+    private static JsonNode script(JsonNode dashboard, String name) {
+        for (JsonNode script : dashboard.path("scripts")) {
+            if (script.path("scriptName").asText().equals(name)) {
+                return script;
+            }
+        }
+        throw new AssertionError("no script " + name + " in " + dashboard);
+    }
+}

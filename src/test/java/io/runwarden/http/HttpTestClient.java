@@ -1,0 +1,75 @@
+package io.runwarden.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.model.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Real HTTP requests, as curl or a dashboard would make them. */
+public final class HttpTestClient {
+    public record Response(int status, JsonNode body, HttpHeaders headers, String text) {
+        public JsonNode data() {
+            return body.path("data");
+        }
+
+        String errorCode() {
+            return body.path("error").path("code").asText(null);
+        }
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    public HttpTestClient(int port, String token) {
+        this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Response post(String path, String json) {
+        return send(withToken(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))));
+    }
+
+    Response put(String path, String json) {
+        return send(withToken(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))));
+    }
+
+    Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body;
+            try {
+                body = Json.MAPPER.readTree(response.body());
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body());
+            }
+            return new Response(response.statusCode(), body, response.headers(), response.body());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path));
+    }
+
+    private HttpRequest.Builder withToken(HttpRequest.Builder builder) {
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+}

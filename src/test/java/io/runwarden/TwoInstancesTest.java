@@ -1,5 +1,7 @@
 package io.runwarden;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.EmbeddedKafka;
@@ -78,13 +80,19 @@ class TwoInstancesTest {
             assertThat(a.get(path).data()).as(path).isEqualTo(b.get(path).data());
         }
         assertThat(a.get("/script/logs?limit=1000").data().path("logs").size()).isGreaterThanOrEqualTo(30);
-        assertThat(a.get("/script/dashboard-view").data().path("scripts"))
-                .isEqualTo(b.get("/script/dashboard-view").data().path("scripts"));
+        assertThat(withoutAges(a.get("/script/dashboard-view").data().path("scripts")))
+                .isEqualTo(withoutAges(b.get("/script/dashboard-view").data().path("scripts")));
         for (int i = 0; i < 30; i++) {
             assertThat(a.get("/script/logs/stale-" + i).data()).isEqualTo(b.get("/script/logs/stale-" + i).data());
         }
         String cursor = a.get("/script/logs?limit=10").data().path("nextCursor").asText();
         assertThat(a.get("/script/logs?limit=10&cursor=" + cursor).data()).isEqualTo(b.get("/script/logs?limit=10&cursor=" + cursor).data());
+    }
+
+    /** Ages are measured at answer time, so two answers a moment apart differ there and only there. */
+    private static JsonNode withoutAges(JsonNode scripts) {
+        scripts.forEach(script -> ((ObjectNode) script).remove("oldestInProgressAge"));
+        return scripts;
     }
 
     private static List<String> scheduledRequests(KafkaTestClient kafka) {

@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.runwarden.model.Json;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,11 @@ public final class ApiServer implements AutoCloseable {
             new InternalRoutes(this::backend).register(config.routes);
 
             config.routes.exception(ApiException.class, (e, ctx) -> Envelope.error(ctx, e.status(), e.code(), e.getMessage()));
+            // a store can move between the readiness check and the query: that is a rebalance, not a failure
+            config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {
+                ctx.header("Retry-After", "5");
+                Envelope.error(ctx, 503, "unavailable", "state is moving between instances; retry shortly");
+            });
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     Envelope.error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {

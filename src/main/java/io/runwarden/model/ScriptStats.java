@@ -33,7 +33,7 @@ public record ScriptStats(String scriptName, long inProgress, long success, long
     public ScriptStats merge(ScriptStats other) {
         RunRecord latest = latestRun == null ? other.latestRun
                 : other.latestRun == null ? latestRun
-                : RunTimes.sortTime(other.latestRun).isAfter(RunTimes.sortTime(latestRun)) ? other.latestRun : latestRun;
+                : RunTimes.newer(other.latestRun, latestRun) ? other.latestRun : latestRun;
         Instant oldest = oldestInProgress == null ? other.oldestInProgress
                 : other.oldestInProgress == null || oldestInProgress.isBefore(other.oldestInProgress)
                 ? oldestInProgress : other.oldestInProgress;

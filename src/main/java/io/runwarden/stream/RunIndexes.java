@@ -56,8 +56,7 @@ final class RunIndexes {
         }
         next = next.count(after.status(), +1);
         RunRecord latest = next.latestRun();
-        if (latest == null || latest.runId().equals(after.runId())
-                || !RunTimes.sortTime(after).isBefore(RunTimes.sortTime(latest))) {
+        if (latest == null || latest.runId().equals(after.runId()) || RunTimes.newer(after, latest)) {
             next = next.withLatestRun(after);
         }
         if (openRunsChanged) {

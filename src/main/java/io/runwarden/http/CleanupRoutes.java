@@ -9,7 +9,6 @@ import io.runwarden.stream.SweepTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /** The manual sweep of the original API, its dry run, and the result of a sweep that outlasted the wait. */
@@ -20,6 +19,7 @@ final class CleanupRoutes {
     record Pending(String sweepId, String status, int partsReported, int partitions, String resultUrl) {
     }
 
+    /** {@code runs} lists the first {@code limit} of them by deadline; the totals count them all. */
     record DryRun(boolean dryRun, Instant asOf, Instant thresholdDate, int totalLogsUpdated, int scriptsAffected,
                   List<String> scriptNames, List<RunRecord> runs) {
     }
@@ -53,11 +53,9 @@ final class CleanupRoutes {
     private void dryRun(Context ctx) {
         Backend b = backend.get();
         Instant asOf = Instant.now();
-        List<RunRecord> due = b.queries().due(asOf);
-        TreeSet<String> scripts = new TreeSet<>();
-        due.stream().map(RunRecord::scriptName).filter(s -> s != null).forEach(scripts::add);
-        Envelope.ok(ctx, new DryRun(true, asOf, asOf.minus(b.settings().staleAfter()), due.size(), scripts.size(),
-                List.copyOf(scripts), due));
+        DueRuns due = b.queries().due(asOf, Params.integer(ctx, "limit", LogsRoutes.DEFAULT_LIMIT, 1, LogsRoutes.MAX_LIMIT));
+        Envelope.ok(ctx, new DryRun(true, asOf, asOf.minus(b.settings().staleAfter()), due.total(),
+                due.scriptNames().size(), due.scriptNames(), due.runs()));
     }
 
     private void result(Context ctx) {

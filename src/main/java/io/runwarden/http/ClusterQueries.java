@@ -80,11 +80,10 @@ public final class ClusterQueries {
         return merged;
     }
 
-    public List<RunRecord> due(Instant asOf) {
-        List<RunRecord> due = new ArrayList<>(local.due(asOf));
-        JavaType type = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, RunRecord.class);
+    public DueRuns due(Instant asOf, int limit) {
+        DueRuns due = local.due(asOf, limit);
         for (HostInfo host : otherHosts()) {
-            due.addAll(get(host, INTERNAL + "/due?asOf=" + encode(asOf.toString()), type));
+            due = due.merge(get(host, INTERNAL + "/due?limit=" + limit + "&asOf=" + encode(asOf.toString()), DueRuns.class), limit);
         }
         return due;
     }

@@ -21,7 +21,8 @@ final class InternalRoutes {
         routes.get(base + "/script-stats", ctx -> Envelope.ok(ctx, local().scriptStats()));
         routes.get(base + "/due", ctx -> {
             Instant asOf = Params.instant(ctx, "asOf");
-            Envelope.ok(ctx, local().due(asOf == null ? Instant.now() : asOf));
+            Envelope.ok(ctx, local().due(asOf == null ? Instant.now() : asOf,
+                    Params.integer(ctx, "limit", LogsRoutes.DEFAULT_LIMIT, 1, LogsRoutes.MAX_LIMIT)));
         });
         routes.get(base + "/runs/{runId}", ctx -> Envelope.ok(ctx, local().run(ctx.pathParam("runId"), partition(ctx))
                 .orElseThrow(() -> ApiException.notFound("no run " + ctx.pathParam("runId")))));

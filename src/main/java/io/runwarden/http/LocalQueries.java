@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.TreeSet;
 
 /**
  * Interactive queries over the partitions this instance owns. A logs page merges one ordered index iterator per
@@ -99,16 +100,26 @@ public final class LocalQueries {
         return merged;
     }
 
-    /** The in-progress runs whose deadline is at or before {@code asOf}: what a sweep would fail now. */
-    public List<RunRecord> due(Instant asOf) {
-        List<RunRecord> due = new ArrayList<>();
+    /** What a sweep as of {@code asOf} would fail on the local partitions; {@code limit} bounds the runs listed. */
+    public DueRuns due(Instant asOf, int limit) {
+        DueRuns merged = new DueRuns(0, List.of(), List.of());
         for (int partition : partitions()) {
             ReadOnlyKeyValueStore<String, RunRecord> runs = store(Stores.RUNS, partition);
-            for (String runId : DeadlineIndex.due(this.<String>store(Stores.DEADLINE_INDEX, partition), asOf)) {
-                Optional.ofNullable(runs.get(runId)).ifPresent(due::add);
+            TreeSet<String> scripts = new TreeSet<>();
+            List<RunRecord> first = new ArrayList<>();
+            List<String> due = DeadlineIndex.due(this.<String>store(Stores.DEADLINE_INDEX, partition), asOf);
+            for (String runId : due) {
+                RunRecord run = runs.get(runId);
+                if (run != null && run.scriptName() != null) {
+                    scripts.add(run.scriptName());
+                }
+                if (run != null && first.size() < limit) {
+                    first.add(run);
+                }
             }
+            merged = merged.merge(new DueRuns(due.size(), List.copyOf(scripts), first), limit);
         }
-        return due;
+        return merged;
     }
 
     /** The position of a run in the newest-first order: what a logs cursor holds. */

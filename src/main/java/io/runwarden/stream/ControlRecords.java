@@ -17,10 +17,14 @@ public enum ControlRecords {
     SWEEP_REQUEST("sweep-request"),
     /** Broadcast to every partition: fail this partition's due runs now. */
     SWEEP_MARKER("sweep-marker"),
+    /** Keyed by sweepId, to one partition (header {@link #PARTITION}): the rest of its due runs, after a chunk. */
+    SWEEP_CONTINUE("sweep-continue"),
     /** Keyed by sweepId: one partition's share of a sweep, sent back to the sweep's home partition. */
     SWEEP_PART("sweep-part");
 
     public static final String HEADER = "runwarden.control";
+    /** The partition a continuation must go back to. */
+    public static final String PARTITION = "runwarden.partition";
 
     private final String wireName;
 
@@ -32,6 +36,19 @@ public enum ControlRecords {
         RecordHeaders headers = new RecordHeaders();
         headers.add(HEADER, wireName.getBytes(StandardCharsets.UTF_8));
         return headers;
+    }
+
+    /** The partition named by a continuation's header, if any. */
+    static Optional<Integer> targetPartition(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(PARTITION);
+        if (header == null || header.value() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /**

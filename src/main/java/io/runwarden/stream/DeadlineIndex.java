@@ -33,17 +33,21 @@ public final class DeadlineIndex {
         }
     }
 
-    /** The runIds whose deadline is at or before {@code asOf}, earliest first. */
-    public List<String> due(Instant asOf) {
-        return due(store, asOf);
+    /** The first {@code limit} runIds whose deadline is at or before {@code asOf}, earliest first. */
+    public List<String> due(Instant asOf, int limit) {
+        return due(store, asOf, limit);
     }
 
     /** The same, read from a queried store. */
     public static List<String> due(ReadOnlyKeyValueStore<String, String> store, Instant asOf) {
+        return due(store, asOf, Integer.MAX_VALUE);
+    }
+
+    private static List<String> due(ReadOnlyKeyValueStore<String, String> store, Instant asOf, int limit) {
         List<String> runIds = new ArrayList<>();
         // the upper bound sorts before every key of the next millisecond: "...0001:" > "...0001"
         try (KeyValueIterator<String, String> it = store.range(prefix(0), prefix(asOf.toEpochMilli() + 1))) {
-            while (it.hasNext()) {
+            while (it.hasNext() && runIds.size() < limit) {
                 KeyValue<String, String> entry = it.next();
                 runIds.add(entry.value);
             }

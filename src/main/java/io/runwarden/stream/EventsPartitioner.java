@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Where runwarden's own records go on {@code script-events}: a sweep marker to every partition, anything else to
+ * Where runwarden's own records go on {@code script-events}: a sweep marker to every partition, a continuation
+ * back to its own partition, anything else to
  * the partition of its key, computed as Kafka's default producer partitioner does, so that a sweep's records
  * meet on the partition where an external client's request for it landed.
  */
@@ -24,6 +25,10 @@ final class EventsPartitioner implements StreamPartitioner<String, Object> {
         Header control = headers == null ? null : headers.lastHeader(ControlRecords.HEADER);
         if (control != null && java.util.Arrays.equals(control.value(), MARKER)) {
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
+        }
+        Optional<Integer> target = ControlRecords.targetPartition(headers);
+        if (target.isPresent()) {
+            return Optional.of(Set.of(target.get()));
         }
         return partitions(topic, key, value, numPartitions);
     }

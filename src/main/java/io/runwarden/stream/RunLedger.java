@@ -33,9 +33,12 @@ final class RunLedger {
         }
     }
 
-    /** Fails every in-progress run of this partition whose deadline is at or before the sweep's asOf. */
-    SweepPart sweep(SweepRequest sweep, int partition, long timestamp) {
-        List<String> due = indexes.deadlines().due(sweep.asOf());
+    /**
+     * Fails up to {@code limit} in-progress runs of this partition whose deadline is at or before the sweep's asOf,
+     * earliest deadline first. A part with {@code limit} failures may leave more due runs for another call.
+     */
+    SweepPart sweep(SweepRequest sweep, int partition, long timestamp, int limit) {
+        List<String> due = indexes.deadlines().due(sweep.asOf(), limit);
         TreeSet<String> scripts = new TreeSet<>();
         int failed = 0;
         for (String runId : due) {

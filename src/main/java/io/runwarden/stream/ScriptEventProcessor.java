@@ -4,16 +4,19 @@ import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
+import io.runwarden.model.SweepContinuation;
 import io.runwarden.model.SweepPart;
 import io.runwarden.model.SweepProgress;
 import io.runwarden.model.SweepRequest;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,6 +25,8 @@ import java.util.Optional;
 final class ScriptEventProcessor implements Processor<String, byte[], String, Object> {
     /** How often partition 0's task looks at the cron jobs; slots are whole minutes. */
     static final Duration SCHEDULER_TICK = Duration.ofSeconds(1);
+    /** Due runs failed per transaction; far below what fits in Streams' 10 s transaction timeout. */
+    static final int SWEEP_CHUNK = 1_000;
 
     private final Duration defaultMaxRuntime;
     private final int partitions;
@@ -76,13 +81,36 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         switch (control.get()) {
             case SWEEP_REQUEST -> sweeps.launch(request(record), timestamp);
             case SWEEP_MARKER -> {
-                int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
-                SweepPart part = runs.sweep(read(record, SweepRequest.class), partition, timestamp);
-                emitter.toEvents(part.sweepId(), part, ControlRecords.SWEEP_PART, timestamp);
+                SweepRequest request = read(record, SweepRequest.class);
+                sweepPartition(request, SweepPart.none(request.sweepId(), partition()), timestamp);
+            }
+            case SWEEP_CONTINUE -> {
+                SweepContinuation rest = read(record, SweepContinuation.class);
+                sweepPartition(rest.request(), rest.soFar(), timestamp);
             }
             case SWEEP_PART -> sweeps.collect(read(record, SweepPart.class), timestamp,
                     Instant.ofEpochMilli(context.currentSystemTimeMs()));
         }
+    }
+
+    /**
+     * Fails the next chunk of this partition's due runs. A chunk keeps each transaction short however many runs are
+     * due; the rest continues behind whatever arrived meanwhile, and the part goes home when nothing is left.
+     */
+    private void sweepPartition(SweepRequest request, SweepPart soFar, long timestamp) {
+        SweepPart chunk = runs.sweep(request, partition(), timestamp, SWEEP_CHUNK);
+        SweepPart part = soFar.plus(chunk);
+        if (chunk.failed() == SWEEP_CHUNK) {
+            Headers headers = ControlRecords.SWEEP_CONTINUE.headers();
+            headers.add(ControlRecords.PARTITION, String.valueOf(partition()).getBytes(StandardCharsets.UTF_8));
+            emitter.toEvents(request.sweepId(), Json.bytes(new SweepContinuation(request, part)), headers, timestamp);
+        } else {
+            emitter.toEvents(part.sweepId(), part, ControlRecords.SWEEP_PART, timestamp);
+        }
+    }
+
+    private int partition() {
+        return context.recordMetadata().map(m -> m.partition()).orElse(0);
     }
 
     /**

@@ -174,6 +174,9 @@ class ApiTest {
         assertThat(dry.data().path("dryRun").asBoolean()).isTrue();
         assertThat(dry.data().path("runs").findValuesAsText("runId")).contains("stale-http-1");
         assertThat(http.get("/script/logs/stale-http-1").data().path("status").asInt()).isEqualTo(2);
+        JsonNode firstOnly = http.post("/script/cleanup-stale?dryRun=true&limit=1", null).data();
+        assertThat(firstOnly.path("runs").size()).isEqualTo(1);
+        assertThat(firstOnly.path("totalLogsUpdated").asInt()).isEqualTo(dry.data().path("totalLogsUpdated").asInt());
 
         Response cleanup = http.post("/script/cleanup-stale", null);
         assertThat(cleanup.status()).isEqualTo(200);

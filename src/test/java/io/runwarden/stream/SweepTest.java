@@ -159,4 +159,24 @@ class SweepTest {
             assertThat(fixture.run("alive").status()).isEqualTo(RunStatus.IN_PROGRESS);
         }
     }
+
+    @Test
+    void sweepOfManyDueRunsProceedsInChunksAndFailsEveryOneOnce() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            int due = ScriptEventProcessor.SWEEP_CHUNK * 2 + 500;
+            for (int i = 0; i < due; i++) {
+                fixture.started("stale-" + i, "s" + (i % 7), FOUR_DAYS_AGO.minusSeconds(i));
+            }
+            fixture.started("recent", "s0", TWO_DAYS_AGO);
+            fixture.publishedRuns();
+
+            SweepResult result = fixture.sweep(NOW);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(due);
+            assertThat(result.scriptsAffected()).isEqualTo(7);
+            assertThat(result.entriesExamined()).isEqualTo(due);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).doesNotHaveDuplicates().hasSize(due);
+            assertThat(fixture.run("recent").status()).isEqualTo(RunStatus.IN_PROGRESS);
+        }
+    }
 }

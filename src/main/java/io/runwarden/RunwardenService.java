@@ -75,7 +75,7 @@ public final class RunwardenService implements AutoCloseable {
             seeder.seed(false);
             api = ApiServer.start(settings.httpHost(), settings.httpPort(), settings.apiToken());
 
-            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), eventPartitions),
+            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), settings.retention(), eventPartitions),
                     StreamsProperties.of(settings, api.port()));
             CountDownLatch running = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {

@@ -25,7 +25,7 @@ class ReadmeExamplesTest {
         String script = readme.substring(start, readme.indexOf("```", start));
 
         try (RunwardenService service = RunwardenService.start(
-                new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-readme", null))) {
+                new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-readme", null, Duration.ofDays(90)))) {
             Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c",
                     script.replace("localhost:8080", "localhost:" + service.httpPort()))
                     .redirectErrorStream(true).start();

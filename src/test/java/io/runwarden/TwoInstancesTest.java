@@ -108,6 +108,6 @@ class TwoInstancesTest {
 
     private Settings instance(EmbeddedKafka broker, String name) {
         return new Settings(broker.bootstrapServers(), 0, dataDir.resolve(name), "127.0.0.1", 0,
-                Duration.ofDays(3), null, "runwarden-cluster", null);
+                Duration.ofDays(3), null, "runwarden-cluster", null, Duration.ofDays(90));
     }
 }

@@ -14,12 +14,13 @@ import java.util.Map;
  * {@code bootstrapServers} empty means: start the embedded broker.
  */
 public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
-                       Duration staleAfter, String apiToken, String applicationId, String advertisedHost) {
+                       Duration staleAfter, String apiToken, String applicationId, String advertisedHost,
+                       Duration retention) {
 
     /** Every environment variable the service reads. */
     public static final List<String> ENV_VARS = List.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
             "RUNWARDEN_DATA_DIR", "RUNWARDEN_HTTP_HOST", "RUNWARDEN_HTTP_PORT", "RUNWARDEN_STALE_AFTER",
-            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST");
+            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST", "RUNWARDEN_RETENTION");
 
     public static Settings fromEnv(Map<String, String> env) {
         return new Settings(
@@ -31,7 +32,8 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 duration(env, "RUNWARDEN_STALE_AFTER", "P3D"),
                 blankToNull(env.get("RUNWARDEN_API_TOKEN")),
                 env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"),
-                blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")));
+                blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")),
+                duration(env, "RUNWARDEN_RETENTION", "P90D"));
     }
 
     /** The host other instances reach this one's HTTP API on ({@code application.server}). */
@@ -70,7 +72,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
 
     public Settings withBootstrapServers(String servers) {
         return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, staleAfter, apiToken, applicationId,
-                advertisedHost);
+                advertisedHost, retention);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -21,7 +21,7 @@ public final class DeadlineIndex {
         this.store = store;
     }
 
-    /** Keeps the index in step with a run that changed from {@code before} (may be null) to {@code after}. */
+    /** Keeps the index in step with a run that changed from {@code before} to {@code after} (either may be null). */
     public void update(RunRecord before, RunRecord after) {
         String oldKey = keyOf(before);
         String newKey = keyOf(after);

@@ -7,7 +7,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The read-side indexes of one partition, kept in step with every change of a run, so that a page of logs or
@@ -18,14 +21,17 @@ final class RunIndexes {
     private final KeyValueStore<String, String> byTime;
     private final KeyValueStore<String, String> byScript;
     private final KeyValueStore<String, String> openByScript;
+    private final KeyValueStore<String, String> finishedByEnd;
     private final KeyValueStore<String, ScriptStats> stats;
 
     RunIndexes(DeadlineIndex deadlines, KeyValueStore<String, String> byTime, KeyValueStore<String, String> byScript,
-               KeyValueStore<String, String> openByScript, KeyValueStore<String, ScriptStats> stats) {
+               KeyValueStore<String, String> openByScript, KeyValueStore<String, String> finishedByEnd,
+               KeyValueStore<String, ScriptStats> stats) {
         this.deadlines = deadlines;
         this.byTime = byTime;
         this.byScript = byScript;
         this.openByScript = openByScript;
+        this.finishedByEnd = finishedByEnd;
         this.stats = stats;
     }
 
@@ -41,8 +47,50 @@ final class RunIndexes {
         String openBefore = openKey(before);
         String openAfter = openKey(after);
         move(openByScript, openBefore, openAfter, after.runId());
+        move(finishedByEnd, finishedKey(before), finishedKey(after), after.runId());
         if (after.scriptName() != null) {
             updateStats(before, after, !Objects.equals(openBefore, openAfter));
+        }
+    }
+
+    /** The runIds of up to {@code limit} finished runs that ended before {@code cutoff}, oldest first. */
+    List<String> finishedBefore(Instant cutoff, int limit) {
+        List<String> runIds = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = finishedByEnd.range(IndexKeys.digits(0), IndexKeys.digits(cutoff.toEpochMilli()))) {
+            while (it.hasNext() && runIds.size() < limit) {
+                runIds.add(it.next().value);
+            }
+        }
+        return runIds;
+    }
+
+    /** Forgets a run: every index entry, its count, and the script's latest run when it was that one. */
+    void remove(RunRecord run, Function<String, RunRecord> runs) {
+        deadlines.update(run, null);
+        byTime.delete(timeKey(run));
+        move(byScript, scriptKey(run), null, run.runId());
+        move(openByScript, openKey(run), null, run.runId());
+        move(finishedByEnd, finishedKey(run), null, run.runId());
+        String script = run.scriptName();
+        ScriptStats current = script == null ? null : stats.get(script);
+        if (current == null) {
+            return;
+        }
+        ScriptStats next = current.count(run.status(), -1);
+        if (next.latestRun() != null && next.latestRun().runId().equals(run.runId())) {
+            next = next.withLatestRun(latestOf(script, runs));
+        }
+        if (next.inProgress() + next.success() + next.failed() <= 0) {
+            stats.delete(script);
+        } else {
+            stats.put(script, next);
+        }
+    }
+
+    private RunRecord latestOf(String script, Function<String, RunRecord> runs) {
+        try (KeyValueIterator<String, String> it =
+                     byScript.range(IndexKeys.scriptPrefix(script), IndexKeys.scriptRangeEnd(script))) {
+            return it.hasNext() ? runs.apply(it.next().value) : null;
         }
     }
 
@@ -88,6 +136,11 @@ final class RunIndexes {
     private static String scriptKey(RunRecord run) {
         return run == null || run.scriptName() == null ? null
                 : IndexKeys.scriptPrefix(run.scriptName()) + timeKey(run);
+    }
+
+    private static String finishedKey(RunRecord run) {
+        return run == null || run.inProgress() || run.endTime() == null ? null
+                : IndexKeys.oldestFirst(run.endTime(), run.runId());
     }
 
     private static String openKey(RunRecord run) {

@@ -7,6 +7,7 @@ import io.runwarden.model.SweepPart;
 import io.runwarden.model.SweepRequest;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -52,6 +53,22 @@ final class RunLedger {
             }
         }
         return new SweepPart(sweep.sweepId(), partition, failed, List.copyOf(scripts), due.size());
+    }
+
+    /**
+     * Removes up to {@code limit} runs that finished before {@code cutoff}, oldest first, and publishes a
+     * tombstone for each so that compaction drops them from script-runs too.
+     * @return how many were removed
+     */
+    int expire(Instant cutoff, int limit, long timestamp) {
+        List<String> expired = indexes.finishedBefore(cutoff, limit);
+        for (String runId : expired) {
+            RunRecord run = runs.get(runId);
+            runs.delete(runId);
+            indexes.remove(run, runs::get);
+            emitter.toRuns(runId, null, timestamp);
+        }
+        return expired.size();
     }
 
     private void save(RunRecord before, RunRecord after, long timestamp) {

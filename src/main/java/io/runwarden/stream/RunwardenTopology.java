@@ -35,20 +35,22 @@ public final class RunwardenTopology {
 
     /**
      * @param defaultMaxRuntime the deadline of runs that set none ({@code RUNWARDEN_STALE_AFTER})
+     * @param retention         how long finished runs are kept after their end ({@code RUNWARDEN_RETENTION})
      * @param eventPartitions   the partitions of {@code script-events}: every sweep waits for a part from each
      */
-    public static Topology build(Duration defaultMaxRuntime, int eventPartitions) {
+    public static Topology build(Duration defaultMaxRuntime, Duration retention, int eventPartitions) {
         // records passed on unchanged (bytes) keep their exact form; everything else is written as JSON
         Serializer<Object> json = (topic, value) -> value == null ? null
                 : value instanceof byte[] raw ? raw : Json.bytes(value);
         Topology topology = new Topology();
         topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
-        topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, eventPartitions), EVENTS_SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions), EVENTS_SOURCE);
         topology.addStateStore(store(Stores.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
         topology.addStateStore(store(Stores.DEADLINE_INDEX, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(Stores.RUNS_BY_TIME, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(Stores.RUNS_BY_SCRIPT, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(Stores.OPEN_RUNS_BY_SCRIPT, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(Stores.FINISHED_BY_END, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(Stores.SCRIPT_STATS, Json.serde(ScriptStats.class)), PROCESSOR);
         topology.addStateStore(store(Stores.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
         topology.addStateStore(store(Stores.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);

@@ -27,16 +27,21 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     static final Duration SCHEDULER_TICK = Duration.ofSeconds(1);
     /** Due runs failed per transaction; far below what fits in Streams' 10 s transaction timeout. */
     static final int SWEEP_CHUNK = 1_000;
+    /** Retention removes at most this many runs per partition per tick, keeping each transaction short. */
+    static final int RETENTION_CHUNK = 1_000;
+    static final Duration RETENTION_TICK = Duration.ofSeconds(10);
 
     private final Duration defaultMaxRuntime;
+    private final Duration retention;
     private final int partitions;
     private ProcessorContext<String, Object> context;
     private Emitter emitter;
     private RunLedger runs;
     private SweepCoordinator sweeps;
 
-    ScriptEventProcessor(Duration defaultMaxRuntime, int partitions) {
+    ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
         this.defaultMaxRuntime = defaultMaxRuntime;
+        this.retention = retention;
         this.partitions = partitions;
     }
 
@@ -47,7 +52,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(Stores.RUNS);
         RunIndexes indexes = new RunIndexes(new DeadlineIndex(context.getStateStore(Stores.DEADLINE_INDEX)),
                 context.getStateStore(Stores.RUNS_BY_TIME), context.getStateStore(Stores.RUNS_BY_SCRIPT),
-                context.getStateStore(Stores.OPEN_RUNS_BY_SCRIPT), context.getStateStore(Stores.SCRIPT_STATS));
+                context.getStateStore(Stores.OPEN_RUNS_BY_SCRIPT), context.getStateStore(Stores.FINISHED_BY_END),
+                context.getStateStore(Stores.SCRIPT_STATS));
         KeyValueStore<String, ScriptPolicy> policies = context.getStateStore(Stores.POLICIES);
         RunTransitions transitions = new RunTransitions(defaultMaxRuntime, script -> {
             ScriptPolicy policy = policies.get(script);
@@ -56,6 +62,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         runs = new RunLedger(runStore, indexes, transitions, emitter);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(Stores.SWEEPS);
         sweeps = new SweepCoordinator(sweepStore, emitter, partitions, defaultMaxRuntime);
+        context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
+                runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));
         if (context.taskId().partition() == 0) {
             KeyValueStore<String, CronJob> jobs = context.getStateStore(Stores.CRON_JOBS);
             KeyValueStore<String, Instant> slots = context.getStateStore(Stores.SCHEDULER_SLOTS);

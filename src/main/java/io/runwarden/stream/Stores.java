@@ -12,6 +12,8 @@ public final class Stores {
     public static final String RUNS_BY_SCRIPT = "runs-by-script";
     /** In-progress runs by "script \0 start:runId": each script's oldest open run. */
     public static final String OPEN_RUNS_BY_SCRIPT = "open-runs-by-script";
+    /** Finished runs by "end time:runId", oldest first: what retention removes, read in order. */
+    public static final String FINISHED_BY_END = "finished-by-end";
     /** Per script: counts by status, latest run, oldest open run (merged across partitions by the API). */
     public static final String SCRIPT_STATS = "script-stats";
     /** Sweeps by sweepId: the parts reported so far, then the result. */

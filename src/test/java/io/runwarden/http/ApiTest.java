@@ -34,7 +34,7 @@ class ApiTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("runwarden-api");
         service = RunwardenService.start(new Settings("", 0, dir, "127.0.0.1", 0, Duration.ofDays(3), TOKEN,
-                "runwarden-api-test", null));
+                "runwarden-api-test", null, Duration.ofDays(90)));
         http = new HttpTestClient(service.httpPort(), TOKEN);
         anonymous = new HttpTestClient(service.httpPort(), null);
     }

@@ -35,6 +35,7 @@ import java.util.UUID;
 /** The real topology in a {@link TopologyTestDriver}, with its topics typed for the assertions. */
 final class TopologyFixture implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    static final Duration RETENTION = Duration.ofDays(90);
 
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> events;
@@ -48,7 +49,7 @@ final class TopologyFixture implements AutoCloseable {
                 "RUNWARDEN_DATA_DIR", Path.of("target", "ttd-" + UUID.randomUUID()).toString()));
         Properties props = StreamsProperties.of(settings, 0);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "runwarden-test");
-        driver = new TopologyTestDriver(RunwardenTopology.build(staleAfter, 1), props, wallClock);
+        driver = new TopologyTestDriver(RunwardenTopology.build(staleAfter, RETENTION, 1), props, wallClock);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         cronConfig = driver.createInputTopic(Topics.CRON_CONFIG, new StringSerializer(), new ByteArraySerializer());
         runs = driver.createOutputTopic(Topics.SCRIPT_RUNS, new StringDeserializer(), new ByteArrayDeserializer());

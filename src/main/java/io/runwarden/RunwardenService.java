@@ -14,7 +14,6 @@ import io.runwarden.stream.Stores;
 import io.runwarden.stream.StreamsProperties;
 import io.runwarden.stream.SweepService;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -67,11 +66,11 @@ public final class RunwardenService implements AutoCloseable {
         try {
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 eventPartitions = new TopicInitializer(admin).ensure(TopicSpec.all(),
                         List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
             }
-            CronConfigSeeder seeder = new CronConfigSeeder(settings.bootstrapServers());
+            CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
             api = ApiServer.start(settings.httpHost(), settings.httpPort(), settings.apiToken());
 
@@ -88,10 +87,10 @@ public final class RunwardenService implements AutoCloseable {
                 streams.close(CLOSE_TIMEOUT);
                 throw new IllegalStateException("streams did not reach RUNNING within " + START_TIMEOUT.toSeconds() + " s");
             }
-            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                            ProducerConfig.ACKS_CONFIG, "all"),
-                    new StringSerializer(), new ByteArraySerializer());
+            Map<String, Object> producerConfig = settings.kafkaClientConfig();
+            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+            KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
             SweepService sweeps = new SweepService(producer, streams, eventPartitions, Clock.systemUTC());
             ClusterQueries queries = new ClusterQueries(streams, new HostInfo(settings.advertised(), api.port()));
             api.serve(new Backend(settings, streams, queries, sweeps, producer, seeder));

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class ReadmeExamplesTest {
         String script = readme.substring(start, readme.indexOf("```", start));
 
         try (RunwardenService service = RunwardenService.start(
-                new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-readme", null, Duration.ofDays(90)))) {
+                new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-readme", null, Duration.ofDays(90), Map.of()))) {
             Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c",
                     script.replace("localhost:8080", "localhost:" + service.httpPort()))
                     .redirectErrorStream(true).start();

@@ -135,7 +135,7 @@ class ServiceEndToEndTest {
     }
 
     static Settings embedded(Path dataDir) {
-        return new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-test", null, Duration.ofDays(90));
+        return new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-test", null, Duration.ofDays(90), Map.of());
     }
 
     static String started(String runId, String script, Instant time) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 
@@ -108,6 +109,6 @@ class TwoInstancesTest {
 
     private Settings instance(EmbeddedKafka broker, String name) {
         return new Settings(broker.bootstrapServers(), 0, dataDir.resolve(name), "127.0.0.1", 0,
-                Duration.ofDays(3), null, "runwarden-cluster", null, Duration.ofDays(90));
+                Duration.ofDays(3), null, "runwarden-cluster", null, Duration.ofDays(90), Map.of());
     }
 }

@@ -6,8 +6,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Typed configuration, read from the environment (names are a contract, see README).
@@ -15,7 +17,10 @@ import java.util.Map;
  */
 public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
                        Duration staleAfter, String apiToken, String applicationId, String advertisedHost,
-                       Duration retention) {
+                       Duration retention, Map<String, String> kafkaProperties) {
+
+    /** Environment variables {@code RUNWARDEN_KAFKA_SASL_MECHANISM=PLAIN} become client properties {@code sasl.mechanism}. */
+    public static final String KAFKA_PROPERTY_PREFIX = "RUNWARDEN_KAFKA_";
 
     /** Every environment variable the service reads. */
     public static final List<String> ENV_VARS = List.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
@@ -33,7 +38,25 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 blankToNull(env.get("RUNWARDEN_API_TOKEN")),
                 env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"),
                 blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")),
-                duration(env, "RUNWARDEN_RETENTION", "P90D"));
+                duration(env, "RUNWARDEN_RETENTION", "P90D"),
+                kafkaProperties(env));
+    }
+
+    /** The configuration every Kafka client of the service starts from: the cluster, then the pass-through properties. */
+    public Map<String, Object> kafkaClientConfig() {
+        Map<String, Object> config = new HashMap<>(kafkaProperties);
+        config.put("bootstrap.servers", bootstrapServers);
+        return config;
+    }
+
+    private static Map<String, String> kafkaProperties(Map<String, String> env) {
+        Map<String, String> properties = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PROPERTY_PREFIX) && name.length() > KAFKA_PROPERTY_PREFIX.length()) {
+                properties.put(name.substring(KAFKA_PROPERTY_PREFIX.length()).toLowerCase().replace('_', '.'), value);
+            }
+        });
+        return Map.copyOf(properties);
     }
 
     /** The host other instances reach this one's HTTP API on ({@code application.server}). */
@@ -72,7 +95,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
 
     public Settings withBootstrapServers(String servers) {
         return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, staleAfter, apiToken, applicationId,
-                advertisedHost, retention);
+                advertisedHost, retention, kafkaProperties);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

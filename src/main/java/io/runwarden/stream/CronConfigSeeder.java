@@ -29,18 +29,19 @@ public final class CronConfigSeeder {
     private static final Logger LOG = LoggerFactory.getLogger(CronConfigSeeder.class);
     public static final List<CronJob> DEFAULTS = List.of(CronJob.dailyCleanup());
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
 
-    public CronConfigSeeder(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param clientConfig the cluster and any pass-through client properties */
+    public CronConfigSeeder(Map<String, Object> clientConfig) {
+        this.clientConfig = clientConfig;
     }
 
     /** @return the jobs written */
     public List<CronJob> seed(boolean overwrite) {
         Map<String, byte[]> existing = overwrite ? Map.of() : readAll();
         List<CronJob> written = new ArrayList<>();
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             for (CronJob job : DEFAULTS) {
@@ -61,8 +62,8 @@ public final class CronConfigSeeder {
 
     /** The latest value of every key of the compacted topic, tombstoned keys left out. */
     private Map<String, byte[]> readAll() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, byte[]> latest = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {

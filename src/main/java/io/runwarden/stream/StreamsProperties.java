@@ -14,9 +14,9 @@ public final class StreamsProperties {
     /** @param httpPort the port the HTTP API really listens on, published for queries across instances */
     public static Properties of(Settings settings, int httpPort) {
         Properties props = new Properties();
+        props.putAll(settings.kafkaClientConfig());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised() + ":" + httpPort);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.dataDir().resolve("streams").toAbsolutePath().toString());
         // a run's state, its failure event and the sweep's bookkeeping commit together or not at all
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -60,4 +60,16 @@ class SettingsTest {
         assertThat(Duration.parse(io.runwarden.model.Times.format(Duration.ofHours(30).plusMillis(5))))
                 .isEqualTo(Duration.ofHours(30).plusMillis(5));
     }
+
+    @Test
+    void runwardenKafkaVariablesPassThroughToEveryClient() {
+        Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "RUNWARDEN_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "RUNWARDEN_KAFKA_SASL_MECHANISM", "PLAIN",
+                "RUNWARDEN_KAFKA_", "ignored"));
+
+        assertThat(settings.kafkaClientConfig()).containsOnly(
+                Map.entry("bootstrap.servers", "broker:9093"),
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.mechanism", "PLAIN"));
+    }
 }

@@ -64,7 +64,7 @@ class ApiServerTest {
     @Test
     void listeningBeyondLoopbackWithoutATokenIsRefusedAtStart() {
         Settings open = new Settings("unused:9092", 0, Path.of("target", "never"), "0.0.0.0", 0,
-                Duration.ofDays(3), null, "runwarden", null, Duration.ofDays(90));
+                Duration.ofDays(3), null, "runwarden", null, Duration.ofDays(90), Map.of());
 
         assertThatThrownBy(() -> RunwardenService.start(open))
                 .isInstanceOf(IllegalStateException.class)

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class ApiTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("runwarden-api");
         service = RunwardenService.start(new Settings("", 0, dir, "127.0.0.1", 0, Duration.ofDays(3), TOKEN,
-                "runwarden-api-test", null, Duration.ofDays(90)));
+                "runwarden-api-test", null, Duration.ofDays(90), Map.of()));
         http = new HttpTestClient(service.httpPort(), TOKEN);
         anonymous = new HttpTestClient(service.httpPort(), null);
     }

@@ -1,0 +1,78 @@
+package io.runwarden;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/** A JVM started from the test's classpath, its output in a log file, killed or stopped like a real process. */
+final class JavaProcess {
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path log;
+    private final String readyLine;
+    private Process process;
+    private int starts;
+
+    JavaProcess(Class<?> main, List<String> args, Map<String, String> env, Path log, String readyLine) {
+        this.command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
+        this.command.addAll(args);
+        this.env = env;
+        this.log = log;
+        this.readyLine = readyLine;
+    }
+
+    /** Starts (again) and waits for its ready line. */
+    JavaProcess start(Duration timeout) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            long readyBefore = readyLines();
+            process = builder.start();
+            starts++;
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(command + " exited with " + process.exitValue() + ", see " + log);
+                }
+                return readyLines() > readyBefore;
+            });
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then wait for a clean exit. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    private long readyLines() throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(readyLine)).count() : 0;
+    }
+}

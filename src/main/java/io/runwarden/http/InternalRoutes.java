@@ -2,9 +2,13 @@ package io.runwarden.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.runwarden.model.Times;
+import io.runwarden.kafka.Topics;
+import org.apache.kafka.common.TopicPartition;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** What one instance answers for its own partitions when another instance fans a query out. */
@@ -15,8 +19,16 @@ final class InternalRoutes {
         this.backend = backend;
     }
 
+    /** One instance of the application as Kafka Streams sees it: where its API is and what it holds. */
+    record Instance(String host, int port, List<Integer> activePartitions, List<Integer> standbyPartitions) {
+    }
+
     void register(RoutesConfig routes) {
         String base = ClusterQueries.INTERNAL;
+        routes.get(base + "/cluster", ctx -> Envelope.ok(ctx, backend.get().streams().metadataForAllStreamsClients().stream()
+                .map(m -> new Instance(m.hostInfo().host(), m.hostInfo().port(), eventPartitions(m.topicPartitions()),
+                        eventPartitions(m.standbyTopicPartitions())))
+                .sorted(Comparator.comparing(Instance::port)).toList()));
         routes.get(base + "/logs", ctx -> Envelope.ok(ctx, local().logs(LogsRoutes.query(ctx))));
         routes.get(base + "/script-stats", ctx -> Envelope.ok(ctx, local().scriptStats()));
         routes.get(base + "/due", ctx -> {
@@ -32,6 +44,11 @@ final class InternalRoutes {
 
     private LocalQueries local() {
         return backend.get().queries().local();
+    }
+
+    private static List<Integer> eventPartitions(Set<TopicPartition> partitions) {
+        return partitions.stream().filter(tp -> tp.topic().equals(Topics.SCRIPT_EVENTS))
+                .map(TopicPartition::partition).sorted().toList();
     }
 
     private static int partition(Context ctx) {

@@ -9,9 +9,6 @@ import io.runwarden.model.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +47,8 @@ class CrashTest {
 
     @Test
     void nothingIsLostOrDoubledAcrossKillsAndABrokerRestart() throws Exception {
-        int brokerPort = freePort();
-        int httpPort = freePort();
+        int brokerPort = JavaProcess.freePort();
+        int httpPort = JavaProcess.freePort();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort)), Map.of(), dir.resolve("broker.log"), "BROKER READY")
                 .start(Duration.ofSeconds(60));
@@ -207,11 +204,6 @@ class CrashTest {
         return new String[]{runId, json};
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void sleep(long millis) {
         try {

@@ -11,9 +11,6 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +37,7 @@ class FailoverTest {
 
     @Test
     void survivorsAnswerEverythingAfterAnInstanceDiesAndTheSchedulerMovesWithItsTask() throws Exception {
-        int brokerPort = freePort();
+        int brokerPort = JavaProcess.freePort();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort)), Map.of(), dir.resolve("broker.log"), "BROKER READY").start(Duration.ofSeconds(60));
         String bootstrap = "127.0.0.1:" + brokerPort;
@@ -47,7 +45,7 @@ class FailoverTest {
         List<HttpTestClient> clients = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            int port = freePort();
+            int port = JavaProcess.freePort();
             ports.add(port);
             clients.add(new HttpTestClient(port, null));
             instances.add(new JavaProcess(Main.class, List.of(), Map.of(
@@ -80,6 +78,18 @@ class FailoverTest {
             // wait for the scheduler to have fired at least once before the kill
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> !slots(kafka).isEmpty());
 
+            // heartbeats keep arriving while an instance dies and the survivors take over
+            AtomicBoolean loading = new AtomicBoolean(true);
+            Thread load = new Thread(() -> {
+                for (int i = 0; loading.get(); i++) {
+                    kafka.send(Topics.SCRIPT_EVENTS, "run-" + (i % RUNS), "{\"event\":\"heartbeat\"}");
+                    if (i % 100 == 99) {
+                        kafka.flush();
+                        sleep(200);
+                    }
+                }
+            });
+            load.start();
             int victim = ownerOfPartitionZero(clients.get(0), ports);
             List<HttpTestClient> survivors = new ArrayList<>(clients);
             survivors.remove(victim);
@@ -91,6 +101,8 @@ class FailoverTest {
             System.out.printf("instance on port %d killed; reads complete again from both survivors after %d ms%n",
                     ports.get(victim), failoverMs);
             assertThat(failoverMs).isLessThan(60_000);
+            loading.set(false);
+            load.join();
 
             int firedBefore = slots(kafka).size();
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> slots(kafka).size() > firedBefore);
@@ -164,9 +176,12 @@ class FailoverTest {
         return slots.stream().sorted().toList();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
+
 }

@@ -72,6 +72,13 @@ final class JavaProcess {
         return starts;
     }
 
+    /** A port free on loopback now, for a process to listen on. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
     private long readyLines() throws IOException {
         return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(readyLine)).count() : 0;
     }

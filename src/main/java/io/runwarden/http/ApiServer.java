@@ -40,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.beforeMatched(ctx -> {
                 if (token != null && MUTATING.contains(ctx.method()) && !authorized(ctx, token)) {
                     ctx.header("WWW-Authenticate", "Bearer");

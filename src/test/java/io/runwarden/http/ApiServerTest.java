@@ -62,6 +62,16 @@ class ApiServerTest {
     }
 
     @Test
+    void malformedRequestsJettyRejectsItselfAnswerInTheEnvelopeAndCloseTheConnection() {
+        Response response = http.get("/%00");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo("http_400");
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
+        assertThat(http.get("/health").status()).as("the next request gets a new connection").isEqualTo(200);
+    }
+
+    @Test
     void listeningBeyondLoopbackWithoutATokenIsRefusedAtStart() {
         Settings open = new Settings("unused:9092", 0, Path.of("target", "never"), "0.0.0.0", 0,
                 Duration.ofDays(3), null, "runwarden", null, Duration.ofDays(90), Map.of());

@@ -1,0 +1,152 @@
+package io.runwarden.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.RunwardenService;
+import io.runwarden.config.Settings;
+import io.runwarden.model.Json;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Random methods, paths, parameters, bodies and headers at every route: never a 5xx, never a stack trace. */
+class HttpRobustnessProperties {
+    private static final String TOKEN = "fuzz-token";
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+    private static final List<String> PARAMS = List.of("scriptName", "status", "from", "to", "limit", "cursor", "dryRun",
+            "timeout", "overwrite", "partition", "asOf", "x");
+    private static final List<String> FIELDS = List.of("scriptName", "runId", "time", "message", "maxRuntime", "event",
+            "status", "schedule", "timezone", "enabled", "description", "x");
+    private static RunwardenService service;
+    private static List<String[]> routes; // {method, template}
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static Call previous;
+
+    record Call(String method, String template, String path, String query, byte[] body, String contentType, String auth) {
+    }
+
+    @BeforeContainer
+    static void start() throws Exception {
+        service = RunwardenService.start(new Settings("", 0, Files.createTempDirectory("runwarden-fuzz"), "127.0.0.1", 0,
+                Duration.ofDays(3), TOKEN, "runwarden-fuzz", null, Duration.ofDays(90), Map.of()));
+        routes = new ArrayList<>();
+        try (InputStream in = HttpRobustnessProperties.class.getResourceAsStream("/openapi.json")) {
+            JsonNode paths = Json.MAPPER.readTree(in).path("paths");
+            paths.fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method ->
+                    routes.add(new String[]{method.toUpperCase(), path.getKey()})));
+        }
+    }
+
+    @AfterContainer
+    static void stop() {
+        service.close();
+    }
+
+    @Property(tries = 1000)
+    void noRequestGetsA5xxOrAStackTrace(@ForAll("calls") Call call) throws Exception {
+        HttpResponse<String> response;
+        try {
+            response = send(call);
+        } catch (IOException e) {
+            throw new AssertionError("no answer to " + call + " with body '" + new String(call.body(), StandardCharsets.UTF_8)
+                    + "' after " + previous + " with body '" + new String(previous.body(), StandardCharsets.UTF_8) + "'", e);
+        }
+        previous = call;
+
+        assertThat(response.statusCode()).as("%s", call).isLessThan(500);
+        assertThat(response.body()).as("%s", call).doesNotContain("Exception", "\tat ", "at io.", "at org.");
+        if (!response.body().isEmpty() && !call.method().equals("OPTIONS") && !call.path().equals("/openapi.json")) {
+            JsonNode body = Json.MAPPER.readTree(response.body());
+            assertThat(body.has("success")).as("%s -> %s", call, response.body()).isTrue();
+        }
+        boolean mutation = Set.of("POST", "PUT").contains(call.method()) && call.template() != null
+                && routes.stream().anyMatch(r -> r[0].equals(call.method()) && r[1].equals(call.template()));
+        if (mutation && !("Bearer " + TOKEN).equals(call.auth())) {
+            assertThat(response.statusCode()).as("%s", call).isEqualTo(401);
+        }
+    }
+
+    @Provide
+    Arbitrary<Call> calls() {
+        Arbitrary<String> safeSegment = Arbitraries.strings().withChars("abcXYZ019-_.~ ").ofMinLength(1).ofMaxLength(20)
+                .filter(s -> !s.equals(".") && !s.equals("..") && !s.isBlank());
+        Arbitrary<String[]> routed = Arbitraries.of(routes).flatMap(route -> safeSegment.list().ofSize(3).map(values -> {
+            String path = route[1];
+            for (String value : values) {
+                path = path.replaceFirst("\\{[^}]+}", encode(value).replace("+", "%20"));
+            }
+            return new String[]{route[1], path};
+        }));
+        Arbitrary<String[]> random = Arbitraries.strings().all().ofMaxLength(30).list().ofMaxSize(4)
+                .map(segments -> new String[]{null, "/" + String.join("/", segments.stream().map(HttpRobustnessProperties::encode).toList())});
+        Arbitrary<String> query = Combinators.combine(Arbitraries.of(PARAMS), anyText()).as((k, v) -> k + "=" + encode(v))
+                .list().ofMaxSize(4).map(pairs -> String.join("&", pairs));
+        Arbitrary<byte[]> body = Arbitraries.oneOf(
+                Arbitraries.just(new byte[0]),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
+                anyText().map(t -> t.getBytes(StandardCharsets.UTF_8)),
+                Arbitraries.maps(Arbitraries.of(FIELDS), jsonValue()).ofMaxSize(5).map(HttpRobustnessProperties::json));
+        Arbitrary<String> contentType = Arbitraries.of("", "application/json", "application/json; charset=utf-8",
+                "text/plain", "multipart/form-data", "application/xml");
+        Arbitrary<String> auth = Arbitraries.of("", "Bearer " + TOKEN, "Bearer wrong", "Basic Zm9vOmJhcg==", "Bearer ");
+        return Combinators.combine(Arbitraries.of(METHODS), Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(4, routed), net.jqwik.api.Tuple.of(1, random)), query, body, contentType, auth)
+                .as((method, target, q, b, type, a) -> new Call(method, target[0], target[1], q, b,
+                        type.isEmpty() ? null : type, a.isEmpty() ? null : a));
+    }
+
+    private static Arbitrary<String> anyText() {
+        return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(40),
+                Arbitraries.of("-1", "0", "2", "1001", "PT0.001S", "P3D", "true", "2026-11-28T00:00:00Z", "* * * * *", "null",
+                        "9999999999999999999999", "-PT1H", "../../etc/passwd", "<script>"));
+    }
+
+    private static Arbitrary<Object> jsonValue() {
+        return Arbitraries.oneOf(anyText().map(t -> (Object) t), Arbitraries.integers().map(i -> (Object) i),
+                Arbitraries.of(true, false).map(b -> (Object) b), Arbitraries.just(null),
+                Arbitraries.doubles().map(d -> (Object) d), Arbitraries.just(List.of(1, "a")));
+    }
+
+    private static byte[] json(Map<String, Object> fields) {
+        return Json.bytes(fields);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse<String> send(Call call) throws IOException, InterruptedException {
+        String uri = "http://127.0.0.1:" + service.httpPort() + call.path() + (call.query().isEmpty() ? "" : "?" + call.query());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60))
+                .method(call.method(), call.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(call.body()));
+        if (call.contentType() != null) {
+            request.header("Content-Type", call.contentType());
+        }
+        if (call.auth() != null) {
+            request.header("Authorization", call.auth());
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -43,6 +43,12 @@ class TwoInstancesTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> first.streams().state().isRunningOrRebalancing()
                     && kafka.latestRuns().keySet().stream().filter(k -> k.startsWith("stale-")).count() == 30);
 
+            for (RunwardenService instance : List.of(first, second)) {
+                JsonNode dry = new HttpTestClient(instance.httpPort(), null).post("/script/cleanup-stale?dryRun=true&limit=1000", null).data();
+                assertThat(dry.path("totalLogsUpdated").asInt()).as("dry run on every partition").isEqualTo(30);
+                assertThat(dry.path("runs").size()).isEqualTo(30);
+            }
+
             SweepResult fromSecond = second.sweeps().sweep(Duration.ofSeconds(60));
             assertThat(fromSecond.totalLogsUpdated()).isEqualTo(30);
             assertThat(fromSecond.scriptNames()).containsExactly("script-0", "script-1", "script-2");

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -89,21 +90,22 @@ public final class ClusterQueries {
     }
 
     public Optional<RunRecord> run(String runId) {
-        KeyQueryMetadata owner = owner(Stores.RUNS, runId);
-        if (owner.activeHost().equals(self)) {
-            return local.run(runId, owner.partition());
-        }
-        return Optional.ofNullable(getOrNull(owner.activeHost(),
-                INTERNAL + "/runs/" + encode(runId) + "?partition=" + owner.partition(), RunRecord.class));
+        return byKey(Stores.RUNS, runId, local::run, "/runs/", RunRecord.class);
     }
 
     public Optional<SweepProgress> sweep(String sweepId) {
-        KeyQueryMetadata owner = owner(Stores.SWEEPS, sweepId);
+        return byKey(Stores.SWEEPS, sweepId, local::sweep, "/sweeps/", SweepProgress.class);
+    }
+
+    /** One key's value, read where Kafka Streams says the key lives: here, or on the instance that owns it. */
+    private <T> Optional<T> byKey(String store, String key, BiFunction<String, Integer, Optional<T>> here,
+                                  String internalPath, Class<T> type) {
+        KeyQueryMetadata owner = owner(store, key);
         if (owner.activeHost().equals(self)) {
-            return local.sweep(sweepId, owner.partition());
+            return here.apply(key, owner.partition());
         }
         return Optional.ofNullable(getOrNull(owner.activeHost(),
-                INTERNAL + "/sweeps/" + encode(sweepId) + "?partition=" + owner.partition(), SweepProgress.class));
+                INTERNAL + internalPath + encode(key) + "?partition=" + owner.partition(), type));
     }
 
     private KeyQueryMetadata owner(String store, String key) {

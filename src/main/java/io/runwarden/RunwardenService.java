@@ -132,7 +132,9 @@ public final class RunwardenService implements AutoCloseable {
         // leaving the group hands the partitions over at once instead of after the session timeout (45 s)
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
-        closeQuietly(null, broker);
+        if (broker != null) {
+            broker.close();
+        }
         LOG.info("runwarden stopped");
     }
 

@@ -2,13 +2,11 @@ package io.runwarden.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.runwarden.kafka.Topics;
-import org.apache.kafka.common.TopicPartition;
+import io.runwarden.stream.EventPartitions;
 
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /** What one instance answers for its own partitions when another instance fans a query out. */
@@ -26,8 +24,8 @@ final class InternalRoutes {
     void register(RoutesConfig routes) {
         String base = ClusterQueries.INTERNAL;
         routes.get(base + "/cluster", ctx -> Envelope.ok(ctx, backend.get().streams().metadataForAllStreamsClients().stream()
-                .map(m -> new Instance(m.hostInfo().host(), m.hostInfo().port(), eventPartitions(m.topicPartitions()),
-                        eventPartitions(m.standbyTopicPartitions())))
+                .map(m -> new Instance(m.hostInfo().host(), m.hostInfo().port(), EventPartitions.of(m.topicPartitions()),
+                        EventPartitions.of(m.standbyTopicPartitions())))
                 .sorted(Comparator.comparing(Instance::port)).toList()));
         routes.get(base + "/logs", ctx -> Envelope.ok(ctx, local().logs(LogsRoutes.query(ctx))));
         routes.get(base + "/script-stats", ctx -> Envelope.ok(ctx, local().scriptStats()));
@@ -44,11 +42,6 @@ final class InternalRoutes {
 
     private LocalQueries local() {
         return backend.get().queries().local();
-    }
-
-    private static List<Integer> eventPartitions(Set<TopicPartition> partitions) {
-        return partitions.stream().filter(tp -> tp.topic().equals(Topics.SCRIPT_EVENTS))
-                .map(TopicPartition::partition).sorted().toList();
     }
 
     private static int partition(Context ctx) {

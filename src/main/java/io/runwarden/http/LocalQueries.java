@@ -1,14 +1,13 @@
 package io.runwarden.http;
 
-import io.runwarden.kafka.Topics;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunTimes;
 import io.runwarden.model.ScriptStats;
 import io.runwarden.model.SweepProgress;
 import io.runwarden.stream.DeadlineIndex;
+import io.runwarden.stream.EventPartitions;
 import io.runwarden.stream.IndexKeys;
 import io.runwarden.stream.Stores;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -38,11 +37,7 @@ public final class LocalQueries {
     }
 
     public List<Integer> partitions() {
-        return streams.metadataForLocalThreads().stream()
-                .flatMap(thread -> thread.activeTasks().stream())
-                .flatMap(task -> task.topicPartitions().stream())
-                .filter(tp -> tp.topic().equals(Topics.SCRIPT_EVENTS))
-                .map(TopicPartition::partition).sorted().toList();
+        return EventPartitions.activeHere(streams);
     }
 
     public Optional<RunRecord> run(String runId, int partition) {

@@ -1,9 +1,15 @@
 package io.runwarden.stream;
 
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Keys of the ordered indexes. Times are 19-digit epoch milliseconds, so the stores' byte order is time order;
+ * Keys of the ordered indexes, and the two operations every index shares. Times are 19-digit epoch milliseconds, so the stores' byte order is time order;
  * "newest first" indexes store {@code Long.MAX_VALUE - millis}. A script name is followed by {@code \0}, which
  * sorts before any character a name may hold, so one script's entries form one contiguous range.
  */
@@ -42,5 +48,29 @@ public final class IndexKeys {
 
     static String digits(long value) {
         return String.format("%019d", value);
+    }
+
+    /** Moves a run's index entry from {@code oldKey} to {@code newKey}; a null key means "not indexed". */
+    static void move(KeyValueStore<String, String> index, String oldKey, String newKey, String runId) {
+        if (oldKey != null && !oldKey.equals(newKey)) {
+            index.delete(oldKey);
+        }
+        if (newKey != null && !newKey.equals(oldKey)) {
+            index.put(newKey, runId);
+        }
+    }
+
+    /**
+     * The values of an oldest-first index whose time is before {@code before}, earliest first, at most {@code limit}.
+     * The bound sorts before every key of its own millisecond: "...0001:" > "...0001".
+     */
+    static List<String> valuesBefore(ReadOnlyKeyValueStore<String, String> index, Instant before, int limit) {
+        List<String> values = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = index.range(digits(0), digits(Math.max(0, before.toEpochMilli())))) {
+            while (it.hasNext() && values.size() < limit) {
+                values.add(it.next().value);
+            }
+        }
+        return values;
     }
 }

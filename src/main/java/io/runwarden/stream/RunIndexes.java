@@ -7,10 +7,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+
+import static io.runwarden.stream.IndexKeys.move;
 
 /**
  * The read-side indexes of one partition, kept in step with every change of a run, so that a page of logs or
@@ -42,7 +43,7 @@ final class RunIndexes {
     /** @param before the run before the change, null for a new run */
     void update(RunRecord before, RunRecord after) {
         deadlines.update(before, after);
-        move(byTime, before == null ? null : timeKey(before), timeKey(after), after.runId());
+        move(byTime, timeKey(before), timeKey(after), after.runId());
         move(byScript, scriptKey(before), scriptKey(after), after.runId());
         String openBefore = openKey(before);
         String openAfter = openKey(after);
@@ -55,19 +56,13 @@ final class RunIndexes {
 
     /** The runIds of up to {@code limit} finished runs that ended before {@code cutoff}, oldest first. */
     List<String> finishedBefore(Instant cutoff, int limit) {
-        List<String> runIds = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = finishedByEnd.range(IndexKeys.digits(0), IndexKeys.digits(cutoff.toEpochMilli()))) {
-            while (it.hasNext() && runIds.size() < limit) {
-                runIds.add(it.next().value);
-            }
-        }
-        return runIds;
+        return IndexKeys.valuesBefore(finishedByEnd, cutoff, limit);
     }
 
     /** Forgets a run: every index entry, its count, and the script's latest run when it was that one. */
     void remove(RunRecord run, Function<String, RunRecord> runs) {
         deadlines.update(run, null);
-        byTime.delete(timeKey(run));
+        move(byTime, timeKey(run), null, run.runId());
         move(byScript, scriptKey(run), null, run.runId());
         move(openByScript, openKey(run), null, run.runId());
         move(finishedByEnd, finishedKey(run), null, run.runId());
@@ -120,17 +115,8 @@ final class RunIndexes {
         }
     }
 
-    private static void move(KeyValueStore<String, String> index, String oldKey, String newKey, String runId) {
-        if (oldKey != null && !oldKey.equals(newKey)) {
-            index.delete(oldKey);
-        }
-        if (newKey != null && !newKey.equals(oldKey)) {
-            index.put(newKey, runId);
-        }
-    }
-
     private static String timeKey(RunRecord run) {
-        return IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
+        return run == null ? null : IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
     }
 
     private static String scriptKey(RunRecord run) {

@@ -75,12 +75,12 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
 
     @Override
     public void process(Record<String, byte[]> record) {
-        if (misrouted(record)) {
+        Optional<ControlRecords> control = ControlRecords.of(record.headers());
+        if (misrouted(record, control)) {
             // e.g. librdkafka's default partitioner: move it to the partition that holds the run's state
             emitter.toEvents(record.key(), record.value(), record.headers(), record.timestamp());
             return;
         }
-        Optional<ControlRecords> control = ControlRecords.of(record.headers());
         long timestamp = record.timestamp();
         if (control.isEmpty()) {
             runs.apply(EventParser.parse(record.key(), record.value(), timestamp), timestamp);
@@ -125,16 +125,14 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
      * Records keyed by a runId or sweepId belong to the partition Kafka's default (murmur2) partitioner picks;
      * markers and parts are placed by runwarden itself.
      */
-    private boolean misrouted(Record<String, byte[]> record) {
+    private boolean misrouted(Record<String, byte[]> record, Optional<ControlRecords> control) {
         if (record.key() == null || record.key().isBlank() || context.recordMetadata().isEmpty()) {
             return false;
         }
-        Optional<ControlRecords> control = ControlRecords.of(record.headers());
         if (control.isPresent() && control.get() != ControlRecords.SWEEP_REQUEST) {
             return false;
         }
-        int partition = context.recordMetadata().get().partition();
-        return partition != EventsPartitioner.partitionOf(record.key(), partitions);
+        return partition() != EventsPartitioner.partitionOf(record.key(), partitions);
     }
 
     /** The sweep's parts meet on the partition of its id, so the request must be keyed by that id. */

@@ -7,7 +7,6 @@ import io.runwarden.model.SweepRequest;
 import io.runwarden.model.SweepResult;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -17,11 +16,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 
 /**
  * Manual sweeps for callers such as the HTTP layer. A request travels the same path as a scheduled one: a
@@ -89,12 +87,7 @@ public final class SweepService {
      * that the caller can read the result here, whichever instance it asked.
      */
     private String localSweepId() {
-        Set<Integer> local = streams.metadataForLocalThreads().stream()
-                .flatMap(thread -> thread.activeTasks().stream())
-                .flatMap(task -> task.topicPartitions().stream())
-                .filter(tp -> tp.topic().equals(Topics.SCRIPT_EVENTS))
-                .map(TopicPartition::partition)
-                .collect(Collectors.toSet());
+        List<Integer> local = EventPartitions.activeHere(streams);
         String id = UUID.randomUUID().toString();
         for (int attempt = 0; attempt < 1_000 && !local.isEmpty()
                 && !local.contains(EventsPartitioner.partitionOf(id, eventPartitions)); attempt++) {

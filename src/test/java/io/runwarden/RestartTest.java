@@ -1,6 +1,8 @@
 package io.runwarden;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.config.Settings;
+import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
@@ -15,10 +17,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -36,28 +40,70 @@ class RestartTest {
     Path dataDir;
 
     @Test
-    void runsSweepsAndCronJobsSurviveARestartOfServiceAndBroker() throws Exception {
+    void runsSweepsCronJobsAndEveryReadSurviveARestartAndTheLossOfLocalState() throws Exception {
         Settings settings = embedded(dataDir);
+        Map<String, JsonNode> before;
         try (RunwardenService service = RunwardenService.start(settings);
              KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
             kafka.send(Topics.SCRIPT_EVENTS, "stale", started("stale", "s", NOW.minus(Duration.ofDays(5))));
             kafka.send(Topics.SCRIPT_EVENTS, "running", started("running", "s", NOW.minus(Duration.ofDays(1))));
+            for (int i = 0; i < 30; i++) {
+                kafka.send(Topics.SCRIPT_EVENTS, "done-" + i, started("done-" + i, "script-" + i % 4, NOW.minus(Duration.ofHours(i))));
+                kafka.send(Topics.SCRIPT_EVENTS, "done-" + i, "{\"event\":\"" + (i % 3 == 0 ? "failed" : "succeeded") + "\"}");
+            }
+            kafka.send(Topics.SCRIPT_EVENTS, "due-later", started("due-later", "script-1", NOW.minus(Duration.ofDays(4))));
             kafka.flush();
-            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.latestRuns().size() == 2);
-            assertThat(service.sweeps().sweep(Duration.ofSeconds(60)).totalLogsUpdated()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(90)).until(() -> kafka.latestRuns().size(), n -> n == 33);
+            assertThat(service.sweeps().sweep(Duration.ofSeconds(60)).totalLogsUpdated()).isEqualTo(2);
+            kafka.send(Topics.SCRIPT_EVENTS, "late", started("late", "s", NOW.minus(Duration.ofDays(6))));
+            kafka.flush();
+            await().atMost(Duration.ofSeconds(90)).until(() -> kafka.latestRuns().containsKey("late"));
+            before = reads(service);
         }
 
+        try (RunwardenService service = RunwardenService.start(settings)) {
+            assertThat(reads(service)).as("reads after a clean restart").isEqualTo(before);
+        }
+
+        // as on a new machine, or after a crash under exactly-once: the runs come back from their changelog
+        deleteTree(dataDir.resolve("streams"));
         try (RunwardenService service = RunwardenService.start(settings);
              KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
             ReadOnlyKeyValueStore<String, RunRecord> runs = service.streams().store(
                     StoreQueryParameters.fromNameAndType(Stores.RUNS, QueryableStoreTypes.keyValueStore()));
             assertThat(runs.get("stale").status()).isEqualTo(RunStatus.FAILED);
             assertThat(runs.get("running").status()).isEqualTo(RunStatus.IN_PROGRESS);
+            assertThat(reads(service)).as("reads after the local state was rebuilt").isEqualTo(before);
 
             SweepResult again = service.sweeps().sweep(Duration.ofSeconds(60));
-            assertThat(again.totalLogsUpdated()).isZero();
-            assertThat(kafka.readAll(Topics.SCRIPT_RUN_FAILURES)).hasSize(1);
+            assertThat(again.totalLogsUpdated()).as("only the run that became due since").isEqualTo(1);
+            assertThat(kafka.readAll(Topics.SCRIPT_RUN_FAILURES)).hasSize(3);
             assertThat(kafka.readAll(Topics.CRON_CONFIG)).as("the default job is seeded once").hasSize(1);
+        }
+    }
+
+    /** What users read: the logs, one script's logs, the dashboard and what a sweep would fail now. */
+    private static Map<String, JsonNode> reads(RunwardenService service) {
+        HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+        Map<String, JsonNode> reads = new java.util.TreeMap<>();
+        for (String path : List.of("/script/logs?limit=100", "/script/logs?scriptName=script-1&limit=100",
+                "/script/logs?status=-1&limit=100", "/script/dashboard-view")) {
+            reads.put(path, http.get(path).data());
+        }
+        // the dashboard's clock-relative fields move between two reads; everything else must not
+        JsonNode dashboard = reads.get("/script/dashboard-view");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) dashboard).remove("generatedAt");
+        dashboard.path("scripts").forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("oldestInProgressAge"));
+        JsonNode due = http.post("/script/cleanup-stale?dryRun=true", "").data();
+        reads.put("due", due.path("runs"));
+        return reads;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

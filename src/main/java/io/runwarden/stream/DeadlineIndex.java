@@ -23,6 +23,10 @@ public final class DeadlineIndex {
         IndexKeys.move(store, keyOf(before), keyOf(after), after == null ? null : after.runId());
     }
 
+    void clear() {
+        IndexKeys.clear(store);
+    }
+
     /** The first {@code limit} runIds whose deadline is at or before {@code asOf}, earliest first. */
     public List<String> due(Instant asOf, int limit) {
         return IndexKeys.valuesBefore(store, asOf.plusMillis(1), limit);

@@ -46,12 +46,15 @@ public final class RunwardenTopology {
         topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions), EVENTS_SOURCE);
         topology.addStateStore(store(Stores.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
-        topology.addStateStore(store(Stores.DEADLINE_INDEX, Serdes.String()), PROCESSOR);
-        topology.addStateStore(store(Stores.RUNS_BY_TIME, Serdes.String()), PROCESSOR);
-        topology.addStateStore(store(Stores.RUNS_BY_SCRIPT, Serdes.String()), PROCESSOR);
-        topology.addStateStore(store(Stores.OPEN_RUNS_BY_SCRIPT, Serdes.String()), PROCESSOR);
-        topology.addStateStore(store(Stores.FINISHED_BY_END, Serdes.String()), PROCESSOR);
-        topology.addStateStore(store(Stores.SCRIPT_STATS, Json.serde(ScriptStats.class)), PROCESSOR);
+        // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
+        topology.addStateStore(store(Stores.DEADLINE_INDEX, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.RUNS_BY_TIME, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.RUNS_BY_SCRIPT, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.OPEN_RUNS_BY_SCRIPT, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.FINISHED_BY_END, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.SCRIPT_STATS, Json.serde(ScriptStats.class)).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.INDEXES_BUILT, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.INDEX_GENERATION, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(Stores.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
         topology.addStateStore(store(Stores.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
         topology.addSink(Emitter.RUNS_SINK, Topics.SCRIPT_RUNS, new StringSerializer(), json, PROCESSOR);

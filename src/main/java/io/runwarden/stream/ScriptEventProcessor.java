@@ -15,6 +15,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +32,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     /** Retention removes at most this many runs per partition per tick, keeping each transaction short. */
     static final int RETENTION_CHUNK = 1_000;
     static final Duration RETENTION_TICK = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptEventProcessor.class);
 
     private final Duration defaultMaxRuntime;
     private final Duration retention;
@@ -54,6 +58,15 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
                 context.getStateStore(Stores.RUNS_BY_TIME), context.getStateStore(Stores.RUNS_BY_SCRIPT),
                 context.getStateStore(Stores.OPEN_RUNS_BY_SCRIPT), context.getStateStore(Stores.FINISHED_BY_END),
                 context.getStateStore(Stores.SCRIPT_STATS));
+        IndexGeneration generation = new IndexGeneration(context.getStateStore(Stores.INDEX_GENERATION),
+                context.getStateStore(Stores.INDEXES_BUILT));
+        if (!generation.current()) {
+            long began = System.nanoTime();
+            int count = indexes.rebuild(runStore);
+            generation.renew();
+            LOG.info("rebuilt the indexes of {} from {} runs in {} ms", context.taskId(), count,
+                    (System.nanoTime() - began) / 1_000_000);
+        }
         KeyValueStore<String, ScriptPolicy> policies = context.getStateStore(Stores.POLICIES);
         RunTransitions transitions = new RunTransitions(defaultMaxRuntime, script -> {
             ScriptPolicy policy = policies.get(script);

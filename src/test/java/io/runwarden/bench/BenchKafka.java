@@ -1,0 +1,147 @@
+package io.runwarden.bench;
+
+import io.runwarden.kafka.TopicInitializer;
+import io.runwarden.kafka.TopicSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** What the benchmark does to the broker directly: produce the workload, watch consumer groups, read topics raw. */
+final class BenchKafka implements AutoCloseable {
+    private final String bootstrap;
+    private final Admin admin;
+    private final KafkaProducer<String, byte[]> producer;
+
+    BenchKafka(String bootstrap) {
+        this.bootstrap = bootstrap;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The topics runwarden creates at start, created before the workload is produced. */
+    void createTopics() {
+        new TopicInitializer(admin).ensure(TopicSpec.all(), List.of());
+    }
+
+    /** An output topic of the baseline app, partitioned like script-runs. */
+    void createTopic(String name, int partitions) {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    /** The sum of the end offsets of a topic's partitions: how many records it holds (no transactions on input). */
+    long endOffsets(String topic) {
+        return offsets(partitions(topic)).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** What a consumer group has committed on a topic, summed over partitions. */
+    long committed(String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the group has committed everything the topic holds: every event applied and its output committed. */
+    void awaitCaughtUp(String group, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (committed(group, topic) < endOffsets(topic)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(group + " did not catch up on " + topic + " within " + timeout);
+            }
+            Proc.sleep(100);
+        }
+    }
+
+    List<String> topics(String prefix, String suffix) {
+        try {
+            return admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix) && t.endsWith(suffix))
+                    .sorted().toList();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads every record of the topics from the start with one plain consumer; returns the count. */
+    long readAll(Collection<String> topics) {
+        List<TopicPartition> partitions = topics.stream().flatMap(t -> partitions(t).stream()).toList();
+        Map<TopicPartition, Long> ends = offsets(partitions);
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        long count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                count += records.count();
+            }
+        }
+        return count;
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions) {
+        try {
+            return admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest())))
+                    .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        admin.close();
+    }
+}

@@ -1,0 +1,66 @@
+package io.runwarden.bench;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * B1's baseline: the least a Kafka Streams application can do per event under the same guarantees as runwarden
+ * (exactly_once_v2, one thread, default commit interval): put the record in RocksDB and forward it.
+ * Args: bootstrap servers, application id, state dir, input topic, output topic.
+ */
+public final class MinimalStreamsApp {
+    private MinimalStreamsApp() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String input = args[3];
+        String output = args[4];
+        Topology topology = new Topology();
+        topology.addSource("in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), input);
+        topology.addProcessor("put", () -> new Processor<String, byte[], String, byte[]>() {
+            private ProcessorContext<String, byte[]> context;
+            private KeyValueStore<String, byte[]> store;
+
+            @Override
+            public void init(ProcessorContext<String, byte[]> context) {
+                this.context = context;
+                this.store = context.getStateStore("state");
+            }
+
+            @Override
+            public void process(Record<String, byte[]> record) {
+                store.put(record.key(), record.value());
+                context.forward(record);
+            }
+        }, "in");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("state"),
+                Serdes.String(), Serdes.ByteArray()), "put");
+        topology.addSink("out", output, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "put");
+
+        Properties props = new Properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, args[1]);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(args[2]).toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            streams.close();
+            stopped.countDown();
+        }));
+        streams.start();
+        System.out.println("MINIMAL APP STARTED");
+        stopped.await();
+    }
+}

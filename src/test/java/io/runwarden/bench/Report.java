@@ -1,0 +1,150 @@
+package io.runwarden.bench;
+
+import org.apache.kafka.common.utils.internals.AppInfoParser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark's table. It replaces the part of {@code docs/benchmarks.md} between the markers, so the
+ * hand-written account of what was changed, around it, stays.
+ */
+final class Report {
+    static final String BEGIN = "<!-- bench:begin (written by bench/run) -->";
+    static final String END = "<!-- bench:end -->";
+
+    private final List<String> rows = new ArrayList<>();
+    private String postgres = "?";
+    private String footer = "";
+
+    void startToReady(Stats seconds) {
+        row("B5", "start to ready, embedded broker, empty data dir", seconds.show(1) + " s", "—", "—", "≤ 10 s",
+                seconds.median() <= 10);
+    }
+
+    void ingest(long events, Stats runwarden, Stats minimal, Stats raw) {
+        double ratio = runwarden.median() / minimal.median();
+        row("B1", "ingest, events/s (" + count(events) + " events of whole runs, exactly_once_v2, 1 instance)",
+                runwarden.show(0), "minimal Streams app " + minimal.show(0) + "; raw consumer " + raw.show(0),
+                ratio(ratio) + " of the minimal app; " + ratio(runwarden.median() / raw.median()) + " of raw",
+                "≥ 0.6 of the minimal app", ratio >= 0.6);
+    }
+
+    void sweeps(int small, int large, int stale, Stats smallRw, Stats largeRw, Stats smallPg, Stats largePg) {
+        double growth = largeRw.median() / smallRw.median();
+        row("B2", "sweep of K = " + count(stale) + " stale runs among N = " + count(small) + ", s", smallRw.show(2),
+                "PostgreSQL 15 " + smallPg.show(2), ratio(smallRw.median() / smallPg.median()) + " of PostgreSQL", "—", null);
+        row("B2", "sweep of K = " + count(stale) + " stale runs among N = " + count(large) + ", s", largeRw.show(2),
+                "PostgreSQL 15 " + largePg.show(2), ratio(largeRw.median() / largePg.median()) + " of PostgreSQL",
+                "≤ 1 × PostgreSQL", largeRw.median() <= largePg.median());
+        row("B2", "sweep time growth N = " + count(small) + " → " + count(large), ratio(growth), "PostgreSQL "
+                + ratio(largePg.median() / smallPg.median()), "—", "≤ 1.3", growth <= 1.3);
+    }
+
+    void reads(String route, Stats p50, Stats p99, Stats rps, long errors) {
+        boolean logs = route.contains("/script/logs");
+        row("B3", route + " under wrk (2 threads, 4 connections), 1M runs, 10,000 scripts",
+                "p50 " + p50.show(1) + " ms; p99 " + p99.show(1) + " ms; " + rps.show(0) + " req/s"
+                        + (errors > 0 ? "; " + errors + " errors" : ""),
+                route.equals("GET /health") ? "(the baseline)" : "see GET /health", "—",
+                logs ? "p99 ≤ 20 ms" : "—", logs ? p99.median() <= 20 && errors == 0 : null);
+    }
+
+    void memory(long rssBytes, int runs) {
+        double gb = rssBytes / 1e9;
+        row("B5", "resident memory with " + count(runs) + " runs (after B3)", String.format(Locale.ROOT, "%.2f GB", gb),
+                "—", "—", "≤ 1.5 GB", gb <= 1.5);
+    }
+
+    void recovery(int runs, List<String> changelogs, long records, Stats restore, Stats raw) {
+        double ratio = raw.median() / restore.median();
+        row("B4", "restore " + count(runs) + " runs after the local state is wiped: start to ready, s", restore.show(1),
+                "plain consumer reads the same " + changelogs.size() + " changelogs (" + count(records) + " records) in "
+                        + raw.show(1) + " s", ratio(ratio) + " of the raw rate", "≥ 0.5", ratio >= 0.5);
+    }
+
+    void postgresVersion(String version) {
+        this.postgres = version;
+    }
+
+    void finish(Duration took, double scale, int repeats) {
+        Runtime rt = Runtime.getRuntime();
+        footer = String.join("\n",
+                "- Command: `bash bench/run`" + (scale != 1.0 ? " with `-Dbench.scale=" + scale + "`" : "")
+                        + "; every figure is the median of " + repeats + " runs with (min–max); every ratio is taken between medians of the same run.",
+                "- Measured " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " in " + took.toMinutes() + " min on "
+                        + rt.availableProcessors() + " cores (" + cpuModel() + "), " + memoryGb() + " GiB; " + System.getProperty("os.name")
+                        + " " + System.getProperty("os.version") + ".",
+                "- Java " + System.getProperty("java.version") + "; Kafka " + AppInfoParser.getVersion() + " (broker, Streams and clients, the broker in its own JVM on loopback); PostgreSQL "
+                        + postgres + "; " + wrkVersion() + ".");
+    }
+
+    String markdown() {
+        StringBuilder out = new StringBuilder();
+        out.append("| | figure | runwarden | baseline, same run | ratio | target | met |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
+        rows.forEach(r -> out.append(r).append('\n'));
+        out.append('\n').append(footer).append('\n');
+        return out.toString();
+    }
+
+    void writeInto(Path file) throws IOException {
+        String generated = BEGIN + "\n" + markdown() + END;
+        String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n";
+        int from = text.indexOf(BEGIN);
+        int to = text.indexOf(END);
+        if (from < 0 || to < from) {
+            throw new IllegalStateException(file + " lacks the markers " + BEGIN + " … " + END);
+        }
+        Files.writeString(file, text.substring(0, from) + generated + text.substring(to + END.length()));
+    }
+
+    private void row(String id, String figure, String value, String baseline, String ratio, String target, Boolean met) {
+        rows.add("| " + id + " | " + figure + " | " + value + " | " + baseline + " | " + ratio + " | " + target + " | "
+                + (met == null ? "" : met ? "**yes**" : "no") + " |");
+    }
+
+    private static String ratio(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String count(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static long memoryGb() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 / 1024).findFirst().orElse(0L);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String wrkVersion() {
+        try {
+            Process p = new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("wrk");
+            p.waitFor();
+            return out.replaceAll("\\s*\\[.*", "").trim();
+        } catch (IOException | InterruptedException e) {
+            return "wrk";
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.runwarden.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs wrk (Debian's package) against one URL and reads its latency percentiles and throughput. */
+final class Wrk {
+    record Result(double p50Millis, double p99Millis, double requestsPerSecond, long errors) {
+    }
+
+    private static final Pattern PERCENTILE = Pattern.compile("^\\s*(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
+    private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
+    private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+    private Wrk() {
+    }
+
+    /** @param luaScript null for a fixed URL, else a script that picks each request's path */
+    static Result run(String url, int connections, int seconds, Path luaScript) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency"));
+        if (luaScript != null) {
+            command.addAll(List.of("-s", luaScript.toString()));
+        }
+        command.add(url);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("wrk failed: " + out);
+        }
+        double p50 = Double.NaN;
+        double p99 = Double.NaN;
+        Matcher m = PERCENTILE.matcher(out);
+        while (m.find()) {
+            double value = Double.parseDouble(m.group(2)) * switch (m.group(3)) {
+                case "us" -> 0.001;
+                case "ms" -> 1.0;
+                default -> 1000.0;
+            };
+            if (m.group(1).equals("50")) {
+                p50 = value;
+            } else {
+                p99 = value;
+            }
+        }
+        Matcher rate = RATE.matcher(out);
+        if (!rate.find() || Double.isNaN(p50) || Double.isNaN(p99)) {
+            throw new IOException("cannot read wrk's output: " + out);
+        }
+        long errors = 0;
+        Matcher e = ERRORS.matcher(out);
+        if (e.find()) {
+            errors += Long.parseLong(e.group(1));
+        }
+        Matcher s = SOCKET_ERRORS.matcher(out);
+        if (s.find()) {
+            for (int i = 1; i <= 4; i++) {
+                errors += Long.parseLong(s.group(i));
+            }
+        }
+        return new Result(p50, p99, Double.parseDouble(rate.group(1)), errors);
+    }
+
+    /** A wrk script that asks for one script's logs per request, cycling over every script. */
+    static Path scriptNameRotation(Path dir, int scripts) throws IOException {
+        Path lua = dir.resolve("by-script.lua");
+        Files.writeString(lua, """
+                counter = 0
+                request = function()
+                  counter = counter + 1
+                  return wrk.format("GET", "/script/logs?scriptName=script-" .. (counter %% %d) .. "&limit=50")
+                end
+                """.formatted(scripts));
+        return lua;
+    }
+}

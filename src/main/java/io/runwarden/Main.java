@@ -1,15 +1,25 @@
 package io.runwarden;
 
 import io.runwarden.config.Settings;
+import io.runwarden.exec.ExecCommand;
 
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
-/** Wires the service from the environment and stops it cleanly on SIGTERM. */
+/**
+ * {@code exec …} runs a command as a monitored run; anything else wires the service from the environment and
+ * stops it cleanly on SIGTERM.
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("exec")) {
+            // before any logger exists: the command owns stdout, so Kafka's client logs go to stderr, and only errors
+            System.setProperty("logback.configurationFile", "logback-exec.xml");
+            System.exit(ExecCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv()));
+        }
         Settings settings;
         try {
             settings = Settings.fromEnv(System.getenv());

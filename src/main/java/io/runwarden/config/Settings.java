@@ -44,6 +44,18 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
 
     /** The configuration every Kafka client of the service starts from: the cluster, then the pass-through properties. */
     public Map<String, Object> kafkaClientConfig() {
+        return kafkaClientConfig(bootstrapServers, kafkaProperties);
+    }
+
+    /**
+     * The same for a client that reads no other setting ({@code runwarden exec}): a bad service setting in its
+     * environment, say a port, must not stop it from reporting.
+     */
+    public static Map<String, Object> kafkaClientConfigFromEnv(String bootstrapServers, Map<String, String> env) {
+        return kafkaClientConfig(bootstrapServers, kafkaProperties(env));
+    }
+
+    private static Map<String, Object> kafkaClientConfig(String bootstrapServers, Map<String, String> kafkaProperties) {
         Map<String, Object> config = new HashMap<>(kafkaProperties);
         config.put("bootstrap.servers", bootstrapServers);
         return config;

@@ -1,0 +1,218 @@
+package io.runwarden.exec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.Main;
+import io.runwarden.RunwardenService;
+import io.runwarden.config.Settings;
+import io.runwarden.http.HttpTestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code runwarden exec} as cron runs it: a separate JVM running a real command, reporting to a real service on
+ * its embedded broker, through Kafka or HTTP; what the caller sees is its exit code and its output.
+ */
+class ExecCommandTest {
+    private static final String TOKEN = "exec-token";
+    private static final Duration RECORDED = Duration.ofSeconds(20);
+    private static RunwardenService service;
+    private static HttpTestClient http;
+
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String stdout, String stderr, Duration took) {
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        service = RunwardenService.start(new Settings("", 0, Files.createTempDirectory("runwarden-exec"), "127.0.0.1", 0,
+                Duration.ofDays(3), TOKEN, "runwarden-exec-test", null, Duration.ofDays(90), Map.of()));
+        http = new HttpTestClient(service.httpPort(), TOKEN);
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @Test
+    void failingCommandKeepsItsExitCodeAndOutputAndIsReportedWithItsStderr() throws Exception {
+        Result result = exec(Map.of(), "--script", "nightly", "--run-id", "fail-1", "--bootstrap", bootstrap(),
+                "--", "sh", "-c", "echo out; echo warming up >&2; echo oops >&2; exit 3");
+
+        assertThat(result.exit()).isEqualTo(3);
+        assertThat(result.stdout()).isEqualTo("out\n");
+        assertThat(result.stderr()).isEqualTo("warming up\noops\n");
+        JsonNode run = awaitRun("fail-1", -1);
+        assertThat(run.path("scriptName").asText()).isEqualTo("nightly");
+        assertThat(run.path("failureReason").asText()).isEqualTo("error");
+        assertThat(run.path("message").asText()).matches("exit 3 in \\d+ s; stderr: warming up\noops");
+    }
+
+    @Test
+    void succeedingLongCommandSendsHeartbeatsAndItsMaxRuntime() throws Exception {
+        Path done = dir.resolve("done");
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        // runs until the test has seen a heartbeat arrive, however slow this machine is today
+        Process exec = start(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap()), out, err, "--script", "backup",
+                "--run-id", "ok-1", "--max-runtime", "PT2H", "--heartbeat", "PT1S",
+                "--", "sh", "-c", "while [ ! -e '" + done + "' ]; do sleep 0.1; done");
+
+        JsonNode running = await().atMost(RECORDED).pollInterval(Duration.ofMillis(200)).until(
+                () -> http.get("/script/logs/ok-1").data(), run -> run.path("lastHeartbeat").isTextual());
+        assertThat(running.path("status").asInt()).isEqualTo(2);
+        assertThat(running.path("maxRuntime").asText()).isEqualTo("PT2H");
+        Files.createFile(done);
+
+        assertThat(exec.waitFor(RECORDED.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(exec.exitValue()).isZero();
+        assertThat(Files.readString(out)).isEmpty();
+        assertThat(Files.readString(err)).isEmpty();
+        assertThat(awaitRun("ok-1", 0).path("message").asText()).matches("exit 0 in \\d+ s");
+    }
+
+    @Test
+    void reportsOverHttpWithTheTokenFromTheEnvironment() throws Exception {
+        Result result = exec(Map.of("RUNWARDEN_API_TOKEN", TOKEN), "--script", "via-http", "--run-id", "http-1",
+                "--url", "http://127.0.0.1:" + service.httpPort(), "--", "sh", "-c", "echo bad input >&2; exit 4");
+
+        assertThat(result.exit()).isEqualTo(4);
+        assertThat(awaitRun("http-1", -1).path("message").asText()).contains("exit 4", "bad input");
+    }
+
+    @Test
+    void aRejectedReportIsAWarningAndTheCommandsExitCodeStands() throws Exception {
+        Result result = exec(Map.of(), "--script", "via-http", "--run-id", "http-401",
+                "--url", "http://127.0.0.1:" + service.httpPort(), "--", "sh", "-c", "exit 5");
+
+        assertThat(result.exit()).isEqualTo(5);
+        assertThat(result.stderr()).contains("runwarden exec: could not report 'started' of run http-401", "HTTP 401",
+                "runwarden exec: could not report 'failed' of run http-401");
+        assertThat(http.get("/script/logs/http-401").status()).isEqualTo(404);
+    }
+
+    @Test
+    void commandNotFoundExitsLikeAShellAndIsReportedFailed() throws Exception {
+        Result result = exec(Map.of(), "--script", "typo", "--run-id", "missing-1", "--bootstrap", bootstrap(),
+                "--", "no-such-command-here", "--flag");
+
+        assertThat(result.exit()).isEqualTo(127);
+        assertThat(result.stderr()).contains("runwarden exec: ", "no-such-command-here");
+        assertThat(awaitRun("missing-1", -1).path("message").asText()).startsWith("exit 127: ")
+                .contains("no-such-command-here");
+    }
+
+    @Test
+    void badArgumentsExitTwoWithoutRunningTheCommand() throws Exception {
+        Path witness = dir.resolve("ran");
+        Result result = exec(Map.of(), "--script", "s", "--max-runtime", "two hours", "--", "touch", witness.toString());
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("runwarden exec: --max-runtime: 'two hours' is not an ISO-8601 duration");
+        assertThat(result.stdout()).isEmpty();
+        assertThat(witness).doesNotExist();
+    }
+
+    @Test
+    void helpPrintsTheOptionsAndRunsNothing() throws Exception {
+        Result result = exec(Map.of(), "--help");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).startsWith("usage: java -jar runwarden.jar exec --script NAME")
+                .contains("--max-runtime", "--heartbeat", "--url", "--token", "--bootstrap");
+    }
+
+    @Test
+    void unreachableBrokerStillRunsTheCommandAndExitsWithItsCodeSoon() throws Exception {
+        Result result = exec(Map.of(), "--script", "s", "--bootstrap", "127.0.0.1:" + freePort(),
+                "--", "sh", "-c", "echo ran; exit 6");
+
+        assertThat(result.exit()).isEqualTo(6);
+        assertThat(result.stdout()).isEqualTo("ran\n");
+        assertThat(result.stderr()).contains("runwarden exec: could not report 'started'");
+        // the command itself is instant: what remains is the bounded wait for the end's report
+        assertThat(result.took()).isLessThan(MonitoredRun.REPORT_GRACE.plusSeconds(8));
+    }
+
+    @Test
+    void badKafkaClientPropertyIsAWarningAndTheCommandStillRuns() throws Exception {
+        Result result = exec(Map.of("RUNWARDEN_KAFKA_SECURITY_PROTOCOL", "CARRIER_PIGEON"), "--script", "s",
+                "--bootstrap", bootstrap(), "--", "sh", "-c", "exit 7");
+
+        assertThat(result.exit()).isEqualTo(7);
+        assertThat(result.stderr()).contains("runwarden exec: could not report 'started'", "CARRIER_PIGEON");
+    }
+
+    @Test
+    void sigtermIsForwardedToTheCommandAndTheRunReportedKilled() throws Exception {
+        Path out = dir.resolve("out");
+        Process exec = start(Map.of(), out, dir.resolve("err"), "--script", "long", "--run-id", "term-1",
+                "--bootstrap", bootstrap(), "--", "sh", "-c", "echo ready; exec sleep 60");
+        awaitRun("term-1", 2);
+        await().atMost(RECORDED).until(() -> Files.readString(out).equals("ready\n"));
+
+        exec.destroy(); // SIGTERM, as cron, systemd or kill would send it
+
+        assertThat(exec.waitFor(RECORDED.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(exec.exitValue()).isEqualTo(143);
+        assertThat(awaitRun("term-1", -1).path("message").asText()).startsWith("killed by signal TERM (command exit 143)");
+    }
+
+    private static String bootstrap() {
+        return service.settings().bootstrapServers();
+    }
+
+    private static JsonNode awaitRun(String runId, int status) {
+        return await().atMost(RECORDED).pollInterval(Duration.ofMillis(200)).until(
+                () -> http.get("/script/logs/" + runId).data(), run -> run.path("status").asInt(99) == status);
+    }
+
+    /** Runs {@code java … io.runwarden.Main exec args} to its end, as cron would. */
+    private Result exec(Map<String, String> env, String... args) throws Exception {
+        Path out = dir.resolve("out-" + System.nanoTime());
+        Path err = dir.resolve("err-" + System.nanoTime());
+        long started = System.nanoTime();
+        Process process = start(env, out, err, args);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exec ended").isTrue();
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err),
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static Process start(Map<String, String> env, Path out, Path err, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "exec"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        // the child sees only what a test gives it, not this machine's Kafka or token settings
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(name -> name.startsWith("RUNWARDEN_") || name.startsWith("KAFKA_"));
+        environment.putAll(new HashMap<>(env));
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package io.runwarden.config;
 
 import io.runwarden.model.Times;
+import org.apache.kafka.streams.StreamsConfig;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +28,9 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     public static final List<String> ENV_VARS = List.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
             "RUNWARDEN_DATA_DIR", "RUNWARDEN_HTTP_HOST", "RUNWARDEN_HTTP_PORT", "RUNWARDEN_STALE_AFTER",
             "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST", "RUNWARDEN_RETENTION");
+
+    /** Streams' own name for the replica count of the topics it creates; runwarden applies it to its topics too. */
+    static final String REPLICATION_FACTOR = StreamsConfig.REPLICATION_FACTOR_CONFIG;
 
     public static Settings fromEnv(Map<String, String> env) {
         return new Settings(
@@ -49,6 +54,19 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
         return config;
     }
 
+    /**
+     * The replica count of the topics runwarden creates from {@code topics/}, from the same property that gives Streams'
+     * changelogs theirs ({@code RUNWARDEN_KAFKA_REPLICATION_FACTOR}); empty: the broker's {@code default.replication.factor}.
+     */
+    public Optional<Short> replicationFactor() {
+        String value = kafkaProperties.get(REPLICATION_FACTOR);
+        if (value == null) {
+            return Optional.empty();
+        }
+        short replicas = Short.parseShort(value.trim()); // checked by fromEnv
+        return replicas == -1 ? Optional.empty() : Optional.of(replicas);
+    }
+
     private static Map<String, String> kafkaProperties(Map<String, String> env) {
         Map<String, String> properties = new TreeMap<>();
         env.forEach((name, value) -> {
@@ -56,6 +74,11 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 properties.put(name.substring(KAFKA_PROPERTY_PREFIX.length()).toLowerCase().replace('_', '.'), value);
             }
         });
+        String replicas = properties.get(REPLICATION_FACTOR);
+        if (replicas != null && !replicas.trim().matches("-1|[1-9][0-9]{0,3}")) {
+            throw new IllegalArgumentException(KAFKA_PROPERTY_PREFIX + "REPLICATION_FACTOR=" + replicas
+                    + " is not a replica count (1 or more; -1 for the broker's default)");
+        }
         return Map.copyOf(properties);
     }
 

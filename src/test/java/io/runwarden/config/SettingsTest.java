@@ -1,5 +1,6 @@
 package io.runwarden.config;
 
+import io.runwarden.stream.StreamsProperties;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -71,5 +72,21 @@ class SettingsTest {
                 Map.entry("bootstrap.servers", "broker:9093"),
                 Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.mechanism", "PLAIN"));
+    }
+
+    @Test
+    void oneReplicationFactorGivesTheServiceTopicsAndTheStreamsChangelogsTheirReplicas() {
+        Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                "RUNWARDEN_KAFKA_REPLICATION_FACTOR", "3"));
+
+        assertThat(settings.replicationFactor()).contains((short) 3);
+        assertThat(StreamsProperties.of(settings, 8080)).containsEntry("replication.factor", "3");
+        assertThat(Settings.fromEnv(Map.of()).replicationFactor()).isEmpty();
+        assertThat(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "-1")).replicationFactor())
+                .as("-1 is Streams' way to say: the broker's default").isEmpty();
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "three")))
+                .hasMessage("RUNWARDEN_KAFKA_REPLICATION_FACTOR=three is not a replica count (1 or more; -1 for the broker's default)");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "0")))
+                .hasMessageStartingWith("RUNWARDEN_KAFKA_REPLICATION_FACTOR=0 is not a replica count");
     }
 }

@@ -59,6 +59,7 @@ public final class RunwardenService implements AutoCloseable {
 
     public static RunwardenService start(Settings configured) {
         long began = System.nanoTime();
+        LOG.info("runwarden starting: {}", configured);
         configured.requireTokenBeyondLoopback();
         EmbeddedKafka broker = configured.embeddedKafka()
                 ? EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()) : null;

@@ -89,4 +89,29 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "0")))
                 .hasMessageStartingWith("RUNWARDEN_KAFKA_REPLICATION_FACTOR=0 is not a replica count");
     }
+
+    @Test
+    void logFormatIsTextOrJsonAndAnythingElseIsRefusedAtStart() {
+        Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "text"));
+        Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "json"));
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "JSON")))
+                .hasMessage("RUNWARDEN_LOG_FORMAT=JSON is not a log format: use text (the default) or json");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "")))
+                .hasMessageStartingWith("RUNWARDEN_LOG_FORMAT= is not a log format");
+    }
+
+    @Test
+    void theStartUpSummaryShowsSettingsButNoSecret() {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"rw\" password=\"kafka-pw\";";
+        Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "RUNWARDEN_API_TOKEN", "api-s3cret", "RUNWARDEN_HTTP_HOST", "0.0.0.0",
+                "RUNWARDEN_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "RUNWARDEN_KAFKA_SASL_JAAS_CONFIG", jaas,
+                "RUNWARDEN_KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-pw", "RUNWARDEN_KAFKA_MY_PLUGIN_SECRET", "plugin-pw"));
+
+        String summary = settings.toString();
+
+        assertThat(summary).contains("Kafka broker:9093", "security.protocol=SASL_SSL", "sasl.jaas.config=[hidden]",
+                "ssl.truststore.password=[hidden]", "my.plugin.secret=[hidden]", "API token set", "HTTP 0.0.0.0:8080");
+        assertThat(summary).doesNotContain("api-s3cret", "kafka-pw", "trust-pw", "plugin-pw");
+    }
 }

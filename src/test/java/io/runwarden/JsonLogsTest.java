@@ -34,12 +34,7 @@ class JsonLogsTest {
         int httpPort = JavaProcess.freePort();
         Path stdout = dir.resolve("stdout.log");
         Path stderr = dir.resolve("stderr.log");
-        // the test classpath carries logback-test.xml; the child must use the configuration in the jar
-        String shipped = getClass().getClassLoader().getResource("logback.xml").toString();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dlogback.configurationFile=" + shipped, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        ProcessBuilder builder = service(stdout, stderr);
         builder.environment().putAll(Map.of(
                 "RUNWARDEN_LOG_FORMAT", "json",
                 "RUNWARDEN_DATA_DIR", dir.resolve("data").toString(),
@@ -89,6 +84,32 @@ class JsonLogsTest {
                 process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void anUnknownFormatIsRefusedWithOneLineAndNoLogbackReport() throws Exception {
+        Path stdout = dir.resolve("stdout.log");
+        Path stderr = dir.resolve("stderr.log");
+        ProcessBuilder builder = service(stdout, stderr);
+        builder.environment().put("RUNWARDEN_LOG_FORMAT", "xml");
+
+        Process process = builder.start();
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(stdout)).isEmpty();
+        assertThat(Files.readString(stderr).strip())
+                .isEqualTo("runwarden: RUNWARDEN_LOG_FORMAT=xml is not a log format: use text (the default) or json");
+    }
+
+    /** Main in a JVM of its own, with the logging configuration the jar ships. */
+    private ProcessBuilder service(Path stdout, Path stderr) {
+        // the test classpath carries logback-test.xml, which a child would otherwise pick
+        String shipped = getClass().getClassLoader().getResource("logback.xml").toString();
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dlogback.configurationFile=" + shipped, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
     }
 
     private static JsonNode parse(String line) {

@@ -40,9 +40,6 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     /** Streams' own name for the replica count of the topics it creates; runwarden applies it to its topics too. */
     static final String REPLICATION_FACTOR = StreamsConfig.REPLICATION_FACTOR_CONFIG;
 
-    /** The client properties whose values the start-up line may show: known to Kafka's clients, and no password anywhere. */
-    private static final Set<String> PUBLIC_KAFKA_PROPERTIES = publicKafkaProperties();
-
     /** The formats that have a logback-<format>.xml to include. */
     private static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
@@ -144,7 +141,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     public String toString() {
         String kafka = embeddedKafka() ? "embedded broker on 127.0.0.1:" + embeddedKafkaPort : bootstrapServers;
         String properties = kafkaProperties.keySet().stream().sorted()
-                .map(name -> name + "=" + (PUBLIC_KAFKA_PROPERTIES.contains(name) ? kafkaProperties.get(name) : "[hidden]"))
+                .map(name -> name + "=" + (PublicKafkaProperties.NAMES.contains(name) ? kafkaProperties.get(name) : "[hidden]"))
                 .collect(Collectors.joining(", ", "{", "}"));
         return "Kafka " + kafka + ", Kafka properties " + properties + ", application id " + applicationId
                 + ", data dir " + dataDir + ", HTTP " + httpHost + ":" + httpPort
@@ -162,14 +159,23 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 advertisedHost, retention, kafkaProperties);
     }
 
-    private static Set<String> publicKafkaProperties() {
-        List<ConfigDef.ConfigKey> keys = Stream.of(StreamsConfig.configDef(), AdminClientConfig.configDef(),
-                        ProducerConfig.configDef(), ConsumerConfig.configDef())
-                .flatMap(def -> def.configKeys().values().stream()).toList();
-        Set<String> passwords = keys.stream().filter(key -> key.type == ConfigDef.Type.PASSWORD).map(key -> key.name)
-                .collect(Collectors.toSet());
-        return keys.stream().map(key -> key.name).filter(name -> !passwords.contains(name))
-                .collect(Collectors.toUnmodifiableSet());
+    /**
+     * The client properties whose values the start-up line may show: known to Kafka's clients, and no password anywhere.
+     * A class of its own so that Kafka's config classes, which get loggers when loaded, load only after fromEnv has
+     * accepted RUNWARDEN_LOG_FORMAT: an unknown format is refused before logback reads it.
+     */
+    private static final class PublicKafkaProperties {
+        static final Set<String> NAMES = names();
+
+        private static Set<String> names() {
+            List<ConfigDef.ConfigKey> keys = Stream.of(StreamsConfig.configDef(), AdminClientConfig.configDef(),
+                            ProducerConfig.configDef(), ConsumerConfig.configDef())
+                    .flatMap(def -> def.configKeys().values().stream()).toList();
+            Set<String> passwords = keys.stream().filter(key -> key.type == ConfigDef.Type.PASSWORD).map(key -> key.name)
+                    .collect(Collectors.toSet());
+            return keys.stream().map(key -> key.name).filter(name -> !passwords.contains(name))
+                    .collect(Collectors.toUnmodifiableSet());
+        }
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

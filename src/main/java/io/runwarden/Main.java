@@ -2,6 +2,7 @@ package io.runwarden;
 
 import io.runwarden.config.Settings;
 import io.runwarden.exec.ExecCommand;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,9 @@ public final class Main {
         try {
             service = RunwardenService.start(settings);
         } catch (RuntimeException e) {
-            System.err.println("runwarden: cannot start: " + e.getMessage());
+            // logged, not printed: with RUNWARDEN_LOG_FORMAT=json the reason is one more JSON line. The logger is
+            // looked up only now, once Settings has accepted the format logback is configured by.
+            LoggerFactory.getLogger(Main.class).error("runwarden cannot start: {}", e.getMessage());
             System.exit(1);
             return;
         }

@@ -59,6 +59,7 @@ public final class RunwardenService implements AutoCloseable {
 
     public static RunwardenService start(Settings configured) {
         long began = System.nanoTime();
+        LOG.info("runwarden starting: {}", configured);
         configured.requireTokenBeyondLoopback();
         EmbeddedKafka broker = configured.embeddedKafka()
                 ? EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()) : null;
@@ -67,7 +68,7 @@ public final class RunwardenService implements AutoCloseable {
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
-                eventPartitions = new TopicInitializer(admin).ensure(TopicSpec.all(),
+                eventPartitions = new TopicInitializer(admin, settings.replicationFactor()).ensure(TopicSpec.all(),
                         List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());

@@ -1,6 +1,11 @@
 package io.runwarden.config;
 
 import io.runwarden.model.Times;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.StreamsConfig;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,7 +14,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Typed configuration, read from the environment (names are a contract, see README).
@@ -25,9 +34,17 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     /** Every environment variable the service reads. */
     public static final List<String> ENV_VARS = List.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
             "RUNWARDEN_DATA_DIR", "RUNWARDEN_HTTP_HOST", "RUNWARDEN_HTTP_PORT", "RUNWARDEN_STALE_AFTER",
-            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST", "RUNWARDEN_RETENTION");
+            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST", "RUNWARDEN_RETENTION",
+            "RUNWARDEN_LOG_FORMAT");
+
+    /** Streams' own name for the replica count of the topics it creates; runwarden applies it to its topics too. */
+    static final String REPLICATION_FACTOR = StreamsConfig.REPLICATION_FACTOR_CONFIG;
+
+    /** The formats that have a logback-<format>.xml to include. */
+    private static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
     public static Settings fromEnv(Map<String, String> env) {
+        requireLogFormat(env);
         return new Settings(
                 env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "").trim(),
                 port(env, "RUNWARDEN_EMBEDDED_KAFKA_PORT", 9092),
@@ -61,6 +78,19 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
         return config;
     }
 
+    /**
+     * The replica count of the topics runwarden creates from {@code topics/}, from the same property that gives Streams'
+     * changelogs theirs ({@code RUNWARDEN_KAFKA_REPLICATION_FACTOR}); empty: the broker's {@code default.replication.factor}.
+     */
+    public Optional<Short> replicationFactor() {
+        String value = kafkaProperties.get(REPLICATION_FACTOR);
+        if (value == null) {
+            return Optional.empty();
+        }
+        short replicas = Short.parseShort(value.trim()); // checked by fromEnv
+        return replicas == -1 ? Optional.empty() : Optional.of(replicas);
+    }
+
     private static Map<String, String> kafkaProperties(Map<String, String> env) {
         Map<String, String> properties = new TreeMap<>();
         env.forEach((name, value) -> {
@@ -68,7 +98,20 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 properties.put(name.substring(KAFKA_PROPERTY_PREFIX.length()).toLowerCase().replace('_', '.'), value);
             }
         });
+        String replicas = properties.get(REPLICATION_FACTOR);
+        if (replicas != null && !replicas.trim().matches("-1|[1-9][0-9]{0,3}")) {
+            throw new IllegalArgumentException(KAFKA_PROPERTY_PREFIX + "REPLICATION_FACTOR=" + replicas
+                    + " is not a replica count (1 or more; -1 for the broker's default)");
+        }
         return Map.copyOf(properties);
+    }
+
+    /** logback.xml includes logback-<format>.xml: any other value would leave the service without an appender, silent. */
+    private static void requireLogFormat(Map<String, String> env) {
+        String format = env.get("RUNWARDEN_LOG_FORMAT");
+        if (format != null && !LOG_FORMATS.contains(format)) {
+            throw new IllegalArgumentException("RUNWARDEN_LOG_FORMAT=" + format + " is not a log format: use text (the default) or json");
+        }
     }
 
     /** The host other instances reach this one's HTTP API on ({@code application.server}). */
@@ -101,6 +144,24 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
         }
     }
 
+    /**
+     * What the start-up log line shows: every setting, but never the API token nor a Kafka property that Kafka itself
+     * treats as a password (sasl.jaas.config, ssl.*.password, ...) or does not know. A record's own toString would
+     * print them all.
+     */
+    @Override
+    public String toString() {
+        String kafka = embeddedKafka() ? "embedded broker on 127.0.0.1:" + embeddedKafkaPort : bootstrapServers;
+        String properties = kafkaProperties.keySet().stream().sorted()
+                .map(name -> name + "=" + (PublicKafkaProperties.NAMES.contains(name) ? kafkaProperties.get(name) : "[hidden]"))
+                .collect(Collectors.joining(", ", "{", "}"));
+        return "Kafka " + kafka + ", Kafka properties " + properties + ", application id " + applicationId
+                + ", data dir " + dataDir + ", HTTP " + httpHost + ":" + httpPort
+                + (advertisedHost == null ? "" : " advertised as " + advertisedHost)
+                + ", API token " + (apiToken == null ? "unset" : "set")
+                + ", default max runtime " + Times.format(staleAfter) + ", retention " + Times.format(retention);
+    }
+
     public boolean embeddedKafka() {
         return bootstrapServers.isEmpty();
     }
@@ -108,6 +169,25 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     public Settings withBootstrapServers(String servers) {
         return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, staleAfter, apiToken, applicationId,
                 advertisedHost, retention, kafkaProperties);
+    }
+
+    /**
+     * The client properties whose values the start-up line may show: known to Kafka's clients, and no password anywhere.
+     * A class of its own so that Kafka's config classes, which get loggers when loaded, load only after fromEnv has
+     * accepted RUNWARDEN_LOG_FORMAT: an unknown format is refused before logback reads it.
+     */
+    private static final class PublicKafkaProperties {
+        static final Set<String> NAMES = names();
+
+        private static Set<String> names() {
+            List<ConfigDef.ConfigKey> keys = Stream.of(StreamsConfig.configDef(), AdminClientConfig.configDef(),
+                            ProducerConfig.configDef(), ConsumerConfig.configDef())
+                    .flatMap(def -> def.configKeys().values().stream()).toList();
+            Set<String> passwords = keys.stream().filter(key -> key.type == ConfigDef.Type.PASSWORD).map(key -> key.name)
+                    .collect(Collectors.toSet());
+            return keys.stream().map(key -> key.name).filter(name -> !passwords.contains(name))
+                    .collect(Collectors.toUnmodifiableSet());
+        }
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

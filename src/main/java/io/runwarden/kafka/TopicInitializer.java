@@ -23,9 +23,15 @@ public final class TopicInitializer {
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
 
     private final Admin admin;
+    private final Optional<Short> replicationFactor;
 
-    public TopicInitializer(Admin admin) {
+    /**
+     * @param replicationFactor the deployment's replica count for every topic created here, ahead of one in
+     *                          {@code topics.json} (the operator knows the cluster); empty: the file's, else the broker's default
+     */
+    public TopicInitializer(Admin admin, Optional<Short> replicationFactor) {
         this.admin = admin;
+        this.replicationFactor = replicationFactor;
     }
 
     /**
@@ -37,12 +43,14 @@ public final class TopicInitializer {
         List<NewTopic> missing = specs.stream()
                 .filter(spec -> !existing.contains(spec.name()))
                 .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
-                        Optional.ofNullable(spec.replicationFactor())).configs(spec.config()))
+                        replicationFactor.or(() -> Optional.ofNullable(spec.replicationFactor()))).configs(spec.config()))
                 .toList();
         for (NewTopic topic : missing) {
             try {
                 admin.createTopics(List.of(topic)).all().get();
-                LOG.info("created topic {} with {} partitions", topic.name(), topic.numPartitions());
+                // NewTopic says -1 when the broker's default.replication.factor decides
+                LOG.info("created topic {} with {} partitions (replication factor: {})", topic.name(), topic.numPartitions(),
+                        topic.replicationFactor() < 0 ? "broker default" : topic.replicationFactor());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);

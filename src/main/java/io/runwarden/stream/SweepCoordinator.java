@@ -43,9 +43,8 @@ final class SweepCoordinator {
             return; // a request seen twice starts one sweep
         }
         sweeps.put(request.sweepId(), SweepProgress.started(request, partitions));
-        String why = request.job() == null ? request.trigger() : request.trigger() + " by " + request.job();
         emitter.toEvents(request.auditRunId(), ScriptEvent.of(request.auditRunId(), AUDIT_SCRIPT, EventType.STARTED,
-                request.asOf(), "Cleanup of stale scripts started (" + why + ")"), timestamp);
+                request.asOf(), "Cleanup of stale scripts started (" + trigger(request) + ")"), timestamp);
         emitter.toEvents(request.sweepId(), request, ControlRecords.SWEEP_MARKER, timestamp);
     }
 
@@ -63,10 +62,21 @@ final class SweepCoordinator {
             SweepRequest request = progress.request();
             String summary = "Cleanup completed: " + result.totalLogsUpdated() + " stale script run(s) marked as failed"
                     + " across " + result.scriptsAffected() + " script(s)";
-            LOG.info("sweep {} ({}): {}", request.sweepId(), request.trigger(), summary);
+            // asOf is the moment the sweep was requested (by the scheduler or over HTTP), so this is its whole run
+            long millis = Duration.between(request.asOf(), now).toMillis();
+            LOG.atInfo().addKeyValue("sweepId", request.sweepId()).addKeyValue("trigger", request.trigger())
+                    .addKeyValue("runsFailed", result.totalLogsUpdated()).addKeyValue("scriptsAffected", result.scriptsAffected())
+                    .addKeyValue("durationMs", millis)
+                    .log("sweep {} ({}) completed in {} ms: {} run(s) marked as failed across {} script(s) {}",
+                            request.sweepId(), trigger(request), millis, result.totalLogsUpdated(), result.scriptsAffected(),
+                            result.scriptNames());
             emitter.toEvents(request.auditRunId(), ScriptEvent.of(request.auditRunId(), AUDIT_SCRIPT,
                     EventType.SUCCEEDED, now, summary), timestamp);
         }
+    }
+
+    private static String trigger(SweepRequest request) {
+        return request.job() == null ? request.trigger() : request.trigger() + " by " + request.job();
     }
 
     private SweepResult result(SweepRequest request, Map<Integer, SweepPart> parts, Instant now) {

@@ -1,5 +1,6 @@
 package io.runwarden.config;
 
+import io.runwarden.stream.StreamsProperties;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -71,5 +72,46 @@ class SettingsTest {
                 Map.entry("bootstrap.servers", "broker:9093"),
                 Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.mechanism", "PLAIN"));
+    }
+
+    @Test
+    void oneReplicationFactorGivesTheServiceTopicsAndTheStreamsChangelogsTheirReplicas() {
+        Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                "RUNWARDEN_KAFKA_REPLICATION_FACTOR", "3"));
+
+        assertThat(settings.replicationFactor()).contains((short) 3);
+        assertThat(StreamsProperties.of(settings, 8080)).containsEntry("replication.factor", "3");
+        assertThat(Settings.fromEnv(Map.of()).replicationFactor()).isEmpty();
+        assertThat(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "-1")).replicationFactor())
+                .as("-1 is Streams' way to say: the broker's default").isEmpty();
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "three")))
+                .hasMessage("RUNWARDEN_KAFKA_REPLICATION_FACTOR=three is not a replica count (1 or more; -1 for the broker's default)");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "0")))
+                .hasMessageStartingWith("RUNWARDEN_KAFKA_REPLICATION_FACTOR=0 is not a replica count");
+    }
+
+    @Test
+    void logFormatIsTextOrJsonAndAnythingElseIsRefusedAtStart() {
+        Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "text"));
+        Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "json"));
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "JSON")))
+                .hasMessage("RUNWARDEN_LOG_FORMAT=JSON is not a log format: use text (the default) or json");
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "")))
+                .hasMessageStartingWith("RUNWARDEN_LOG_FORMAT= is not a log format");
+    }
+
+    @Test
+    void theStartUpSummaryShowsSettingsButNoSecret() {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"rw\" password=\"kafka-pw\";";
+        Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "RUNWARDEN_API_TOKEN", "api-s3cret", "RUNWARDEN_HTTP_HOST", "0.0.0.0",
+                "RUNWARDEN_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "RUNWARDEN_KAFKA_SASL_JAAS_CONFIG", jaas,
+                "RUNWARDEN_KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-pw", "RUNWARDEN_KAFKA_MY_PLUGIN_SECRET", "plugin-pw"));
+
+        String summary = settings.toString();
+
+        assertThat(summary).contains("Kafka broker:9093", "security.protocol=SASL_SSL", "sasl.jaas.config=[hidden]",
+                "ssl.truststore.password=[hidden]", "my.plugin.secret=[hidden]", "API token set", "HTTP 0.0.0.0:8080");
+        assertThat(summary).doesNotContain("api-s3cret", "kafka-pw", "trust-pw", "plugin-pw");
     }
 }

@@ -151,7 +151,8 @@ public final class ApiServer implements AutoCloseable {
      * streams start, so that the page can say so. Only files at the top of resources/web are served there.
      */
     private static boolean isDashboardFile(String path) {
-        return path.equals("/") || path.lastIndexOf('/') == 0 && ApiServer.class.getResource(WEB_FILES + path) != null;
+        return path.equals("/") || path.lastIndexOf('/') == 0 && !path.contains("..")
+                && ApiServer.class.getResource(WEB_FILES + path) != null;
     }
 
     private static boolean authorized(Context ctx, String token) {

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.runwarden.model.Json;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -27,7 +28,14 @@ public final class ApiServer implements AutoCloseable {
     /** Bodies are small JSON objects; anything bigger is refused with 413. */
     static final long MAX_BODY_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String WEB_FILES = "/web";
     private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/openapi.json");
+    /**
+     * The dashboard loads only its own files and calls only this API: a strict policy keeps a script name or message
+     * that slipped into the page as markup from running or from fetching anything elsewhere.
+     */
+    private static final String DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+            + "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     private static final Set<HandlerType> MUTATING = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH);
 
     private final Javalin app;
@@ -46,10 +54,20 @@ public final class ApiServer implements AutoCloseable {
                     ctx.header("WWW-Authenticate", "Bearer");
                     throw new ApiException(401, "unauthorized", "this route needs Authorization: Bearer <RUNWARDEN_API_TOKEN>");
                 }
-                if (!ALWAYS_OPEN.contains(ctx.path()) && !isReady()) {
+                if (!ALWAYS_OPEN.contains(ctx.path()) && !isDashboardFile(ctx.path()) && !isReady()) {
                     ctx.header("Retry-After", "5");
                     throw ApiException.unavailable("runwarden is starting or rebalancing; retry shortly");
                 }
+            });
+            // The dashboard page (resources/web): static files are not routes, so they answer before the streams run
+            // (the page then shows "starting…") and stay out of the route list that openapi.json documents.
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = WEB_FILES;
+                files.location = Location.CLASSPATH;
+                // no-cache: after an upgrade the browser revalidates instead of mixing an old app.js with a new API
+                files.headers = Map.of("Cache-Control", "no-cache", "Content-Security-Policy", DASHBOARD_CSP,
+                        "X-Content-Type-Options", "nosniff");
             });
             config.routes.get("/health", ctx -> Envelope.ok(ctx, Map.of("status", "UP")));
             config.routes.get("/ready", ctx -> {
@@ -126,6 +144,15 @@ public final class ApiServer implements AutoCloseable {
     private boolean isReady() {
         Backend current = backend;
         return current != null && current.ready();
+    }
+
+    /**
+     * Javalin runs the before-matched handlers for static files too; the dashboard's own files must load while the
+     * streams start, so that the page can say so. Only files at the top of resources/web are served there.
+     */
+    private static boolean isDashboardFile(String path) {
+        return path.equals("/") || path.lastIndexOf('/') == 0 && !path.contains("..")
+                && ApiServer.class.getResource(WEB_FILES + path) != null;
     }
 
     private static boolean authorized(Context ctx, String token) {

@@ -17,9 +17,12 @@ final class LogsRoutes {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1_000;
 
-    record DashboardRun(String runId, int status, Instant startTime, Instant endTime, String message) {
+    /** The deadline and last heartbeat let the dashboard page show how close a run in progress is to its timeout. */
+    record DashboardRun(String runId, int status, Instant startTime, Instant endTime, String message,
+                        Instant deadline, Instant lastHeartbeat) {
         static DashboardRun of(RunRecord run) {
-            return run == null ? null : new DashboardRun(run.runId(), run.status(), run.startTime(), run.endTime(), run.message());
+            return run == null ? null : new DashboardRun(run.runId(), run.status(), run.startTime(), run.endTime(),
+                    run.message(), run.deadline(), run.lastHeartbeat());
         }
     }
 

@@ -1,0 +1,490 @@
+// The runwarden dashboard: plain JavaScript over the service's own JSON API, no framework, nothing fetched elsewhere.
+// Every value from the API goes into the page as text (never as markup): script names and messages come from scripts.
+'use strict';
+
+const IN_PROGRESS = 2, SUCCESS = 0, FAILED = -1;
+const TOKEN_KEY = 'runwarden.token';
+const NEAR_DEADLINE = 0.75; // share of a run's allowed time after which it shows amber
+const refreshSeconds = clampInt(new URLSearchParams(location.search).get('refresh'), 1, 300, 5);
+
+const state = {
+  clockOffset: 0,            // server time − browser time, so ages stay right on a phone with a wrong clock
+  filters: {},               // the filters applied to the runs table (not what is being typed)
+  cursors: [null],           // cursor of each page seen, to go back
+  page: 0,
+  nextCursor: null,
+  detailRunId: null,
+  timer: null,
+  generation: 0,
+  runsSeq: 0,
+};
+
+const $ = (id) => document.getElementById(id);
+
+// ---------- small helpers ----------
+
+function clampInt(text, min, max, fallback) {
+  const n = Number.parseInt(text, 10);
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+/** Creates an element; strings become text nodes, so nothing from the API is ever parsed as HTML. */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function now() {
+  return Date.now() + state.clockOffset;
+}
+
+function pad(n) {
+  return String(n).padStart(2, '0');
+}
+
+function formatTime(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+function timeNode(iso) {
+  return iso ? el('time', {datetime: iso, title: iso}, formatTime(iso)) : '—';
+}
+
+/** "45 s", "12 min", "5 h 10 min", "3 d 4 h": precise enough to act on, short enough for a phone. */
+function formatDuration(ms) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** ISO-8601 durations as the API writes them (PT6H, P3D, PT1H30M) made readable. */
+function formatIsoDuration(text) {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(text || '');
+  if (!m) return text;
+  const ms = (((Number(m[1] || 0) * 24 + Number(m[2] || 0)) * 60 + Number(m[3] || 0)) * 60 + Number(m[4] || 0)) * 1000;
+  return `${formatDuration(ms)} (${text})`;
+}
+
+function ago(iso) {
+  return iso ? `${formatDuration(now() - Date.parse(iso))} ago` : '';
+}
+
+function statusName(status) {
+  return status === IN_PROGRESS ? 'in progress' : status === SUCCESS ? 'success' : status === FAILED ? 'failed' : 'unknown';
+}
+
+/**
+ * How far a run in progress is through its allowed time: from its start (or last heartbeat, which moved the deadline)
+ * to its deadline. Null for a finished run.
+ */
+function proximity(run) {
+  if (!run || run.status !== IN_PROGRESS || !run.deadline) return null;
+  const deadline = Date.parse(run.deadline);
+  const anchor = Date.parse(run.lastHeartbeat || run.startTime || run.deadline);
+  const left = deadline - now();
+  const used = (now() - anchor) / Math.max(deadline - anchor, 1);
+  const level = left <= 0 ? 'overdue' : used >= NEAR_DEADLINE ? 'near' : 'running';
+  const label = left <= 0 ? `overdue by ${formatDuration(-left)}` : `due in ${formatDuration(left)}`;
+  return {used: Math.min(1, Math.max(0, used)), level, label};
+}
+
+/** The colour class of a run: blue in progress, amber near its deadline, dark orange past it, green, red. */
+function level(run) {
+  if (!run) return 'none';
+  if (run.status === IN_PROGRESS) return proximity(run)?.level || 'running';
+  return run.status === SUCCESS ? 'success' : 'failed';
+}
+
+function pill(run) {
+  return el('span', {class: `pill ${level(run)}`}, run ? statusName(run.status) : 'no run');
+}
+
+function deadlineBar(run) {
+  const p = proximity(run);
+  if (!p) return null;
+  const fill = el('span', {class: 'fill'});
+  fill.style.width = `${Math.round(p.used * 100)}%`; // CSSOM, which the page's CSP allows (style attributes it does not)
+  return el('div', {class: `deadline ${p.level}`, title: `deadline ${run.deadline}`},
+    el('span', {class: 'bar'}, fill), el('span', {class: 'label'}, p.label));
+}
+
+// ---------- talking to the API ----------
+
+/** One API call: {status, body}; status 0 when the service cannot be reached at all. */
+async function api(method, path) {
+  const headers = {Accept: 'application/json'};
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (method !== 'GET' && token) headers.Authorization = `Bearer ${token}`;
+  try {
+    const response = await fetch(path, {method, headers, cache: 'no-store'});
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (e) {
+      body = null; // a proxy's HTML error page, say: the status is what matters
+    }
+    return {status: response.status, body};
+  } catch (e) {
+    return {status: 0, body: null};
+  }
+}
+
+function errorMessage(result) {
+  if (result.status === 0) return 'cannot reach runwarden';
+  return result.body?.error?.message || `HTTP ${result.status}`;
+}
+
+// ---------- the sections ----------
+
+function renderSummary(scripts, inProgressRuns) {
+  const total = (key) => scripts.reduce((sum, s) => sum + (s.counts?.[key] || 0), 0);
+  const overdue = inProgressRuns.filter((run) => proximity(run)?.level === 'overdue').length;
+  const tile = (id, label, value, cls) =>
+    el('div', {class: `tile ${cls}`, id}, el('span', {class: 'value'}, value), el('span', {class: 'label'}, label));
+  $('summary').replaceChildren(
+    tile('count-scripts', 'scripts', scripts.length, ''),
+    tile('count-in-progress', 'in progress', total('inProgress'), 'running'),
+    tile('count-overdue', 'overdue', overdue, overdue ? 'overdue' : ''),
+    tile('count-success', 'succeeded', total('success'), 'success'),
+    tile('count-failed', 'failed', total('failed'), 'failed'));
+}
+
+function renderScripts(scripts) {
+  $('script-names').replaceChildren(...scripts.map((s) => el('option', {value: s.scriptName})));
+  if (!scripts.length) {
+    $('scripts').replaceChildren(el('p', {class: 'empty'}, 'No script has reported a run yet.'));
+    return;
+  }
+  $('scripts').replaceChildren(...scripts.map((script) => {
+    const run = script.latestRun;
+    const counts = script.counts || {};
+    return el('article', {class: `card ${level(run)}`, 'data-script': script.scriptName},
+      el('header', {},
+        el('button', {type: 'button', class: 'link script-name', title: 'show its runs',
+          onclick: () => filterByScript(script.scriptName)}, script.scriptName),
+        pill(run)),
+      run && el('p', {class: 'latest'},
+        'latest ', el('button', {type: 'button', class: 'link', onclick: () => openDetail(run.runId)}, run.runId),
+        ` started ${ago(run.startTime)}`,
+        run.endTime ? `, ended ${ago(run.endTime)}` : ''),
+      run?.message && el('p', {class: 'message'}, run.message),
+      deadlineBar(run),
+      el('p', {class: 'counts'},
+        el('span', {class: 'running'}, `${counts.inProgress || 0} in progress`), ' · ',
+        el('span', {class: 'success'}, `${counts.success || 0} ok`), ' · ',
+        el('span', {class: 'failed'}, `${counts.failed || 0} failed`)),
+      script.oldestInProgressStart && el('p', {class: 'oldest'},
+        `oldest in progress: started ${ago(script.oldestInProgressStart)}`));
+  }));
+}
+
+function renderInProgress(page) {
+  const runs = [...page.logs].sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline)); // most urgent first
+  $('in-progress-note').textContent = page.nextCursor ? `(the ${runs.length} started last)` : `(${runs.length})`;
+  if (!runs.length) {
+    $('in-progress').replaceChildren(el('p', {class: 'empty'}, 'No run in progress.'));
+    return;
+  }
+  $('in-progress').replaceChildren(...runs.map((run) =>
+    el('div', {class: `running-run ${level(run)}`, 'data-run-id': run.runId, tabindex: 0, role: 'button',
+        onclick: () => openDetail(run.runId), onkeydown: (e) => e.key === 'Enter' && openDetail(run.runId)},
+      el('span', {class: 'who'}, el('strong', {}, run.scriptName), ' ', el('span', {class: 'run-id'}, run.runId)),
+      el('span', {class: 'age'}, `running ${formatDuration(now() - Date.parse(run.startTime))}`),
+      deadlineBar(run))));
+}
+
+function renderRuns(page) {
+  const rows = page.logs.map((run) =>
+    el('tr', {'data-run-id': run.runId, class: run.runId === state.detailRunId ? 'selected' : null, tabindex: 0,
+        onclick: () => openDetail(run.runId), onkeydown: (e) => e.key === 'Enter' && openDetail(run.runId)},
+      el('td', {}, pill(run)),
+      el('td', {class: 'script'}, run.scriptName),
+      el('td', {class: 'wide run-id'}, run.runId),
+      el('td', {'data-label': 'started'}, timeNode(run.startTime)),
+      el('td', {'data-label': run.endTime ? 'ended' : null}, run.endTime ? timeNode(run.endTime) : deadlineBar(run) || ago(run.startTime)),
+      el('td', {class: 'wide message'}, run.lateCompletion ? `${run.message || ''} (late ${statusName(run.lateCompletion.status)})` : run.message || '')));
+  $('runs').tBodies[0].replaceChildren(...(rows.length ? rows
+    : [el('tr', {class: 'empty'}, el('td', {colspan: 6}, 'No run matches these filters.'))]));
+  state.nextCursor = page.nextCursor;
+  $('next-page').disabled = !page.nextCursor;
+  $('prev-page').disabled = state.page === 0;
+  $('page-label').textContent = `page ${state.page + 1}`;
+}
+
+function renderCron(jobs) {
+  const rows = jobs.map((job) => el('tr', {'data-job': job.name},
+    el('td', {}, job.name, job.enabled ? '' : el('span', {class: 'pill none'}, 'disabled')),
+    el('td', {}, el('code', {}, job.schedule), ` ${job.timezone || 'UTC'}`),
+    el('td', {class: 'next-run'}, job.nextRun ? [timeNode(job.nextRun), ` (in ${formatDuration(Date.parse(job.nextRun) - now())})`] : '—'),
+    el('td', {class: 'wide'}, job.description || '')));
+  $('cron').tBodies[0].replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', {colspan: 4}, 'No cron job.'))]));
+}
+
+function field(name, label, ...value) {
+  return [el('dt', {}, label), el('dd', {'data-field': name}, ...value)];
+}
+
+function renderDetail(run) {
+  $('detail-title').textContent = run.runId;
+  $('detail-json').href = `script/logs/${encodeURIComponent(run.runId)}`;
+  const duration = run.startTime && run.endTime ? formatDuration(Date.parse(run.endTime) - Date.parse(run.startTime)) : null;
+  const late = run.lateCompletion;
+  $('detail-fields').replaceChildren(
+    ...field('status', 'Status', pill(run)),
+    ...field('scriptName', 'Script', run.scriptName),
+    ...field('runId', 'Run id', run.runId),
+    ...field('startTime', 'Started', timeNode(run.startTime), run.startTime ? ` (${ago(run.startTime)})` : ''),
+    ...field('endTime', 'Ended', timeNode(run.endTime), duration ? ` (took ${duration})` : ''),
+    ...field('deadline', 'Deadline', timeNode(run.deadline), deadlineBar(run)),
+    ...field('lastHeartbeat', 'Last heartbeat', timeNode(run.lastHeartbeat)),
+    ...field('maxRuntime', 'Max runtime', run.maxRuntime ? formatIsoDuration(run.maxRuntime) : 'the default'),
+    ...field('failureReason', 'Failure reason', run.failureReason || '—'),
+    ...field('message', 'Message', run.message || '—'),
+    ...field('lateCompletion', 'Late completion', late
+      ? el('span', {class: 'late'}, `the script reported ${statusName(late.status)} at `, timeNode(late.time),
+        ', after a sweep had failed the run', late.message ? `: ${late.message}` : '')
+      : '—'));
+}
+
+// ---------- loading ----------
+
+function runsQuery(cursor) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(state.filters)) if (value) params.set(key, value);
+  if (cursor) params.set('cursor', cursor);
+  return `script/logs?${params}`;
+}
+
+async function loadRuns() {
+  const seq = ++state.runsSeq;
+  const result = await api('GET', runsQuery(state.cursors[state.page]));
+  if (seq !== state.runsSeq) return result; // a newer request (other filters, page or refresh) renders instead
+  if (result.status === 200) {
+    $('filter-error').hidden = true;
+    renderRuns(result.body.data);
+  } else if (result.status === 400) {
+    $('filter-error').textContent = errorMessage(result);
+    $('filter-error').hidden = false;
+  }
+  return result;
+}
+
+async function loadDetail() {
+  if (!state.detailRunId) return null;
+  const result = await api('GET', `script/logs/${encodeURIComponent(state.detailRunId)}`);
+  if (result.status === 200) renderDetail(result.body.data);
+  return result;
+}
+
+/** Everything on the page, at once; a 503 from any part means the service is starting or rebalancing. */
+async function refresh() {
+  clearTimeout(state.timer);
+  const generation = ++state.generation; // an action's refresh may overlap the timer's: only the last one re-arms it
+  if (document.hidden) { // nobody is looking: poll again later instead of loading the service
+    state.timer = setTimeout(refresh, refreshSeconds * 1000);
+    return;
+  }
+  const [dashboard, running, runs, cron] = await Promise.all([
+    api('GET', 'script/dashboard-view'),
+    api('GET', 'script/logs?status=2&limit=100'),
+    loadRuns(),
+    api('GET', 'cron-config'),
+    loadDetail(),
+  ]);
+  const results = [dashboard, running, runs, cron];
+  if (dashboard.status === 200) {
+    state.clockOffset = Date.parse(dashboard.body.data.generatedAt) - Date.now();
+  }
+  if (dashboard.status === 200 && running.status === 200) {
+    renderSummary(dashboard.body.data.scripts, running.body.data.logs);
+    renderScripts(dashboard.body.data.scripts);
+    renderInProgress(running.body.data);
+  }
+  if (cron.status === 200) renderCron(cron.body.data.jobs);
+
+  if (results.some((r) => r.status === 503)) {
+    setState('starting', 'starting…');
+    showBanner('runwarden is starting or rebalancing; this page retries by itself.');
+  } else if (results.some((r) => r.status === 0)) {
+    setState('offline', 'offline');
+    showBanner('Cannot reach runwarden; retrying.');
+  } else {
+    const failed = results.find((r) => r.status !== 200 && r.status !== 400);
+    setState('ok', `updated ${formatTime(new Date().toISOString()).slice(11)}`);
+    if (failed) showBanner(errorMessage(failed)); else $('banner').hidden = true;
+  }
+  if (generation === state.generation) state.timer = setTimeout(refresh, refreshSeconds * 1000);
+}
+
+function setState(name, text) {
+  $('state').dataset.state = name;
+  $('state').textContent = text;
+}
+
+function showBanner(text) {
+  $('banner').textContent = text;
+  $('banner').hidden = false;
+}
+
+// ---------- user actions ----------
+
+function applyFilters() {
+  const form = $('filters');
+  const local = (value) => (value ? new Date(value).toISOString() : ''); // datetime-local is the browser's zone
+  state.filters = {
+    scriptName: form.scriptName.value.trim(),
+    status: form.status.value,
+    from: local(form.from.value),
+    to: local(form.to.value),
+    limit: form.limit.value,
+  };
+  state.cursors = [null];
+  state.page = 0;
+  return loadRuns();
+}
+
+function filterByScript(name) {
+  $('filter-script').value = name;
+  applyFilters();
+  $('runs-section').scrollIntoView({behavior: 'smooth'});
+}
+
+function openDetail(runId) {
+  state.detailRunId = runId;
+  $('detail').hidden = false;
+  for (const row of $('runs').tBodies[0].rows) row.classList.toggle('selected', row.dataset.runId === runId);
+  loadDetail().then((result) => {
+    if (result && result.status !== 200) {
+      $('detail-title').textContent = runId;
+      $('detail-fields').replaceChildren(el('dd', {class: 'error'}, errorMessage(result)));
+    }
+  });
+}
+
+function closeDetail() {
+  state.detailRunId = null;
+  $('detail').hidden = true;
+  for (const row of $('runs').tBodies[0].rows) row.classList.remove('selected');
+}
+
+/** Asks for the API token in the page's own dialog; resolves to the token, or null when cancelled. */
+function askToken(error) {
+  const dialog = $('token-dialog');
+  $('token-error').textContent = error || '';
+  $('token-error').hidden = !error;
+  $('token-input').value = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    const done = (value) => {
+      $('token-form').onsubmit = null;
+      $('token-cancel').onclick = null;
+      dialog.onclose = null;
+      if (dialog.open) dialog.close();
+      resolve(value);
+    };
+    $('token-form').onsubmit = (e) => {
+      e.preventDefault();
+      done($('token-input').value.trim() || null);
+    };
+    $('token-cancel').onclick = () => done(null);
+    dialog.onclose = () => done(null); // Escape
+  });
+}
+
+function showCleanupResult(kind, ...content) {
+  const box = $('cleanup-result');
+  box.className = `result ${kind}`;
+  box.replaceChildren(...content,
+    el('button', {type: 'button', class: 'link dismiss', 'aria-label': 'Dismiss', onclick: () => { box.hidden = true; }}, '✕'));
+  box.hidden = false;
+}
+
+function describeSweep(sweep) {
+  const names = sweep.scriptNames || [];
+  return [
+    el('strong', {}, 'Clean-up done: '),
+    el('span', {id: 'cleanup-total'}, sweep.totalLogsUpdated), sweep.totalLogsUpdated === 1 ? ' run' : ' runs',
+    ' marked failed in ', el('span', {id: 'cleanup-scripts'}, sweep.scriptsAffected),
+    sweep.scriptsAffected === 1 ? ' script' : ' scripts', names.length ? ` (${names.join(', ')})` : '', '. ',
+    el('span', {class: 'muted'}, 'Default threshold: started before ', timeNode(sweep.thresholdDate),
+      `; sweep ${sweep.sweepId}.`)];
+}
+
+/** "Clean up now": a manual sweep; on 401 it asks for the token, keeps it for this tab, and tries again. */
+async function cleanup() {
+  const button = $('cleanup');
+  button.disabled = true;
+  showCleanupResult('pending', 'Cleaning up…');
+  try {
+    let result = await api('POST', 'script/cleanup-stale');
+    while (result.status === 401) {
+      const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
+      sessionStorage.removeItem(TOKEN_KEY);
+      const token = await askToken(hadToken ? 'That token was refused; enter the right one.' : null);
+      if (!token) {
+        showCleanupResult('error', 'Clean-up cancelled: it needs the API token.');
+        return;
+      }
+      sessionStorage.setItem(TOKEN_KEY, token);
+      result = await api('POST', 'script/cleanup-stale');
+    }
+    // a sweep that outlasts the server's wait answers 202 with where its result will be
+    while (result.status === 202) {
+      showCleanupResult('pending', `Sweep ${result.body.data.sweepId} is still running…`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      result = await api('GET', result.body.data.resultUrl.replace(/^\//, ''));
+    }
+    if (result.status === 200) showCleanupResult('done', ...describeSweep(result.body.data));
+    else showCleanupResult('error', `Clean-up failed: ${errorMessage(result)}`);
+  } finally {
+    button.disabled = false;
+    refresh();
+  }
+}
+
+function init() {
+  $('zone').textContent = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+  $('refresh-seconds').textContent = refreshSeconds;
+  $('filters').addEventListener('submit', (e) => {
+    e.preventDefault();
+    applyFilters();
+  });
+  $('filters').addEventListener('reset', () => setTimeout(applyFilters)); // after the form has cleared its fields
+  $('filter-status').addEventListener('change', applyFilters);
+  $('filter-limit').addEventListener('change', applyFilters);
+  $('next-page').addEventListener('click', () => {
+    if (!state.nextCursor) return;
+    state.cursors = state.cursors.slice(0, state.page + 1).concat(state.nextCursor);
+    state.page += 1;
+    loadRuns();
+  });
+  $('prev-page').addEventListener('click', () => {
+    state.page = Math.max(0, state.page - 1);
+    loadRuns();
+  });
+  $('detail-close').addEventListener('click', closeDetail);
+  document.addEventListener('keydown', (e) => e.key === 'Escape' && !$('token-dialog').open && closeDetail());
+  $('cleanup').addEventListener('click', cleanup);
+  document.addEventListener('visibilitychange', () => !document.hidden && refresh());
+  state.filters = {limit: $('filter-limit').value};
+  refresh();
+}
+
+init();

@@ -1,0 +1,321 @@
+package io.runwarden.web;
+
+import io.runwarden.RunwardenService;
+import io.runwarden.config.Settings;
+import io.runwarden.http.ApiServer;
+import io.runwarden.http.HttpTestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard page in a real headless Chromium against the service on a real embedded broker: what a person sees
+ * after scripts reported runs, and what the filters, paging, detail panel and "clean up now" do. One service and one
+ * browser for the class; the tests run in order because the clean-up changes what the later ones see.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardPageTest {
+    private static final String TOKEN = "page-token";
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private static final int BACKUP_RUNS = 12;
+    private static RunwardenService service;
+    private static HttpTestClient http;
+    private static ChromeDriver browser;
+    private static String page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("runwarden-page");
+        service = RunwardenService.start(new Settings("", 0, dir, "127.0.0.1", 0, Duration.ofDays(3), TOKEN,
+                "runwarden-page-test", null, Duration.ofDays(90), Map.of()));
+        http = new HttpTestClient(service.httpPort(), TOKEN);
+        page = "http://127.0.0.1:" + service.httpPort() + "/?refresh=1";
+        reportRuns();
+        browser = Chromium.start(Files.createTempDirectory("chromium-profile"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    /** One script of each kind the page colours differently, reported as a script would, over HTTP. */
+    private static void reportRuns() {
+        start("import-1", "import", NOW.minus(Duration.ofDays(4)), null); // stale: past its 3-day deadline
+        start("archive-1", "archive", NOW.minus(Duration.ofMinutes(10)), null); // far from its deadline
+        start("synchro-1", "synchro", NOW.minus(Duration.ofMinutes(330)), "PT6H"); // 30 min before its deadline
+        start("report-1", "report", NOW.minus(Duration.ofHours(2)), null);
+        http.post("/script/runs/report-1/failed", "{\"message\":\"disk full\"}");
+        for (int i = 1; i <= BACKUP_RUNS; i++) {
+            start("backup-" + i, "backup", NOW.minus(Duration.ofHours(BACKUP_RUNS + 1 - i)), null);
+            http.post("/script/runs/backup-" + i + "/succeeded", "{\"message\":\"copied\"}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                http.get("/script/logs?status=0&limit=100").data().path("logs").size() == BACKUP_RUNS
+                        && http.get("/script/logs/report-1").data().path("status").asInt() == -1);
+    }
+
+    private static void start(String runId, String script, Instant time, String maxRuntime) {
+        String body = "{\"runId\":\"" + runId + "\",\"scriptName\":\"" + script + "\",\"time\":\"" + time + "\""
+                + (maxRuntime == null ? "" : ",\"maxRuntime\":\"" + maxRuntime + "\"") + "}";
+        assertThat(http.post("/script/runs", body).status()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(1)
+    void everyScriptShowsItsStatusColourAndHowCloseItsRunIsToTheDeadline() {
+        browser.get(page);
+
+        eventually(() -> { // the page re-renders every second: each try reads it afresh
+            assertThat(pill(card("backup")).getText()).isEqualTo("success");
+            assertThat(card("backup").getAttribute("class")).contains("success");
+            assertThat(card("backup").getText()).contains("0 in progress", BACKUP_RUNS + " ok", "0 failed");
+            assertThat(pill(card("report")).getText()).isEqualTo("failed");
+            assertThat(card("report").getText()).contains("disk full");
+            assertThat(pill(card("archive")).getAttribute("class")).contains("running");
+            assertThat(card("archive").getText()).contains("due in 2 d 23 h");
+            assertThat(pill(card("synchro")).getAttribute("class")).as("amber near its deadline").contains("near");
+            assertThat(card("synchro").getText()).containsPattern("due in \\d+ min");
+            assertThat(pill(card("import")).getText()).isEqualTo("in progress");
+            assertThat(pill(card("import")).getAttribute("class")).contains("overdue");
+            assertThat(card("import").getText()).contains("overdue by 1 d", "oldest in progress: started 4 d ago");
+        });
+        eventually(() -> {
+            assertThat(text("count-scripts")).startsWith("5");
+            assertThat(text("count-in-progress")).startsWith("3");
+            assertThat(text("count-overdue")).startsWith("1");
+            assertThat(text("count-success")).startsWith(String.valueOf(BACKUP_RUNS));
+            assertThat(text("count-failed")).startsWith("1");
+            List<WebElement> running = browser.findElements(By.cssSelector("#in-progress .running-run"));
+            assertThat(running).extracting(row -> row.getAttribute("data-run-id"))
+                    .as("most urgent first").containsExactly("import-1", "synchro-1", "archive-1");
+            assertThat(running.get(2).getText()).containsPattern("running 1[0-2] min");
+        });
+        eventually(() -> {
+            WebElement job = browser.findElement(By.cssSelector("#cron tr[data-job='daily-cleanup-2am']"));
+            assertThat(job.findElement(By.cssSelector(".next-run time")).getAttribute("datetime")).endsWith("T02:00:00.000Z");
+            assertThat(job.getText()).contains("0 2 * * *");
+            assertThat(text("state")).startsWith("updated ");
+        });
+        Chromium.screenshot(browser, "dashboard");
+    }
+
+    @Test
+    @Order(2)
+    void filtersByScriptAndStatusNarrowTheRunsTable() {
+        filter("report", "");
+        eventually(() -> assertThat(rowIds()).containsExactly("report-1"));
+
+        filter("", "2");
+        eventually(() -> assertThat(rowIds()).containsExactlyInAnyOrder("import-1", "synchro-1", "archive-1"));
+
+        filter("", "-1");
+        eventually(() -> assertThat(rowIds()).containsExactly("report-1"));
+
+        filter("backup", "0");
+        eventually(() -> assertThat(rowIds()).as("newest first").hasSize(BACKUP_RUNS).startsWith("backup-" + BACKUP_RUNS)
+                .allMatch(id -> id.startsWith("backup-")));
+
+        filter("nothing-like-this", "");
+        eventually(() -> assertThat(browser.findElement(By.cssSelector("#runs tbody")).getText())
+                .isEqualTo("No run matches these filters."));
+    }
+
+    @Test
+    @Order(3)
+    void aSmallPageOffersTheNextPageAndBack() {
+        new Select(browser.findElement(By.id("filter-limit"))).selectByVisibleText("10");
+        filter("backup", "");
+        eventually(() -> assertThat(rowIds()).hasSize(10).startsWith("backup-12"));
+        assertThat(browser.findElement(By.id("prev-page")).isEnabled()).isFalse();
+
+        click(By.id("next-page"));
+        eventually(() -> assertThat(rowIds()).containsExactly("backup-2", "backup-1"));
+        assertThat(text("page-label")).isEqualTo("page 2");
+        assertThat(browser.findElement(By.id("next-page")).isEnabled()).isFalse();
+
+        click(By.id("prev-page"));
+        eventually(() -> assertThat(rowIds()).hasSize(10).startsWith("backup-12"));
+        new Select(browser.findElement(By.id("filter-limit"))).selectByVisibleText("25");
+    }
+
+    @Test
+    @Order(4)
+    void clickingARunShowsAllItsFields() {
+        filter("synchro", "");
+        eventually(() -> assertThat(rowIds()).containsExactly("synchro-1"));
+        click(By.cssSelector("#runs tr[data-run-id='synchro-1']"));
+
+        eventually(() -> {
+            assertThat(detail("runId")).isEqualTo("synchro-1");
+            assertThat(detail("status")).isEqualTo("in progress");
+            assertThat(detail("scriptName")).isEqualTo("synchro");
+            assertThat(detail("maxRuntime")).isEqualTo("6 h (PT6H)");
+            assertThat(detail("deadline")).containsPattern("due in \\d+ min");
+            assertThat(detail("endTime")).isEqualTo("—");
+            assertThat(detail("lateCompletion")).isEqualTo("—");
+        });
+        Chromium.viewportScreenshot(browser, "dashboard-detail"); // the drawer is fixed to the viewport
+
+        click(By.id("detail-close"));
+        eventually(() -> assertThat(browser.findElement(By.id("detail")).isDisplayed()).isFalse());
+    }
+
+    @Test
+    @Order(5)
+    void cleanUpNowAsksForTheTokenThenShowsTheSweepAndTheStaleRunTurnsFailed() {
+        filter("import", "");
+        click(By.id("cleanup"));
+
+        eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+        browser.findElement(By.id("token-input")).sendKeys("not-the-token");
+        click(By.id("token-submit"));
+        eventually(() -> assertThat(text("token-error")).contains("refused"));
+        assertThat(http.get("/script/logs/import-1").data().path("status").asInt()).as("nothing swept yet").isEqualTo(2);
+
+        browser.findElement(By.id("token-input")).sendKeys(TOKEN);
+        click(By.id("token-submit"));
+
+        eventually(() -> assertThat(text("cleanup-total")).isEqualTo("1"));
+        assertThat(text("cleanup-scripts")).isEqualTo("1");
+        assertThat(text("cleanup-result")).contains("Clean-up done: 1 run marked failed in 1 script (import)");
+        eventually(() -> {
+            assertThat(pill(card("import")).getText()).isEqualTo("failed");
+            assertThat(rowIds()).containsExactly("import-1");
+            assertThat(browser.findElement(By.cssSelector("#runs tr[data-run-id='import-1']")).getText()).contains("failed");
+        });
+        Chromium.screenshot(browser, "dashboard-cleanup");
+
+        // the script finishes after all: the run stays failed and the page shows the late completion
+        http.post("/script/runs/import-1/succeeded", "{\"message\":\"done at last\"}");
+        click(By.cssSelector("#runs tr[data-run-id='import-1']"));
+        eventually(() -> {
+            assertThat(detail("lateCompletion")).startsWith("the script reported success at ")
+                    .endsWith("after a sweep had failed the run: done at last");
+            assertThat(detail("status")).isEqualTo("failed");
+            assertThat(detail("failureReason")).isEqualTo("timeout");
+            assertThat(detail("message")).isEqualTo("Script marked as failed - exceeded 3 day timeout");
+        });
+        click(By.id("detail-close"));
+
+        click(By.id("cleanup"));
+        eventually(() -> assertThat(text("cleanup-result")).as("the token is kept for this tab")
+                .contains("Clean-up done: 0 runs marked failed"));
+    }
+
+    @Test
+    @Order(6)
+    void thePageRefreshesByItself() {
+        start("newcomer-1", "newcomer", NOW, null);
+
+        eventually(() -> assertThat(pill(card("newcomer")).getText()).isEqualTo("in progress"));
+    }
+
+    @Test
+    @Order(7)
+    void readableOnAPhone() {
+        click(By.id("reset-filters"));
+        Chromium.phone(browser, 390, 844);
+        try {
+            browser.navigate().refresh();
+            eventually(() -> assertThat(card("synchro").isDisplayed()).isTrue());
+            Number pageWidth = (Number) browser.executeScript("return document.documentElement.scrollWidth");
+            assertThat(pageWidth.intValue()).as("nothing wider than the phone").isLessThanOrEqualTo(390);
+            assertThat(card("backup").getRect().getWidth()).isGreaterThan(300);
+            Chromium.viewportScreenshot(browser, "dashboard-phone");
+        } finally {
+            Chromium.desktop(browser);
+        }
+    }
+
+    /** Before the streams run, the page is already served and says the service is starting. */
+    @Test
+    void whileTheServiceStartsThePageIsServedAndSaysSo() throws Exception {
+        try (ApiServer starting = ApiServer.start("127.0.0.1", 0, null)) {
+            String root = "http://127.0.0.1:" + starting.port() + "/";
+            HttpResponse<String> html = HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create(root)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(html.statusCode()).isEqualTo(200);
+            assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+            assertThat(html.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'self'"));
+            assertThat(html.body()).contains("<script src=\"app.js\"").doesNotContain("http://", "https://");
+            HttpTestClient api = new HttpTestClient(starting.port(), null);
+            for (String missing : List.of("/nope.js", "/web/app.js", "/script/nope", "/..%2Fpom.xml")) {
+                assertThat(api.get(missing).status()).as(missing).isIn(400, 404);
+            }
+
+            browser.get(root);
+            eventually(() -> assertThat(text("state")).isEqualTo("starting…"));
+            assertThat(text("banner")).contains("starting");
+            Chromium.screenshot(browser, "dashboard-starting");
+        }
+    }
+
+    private static void filter(String script, String status) {
+        WebElement name = browser.findElement(By.id("filter-script"));
+        name.clear();
+        name.sendKeys(script);
+        new Select(browser.findElement(By.id("filter-status"))).selectByValue(status);
+        click(By.id("apply-filters"));
+    }
+
+    /** The page re-renders every second, so an element found a moment ago may be gone: find it again and retry. */
+    private static void click(By element) {
+        eventually(() -> browser.findElement(element).click());
+    }
+
+    /** The run ids of the table's rows, read in one go so that a refresh cannot replace the rows half-way through. */
+    @SuppressWarnings("unchecked")
+    private static List<String> rowIds() {
+        return (List<String>) browser.executeScript(
+                "return [...document.querySelectorAll('#runs tbody tr[data-run-id]')].map(row => row.dataset.runId)");
+    }
+
+    private static WebElement card(String script) {
+        return browser.findElement(By.cssSelector("#scripts [data-script='" + script + "']"));
+    }
+
+    private static WebElement pill(WebElement card) {
+        return card.findElement(By.cssSelector("header .pill"));
+    }
+
+    private static String detail(String field) {
+        return browser.findElement(By.cssSelector("#detail dd[data-field='" + field + "']")).getText();
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    /** The page renders asynchronously and re-renders every second: retry until it shows what is expected. */
+    private static void eventually(Runnable assertion) {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .untilAsserted(assertion::run);
+    }
+}

@@ -46,15 +46,17 @@ public final class RunwardenService implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaProducer<String, byte[]> producer;
     private final SweepService sweeps;
+    private final ServiceMetrics metrics;
 
     private RunwardenService(Settings settings, EmbeddedKafka broker, ApiServer api, KafkaStreams streams,
-                             KafkaProducer<String, byte[]> producer, SweepService sweeps) {
+                             KafkaProducer<String, byte[]> producer, SweepService sweeps, ServiceMetrics metrics) {
         this.settings = settings;
         this.broker = broker;
         this.api = api;
         this.streams = streams;
         this.producer = producer;
         this.sweeps = sweeps;
+        this.metrics = metrics;
     }
 
     public static RunwardenService start(Settings configured) {
@@ -64,6 +66,7 @@ public final class RunwardenService implements AutoCloseable {
         EmbeddedKafka broker = configured.embeddedKafka()
                 ? EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()) : null;
         ApiServer api = null;
+        ServiceMetrics metrics = new ServiceMetrics();
         try {
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
@@ -73,10 +76,11 @@ public final class RunwardenService implements AutoCloseable {
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
-            api = ApiServer.start(settings.httpHost(), settings.httpPort(), settings.apiToken());
+            api = ApiServer.start(settings.httpHost(), settings.httpPort(), settings.apiToken(), metrics.registry());
 
             KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), settings.retention(), eventPartitions),
-                    StreamsProperties.of(settings, api.port()));
+                    StreamsProperties.of(settings, api.port(), metrics.meters()));
+            metrics.watch(streams);
             CountDownLatch running = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.RUNNING) {
@@ -98,13 +102,13 @@ public final class RunwardenService implements AutoCloseable {
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
                     Times.format(settings.staleAfter()), api.port());
-            return new RunwardenService(settings, broker, api, streams, producer, sweeps);
+            return new RunwardenService(settings, broker, api, streams, producer, sweeps, metrics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(api, broker);
+            closeQuietly(api, metrics, broker);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(api, broker);
+            closeQuietly(api, metrics, broker);
             throw e;
         }
     }
@@ -133,16 +137,18 @@ public final class RunwardenService implements AutoCloseable {
         // leaving the group hands the partitions over at once instead of after the session timeout (45 s)
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
+        metrics.close();
         if (broker != null) {
             broker.close();
         }
         LOG.info("runwarden stopped");
     }
 
-    private static void closeQuietly(ApiServer api, EmbeddedKafka broker) {
+    private static void closeQuietly(ApiServer api, ServiceMetrics metrics, EmbeddedKafka broker) {
         if (api != null) {
             api.close();
         }
+        metrics.close();
         if (broker != null) {
             broker.close();
         }

@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runwarden.model.Json;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -29,7 +30,10 @@ public final class ApiServer implements AutoCloseable {
     static final long MAX_BODY_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String WEB_FILES = "/web";
-    private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/openapi.json");
+    /** /metrics answers during start too: a scrape then shows the JVM, and a start that hangs can be seen. */
+    private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/openapi.json", "/metrics");
+    /** Prometheus' text format, what {@link PrometheusMeterRegistry#scrape()} writes. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /**
      * The dashboard loads only its own files and calls only this API: a strict policy keeps a script name or message
      * that slipped into the page as markup from running or from fetching anything elsewhere.
@@ -41,7 +45,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private volatile Backend backend;
 
-    private ApiServer(String token) {
+    private ApiServer(String token, PrometheusMeterRegistry metrics) {
         String openApi = resource("/openapi.json");
         app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -78,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
                 Envelope.ok(ctx, Map.of("status", "READY"));
             });
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
             new LogsRoutes(this::backend).register(config.routes);
             new CleanupRoutes(this::backend).register(config.routes);
             new CronRoutes(this::backend).register(config.routes);
@@ -103,9 +108,9 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    /** Starts listening; {@code port} 0 takes any free port. */
-    public static ApiServer start(String host, int port, String token) {
-        ApiServer server = new ApiServer(token);
+    /** Starts listening; {@code port} 0 takes any free port; {@code metrics} is what {@code GET /metrics} shows. */
+    public static ApiServer start(String host, int port, String token, PrometheusMeterRegistry metrics) {
+        ApiServer server = new ApiServer(token, metrics);
         server.app.start(host, port);
         LOG.info("HTTP API listening on http://{}:{}", host, server.port());
         return server;

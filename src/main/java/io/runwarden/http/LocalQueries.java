@@ -11,6 +11,7 @@ import io.runwarden.stream.Stores;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -93,6 +94,24 @@ public final class LocalQueries {
             }
         }
         return merged;
+    }
+
+    /**
+     * Runs in progress on the local partitions whose stats can be read now: a partition still restoring or moving in
+     * a rebalance counts as none, so that a metrics scrape answers with what is there instead of failing.
+     */
+    public long runsInProgress() {
+        long total = 0;
+        for (int partition : partitions()) {
+            try (KeyValueIterator<String, ScriptStats> it = this.<ScriptStats>store(Stores.SCRIPT_STATS, partition).all()) {
+                while (it.hasNext()) {
+                    total += it.next().value.inProgress();
+                }
+            } catch (InvalidStateStoreException e) {
+                // counted again at the next scrape, once the partition has settled here or elsewhere
+            }
+        }
+        return total;
     }
 
     /** What a sweep as of {@code asOf} would fail on the local partitions; {@code limit} bounds the runs listed. */

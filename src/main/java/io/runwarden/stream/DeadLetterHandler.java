@@ -26,8 +26,11 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
     public static final String SOURCE_OFFSET = "runwarden.dlq.offset";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
+    private RunwardenMeters meters;
+
     @Override
     public void configure(Map<String, ?> configs) {
+        meters = RunwardenMeters.from(configs);
     }
 
     @Override
@@ -37,6 +40,7 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         }
         LOG.warn("dead-lettered {}-{}@{}: {} ({})", context.topic(), context.partition(), context.offset(),
                 invalid.getMessage(), invalid.reason());
+        meters.deadLettered(invalid.reason());
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
         headers.add(REASON, utf8(invalid.reason()));
         headers.add(MESSAGE, utf8(invalid.getMessage()));

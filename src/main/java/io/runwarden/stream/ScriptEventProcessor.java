@@ -2,6 +2,7 @@ package io.runwarden.stream;
 
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
+import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.model.SweepContinuation;
@@ -42,6 +43,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private Emitter emitter;
     private RunLedger runs;
     private SweepCoordinator sweeps;
+    private RunwardenMeters meters;
 
     ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
         this.defaultMaxRuntime = defaultMaxRuntime;
@@ -52,6 +54,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        meters = RunwardenMeters.from(context.appConfigs());
         emitter = new Emitter(context);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(Stores.RUNS);
         RunIndexes indexes = new RunIndexes(new DeadlineIndex(context.getStateStore(Stores.DEADLINE_INDEX)),
@@ -74,7 +77,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         });
         runs = new RunLedger(runStore, indexes, transitions, emitter);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(Stores.SWEEPS);
-        sweeps = new SweepCoordinator(sweepStore, emitter, partitions, defaultMaxRuntime);
+        sweeps = new SweepCoordinator(sweepStore, emitter, partitions, defaultMaxRuntime, meters);
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
                 runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));
         if (context.taskId().partition() == 0) {
@@ -96,7 +99,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         }
         long timestamp = record.timestamp();
         if (control.isEmpty()) {
-            runs.apply(EventParser.parse(record.key(), record.value(), timestamp), timestamp);
+            LifecycleEvent event = EventParser.parse(record.key(), record.value(), timestamp);
+            runs.apply(event, timestamp);
+            meters.applied(event.type());
             return;
         }
         switch (control.get()) {

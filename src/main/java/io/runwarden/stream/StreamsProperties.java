@@ -11,8 +11,11 @@ public final class StreamsProperties {
     private StreamsProperties() {
     }
 
-    /** @param httpPort the port the HTTP API really listens on, published for queries across instances */
-    public static Properties of(Settings settings, int httpPort) {
+    /**
+     * @param httpPort the port the HTTP API really listens on, published for queries across instances
+     * @param meters   where the processor and the dead-letter handler count
+     */
+    public static Properties of(Settings settings, int httpPort, RunwardenMeters meters) {
         Properties props = new Properties();
         props.putAll(settings.kafkaClientConfig());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised() + ":" + httpPort);
@@ -23,6 +26,7 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.SCRIPT_EVENTS_DLQ);
+        props.put(RunwardenMeters.CONFIG, meters);
         return props;
     }
 }

@@ -29,13 +29,15 @@ final class SweepCoordinator {
     private final Emitter emitter;
     private final int partitions;
     private final Duration defaultMaxRuntime;
+    private final RunwardenMeters meters;
 
     SweepCoordinator(KeyValueStore<String, SweepProgress> sweeps, Emitter emitter, int partitions,
-                     Duration defaultMaxRuntime) {
+                     Duration defaultMaxRuntime, RunwardenMeters meters) {
         this.sweeps = sweeps;
         this.emitter = emitter;
         this.partitions = partitions;
         this.defaultMaxRuntime = defaultMaxRuntime;
+        this.meters = meters;
     }
 
     void launch(SweepRequest request, long timestamp) {
@@ -70,6 +72,7 @@ final class SweepCoordinator {
                     .log("sweep {} ({}) completed in {} ms: {} run(s) marked as failed across {} script(s) {}",
                             request.sweepId(), trigger(request), millis, result.totalLogsUpdated(), result.scriptsAffected(),
                             result.scriptNames());
+            meters.sweepCompleted(request.trigger(), result.totalLogsUpdated(), Duration.ofMillis(millis));
             emitter.toEvents(request.auditRunId(), ScriptEvent.of(request.auditRunId(), AUDIT_SCRIPT,
                     EventType.SUCCEEDED, now, summary), timestamp);
         }

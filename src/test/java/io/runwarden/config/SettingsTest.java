@@ -1,5 +1,7 @@
 package io.runwarden.config;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.runwarden.stream.RunwardenMeters;
 import io.runwarden.stream.StreamsProperties;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +82,7 @@ class SettingsTest {
                 "RUNWARDEN_KAFKA_REPLICATION_FACTOR", "3"));
 
         assertThat(settings.replicationFactor()).contains((short) 3);
-        assertThat(StreamsProperties.of(settings, 8080)).containsEntry("replication.factor", "3");
+        assertThat(StreamsProperties.of(settings, 8080, new RunwardenMeters(new SimpleMeterRegistry()))).containsEntry("replication.factor", "3");
         assertThat(Settings.fromEnv(Map.of()).replicationFactor()).isEmpty();
         assertThat(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_REPLICATION_FACTOR", "-1")).replicationFactor())
                 .as("-1 is Streams' way to say: the broker's default").isEmpty();

@@ -2,6 +2,7 @@ package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.RunwardenService;
+import io.runwarden.ServiceMetrics;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -20,12 +21,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The HTTP server on its own, before any streams exist. */
 class ApiServerTest {
-    private final ApiServer server = ApiServer.start("127.0.0.1", 0, null);
+    private final ServiceMetrics metrics = new ServiceMetrics();
+    private final ApiServer server = ApiServer.start("127.0.0.1", 0, null, metrics.registry());
     private final HttpTestClient http = new HttpTestClient(server.port(), null);
 
     @AfterEach
     void stop() {
         server.close();
+        metrics.close();
     }
 
     @Test
@@ -59,6 +62,16 @@ class ApiServerTest {
             assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
         }
         assertThat(http.post("/script/cleanup-stale", null).status()).isEqualTo(503);
+    }
+
+    @Test
+    void metricsAreScrapedWhileTheStreamsStart() {
+        Response scrape = http.getText("/metrics");
+
+        assertThat(scrape.status()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(scrape.text()).contains("\njvm_memory_used_bytes{", "\nprocess_uptime_seconds ",
+                "\nrunwarden_events_applied_total{type=\"started\"} 0.0\n");
     }
 
     @Test

@@ -58,6 +58,7 @@ class DeadLetterTest {
         assertThat(dead.key()).isEqualTo(key);
         assertThat(dead.value()).isEqualTo(value);
         assertThat(fixture.deadLetters.isEmpty()).isTrue();
+        assertThat(fixture.meters.get(RunwardenMeters.DEAD_LETTERS).tag("reason", reason).counter().count()).isEqualTo(1.0);
         assertThat(fixture.run("good").status()).isEqualTo(RunStatus.IN_PROGRESS);
     }
 

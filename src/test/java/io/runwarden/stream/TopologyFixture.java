@@ -1,5 +1,6 @@
 package io.runwarden.stream;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.config.Settings;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
@@ -43,11 +44,13 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, byte[]> runs;
     final TestOutputTopic<String, byte[]> failures;
     final TestOutputTopic<String, byte[]> deadLetters;
+    /** What the topology and the dead-letter handler counted. */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     TopologyFixture(Duration staleAfter, Instant wallClock) {
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
                 "RUNWARDEN_DATA_DIR", Path.of("target", "ttd-" + UUID.randomUUID()).toString()));
-        Properties props = StreamsProperties.of(settings, 0);
+        Properties props = StreamsProperties.of(settings, 0, new RunwardenMeters(meters));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "runwarden-test");
         driver = new TopologyTestDriver(RunwardenTopology.build(staleAfter, RETENTION, 1), props, wallClock);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);

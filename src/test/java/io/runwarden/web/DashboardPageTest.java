@@ -1,5 +1,7 @@
 package io.runwarden.web;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runwarden.RunwardenService;
 import io.runwarden.config.Settings;
 import io.runwarden.http.ApiServer;
@@ -257,7 +259,7 @@ class DashboardPageTest {
     /** Before the streams run, the page is already served and says the service is starting. */
     @Test
     void whileTheServiceStartsThePageIsServedAndSaysSo() throws Exception {
-        try (ApiServer starting = ApiServer.start("127.0.0.1", 0, null)) {
+        try (ApiServer starting = ApiServer.start("127.0.0.1", 0, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
             String root = "http://127.0.0.1:" + starting.port() + "/";
             HttpResponse<String> html = HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(URI.create(root)).build(), HttpResponse.BodyHandlers.ofString());

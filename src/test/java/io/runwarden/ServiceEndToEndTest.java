@@ -1,6 +1,7 @@
 package io.runwarden;
 
 import io.runwarden.config.Settings;
+import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Json;
@@ -41,10 +42,14 @@ class ServiceEndToEndTest {
              KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
             kafka.send(Topics.SCRIPT_EVENTS, "four-days", started("four-days", "synchroFacture", NOW.minus(Duration.ofDays(4))));
             kafka.send(Topics.SCRIPT_EVENTS, "two-days", started("two-days", "synchroFacture", NOW.minus(Duration.ofDays(2))));
+            kafka.send(Topics.SCRIPT_EVENTS, "finished", started("finished", "backup", NOW.minus(Duration.ofHours(2))));
+            kafka.send(Topics.SCRIPT_EVENTS, "finished", "{\"event\":\"heartbeat\"}");
+            kafka.send(Topics.SCRIPT_EVENTS, "finished", "{\"event\":\"succeeded\",\"message\":\"done\"}");
             kafka.send(Topics.SCRIPT_EVENTS, "garbage", "{not json");
             kafka.flush();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.latestRuns().keySet().containsAll(List.of("four-days", "two-days")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.latestRuns().keySet().containsAll(List.of("four-days", "two-days"))
+                    && kafka.latestRuns().get("finished") != null && kafka.latestRuns().get("finished").status() == RunStatus.SUCCESS);
             assertThat(kafka.latestRuns().get("four-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
 
             SweepResult result = service.sweeps().sweep(SWEEP_WAIT);
@@ -74,7 +79,34 @@ class ServiceEndToEndTest {
             assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
             assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterHandler.REASON).value(), StandardCharsets.UTF_8))
                     .isEqualTo("not-json");
+
+            // the sweep's audit run of cleanupStaleScripts counts too: one more start and one more success
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lines(scrapeMetrics(service))).contains(
+                    "runwarden_events_applied_total{type=\"started\"} 4.0",
+                    "runwarden_events_applied_total{type=\"heartbeat\"} 1.0",
+                    "runwarden_events_applied_total{type=\"succeeded\"} 2.0",
+                    "runwarden_events_applied_total{type=\"failed\"} 0.0",
+                    "runwarden_dead_letters_total{reason=\"not-json\"} 1.0",
+                    "runwarden_runs_in_progress 1.0",
+                    "runwarden_sweep_runs_failed_total{trigger=\"manual\"} 1.0",
+                    "runwarden_sweep_runs_failed_total{trigger=\"scheduled\"} 0.0",
+                    "runwarden_sweep_duration_seconds_count{trigger=\"manual\"} 1"));
+            List<String> scraped = lines(scrapeMetrics(service));
+            assertThat(scraped).as("the JVM's meters").anyMatch(line -> line.startsWith("jvm_memory_used_bytes{"));
+            assertThat(scraped).as("Kafka Streams' own meters").anyMatch(line -> line.startsWith("kafka_stream_thread_"));
         }
+    }
+
+    /** GET /metrics over real HTTP, as Prometheus scrapes it. */
+    private static String scrapeMetrics(RunwardenService service) {
+        HttpTestClient.Response scrape = new HttpTestClient(service.httpPort(), null).getText("/metrics");
+        assertThat(scrape.status()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        return scrape.text();
+    }
+
+    private static List<String> lines(String text) {
+        return text.lines().toList();
     }
 
     @Test

@@ -50,7 +50,7 @@ final class RunIndexes {
         move(openByScript, openBefore, openAfter, after.runId());
         move(finishedByEnd, finishedKey(before), finishedKey(after), after.runId());
         if (after.scriptName() != null) {
-            updateStats(before, after, !Objects.equals(openBefore, openAfter));
+            updateStats(before, after, openBefore, openAfter);
         }
     }
 
@@ -105,7 +105,7 @@ final class RunIndexes {
     }
 
     /** A script name is only ever filled in, never changed: before's name is null or after's. */
-    private void updateStats(RunRecord before, RunRecord after, boolean openRunsChanged) {
+    private void updateStats(RunRecord before, RunRecord after, String openBefore, String openAfter) {
         String script = after.scriptName();
         ScriptStats current = stats.get(script);
         ScriptStats next = current == null ? ScriptStats.empty(script) : current;
@@ -117,10 +117,23 @@ final class RunIndexes {
         if (latest == null || latest.runId().equals(after.runId()) || RunTimes.newer(after, latest)) {
             next = next.withLatestRun(after);
         }
-        if (openRunsChanged) {
-            next = next.withOldestInProgress(oldestOpen(script));
+        if (!Objects.equals(openBefore, openAfter)) {
+            next = next.withOldestInProgress(oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
         }
         stats.put(script, next);
+    }
+
+    /**
+     * The script's oldest open run after one of its runs opened, closed or moved. Only when the run that left was
+     * the oldest does the index need reading: an iterator per event was the dearest part of applying one.
+     */
+    private Instant oldestOpen(String script, Instant oldest, String openBefore, String openAfter) {
+        Instant left = openBefore == null ? null : IndexKeys.oldestFirstTime(openBefore.substring(script.length() + 1));
+        if (left != null && oldest != null && !left.isAfter(oldest)) {
+            return oldestOpen(script);
+        }
+        Instant joined = openAfter == null ? null : IndexKeys.oldestFirstTime(openAfter.substring(script.length() + 1));
+        return joined != null && (oldest == null || joined.isBefore(oldest)) ? joined : oldest;
     }
 
     private Instant oldestOpen(String script) {

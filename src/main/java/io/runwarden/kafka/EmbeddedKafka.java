@@ -65,6 +65,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("transaction.state.log.min.isr", "1");
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
+        // one node serves one application: 50 partitions each (the defaults) only slow the first start, when the
+        // first consumer group and the first transaction create these topics
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.num.partitions", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         KafkaConfig config = KafkaConfig.fromProps(props, false);

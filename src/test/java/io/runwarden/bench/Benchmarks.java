@@ -21,9 +21,12 @@ import java.util.Map;
 /**
  * The benchmarks of issue 5, side by side with their baselines, each measured in the same run on the same machine.
  * Run by {@code bench/run}; prints the table and writes it into {@code docs/benchmarks.md}.
- * System properties: {@code bench.repeats} (default 3), {@code bench.scale} (default 1.0, smaller for a quick look).
+ * System properties: {@code bench.repeats} (default 3), {@code bench.scale} (default 1.0, smaller for a quick look),
+ * {@code bench.only} (a part of the benchmarks, for a quick look; the file is written only after a full run).
  */
 public final class Benchmarks {
+    /** Which parts to run: {@code start} (B5's start), {@code ingest} (B1), {@code scale} (B2, B3, B4, B5's memory). */
+    private static final List<String> ONLY = List.of(System.getProperty("bench.only", "start,ingest,scale").split(","));
     private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
     private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
     private static final int INGEST_RUNS = scaled(100_000);
@@ -45,13 +48,22 @@ public final class Benchmarks {
         Path work = Files.createTempDirectory("runwarden-bench");
         Benchmarks bench = new Benchmarks(work);
         long began = System.nanoTime();
-        bench.footprintStart();
-        bench.ingest();
-        bench.atScale();
+        if (ONLY.contains("start")) {
+            bench.footprintStart();
+        }
+        if (ONLY.contains("ingest")) {
+            bench.ingest();
+        }
+        if (ONLY.contains("scale")) {
+            bench.atScale();
+        }
         bench.report.finish(Duration.ofNanos(System.nanoTime() - began), SCALE, REPEATS);
         System.out.println(bench.report.markdown());
-        bench.report.writeInto(Path.of("docs", "benchmarks.md"));
-        System.out.println("written to docs/benchmarks.md; processes' logs in " + work);
+        if (ONLY.size() == 3 && SCALE == 1.0) {
+            bench.report.writeInto(Path.of("docs", "benchmarks.md"));
+            System.out.println("written to docs/benchmarks.md");
+        }
+        System.out.println("the processes' logs are in " + work);
     }
 
     /** B5, first half: start to ready with the embedded broker, on a fresh data directory each time. */
@@ -174,7 +186,7 @@ public final class Benchmarks {
             workload.staleRuns("stale-" + label + "-" + i + "-", STALE_K, Instant.now().minus(Duration.ofDays(4)));
             kafka.awaitCaughtUp(app, Topics.SCRIPT_EVENTS, LONG);
             long began = System.nanoTime();
-            JsonNode result = post(http, "/script/cleanup-stale?timeout=PT10M");
+            JsonNode result = post(http, "/script/cleanup-stale?timeout=PT5M");
             seconds.add(elapsedSeconds(began));
             int updated = result.path("data").path("totalLogsUpdated").asInt(-1);
             if (updated != STALE_K) {

@@ -47,9 +47,15 @@ final class Proc implements AutoCloseable {
         return command;
     }
 
-    /** runwarden exactly as the README runs it. */
+    /** runwarden exactly as the README runs it, with {@code bench.jvmOptions} (e.g. to record a JFR profile) if given. */
     static List<String> runwardenJar() {
-        return List.of(javaBin(), "-jar", Path.of("target", "runwarden.jar").toAbsolutePath().toString());
+        List<String> command = new ArrayList<>(List.of(javaBin()));
+        String options = System.getProperty("bench.jvmOptions", "").trim();
+        if (!options.isEmpty()) {
+            command.addAll(List.of(options.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", Path.of("target", "runwarden.jar").toAbsolutePath().toString()));
+        return command;
     }
 
     void awaitLine(String text, Duration timeout) {

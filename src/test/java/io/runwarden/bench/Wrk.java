@@ -21,9 +21,11 @@ final class Wrk {
     private Wrk() {
     }
 
-    /** @param luaScript null for a fixed URL, else a script that picks each request's path */
+    /**
+     * A slow answer counts in the latency, not as an error: wrk's own timeout is 30 s, not its default 2 s.
+     * @param luaScript null for a fixed URL, else a script that picks each request's path */
     static Result run(String url, int connections, int seconds, Path luaScript) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency"));
+        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "30s", "--latency"));
         if (luaScript != null) {
             command.addAll(List.of("-s", luaScript.toString()));
         }

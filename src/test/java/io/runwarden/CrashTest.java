@@ -34,8 +34,8 @@ import static org.awaitility.Awaitility.await;
  */
 class CrashTest {
     private static final long SEED = 20261128L;
-    private static final int FRESH_RUNS = 7_000;
-    private static final int STALE_RUNS = 1_000;
+    private static final int FRESH_RUNS = 4_500;
+    private static final int STALE_RUNS = 600;
     private static final int HEARTBEATS = 12;
     private static final String TIMEOUT_MESSAGE = "Script marked as failed - exceeded 3 day timeout";
 
@@ -67,7 +67,7 @@ class CrashTest {
         Random random = new Random(SEED);
         List<String[]> events = new ArrayList<>();
         Map<String, Expected> oracle = workload(random, events);
-        assertThat(events).hasSizeGreaterThanOrEqualTo(100_000);
+        assertThat(events).hasSizeGreaterThanOrEqualTo(60_000);
 
         AtomicBoolean producing = new AtomicBoolean(true);
         Thread sweeper = new Thread(() -> {
@@ -85,7 +85,7 @@ class CrashTest {
             sweeper.start();
             for (int i = 0; i < events.size(); i++) {
                 kafka.send(Topics.SCRIPT_EVENTS, events.get(i)[0], events.get(i)[1]);
-                if (i % 30_000 == 10_000) {
+                if (i % 16_000 == 4_000) {
                     kafka.flush();
                     Thread.sleep(500 + random.nextInt(2_500)); // let it process for a random while
                     if (kills == 1) {

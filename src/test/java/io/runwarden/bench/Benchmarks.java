@@ -285,9 +285,17 @@ public final class Benchmarks {
         return new Broker(broker, "127.0.0.1:" + port);
     }
 
+    /** runwarden's environment; {@code bench.env} adds to it (e.g. RUNWARDEN_KAFKA_COMMIT_INTERVAL_MS=1000) to weigh a setting. */
     private Map<String, String> runwardenEnv(BenchKafka kafka, String app, String dir, int http) {
-        return Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap(), "RUNWARDEN_APPLICATION_ID", app,
-                "RUNWARDEN_DATA_DIR", work.resolve(dir).toString(), "RUNWARDEN_HTTP_PORT", String.valueOf(http));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap(),
+                "RUNWARDEN_APPLICATION_ID", app, "RUNWARDEN_DATA_DIR", work.resolve(dir).toString(),
+                "RUNWARDEN_HTTP_PORT", String.valueOf(http)));
+        for (String pair : System.getProperty("bench.env", "").split(",")) {
+            if (pair.contains("=")) {
+                env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        return env;
     }
 
     private static JsonNode post(int port, String path) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.runwarden.http;
 
+import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunTimes;
 import io.runwarden.model.ScriptStats;
@@ -7,6 +8,8 @@ import io.runwarden.model.SweepProgress;
 import io.runwarden.stream.DeadlineIndex;
 import io.runwarden.stream.EventPartitions;
 import io.runwarden.stream.IndexKeys;
+import io.runwarden.stream.IndexSpace;
+import io.runwarden.stream.IndexView;
 import io.runwarden.stream.Stores;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -51,7 +54,7 @@ public final class LocalQueries {
 
     public LogsPage logs(LogsQuery query) {
         String prefix = query.scriptName() == null ? "" : query.scriptName() + '\0';
-        String index = query.scriptName() == null ? Stores.RUNS_BY_TIME : Stores.RUNS_BY_SCRIPT;
+        IndexSpace index = query.scriptName() == null ? IndexSpace.BY_TIME : IndexSpace.BY_SCRIPT;
         String lower = prefix + max(query.after(), query.to() == null ? null : IndexKeys.newestFirstFrom(query.to()));
         // ';' follows ':' so the bound takes in every run of the `from` millisecond
         String upper = query.from() == null ? prefix + '\uffff' : prefix + IndexKeys.newestFirstFrom(query.from()) + ';';
@@ -59,7 +62,7 @@ public final class LocalQueries {
         List<KeyValueIterator<String, String>> open = new ArrayList<>();
         try {
             for (int partition : partitions()) {
-                KeyValueIterator<String, String> it = this.<String>store(index, partition).range(lower, upper);
+                KeyValueIterator<String, String> it = index(index, partition).range(lower, upper);
                 open.add(it);
                 Cursor head = Cursor.next(it, prefix.length(), partition, query.after());
                 if (head != null) {
@@ -89,8 +92,8 @@ public final class LocalQueries {
     public Map<String, ScriptStats> scriptStats() {
         Map<String, ScriptStats> merged = new HashMap<>();
         for (int partition : partitions()) {
-            try (KeyValueIterator<String, ScriptStats> it = this.<ScriptStats>store(Stores.SCRIPT_STATS, partition).all()) {
-                it.forEachRemaining(kv -> merged.merge(kv.key, kv.value, ScriptStats::merge));
+            try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
+                it.forEachRemaining(kv -> merged.merge(kv.key, Json.read(kv.value, ScriptStats.class), ScriptStats::merge));
             }
         }
         return merged;
@@ -103,9 +106,9 @@ public final class LocalQueries {
     public long runsInProgress() {
         long total = 0;
         for (int partition : partitions()) {
-            try (KeyValueIterator<String, ScriptStats> it = this.<ScriptStats>store(Stores.SCRIPT_STATS, partition).all()) {
+            try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
                 while (it.hasNext()) {
-                    total += it.next().value.inProgress();
+                    total += Json.read(it.next().value, ScriptStats.class).inProgress();
                 }
             } catch (InvalidStateStoreException e) {
                 // counted again at the next scrape, once the partition has settled here or elsewhere
@@ -121,7 +124,7 @@ public final class LocalQueries {
             ReadOnlyKeyValueStore<String, RunRecord> runs = store(Stores.RUNS, partition);
             TreeSet<String> scripts = new TreeSet<>();
             List<RunRecord> first = new ArrayList<>();
-            List<String> due = DeadlineIndex.due(this.<String>store(Stores.DEADLINE_INDEX, partition), asOf);
+            List<String> due = DeadlineIndex.due(index(IndexSpace.DEADLINE, partition), asOf);
             for (String runId : due) {
                 RunRecord run = runs.get(runId);
                 if (run != null && run.scriptName() != null) {
@@ -139,6 +142,10 @@ public final class LocalQueries {
     /** The position of a run in the newest-first order: what a logs cursor holds. */
     public static String position(RunRecord run) {
         return IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
+    }
+
+    private IndexView index(IndexSpace space, int partition) {
+        return new IndexView(this.<String>store(Stores.INDEXES, partition), space);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {

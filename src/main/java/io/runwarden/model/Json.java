@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -67,6 +68,14 @@ public final class Json {
         } catch (IOException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from JSON", e);
         }
+    }
+
+    public static String string(Object value) {
+        return new String(bytes(value), StandardCharsets.UTF_8);
+    }
+
+    public static <T> T read(String json, Class<T> type) {
+        return read(json.getBytes(StandardCharsets.UTF_8), type);
     }
 
     /** A Kafka serde for a record type; null stays null so tombstones pass through. */

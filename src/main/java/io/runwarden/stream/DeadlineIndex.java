@@ -1,7 +1,6 @@
 package io.runwarden.stream;
 
 import io.runwarden.model.RunRecord;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Instant;
@@ -12,19 +11,15 @@ import java.util.List;
  * store's byte order is deadline order and a sweep range-scans exactly the runs that are due.
  */
 public final class DeadlineIndex {
-    private final KeyValueStore<String, String> store;
+    private final WritableIndex store;
 
-    public DeadlineIndex(KeyValueStore<String, String> store) {
+    DeadlineIndex(WritableIndex store) {
         this.store = store;
     }
 
     /** Keeps the index in step with a run that changed from {@code before} to {@code after} (either may be null). */
     public void update(RunRecord before, RunRecord after) {
         IndexKeys.move(store, keyOf(before), keyOf(after), after == null ? null : after.runId());
-    }
-
-    void clear() {
-        IndexKeys.clear(store);
     }
 
     /** The first {@code limit} runIds whose deadline is at or before {@code asOf}, earliest first. */

@@ -51,7 +51,7 @@ public final class IndexKeys {
     }
 
     /** Moves a run's index entry from {@code oldKey} to {@code newKey}; a null key means "not indexed". */
-    static void move(KeyValueStore<String, String> index, String oldKey, String newKey, String runId) {
+    static void move(WritableIndex index, String oldKey, String newKey, String runId) {
         if (oldKey != null && !oldKey.equals(newKey)) {
             index.delete(oldKey);
         }

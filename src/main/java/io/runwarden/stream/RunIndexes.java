@@ -1,5 +1,6 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunTimes;
 import io.runwarden.model.ScriptStats;
@@ -18,22 +19,22 @@ import static io.runwarden.stream.IndexKeys.move;
  * the dashboard reads about what it returns instead of every stored run.
  */
 final class RunIndexes {
+    private final KeyValueStore<String, String> store;
     private final DeadlineIndex deadlines;
-    private final KeyValueStore<String, String> byTime;
-    private final KeyValueStore<String, String> byScript;
-    private final KeyValueStore<String, String> openByScript;
-    private final KeyValueStore<String, String> finishedByEnd;
-    private final KeyValueStore<String, ScriptStats> stats;
+    private final WritableIndex byTime;
+    private final WritableIndex byScript;
+    private final WritableIndex openByScript;
+    private final WritableIndex finishedByEnd;
+    private final WritableIndex stats;
 
-    RunIndexes(DeadlineIndex deadlines, KeyValueStore<String, String> byTime, KeyValueStore<String, String> byScript,
-               KeyValueStore<String, String> openByScript, KeyValueStore<String, String> finishedByEnd,
-               KeyValueStore<String, ScriptStats> stats) {
-        this.deadlines = deadlines;
-        this.byTime = byTime;
-        this.byScript = byScript;
-        this.openByScript = openByScript;
-        this.finishedByEnd = finishedByEnd;
-        this.stats = stats;
+    RunIndexes(KeyValueStore<String, String> store) {
+        this.store = store;
+        this.deadlines = new DeadlineIndex(new WritableIndex(store, IndexSpace.DEADLINE));
+        this.byTime = new WritableIndex(store, IndexSpace.BY_TIME);
+        this.byScript = new WritableIndex(store, IndexSpace.BY_SCRIPT);
+        this.openByScript = new WritableIndex(store, IndexSpace.OPEN_BY_SCRIPT);
+        this.finishedByEnd = new WritableIndex(store, IndexSpace.FINISHED);
+        this.stats = new WritableIndex(store, IndexSpace.STATS);
     }
 
     DeadlineIndex deadlines() {
@@ -56,9 +57,7 @@ final class RunIndexes {
 
     /** Builds every index and the stats anew from the runs themselves. @return how many runs were read */
     int rebuild(KeyValueStore<String, RunRecord> runs) {
-        deadlines.clear();
-        List.of(byTime, byScript, openByScript, finishedByEnd).forEach(IndexKeys::clear);
-        IndexKeys.clear(stats);
+        IndexKeys.clear(store);
         int count = 0;
         try (KeyValueIterator<String, RunRecord> it = runs.all()) {
             while (it.hasNext()) {
@@ -82,7 +81,7 @@ final class RunIndexes {
         move(openByScript, openKey(run), null, run.runId());
         move(finishedByEnd, finishedKey(run), null, run.runId());
         String script = run.scriptName();
-        ScriptStats current = script == null ? null : stats.get(script);
+        ScriptStats current = script == null ? null : stats(script);
         if (current == null) {
             return;
         }
@@ -93,7 +92,7 @@ final class RunIndexes {
         if (next.inProgress() + next.success() + next.failed() <= 0) {
             stats.delete(script);
         } else {
-            stats.put(script, next);
+            stats.put(script, Json.string(next));
         }
     }
 
@@ -107,7 +106,7 @@ final class RunIndexes {
     /** A script name is only ever filled in, never changed: before's name is null or after's. */
     private void updateStats(RunRecord before, RunRecord after, String openBefore, String openAfter) {
         String script = after.scriptName();
-        ScriptStats current = stats.get(script);
+        ScriptStats current = stats(script);
         ScriptStats next = current == null ? ScriptStats.empty(script) : current;
         if (before != null && before.scriptName() != null) {
             next = next.count(before.status(), -1);
@@ -120,7 +119,7 @@ final class RunIndexes {
         if (!Objects.equals(openBefore, openAfter)) {
             next = next.withOldestInProgress(oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
         }
-        stats.put(script, next);
+        stats.put(script, Json.string(next));
     }
 
     /**
@@ -134,6 +133,11 @@ final class RunIndexes {
         }
         Instant joined = openAfter == null ? null : IndexKeys.oldestFirstTime(openAfter.substring(script.length() + 1));
         return joined != null && (oldest == null || joined.isBefore(oldest)) ? joined : oldest;
+    }
+
+    private ScriptStats stats(String script) {
+        String json = stats.get(script);
+        return json == null ? null : Json.read(json, ScriptStats.class);
     }
 
     private Instant oldestOpen(String script) {

@@ -5,7 +5,6 @@ import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
-import io.runwarden.model.ScriptStats;
 import io.runwarden.model.SweepProgress;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -47,12 +46,7 @@ public final class RunwardenTopology {
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions), EVENTS_SOURCE);
         topology.addStateStore(store(Stores.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
         // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
-        topology.addStateStore(store(Stores.DEADLINE_INDEX, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        topology.addStateStore(store(Stores.RUNS_BY_TIME, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        topology.addStateStore(store(Stores.RUNS_BY_SCRIPT, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        topology.addStateStore(store(Stores.OPEN_RUNS_BY_SCRIPT, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        topology.addStateStore(store(Stores.FINISHED_BY_END, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        topology.addStateStore(store(Stores.SCRIPT_STATS, Json.serde(ScriptStats.class)).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(Stores.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(store(Stores.INDEXES_BUILT, Serdes.String()).withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(store(Stores.INDEX_GENERATION, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(Stores.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);

@@ -57,10 +57,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         meters = RunwardenMeters.from(context.appConfigs());
         emitter = new Emitter(context);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(Stores.RUNS);
-        RunIndexes indexes = new RunIndexes(new DeadlineIndex(context.getStateStore(Stores.DEADLINE_INDEX)),
-                context.getStateStore(Stores.RUNS_BY_TIME), context.getStateStore(Stores.RUNS_BY_SCRIPT),
-                context.getStateStore(Stores.OPEN_RUNS_BY_SCRIPT), context.getStateStore(Stores.FINISHED_BY_END),
-                context.getStateStore(Stores.SCRIPT_STATS));
+        RunIndexes indexes = new RunIndexes(context.getStateStore(Stores.INDEXES));
         IndexGeneration generation = new IndexGeneration(context.getStateStore(Stores.INDEX_GENERATION),
                 context.getStateStore(Stores.INDEXES_BUILT));
         if (!generation.current()) {

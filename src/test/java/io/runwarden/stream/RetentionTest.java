@@ -1,10 +1,10 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Json;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -48,16 +48,17 @@ class RetentionTest {
             }
             assertThat(fixture.run("kept").status()).isEqualTo(RunStatus.FAILED);
             assertThat(fixture.run("forever-open").status()).isEqualTo(RunStatus.IN_PROGRESS);
-            assertThat(indexValues(fixture, Stores.RUNS_BY_TIME)).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
-            assertThat(indexValues(fixture, Stores.RUNS_BY_SCRIPT)).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
+            assertThat(indexValues(fixture, IndexSpace.BY_TIME)).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
+            assertThat(indexValues(fixture, IndexSpace.BY_SCRIPT)).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
 
-            KeyValueStore<String, ScriptStats> stats = fixture.driver.getKeyValueStore(Stores.SCRIPT_STATS);
+            IndexView stats = new IndexView(fixture.driver.getKeyValueStore(Stores.INDEXES), IndexSpace.STATS);
             assertThat(stats.get("old")).as("a script with no run left leaves the dashboard").isNull();
-            ScriptStats mixed = stats.get("mixed");
+            ScriptStats mixed = Json.read(stats.get("mixed"), ScriptStats.class);
             assertThat(List.of(mixed.inProgress(), mixed.success(), mixed.failed())).containsExactly(1L, 0L, 1L);
             assertThat(mixed.latestRun().runId()).isEqualTo("kept");
-            assertThat(stats.get("flip").latestRun().runId()).isEqualTo("long-runner");
-            assertThat(stats.get("flip").success()).isEqualTo(1);
+            ScriptStats flip = Json.read(stats.get("flip"), ScriptStats.class);
+            assertThat(flip.latestRun().runId()).isEqualTo("long-runner");
+            assertThat(flip.success()).isEqualTo(1);
 
             fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
             assertThat(fixture.runs.isEmpty()).as("nothing more to remove").isTrue();
@@ -77,12 +78,12 @@ class RetentionTest {
             assertThat(fixture.runs.readKeyValuesToList()).hasSize(ScriptEventProcessor.RETENTION_CHUNK);
             fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
             assertThat(fixture.runs.readKeyValuesToList()).hasSize(200);
-            assertThat(indexValues(fixture, Stores.FINISHED_BY_END)).isEmpty();
+            assertThat(indexValues(fixture, IndexSpace.FINISHED)).isEmpty();
         }
     }
 
-    private static List<String> indexValues(TopologyFixture fixture, String store) {
-        KeyValueStore<String, String> index = fixture.driver.getKeyValueStore(store);
+    private static List<String> indexValues(TopologyFixture fixture, IndexSpace space) {
+        IndexView index = new IndexView(fixture.driver.getKeyValueStore(Stores.INDEXES), space);
         List<String> values = new ArrayList<>();
         try (KeyValueIterator<String, String> it = index.all()) {
             it.forEachRemaining(kv -> values.add(kv.value));

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class IndexKeys {
     static final char SCRIPT_END = '\0';
+    private static final String ZEROS = "0000000000000000000";
 
     private IndexKeys() {
     }
@@ -47,7 +48,9 @@ public final class IndexKeys {
     }
 
     static String digits(long value) {
-        return String.format("%019d", value);
+        // String.format was the dearest step of writing an index entry
+        String number = Long.toString(value);
+        return ZEROS.substring(number.length()) + number;
     }
 
     /** Moves a run's index entry from {@code oldKey} to {@code newKey}; a null key means "not indexed". */

@@ -70,6 +70,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("offsets.topic.num.partitions", "1");
         props.put("transaction.state.log.num.partitions", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // the broker is ready once a heartbeat finds it unfenced: every 2 s by default, a second of each cold start
+        props.put("broker.heartbeat.interval.ms", "250");
         props.put("auto.create.topics.enable", "false");
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 

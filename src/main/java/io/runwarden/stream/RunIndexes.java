@@ -117,14 +117,16 @@ final class RunIndexes {
             next = next.withLatestRun(after);
         }
         if (!Objects.equals(openBefore, openAfter)) {
-            next = next.withOldestInProgress(oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
+            next = next.withOldestInProgress(next.inProgress() == 0 ? null
+                    : oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
         }
         stats.put(script, Json.string(next));
     }
 
     /**
-     * The script's oldest open run after one of its runs opened, closed or moved. Only when the run that left was
-     * the oldest does the index need reading: an iterator per event was the dearest part of applying one.
+     * The script's oldest open run after one of its runs opened, closed or moved, while it still has one. Only when
+     * the run that left was the oldest does the index need reading: an iterator per event was the dearest part of
+     * applying one, and it grows dearer with every file RocksDB has yet to compact.
      */
     private Instant oldestOpen(String script, Instant oldest, String openBefore, String openAfter) {
         Instant left = openBefore == null ? null : IndexKeys.oldestFirstTime(openBefore.substring(script.length() + 1));

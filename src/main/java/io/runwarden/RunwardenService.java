@@ -28,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RunwardenService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunwardenService.class);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_PROGRESS = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Settings settings;
@@ -63,11 +65,16 @@ public final class RunwardenService implements AutoCloseable {
         long began = System.nanoTime();
         LOG.info("runwarden starting: {}", configured);
         configured.requireTokenBeyondLoopback();
-        EmbeddedKafka broker = configured.embeddedKafka()
-                ? EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()) : null;
+        // the broker and the HTTP server start side by side: neither needs the other, and each takes about a second
+        CompletableFuture<EmbeddedKafka> starting = configured.embeddedKafka()
+                ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()))
+                : CompletableFuture.completedFuture(null);
+        EmbeddedKafka broker = null;
         ApiServer api = null;
         ServiceMetrics metrics = new ServiceMetrics();
         try {
+            api = ApiServer.start(configured.httpHost(), configured.httpPort(), configured.apiToken(), metrics.registry());
+            broker = started(starting);
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
@@ -76,21 +83,25 @@ public final class RunwardenService implements AutoCloseable {
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
-            api = ApiServer.start(settings.httpHost(), settings.httpPort(), settings.apiToken(), metrics.registry());
 
             KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), settings.retention(), eventPartitions),
                     StreamsProperties.of(settings, api.port(), metrics.meters()));
             metrics.watch(streams);
-            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch settled = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING) {
-                    running.countDown();
+                if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
+                    settled.countDown();
                 }
             });
             streams.start();
-            if (!running.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            // Restoring a large state after its local copy was lost takes as long as it takes: giving up would
+            // lose the progress (exactly-once wipes an unclean task) and start over. /ready says 503 meanwhile.
+            while (!settled.await(START_PROGRESS.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.info("streams are {}: restoring state or joining the group; /ready answers once they run", streams.state());
+            }
+            if (streams.state() != KafkaStreams.State.RUNNING) {
                 streams.close(CLOSE_TIMEOUT);
-                throw new IllegalStateException("streams did not reach RUNNING within " + START_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException("streams failed to start: " + streams.state());
             }
             Map<String, Object> producerConfig = settings.kafkaClientConfig();
             producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -108,8 +119,17 @@ public final class RunwardenService implements AutoCloseable {
             closeQuietly(api, metrics, broker);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(api, metrics, broker);
+            closeQuietly(api, metrics, broker == null ? starting.exceptionally(failed -> null).join() : broker);
             throw e;
+        }
+    }
+
+    /** The embedded broker once it runs, or its own failure to start as it was thrown. */
+    private static EmbeddedKafka started(CompletableFuture<EmbeddedKafka> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

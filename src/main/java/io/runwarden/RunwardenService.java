@@ -119,7 +119,7 @@ public final class RunwardenService implements AutoCloseable {
             closeQuietly(api, metrics, broker);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(api, metrics, broker == null ? starting.exceptionally(failed -> null).join() : broker);
+            closeQuietly(api, metrics, starting.exceptionally(failed -> null).join());
             throw e;
         }
     }

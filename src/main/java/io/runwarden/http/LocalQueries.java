@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Interactive queries over the partitions this instance owns. A logs page merges one ordered index iterator per
@@ -92,9 +93,7 @@ public final class LocalQueries {
     public Map<String, ScriptStats> scriptStats() {
         Map<String, ScriptStats> merged = new HashMap<>();
         for (int partition : partitions()) {
-            try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
-                it.forEachRemaining(kv -> merged.merge(kv.key, Json.read(kv.value, ScriptStats.class), ScriptStats::merge));
-            }
+            forEachStats(partition, stats -> merged.merge(stats.scriptName(), stats, ScriptStats::merge));
         }
         return merged;
     }
@@ -104,17 +103,21 @@ public final class LocalQueries {
      * a rebalance counts as none, so that a metrics scrape answers with what is there instead of failing.
      */
     public long runsInProgress() {
-        long total = 0;
+        long[] total = {0};
         for (int partition : partitions()) {
-            try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
-                while (it.hasNext()) {
-                    total += Json.read(it.next().value, ScriptStats.class).inProgress();
-                }
+            try {
+                forEachStats(partition, stats -> total[0] += stats.inProgress());
             } catch (InvalidStateStoreException e) {
                 // counted again at the next scrape, once the partition has settled here or elsewhere
             }
         }
-        return total;
+        return total[0];
+    }
+
+    private void forEachStats(int partition, Consumer<ScriptStats> action) {
+        try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
+            it.forEachRemaining(kv -> action.accept(Json.read(kv.value, ScriptStats.class)));
+        }
     }
 
     /** What a sweep as of {@code asOf} would fail on the local partitions; {@code limit} bounds the runs listed. */

@@ -15,11 +15,12 @@ final class IndexGeneration {
     private static final String KEY = "generation";
 
     private final KeyValueStore<String, String> logged;
-    private final KeyValueStore<String, String> local;
+    private final WritableIndex local;
 
-    IndexGeneration(KeyValueStore<String, String> logged, KeyValueStore<String, String> local) {
+    /** @param indexes the local indexes' store: their generation lives with them, and goes when they are cleared */
+    IndexGeneration(KeyValueStore<String, String> logged, KeyValueStore<String, String> indexes) {
         this.logged = logged;
-        this.local = local;
+        this.local = new WritableIndex(indexes, IndexSpace.GENERATION);
     }
 
     boolean current() {

@@ -17,7 +17,9 @@ public enum IndexSpace {
     /** Finished runs by "end time:runId", oldest first: what retention removes, read in order. */
     FINISHED('f'),
     /** Per script, its {@link io.runwarden.model.ScriptStats} as JSON (merged across partitions by the API). */
-    STATS('c');
+    STATS('c'),
+    /** The generation these indexes were built as ({@link IndexGeneration}): cleared and written with them. */
+    GENERATION('g');
 
     private final String prefix;
     private final String end;

@@ -47,7 +47,6 @@ public final class RunwardenTopology {
         topology.addStateStore(store(Stores.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
         // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
         topology.addStateStore(store(Stores.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        topology.addStateStore(store(Stores.INDEXES_BUILT, Serdes.String()).withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(store(Stores.INDEX_GENERATION, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(Stores.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
         topology.addStateStore(store(Stores.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);

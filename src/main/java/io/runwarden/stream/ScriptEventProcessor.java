@@ -57,9 +57,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         meters = RunwardenMeters.from(context.appConfigs());
         emitter = new Emitter(context);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(Stores.RUNS);
-        RunIndexes indexes = new RunIndexes(context.getStateStore(Stores.INDEXES));
-        IndexGeneration generation = new IndexGeneration(context.getStateStore(Stores.INDEX_GENERATION),
-                context.getStateStore(Stores.INDEXES_BUILT));
+        KeyValueStore<String, String> indexStore = context.getStateStore(Stores.INDEXES);
+        RunIndexes indexes = new RunIndexes(indexStore);
+        IndexGeneration generation = new IndexGeneration(context.getStateStore(Stores.INDEX_GENERATION), indexStore);
         if (!generation.current()) {
             long began = System.nanoTime();
             int count = indexes.rebuild(runStore);

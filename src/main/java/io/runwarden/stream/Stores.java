@@ -16,11 +16,9 @@ public final class Stores {
     /**
      * The generation of the indexes: they are not changelogged (that would triple what every
      * event writes to Kafka) but rebuilt from {@link #RUNS}; a new generation is written here, changelogged, at every
-     * rebuild, and kept locally in {@link #INDEXES_BUILT}.
+     * rebuild, and kept locally in the indexes' own store ({@link IndexSpace#GENERATION}).
      */
     public static final String INDEX_GENERATION = "index-generation";
-    /** The generation this instance's local indexes were built as: when it differs, they may be behind the runs. */
-    public static final String INDEXES_BUILT = "indexes-built";
     /** Cron jobs by name: a global store fed by {@code cron-config}. */
     public static final String CRON_JOBS = "cron-jobs";
     /** Script policies by script name: a global store fed by {@code script-policies}. */

@@ -205,12 +205,11 @@ public final class Benchmarks {
                 ids.add("stale-" + label + "-" + i + "-" + j);
             }
             postgres.addStale(ids, Workload.SCRIPTS, Instant.now().minus(Duration.ofDays(4)));
-            long[] elapsed = new long[1];
-            int updated = postgres.sweep(STALE_AFTER, elapsed);
-            if (updated != STALE_K) {
-                throw new IllegalStateException("PostgreSQL failed " + updated + " runs, not " + STALE_K);
+            Postgres.Sweep sweep = postgres.sweep(STALE_AFTER);
+            if (sweep.failed() != STALE_K) {
+                throw new IllegalStateException("PostgreSQL failed " + sweep.failed() + " runs, not " + STALE_K);
             }
-            seconds.add(elapsed[0] / 1e9);
+            seconds.add(sweep.took().toNanos() / 1e9);
             progress("B2 PostgreSQL sweep " + label + " #" + i + ": " + last(seconds) + " s");
         }
         return new Stats(seconds);

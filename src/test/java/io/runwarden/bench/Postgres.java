@@ -87,8 +87,11 @@ final class Postgres implements AutoCloseable {
         }
     }
 
-    /** The original sweep; returns how many runs it failed, and the elapsed time through {@code elapsed}. */
-    int sweep(Duration staleAfter, long[] elapsedNanos) throws SQLException {
+    record Sweep(int failed, Duration took) {
+    }
+
+    /** The original sweep: how many runs it failed, and how long it took. */
+    Sweep sweep(Duration staleAfter) throws SQLException {
         long began = System.nanoTime();
         int count = 0;
         try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET status = -1, end_time = now(),"
@@ -101,8 +104,7 @@ final class Postgres implements AutoCloseable {
                 }
             }
         }
-        elapsedNanos[0] = System.nanoTime() - began;
-        return count;
+        return new Sweep(count, Duration.ofNanos(System.nanoTime() - began));
     }
 
     @Override

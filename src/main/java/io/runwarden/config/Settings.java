@@ -1,5 +1,6 @@
 package io.runwarden.config;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.Times;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -209,7 +210,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     private static Duration duration(Map<String, String> env, String name, String fallback) {
         String value = env.getOrDefault(name, fallback);
         try {
-            return Times.parsePositiveDuration(value.trim());
+            return Bounds.parseDuration(value.trim());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.runwarden.exec;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.Times;
 
 import java.net.URI;
@@ -124,7 +125,7 @@ final class ExecArguments {
 
     private static Duration duration(String name, String value) throws UsageException {
         try {
-            return Times.parsePositiveDuration(value);
+            return Bounds.parseDuration(value);
         } catch (IllegalArgumentException e) {
             throw new UsageException(name + ": " + e.getMessage());
         }

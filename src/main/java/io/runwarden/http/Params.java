@@ -2,6 +2,7 @@ package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.Times;
@@ -58,7 +59,7 @@ final class Params {
     static Instant instant(Context ctx, String name) {
         String value = ctx.queryParam(name);
         try {
-            return value == null ? null : Times.parseInstant(value.trim());
+            return value == null ? null : Bounds.parseInstant(value.trim());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(name, e.getMessage());
         }
@@ -70,7 +71,7 @@ final class Params {
             return fallback;
         }
         try {
-            Duration duration = Times.parsePositiveDuration(value.trim());
+            Duration duration = Bounds.parseDuration(value.trim());
             if (duration.compareTo(max) > 0) {
                 throw ApiException.badRequest(name, "must be at most " + max);
             }

@@ -3,6 +3,7 @@ package io.runwarden.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.runwarden.model.Bounds;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Json;
 import io.runwarden.model.ScriptPolicy;
@@ -43,7 +44,7 @@ final class PolicyRoutes {
         String text = Params.bodyText(body, "maxRuntime");
         Duration maxRuntime;
         try {
-            maxRuntime = text == null ? null : Times.parsePositiveDuration(text);
+            maxRuntime = text == null ? null : Bounds.parseDuration(text);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("maxRuntime", e.getMessage());
         }

@@ -44,7 +44,7 @@ public final class Times {
         try {
             return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 instant such as 2025-11-20T10:30:00Z");
+            throw new IllegalArgumentException(Bounds.quote(text) + " is not an ISO-8601 instant such as 2025-11-20T10:30:00Z");
         }
     }
 
@@ -106,20 +106,6 @@ public final class Times {
         }
         Duration rest = duration.minusDays(days);
         return "P" + days + "D" + (rest.isZero() ? "" : rest.toString().substring(1));
-    }
-
-    /** A positive ISO-8601 duration ({@code P3D}, {@code PT6H}). */
-    public static Duration parsePositiveDuration(String text) {
-        Duration duration;
-        try {
-            duration = Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 duration such as P3D or PT6H");
-        }
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("'" + text + "' must be a positive duration");
-        }
-        return duration;
     }
 
     /** {@code P3D} → "3 day", {@code PT6H} → "6 hour": the wording of the original timeout message. */

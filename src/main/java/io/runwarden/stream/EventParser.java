@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
 import io.runwarden.model.LifecycleEvent;
-import io.runwarden.model.Times;
+import io.runwarden.model.Bounds;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -15,15 +15,17 @@ import java.time.Instant;
  * original logs' {@code status} form, or says precisely why it cannot.
  */
 public final class EventParser {
-    /** Longer messages are cut: a run record must stay far below Kafka's record size limit. */
-    static final int MAX_MESSAGE_CHARS = 8_192;
-
     private EventParser() {
     }
 
     public static LifecycleEvent parse(String key, byte[] value, long recordTimestamp) {
         if (key == null || key.isBlank()) {
             throw new InvalidEventException("missing-key", "the record key must be the runId; it is missing or blank");
+        }
+        try {
+            Bounds.id(key);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("bad-run-id", "the record key (runId) " + e.getMessage());
         }
         if (value == null) {
             throw new InvalidEventException("null-value", "the record has no value");
@@ -40,29 +42,32 @@ public final class EventParser {
         String runId = text(node, "runId");
         if (runId != null && !runId.equals(key)) {
             throw new InvalidEventException("key-mismatch",
-                    "runId '" + runId + "' differs from the record key '" + key + "'");
+                    "runId " + Bounds.quote(runId) + " differs from the record key " + Bounds.quote(key));
         }
         EventType type = type(node);
         String scriptName = text(node, "scriptName");
         if (scriptName != null && scriptName.isBlank()) {
             throw new InvalidEventException("missing-script-name", "scriptName is blank");
         }
+        if (scriptName != null) {
+            try {
+                Bounds.id(scriptName);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidEventException("bad-script-name", "scriptName " + e.getMessage());
+            }
+        }
         if (type == EventType.STARTED && scriptName == null) {
             throw new InvalidEventException("missing-script-name", "a started event needs a scriptName");
         }
         Instant time = time(node, type, recordTimestamp);
-        String message = text(node, "message");
-        if (message != null && message.length() > MAX_MESSAGE_CHARS) {
-            message = message.substring(0, MAX_MESSAGE_CHARS);
-        }
-        return new LifecycleEvent(key, scriptName, type, time, message, maxRuntime(node));
+        return new LifecycleEvent(key, scriptName, type, time, Bounds.message(text(node, "message")), maxRuntime(node));
     }
 
     private static EventType type(JsonNode node) {
         String event = text(node, "event");
         if (event != null) {
             return EventType.fromWireName(event).orElseThrow(() -> new InvalidEventException("unknown-event",
-                    "event '" + event + "' is none of started, heartbeat, succeeded, failed"));
+                    "event " + Bounds.quote(event) + " is none of started, heartbeat, succeeded, failed"));
         }
         JsonNode status = present(node, "status");
         if (status != null) {
@@ -80,20 +85,20 @@ public final class EventParser {
         String formField = type == EventType.STARTED ? "startTime" : type.isEnd() ? "endTime" : null;
         String field = present(node, "time") != null ? "time"
                 : formField != null && present(node, formField) != null ? formField : null;
-        if (field == null) {
-            return Instant.ofEpochMilli(recordTimestamp);
-        }
-        JsonNode value = node.get(field);
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-            return Instant.ofEpochMilli(value.longValue());
-        }
-        if (!value.isTextual()) {
-            throw new InvalidEventException("bad-time", field + " must be an ISO-8601 instant or epoch milliseconds");
-        }
         try {
-            return Times.parseInstant(value.textValue());
+            if (field == null) {
+                return Bounds.epochMillis(recordTimestamp);
+            }
+            JsonNode value = node.get(field);
+            if (value.isIntegralNumber() && value.canConvertToLong()) {
+                return Bounds.epochMillis(value.longValue());
+            }
+            if (!value.isTextual()) {
+                throw new InvalidEventException("bad-time", field + " must be an ISO-8601 instant or epoch milliseconds");
+            }
+            return Bounds.parseInstant(value.textValue());
         } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("bad-time", field + ": " + e.getMessage());
+            throw new InvalidEventException("bad-time", (field == null ? "the record timestamp" : field) + ": " + e.getMessage());
         }
     }
 
@@ -103,7 +108,7 @@ public final class EventParser {
             return null;
         }
         try {
-            return Times.parsePositiveDuration(text);
+            return Bounds.parseDuration(text);
         } catch (IllegalArgumentException e) {
             throw new InvalidEventException("bad-max-runtime", "maxRuntime: " + e.getMessage());
         }

@@ -75,7 +75,7 @@ class DeadLetterTest {
         String huge = "x".repeat(100_000);
         fixture.send("r1", "{\"scriptName\":\"s\",\"event\":\"started\",\"message\":\"" + huge + "\"}");
 
-        assertThat(fixture.run("r1").message()).hasSize(EventParser.MAX_MESSAGE_CHARS);
+        assertThat(fixture.run("r1").message()).hasSize(io.runwarden.model.Bounds.MAX_MESSAGE_CHARS);
         assertThat(fixture.deadLetters.isEmpty()).isTrue();
     }
 

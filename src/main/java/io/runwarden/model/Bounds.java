@@ -1,0 +1,160 @@
+package io.runwarden.model;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The bounds on every input (DESIGN, "Bounds on every input"), checked once where a value enters: an event, a
+ * request, a global-store record, a setting. Each check throws {@link IllegalArgumentException} saying what is
+ * wrong without quoting more than {@link #MAX_QUOTE_CHARS} characters of the value.
+ */
+public final class Bounds {
+    public static final Instant MIN_INSTANT = Instant.EPOCH;
+    public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
+    public static final Duration MIN_DURATION = Duration.ofSeconds(1);
+    public static final Duration MAX_DURATION = Duration.ofDays(3650);
+    public static final int MAX_ID_CHARS = 256;
+    public static final int MAX_MESSAGE_CHARS = 8_192;
+    /** Log lines and dead-letter headers quote at most this much of a bad value. */
+    public static final int MAX_QUOTE_CHARS = 256;
+    /** A cron schedule must fire within this long, or it is refused (a job that never fires burns the scheduler). */
+    public static final Duration MAX_SCHEDULE_GAP = Duration.ofDays(366);
+
+    private Bounds() {
+    }
+
+    /** An instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+    public static Instant instant(Instant value) {
+        if (value.isBefore(MIN_INSTANT) || value.isAfter(MAX_INSTANT)) {
+            throw new IllegalArgumentException(Times.format(value) + " is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+        }
+        return value;
+    }
+
+    /** Epoch milliseconds within the instants' bounds. */
+    public static Instant epochMillis(long millis) {
+        if (millis < MIN_INSTANT.toEpochMilli() || millis > MAX_INSTANT.toEpochMilli()) {
+            throw new IllegalArgumentException(millis + " ms is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+        }
+        return Instant.ofEpochMilli(millis);
+    }
+
+    /** An instant as a user writes one, ISO-8601 ({@code 2025-11-20T10:30:00Z}, any offset) or epoch milliseconds. */
+    public static Instant parseInstant(String text) {
+        if (!text.isEmpty() && text.length() <= 20 && text.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-')
+                && text.lastIndexOf('-') <= 0) {
+            try {
+                return epochMillis(Long.parseLong(text));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(quote(text) + " is not a number of epoch milliseconds");
+            }
+        }
+        try {
+            return instant(Times.parseInstant(text));
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException(quote(text) + " is not an ISO-8601 instant such as 2025-11-20T10:30:00Z");
+        }
+    }
+
+    /** An ISO-8601 duration ({@code P3D}, {@code PT6H}) from PT1S to P3650D. */
+    public static Duration parseDuration(String text) {
+        Duration value;
+        try {
+            value = Duration.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(quote(text) + " is not an ISO-8601 duration such as P3D or PT6H");
+        }
+        return duration(value);
+    }
+
+    /** A duration from PT1S to P3650D. */
+    public static Duration duration(Duration value) {
+        if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(quote(value.toString()) + " is outside PT1S to P3650D");
+        }
+        return value;
+    }
+
+    /** A runId, scriptName or job name: 1 to 256 characters, no control character, no lone surrogate. */
+    public static String id(String value) {
+        if (value.isEmpty() || value.isBlank()) {
+            throw new IllegalArgumentException("must not be empty or blank");
+        }
+        if (value.length() > MAX_ID_CHARS) {
+            throw new IllegalArgumentException("is " + value.length() + " characters long; at most " + MAX_ID_CHARS + " are allowed");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new IllegalArgumentException(quote(value) + " holds a control character at " + i);
+            }
+            if (loneSurrogateAt(value, i)) {
+                throw new IllegalArgumentException(quote(value) + " holds a lone surrogate at " + i);
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++; // its pair
+            }
+        }
+        return value;
+    }
+
+    /**
+     * A message as runwarden keeps it: cut at 8,192 characters without splitting a surrogate pair, any lone
+     * surrogate replaced (JSON cannot write one). Control characters stay: a command's stderr has newlines.
+     */
+    public static String message(String value) {
+        if (value == null) {
+            return null;
+        }
+        String cut = value;
+        if (cut.length() > MAX_MESSAGE_CHARS) {
+            int end = Character.isHighSurrogate(cut.charAt(MAX_MESSAGE_CHARS - 1)) ? MAX_MESSAGE_CHARS - 1 : MAX_MESSAGE_CHARS;
+            cut = cut.substring(0, end);
+        }
+        StringBuilder clean = null;
+        for (int i = 0; i < cut.length(); i++) {
+            if (loneSurrogateAt(cut, i)) {
+                if (clean == null) {
+                    clean = new StringBuilder(cut);
+                }
+                clean.setCharAt(i, '\uFFFD');
+            } else if (Character.isHighSurrogate(cut.charAt(i))) {
+                i++;
+            }
+        }
+        return clean == null ? cut : clean.toString();
+    }
+
+    /**
+     * A value as a log line or a header may show it: at most 256 characters, then how long it was; control characters
+     * and lone surrogates written as {@code \\uXXXX}, so that no value can forge a line or break the encoding.
+     */
+    public static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        int shown = Math.min(value.length(), MAX_QUOTE_CHARS);
+        StringBuilder text = new StringBuilder(shown + 32).append('\'');
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || loneSurrogateAt(value, i) || (i == shown - 1 && Character.isHighSurrogate(c))) {
+                text.append(String.format("\\u%04x", (int) c));
+            } else {
+                text.append(c);
+            }
+        }
+        text.append('\'');
+        if (value.length() > shown) {
+            text.append("… (").append(value.length()).append(" characters)");
+        }
+        return text.toString();
+    }
+
+    private static boolean loneSurrogateAt(String value, int i) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
+    }
+}

@@ -48,7 +48,7 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_STALE_AFTER", "3 days")))
                 .hasMessageStartingWith("RUNWARDEN_STALE_AFTER: '3 days' is not an ISO-8601 duration");
         assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_STALE_AFTER", "PT0S")))
-                .hasMessageContaining("RUNWARDEN_STALE_AFTER").hasMessageContaining("positive");
+                .hasMessageContaining("RUNWARDEN_STALE_AFTER").hasMessageContaining("outside PT1S to P3650D");
         assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_HTTP_PORT", "80800")))
                 .hasMessage("RUNWARDEN_HTTP_PORT=80800 is not a port number (0-65535)");
         assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_EMBEDDED_KAFKA_PORT", "kafka")))

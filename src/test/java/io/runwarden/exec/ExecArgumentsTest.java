@@ -77,7 +77,7 @@ class ExecArgumentsTest {
             "blank script           | --script= -- true                                     | --script must not be blank",
             "unknown option         | --script s --colour red -- true                       | unknown option --colour",
             "bad max runtime        | --script s --max-runtime 2h -- true                   | --max-runtime: '2h' is not an ISO-8601 duration",
-            "zero heartbeat         | --script s --heartbeat PT0S -- true                   | --heartbeat: 'PT0S' must be a positive duration",
+            "zero heartbeat         | --script s --heartbeat PT0S -- true                   | --heartbeat: 'PT0S' is outside PT1S to P3650D",
             "heartbeat too long     | --script s --max-runtime PT5M --heartbeat PT5M -- true | must be shorter than --max-runtime PT5M",
             "url and bootstrap      | --script s --url http://h --bootstrap k:9092 -- true  | --url and --bootstrap exclude each other",
             "token without url      | --script s --token t -- true                          | --token is for the HTTP API",

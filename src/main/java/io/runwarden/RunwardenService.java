@@ -7,6 +7,7 @@ import io.runwarden.http.ClusterQueries;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.TopicInitializer;
 import io.runwarden.kafka.TopicSpec;
+import io.runwarden.kafka.Topics;
 import io.runwarden.model.Times;
 import io.runwarden.stream.CronConfigSeeder;
 import io.runwarden.stream.RunwardenTopology;
@@ -77,15 +78,17 @@ public final class RunwardenService implements AutoCloseable {
             broker = started(starting);
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
+            int deadLetterMaxBytes;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
-                eventPartitions = new TopicInitializer(admin, settings.replicationFactor()).ensure(TopicSpec.all(),
-                        List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
+                TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
+                eventPartitions = topics.ensure(TopicSpec.all(), List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
+                deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
 
             KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), settings.retention(), eventPartitions),
-                    StreamsProperties.of(settings, api.port(), metrics.meters()));
+                    StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes));
             metrics.watch(streams);
             CountDownLatch settled = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {

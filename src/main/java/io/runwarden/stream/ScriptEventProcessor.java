@@ -39,6 +39,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private final Duration defaultMaxRuntime;
     private final Duration retention;
     private final int partitions;
+    private final ControlValues controlValues;
     private ProcessorContext<String, Object> context;
     private Emitter emitter;
     private RunLedger runs;
@@ -49,6 +50,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.retention = retention;
         this.partitions = partitions;
+        this.controlValues = new ControlValues(partitions);
     }
 
     @Override
@@ -102,16 +104,16 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return;
         }
         switch (control.get()) {
-            case SWEEP_REQUEST -> sweeps.launch(request(record), timestamp);
+            case SWEEP_REQUEST -> sweeps.launch(controlValues.request(record), timestamp);
             case SWEEP_MARKER -> {
-                SweepRequest request = read(record, SweepRequest.class);
+                SweepRequest request = controlValues.marker(record);
                 sweepPartition(request, SweepPart.none(request.sweepId(), partition()), timestamp);
             }
             case SWEEP_CONTINUE -> {
-                SweepContinuation rest = read(record, SweepContinuation.class);
+                SweepContinuation rest = controlValues.continuation(record, partition());
                 sweepPartition(rest.request(), rest.soFar(), timestamp);
             }
-            case SWEEP_PART -> sweeps.collect(read(record, SweepPart.class), timestamp,
+            case SWEEP_PART -> sweeps.collect(controlValues.part(record), timestamp,
                     Instant.ofEpochMilli(context.currentSystemTimeMs()));
         }
     }
@@ -148,29 +150,5 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return false;
         }
         return partition() != EventsPartitioner.partitionOf(record.key(), partitions);
-    }
-
-    /** The sweep's parts meet on the partition of its id, so the request must be keyed by that id. */
-    private static SweepRequest request(Record<String, byte[]> record) {
-        SweepRequest request = read(record, SweepRequest.class);
-        if (request.sweepId() == null || !request.sweepId().equals(record.key())) {
-            throw new InvalidEventException("bad-control", "a sweep request must be keyed by its sweepId");
-        }
-        if (request.asOf() == null || request.trigger() == null) {
-            throw new InvalidEventException("bad-control", "a sweep request needs asOf and trigger");
-        }
-        return request;
-    }
-
-    private static <T> T read(Record<String, byte[]> record, Class<T> type) {
-        try {
-            T value = record.value() == null ? null : Json.read(record.value(), type);
-            if (value == null) {
-                throw new InvalidEventException("bad-control", "control record without a value");
-            }
-            return value;
-        } catch (SerializationException e) {
-            throw new InvalidEventException("bad-control", "control record is not a valid " + type.getSimpleName());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.SweepPart;
@@ -79,7 +80,7 @@ final class SweepCoordinator {
                     .addKeyValue("durationMs", millis)
                     .log("sweep {} ({}) completed in {} ms: {} run(s) marked as failed across {} script(s) {}",
                             request.sweepId(), trigger(request), millis, result.totalLogsUpdated(), result.scriptsAffected(),
-                            result.scriptNames());
+                            Bounds.quote(String.join(", ", result.scriptNames())));
             meters.sweepCompleted(request.trigger(), result.totalLogsUpdated(), Duration.ofMillis(millis));
             audit(new LifecycleEvent(request.auditRunId(), AUDIT_SCRIPT, EventType.SUCCEEDED, now, summary, null), timestamp);
         }

@@ -50,16 +50,24 @@ final class JavaProcess {
         }
     }
 
-    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
-    void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+    /** Starts (again) and waits for its ready line as long as {@link Patience#START} allows. */
+    JavaProcess start() {
+        return start(Patience.START);
     }
 
-    /** SIGTERM, then wait for a clean exit. */
+    /** SIGKILL: no shutdown hook, no flush, no goodbye; returns once the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(Patience.KILL.toMillis(), TimeUnit.MILLISECONDS)) {
+            // a start now would race the old process for its ports and its state directory's lock
+            throw new AssertionError(command + " still alive " + Patience.KILL + " after SIGKILL, see " + log);
+        }
+    }
+
+    /** SIGTERM, then wait for a clean exit; SIGKILL if it does not come. */
     void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(Patience.STOP.toMillis(), TimeUnit.MILLISECONDS)) {
             kill();
         }
     }

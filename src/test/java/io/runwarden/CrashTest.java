@@ -109,7 +109,7 @@ class CrashTest {
 
             // one last sweep, after every event was written: every stale run is due by now
             await().atMost(Patience.DRAIN).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> http.post("/script/cleanup-stale?timeout=PT30S", null).status() == 200);
+                    .until(() -> http.post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null).status() == 200);
             await().atMost(Patience.DRAIN).pollInterval(Duration.ofSeconds(2))
                     .until(() -> mismatches(oracle, kafka.latestRuns()).isEmpty());
 

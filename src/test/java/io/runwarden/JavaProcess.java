@@ -29,7 +29,7 @@ final class JavaProcess {
         this.readyLine = readyLine;
     }
 
-    /** Starts (again) and waits for its ready line. */
+    /** Starts (again) and waits for its ready line, at most {@code timeout}: a {@link Patience} ceiling. */
     JavaProcess start(Duration timeout) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -48,11 +48,6 @@ final class JavaProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Starts (again) and waits for its ready line as long as {@link Patience#START} allows. */
-    JavaProcess start() {
-        return start(Patience.START);
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye; returns once the process is gone. */

@@ -135,7 +135,7 @@ class DeploymentFilesTest {
         check.environment().put("RUNWARDEN_API_TOKEN", "test-token");
         Process process = check.start();
         String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(Patience.COMMAND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
     }
 

@@ -1,6 +1,7 @@
 package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient.Response;
@@ -61,7 +62,7 @@ class ApiTest {
         assertThat(http.post("/script/runs/" + runId + "/heartbeat", null).status()).isEqualTo(202);
         assertThat(http.post("/script/runs/" + runId + "/succeeded", "{\"message\":\"42 rows\"}").status()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
             JsonNode run = http.get("/script/logs/" + runId).data();
             assertThat(run.path("status").asInt()).isEqualTo(0);
             assertThat(run.path("scriptName").asText()).isEqualTo("curl-script");
@@ -113,7 +114,7 @@ class ApiTest {
         for (int i = 0; i < 5; i++) {
             http.post("/script/runs/page-" + i + "/succeeded", null);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() ->
+        await().atMost(Patience.APPLIED).until(() ->
                 http.get("/script/logs?scriptName=pager&status=0").data().path("logs").size() == 5);
 
         assertThat(pages("/script/logs?scriptName=pager&limit=10")).containsExactlyElementsOf(expected);
@@ -153,7 +154,7 @@ class ApiTest {
         http.post("/script/runs", "{\"scriptName\":\"dash\",\"runId\":\"dash-4\",\"time\":\"" + NOW.minus(Duration.ofHours(2)) + "\"}");
         http.post("/script/runs/dash-4/succeeded", "{\"message\":\"fine\"}");
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
             JsonNode dash = script(http.get("/script/dashboard-view").data(), "dash");
             assertThat(dash.path("counts").path("inProgress").asInt()).isEqualTo(2);
             assertThat(dash.path("counts").path("success").asInt()).isEqualTo(1);
@@ -169,7 +170,7 @@ class ApiTest {
     @Test
     void cleanupAnswersTheOriginalShapeAndIsRecordedAsAnAuditRun() {
         http.post("/script/runs", "{\"scriptName\":\"stale-http\",\"runId\":\"stale-http-1\",\"time\":\"" + NOW.minus(Duration.ofDays(4)) + "\"}");
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/script/logs/stale-http-1").status() == 200);
+        await().atMost(Patience.APPLIED).until(() -> http.get("/script/logs/stale-http-1").status() == 200);
 
         Response dry = http.post("/script/cleanup-stale?dryRun=true", null);
         assertThat(dry.data().path("dryRun").asBoolean()).isTrue();
@@ -179,7 +180,7 @@ class ApiTest {
         assertThat(firstOnly.path("runs").size()).isEqualTo(1);
         assertThat(firstOnly.path("totalLogsUpdated").asInt()).isEqualTo(dry.data().path("totalLogsUpdated").asInt());
 
-        Response cleanup = http.post("/script/cleanup-stale", null);
+        Response cleanup = http.post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null);
         assertThat(cleanup.status()).isEqualTo(200);
         JsonNode data = cleanup.data();
         assertThat(data.path("totalLogsUpdated").asInt()).isGreaterThanOrEqualTo(1);
@@ -195,7 +196,7 @@ class ApiTest {
         String sweepId = data.path("sweepId").asText();
         assertThat(http.get("/script/cleanup-stale/" + sweepId).data().path("totalLogsUpdated").asInt())
                 .isEqualTo(data.path("totalLogsUpdated").asInt());
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
             JsonNode audits = http.get("/script/logs?scriptName=cleanupStaleScripts").data().path("logs");
             assertThat(audits.findValuesAsText("runId")).contains(sweepId);
             assertThat(http.get("/script/logs/" + sweepId).data().path("status").asInt()).isEqualTo(0);
@@ -209,7 +210,7 @@ class ApiTest {
         assertThat(pending.status()).isEqualTo(202);
         String url = pending.data().path("resultUrl").asText();
         assertThat(url).isEqualTo("/script/cleanup-stale/" + pending.data().path("sweepId").asText());
-        await().atMost(Duration.ofSeconds(30)).until(() -> http.get(url).status() == 200);
+        await().atMost(Patience.SWEEP).until(() -> http.get(url).status() == 200);
         assertThat(http.get(url).data().has("totalLogsUpdated")).isTrue();
     }
 
@@ -254,7 +255,7 @@ class ApiTest {
 
         http.post("/script/runs", "{\"scriptName\":\"quick\",\"runId\":\"quick-1\",\"time\":\"" + NOW + "\"}");
         http.post("/script/runs", "{\"scriptName\":\"quick\",\"runId\":\"quick-2\",\"time\":\"" + NOW + "\",\"maxRuntime\":\"PT1H\"}");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
             assertThat(Instant.parse(http.get("/script/logs/quick-1").data().path("deadline").asText())).isEqualTo(NOW.plus(Duration.ofHours(6)));
             assertThat(Instant.parse(http.get("/script/logs/quick-2").data().path("deadline").asText())).isEqualTo(NOW.plus(Duration.ofHours(1)));
         });

@@ -1,6 +1,7 @@
 package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
 import io.runwarden.config.Settings;
 import io.runwarden.model.Json;
@@ -141,7 +142,7 @@ class HttpRobustnessProperties {
 
     private HttpResponse<String> send(Call call) throws IOException, InterruptedException {
         String uri = "http://127.0.0.1:" + service.httpPort() + call.path() + (call.query().isEmpty() ? "" : "?" + call.query());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Patience.HTTP_REQUEST)
                 .method(call.method(), call.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(call.body()));
         if (call.contentType() != null) {

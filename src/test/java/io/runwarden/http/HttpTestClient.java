@@ -1,6 +1,7 @@
 package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.Patience;
 import io.runwarden.model.Json;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /** Real HTTP requests, as curl or a dashboard would make them. */
 public final class HttpTestClient {
@@ -23,7 +23,7 @@ public final class HttpTestClient {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Patience.HTTP_CONNECT).build();
     private final String base;
     private final String token;
 
@@ -40,7 +40,7 @@ public final class HttpTestClient {
     public Response getText(String path) {
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).GET()
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), null, response.headers(), response.body());
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -62,7 +62,7 @@ public final class HttpTestClient {
 
     Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> response = client.send(request.timeout(Patience.HTTP_REQUEST).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body;
             try {

@@ -106,6 +106,8 @@ public final class ApiServer implements AutoCloseable {
             new IngestRoutes(this::backend).register(config.routes);
             new InternalRoutes(this::backend).register(config.routes);
 
+            config.routes.after(UnreadBody::drain);
+
             config.routes.exception(ApiException.class, (e, ctx) -> Envelope.error(ctx, e.status(), e.code(), e.getMessage()));
             // a store can move between the readiness check and the query: that is a rebalance, not a failure
             config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {

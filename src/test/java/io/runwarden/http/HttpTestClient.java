@@ -5,11 +5,14 @@ import io.runwarden.Patience;
 import io.runwarden.model.Json;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Real HTTP requests, as curl or a dashboard would make them. */
 public final class HttpTestClient {
@@ -75,6 +78,30 @@ public final class HttpTestClient {
             throw new AssertionError(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A request written by hand on a socket, for headers java.net.http will not send as given ({@code Host}). The
+     * answer's {@code text} is its body and {@code body} its JSON; {@code headers} is empty.
+     */
+    Response raw(String method, String path, Map<String, String> headers) {
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(answer.indexOf(' ') + 1, answer.indexOf(' ') + 4));
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            // the body may come chunked: its JSON lies between the first '{' and the last '}'
+            String json = body.contains("{") ? body.substring(body.indexOf('{'), body.lastIndexOf('}') + 1) : "null";
+            return new Response(status, Json.MAPPER.readTree(json),
+                    HttpHeaders.of(Map.of(), (a, b) -> true), body);
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

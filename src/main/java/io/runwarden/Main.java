@@ -31,7 +31,8 @@ public final class Main {
         }
         RunwardenService service;
         try {
-            service = RunwardenService.start(settings);
+            // streams that stop for good process nothing: exit 1, so that the supervisor restarts the process
+            service = RunwardenService.start(settings, () -> System.exit(1));
         } catch (RuntimeException e) {
             // logged, not printed: with RUNWARDEN_LOG_FORMAT=json the reason is one more JSON line. The logger is
             // looked up only now, once Settings has accepted the format logback is configured by.

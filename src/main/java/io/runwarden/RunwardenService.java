@@ -65,7 +65,16 @@ public final class RunwardenService implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** Starts a service that only logs when its streams fail for good: for embedding, where the host decides. */
     public static RunwardenService start(Settings configured) {
+        return start(configured, () -> { });
+    }
+
+    /**
+     * @param onStreamsError called once, on a thread of its own, when the streams reach ERROR after the start: nothing
+     *                       is processed any more, so the process should exit for its supervisor to restart it
+     */
+    public static RunwardenService start(Settings configured, Runnable onStreamsError) {
         long began = System.nanoTime();
         LOG.info("runwarden starting: {}", configured);
         configured.requireTokenBeyondLoopback();
@@ -94,7 +103,16 @@ public final class RunwardenService implements AutoCloseable {
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes));
             metrics.watch(streams);
             CountDownLatch settled = new CountDownLatch(1);
+            ApiServer health = api;
             streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
+                    health.fail("Kafka Streams is " + now + ": runwarden processes no event any more");
+                }
+                if (now == KafkaStreams.State.ERROR && settled.getCount() == 0) {
+                    LOG.error("Kafka Streams stopped for good (ERROR): nothing is processed any more");
+                    // not on the streams' own thread, which closing the streams waits for
+                    new Thread(onStreamsError, "runwarden-streams-error").start();
+                }
                 if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
                     settled.countDown();
                 }

@@ -67,6 +67,18 @@ final class JavaProcess {
         }
     }
 
+    /** Waits for the process to exit by itself and gives its exit status. */
+    int exitStatus(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(command + " still running after " + within + ", see " + log);
+        }
+        return process.exitValue();
+    }
+
+    Path log() {
+        return log;
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }

@@ -5,6 +5,7 @@ import io.runwarden.http.ApiServer;
 import io.runwarden.http.Backend;
 import io.runwarden.http.ClusterQueries;
 import io.runwarden.http.LocalQueries;
+import io.runwarden.kafka.DataDirLock;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.TopicInitializer;
 import io.runwarden.kafka.TopicSpec;
@@ -53,9 +54,11 @@ public final class RunwardenService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final SweepService sweeps;
     private final ServiceMetrics metrics;
+    private final DataDirLock dataDirLock;
 
     private RunwardenService(Settings settings, EmbeddedKafka broker, ApiServer api, KafkaStreams streams,
-                             KafkaProducer<String, byte[]> producer, SweepService sweeps, ServiceMetrics metrics) {
+                             KafkaProducer<String, byte[]> producer, SweepService sweeps, ServiceMetrics metrics,
+                             DataDirLock dataDirLock) {
         this.settings = settings;
         this.broker = broker;
         this.api = api;
@@ -63,6 +66,7 @@ public final class RunwardenService implements AutoCloseable {
         this.producer = producer;
         this.sweeps = sweeps;
         this.metrics = metrics;
+        this.dataDirLock = dataDirLock;
     }
 
     /** Starts a service that only logs when its streams fail for good: for embedding, where the host decides. */
@@ -78,6 +82,8 @@ public final class RunwardenService implements AutoCloseable {
         long began = System.nanoTime();
         LOG.info("runwarden starting: {}", configured);
         configured.requireTokenBeyondLoopback();
+        // before the broker or the streams touch the directory: a second process must leave it as it found it
+        DataDirLock dataDirLock = DataDirLock.acquire(configured.dataDir());
         // the broker and the HTTP server start side by side: neither needs the other, and each takes about a second
         CompletableFuture<EmbeddedKafka> starting = configured.embeddedKafka()
                 ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()))
@@ -138,13 +144,21 @@ public final class RunwardenService implements AutoCloseable {
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
                     Times.format(settings.staleAfter()), api.port());
-            return new RunwardenService(settings, broker, api, streams, producer, sweeps, metrics);
+            return new RunwardenService(settings, broker, api, streams, producer, sweeps, metrics, dataDirLock);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(api, metrics, broker);
+            try {
+                closeQuietly(api, metrics, broker);
+            } finally {
+                dataDirLock.close();
+            }
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(api, metrics, starting.exceptionally(failed -> null).join());
+            try {
+                closeQuietly(api, metrics, starting.exceptionally(failed -> null).join());
+            } finally {
+                dataDirLock.close();
+            }
             throw e;
         }
     }
@@ -207,6 +221,7 @@ public final class RunwardenService implements AutoCloseable {
         if (broker != null) {
             broker.close();
         }
+        dataDirLock.close();
         LOG.info("runwarden stopped");
     }
 

@@ -46,9 +46,9 @@ import static org.awaitility.Awaitility.await;
  * ERROR and the service exited with "cannot start: streams failed to start: ERROR".
  *
  * <p>In production that took 1M runs and Streams' default 10 s timeout; here {@code RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS}
- * lowers it to 1 s and the test's broker looks for timed-out transactions every 100 ms instead of every 10 s, so
- * 150,000 runs (about 25,000 a task, rebuilt in 0.7 to 1.7 s each on two loaded cores) reproduce it in every run tried.
- * With Kafka's 10 s check a transaction is aborted anywhere between 1 and 11 s after it began: 240,000 runs on the
+ * lowers it to 1 s for the restart and the test's broker looks for timed-out transactions every 100 ms instead of every 10 s, so
+ * 200,000 runs (about 33,000 a task, rebuilt in 0.5 to 2 s each on two shared cores) reproduce it.
+ * With Kafka's 10 s check a transaction is aborted anywhere up to 10 s after it timed out: 240,000 runs on the
  * stock broker had the producer fenced in both of two tries, and the start failed in one.
  *
  * <p>The service and the broker are real processes; the broker keeps its data while the service's streams/ folder
@@ -56,9 +56,9 @@ import static org.awaitility.Awaitility.await;
  */
 class RestoreTest {
     /** Runs stored before the local state is lost: one started event each, spread by key over the 6 partitions. */
-    private static final int RUNS = 150_000;
+    private static final int RUNS = 200_000;
     private static final int SCRIPTS = 50;
-    /** Far below Streams' default 10 s: the rebuild of a small state outlasts it. */
+    /** Of the restarted service: far below Streams' default 10 s, so that the rebuild of a small state outlasts it. */
     private static final int TRANSACTION_TIMEOUT_MS = 1_000;
     /** The machine is shared and loaded: every wait has a ceiling of minutes, and ends as soon as its condition holds. */
     private static final Duration CEILING = Duration.ofMinutes(5);
@@ -77,18 +77,22 @@ class RestoreTest {
                 String.valueOf(brokerPort), String.valueOf(JavaProcess.freePort())), Map.of(), dir.resolve("broker.log"),
                 "BROKER READY");
         String bootstrap = "127.0.0.1:" + brokerPort;
-        JavaProcess service = new JavaProcess(Main.class, List.of(), Map.of(
+        Map<String, String> env = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "RUNWARDEN_DATA_DIR", dir.resolve("service").toString(),
                 "RUNWARDEN_HTTP_PORT", String.valueOf(httpPort),
-                "RUNWARDEN_APPLICATION_ID", "runwarden-restore",
-                "RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS", String.valueOf(TRANSACTION_TIMEOUT_MS)),
-                serviceLog, "runwarden ready in");
+                "RUNWARDEN_APPLICATION_ID", "runwarden-restore");
+        // the runs are stored with Streams' default timeout: 1 s, checked every 100 ms, could abort an ordinary
+        // transaction on a loaded machine, which is not what this test is about
+        JavaProcess storing = new JavaProcess(Main.class, List.of(), env, serviceLog, "runwarden ready in");
+        Map<String, String> lowered = new java.util.HashMap<>(env);
+        lowered.put("RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS", String.valueOf(TRANSACTION_TIMEOUT_MS));
+        JavaProcess service = new JavaProcess(Main.class, List.of(), lowered, serviceLog, "runwarden ready in");
         HttpTestClient http = new HttpTestClient(httpPort, null);
         long began = System.nanoTime();
         try {
             broker.start(Duration.ofSeconds(120));
-            service.start(CEILING);
+            storing.start(CEILING);
             Instant start = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -104,10 +108,13 @@ class RestoreTest {
             }
             System.out.printf("restore: %d runs produced after %d ms%n", RUNS, elapsed(began));
             await("every run applied").atMost(CEILING).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> runsInDashboard(http), n -> n == RUNS);
+                    .until(() -> {
+                        assertThat(storing.alive()).as("the service still runs, see " + serviceLog).isTrue();
+                        return runsInDashboard(http);
+                    }, n -> n == RUNS);
             System.out.printf("restore: %d runs applied after %d ms%n", RUNS, elapsed(began));
 
-            service.stop();
+            storing.stop();
             deleteTree(dir.resolve("service").resolve("streams"));
             long linesBefore = lines(serviceLog);
             long restart = System.nanoTime();
@@ -141,6 +148,9 @@ class RestoreTest {
             assertThat(http.get("/ready").status()).isEqualTo(200);
             System.out.printf("restore: passed in %d ms%n", elapsed(began));
         } finally {
+            if (storing.alive()) {
+                storing.stop();
+            }
             if (service.alive()) {
                 service.stop();
             }

@@ -2,19 +2,12 @@ package io.runwarden;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient;
-import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.Topics;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,8 +64,9 @@ class RestoreTest {
         int brokerPort = JavaProcess.freePort();
         int httpPort = JavaProcess.freePort();
         Path serviceLog = dir.resolve("service.log");
-        JavaProcess broker = new JavaProcess(Broker.class, List.of(dir.resolve("broker").toString(),
-                String.valueOf(brokerPort), String.valueOf(JavaProcess.freePort())), Map.of(), dir.resolve("broker.log"),
+        JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
+                String.valueOf(brokerPort), "transaction.abort.timed.out.transaction.cleanup.interval.ms=" + ABORT_CHECK_MS),
+                Map.of(), dir.resolve("broker.log"),
                 "BROKER READY");
         String bootstrap = "127.0.0.1:" + brokerPort;
         Map<String, String> env = Map.of(
@@ -222,62 +214,6 @@ class RestoreTest {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
-        }
-    }
-
-    /**
-     * The broker of this test, in a process of its own: {@link EmbeddedKafka}'s single KRaft node, except that the
-     * transaction coordinator looks for timed-out transactions every 100 ms instead of every 10 s. With the default
-     * check, a transaction outliving a 1 s timeout is aborted anywhere between 1 and 11 s after it began, and only
-     * a state several times larger would make the failure certain. Args: log dir, broker port, controller port.
-     */
-    public static final class Broker {
-        private Broker() {
-        }
-
-        public static void main(String[] args) throws InterruptedException {
-            Path logDir = Path.of(args[0]).toAbsolutePath();
-            String broker = "127.0.0.1:" + args[1];
-            String controller = "127.0.0.1:" + args[2];
-            Properties props = new Properties();
-            props.put("process.roles", "broker,controller");
-            props.put("node.id", "1");
-            props.put("controller.quorum.voters", "1@" + controller);
-            props.put("listeners", "PLAINTEXT://" + broker + ",CONTROLLER://" + controller);
-            props.put("advertised.listeners", "PLAINTEXT://" + broker);
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("log.dirs", logDir.toString());
-            props.put("offsets.topic.replication.factor", "1");
-            props.put("transaction.state.log.replication.factor", "1");
-            props.put("transaction.state.log.min.isr", "1");
-            props.put("share.coordinator.state.topic.replication.factor", "1");
-            props.put("share.coordinator.state.topic.min.isr", "1");
-            props.put("offsets.topic.num.partitions", "1");
-            props.put("transaction.state.log.num.partitions", "1");
-            props.put("group.initial.rebalance.delay.ms", "0");
-            props.put("broker.heartbeat.interval.ms", "250");
-            props.put("auto.create.topics.enable", "false");
-            props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", String.valueOf(ABORT_CHECK_MS));
-            try {
-                new Formatter().setClusterId(Uuid.randomUuid().toString()).setNodeId(1)
-                        .setControllerListenerName("CONTROLLER").setMetadataLogDirectory(logDir.toString())
-                        .setDirectories(List.of(logDir.toString())).setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                        .run();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot format " + logDir, e);
-            }
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-            server.startup();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.shutdown();
-                server.awaitShutdown();
-                stopped.countDown();
-            }));
-            System.out.println("BROKER READY " + broker);
-            stopped.await();
         }
     }
 }

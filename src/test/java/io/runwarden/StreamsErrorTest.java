@@ -45,8 +45,9 @@ class StreamsErrorTest {
                 .start(Patience.START);
         HttpTestClient http = new HttpTestClient(httpPort, null);
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap); Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            dlqLimit(admin, "64");
-            kafka.send(Topics.SCRIPT_EVENTS, "bad-1", "{not json, and longer than 64 bytes once its headers say why}");
+            // small enough to refuse the dead letter, large enough for the transaction markers the broker writes there
+            dlqLimit(admin, "1000");
+            kafka.send(Topics.SCRIPT_EVENTS, "bad-1", "{not json: " + "x".repeat(2_000) + "}");
             kafka.flush();
 
             assertThat(service.exitStatus(Patience.RESTART)).isEqualTo(1);

@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -39,6 +40,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts the broker on {@code port} (0: any free port) with its logs under {@code dataDir/kafka}. */
     public static EmbeddedKafka start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of());
+    }
+
+    /** The same, with broker properties of the caller's on top of runwarden's (a broker process of its own, say). */
+    public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerProperties) {
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Path logDir = dataDir.resolve("kafka").toAbsolutePath();
@@ -73,6 +79,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         // the broker is ready once a heartbeat finds it unfenced: every 2 s by default, a second of each cold start
         props.put("broker.heartbeat.interval.ms", "250");
         props.put("auto.create.topics.enable", "false");
+        props.putAll(brokerProperties);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 
         if (!Files.exists(logDir.resolve("meta.properties"))) {

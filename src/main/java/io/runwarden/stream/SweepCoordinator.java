@@ -80,7 +80,7 @@ final class SweepCoordinator {
                     .addKeyValue("durationMs", millis)
                     .log("sweep {} ({}) completed in {} ms: {} run(s) marked as failed across {} script(s) {}",
                             request.sweepId(), trigger(request), millis, result.totalLogsUpdated(), result.scriptsAffected(),
-                            Bounds.quote(String.join(", ", result.scriptNames())));
+                            listed(result.scriptNames()));
             meters.sweepCompleted(request.trigger(), result.totalLogsUpdated(), Duration.ofMillis(millis));
             audit(new LifecycleEvent(request.auditRunId(), AUDIT_SCRIPT, EventType.SUCCEEDED, now, summary, null), timestamp);
         }
@@ -107,6 +107,13 @@ final class SweepCoordinator {
         }
         old.forEach(sweeps::delete);
         return old.size();
+    }
+
+    /** The script names for a log line: all of them while they fit in 256 characters, then how many there were. */
+    private static String listed(List<String> names) {
+        String all = names.toString();
+        return all.length() <= Bounds.MAX_QUOTE_CHARS ? all
+                : all.substring(0, Bounds.MAX_QUOTE_CHARS) + "… (" + names.size() + " scripts)";
     }
 
     private static String trigger(SweepRequest request) {

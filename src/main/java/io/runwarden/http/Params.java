@@ -5,7 +5,6 @@ import io.javalin.http.Context;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunStatus;
-import io.runwarden.model.Times;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -7,7 +7,6 @@ import io.runwarden.model.Bounds;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Json;
 import io.runwarden.model.ScriptPolicy;
-import io.runwarden.model.Times;
 import io.runwarden.stream.Stores;
 
 import java.time.Duration;

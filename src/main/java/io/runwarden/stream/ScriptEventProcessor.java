@@ -9,7 +9,6 @@ import io.runwarden.model.SweepContinuation;
 import io.runwarden.model.SweepPart;
 import io.runwarden.model.SweepProgress;
 import io.runwarden.model.SweepRequest;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;

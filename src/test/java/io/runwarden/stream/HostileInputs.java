@@ -397,7 +397,8 @@ public final class HostileInputs {
         List<Part> bad = parts.stream().filter(p -> p.verdict() == Verdict.BAD).toList();
         boolean either = parts.stream().anyMatch(p -> p.verdict() == Verdict.EITHER);
         Verdict verdict = !bad.isEmpty() ? Verdict.BAD : either ? Verdict.EITHER : Verdict.GOOD;
-        Set<String> reasons = bad.size() == 1 ? bad.get(0).reasons() : Set.of();
+        // with a second fault, or a part that may be refused too, any reason fits
+        Set<String> reasons = bad.size() == 1 && !either ? bad.get(0).reasons() : Set.of();
         List<String> longTexts = parts.stream().map(Part::longText).filter(t -> t != null).toList();
         return new Hostile(label, key, value, headers, verdict, reasons, longTexts);
     }

@@ -4,9 +4,11 @@ import io.runwarden.config.Settings;
 import io.runwarden.http.ApiServer;
 import io.runwarden.http.Backend;
 import io.runwarden.http.ClusterQueries;
+import io.runwarden.http.LocalQueries;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.TopicInitializer;
 import io.runwarden.kafka.TopicSpec;
+import io.runwarden.kafka.Topics;
 import io.runwarden.model.Times;
 import io.runwarden.stream.CronConfigSeeder;
 import io.runwarden.stream.RunwardenTopology;
@@ -20,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,7 @@ public final class RunwardenService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunwardenService.class);
     private static final Duration START_PROGRESS = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration INDEX_POLL = Duration.ofMillis(50);
 
     private final Settings settings;
     private final EmbeddedKafka broker;
@@ -77,15 +81,17 @@ public final class RunwardenService implements AutoCloseable {
             broker = started(starting);
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
+            int deadLetterMaxBytes;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
-                eventPartitions = new TopicInitializer(admin, settings.replicationFactor()).ensure(TopicSpec.all(),
-                        List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
+                TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
+                eventPartitions = topics.ensure(TopicSpec.all(), List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
+                deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
 
             KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), settings.retention(), eventPartitions),
-                    StreamsProperties.of(settings, api.port(), metrics.meters()));
+                    StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes));
             metrics.watch(streams);
             CountDownLatch settled = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
@@ -103,6 +109,7 @@ public final class RunwardenService implements AutoCloseable {
                 streams.close(CLOSE_TIMEOUT);
                 throw new IllegalStateException("streams failed to start: " + streams.state());
             }
+            awaitIndexes(streams);
             Map<String, Object> producerConfig = settings.kafkaClientConfig();
             producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
             KafkaProducer<String, byte[]> producer =
@@ -121,6 +128,27 @@ public final class RunwardenService implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(api, metrics, starting.exceptionally(failed -> null).join());
             throw e;
+        }
+    }
+
+    /** A rebuild of the indexes goes step by step while events are applied; reads wait for it, and so does ready. */
+    private static void awaitIndexes(KafkaStreams streams) throws InterruptedException {
+        LocalQueries local = new LocalQueries(streams);
+        long lastLog = System.nanoTime();
+        while (streams.state() == KafkaStreams.State.RUNNING && !indexesComplete(local)) {
+            Thread.sleep(INDEX_POLL.toMillis());
+            if (System.nanoTime() - lastLog > START_PROGRESS.toNanos()) {
+                LOG.info("rebuilding the indexes from the runs; /ready answers once they are complete");
+                lastLog = System.nanoTime();
+            }
+        }
+    }
+
+    private static boolean indexesComplete(LocalQueries local) {
+        try {
+            return local.indexesComplete();
+        } catch (InvalidStateStoreException e) {
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ import io.runwarden.stream.SweepService;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -13,8 +14,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public record Backend(Settings settings, KafkaStreams streams, ClusterQueries queries, SweepService sweeps,
                       Producer<String, byte[]> producer, CronConfigSeeder seeder) {
 
+    /** The streams run and every local partition's indexes are complete, so that reads are whole. */
     public boolean ready() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        try {
+            return queries.local().indexesComplete();
+        } catch (InvalidStateStoreException e) {
+            return false; // a store moving in a rebalance
+        }
     }
 
     /** A global store (cron jobs, policies): every instance holds all of it. */

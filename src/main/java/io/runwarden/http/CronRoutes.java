@@ -77,7 +77,7 @@ final class CronRoutes {
                 timezone != null ? timezone : current == null ? "UTC" : current.timezone(),
                 description != null ? description : current == null ? null : current.description());
         try {
-            CronSchedule.of(job);
+            CronSchedule.accepted(job, Instant.now());
         } catch (IllegalArgumentException e) {
             String field = timezone != null && e.getMessage() != null && e.getMessage().startsWith("unknown timezone")
                     ? "timezone" : "schedule";

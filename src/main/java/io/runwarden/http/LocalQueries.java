@@ -7,6 +7,7 @@ import io.runwarden.model.ScriptStats;
 import io.runwarden.model.SweepProgress;
 import io.runwarden.stream.DeadlineIndex;
 import io.runwarden.stream.EventPartitions;
+import io.runwarden.stream.IndexGeneration;
 import io.runwarden.stream.IndexKeys;
 import io.runwarden.stream.IndexSpace;
 import io.runwarden.stream.IndexView;
@@ -147,8 +148,23 @@ public final class LocalQueries {
         return IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
     }
 
+    /** Whether every local partition's indexes are complete: none is being rebuilt from its runs. */
+    public boolean indexesComplete() {
+        for (int partition : partitions()) {
+            if (IndexGeneration.rebuilding(this.<String>store(Stores.INDEXES, partition))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An index of a partition; while the partition's indexes are being rebuilt, the query waits as in a rebalance. */
     private IndexView index(IndexSpace space, int partition) {
-        return new IndexView(this.<String>store(Stores.INDEXES, partition), space);
+        ReadOnlyKeyValueStore<String, String> indexes = store(Stores.INDEXES, partition);
+        if (IndexGeneration.rebuilding(indexes)) {
+            throw new InvalidStateStoreException("the indexes of partition " + partition + " are being rebuilt");
+        }
+        return new IndexView(indexes, space);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {

@@ -1,8 +1,11 @@
 package io.runwarden.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +75,13 @@ public final class TopicInitializer {
             }
         });
         return eventPartitions;
+    }
+
+    /** The largest record a topic accepts, as the cluster says (its own setting or the broker's default). */
+    public int maxMessageBytes(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = call(() -> admin.describeConfigs(List.of(resource)).all().get()).get(resource);
+        return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
     }
 
     private Map<String, Integer> partitions(Set<String> topics) {

@@ -4,6 +4,7 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.CronJob;
 
 import java.time.DateTimeException;
@@ -33,9 +34,32 @@ public final class CronSchedule {
         try {
             zone = ZoneId.of(job.zone());
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("unknown timezone '" + job.zone() + "'");
+            throw new IllegalArgumentException("unknown timezone " + Bounds.quote(job.zone()));
         }
-        return new CronSchedule(ExecutionTime.forCron(PARSER.parse(job.schedule())), zone);
+        try {
+            return new CronSchedule(ExecutionTime.forCron(PARSER.parse(job.schedule())), zone);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("schedule " + Bounds.quote(job.schedule()) + " is not a 5-field cron expression: "
+                    + Bounds.quote(String.valueOf(e.getMessage())));
+        } catch (RuntimeException e) {
+            // cron-utils throws more than IllegalArgumentException on some malformed expressions
+            throw new IllegalArgumentException("schedule " + Bounds.quote(job.schedule()) + " is not a 5-field cron expression");
+        }
+    }
+
+    /**
+     * A job as runwarden accepts it: a valid name and expression that fires within the next 366 days, so that no job
+     * that never fires (30 February) reaches the scheduler, which would search years for its slot every second.
+     */
+    public static CronSchedule accepted(CronJob job, Instant now) {
+        Bounds.id(job.name());
+        CronSchedule schedule = of(job);
+        Optional<Instant> next = schedule.nextSlot(now);
+        if (next.isEmpty() || next.get().isAfter(now.plus(Bounds.MAX_SCHEDULE_GAP))) {
+            throw new IllegalArgumentException("schedule " + Bounds.quote(job.schedule())
+                    + " does not fire within the next 366 days");
+        }
+        return schedule;
     }
 
     /** The latest slot at or before {@code now}, if the schedule has one. */

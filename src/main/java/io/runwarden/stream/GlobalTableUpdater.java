@@ -1,7 +1,7 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import java.util.function.BiFunction;
 
 /**
- * Feeds a global store from a compacted topic of JSON values. A value that cannot be read or is invalid is
- * logged and its key removed rather than stopping every instance; a null value (tombstone) removes the key.
+ * Feeds a global store from a compacted topic of JSON values. A record that cannot be read or breaks the bounds is
+ * skipped (its key removed) with a log line and a count, rather than stopping every instance: Streams gives global
+ * processors no producer for a dead letter. A null value (tombstone) removes the key.
  */
 final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalTableUpdater.class);
@@ -22,6 +23,7 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
     private final Class<T> type;
     private final BiFunction<String, T, T> validate;
     private KeyValueStore<String, T> store;
+    private RunwardenMeters meters;
 
     /** @param validate returns the value to keep for the key, or throws IllegalArgumentException saying why not */
     GlobalTableUpdater(String storeName, Class<T> type, BiFunction<String, T, T> validate) {
@@ -33,22 +35,28 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         store = context.getStateStore(storeName);
+        meters = RunwardenMeters.from(context.appConfigs());
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
-        if (record.key() == null) {
-            return;
-        }
-        if (record.value() == null) {
-            store.delete(record.key());
-            return;
-        }
         try {
+            if (record.key() == null) {
+                throw new IllegalArgumentException("the record has no key");
+            }
+            Bounds.id(record.key());
+            if (record.value() == null) {
+                store.delete(record.key());
+                return;
+            }
             store.put(record.key(), validate.apply(record.key(), Json.read(record.value(), type)));
-        } catch (SerializationException | IllegalArgumentException e) {
-            LOG.warn("{} '{}' ignored: {}", storeName, record.key(), e.getMessage());
-            store.delete(record.key());
+        } catch (RuntimeException e) {
+            // any failure here is the record's: the bounds, the JSON, or a library refusing a value
+            LOG.warn("{} record {} skipped: {}", storeName, Bounds.quote(record.key()), Bounds.quote(String.valueOf(e.getMessage())));
+            meters.deadLettered("invalid-" + storeName);
+            if (record.key() != null && record.key().length() <= Bounds.MAX_ID_CHARS) {
+                store.delete(record.key());
+            }
         }
     }
 }

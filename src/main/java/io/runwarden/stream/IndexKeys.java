@@ -63,20 +63,6 @@ public final class IndexKeys {
         }
     }
 
-    /** Deletes every entry, a batch of keys at a time so that no iterator is open while the store changes. */
-    static void clear(KeyValueStore<String, ?> store) {
-        List<String> keys;
-        do {
-            keys = new ArrayList<>();
-            try (KeyValueIterator<String, ?> it = store.all()) {
-                while (it.hasNext() && keys.size() < 10_000) {
-                    keys.add(it.next().key);
-                }
-            }
-            keys.forEach(store::delete);
-        } while (!keys.isEmpty());
-    }
-
     /**
      * The values of an oldest-first index whose time is before {@code before}, earliest first, at most {@code limit}.
      * The bound sorts before every key of its own millisecond: "...0001:" > "...0001".

@@ -55,19 +55,6 @@ final class RunIndexes {
         }
     }
 
-    /** Builds every index and the stats anew from the runs themselves. @return how many runs were read */
-    int rebuild(KeyValueStore<String, RunRecord> runs) {
-        IndexKeys.clear(store);
-        int count = 0;
-        try (KeyValueIterator<String, RunRecord> it = runs.all()) {
-            while (it.hasNext()) {
-                update(null, it.next().value);
-                count++;
-            }
-        }
-        return count;
-    }
-
     /** The runIds of up to {@code limit} finished runs that ended before {@code cutoff}, oldest first. */
     List<String> finishedBefore(Instant cutoff, int limit) {
         return IndexKeys.valuesBefore(finishedByEnd, cutoff, limit);

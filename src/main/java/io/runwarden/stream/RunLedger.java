@@ -15,13 +15,15 @@ import java.util.TreeSet;
 final class RunLedger {
     private final KeyValueStore<String, RunRecord> runs;
     private final RunIndexes indexes;
+    private final IndexRebuild rebuild;
     private final RunTransitions transitions;
     private final Emitter emitter;
 
-    RunLedger(KeyValueStore<String, RunRecord> runs, RunIndexes indexes, RunTransitions transitions,
+    RunLedger(KeyValueStore<String, RunRecord> runs, RunIndexes indexes, IndexRebuild rebuild, RunTransitions transitions,
               Emitter emitter) {
         this.runs = runs;
         this.indexes = indexes;
+        this.rebuild = rebuild;
         this.transitions = transitions;
         this.emitter = emitter;
     }
@@ -61,6 +63,9 @@ final class RunLedger {
      * @return how many were removed
      */
     int expire(Instant cutoff, int limit, long timestamp) {
+        if (!rebuild.complete()) {
+            return 0; // it reads the index of finished runs: next time
+        }
         List<String> expired = indexes.finishedBefore(cutoff, limit);
         for (String runId : expired) {
             RunRecord run = runs.get(runId);
@@ -73,7 +78,9 @@ final class RunLedger {
 
     private void save(RunRecord before, RunRecord after, long timestamp) {
         runs.put(after.runId(), after);
-        indexes.update(before, after);
+        if (rebuild.covers(after.runId())) {
+            indexes.update(before, after);
+        }
         emitter.toRuns(after.runId(), after, timestamp);
     }
 }

@@ -1,5 +1,6 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
 import io.runwarden.model.LateCompletion;
 import io.runwarden.model.LifecycleEvent;
@@ -83,10 +84,17 @@ public final class RunTransitions {
         return run;
     }
 
-    /** Deadline = the later of start and last heartbeat, plus the run's max runtime. */
+    /**
+     * Deadline = the later of start and last heartbeat, plus the run's max runtime; past the last instant runwarden
+     * writes (9999-12-31T23:59:59Z) it means "never", and is kept as that instant.
+     */
     private RunRecord withDeadline(RunRecord run) {
         Instant anchor = isLater(run.lastHeartbeat(), run.startTime()) ? run.lastHeartbeat() : run.startTime();
-        return anchor == null ? run : run.withDeadline(anchor.plus(maxRuntime(run)));
+        if (anchor == null) {
+            return run;
+        }
+        Instant deadline = anchor.plus(maxRuntime(run));
+        return run.withDeadline(deadline.isAfter(Bounds.MAX_INSTANT) ? Bounds.MAX_INSTANT : deadline);
     }
 
     private static boolean isLater(Instant candidate, Instant than) {

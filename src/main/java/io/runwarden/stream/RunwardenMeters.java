@@ -53,9 +53,13 @@ public final class RunwardenMeters {
         applied.get(type).increment();
     }
 
-    /** @param reason one of the few fixed codes of {@link InvalidEventException}, so the label stays small */
+    /**
+     * @param reason one of the few fixed codes of {@link InvalidEventException} or {@code invalid-<store>} for a skipped
+     *               global-store record, so the label stays small
+     */
     void deadLettered(String reason) {
-        Counter.builder(DEAD_LETTERS).tag("reason", reason).description("events sent to script-events-dlq")
+        Counter.builder(DEAD_LETTERS).tag("reason", reason)
+                .description("records refused: events sent to script-events-dlq, global-store records skipped")
                 .register(registry).increment();
     }
 

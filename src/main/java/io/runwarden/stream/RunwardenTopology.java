@@ -1,6 +1,7 @@
 package io.runwarden.stream;
 
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
@@ -55,15 +56,15 @@ public final class RunwardenTopology {
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
                 new EventsPartitioner(), PROCESSOR);
         addGlobalTable(topology, Stores.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class, (name, job) -> {
-            CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), job.description());
-            CronSchedule.of(named);
+            CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), Bounds.message(job.description()));
+            CronSchedule.accepted(named, Instant.now());
             return named;
         });
         addGlobalTable(topology, Stores.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class, (script, policy) -> {
-            if (policy.maxRuntime() == null || policy.maxRuntime().isNegative() || policy.maxRuntime().isZero()) {
-                throw new IllegalArgumentException("maxRuntime must be a positive duration");
+            if (policy.maxRuntime() == null) {
+                throw new IllegalArgumentException("maxRuntime is missing");
             }
-            return new ScriptPolicy(script, policy.maxRuntime());
+            return new ScriptPolicy(script, Bounds.duration(policy.maxRuntime()));
         });
         return topology;
     }

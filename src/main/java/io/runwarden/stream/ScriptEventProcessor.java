@@ -11,6 +11,7 @@ import io.runwarden.model.SweepProgress;
 import io.runwarden.model.SweepRequest;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -33,22 +34,28 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     /** Retention removes at most this many runs per partition per tick, keeping each transaction short. */
     static final int RETENTION_CHUNK = 1_000;
     static final Duration RETENTION_TICK = Duration.ofSeconds(10);
+    /** How often an index rebuild takes its next step. */
+    static final Duration REBUILD_TICK = Duration.ofMillis(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ScriptEventProcessor.class);
 
     private final Duration defaultMaxRuntime;
     private final Duration retention;
     private final int partitions;
+    private final ControlValues controlValues;
     private ProcessorContext<String, Object> context;
     private Emitter emitter;
     private RunLedger runs;
     private SweepCoordinator sweeps;
     private RunwardenMeters meters;
+    private IndexRebuild rebuild;
+    private Cancellable rebuilding;
 
     ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.retention = retention;
         this.partitions = partitions;
+        this.controlValues = new ControlValues(partitions);
     }
 
     @Override
@@ -60,19 +67,25 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         KeyValueStore<String, String> indexStore = context.getStateStore(Stores.INDEXES);
         RunIndexes indexes = new RunIndexes(indexStore);
         IndexGeneration generation = new IndexGeneration(context.getStateStore(Stores.INDEX_GENERATION), indexStore);
-        if (!generation.current()) {
+        rebuild = generation.current() ? IndexRebuild.none() : IndexRebuild.start(runStore, indexStore, indexes, generation, IndexRebuild.BATCH);
+        if (!rebuild.step()) {
+            // no long work inside init (the thread's transaction is open): the rest goes step by step
+            LOG.info("rebuilding the indexes of {} from its runs, step by step while events are applied", context.taskId());
             long began = System.nanoTime();
-            int count = indexes.rebuild(runStore);
-            generation.renew();
-            LOG.info("rebuilt the indexes of {} from {} runs in {} ms", context.taskId(), count,
-                    (System.nanoTime() - began) / 1_000_000);
+            rebuilding = context.schedule(REBUILD_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (rebuild.step()) {
+                    rebuilding.cancel();
+                    LOG.info("rebuilt the indexes of {} from {} runs in {} ms", context.taskId(), rebuild.indexed(),
+                            (System.nanoTime() - began) / 1_000_000);
+                }
+            });
         }
         KeyValueStore<String, ScriptPolicy> policies = context.getStateStore(Stores.POLICIES);
         RunTransitions transitions = new RunTransitions(defaultMaxRuntime, script -> {
             ScriptPolicy policy = policies.get(script);
             return policy == null ? null : policy.maxRuntime();
         });
-        runs = new RunLedger(runStore, indexes, transitions, emitter);
+        runs = new RunLedger(runStore, indexes, rebuild, transitions, emitter);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(Stores.SWEEPS);
         sweeps = new SweepCoordinator(sweepStore, emitter, partitions, defaultMaxRuntime, meters);
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
@@ -102,16 +115,16 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return;
         }
         switch (control.get()) {
-            case SWEEP_REQUEST -> sweeps.launch(request(record), timestamp);
+            case SWEEP_REQUEST -> sweeps.launch(controlValues.request(record), timestamp);
             case SWEEP_MARKER -> {
-                SweepRequest request = read(record, SweepRequest.class);
+                SweepRequest request = controlValues.marker(record);
                 sweepPartition(request, SweepPart.none(request.sweepId(), partition()), timestamp);
             }
             case SWEEP_CONTINUE -> {
-                SweepContinuation rest = read(record, SweepContinuation.class);
+                SweepContinuation rest = controlValues.continuation(record, partition());
                 sweepPartition(rest.request(), rest.soFar(), timestamp);
             }
-            case SWEEP_PART -> sweeps.collect(read(record, SweepPart.class), timestamp,
+            case SWEEP_PART -> sweeps.collect(controlValues.part(record), timestamp,
                     Instant.ofEpochMilli(context.currentSystemTimeMs()));
         }
     }
@@ -121,9 +134,11 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
      * due; the rest continues behind whatever arrived meanwhile, and the part goes home when nothing is left.
      */
     private void sweepPartition(SweepRequest request, SweepPart soFar, long timestamp) {
-        SweepPart chunk = runs.sweep(request, partition(), timestamp, SWEEP_CHUNK);
-        SweepPart part = soFar.plus(chunk);
-        if (chunk.failed() == SWEEP_CHUNK) {
+        // the deadline index is complete only once rebuilt: until then the sweep waits, and drives the rebuild on
+        SweepPart chunk = rebuild.complete() || rebuild.step() ? runs.sweep(request, partition(), timestamp, SWEEP_CHUNK)
+                : null;
+        SweepPart part = chunk == null ? soFar : soFar.plus(chunk);
+        if (chunk == null || chunk.failed() == SWEEP_CHUNK) {
             Headers headers = ControlRecords.SWEEP_CONTINUE.headers();
             headers.add(ControlRecords.PARTITION, String.valueOf(partition()).getBytes(StandardCharsets.UTF_8));
             emitter.toEvents(request.sweepId(), Json.bytes(new SweepContinuation(request, part)), headers, timestamp);
@@ -148,29 +163,5 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return false;
         }
         return partition() != EventsPartitioner.partitionOf(record.key(), partitions);
-    }
-
-    /** The sweep's parts meet on the partition of its id, so the request must be keyed by that id. */
-    private static SweepRequest request(Record<String, byte[]> record) {
-        SweepRequest request = read(record, SweepRequest.class);
-        if (request.sweepId() == null || !request.sweepId().equals(record.key())) {
-            throw new InvalidEventException("bad-control", "a sweep request must be keyed by its sweepId");
-        }
-        if (request.asOf() == null || request.trigger() == null) {
-            throw new InvalidEventException("bad-control", "a sweep request needs asOf and trigger");
-        }
-        return request;
-    }
-
-    private static <T> T read(Record<String, byte[]> record, Class<T> type) {
-        try {
-            T value = record.value() == null ? null : Json.read(record.value(), type);
-            if (value == null) {
-                throw new InvalidEventException("bad-control", "control record without a value");
-            }
-            return value;
-        } catch (SerializationException e) {
-            throw new InvalidEventException("bad-control", "control record is not a valid " + type.getSimpleName());
-        }
     }
 }

@@ -1,7 +1,10 @@
 package io.runwarden.stream;
 
 import io.runwarden.config.Settings;
+import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.Properties;
@@ -16,6 +19,12 @@ public final class StreamsProperties {
      * @param meters   where the processor and the dead-letter handler count
      */
     public static Properties of(Settings settings, int httpPort, RunwardenMeters meters) {
+        return of(settings, httpPort, meters, Integer.parseInt(TopicSpec.named(Topics.SCRIPT_EVENTS_DLQ).config()
+                .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)));
+    }
+
+    /** @param dlqMaxRecordBytes the largest record {@code script-events-dlq} accepts, as the cluster says */
+    public static Properties of(Settings settings, int httpPort, RunwardenMeters meters, int dlqMaxRecordBytes) {
         Properties props = new Properties();
         props.putAll(settings.kafkaClientConfig());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised() + ":" + httpPort);
@@ -28,6 +37,10 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.SCRIPT_EVENTS_DLQ);
         props.put(RunwardenMeters.CONFIG, meters);
+        props.put(DeadLetterHandler.MAX_RECORD_BYTES, dlqMaxRecordBytes);
+        // a dead letter is its original record plus headers: the producer must take what the topic takes
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Math.max(1_048_576, dlqMaxRecordBytes + 65_536));
         return props;
     }
 }

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +29,8 @@ final class SweepScheduler {
     private final ReadOnlyKeyValueStore<String, CronJob> jobs;
     private final KeyValueStore<String, Instant> lastSlots;
     private final Emitter emitter;
+    /** Each job's schedule parsed once per version of the job, not once a second. */
+    private final Map<CronJob, CronSchedule> schedules = new HashMap<>();
 
     SweepScheduler(ReadOnlyKeyValueStore<String, CronJob> jobs, KeyValueStore<String, Instant> lastSlots,
                    Emitter emitter) {
@@ -36,21 +40,31 @@ final class SweepScheduler {
     }
 
     void tick(Instant now) {
+        Map<CronJob, CronSchedule> current = new HashMap<>();
         try (KeyValueIterator<String, CronJob> it = jobs.all()) {
             while (it.hasNext()) {
                 KeyValue<String, CronJob> entry = it.next();
-                tick(entry.key, entry.value, now);
+                CronSchedule schedule = schedule(entry.value);
+                if (schedule != null) {
+                    current.put(entry.value, schedule);
+                    tick(entry.key, entry.value, schedule, now);
+                }
             }
+        }
+        schedules.keySet().retainAll(current.keySet());
+    }
+
+    /** Null for a job that is not valid: cron-config's reader refuses those, and logs them, before they get here. */
+    private CronSchedule schedule(CronJob job) {
+        try {
+            return schedules.computeIfAbsent(job, CronSchedule::of);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
-    private void tick(String name, CronJob job, Instant now) {
-        Optional<Instant> latest;
-        try {
-            latest = CronSchedule.of(job).latestSlot(now);
-        } catch (IllegalArgumentException e) {
-            return; // the job was logged as invalid when it was read from cron-config
-        }
+    private void tick(String name, CronJob job, CronSchedule schedule, Instant now) {
+        Optional<Instant> latest = schedule.latestSlot(now);
         if (latest.isEmpty()) {
             return;
         }

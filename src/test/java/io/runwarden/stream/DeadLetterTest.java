@@ -42,7 +42,22 @@ class DeadLetterTest {
                 Arguments.of("bad-max-runtime", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"maxRuntime\":\"3 days\"}")),
                 Arguments.of("bad-max-runtime", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"maxRuntime\":\"-PT1H\"}")),
                 Arguments.of("wrong-type", "r1", utf8("{\"scriptName\":42,\"event\":\"started\"}")),
-                Arguments.of("wrong-type", "r1", utf8("{\"scriptName\":\"s\",\"status\":1e400}")));
+                Arguments.of("wrong-type", "r1", utf8("{\"scriptName\":\"s\",\"status\":1e400}")),
+                // beyond the bounds: each once stopped the streams with an overflow, or wrote a record too large
+                Arguments.of("bad-time", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"time\":\"+300000000-01-01T00:00:00Z\"}")),
+                Arguments.of("bad-time", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"time\":9223372036854775000}")),
+                Arguments.of("bad-time", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"time\":-1}")),
+                Arguments.of("bad-time", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"time\":\"1969-12-31T23:59:59Z\"}")),
+                Arguments.of("bad-max-runtime", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"maxRuntime\":\"PT9223372036854775807S\"}")),
+                Arguments.of("bad-max-runtime", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"maxRuntime\":\"P3651D\"}")),
+                Arguments.of("bad-max-runtime", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"maxRuntime\":\"PT0.5S\"}")),
+                Arguments.of("bad-run-id", "x".repeat(600_000), utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),
+                Arguments.of("bad-run-id", "r\u0000", utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),
+                Arguments.of("bad-script-name", "r1", utf8("{\"scriptName\":\"s\\u0000x\",\"event\":\"started\"}")),
+                Arguments.of("bad-script-name", "r1", utf8("{\"scriptName\":\"s\\ud800\",\"event\":\"started\"}")),
+                Arguments.of("bad-script-name", "r1", utf8("{\"scriptName\":\"line\\nforged\",\"event\":\"started\"}")),
+                Arguments.of("bad-script-name", "r1", utf8("{\"scriptName\":\"" + "s".repeat(257) + "\",\"event\":\"started\"}")),
+                Arguments.of("unknown-event", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"" + "e".repeat(600_000) + "\"}")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -53,7 +68,7 @@ class DeadLetterTest {
 
         TestRecord<String, byte[]> dead = fixture.deadLetters.readRecord();
         assertThat(header(dead, DeadLetterHandler.REASON)).isEqualTo(reason);
-        assertThat(header(dead, DeadLetterHandler.MESSAGE)).isNotBlank();
+        assertThat(header(dead, DeadLetterHandler.MESSAGE)).isNotBlank().hasSizeLessThan(1_024).doesNotContain("\n", "\u0000");
         assertThat(header(dead, DeadLetterHandler.SOURCE_TOPIC)).isEqualTo("script-events");
         assertThat(dead.key()).isEqualTo(key);
         assertThat(dead.value()).isEqualTo(value);
@@ -77,6 +92,50 @@ class DeadLetterTest {
 
         assertThat(fixture.run("r1").message()).hasSize(io.runwarden.model.Bounds.MAX_MESSAGE_CHARS);
         assertThat(fixture.deadLetters.isEmpty()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void messageCutAtTheBoundKeepsSurrogatePairsWholeAndReplacesLoneOnes() {
+        String pairAcrossTheCut = "x".repeat(io.runwarden.model.Bounds.MAX_MESSAGE_CHARS - 1) + "\uD83D\uDE00";
+        fixture.send("r1", "{\"scriptName\":\"s\",\"event\":\"started\",\"message\":\"" + pairAcrossTheCut + "\"}");
+        fixture.send("r2", "{\"scriptName\":\"s\",\"event\":\"started\",\"message\":\"a\\ud800b\"}");
+
+        assertThat(fixture.run("r1").message()).hasSize(io.runwarden.model.Bounds.MAX_MESSAGE_CHARS - 1);
+        assertThat(fixture.run("r2").message()).isEqualTo("a\uFFFDb");
+        assertThat(fixture.deadLetters.isEmpty()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void startAtTheLastInstantWithTheLongestRuntimeNeverTimesOutAndStaysReadable() {
+        fixture.send("r1", "{\"scriptName\":\"s\",\"event\":\"started\",\"time\":\"9999-12-31T23:59:59Z\",\"maxRuntime\":\"P3650D\"}");
+
+        assertThat(fixture.run("r1").deadline()).isEqualTo(io.runwarden.model.Bounds.MAX_INSTANT);
+        assertThat(fixture.sweep(NOW).totalLogsUpdated()).isZero();
+        fixture.started("good", "s", NOW);
+        assertThat(fixture.run("good").status()).isEqualTo(RunStatus.IN_PROGRESS);
+        assertThat(fixture.deadLetters.isEmpty()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void hostileSweepRecordsAreDeadLetteredAndCompleteNothing() {
+        String asOf = "\"asOf\":\"2026-11-28T12:00:00Z\"";
+        fixture.events.pipeInput(new TestRecord<>("s1", utf8("{\"sweepId\":\"s1\",\"trigger\":\"manual\",\"asOf\":\"+300000000-01-01T00:00:00Z\"}"),
+                ControlRecords.SWEEP_REQUEST.headers(), NOW));
+        fixture.events.pipeInput(new TestRecord<>("s2", utf8("{\"sweepId\":\"s2\",\"trigger\":\"reboot\"," + asOf + "}"),
+                ControlRecords.SWEEP_REQUEST.headers(), NOW));
+        fixture.events.pipeInput(new TestRecord<>("s3", utf8("{\"sweepId\":\"s3\",\"partition\":99,\"failed\":1,\"scriptNames\":[],\"entriesExamined\":1}"),
+                ControlRecords.SWEEP_PART.headers(), NOW));
+        fixture.events.pipeInput(new TestRecord<>("s4", utf8("{\"request\":{\"sweepId\":\"s4\",\"trigger\":\"manual\"," + asOf
+                        + "},\"soFar\":{\"sweepId\":\"s4\",\"partition\":5,\"failed\":0,\"scriptNames\":[],\"entriesExamined\":0}}"),
+                ControlRecords.SWEEP_CONTINUE.headers(), NOW));
+        fixture.events.pipeInput(new TestRecord<>("s5", utf8("{\"sweepId\":\"" + "s".repeat(600_000) + "\",\"trigger\":\"manual\"," + asOf + "}"),
+                ControlRecords.SWEEP_MARKER.headers(), NOW));
+
+        assertThat(fixture.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHandler.REASON))
+                .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control");
+        assertThat(fixture.sweeps().approximateNumEntries()).isZero();
+        fixture.started("good", "s", NOW);
+        assertThat(fixture.run("good").status()).isEqualTo(RunStatus.IN_PROGRESS);
     }
 
     @org.junit.jupiter.api.Test

@@ -52,6 +52,34 @@ class SchedulerTest {
     }
 
     @Test
+    void jobsThatNeverFireOrBreakTheBoundsAreSkippedAndCountedWhileTheOthersFire() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), BEFORE_2AM)) {
+            for (String never : new String[] {"0 0 30 2 *", "0 0 31 2 *", "0 0 31 4,6,9,11 *", "61 * * * *", "", "@reboot", "* * * * * * *"}) {
+                fixture.putCronJob(new CronJob("bad " + never, never, true, "UTC", null));
+            }
+            fixture.putCronJob(new CronJob("bad zone", "* * * * *", true, "Mars/Olympus", null));
+            fixture.cronConfig.pipeInput("bad json", "{\"schedule\": [".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fixture.cronConfig.pipeInput("x".repeat(600_000), io.runwarden.model.Json.bytes(CronJob.dailyCleanup()));
+            fixture.cronConfig.pipeInput("nul\u0000name", io.runwarden.model.Json.bytes(CronJob.dailyCleanup()));
+            fixture.putCronJob(CronJob.dailyCleanup());
+            fixture.started("stale", "synchroFacture", BEFORE_2AM.minus(Duration.ofDays(4)));
+
+            advance(fixture, Duration.ofMinutes(1));
+            advance(fixture, Duration.ofMinutes(1).plusSeconds(1));
+
+            assertThat(sweeps(fixture)).extracting(SweepResult::job).containsExactly("daily-cleanup-2am");
+            KeyValueStore<String, CronJob> jobs = fixture.driver.getKeyValueStore(Stores.CRON_JOBS);
+            List<String> names = new ArrayList<>();
+            try (KeyValueIterator<String, CronJob> it = jobs.all()) {
+                it.forEachRemaining(kv -> names.add(kv.key));
+            }
+            assertThat(names).containsExactly("daily-cleanup-2am");
+            assertThat(fixture.meters.get(RunwardenMeters.DEAD_LETTERS).tag("reason", "invalid-" + Stores.CRON_JOBS)
+                    .counter().count()).isEqualTo(11.0);
+        }
+    }
+
+    @Test
     void jobTimezoneDecidesWhen2amIs() {
         try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), Instant.parse("2026-11-28T00:58:00Z"))) {
             fixture.putCronJob(new CronJob("paris", "0 2 * * *", true, "Europe/Paris", "2 AM in Paris"));

@@ -183,8 +183,9 @@ class HostileRecordsTest {
         String id2 = "forged-" + UUID.randomUUID();
         cases.add(control("sweep-request asOf Long.MAX", "sweep-request", id2,
                 "{\"sweepId\":\"" + id2 + "\",\"trigger\":\"manual\",\"asOf\":" + Long.MAX_VALUE + "}", List.of()));
-        String hugeId = "h".repeat(HostileInputs.HUGE);
-        cases.add(control("sweep-request with a 600 KB sweepId", "sweep-request", hugeId,
+        // keyed by itself, so the id is in the record twice: 450 KB each stays under what a producer may send
+        String hugeId = "h".repeat(450_000);
+        cases.add(control("sweep-request with a 450 KB sweepId", "sweep-request", hugeId,
                 "{\"sweepId\":\"" + hugeId + "\",\"trigger\":\"manual\",\"asOf\":\"" + now + "\"}", List.of()));
         cases.add(control("sweep-request sweepId != key", "sweep-request", "not-" + id,
                 "{\"sweepId\":\"" + id + "\",\"trigger\":\"manual\",\"asOf\":\"" + now + "\"}", List.of()));
@@ -249,7 +250,7 @@ class HostileRecordsTest {
                 continue;
             }
             String reason = found.remove(0);
-            assertThat(reason).as("reason of the dead letter of %s", h).isNotBlank();
+            assertThat(reason).as("reason of the dead letter of %s", h).isNotBlank().isNotEqualTo("internal-error");
             if (!h.reasons().isEmpty()) {
                 assertThat(reason).as("reason of the dead letter of %s", h).isIn(h.reasons());
             }

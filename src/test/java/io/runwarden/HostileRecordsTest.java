@@ -76,6 +76,7 @@ class HostileRecordsTest {
         String victim = "victim-" + UUID.randomUUID();
         String policyScript = "huge-policy-script";
         String policyRun = "policy-run-" + UUID.randomUUID();
+        boolean policyRunApplied;
         try (RunwardenService service = RunwardenService.start(settings);
              KafkaProducer<byte[], byte[]> producer = producer(service.settings().bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
@@ -88,6 +89,9 @@ class HostileRecordsTest {
             List<Hostile> jobs = HostileInputs.cronJobs().sampleStream().limit(40).toList();
             List<Hostile> policies = HostileInputs.policies().sampleStream().limit(40).toList();
             for (Case c : cases) {
+                if (skipped(c.name())) {
+                    continue;
+                }
                 send(producer, c.topic(), c.partition(), c.key(), c.value(), c.headers());
                 if (c.topic().equals(Topics.SCRIPT_EVENTS) && c.reasons() != null) {
                     badEvents.add(c.hostile());
@@ -122,14 +126,7 @@ class HostileRecordsTest {
                     .isEqualTo(2);
             HttpTestClient.Response policyRunRead = http.get("/script/logs/" + encode(policyRun));
 
-            // the good event proves its own partition drained; the others may still be on their way
-            await("the bad events are dead-lettered").atMost(CEILING).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-                    assertDeadLettered(badEvents, readAll(service.settings().bootstrapServers(), Topics.SCRIPT_EVENTS_DLQ)));
-            if (policyRunRead.status() != 200) {
-                assertThat(readAll(service.settings().bootstrapServers(), Topics.SCRIPT_EVENTS_DLQ))
-                        .as("the start under a policy with a huge maxRuntime is kept or dead-lettered")
-                        .anyMatch(r -> new String(r.key(), StandardCharsets.UTF_8).equals(policyRun));
-            }
+            policyRunApplied = policyRunRead.status() == 200;
         }
 
         try (RunwardenService service = RunwardenService.start(settings);
@@ -144,6 +141,16 @@ class HostileRecordsTest {
                     .until(() -> http.get("/script/logs/" + encode(again)).status() == 200);
             assertThat(http.get("/script/logs/" + encode(good)).status()).isEqualTo(200);
             assertThat(http.get("/ready").status()).isEqualTo(200);
+
+            // last, so that a failure here leaves the restart checked: the bad events are in the dead-letter topic
+            String bootstrap = service.settings().bootstrapServers();
+            await("the bad events are dead-lettered").atMost(CEILING).pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertDeadLettered(badEvents, readAll(bootstrap, Topics.SCRIPT_EVENTS_DLQ)));
+            if (!policyRunApplied) {
+                assertThat(readAll(bootstrap, Topics.SCRIPT_EVENTS_DLQ))
+                        .as("the start under a policy with a huge maxRuntime is kept or dead-lettered")
+                        .anyMatch(r -> new String(r.key(), StandardCharsets.UTF_8).equals(policyRun));
+            }
         }
     }
 
@@ -221,6 +228,15 @@ class HostileRecordsTest {
         }
         cases.add(new Case("policy not JSON", Topics.SCRIPT_POLICIES, null, utf8("nj"), utf8("not json"), List.of(), null));
         return cases;
+    }
+
+    /**
+     * For diagnosis only: {@code -Dhostile.skip=a,b} leaves out the named cases whose name contains a or b, to see
+     * what else fails while one case still stops the streams.
+     */
+    private static boolean skipped(String name) {
+        String skip = System.getProperty("hostile.skip", "");
+        return !skip.isBlank() && java.util.Arrays.stream(skip.split(",")).anyMatch(s -> !s.isBlank() && name.contains(s));
     }
 
     private static Case event(String name, String key, String json, Set<String> reasons) {

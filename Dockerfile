@@ -8,9 +8,16 @@ COPY src src
 RUN mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
+# an unprivileged system user with a fixed numeric id: a hole in the service or a dependency gets no root, and
+# Kubernetes' runAsNonRoot can check a number (not a name)
+RUN groupadd --system --gid 10001 runwarden \
+ && useradd --system --uid 10001 --gid runwarden --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin runwarden \
+ && mkdir -p /data && chown runwarden:runwarden /data
 WORKDIR /app
 COPY --from=build /src/target/runwarden.jar /app/runwarden.jar
 ENV RUNWARDEN_DATA_DIR=/data
+# after the chown: a new volume starts with the image's /data, owned by runwarden
 VOLUME /data
+USER 10001:10001
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/runwarden.jar"]

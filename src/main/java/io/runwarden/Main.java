@@ -1,26 +1,46 @@
 package io.runwarden;
 
+import io.runwarden.cli.Command;
+import io.runwarden.cli.CommandLine;
+import io.runwarden.cli.CommandLineException;
+import io.runwarden.cli.Version;
 import io.runwarden.config.Settings;
 import io.runwarden.exec.ExecCommand;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code exec …} runs a command as a monitored run; anything else wires the service from the environment and
- * stops it cleanly on SIGTERM.
+ * Wiring only: {@link CommandLine} says what to do; {@code exec …} runs a command as a monitored run; the service is
+ * wired from the environment and stopped cleanly on SIGTERM; {@code --help} and {@code --version} start nothing.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length > 0 && args[0].equals("exec")) {
-            // before any logger exists: the command owns stdout, so Kafka's client logs go to stderr, and only errors
-            System.setProperty("logback.configurationFile", "logback-exec.xml");
-            System.exit(ExecCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv()));
+        Command command;
+        try {
+            command = CommandLine.parse(args);
+        } catch (CommandLineException e) {
+            System.err.println("runwarden: " + e.getMessage());
+            System.err.print(CommandLine.USAGE);
+            System.exit(CommandLineException.EXIT_CODE);
+            return;
         }
+        switch (command.kind()) {
+            case HELP -> System.out.print(CommandLine.USAGE);
+            case VERSION -> System.out.println("runwarden " + Version.current());
+            case EXEC -> {
+                // before any logger exists: the command owns stdout, so Kafka's client logs go to stderr, and only errors
+                System.setProperty("logback.configurationFile", "logback-exec.xml");
+                System.exit(ExecCommand.run(command.args(), System.getenv()));
+            }
+            case SERVE -> serve();
+        }
+    }
+
+    private static void serve() throws InterruptedException {
         Settings settings;
         try {
             settings = Settings.fromEnv(System.getenv());
@@ -31,7 +51,8 @@ public final class Main {
         }
         RunwardenService service;
         try {
-            service = RunwardenService.start(settings);
+            // streams that stop for good process nothing: exit 1, so that the supervisor restarts the process
+            service = RunwardenService.start(settings, () -> System.exit(1));
         } catch (RuntimeException e) {
             // logged, not printed: with RUNWARDEN_LOG_FORMAT=json the reason is one more JSON line. The logger is
             // looked up only now, once Settings has accepted the format logback is configured by.

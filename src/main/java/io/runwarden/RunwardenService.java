@@ -5,6 +5,7 @@ import io.runwarden.http.ApiServer;
 import io.runwarden.http.Backend;
 import io.runwarden.http.ClusterQueries;
 import io.runwarden.http.LocalQueries;
+import io.runwarden.kafka.DataDirLock;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.TopicInitializer;
 import io.runwarden.kafka.TopicSpec;
@@ -53,9 +54,11 @@ public final class RunwardenService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final SweepService sweeps;
     private final ServiceMetrics metrics;
+    private final DataDirLock dataDirLock;
 
     private RunwardenService(Settings settings, EmbeddedKafka broker, ApiServer api, KafkaStreams streams,
-                             KafkaProducer<String, byte[]> producer, SweepService sweeps, ServiceMetrics metrics) {
+                             KafkaProducer<String, byte[]> producer, SweepService sweeps, ServiceMetrics metrics,
+                             DataDirLock dataDirLock) {
         this.settings = settings;
         this.broker = broker;
         this.api = api;
@@ -63,12 +66,24 @@ public final class RunwardenService implements AutoCloseable {
         this.producer = producer;
         this.sweeps = sweeps;
         this.metrics = metrics;
+        this.dataDirLock = dataDirLock;
     }
 
+    /** Starts a service that only logs when its streams fail for good: for embedding, where the host decides. */
     public static RunwardenService start(Settings configured) {
+        return start(configured, () -> { });
+    }
+
+    /**
+     * @param onStreamsError called once, on a thread of its own, when the streams reach ERROR after the start: nothing
+     *                       is processed any more, so the process should exit for its supervisor to restart it
+     */
+    public static RunwardenService start(Settings configured, Runnable onStreamsError) {
         long began = System.nanoTime();
         LOG.info("runwarden starting: {}", configured);
         configured.requireTokenBeyondLoopback();
+        // before the broker or the streams touch the directory: a second process must leave it as it found it
+        DataDirLock dataDirLock = DataDirLock.acquire(configured.dataDir());
         // the broker and the HTTP server start side by side: neither needs the other, and each takes about a second
         CompletableFuture<EmbeddedKafka> starting = configured.embeddedKafka()
                 ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()))
@@ -94,7 +109,16 @@ public final class RunwardenService implements AutoCloseable {
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes));
             metrics.watch(streams);
             CountDownLatch settled = new CountDownLatch(1);
+            ApiServer health = api;
             streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
+                    health.fail("Kafka Streams is " + now + ": runwarden processes no event any more");
+                }
+                if (now == KafkaStreams.State.ERROR && settled.getCount() == 0) {
+                    LOG.error("Kafka Streams stopped for good (ERROR): nothing is processed any more");
+                    // not on the streams' own thread, which closing the streams waits for
+                    new Thread(onStreamsError, "runwarden-streams-error").start();
+                }
                 if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
                     settled.countDown();
                 }
@@ -120,13 +144,21 @@ public final class RunwardenService implements AutoCloseable {
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
                     Times.format(settings.staleAfter()), api.port());
-            return new RunwardenService(settings, broker, api, streams, producer, sweeps, metrics);
+            return new RunwardenService(settings, broker, api, streams, producer, sweeps, metrics, dataDirLock);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeQuietly(api, metrics, broker);
+            try {
+                closeQuietly(api, metrics, broker);
+            } finally {
+                dataDirLock.close();
+            }
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            closeQuietly(api, metrics, starting.exceptionally(failed -> null).join());
+            try {
+                closeQuietly(api, metrics, starting.exceptionally(failed -> null).join());
+            } finally {
+                dataDirLock.close();
+            }
             throw e;
         }
     }
@@ -189,6 +221,7 @@ public final class RunwardenService implements AutoCloseable {
         if (broker != null) {
             broker.close();
         }
+        dataDirLock.close();
         LOG.info("runwarden stopped");
     }
 

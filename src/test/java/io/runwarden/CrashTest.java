@@ -51,7 +51,7 @@ class CrashTest {
         int httpPort = JavaProcess.freePort();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort)), Map.of(), dir.resolve("broker.log"), "BROKER READY")
-                .start(Duration.ofSeconds(60));
+                .start(Patience.START);
         String bootstrap = "127.0.0.1:" + brokerPort;
         JavaProcess service = new JavaProcess(Main.class, List.of(), Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
@@ -61,7 +61,7 @@ class CrashTest {
                 // a killed member never says goodbye: let the broker notice it within seconds, not 45 s
                 "RUNWARDEN_KAFKA_SESSION_TIMEOUT_MS", "6000",
                 "RUNWARDEN_KAFKA_HEARTBEAT_INTERVAL_MS", "1500"), dir.resolve("service.log"), "runwarden ready in")
-                .start(Duration.ofSeconds(120));
+                .start(Patience.START);
         HttpTestClient http = new HttpTestClient(httpPort, null);
 
         Random random = new Random(SEED);
@@ -77,7 +77,7 @@ class CrashTest {
                 } catch (AssertionError | RuntimeException serviceDown) {
                     // the service is being killed: the sweep, if written, completes after the restart
                 }
-                sleep(1_500);
+                sleep(1_500); // the pace of the sweeps, not a wait for anything
             }
         });
         int kills = 0;
@@ -87,17 +87,17 @@ class CrashTest {
                 kafka.send(Topics.SCRIPT_EVENTS, events.get(i)[0], events.get(i)[1]);
                 if (i % 16_000 == 4_000) {
                     kafka.flush();
-                    Thread.sleep(500 + random.nextInt(2_500)); // let it process for a random while
+                    Thread.sleep(500 + random.nextInt(2_500)); // a random moment to kill it at: the test's own chaos, not a wait
                     if (kills == 1) {
                         long down = System.nanoTime();
                         broker.stop();
-                        broker.start(Duration.ofSeconds(60));
+                        broker.start(Patience.RESTART);
                         System.out.printf("broker restarted in %d ms under load%n", (System.nanoTime() - down) / 1_000_000);
                     }
                     service.kill();
                     kills++;
                     long restart = System.nanoTime();
-                    service.start(Duration.ofSeconds(120));
+                    service.start(Patience.RESTART);
                     System.out.printf("kill %d after %d events: ready again in %d ms%n", kills, i + 1,
                             (System.nanoTime() - restart) / 1_000_000);
                 }
@@ -108,9 +108,9 @@ class CrashTest {
             assertThat(kills).isGreaterThanOrEqualTo(3);
 
             // one last sweep, after every event was written: every stale run is due by now
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> http.post("/script/cleanup-stale?timeout=PT30S", null).status() == 200);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
+            await().atMost(Patience.DRAIN).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> http.post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null).status() == 200);
+            await().atMost(Patience.DRAIN).pollInterval(Duration.ofSeconds(2))
                     .until(() -> mismatches(oracle, kafka.latestRuns()).isEmpty());
 
             Map<String, RunRecord> runs = kafka.latestRuns();

@@ -99,7 +99,8 @@ class DeploymentFilesTest {
             assertThat(env.path("RUNWARDEN_API_TOKEN").asText()).as(name).startsWith("${RUNWARDEN_API_TOKEN:?");
             assertThat(texts(instance.path("ports"))).as(name).hasSize(1)
                     .allMatch(port -> port.endsWith(":" + env.path("RUNWARDEN_HTTP_PORT").asText()));
-            hostPorts.add(texts(instance.path("ports")).get(0).split(":")[0]);
+            String[] published = texts(instance.path("ports")).get(0).split(":");
+            hostPorts.add(published[published.length - 2]);
             applicationIds.add(env.path("RUNWARDEN_APPLICATION_ID").asText());
             volumes.addAll(texts(instance.path("volumes")).stream().map(v -> v.split(":")[0]).toList());
             assertThat(texts(instance.path("volumes"))).as(name).anyMatch(v -> v.endsWith(":" + env.path("RUNWARDEN_DATA_DIR").asText()));
@@ -107,6 +108,31 @@ class DeploymentFilesTest {
         assertThat(applicationIds).as("one application: the instances share its partitions").hasSize(1);
         assertThat(volumes).as("a state directory each").hasSize(2);
         assertThat(hostPorts).containsExactly("8080", "8081");
+    }
+
+    @Test
+    void composePublishesEveryPortOnLoopbackOnly() throws Exception {
+        Map<String, JsonNode> all = services(node -> true);
+        List<String> published = new ArrayList<>();
+        all.forEach((name, service) -> texts(service.path("ports")).forEach(port -> published.add(name + " " + port)));
+        assertThat(published).as("the brokers' host listeners and both APIs").hasSize(5);
+        // host:container alone binds 0.0.0.0: a broker without authentication, open to the network
+        assertThat(published).allMatch(port -> port.split(" ")[1].startsWith("127.0.0.1:"));
+    }
+
+    @Test
+    void dockerfileRunsTheServiceAsAnUnprivilegedUser() throws Exception {
+        List<String> dockerfile = Files.readAllLines(Path.of("Dockerfile"));
+        int runtimeStage = lastIndexOf(dockerfile, line -> line.startsWith("FROM "));
+        List<String> runtime = dockerfile.subList(runtimeStage, dockerfile.size());
+        List<String> users = runtime.stream().filter(line -> line.startsWith("USER ")).toList();
+        assertThat(users).as("the runtime stage sets a user").isNotEmpty();
+        String user = users.get(users.size() - 1).substring("USER ".length()).trim().split(":")[0];
+        assertThat(user).isNotIn("root", "0");
+        int entrypoint = lastIndexOf(runtime, line -> line.startsWith("ENTRYPOINT "));
+        assertThat(runtime.indexOf(users.get(users.size() - 1))).as("USER before ENTRYPOINT").isLessThan(entrypoint);
+        // the user must own the data dir, or the service cannot write its state there
+        assertThat(runtime).anyMatch(line -> line.contains("chown") && line.contains("/data"));
     }
 
     @Test
@@ -135,7 +161,7 @@ class DeploymentFilesTest {
         check.environment().put("RUNWARDEN_API_TOKEN", "test-token");
         Process process = check.start();
         String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(Patience.COMMAND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
     }
 
@@ -174,6 +200,15 @@ class DeploymentFilesTest {
 
     private static int indexOf(List<String> lines, Predicate<String> which) {
         for (int i = 0; i < lines.size(); i++) {
+            if (which.test(lines.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such line in " + lines);
+    }
+
+    private static int lastIndexOf(List<String> lines, Predicate<String> which) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
             if (which.test(lines.get(i))) {
                 return i;
             }

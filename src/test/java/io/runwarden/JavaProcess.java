@@ -29,7 +29,7 @@ final class JavaProcess {
         this.readyLine = readyLine;
     }
 
-    /** Starts (again) and waits for its ready line. */
+    /** Starts (again) and waits for its ready line, at most {@code timeout}: a {@link Patience} ceiling. */
     JavaProcess start(Duration timeout) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -50,18 +50,33 @@ final class JavaProcess {
         }
     }
 
-    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    /** SIGKILL: no shutdown hook, no flush, no goodbye; returns once the process is gone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        if (!process.waitFor(Patience.KILL.toMillis(), TimeUnit.MILLISECONDS)) {
+            // a start now would race the old process for its ports and its state directory's lock
+            throw new AssertionError(command + " still alive " + Patience.KILL + " after SIGKILL, see " + log);
+        }
     }
 
-    /** SIGTERM, then wait for a clean exit. */
+    /** SIGTERM, then wait for a clean exit; SIGKILL if it does not come. */
     void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(Patience.STOP.toMillis(), TimeUnit.MILLISECONDS)) {
             kill();
         }
+    }
+
+    /** Waits for the process to exit by itself and gives its exit status. */
+    int exitStatus(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(command + " still running after " + within + ", see " + log);
+        }
+        return process.exitValue();
+    }
+
+    Path log() {
+        return log;
     }
 
     boolean alive() {

@@ -46,7 +46,7 @@ class JsonLogsTest {
                         + " username=\"runwarden\" password=\"" + KAFKA_PASSWORD + "\";"));
         Process process = builder.start();
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(Patience.START).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("exited with " + process.exitValue() + ": " + Files.readString(stdout)
                             + Files.readString(stderr));
@@ -55,10 +55,10 @@ class JsonLogsTest {
             });
             String sweepId = new HttpTestClient(httpPort, TOKEN).post("/script/cleanup-stale", null).data()
                     .path("sweepId").asText();
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(stdout).contains("sweep " + sweepId));
+            await().atMost(Patience.SWEEP).until(() -> Files.readString(stdout).contains("sweep " + sweepId));
 
             process.destroy(); // SIGTERM
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.waitFor(Patience.STOP.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
             List<JsonNode> lines = new ArrayList<>();
             for (String line : Files.readAllLines(stdout)) {
@@ -81,7 +81,7 @@ class JsonLogsTest {
             assertThat(everything).doesNotContain(TOKEN).doesNotContain(KAFKA_PASSWORD);
         } finally {
             if (process.isAlive()) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                process.destroyForcibly().waitFor(Patience.KILL.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -95,7 +95,7 @@ class JsonLogsTest {
 
         Process process = builder.start();
 
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(Patience.COMMAND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(Files.readString(stdout)).isEmpty();
         assertThat(Files.readString(stderr).strip())

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,7 +71,7 @@ class PoisonPillTest {
             kafka.flush();
             int goodRuns = good;
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readAll(Topics.SCRIPT_EVENTS_DLQ).size() >= bad
+            await().atMost(Patience.DRAIN).until(() -> kafka.readAll(Topics.SCRIPT_EVENTS_DLQ).size() >= bad
                     && kafka.latestRuns().keySet().stream().filter(k -> k.startsWith("good-")).count() == goodRuns);
 
             List<ConsumerRecord<String, byte[]>> dead = kafka.readAll(Topics.SCRIPT_EVENTS_DLQ);

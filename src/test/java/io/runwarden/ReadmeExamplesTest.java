@@ -82,7 +82,7 @@ class ReadmeExamplesTest {
         assertThat(exec).contains("done\n", "disk full\n", "exit code 3\n");
 
         // the service applies reports asynchronously: a user reads a moment later, so the read is repeated until then
-        Map<String, List<JsonNode>> runs = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        Map<String, List<JsonNode>> runs = await().atMost(Patience.APPLIED).pollInterval(Duration.ofMillis(500))
                 .until(() -> runsByScript(run(steps.get(4))),
                         seen -> seen.containsKey("invoices") && seen.getOrDefault("nightly-report", List.of()).size() == 2
                                 && (kcatMissing != null || seen.containsKey("synchroFacture")));
@@ -138,12 +138,19 @@ class ReadmeExamplesTest {
         String script = block.replace("localhost:8080", "localhost:" + service.httpPort())
                 .replace("127.0.0.1:9092", bootstrap)
                 .replace("java -jar target/runwarden.jar", java);
-        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true);
+        // the output goes to a file: reading the pipe to its end would wait without a ceiling for a block that hangs
+        Path out = Files.createTempFile(dataDir, "block", ".out");
+        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
         // runwarden exec reports to 127.0.0.1:9092 by default, this variable sends it to the test's broker
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         Process bash = builder.start();
-        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        boolean ended = bash.waitFor(Patience.COMMAND.toMillis(), TimeUnit.MILLISECONDS);
+        if (!ended) {
+            bash.destroyForcibly().waitFor(Patience.KILL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(ended).as(script + "\nstill running after " + Patience.COMMAND + ":\n" + output).isTrue();
         assertThat(bash.exitValue()).as(script + "\n" + output).isZero();
         return output;
     }

@@ -53,11 +53,11 @@ class RestartTest {
             }
             kafka.send(Topics.SCRIPT_EVENTS, "due-later", started("due-later", "script-1", NOW.minus(Duration.ofDays(4))));
             kafka.flush();
-            await().atMost(Duration.ofSeconds(90)).until(() -> kafka.latestRuns().size(), n -> n == 33);
-            assertThat(service.sweeps().sweep(Duration.ofSeconds(60)).totalLogsUpdated()).isEqualTo(2);
+            await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().size(), n -> n == 33);
+            assertThat(service.sweeps().sweep(Patience.SWEEP).totalLogsUpdated()).isEqualTo(2);
             kafka.send(Topics.SCRIPT_EVENTS, "late", started("late", "s", NOW.minus(Duration.ofDays(6))));
             kafka.flush();
-            await().atMost(Duration.ofSeconds(90)).until(() -> kafka.latestRuns().containsKey("late"));
+            await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().containsKey("late"));
             before = reads(service);
         }
 
@@ -75,7 +75,7 @@ class RestartTest {
             assertThat(runs.get("running").status()).isEqualTo(RunStatus.IN_PROGRESS);
             assertThat(reads(service)).as("reads after the local state was rebuilt").isEqualTo(before);
 
-            SweepResult again = service.sweeps().sweep(Duration.ofSeconds(60));
+            SweepResult again = service.sweeps().sweep(Patience.SWEEP);
             assertThat(again.totalLogsUpdated()).as("only the run that became due since").isEqualTo(1);
             assertThat(kafka.readAll(Topics.SCRIPT_RUN_FAILURES)).hasSize(3);
             assertThat(kafka.readAll(Topics.CRON_CONFIG)).as("the default job is seeded once").hasSize(1);
@@ -134,11 +134,11 @@ class RestartTest {
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
         Process process = builder.start();
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(log).contains("runwarden ready in"));
+            await().atMost(Patience.START).until(() -> Files.readString(log).contains("runwarden ready in"));
         } finally {
             process.destroy(); // SIGTERM
         }
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(Patience.STOP.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(Files.readString(log)).contains("runwarden stopped");
         assertThat(process.exitValue()).isEqualTo(143);
     }

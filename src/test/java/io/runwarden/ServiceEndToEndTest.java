@@ -30,7 +30,6 @@ import static org.awaitility.Awaitility.await;
 
 /** The service against a real KRaft broker, used as scripts and downstream consumers use it. */
 class ServiceEndToEndTest {
-    private static final Duration SWEEP_WAIT = Duration.ofSeconds(60);
     private static final Instant NOW = Instant.now();
 
     @TempDir
@@ -48,11 +47,11 @@ class ServiceEndToEndTest {
             kafka.send(Topics.SCRIPT_EVENTS, "garbage", "{not json");
             kafka.flush();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.latestRuns().keySet().containsAll(List.of("four-days", "two-days"))
+            await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().keySet().containsAll(List.of("four-days", "two-days"))
                     && kafka.latestRuns().get("finished") != null && kafka.latestRuns().get("finished").status() == RunStatus.SUCCESS);
             assertThat(kafka.latestRuns().get("four-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
 
-            SweepResult result = service.sweeps().sweep(SWEEP_WAIT);
+            SweepResult result = service.sweeps().sweep(Patience.SWEEP);
 
             assertThat(result.totalLogsUpdated()).isEqualTo(1);
             assertThat(result.scriptNames()).containsExactly("synchroFacture");
@@ -63,7 +62,7 @@ class ServiceEndToEndTest {
             assertThat(failed.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
             assertThat(failed.failureReason()).isEqualTo("timeout");
             assertThat(runs.get("two-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            await().atMost(Patience.APPLIED).untilAsserted(() -> {
                 RunRecord audit = kafka.latestRuns().get(result.sweepId());
                 assertThat(audit.scriptName()).isEqualTo("cleanupStaleScripts");
                 assertThat(audit.status()).isEqualTo(RunStatus.SUCCESS);
@@ -81,7 +80,7 @@ class ServiceEndToEndTest {
                     .isEqualTo("not-json");
 
             // the sweep's audit run of cleanupStaleScripts counts too: one more start and one more success
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lines(scrapeMetrics(service))).contains(
+            await().atMost(Patience.APPLIED).untilAsserted(() -> assertThat(lines(scrapeMetrics(service))).contains(
                     "runwarden_events_applied_total{type=\"started\"} 4.0",
                     "runwarden_events_applied_total{type=\"heartbeat\"} 1.0",
                     "runwarden_events_applied_total{type=\"succeeded\"} 2.0",
@@ -127,7 +126,8 @@ class ServiceEndToEndTest {
                 kafka.flush();
 
                 try (RunwardenService service = RunwardenService.start(settings)) {
-                    SweepResult result = service.sweeps().await(request.sweepId(), SWEEP_WAIT);
+                    // the sweep is answered once the 20,000 events before it are applied
+                    SweepResult result = service.sweeps().await(request.sweepId(), Patience.DRAIN);
 
                     assertThat(result.totalLogsUpdated()).isZero();
                     RunRecord run = kafka.latestRuns().get("late-finisher");
@@ -148,7 +148,7 @@ class ServiceEndToEndTest {
             kafka.sendTo((home + 1) % 6, Topics.SCRIPT_EVENTS, "mixed",
                     started("mixed", "mixedClients", NOW.minus(Duration.ofDays(4))).getBytes(StandardCharsets.UTF_8), null);
             kafka.flush();
-            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.latestRuns().containsKey("mixed"));
+            await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().containsKey("mixed"));
             kafka.send(Topics.SCRIPT_EVENTS, "mixed", "{\"event\":\"succeeded\",\"message\":\"done\"}");
             SweepRequest request = new SweepRequest("wrong-partition-sweep", SweepRequest.MANUAL, NOW, null);
             int sweepHome = Utils.toPositive(Utils.murmur2(request.sweepId().getBytes(StandardCharsets.UTF_8))) % 6;
@@ -156,7 +156,7 @@ class ServiceEndToEndTest {
                     ControlRecords.SWEEP_REQUEST.headers());
             kafka.flush();
 
-            SweepResult result = service.sweeps().await(request.sweepId(), SWEEP_WAIT);
+            SweepResult result = service.sweeps().await(request.sweepId(), Patience.SWEEP);
 
             assertThat(result.totalLogsUpdated()).isZero();
             RunRecord run = kafka.latestRuns().get("mixed");

@@ -40,7 +40,7 @@ class TwoInstancesTest {
                 kafka.send(Topics.SCRIPT_EVENTS, "stale-" + i, started("stale-" + i, "script-" + (i % 3), fourDaysAgo));
             }
             kafka.flush();
-            await().atMost(Duration.ofSeconds(60)).until(() -> first.streams().state().isRunningOrRebalancing()
+            await().atMost(Patience.APPLIED).until(() -> first.streams().state().isRunningOrRebalancing()
                     && kafka.latestRuns().keySet().stream().filter(k -> k.startsWith("stale-")).count() == 30);
 
             for (RunwardenService instance : List.of(first, second)) {
@@ -49,14 +49,14 @@ class TwoInstancesTest {
                 assertThat(dry.path("runs").size()).isEqualTo(30);
             }
 
-            SweepResult fromSecond = second.sweeps().sweep(Duration.ofSeconds(60));
+            SweepResult fromSecond = second.sweeps().sweep(Patience.SWEEP);
             assertThat(fromSecond.totalLogsUpdated()).isEqualTo(30);
             assertThat(fromSecond.scriptNames()).containsExactly("script-0", "script-1", "script-2");
-            assertThat(first.sweeps().sweep(Duration.ofSeconds(60)).totalLogsUpdated()).isZero();
+            assertThat(first.sweeps().sweep(Patience.SWEEP).totalLogsUpdated()).isZero();
             assertThat(kafka.latestRuns().get("stale-7").status()).isEqualTo(RunStatus.FAILED);
 
             everyReadAnswersTheSameFromEitherInstance(first, second);
-            HttpTestClient.Response swept = new HttpTestClient(second.httpPort(), null).post("/script/cleanup-stale", null);
+            HttpTestClient.Response swept = new HttpTestClient(second.httpPort(), null).post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null);
             assertThat(swept.status()).isEqualTo(200);
             assertThat(swept.data().path("partitions").asInt()).isEqualTo(6);
 

@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private volatile Backend backend;
+    /** Why the process is failing, once the service runner says so; null while it is not. */
+    private volatile String failure;
 
     private ApiServer(String token, PrometheusMeterRegistry metrics) {
         String openApi = resource("/openapi.json");
@@ -54,6 +57,9 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.beforeMatched(ctx -> {
+                if (MUTATING.contains(ctx.method())) {
+                    OriginRule.check(ctx);
+                }
                 if (token != null && MUTATING.contains(ctx.method()) && !authorized(ctx, token)) {
                     ctx.header("WWW-Authenticate", "Bearer");
                     throw new ApiException(401, "unauthorized", "this route needs Authorization: Bearer <RUNWARDEN_API_TOKEN>");
@@ -73,8 +79,18 @@ public final class ApiServer implements AutoCloseable {
                 files.headers = Map.of("Cache-Control", "no-cache", "Content-Security-Policy", DASHBOARD_CSP,
                         "X-Content-Type-Options", "nosniff");
             });
-            config.routes.get("/health", ctx -> Envelope.ok(ctx, Map.of("status", "UP")));
+            config.routes.get("/health", ctx -> {
+                String reason = failure;
+                if (reason != null) {
+                    throw ApiException.unavailable(reason);
+                }
+                Envelope.ok(ctx, Map.of("status", "UP"));
+            });
             config.routes.get("/ready", ctx -> {
+                String reason = failure;
+                if (reason != null) {
+                    throw ApiException.unavailable(reason);
+                }
                 if (!isReady()) {
                     ctx.header("Retry-After", "5");
                     throw ApiException.unavailable("streams are not RUNNING");
@@ -90,6 +106,8 @@ public final class ApiServer implements AutoCloseable {
             new IngestRoutes(this::backend).register(config.routes);
             new InternalRoutes(this::backend).register(config.routes);
 
+            config.routes.after(UnreadBody::drain);
+
             config.routes.exception(ApiException.class, (e, ctx) -> Envelope.error(ctx, e.status(), e.code(), e.getMessage()));
             // a store can move between the readiness check and the query: that is a rebalance, not a failure
             config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {
@@ -99,7 +117,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     Envelope.error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                // quoted: a path must not forge a log line, nor fill the log
+                LOG.error("{} {} failed", ctx.method(), Bounds.quote(ctx.path()), e);
                 Envelope.error(ctx, 500, "internal", "an internal error occurred; it has been logged");
             });
             config.routes.error(404, ctx -> fillIfEmpty(ctx, "not_found", "no route " + ctx.method() + " " + ctx.path()));
@@ -131,6 +150,19 @@ public final class ApiServer implements AutoCloseable {
     /** Makes the routes live once the streams exist. */
     public void serve(Backend value) {
         this.backend = value;
+    }
+
+    /**
+     * Marks the process failing (the streams reached PENDING_ERROR or ERROR): from now on /health and /ready answer
+     * 503 with {@code reason}, so that a supervisor sees it. The first reason stays: it is the cause, later ones follow.
+     */
+    public void fail(String reason) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = reason == null || reason.isBlank() ? "runwarden is failing" : reason;
+            }
+        }
+        LOG.error("marked failing: {}", failure);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.runwarden.http;
 
 import io.runwarden.config.Settings;
+import io.runwarden.kafka.Topics;
 import io.runwarden.stream.CronConfigSeeder;
 import io.runwarden.stream.SweepService;
 import org.apache.kafka.clients.producer.Producer;
@@ -24,6 +25,11 @@ public record Backend(Settings settings, KafkaStreams streams, ClusterQueries qu
         } catch (InvalidStateStoreException e) {
             return false; // a store moving in a rebalance
         }
+    }
+
+    /** How many partitions script-events has, from the producer's view of the cluster metadata. */
+    public int eventPartitions() {
+        return producer.partitionsFor(Topics.SCRIPT_EVENTS).size();
     }
 
     /** A global store (cron jobs, policies): every instance holds all of it. */

@@ -36,7 +36,7 @@ final class CleanupRoutes {
     }
 
     private void cleanup(Context ctx) throws InterruptedException {
-        Duration wait = Params.duration(ctx, "timeout", DEFAULT_WAIT, MAX_WAIT);
+        Duration wait = Params.wait(ctx, "timeout", DEFAULT_WAIT, MAX_WAIT);
         if (Params.flag(ctx, "dryRun")) {
             dryRun(ctx);
             return;

@@ -48,7 +48,7 @@ final class CronRoutes {
     }
 
     private void get(Context ctx) {
-        String name = ctx.pathParam("name");
+        String name = Params.pathId(ctx, "name");
         CronJob job = jobs().get(name);
         if (job == null) {
             throw ApiException.notFound("no cron job " + name);
@@ -58,7 +58,7 @@ final class CronRoutes {
 
     /** Changes some fields of a job (or creates it, given a schedule); the cron expression is checked first. */
     private void put(Context ctx) {
-        String name = ctx.pathParam("name");
+        String name = Params.pathId(ctx, "name");
         JsonNode body = Params.body(ctx);
         CronJob current = jobs().get(name);
         String schedule = Params.bodyText(body, "schedule");

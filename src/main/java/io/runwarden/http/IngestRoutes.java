@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
 import io.runwarden.stream.EventParser;
 import io.runwarden.stream.InvalidEventException;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -30,26 +33,23 @@ final class IngestRoutes {
     void register(RoutesConfig routes) {
         routes.post("/script/runs", this::start);
         for (EventType type : new EventType[]{EventType.HEARTBEAT, EventType.SUCCEEDED, EventType.FAILED}) {
-            routes.post("/script/runs/{runId}/" + type.wireName(), ctx -> report(ctx, ctx.pathParam("runId"), type, 202));
+            routes.post("/script/runs/{runId}/" + type.wireName(), ctx -> report(ctx, Params.pathId(ctx, "runId"), type, 202));
         }
     }
 
     private void start(Context ctx) {
-        String runId = Params.bodyText(Params.body(ctx), "runId");
-        if (runId != null && runId.isBlank()) {
-            throw ApiException.badRequest("runId", "must not be blank");
-        }
+        String runId = Params.bodyId(Params.body(ctx), "runId");
         String id = runId != null ? runId : UUID.randomUUID().toString();
-        ctx.header("Location", "/script/logs/" + id);
         report(ctx, id, EventType.STARTED, 201);
     }
 
     private void report(Context ctx, String runId, EventType type, int status) {
         JsonNode body = Params.body(ctx);
-        String bodyRunId = Params.bodyText(body, "runId");
+        String bodyRunId = Params.bodyId(body, "runId");
         if (bodyRunId != null && !bodyRunId.equals(runId)) {
-            throw ApiException.badRequest("runId", "'" + bodyRunId + "' differs from the run '" + runId + "' of the path");
+            throw ApiException.badRequest("runId", Bounds.quote(bodyRunId) + " differs from the run " + Bounds.quote(runId) + " of the path");
         }
+        Params.bodyId(body, "scriptName");
         ObjectNode event = Json.MAPPER.createObjectNode();
         body.fields().forEachRemaining(field -> {
             if (!FIELDS.contains(field.getKey())) {
@@ -66,6 +66,9 @@ final class IngestRoutes {
             throw new ApiException(400, "invalid_event", e.getMessage());
         }
         Writes.send(backend.get().producer(), Topics.SCRIPT_EVENTS, runId, bytes, null);
+        if (type == EventType.STARTED) {
+            ctx.header("Location", "/script/logs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
         Envelope.ok(ctx, status, new Accepted(runId, type.wireName()));
     }
 }

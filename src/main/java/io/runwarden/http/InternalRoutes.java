@@ -34,8 +34,10 @@ final class InternalRoutes {
             Envelope.ok(ctx, local().due(asOf == null ? Instant.now() : asOf,
                     Params.integer(ctx, "limit", LogsRoutes.DEFAULT_LIMIT, 1, LogsRoutes.MAX_LIMIT)));
         });
-        routes.get(base + "/runs/{runId}", ctx -> Envelope.ok(ctx, local().run(ctx.pathParam("runId"), partition(ctx))
-                .orElseThrow(() -> ApiException.notFound("no run " + ctx.pathParam("runId")))));
+        routes.get(base + "/runs/{runId}", ctx -> {
+            String runId = Params.pathId(ctx, "runId");
+            Envelope.ok(ctx, local().run(runId, partition(ctx)).orElseThrow(() -> ApiException.notFound("no run " + runId)));
+        });
         routes.get(base + "/sweeps/{sweepId}", ctx -> Envelope.ok(ctx, local().sweep(ctx.pathParam("sweepId"), partition(ctx))
                 .orElseThrow(() -> ApiException.notFound("no sweep " + ctx.pathParam("sweepId")))));
     }
@@ -44,7 +46,8 @@ final class InternalRoutes {
         return backend.get().queries().local();
     }
 
-    private static int partition(Context ctx) {
-        return Params.integer(ctx, "partition", 0, 0, Integer.MAX_VALUE);
+    /** A partition of script-events: one beyond the topic is a bad request, not a store that is moving (503). */
+    private int partition(Context ctx) {
+        return Params.integer(ctx, "partition", 0, 0, backend.get().eventPartitions() - 1);
     }
 }

@@ -54,17 +54,17 @@ final class LogsRoutes {
         if (from != null && to != null && from.isAfter(to)) {
             throw ApiException.badRequest("from", "must not be after to");
         }
-        return new LogsQuery(Params.text(ctx, "scriptName"), Params.status(ctx), from, to,
-                Params.integer(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), LogsCursor.decode(ctx.queryParam("cursor")));
+        return new LogsQuery(Params.id(ctx, "scriptName"), Params.status(ctx), from, to,
+                Params.integer(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), LogsCursor.decode(QueryString.first(ctx, "cursor")));
     }
 
     private void logs(Context ctx) {
-        LogsPage page = backend.get().queries().logs(query(ctx), ctx.queryParam("cursor"));
+        LogsPage page = backend.get().queries().logs(query(ctx), QueryString.first(ctx, "cursor"));
         Envelope.ok(ctx, new LogsPage(page.logs(), LogsCursor.encode(page.nextCursor())));
     }
 
     private void run(Context ctx) {
-        String runId = ctx.pathParam("runId");
+        String runId = Params.pathId(ctx, "runId");
         RunRecord run = backend.get().queries().run(runId)
                 .orElseThrow(() -> ApiException.notFound("no run " + runId));
         Envelope.ok(ctx, run);

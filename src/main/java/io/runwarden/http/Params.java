@@ -11,13 +11,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Reads and validates request parameters and bodies; every failure is a 400 naming the field. */
+/**
+ * Reads and validates request parameters and bodies; every failure is a 400 naming the field. Query parameters are
+ * read through {@link QueryString}, never {@code ctx.queryParam}, which throws on an unknown body charset.
+ */
 final class Params {
     private Params() {
     }
 
     static String text(Context ctx, String name) {
-        String value = ctx.queryParam(name);
+        String value = QueryString.first(ctx, name);
         if (value == null) {
             return null;
         }
@@ -27,8 +30,33 @@ final class Params {
         return value;
     }
 
+    /** A runId, scriptName or job name from the query, within {@link Bounds#id}; null when absent. */
+    static String id(Context ctx, String name) {
+        String value = QueryString.first(ctx, name);
+        return value == null ? null : checkedId(name, value);
+    }
+
+    /** A runId, scriptName or job name from the path, within {@link Bounds#id}. */
+    static String pathId(Context ctx, String name) {
+        return checkedId(name, ctx.pathParam(name));
+    }
+
+    /** A runId or scriptName field of a body, within {@link Bounds#id}; absent or null give null. */
+    static String bodyId(JsonNode body, String field) {
+        String value = bodyText(body, field);
+        return value == null ? null : checkedId(field, value);
+    }
+
+    private static String checkedId(String name, String value) {
+        try {
+            return Bounds.id(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(name, e.getMessage());
+        }
+    }
+
     static int integer(Context ctx, String name, int fallback, int min, int max) {
-        String value = ctx.queryParam(name);
+        String value = QueryString.first(ctx, name);
         if (value == null) {
             return fallback;
         }
@@ -44,7 +72,7 @@ final class Params {
     }
 
     static Integer status(Context ctx) {
-        String value = ctx.queryParam("status");
+        String value = QueryString.first(ctx, "status");
         if (value == null) {
             return null;
         }
@@ -57,7 +85,7 @@ final class Params {
     }
 
     static Instant instant(Context ctx, String name) {
-        String value = ctx.queryParam(name);
+        String value = QueryString.first(ctx, name);
         try {
             return value == null ? null : Bounds.parseInstant(value.trim());
         } catch (IllegalArgumentException e) {
@@ -65,24 +93,29 @@ final class Params {
         }
     }
 
-    static Duration duration(Context ctx, String name, Duration fallback, Duration max) {
-        String value = ctx.queryParam(name);
+    /**
+     * How long a request may wait, up to {@code max}. Not one of the durations the bounds govern (those are settings
+     * and policies, PT1S and up): a wait shorter than a second is a fair request, a zero or negative one is not.
+     */
+    static Duration wait(Context ctx, String name, Duration fallback, Duration max) {
+        String value = QueryString.first(ctx, name);
         if (value == null) {
             return fallback;
         }
+        Duration wait;
         try {
-            Duration duration = Bounds.parseDuration(value.trim());
-            if (duration.compareTo(max) > 0) {
-                throw ApiException.badRequest(name, "must be at most " + max);
-            }
-            return duration;
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(name, e.getMessage());
+            wait = Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest(name, Bounds.quote(value) + " is not an ISO-8601 duration such as PT30S");
         }
+        if (wait.isNegative() || wait.isZero() || wait.compareTo(max) > 0) {
+            throw ApiException.badRequest(name, "must be more than zero and at most " + max);
+        }
+        return wait;
     }
 
     static boolean flag(Context ctx, String name) {
-        String value = ctx.queryParam(name);
+        String value = QueryString.first(ctx, name);
         if (value == null) {
             return false;
         }
@@ -99,9 +132,13 @@ final class Params {
         if (bytes.length == 0) {
             return Json.MAPPER.createObjectNode();
         }
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+        MediaType type = MediaType.parse(ctx.header("Content-Type"));
+        if (!type.isJson()) {
             throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
+        }
+        if (!type.isUtf8()) {
+            throw new ApiException(415, "unsupported_media_type", "the body's charset " + Bounds.quote(type.charset())
+                    + " is not UTF-8; JSON is UTF-8 (RFC 8259): send application/json or application/json; charset=utf-8");
         }
         JsonNode node;
         try {

@@ -31,12 +31,13 @@ final class PolicyRoutes {
     }
 
     private void get(Context ctx) {
-        Envelope.ok(ctx, view(ctx.pathParam("scriptName"), current(ctx.pathParam("scriptName"))));
+        String script = Params.pathId(ctx, "scriptName");
+        Envelope.ok(ctx, view(script, current(script)));
     }
 
     /** {@code {"maxRuntime": "PT6H"}} sets the policy; {@code {"maxRuntime": null}} removes it. */
     private void put(Context ctx) {
-        String script = ctx.pathParam("scriptName");
+        String script = Params.pathId(ctx, "scriptName");
         JsonNode body = Params.body(ctx);
         if (!body.has("maxRuntime")) {
             throw ApiException.badRequest("maxRuntime", "is required (an ISO-8601 duration such as PT6H, or null)");

@@ -7,9 +7,11 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class TopicInitializer {
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
+    private static final Duration METADATA_WAIT = Duration.ofMinutes(1);
 
     private final Admin admin;
     private final Optional<Short> replicationFactor;
@@ -80,8 +83,27 @@ public final class TopicInitializer {
     /** The largest record a topic accepts, as the cluster says (its own setting or the broker's default). */
     public int maxMessageBytes(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = call(() -> admin.describeConfigs(List.of(resource)).all().get()).get(resource);
-        return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        long until = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+            } catch (ExecutionException e) {
+                // a topic created a moment ago may not be known to every broker yet
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) {
+                    throw new IllegalStateException("cannot read the configuration of " + topic + ": " + e.getCause().getMessage(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while talking to Kafka", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while talking to Kafka", e);
+            }
+        }
     }
 
     private Map<String, Integer> partitions(Set<String> topics) {

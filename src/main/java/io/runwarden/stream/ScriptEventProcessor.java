@@ -34,6 +34,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     /** Retention removes at most this many runs per partition per tick, keeping each transaction short. */
     static final int RETENTION_CHUNK = 1_000;
     static final Duration RETENTION_TICK = Duration.ofSeconds(10);
+    static final Duration SWEEP_PRUNE_TICK = Duration.ofMinutes(10);
     /** How often an index rebuild takes its next step. */
     static final Duration REBUILD_TICK = Duration.ofMillis(10);
 
@@ -87,9 +88,11 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         });
         runs = new RunLedger(runStore, indexes, rebuild, transitions, emitter);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(Stores.SWEEPS);
-        sweeps = new SweepCoordinator(sweepStore, emitter, partitions, defaultMaxRuntime, meters);
+        sweeps = new SweepCoordinator(sweepStore, emitter, runs, partitions, defaultMaxRuntime, meters);
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
                 runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));
+        context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
+                sweeps.prune(Instant.ofEpochMilli(now).minus(SweepCoordinator.KEPT), RETENTION_CHUNK));
         if (context.taskId().partition() == 0) {
             KeyValueStore<String, CronJob> jobs = context.getStateStore(Stores.CRON_JOBS);
             KeyValueStore<String, Instant> slots = context.getStateStore(Stores.SCHEDULER_SLOTS);

@@ -1,17 +1,22 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
-import io.runwarden.model.ScriptEvent;
+import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.SweepPart;
 import io.runwarden.model.SweepProgress;
 import io.runwarden.model.SweepRequest;
 import io.runwarden.model.SweepResult;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -19,22 +24,27 @@ import java.util.TreeSet;
 /**
  * Runs the sweep protocol on {@code script-events}: a request, handled on the sweep's home partition, broadcasts a
  * marker to every partition; each partition reports its part back home; the home partition completes the sweep
- * when all parts are in. Each sweep is also a run of {@code cleanupStaleScripts}, the audit trail.
+ * when all parts are in. Each sweep is also a run of {@code cleanupStaleScripts}, the audit trail, kept on the
+ * home partition itself (the audit run's id is the sweep's), so that it is recorded before the result can be read.
+ * Sweeps are kept {@link #KEPT} after they were requested, for their result to be read.
  */
 final class SweepCoordinator {
     static final String AUDIT_SCRIPT = "cleanupStaleScripts";
+    static final Duration KEPT = Duration.ofDays(7);
     private static final Logger LOG = LoggerFactory.getLogger(SweepCoordinator.class);
 
     private final KeyValueStore<String, SweepProgress> sweeps;
     private final Emitter emitter;
+    private final RunLedger runs;
     private final int partitions;
     private final Duration defaultMaxRuntime;
     private final RunwardenMeters meters;
 
-    SweepCoordinator(KeyValueStore<String, SweepProgress> sweeps, Emitter emitter, int partitions,
+    SweepCoordinator(KeyValueStore<String, SweepProgress> sweeps, Emitter emitter, RunLedger runs, int partitions,
                      Duration defaultMaxRuntime, RunwardenMeters meters) {
         this.sweeps = sweeps;
         this.emitter = emitter;
+        this.runs = runs;
         this.partitions = partitions;
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.meters = meters;
@@ -45,8 +55,8 @@ final class SweepCoordinator {
             return; // a request seen twice starts one sweep
         }
         sweeps.put(request.sweepId(), SweepProgress.started(request, partitions));
-        emitter.toEvents(request.auditRunId(), ScriptEvent.of(request.auditRunId(), AUDIT_SCRIPT, EventType.STARTED,
-                request.asOf(), "Cleanup of stale scripts started (" + trigger(request) + ")"), timestamp);
+        audit(new LifecycleEvent(request.auditRunId(), AUDIT_SCRIPT, EventType.STARTED, request.asOf(),
+                "Cleanup of stale scripts started (" + trigger(request) + ")", null), timestamp);
         emitter.toEvents(request.sweepId(), request, ControlRecords.SWEEP_MARKER, timestamp);
     }
 
@@ -59,7 +69,6 @@ final class SweepCoordinator {
         Map<Integer, SweepPart> parts = new TreeMap<>(progress.parts());
         parts.put(part.partition(), part);
         SweepResult result = parts.size() < progress.expectedParts() ? null : result(progress.request(), parts, now);
-        sweeps.put(part.sweepId(), new SweepProgress(progress.request(), progress.expectedParts(), parts, result));
         if (result != null) {
             SweepRequest request = progress.request();
             String summary = "Cleanup completed: " + result.totalLogsUpdated() + " stale script run(s) marked as failed"
@@ -71,11 +80,33 @@ final class SweepCoordinator {
                     .addKeyValue("durationMs", millis)
                     .log("sweep {} ({}) completed in {} ms: {} run(s) marked as failed across {} script(s) {}",
                             request.sweepId(), trigger(request), millis, result.totalLogsUpdated(), result.scriptsAffected(),
-                            result.scriptNames());
+                            Bounds.quote(String.join(", ", result.scriptNames())));
             meters.sweepCompleted(request.trigger(), result.totalLogsUpdated(), Duration.ofMillis(millis));
-            emitter.toEvents(request.auditRunId(), ScriptEvent.of(request.auditRunId(), AUDIT_SCRIPT,
-                    EventType.SUCCEEDED, now, summary), timestamp);
+            audit(new LifecycleEvent(request.auditRunId(), AUDIT_SCRIPT, EventType.SUCCEEDED, now, summary, null), timestamp);
         }
+        // the result last: whoever reads it finds the audit run already ended
+        sweeps.put(part.sweepId(), new SweepProgress(progress.request(), progress.expectedParts(), parts, result));
+    }
+
+    /** The audit run's events are applied here, and counted, as any event is. */
+    private void audit(LifecycleEvent event, long timestamp) {
+        runs.apply(event, timestamp);
+        meters.applied(event.type());
+    }
+
+    /** Forgets up to {@code limit} sweeps requested before {@code cutoff}. @return how many */
+    int prune(Instant cutoff, int limit) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, SweepProgress> it = sweeps.all()) {
+            while (it.hasNext() && old.size() < limit) {
+                KeyValue<String, SweepProgress> entry = it.next();
+                if (entry.value.request().asOf().isBefore(cutoff)) {
+                    old.add(entry.key);
+                }
+            }
+        }
+        old.forEach(sweeps::delete);
+        return old.size();
     }
 
     private static String trigger(SweepRequest request) {

@@ -5,15 +5,26 @@ import io.runwarden.RunwardenService;
 import io.runwarden.ServiceMetrics;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient.Response;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,5 +103,128 @@ class ApiServerTest {
         assertThatThrownBy(() -> RunwardenService.start(open))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("RUNWARDEN_HTTP_HOST=0.0.0.0").hasMessageContaining("RUNWARDEN_API_TOKEN");
+    }
+
+    @Test
+    void aWriteFromAPageElsewhereIs403BeforeAnythingElseAndOneFromHereGoesOn() {
+        String here = "http://127.0.0.1:" + server.port();
+        for (String origin : List.of("http://evil.example", "http://127.0.0.1:1", "https://127.0.0.1:" + server.port() + "0",
+                "null", "garbage", "http://", "http://127.0.0.1:" + server.port() + "/path", "ftp://127.0.0.1:" + server.port())) {
+            Response refused = http.send(http.request("/script/cleanup-stale").header("Origin", origin)
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(refused.status()).as(origin).isEqualTo(403);
+            assertThat(refused.errorCode()).as(origin).isEqualTo("forbidden_origin");
+            assertThat(refused.body().path("success").asBoolean()).isFalse();
+        }
+        Response same = http.send(http.request("/script/cleanup-stale").header("Origin", here).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(same.status()).as("same origin: on to the readiness check").isEqualTo(503);
+        Response read = http.send(http.request("/health").header("Origin", "http://evil.example").GET());
+        assertThat(read.status()).as("reads are not affected").isEqualTo(200);
+    }
+
+    @Test
+    void originsCompareHostsInAnyCaseWithDefaultPortsFilledIn() {
+        List<List<String>> sameOrigin = List.of(List.of("localhost", "http://LocalHost"), List.of("LOCALHOST:80", "http://localhost"),
+                List.of("localhost", "http://localhost:80"), List.of("example.com", "https://Example.COM:443"),
+                List.of("[::1]:" + server.port(), "http://[::1]:" + server.port()));
+        sameOrigin.forEach(pair -> assertThat(http.raw("POST", "/script/cleanup-stale",
+                Map.of("Host", pair.get(0), "Origin", pair.get(1))).status()).as("%s", pair).isEqualTo(503));
+
+        List<List<String>> elsewhere = List.of(List.of("localhost:8080", "http://localhost"), List.of("localhost", "http://localhost:8080"),
+                List.of("example.com", "http://example.com.evil.example"), List.of("example.com:443", "http://example.com"));
+        elsewhere.forEach(pair -> {
+            String host = pair.get(0);
+            String origin = pair.get(1);
+            Response refused = http.raw("PUT", "/script/policies/x", Map.of("Host", host, "Origin", origin));
+            assertThat(refused.status()).as(host + " / " + origin).isEqualTo(403);
+            assertThat(refused.errorCode()).isEqualTo("forbidden_origin");
+        });
+    }
+
+    @Test
+    void theOriginRuleComesBeforeTheTokenCheck() {
+        try (ApiServer guarded = ApiServer.start("127.0.0.1", 0, "the-token", metrics.registry())) {
+            HttpTestClient withToken = new HttpTestClient(guarded.port(), "the-token");
+            HttpTestClient without = new HttpTestClient(guarded.port(), null);
+            for (HttpTestClient client : List.of(withToken, without)) {
+                Response response = client.send(client.request("/cron-config/seed").header("Origin", "http://evil.example")
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(response.status()).isEqualTo(403);
+                assertThat(response.errorCode()).isEqualTo("forbidden_origin");
+            }
+            assertThat(without.post("/cron-config/seed", null).status()).as("no Origin: the token rule").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aFailingProcessAnswers503OnHealthAndReadyWithTheReason() {
+        assertThat(http.get("/health").status()).isEqualTo(200);
+
+        server.fail("Kafka Streams reached ERROR");
+        server.fail("a later reason");
+
+        for (String path : List.of("/health", "/ready")) {
+            Response response = http.get(path);
+            assertThat(response.status()).as(path).isEqualTo(503);
+            assertThat(response.body().path("success").asBoolean()).isFalse();
+            assertThat(response.errorCode()).isEqualTo("unavailable");
+            assertThat(response.body().path("error").path("message").asText()).isEqualTo("Kafka Streams reached ERROR");
+        }
+    }
+
+    @Test
+    void theLogLineOfA500QuotesThePathAndShowsAtMost256Characters() {
+        Logger logger = (Logger) LoggerFactory.getLogger(ApiServer.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try (RunningStreams streams = new RunningStreams()) {
+            // no queries behind the routes: every read fails inside the route, a 500
+            server.serve(new Backend(null, streams, null, null, null, null));
+            String forged = "/script/cleanup-stale/x%0A12:00:00.000%20INFO%20forged";
+            assertThat(http.get(forged).status()).isEqualTo(500);
+            String longPath = "/script/logs/" + "a".repeat(256);
+            assertThat(http.get(longPath).status()).isEqualTo(500);
+
+            List<String> messages = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            // ctx.path() is the path as sent, still %-encoded: the quote keeps it so and bounds its length
+            assertThat(messages).contains("GET '/script/cleanup-stale/x%0A12:00:00.000%20INFO%20forged' failed");
+            assertThat(messages).anySatisfy(line -> assertThat(line)
+                    .startsWith("GET '/script/logs/aaa").endsWith("a'… (269 characters) failed").hasSizeLessThan(300));
+            assertThat(messages).allSatisfy(line -> assertThat(line).doesNotContain("\n"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    /** Kafka Streams that say they are RUNNING, without a broker: enough for the routes to go past readiness. */
+    private static final class RunningStreams extends KafkaStreams {
+        RunningStreams() {
+            super(topology(), properties());
+        }
+
+        @Override
+        public State state() {
+            return State.RUNNING;
+        }
+
+        @Override
+        public void close() {
+            super.close(Duration.ZERO);
+        }
+
+        private static Topology topology() {
+            StreamsBuilder builder = new StreamsBuilder();
+            builder.stream("in").to("out");
+            return builder.build();
+        }
+
+        private static Properties properties() {
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "api-server-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/api-server-test-" + ProcessHandle.current().pid());
+            return props;
+        }
     }
 }

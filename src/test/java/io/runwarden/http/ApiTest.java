@@ -1,9 +1,12 @@
 package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient.Response;
+import io.runwarden.kafka.TopicSpec;
+import io.runwarden.kafka.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +64,7 @@ class ApiTest {
         assertThat(http.post("/script/runs/" + runId + "/heartbeat", null).status()).isEqualTo(202);
         assertThat(http.post("/script/runs/" + runId + "/succeeded", "{\"message\":\"42 rows\"}").status()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
             JsonNode run = http.get("/script/logs/" + runId).data();
             assertThat(run.path("status").asInt()).isEqualTo(0);
             assertThat(run.path("scriptName").asText()).isEqualTo("curl-script");
@@ -113,7 +116,7 @@ class ApiTest {
         for (int i = 0; i < 5; i++) {
             http.post("/script/runs/page-" + i + "/succeeded", null);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() ->
+        await().atMost(Patience.APPLIED).until(() ->
                 http.get("/script/logs?scriptName=pager&status=0").data().path("logs").size() == 5);
 
         assertThat(pages("/script/logs?scriptName=pager&limit=10")).containsExactlyElementsOf(expected);
@@ -153,7 +156,7 @@ class ApiTest {
         http.post("/script/runs", "{\"scriptName\":\"dash\",\"runId\":\"dash-4\",\"time\":\"" + NOW.minus(Duration.ofHours(2)) + "\"}");
         http.post("/script/runs/dash-4/succeeded", "{\"message\":\"fine\"}");
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
             JsonNode dash = script(http.get("/script/dashboard-view").data(), "dash");
             assertThat(dash.path("counts").path("inProgress").asInt()).isEqualTo(2);
             assertThat(dash.path("counts").path("success").asInt()).isEqualTo(1);
@@ -169,7 +172,7 @@ class ApiTest {
     @Test
     void cleanupAnswersTheOriginalShapeAndIsRecordedAsAnAuditRun() {
         http.post("/script/runs", "{\"scriptName\":\"stale-http\",\"runId\":\"stale-http-1\",\"time\":\"" + NOW.minus(Duration.ofDays(4)) + "\"}");
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/script/logs/stale-http-1").status() == 200);
+        await().atMost(Patience.APPLIED).until(() -> http.get("/script/logs/stale-http-1").status() == 200);
 
         Response dry = http.post("/script/cleanup-stale?dryRun=true", null);
         assertThat(dry.data().path("dryRun").asBoolean()).isTrue();
@@ -179,9 +182,13 @@ class ApiTest {
         assertThat(firstOnly.path("runs").size()).isEqualTo(1);
         assertThat(firstOnly.path("totalLogsUpdated").asInt()).isEqualTo(dry.data().path("totalLogsUpdated").asInt());
 
-        Response cleanup = http.post("/script/cleanup-stale", null);
+        Response cleanup = http.post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null);
         assertThat(cleanup.status()).isEqualTo(200);
         JsonNode data = cleanup.data();
+        // read-your-writes: the sweep's own run is recorded as ended before the sweep answers, not a moment later
+        JsonNode audit = http.get("/script/logs/" + data.path("sweepId").asText()).data();
+        assertThat(audit.path("scriptName").asText()).isEqualTo("cleanupStaleScripts");
+        assertThat(audit.path("status").asInt()).isEqualTo(0);
         assertThat(data.path("totalLogsUpdated").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(data.path("scriptsAffected").asInt()).isEqualTo(data.path("scriptNames").size());
         assertThat(data.path("scriptNames").findValuesAsText("")).isEmpty();
@@ -195,11 +202,8 @@ class ApiTest {
         String sweepId = data.path("sweepId").asText();
         assertThat(http.get("/script/cleanup-stale/" + sweepId).data().path("totalLogsUpdated").asInt())
                 .isEqualTo(data.path("totalLogsUpdated").asInt());
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            JsonNode audits = http.get("/script/logs?scriptName=cleanupStaleScripts").data().path("logs");
-            assertThat(audits.findValuesAsText("runId")).contains(sweepId);
-            assertThat(http.get("/script/logs/" + sweepId).data().path("status").asInt()).isEqualTo(0);
-        });
+        JsonNode audits = http.get("/script/logs?scriptName=cleanupStaleScripts").data().path("logs");
+        assertThat(audits.findValuesAsText("runId")).contains(sweepId);
     }
 
     @Test
@@ -209,7 +213,7 @@ class ApiTest {
         assertThat(pending.status()).isEqualTo(202);
         String url = pending.data().path("resultUrl").asText();
         assertThat(url).isEqualTo("/script/cleanup-stale/" + pending.data().path("sweepId").asText());
-        await().atMost(Duration.ofSeconds(30)).until(() -> http.get(url).status() == 200);
+        await().atMost(Patience.SWEEP).until(() -> http.get(url).status() == 200);
         assertThat(http.get(url).data().has("totalLogsUpdated")).isTrue();
     }
 
@@ -254,7 +258,7 @@ class ApiTest {
 
         http.post("/script/runs", "{\"scriptName\":\"quick\",\"runId\":\"quick-1\",\"time\":\"" + NOW + "\"}");
         http.post("/script/runs", "{\"scriptName\":\"quick\",\"runId\":\"quick-2\",\"time\":\"" + NOW + "\",\"maxRuntime\":\"PT1H\"}");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
             assertThat(Instant.parse(http.get("/script/logs/quick-1").data().path("deadline").asText())).isEqualTo(NOW.plus(Duration.ofHours(6)));
             assertThat(Instant.parse(http.get("/script/logs/quick-2").data().path("deadline").asText())).isEqualTo(NOW.plus(Duration.ofHours(1)));
         });
@@ -293,6 +297,162 @@ class ApiTest {
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.errorCode()).isEqualTo("method_not_allowed");
         assertThat(wrongMethod.text()).doesNotContain("Exception", "at io.");
+    }
+
+    @Test
+    void aWriteFromAPageElsewhereIs403WithTheTokenAndOneFromThisHostIsServed() {
+        Response elsewhere = http.send(http.request("/script/runs").header("Authorization", "Bearer " + TOKEN)
+                .header("Origin", "http://evil.example").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\":\"origin\"}")));
+        assertThat(elsewhere.status()).isEqualTo(403);
+        assertThat(elsewhere.errorCode()).isEqualTo("forbidden_origin");
+
+        Response here = http.send(http.request("/script/runs").header("Authorization", "Bearer " + TOKEN)
+                .header("Origin", "http://127.0.0.1:" + service.httpPort()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\":\"origin\"}")));
+        assertThat(here.status()).isEqualTo(201);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"POST, /script/runs", "POST, /script/runs/charset-1/heartbeat", "PUT, /script/policies/charset",
+            "PUT, /cron-config/charset", "POST, /script/cleanup-stale?dryRun=true", "POST, /cron-config/seed",
+            "POST, /cron-config/reload", "GET, /script/logs?limit=1", "GET, /script/logs/charset-1",
+            "GET, /internal/due?limit=1", "GET, /script/dashboard-view"})
+    void aBodyInAnotherCharsetThanUtf8Is415AndNeverA500(String method, String path) {
+        for (String charset : List.of("ebcdic", "latin1", "UTF-16", "\"\"", "x!y")) {
+            Response response = http.send(http.request(path).header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json; charset=" + charset)
+                    .method(method, HttpRequest.BodyPublishers.ofString("{\"scriptName\":\"s\",\"maxRuntime\":\"PT1H\",\"schedule\":\"0 3 * * *\"}")));
+
+            assertThat(response.status()).as(charset).isLessThan(500);
+            assertThat(response.body().has("success")).isTrue();
+            if (method.equals("PUT") || path.startsWith("/script/runs")) {
+                assertThat(response.status()).as(charset).isEqualTo(415);
+                assertThat(response.errorCode()).isEqualTo("unsupported_media_type");
+                assertThat(response.body().path("error").path("message").asText()).contains("UTF-8");
+            }
+        }
+    }
+
+    @Test
+    void aJsonBodyMayNameUtf8InAnyCase() {
+        for (String type : List.of("application/json; charset=UTF-8", "application/json;charset=utf-8",
+                "Application/JSON; Charset=\"Utf-8\"")) {
+            Response response = http.send(http.request("/script/runs").header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\":\"utf8\"}")));
+            assertThat(response.status()).as(type).isEqualTo(201);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "/script/logs?from=99999999999999999, invalid_from", "/script/logs?to=-1, invalid_to",
+            "/script/logs?from=253402300800000, invalid_from", "/script/logs?to=%2B10000-01-01T00:00:00Z, invalid_to",
+            "/script/logs?from=1969-12-31T23:59:59Z, invalid_from", "/script/logs?to=-999999999-01-01T00:00:00Z, invalid_to",
+            "/internal/due?asOf=9223372036854775807, invalid_asOf", "/internal/due?asOf=%2B1000000000-01-01T00:00:00Z, invalid_asOf",
+            "/internal/logs?from=-9223372036854775808, invalid_from", "/script/logs?limit=99999999999999999999, invalid_limit",
+"/script/logs?cursor=djE6YWJjZGVmZ2hpamtsbW5vcHFyczp4, invalid_cursor",
+            "/internal/runs/x?partition=1000000, invalid_partition", "/internal/sweeps/x?partition=1000000, invalid_partition"})
+    void valuesBeyondTheBoundsAre400sNamingTheField(String path, String code) {
+        Response response = http.get(path);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo(code);
+    }
+
+    @Test
+    void aMalformedPercentEscapeInTheQueryIs400() {
+        Response response = http.raw("GET", "/script/logs?limit=%zz", Map.of("Host", "127.0.0.1"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo("invalid_query");
+    }
+
+    @Test
+    void aPartitionBeyondThoseOfScriptEventsIs400AndTheLastOneIsServed() {
+        int partitions = TopicSpec.named(Topics.SCRIPT_EVENTS).partitions();
+
+        for (String route : List.of("/internal/runs/x", "/internal/sweeps/x")) {
+            Response beyond = http.get(route + "?partition=" + partitions);
+            assertThat(beyond.status()).as(route).isEqualTo(400);
+            assertThat(beyond.errorCode()).isEqualTo("invalid_partition");
+            assertThat(http.get(route + "?partition=" + (partitions - 1)).status()).as(route).isIn(404, 503);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "GET  | /script/logs/%s                   | runId",
+            "GET  | /script/logs?scriptName=%s        | scriptName",
+            "GET  | /internal/logs?scriptName=%s      | scriptName",
+            "GET  | /internal/runs/%s?partition=0     | runId",
+            "POST | /script/runs/%s/heartbeat         | runId",
+            "POST | /script/runs/%s/succeeded         | runId",
+            "GET  | /script/policies/%s               | scriptName",
+            "PUT  | /script/policies/%s               | scriptName",
+            "GET  | /cron-config/%s                   | name",
+            "PUT  | /cron-config/%s                   | name"})
+    void idsBeyondTheBoundsInPathsAndQueriesAre400sNamingTheField(String method, String template, String field) {
+        // Jetty itself refuses some control characters in a path (http_400); those it lets through are ours to refuse
+        for (String bad : List.of("a%00b", "pager%00", "%01", "a%0Ab", "a%7Fb", "%C2%85", "x".repeat(257))) {
+            Response response = http.send(http.request(String.format(template, bad)).header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString("{\"maxRuntime\":\"PT1H\",\"schedule\":\"0 3 * * *\"}")));
+
+            assertThat(response.status()).as(bad).isEqualTo(400);
+            if (template.contains("?scriptName") || bad.length() > 256) {
+                assertThat(response.errorCode()).as(bad).isEqualTo("invalid_" + field);
+            } else {
+                assertThat(response.errorCode()).as(bad).isIn("invalid_" + field, "http_400");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "lone surrogate runId  | /script/runs             | {\"scriptName\":\"s\",\"runId\":\"a\\ud800\"}      | runId",
+            "NUL in runId          | /script/runs             | {\"scriptName\":\"s\",\"runId\":\"a\\u0000\"}      | runId",
+            "newline in runId      | /script/runs             | {\"scriptName\":\"s\",\"runId\":\"a\\nb\"}         | runId",
+            "lone low surrogate    | /script/runs             | {\"scriptName\":\"s\",\"runId\":\"\\udc00\"}       | runId",
+            "NUL in scriptName     | /script/runs             | {\"scriptName\":\"s\\u0000\"}                        | scriptName",
+            "surrogate scriptName  | /script/runs/r1/failed   | {\"scriptName\":\"\\ud800\"}                         | scriptName",
+            "runId not a string    | /script/runs             | {\"scriptName\":\"s\",\"runId\":[1]}                 | runId"})
+    void idsBeyondTheBoundsInBodiesAre400sNamingTheField(String name, String path, String body, String field) {
+        Response response = http.post(path, body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo("invalid_" + field);
+    }
+
+    @Test
+    void longIdsInBodiesAre400sAndTheLongestAllowedIsAccepted() {
+        String longest = "r".repeat(256);
+        Response accepted = http.post("/script/runs", "{\"scriptName\":\"" + "s".repeat(256) + "\",\"runId\":\"" + longest + "\"}");
+        assertThat(accepted.status()).isEqualTo(201);
+        assertThat(accepted.headers().firstValue("Location")).hasValue("/script/logs/" + longest);
+
+        Response tooLong = http.post("/script/runs", "{\"scriptName\":\"s\",\"runId\":\"" + "r".repeat(257) + "\"}");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.errorCode()).isEqualTo("invalid_runId");
+    }
+
+    @Test
+    void aNulInTheScriptNameFilterDoesNotReachAnotherScriptsRuns() {
+        http.post("/script/runs", "{\"scriptName\":\"nul-prefix\",\"runId\":\"nul-prefix-1\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/script/logs/nul-prefix-1").status() == 200);
+
+        Response response = http.get("/script/logs?scriptName=nul-prefix%00");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.errorCode()).isEqualTo("invalid_scriptName");
+    }
+
+    @Test
+    void aPolicyMaxRuntimeOutsideTheBoundsIs400() {
+        for (String duration : List.of("PT0.5S", "P3651D", "-PT1H", "PT0S")) {
+            Response response = http.put("/script/policies/bounded", "{\"maxRuntime\":\"" + duration + "\"}");
+            assertThat(response.status()).as(duration).isEqualTo(400);
+            assertThat(response.errorCode()).isEqualTo("invalid_maxRuntime");
+        }
     }
 
     private static List<String> pages(String first) {

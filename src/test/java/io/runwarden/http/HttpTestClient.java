@@ -1,15 +1,18 @@
 package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.Patience;
 import io.runwarden.model.Json;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Real HTTP requests, as curl or a dashboard would make them. */
 public final class HttpTestClient {
@@ -23,7 +26,7 @@ public final class HttpTestClient {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Patience.HTTP_CONNECT).build();
     private final String base;
     private final String token;
 
@@ -40,7 +43,7 @@ public final class HttpTestClient {
     public Response getText(String path) {
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).GET()
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), null, response.headers(), response.body());
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -62,7 +65,7 @@ public final class HttpTestClient {
 
     Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> response = client.send(request.timeout(Patience.HTTP_REQUEST).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body;
             try {
@@ -75,6 +78,30 @@ public final class HttpTestClient {
             throw new AssertionError(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A request written by hand on a socket, for headers java.net.http will not send as given ({@code Host}). The
+     * answer's {@code text} is its body and {@code body} its JSON; {@code headers} is empty.
+     */
+    Response raw(String method, String path, Map<String, String> headers) {
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(answer.indexOf(' ') + 1, answer.indexOf(' ') + 4));
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            // the body may come chunked: its JSON lies between the first '{' and the last '}'
+            String json = body.contains("{") ? body.substring(body.indexOf('{'), body.lastIndexOf('}') + 1) : "null";
+            return new Response(status, Json.MAPPER.readTree(json),
+                    HttpHeaders.of(Map.of(), (a, b) -> true), body);
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -1,5 +1,6 @@
 package io.runwarden.kafka;
 
+import io.runwarden.Patience;
 import io.runwarden.config.Settings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -39,7 +39,7 @@ class TopicInitializerTest {
                         .isEqualTo(TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
                 List<String> names = TopicSpec.all().stream().map(TopicSpec::name).toList();
                 // a topic just created may not be in the broker's metadata yet
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                await().atMost(Patience.APPLIED).ignoreExceptions().untilAsserted(() -> {
                     Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get();
                     assertThat(topics).hasSize(names.size());
                     assertThat(topics.values().stream().flatMap(t -> t.partitions().stream())

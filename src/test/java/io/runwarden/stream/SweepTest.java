@@ -132,6 +132,22 @@ class SweepTest {
     }
 
     @Test
+    void finishedSweepsAreForgottenAfterAWeekWhileTheirAuditRunStays() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("old", "synchroFacture", FOUR_DAYS_AGO);
+            SweepResult result = fixture.sweep(NOW);
+            assertThat(fixture.sweeps().get(result.sweepId())).isNotNull();
+
+            fixture.driver.advanceWallClockTime(Duration.ofDays(6));
+            assertThat(fixture.sweeps().get(result.sweepId())).as("kept for a week").isNotNull();
+            fixture.driver.advanceWallClockTime(Duration.ofDays(1).plus(ScriptEventProcessor.SWEEP_PRUNE_TICK));
+
+            assertThat(fixture.sweeps().get(result.sweepId())).isNull();
+            assertThat(fixture.run(result.sweepId()).status()).isEqualTo(RunStatus.SUCCESS);
+        }
+    }
+
+    @Test
     void aRequestSeenTwiceSweepsOnce() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.started("old", "s", FOUR_DAYS_AGO);

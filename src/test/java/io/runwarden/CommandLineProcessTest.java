@@ -1,0 +1,100 @@
+package io.runwarden;
+
+import io.runwarden.cli.CommandLine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** runwarden's own arguments, given to a real JVM as a user types them. */
+class CommandLineProcessTest {
+    /** Generous for a JVM that prints and exits, on 2 busy cores; a service that started instead would never exit. */
+    private static final Duration CEILING = Duration.ofMinutes(2);
+
+    @TempDir
+    Path dir;
+
+    /** What the process printed and how it ended. */
+    private record Exit(int code, String stdout, String stderr) {
+    }
+
+    @Test
+    void helpPrintsTheUsageAndExitsZeroHavingStartedNothing() throws Exception {
+        Exit exit = run("--help");
+        assertThat(exit.code()).as(exit.stderr()).isZero();
+        assertThat(exit.stdout()).isEqualTo(CommandLine.USAGE);
+        assertThat(exit.stderr()).as("no logger, no broker").isEmpty();
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void versionPrintsThePomsVersionAndExitsZeroHavingStartedNothing() throws Exception {
+        Exit exit = run("--version");
+        assertThat(exit.code()).as(exit.stderr()).isZero();
+        assertThat(exit.stdout()).isEqualTo("runwarden " + pomVersion() + "\n");
+        assertThat(exit.stderr()).isEmpty();
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void anUnknownArgumentPrintsTheUsageOnStderrAndExitsTwo() throws Exception {
+        Exit exit = run("--bogus");
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.stdout()).isEmpty();
+        assertThat(exit.stderr()).isEqualTo("runwarden: unknown argument '--bogus'\n" + CommandLine.USAGE);
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void execStillRunsACommand() throws Exception {
+        // reports to a port nobody listens on: exec warns on stderr and still exits with the command's code
+        Exit exit = run("exec", "--script", "cli-test", "--url", "http://127.0.0.1:" + JavaProcess.freePort(),
+                "--", "sh", "-c", "echo out; exit 3");
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(3);
+        assertThat(exit.stdout()).isEqualTo("out\n");
+    }
+
+    /**
+     * Runs Main with {@code args} in an empty working directory. The data dir and ports are set anyway: should the
+     * arguments start a service after all, it must not take ports or files another test uses.
+     */
+    private Exit run(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        builder.environment().put("RUNWARDEN_DATA_DIR", dir.resolve("data").toString());
+        builder.environment().put("RUNWARDEN_EMBEDDED_KAFKA_PORT", "0");
+        builder.environment().put("RUNWARDEN_HTTP_PORT", "0");
+        Process process = builder.start();
+        try {
+            assertThat(process.waitFor(CEILING.toSeconds(), TimeUnit.SECONDS))
+                    .as("runwarden " + String.join(" ", args) + " exits; it printed " + Files.readString(stdout)).isTrue();
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        return new Exit(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    /** The project's own version, as the build knows it, so that the test proves it is not written in Java. */
+    private static String pomVersion() throws IOException {
+        Matcher version = Pattern.compile("<artifactId>runwarden</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(version.find()).isTrue();
+        return version.group(1);
+    }
+}

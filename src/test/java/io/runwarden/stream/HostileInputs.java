@@ -1,0 +1,651 @@
+package io.runwarden.stream;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Generators of hostile records for every input topic of runwarden (DESIGN, "Bounds on every input"): extreme and
+ * malformed instants and durations, huge and empty keys and values, control characters, lone surrogates, deep
+ * nesting, wrong types, never-firing and pathological cron expressions. Each generated part says whether the
+ * contract makes the whole record bad ({@link Verdict#BAD}), good, or leaves it open ({@link Verdict#EITHER}: kept
+ * within bounds or dead-lettered), and which dead-letter reasons fit it when it is the only fault.
+ */
+public final class HostileInputs {
+    /** 600 KB: under the 1 MB a producer may send, far over what any field of runwarden may hold. */
+    public static final int HUGE = 600_000;
+    /** A record a producer with default settings can still send (message.max.bytes 1048588 less the batch overhead). */
+    public static final int MAX_INPUT_BYTES = 1_000_000;
+
+    public enum Verdict { GOOD, EITHER, BAD }
+
+    /** A JSON value as text (null: the field is left out), what it makes of the record, the reasons that fit. */
+    public record Part(String label, String json, Verdict verdict, Set<String> reasons, String longText) {
+        static Part good(String label, String json) {
+            return new Part(label, json, Verdict.GOOD, Set.of(), null);
+        }
+
+        static Part either(String label, String json) {
+            return new Part(label, json, Verdict.EITHER, Set.of(), null);
+        }
+
+        static Part bad(String label, String json, String... reasons) {
+            return new Part(label, json, Verdict.BAD, Set.of(reasons), null);
+        }
+
+        Part quoting(String text) {
+            return new Part(label, json, verdict, reasons, text);
+        }
+
+        Part as(Verdict other) {
+            return new Part(label, json, other, reasons, longText);
+        }
+    }
+
+    /**
+     * A record for one topic. {@code verdict} BAD: the contract makes it a dead letter (script-events) or a skipped
+     * record (global topics); {@code reasons}: the reasons that fit when it has exactly one fault (empty: any);
+     * {@code longTexts}: values longer than 256 characters, of which no header may quote more than 256.
+     */
+    public record Hostile(String label, byte[] key, byte[] value, List<Header> headers, Verdict verdict,
+                          Set<String> reasons, List<String> longTexts) {
+        public int size() {
+            return (key == null ? 0 : key.length) + (value == null ? 0 : value.length)
+                    + headers.stream().mapToInt(h -> h.key().length() + (h.value() == null ? 0 : h.value().length)).sum();
+        }
+
+        public String keyText() {
+            return key == null ? null : new String(key, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return label + " [" + verdict + (reasons.isEmpty() ? "" : " " + reasons) + ", " + size() + " bytes]";
+        }
+    }
+
+    private HostileInputs() {
+    }
+
+    // ---- building blocks -------------------------------------------------------------------------------------
+
+    static String str(String raw) {
+        StringBuilder out = new StringBuilder(raw.length() + 2).append('"');
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || Character.isSurrogate(c) || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+                // escaped: a lone surrogate reaches the parser as a lone surrogate, not as the encoder's '?'
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    static String nested(int depth) {
+        return "[".repeat(depth) + "]".repeat(depth);
+    }
+
+    private static String huge(char c) {
+        return String.valueOf(c).repeat(HUGE);
+    }
+
+    private static final String LONG_257 = "L".repeat(257);
+    private static final String HUGE_NAME = huge('n');
+
+    /** Ids as the key or scriptName: good ones, and every way to break 1..256 chars, no control, no lone surrogate. */
+    static Arbitrary<Part> ids(String badReason, String... moreReasons) {
+        String[] reasons = concat(badReason, moreReasons);
+        return Arbitraries.oneOf(
+                Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-_.:@").ofMinLength(1).ofMaxLength(40)
+                        .map(s -> Part.good("plain id", s)),
+                Arbitraries.of(
+                        Part.good("256 chars", "i".repeat(256)),
+                        Part.good("surrogate pair", "backup-\uD83D\uDCBE"),
+                        Part.good("cjk", "名前-スクリプト"),
+                        Part.either("bidi override", "ab\u202Ecd"),
+                        Part.either("zero width", "a\u200Bb"),
+                        Part.bad("empty", "", reasons),
+                        Part.bad("blank", "   ", reasons),
+                        Part.bad("257 chars", LONG_257, reasons).quoting(LONG_257),
+                        Part.bad("600 KB", HUGE_NAME, reasons).quoting(HUGE_NAME),
+                        Part.bad("NUL", "a\u0000b", reasons),
+                        Part.bad("bell", "run\u0007", reasons),
+                        Part.bad("escape", "\u001b[31mred", reasons),
+                        Part.bad("newline", "forged\nline", reasons),
+                        Part.bad("DEL", "a\u007fb", reasons),
+                        Part.bad("C1 control", "a\u0085b", reasons),
+                        Part.bad("lone high surrogate", "x\uD800", reasons),
+                        Part.bad("lone low surrogate", "\uDC00x", reasons),
+                        Part.bad("reversed pair", "\uDCBE\uD83D", reasons)));
+    }
+
+    /** Instants as written in events: bounds, beyond the bounds, overflow, garbage and wrong types. */
+    static Arbitrary<Part> instants(String... reasons) {
+        String[] wrongType = concat("wrong-type", reasons);
+        return Arbitraries.of(
+                Part.good("recent", str("2026-11-28T11:00:00Z")),
+                Part.good("millis", str("2026-11-28T11:00:00.123Z")),
+                Part.good("offset", str("2026-11-28T12:00:00+14:00")),
+                Part.good("epoch", str("1970-01-01T00:00:00Z")),
+                Part.good("max instant", str("9999-12-31T23:59:59Z")),
+                Part.good("epoch ms", "1795000000000"),
+                Part.good("max epoch ms", "253402300799000"),
+                Part.good("zero ms", "0"),
+                Part.bad("year 300000000", str("+300000000-01-01T00:00:00Z"), reasons),
+                Part.bad("year 10000", str("+10000-01-01T00:00:00Z"), reasons),
+                Part.bad("year -1", str("-0001-01-01T00:00:00Z"), reasons),
+                Part.bad("before epoch", str("1969-12-31T23:59:59.999Z"), reasons),
+                Part.bad("max+1 ms", "253402300799001", reasons),
+                Part.bad("Long.MAX ms", String.valueOf(Long.MAX_VALUE), reasons),
+                Part.bad("Long.MIN ms", String.valueOf(Long.MIN_VALUE), reasons),
+                Part.bad("-1 ms", "-1", reasons),
+                Part.bad("Long.MAX ms as text", str(String.valueOf(Long.MAX_VALUE)), reasons),
+                Part.bad("bigint", "123456789012345678901234567890", wrongType),
+                Part.bad("1e300", "1e300", wrongType),
+                Part.bad("fraction", "1795000000000.5", wrongType),
+                Part.bad("empty", str(""), reasons),
+                Part.bad("words", str("yesterday"), reasons),
+                Part.bad("Feb 30", str("2026-02-30T00:00:00Z"), reasons),
+                Part.bad("hour 25", str("2026-11-28T25:00:00Z"), reasons),
+                Part.bad("offset +25", str("2026-11-28T12:00:00+25:00"), reasons),
+                Part.bad("NUL", str("2026-11-28T11:00:00Z\u0000"), reasons),
+                Part.bad("duration", str("P3D"), reasons),
+                Part.bad("600 KB", str("2" + huge('0')), reasons).quoting("2" + huge('0')),
+                Part.bad("true", "true", wrongType),
+                Part.bad("object", "{\"epochSecond\":1}", wrongType),
+                Part.bad("array", "[2026,11,28]", wrongType));
+    }
+
+    /** Durations: PT1S..P3650D, beyond them, overflow, garbage and wrong types. */
+    static Arbitrary<Part> durations(String... reasons) {
+        String[] wrongType = concat("wrong-type", reasons);
+        return Arbitraries.of(
+                Part.good("PT1S", str("PT1S")),
+                Part.good("PT6H", str("PT6H")),
+                Part.good("P3650D", str("P3650D")),
+                Part.bad("PT0S", str("PT0S"), reasons),
+                Part.bad("PT0.999S", str("PT0.999S"), reasons),
+                Part.bad("negative", str("-PT1H"), reasons),
+                Part.bad("P3651D", str("P3651D"), reasons),
+                Part.bad("Long.MAX seconds", str("PT9223372036854775807S"), reasons),
+                Part.bad("Long.MAX+1 seconds", str("PT9223372036854775808S"), reasons),
+                Part.bad("max days", str("P106751991167300D"), reasons),
+                Part.bad("empty", str(""), reasons),
+                Part.bad("words", str("forever"), reasons),
+                Part.bad("NUL", str("PT1H\u0000"), reasons),
+                Part.bad("600 KB", str("P" + huge('9') + "D"), reasons).quoting("P" + huge('9') + "D"),
+                Part.bad("number", "3600", wrongType),
+                Part.bad("true", "true", wrongType),
+                Part.bad("object", "{\"seconds\":1}", wrongType),
+                Part.bad("array", "[1]", wrongType));
+    }
+
+    // ---- script-events: lifecycle events ---------------------------------------------------------------------
+
+    private static final String[] KEY_REASONS = {"bad-run-id", "missing-key"};
+    private static final String[] NAME_REASONS = {"bad-script-name", "missing-script-name"};
+
+    /** A key as raw bytes: the ids above, no key at all, and bytes that are not UTF-8. */
+    static Arbitrary<Part> keys() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, ids("bad-run-id", "missing-key").map(p -> p.label().equals("plain id")
+                        ? Part.good(p.label(), p.json() + "-" + UUID.randomUUID())
+                        // a lone surrogate cannot be written as UTF-8: the encoder writes '?', a valid character
+                        : p.json().chars().anyMatch(c -> Character.isSurrogate((char) c)) && !p.label().equals("surrogate pair")
+                        ? p.as(Verdict.EITHER) : p)),
+                Tuple.of(1, Arbitraries.of(
+                        Part.bad("no key", null, KEY_REASONS),
+                        // not UTF-8: the key deserializer makes U+FFFD of it, a valid character
+                        Part.either("invalid UTF-8", "\uFFFF-bytes:ff fe 00"),
+                        Part.either("CESU lone surrogate", "\uFFFF-bytes:ed a0 80"))));
+    }
+
+    /** A name as a record key: one with a lone surrogate arrives as '?' (UTF-8 cannot carry it), a valid name. */
+    static Part asKey(Part name) {
+        return name.json() != null && !name.label().equals("surrogate pair")
+                && name.json().chars().anyMatch(c -> Character.isSurrogate((char) c)) ? name.as(Verdict.EITHER) : name;
+    }
+
+    static byte[] keyBytes(Part key) {
+        if (key.json() == null) {
+            return null;
+        }
+        if (key.json().startsWith("\uFFFF-bytes:")) {
+            String[] hex = key.json().substring("\uFFFF-bytes:".length()).split(" ");
+            byte[] raw = new byte[hex.length + 4];
+            System.arraycopy("run-".getBytes(StandardCharsets.US_ASCII), 0, raw, 0, 4);
+            for (int i = 0; i < hex.length; i++) {
+                raw[4 + i] = (byte) Integer.parseInt(hex[i], 16);
+            }
+            return raw;
+        }
+        // a lone surrogate cannot be written as UTF-8: the encoder writes '?', so such a key arrives as valid text
+        return key.json().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A lifecycle event on script-events with hostile fields, or a value that is no event at all. */
+    public static Arbitrary<Hostile> lifecycleEvents() {
+        Arbitrary<Hostile> objects = Combinators.combine(keys(), eventForms(), runIdFields(), ids("bad-script-name",
+                        "missing-script-name").injectNull(0.1), instants("bad-time").injectNull(0.2),
+                durations("bad-max-runtime").injectNull(0.4), messages(), extras())
+                .as(HostileInputs::event);
+        return Arbitraries.frequencyOf(Tuple.of(8, objects), Tuple.of(2, Combinators.combine(keys(), notEvents())
+                        .as((key, value) -> combineWhole(key, value))))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    private static Arbitrary<Part> eventForms() {
+        return Arbitraries.oneOf(
+                Arbitraries.of("started", "heartbeat", "succeeded", "failed")
+                        .map(e -> Part.good(e, "\"event\":" + str(e))),
+                Arbitraries.of(
+                        Part.good("status 2", "\"status\":2"),
+                        Part.good("status 0", "\"status\":0"),
+                        Part.good("status -1", "\"status\":-1"),
+                        Part.bad("event paused", "\"event\":\"paused\"", "unknown-event"),
+                        Part.bad("event empty", "\"event\":\"\"", "unknown-event", "missing-event"),
+                        Part.bad("event NUL", "\"event\":" + str("started\u0000"), "unknown-event"),
+                        Part.bad("event 600 KB", "\"event\":" + str(huge('e')), "unknown-event").quoting(huge('e')),
+                        Part.bad("event number", "\"event\":42", "wrong-type"),
+                        Part.bad("event array", "\"event\":[\"started\"]", "wrong-type"),
+                        Part.bad("status 7", "\"status\":7", "unknown-status"),
+                        Part.bad("status 1e999", "\"status\":1e999", "wrong-type", "unknown-status"),
+                        Part.bad("status text", "\"status\":\"2\"", "wrong-type", "unknown-status"),
+                        Part.bad("status 2.5", "\"status\":2.5", "wrong-type", "unknown-status"),
+                        Part.bad("status Long.MAX+1", "\"status\":9223372036854775808", "wrong-type", "unknown-status"),
+                        Part.bad("no event", null, "missing-event")));
+    }
+
+    /** The runId field: left out, the key again, another id, a wrong type; "=KEY" is replaced by the key. */
+    private static Arbitrary<Part> runIdFields() {
+        return Arbitraries.of(
+                Part.good("no runId", null),
+                Part.good("runId = key", "=KEY"),
+                Part.bad("runId other", str("someone-else"), "key-mismatch", "bad-run-id"),
+                Part.bad("runId 600 KB", str(HUGE_NAME), "key-mismatch", "bad-run-id").quoting(HUGE_NAME),
+                Part.bad("runId number", "42", "wrong-type", "key-mismatch", "bad-run-id"));
+    }
+
+    private static Arbitrary<Part> messages() {
+        String hugeMessage = huge('m');
+        return Arbitraries.of(
+                Part.good("no message", null),
+                Part.good("message", str("all good")),
+                Part.good("message 600 KB", str(hugeMessage)),
+                Part.good("message controls", str("line1\nline2\u0000\u001b[2J\r")),
+                Part.good("message lone surrogate", str("half \uD83D pair")),
+                Part.bad("message number", "42", "wrong-type"),
+                Part.bad("message object", "{\"text\":\"x\"}", "wrong-type"));
+    }
+
+    /** An unknown extra field: harmless, or so deeply nested that a parser must refuse it without a stack overflow. */
+    private static Arbitrary<Part> extras() {
+        return Arbitraries.of(
+                Part.good("no extra", null),
+                Part.good("extra nested 50", nested(50)),
+                Part.either("extra nested 5000", nested(5_000)),
+                Part.either("extra nested 200000", nested(200_000)),
+                Part.either("extra huge number", "1" + "0".repeat(100_000)),
+                Part.either("extra 1e99999999", "1e99999999"));
+    }
+
+    private static Hostile event(Part key, Part form, Part runId, Part name, Part time, Part maxRuntime, Part message,
+                                 Part extra) {
+        boolean started = form.label().equals("started") || form.label().equals("status 2");
+        if (name == null) {
+            name = started ? Part.bad("no scriptName on a start", null, NAME_REASONS) : Part.good("no scriptName", null);
+        }
+        if (time == null) {
+            time = Part.good("no time", null);
+        }
+        if (maxRuntime == null) {
+            maxRuntime = Part.good("no maxRuntime", null);
+        } else if (!started && maxRuntime.verdict() == Verdict.BAD) {
+            maxRuntime = maxRuntime.as(Verdict.EITHER); // only a start uses it
+        }
+        String keyText = key.json();
+        if ("=KEY".equals(runId.json())) {
+            runId = keyText == null || keyText.startsWith("\uFFFF") ? Part.either("runId = undecodable key", str("run-?"))
+                    : Part.good("runId = key", str(keyText));
+        }
+        StringBuilder json = new StringBuilder("{");
+        List<String> fields = new ArrayList<>();
+        if (form.json() != null) {
+            fields.add(form.json());
+        }
+        addField(fields, "runId", runId);
+        addField(fields, "scriptName", name.json() == null ? null : str(name.json()));
+        addField(fields, "time", time);
+        addField(fields, "maxRuntime", maxRuntime);
+        addField(fields, "message", message);
+        addField(fields, "extra", extra);
+        json.append(String.join(",", fields)).append('}');
+        Part nameAsField = new Part("scriptName " + name.label(), null, name.verdict(), name.reasons(), name.longText());
+        List<Part> parts = List.of(key, form, runId, nameAsField, time, maxRuntime, message, extra);
+        return combine(String.join(", ", parts.stream().map(p -> p.label()).toList()), keyBytes(key),
+                json.toString().getBytes(StandardCharsets.UTF_8), List.of(), parts, "key " + key.label());
+    }
+
+    private static void addField(List<String> fields, String name, Part part) {
+        addField(fields, name, part.json());
+    }
+
+    private static void addField(List<String> fields, String name, String json) {
+        if (json != null) {
+            fields.add(str(name) + ":" + json);
+        }
+    }
+
+    /** Values that are no event object at all. */
+    private static Arbitrary<Part> notEvents() {
+        byte[] cesu = "{\"event\":\"started\",\"scriptName\":\"a\u0000\"}".getBytes(StandardCharsets.UTF_8);
+        return Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64)
+                        .map(b -> new Part("random bytes", "\uFFFF" + hex(b), Verdict.EITHER, Set.of(), null)),
+                Arbitraries.of(
+                        Part.bad("null value", null, "null-value", "not-json"),
+                        Part.bad("empty bytes", "", "not-json", "null-value", "not-an-object"),
+                        Part.bad("json null", "null", "not-an-object", "not-json", "null-value"),
+                        Part.bad("json array", "[{\"event\":\"started\"}]", "not-an-object", "wrong-type"),
+                        Part.bad("json string", str("started"), "not-an-object", "wrong-type"),
+                        Part.bad("json number", "123", "not-an-object", "wrong-type"),
+                        Part.bad("truncated", "{\"event\":\"started\",\"scriptName\":\"s", "not-json"),
+                        Part.bad("raw NUL in string", "{\"event\":\"started\",\"scriptName\":\"a\u0000b\"}", "not-json"),
+                        Part.bad("600 KB of [", "[".repeat(HUGE), "not-json"),
+                        Part.bad("600 KB of {\"a\":", "{\"a\":".repeat(HUGE / 5), "not-json"),
+                        Part.bad("xml", "<event>started</event>", "not-json"),
+                        Part.either("trailing garbage", "{\"event\":\"started\",\"scriptName\":\"s\"} trailing"),
+                        Part.either("duplicate fields", "{\"event\":\"started\",\"event\":\"failed\",\"scriptName\":\"s\"}"),
+                        Part.either("byte order mark", "\uFEFF{\"event\":\"started\",\"scriptName\":\"s\"}"),
+                        Part.bad("CESU surrogate", "\uFFFF" + hex(cesuSurrogate()), "not-json", "bad-script-name"),
+                        Part.either("UTF-16", "\uFFFE{\"event\":\"started\",\"scriptName\":\"s\"}")));
+    }
+
+    private static byte[] cesuSurrogate() {
+        byte[] head = "{\"event\":\"started\",\"scriptName\":\"a".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
+        byte[] raw = Arrays.copyOf(head, head.length + 3 + tail.length);
+        raw[head.length] = (byte) 0xed;
+        raw[head.length + 1] = (byte) 0xa0;
+        raw[head.length + 2] = (byte) 0x80;
+        System.arraycopy(tail, 0, raw, head.length + 3, tail.length);
+        return raw;
+    }
+
+    private static Hostile combineWhole(Part key, Part value) {
+        byte[] bytes;
+        if (value.json() == null) {
+            bytes = null;
+        } else if (value.json().startsWith("\uFFFF")) {
+            bytes = unhex(value.json().substring(1));
+        } else if (value.json().startsWith("\uFFFE")) {
+            bytes = value.json().substring(1).getBytes(StandardCharsets.UTF_16);
+        } else {
+            bytes = value.json().getBytes(StandardCharsets.UTF_8);
+        }
+        return combine(key.label() + ", " + value.label(), keyBytes(key), bytes, List.of(), List.of(key, value),
+                "key " + key.label());
+    }
+
+    private static Hostile combine(String label, byte[] key, byte[] value, List<Header> headers, List<Part> parts,
+                                   String ignored) {
+        List<Part> bad = parts.stream().filter(p -> p.verdict() == Verdict.BAD).toList();
+        boolean either = parts.stream().anyMatch(p -> p.verdict() == Verdict.EITHER);
+        Verdict verdict = !bad.isEmpty() ? Verdict.BAD : either ? Verdict.EITHER : Verdict.GOOD;
+        // with a second fault, or a part that may be refused too, any reason fits
+        Set<String> reasons = bad.size() == 1 && !either ? bad.get(0).reasons() : Set.of();
+        List<String> longTexts = parts.stream().map(Part::longText).filter(t -> t != null).toList();
+        return new Hostile(label, key, value, headers, verdict, reasons, longTexts);
+    }
+
+    // ---- script-events: control records ----------------------------------------------------------------------
+
+    /** The sweep that is under way while control records are forged: its part from partition 0 is in. */
+    public static final String IN_FLIGHT_SWEEP = "in-flight-sweep";
+    public static final int IN_FLIGHT_PARTS = 3;
+
+    /** asOf values: only ones that cannot be a real sweep's (a valid asOf before every deadline changes nothing). */
+    private static Arbitrary<Part> asOfs() {
+        return Arbitraries.of(
+                Part.good("asOf now", str("2026-11-28T12:00:00Z")),
+                Part.bad("asOf year 300000000", str("+300000000-01-01T00:00:00Z")),
+                Part.bad("asOf Long.MAX ms", String.valueOf(Long.MAX_VALUE)),
+                Part.bad("asOf Long.MAX-1 s", String.valueOf(Long.MAX_VALUE - 1)),
+                Part.bad("asOf Long.MAX ms text", str(String.valueOf(Long.MAX_VALUE))),
+                Part.bad("asOf Long.MIN", String.valueOf(Long.MIN_VALUE)),
+                Part.bad("asOf year -1000000000", str("-1000000000-01-01T00:00:00Z")),
+                Part.bad("asOf 1e300", "1e300"),
+                Part.bad("asOf empty", str("")),
+                Part.bad("asOf words", str("now")),
+                Part.bad("asOf object", "{}"),
+                Part.bad("asOf nested", nested(5_000)),
+                Part.bad("asOf missing", null));
+    }
+
+    private static String request(String sweepIdJson, String triggerJson, String asOfJson) {
+        List<String> fields = new ArrayList<>();
+        addField(fields, "sweepId", sweepIdJson);
+        addField(fields, "trigger", triggerJson);
+        addField(fields, "asOf", asOfJson);
+        return "{" + String.join(",", fields) + "}";
+    }
+
+    /**
+     * Control records with hostile values. None may stop the stream, fail a run whose deadline is after now, or
+     * complete {@link #IN_FLIGHT_SWEEP}; each is dead-lettered (bad-control) or ignored.
+     */
+    public static Arbitrary<Hostile> controlRecords() {
+        String hugeId = "s".repeat(450_000); // in the key and the value: both must fit one record
+        Arbitrary<String> sweepIds = Arbitraries.of("sweep-" + UUID.randomUUID(), IN_FLIGHT_SWEEP, "", hugeId, "x\u0000y");
+        Arbitrary<Part> triggers = Arbitraries.of(Part.good("manual", str("manual")), Part.good("scheduled", str("scheduled")),
+                Part.either("trigger nonsense", str("nuclear")), Part.bad("trigger number", "42"),
+                Part.bad("trigger missing", null), Part.either("trigger 600 KB", str(huge('t'))));
+        Arbitrary<Hostile> requests = Combinators.combine(sweepIds, Arbitraries.of("same", "other", "missing", "number"),
+                triggers, asOfs()).as((id, keyed, trigger, asOf) -> {
+            String idJson = switch (keyed) {
+                case "same", "other" -> str(id);
+                case "number" -> "42";
+                default -> null;
+            };
+            String key = keyed.equals("other") ? "other-" + UUID.randomUUID() : id;
+            return control("sweep-request", key, request(idJson, trigger.json(), asOf.json()), List.of(),
+                    "sweep-request id " + describe(id) + " keyed " + keyed + ", " + trigger.label() + ", " + asOf.label(), hugeId);
+        });
+        Arbitrary<Hostile> markers = Combinators.combine(sweepIds, asOfs()).as((id, asOf) ->
+                control("sweep-marker", id, request(str(id), str("manual"), asOf.json()), List.of(),
+                        "sweep-marker " + describe(id) + ", " + asOf.label(), hugeId));
+        Arbitrary<String> partitionHeaders = Arbitraries.of("0", "-1", "6", "99", "2147483647", "2147483648", "abc", "", "\u0000");
+        Arbitrary<Hostile> continuations = Combinators.combine(sweepIds, asOfs(), partitionHeaders, parts())
+                .as((id, asOf, target, soFar) -> control("sweep-continue", id,
+                        "{\"request\":" + request(str(id), str("manual"), asOf.json()) + ",\"soFar\":" + soFar + "}",
+                        List.of(new RecordHeader(ControlRecords.PARTITION, target.getBytes(StandardCharsets.UTF_8))),
+                        "sweep-continue " + describe(id) + ", " + asOf.label() + ", partition header " + describe(target)
+                                + ", soFar " + describe(soFar), hugeId));
+        Arbitrary<Hostile> sweepParts = Combinators.combine(sweepIds, parts()).as((id, part) ->
+                control("sweep-part", id, part.replace("\"SWEEP\"", str(id)), List.of(),
+                        "sweep-part " + describe(id) + " " + describe(part), hugeId));
+        Arbitrary<Hostile> unknown = Combinators.combine(Arbitraries.of("reboot-everything", "", "SWEEP-REQUEST",
+                        "sweep-request\u0000", huge('c')), Arbitraries.of("{}", "not json"))
+                .as((name, value) -> control(name, "k-" + UUID.randomUUID(), value, List.of(),
+                        "control header " + describe(name) + ", value " + value, hugeId));
+        Arbitrary<Hostile> garbage = Combinators.combine(Arbitraries.of("sweep-request", "sweep-marker", "sweep-continue",
+                        "sweep-part"), Arbitraries.of("not json", "", "null", "[]", "42", nested(100_000), "{\"sweepId\":{}}"))
+                .as((name, value) -> control(name, "g-" + UUID.randomUUID(), value, List.of(),
+                        name + " with value " + describe(value), hugeId));
+        return Arbitraries.oneOf(requests, markers, continuations, sweepParts, unknown, garbage)
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    /** A sweep part's JSON with "SWEEP" for its id: partitions out of range or already in, absurd counts. */
+    private static Arbitrary<String> parts() {
+        Arbitrary<String> partitions = Arbitraries.of("0", "-1", "3", "6", "99", "2147483647", "-2147483648",
+                "2147483648", "\"one\"", "null", "1.5");
+        Arbitrary<String> counts = Arbitraries.of("0", "1", "-5", "2147483647", "9223372036854775807", "\"many\"");
+        Arbitrary<String> names = Arbitraries.of("[]", "[\"backup\"]", "\"backup\"", "[42]", "[" + str(huge('b')) + "]",
+                "[" + String.join(",", java.util.Collections.nCopies(20_000, "\"x\"")) + "]", nested(3_000));
+        return Combinators.combine(partitions, counts, names, counts).as((p, failed, scripts, examined) ->
+                "{\"sweepId\":\"SWEEP\",\"partition\":" + p + ",\"failed\":" + failed + ",\"scriptNames\":" + scripts
+                        + ",\"entriesExamined\":" + examined + "}");
+    }
+
+    private static Hostile control(String controlName, String key, String value, List<Header> extra, String label,
+                                   String hugeId) {
+        List<Header> headers = new ArrayList<>();
+        headers.add(new RecordHeader(ControlRecords.HEADER, controlName.getBytes(StandardCharsets.UTF_8)));
+        headers.addAll(extra);
+        List<String> longTexts = new ArrayList<>();
+        if (key != null && key.length() > 256) {
+            longTexts.add(key);
+        }
+        if (controlName.length() > 256) {
+            longTexts.add(controlName);
+        }
+        return new Hostile(label, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8), headers, Verdict.EITHER, Set.of(), longTexts);
+    }
+
+    // ---- global topics ---------------------------------------------------------------------------------------
+
+    /** Cron expressions: ordinary ones, ones that never fire or not within 366 days, and pathological ones. */
+    static Arbitrary<Part> schedules() {
+        return Arbitraries.of(
+                Part.good("every minute", str("* * * * *")),
+                Part.good("daily 2am", str("0 2 * * *")),
+                Part.good("March 1st", str("0 0 1 3 *")),
+                Part.bad("Feb 30", str("0 0 30 2 *")),
+                Part.bad("Feb 31", str("0 0 31 2 *")),
+                Part.bad("Apr 31", str("0 0 31 4 *")),
+                Part.bad("Feb 29 (next in 2028, beyond 366 days)", str("0 0 29 2 *")),
+                Part.bad("Feb 30 or 31", str("0 0 30,31 2 *")),
+                Part.bad("step 0", str("*/0 * * * *")),
+                Part.bad("minute 60", str("60 * * * *")),
+                Part.bad("reversed range", str("59-0 * * * *")),
+                Part.bad("six fields", str("0 0 0 * * *")),
+                Part.bad("seven fields", str("0 0 0 * * * 2030")),
+                Part.bad("four fields", str("* * * *")),
+                Part.bad("empty", str("")),
+                Part.bad("words", str("every day")),
+                Part.bad("NUL", str("0 2 * * *\u0000")),
+                Part.bad("quartz specials", str("0 0 L W ?")),
+                Part.bad("day-of-week 8", str("0 0 * * 8")),
+                Part.bad("huge list", str(String.join(",", java.util.Collections.nCopies(50_000, "1")) + " * * * *")),
+                Part.bad("huge step", str("*/99999999999999999999 * * * *")),
+                Part.bad("600 KB", str(huge('*'))),
+                Part.bad("number", "5"),
+                Part.bad("array", "[\"0\",\"2\"]"),
+                Part.bad("missing", null));
+    }
+
+    static Arbitrary<Part> timezones() {
+        return Arbitraries.of(
+                Part.good("UTC", str("UTC")),
+                Part.good("Paris", str("Europe/Paris")),
+                Part.good("no timezone", null),
+                Part.either("+14:00", str("+14:00")),
+                Part.bad("Mars", str("Mars/Olympus_Mons")),
+                Part.bad("+25:00", str("+25:00")),
+                Part.bad("GMT+99", str("GMT+99")),
+                Part.bad("NUL", str("UTC\u0000")),
+                Part.bad("600 KB", str(huge('z'))),
+                Part.bad("number", "1"));
+    }
+
+    /** cron-config records: the job name is the key. */
+    public static Arbitrary<Hostile> cronJobs() {
+        Arbitrary<Part> enabled = Arbitraries.of(Part.good("enabled", "true"), Part.good("disabled", "false"),
+                Part.either("enabled missing", null), Part.bad("enabled yes", str("yes")), Part.bad("enabled object", "{}"));
+        Arbitrary<Part> description = Arbitraries.of(Part.good("no description", null), Part.good("description", str("d")),
+                Part.either("description 600 KB", str(huge('d'))), Part.either("description controls", str("a\u0000\u001b\n")),
+                Part.bad("description nested", nested(5_000)));
+        Arbitrary<Hostile> jobs = Combinators.combine(ids("bad-name").map(HostileInputs::asKey), schedules(), timezones(), enabled, description)
+                .as((name, schedule, zone, on, text) -> {
+                    List<String> fields = new ArrayList<>();
+                    addField(fields, "name", str(name.json()));
+                    addField(fields, "schedule", schedule);
+                    addField(fields, "timezone", zone);
+                    addField(fields, "enabled", on);
+                    addField(fields, "description", text);
+                    return combine(String.join(", ", List.of("name " + name.label(), schedule.label(), zone.label(),
+                                    on.label(), text.label())), name.json().getBytes(StandardCharsets.UTF_8),
+                            ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(),
+                            List.of(name, schedule, zone, on, text), "");
+                });
+        return Arbitraries.frequencyOf(Tuple.of(8, jobs), Tuple.of(2, wholeGlobalValues("job-")))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    /** script-policies records: the script name is the key. */
+    public static Arbitrary<Hostile> policies() {
+        Arbitrary<Hostile> policies = Combinators.combine(ids("bad-name").map(HostileInputs::asKey), durations(), Arbitraries.of("same", "other", "missing"))
+                .as((name, maxRuntime, named) -> {
+                    List<String> fields = new ArrayList<>();
+                    if (!named.equals("missing")) {
+                        addField(fields, "scriptName", str(named.equals("same") ? name.json() : "another-script"));
+                    }
+                    addField(fields, "maxRuntime", maxRuntime);
+                    return combine("name " + name.label() + " (" + named + " in value), maxRuntime " + maxRuntime.label(),
+                            name.json().getBytes(StandardCharsets.UTF_8),
+                            ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(),
+                            List.of(name, maxRuntime), "");
+                });
+        return Arbitraries.frequencyOf(Tuple.of(8, policies), Tuple.of(2, wholeGlobalValues("policy-")))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    private static Arbitrary<Hostile> wholeGlobalValues(String prefix) {
+        return Arbitraries.of("not json", "", "null", "[]", "42", "\"text\"", nested(200_000), "{\"a\":" + nested(5_000) + "}",
+                        "{", "[".repeat(HUGE))
+                .map(value -> new Hostile("value " + describe(value), (prefix + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8), List.of(), Verdict.BAD, Set.of(), List.of()));
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** A label for a value, at most 60 characters of it. */
+    static String describe(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String shown = value.length() > 60 ? value.substring(0, 60) + "…(" + value.length() + ")" : value;
+        StringBuilder out = new StringBuilder();
+        shown.chars().forEach(c -> out.append(c < 0x20 || Character.isSurrogate((char) c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return "'" + out + "'";
+    }
+
+    private static String[] concat(String first, String... more) {
+        String[] all = new String[more.length + 1];
+        all[0] = first;
+        System.arraycopy(more, 0, all, 1, more.length);
+        return all;
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : bytes) {
+            out.append(String.format("%02x", b));
+        }
+        return out.toString();
+    }
+
+    private static byte[] unhex(String hex) {
+        byte[] out = new byte[hex.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,499 @@
+package io.runwarden.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.runwarden.kafka.Topics;
+import io.runwarden.model.Bounds;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.SweepPart;
+import io.runwarden.model.SweepProgress;
+import io.runwarden.model.SweepRequest;
+import io.runwarden.stream.HostileInputs.Hostile;
+import io.runwarden.stream.HostileInputs.Verdict;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static io.runwarden.stream.TopologyFixture.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Hostile records on every input topic (script-events: lifecycle events and control records; cron-config;
+ * script-policies), through the real topology in a {@link TopologyTestDriver}. After each: the driver did not
+ * throw (a processing error that the handler does not turn into a dead letter is rethrown by the driver, as it
+ * would stop the streams), a bad event is in {@code script-events-dlq} with its original key and bytes and a reason
+ * that quotes at most 256 characters of the value, nothing runwarden writes exceeds its topic's limit, and at the
+ * end a good event is applied and a sweep completes.
+ *
+ * <p>TopologyTestDriver in Kafka 4.4 does honour {@code processing.exception.handler}: the records of the handler's
+ * {@code Response.resume(...)} come out on {@code script-events-dlq} (see {@link DeadLetterTest}). It has no broker
+ * and so no record size limit: the sizes are checked here against the limits of a default broker.
+ */
+class HostileRecordsProperties {
+    /** A run record is small: ids ≤ 256 chars, a message ≤ 8,192 chars. */
+    static final int RUN_LIMIT = 64 * 1024;
+    /** What a default broker (message.max.bytes 1048588) takes, less room for the batch overhead. */
+    static final int TOPIC_LIMIT = 1_000_000;
+    /** script-events-dlq accepts records at least 64 KiB larger than script-events does. */
+    static final int DLQ_EXTRA = 64 * 1024;
+    /** A run whose deadline (now + 2 days) no forged control record may reach. */
+    static final String VICTIM = "victim";
+    static final Duration CALL_CEILING = Duration.ofSeconds(30);
+
+    // ---- script-events: lifecycle events -------------------------------------------------------------------
+
+    @Property(tries = 300)
+    void hostileLifecycleEventsAreDeadLetteredOrKeptWithinBoundsAndTheStreamGoesOn(
+            @ForAll("lifecycleEventsLists") List<Hostile> records) {
+        try (Harness h = new Harness()) {
+            for (Hostile record : records) {
+                h.call("pipe " + record, () -> h.events.pipeInput(h.record(record)));
+                Map<String, List<TestRecord<byte[], byte[]>>> out = h.drain();
+                h.assertSizes(record, out);
+                List<TestRecord<byte[], byte[]>> dead = out.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of());
+                if (record.verdict() == Verdict.BAD) {
+                    assertThat(dead).as("dead letters of a bad event: %s", record).hasSize(1);
+                }
+                assertThat(dead).as("dead letters of %s", record).hasSizeLessThanOrEqualTo(1);
+                if (dead.isEmpty()) {
+                    assertThat(out.getOrDefault(Topics.SCRIPT_RUNS, List.of())).as("runs of %s", record)
+                            .allSatisfy(r -> assertRunWithinBounds(r, record));
+                } else {
+                    assertDeadLetter(dead.get(0), record, true);
+                    assertThat(out.getOrDefault(Topics.SCRIPT_RUNS, List.of())).as("a dead letter changes no run: %s", record)
+                            .isEmpty();
+                }
+            }
+            h.assertGoodEventApplied();
+            h.assertSweepCompletes();
+        }
+    }
+
+    @Property(tries = 150)
+    void deadLetterHeadersHoldNoRawControlCharacters(@ForAll("lifecycleEvents") Hostile record) {
+        try (Harness h = new Harness()) {
+            h.call("pipe " + record, () -> h.events.pipeInput(h.record(record)));
+            for (TestRecord<byte[], byte[]> dead : h.drain().getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of())) {
+                for (Header header : dead.headers()) {
+                    if (header.key().startsWith("runwarden.dlq.")) {
+                        String text = new String(header.value(), StandardCharsets.UTF_8);
+                        assertThat(text.chars().noneMatch(Character::isISOControl))
+                                .as("header %s = %s of %s: a value must not forge a log line", header.key(),
+                                        HostileInputs.describe(text), record).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- script-events: control records --------------------------------------------------------------------
+
+    @Property(tries = 300)
+    void hostileControlRecordsNeverStopTheStreamFailARunOrCompleteASweep(
+            @ForAll("controlRecordsLists") List<Hostile> records) {
+        controlRecords(records, false);
+    }
+
+    @Property(tries = 200)
+    void hostileControlRecordsMakeNoRecordLargerThanItsTopicTakes(@ForAll("controlRecordsLists") List<Hostile> records) {
+        controlRecords(records, true);
+    }
+
+    private void controlRecords(List<Hostile> records, boolean checkSizes) {
+        try (Harness h = new Harness()) {
+            SweepRequest inFlight = new SweepRequest(HostileInputs.IN_FLIGHT_SWEEP, SweepRequest.MANUAL, NOW, null);
+            h.call("in-flight sweep", () -> h.fixture.sweeps().put(inFlight.sweepId(), new SweepProgress(inFlight,
+                    HostileInputs.IN_FLIGHT_PARTS, new TreeMap<>(Map.of(0, SweepPart.none(inFlight.sweepId(), 0))), null)));
+            h.drain();
+            for (Hostile record : records) {
+                h.call("pipe " + record, () -> h.events.pipeInput(h.record(record)));
+                Map<String, List<TestRecord<byte[], byte[]>>> out = h.drain();
+                if (checkSizes) {
+                    h.assertSizes(record, out);
+                    continue;
+                }
+                for (TestRecord<byte[], byte[]> dead : out.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of())) {
+                    assertDeadLetter(dead, record, false);
+                }
+                assertThat(out.getOrDefault(Topics.SCRIPT_RUN_FAILURES, List.of())).as("runs failed by %s", record).isEmpty();
+                assertThat(h.run(VICTIM).status()).as("the victim after %s", record).isEqualTo(RunStatus.IN_PROGRESS);
+                assertThat(h.fixture.sweepResult(HostileInputs.IN_FLIGHT_SWEEP))
+                        .as("the in-flight sweep (parts %s) after %s", h.fixture.sweeps().get(HostileInputs.IN_FLIGHT_SWEEP).parts().keySet(), record)
+                        .isNull();
+                h.assertEverySweepWithinBounds(record);
+            }
+            h.assertGoodEventApplied();
+            h.assertSweepCompletes();
+        }
+    }
+
+    // ---- global topics -------------------------------------------------------------------------------------
+
+    @Property(tries = 200)
+    void hostileCronJobsAreSkippedAndNeverStopTheScheduler(@ForAll("cronJobsLists") List<Hostile> records) {
+        cronJobs(records, false);
+    }
+
+    @Property(tries = 100)
+    void skippedCronJobsAreCountedAsDeadLetters(@ForAll("cronJobsLists") List<Hostile> records) {
+        cronJobs(records, true);
+    }
+
+    private void cronJobs(List<Hostile> records, boolean checkCount) {
+        try (Harness h = new Harness()) {
+            for (Hostile record : records) {
+                double counted = h.deadLettersCounted();
+                h.call("pipe " + record, () -> h.cronConfig.pipeInput(h.record(record)));
+                // the scheduler evaluates every job each second on partition 0's task
+                h.call("scheduler after " + record, () -> h.fixture.driver.advanceWallClockTime(Duration.ofSeconds(61)));
+                h.assertSizes(record, h.drain());
+                Object stored = h.fixture.driver.getKeyValueStore(Stores.CRON_JOBS).get(record.keyText());
+                if (record.verdict() == Verdict.BAD) {
+                    assertThat(stored).as("a bad job is not kept: %s", record).isNull();
+                    if (checkCount) {
+                        assertThat(h.deadLettersCounted()).as("runwarden_dead_letters_total counts %s", record).isGreaterThan(counted);
+                    }
+                } else if (record.verdict() == Verdict.GOOD) {
+                    assertThat(stored).as("a good job is kept: %s", record).isNotNull();
+                }
+            }
+            h.call("scheduler", () -> h.fixture.driver.advanceWallClockTime(Duration.ofMinutes(2)));
+            h.drain();
+            h.assertGoodEventApplied();
+            h.assertSweepCompletes();
+        }
+    }
+
+    @Property(tries = 200)
+    void hostilePoliciesAreSkippedAndTheirScriptsStartSafely(@ForAll("policiesLists") List<Hostile> records) {
+        policies(records, false);
+    }
+
+    @Property(tries = 100)
+    void skippedPoliciesAreCountedAsDeadLetters(@ForAll("policiesLists") List<Hostile> records) {
+        policies(records, true);
+    }
+
+    private void policies(List<Hostile> records, boolean checkCount) {
+        try (Harness h = new Harness()) {
+            for (Hostile record : records) {
+                double counted = h.deadLettersCounted();
+                h.call("pipe " + record, () -> h.policies.pipeInput(h.record(record)));
+                h.assertSizes(record, h.drain());
+                Object stored = h.fixture.driver.getKeyValueStore(Stores.POLICIES).get(record.keyText());
+                if (record.verdict() == Verdict.BAD) {
+                    assertThat(stored).as("a bad policy is not kept: %s", record).isNull();
+                    if (checkCount) {
+                        assertThat(h.deadLettersCounted()).as("runwarden_dead_letters_total counts %s", record).isGreaterThan(counted);
+                    }
+                } else if (record.verdict() == Verdict.GOOD) {
+                    assertThat(stored).as("a good policy is kept: %s", record).isNotNull();
+                }
+                String script = record.keyText();
+                if (!isId(script)) {
+                    continue;
+                }
+                // an ordinary start of that script, at the last instant the bounds allow and now
+                for (String time : List.of("9999-12-31T23:59:59Z", NOW.toString())) {
+                    String runId = "p-" + UUID.randomUUID();
+                    Hostile start = new Hostile("start of " + HostileInputs.describe(script) + " at " + time + " under " + record,
+                            runId.getBytes(StandardCharsets.UTF_8), ("{\"event\":\"started\",\"scriptName\":" + HostileInputs.str(script)
+                            + ",\"time\":\"" + time + "\"}").getBytes(StandardCharsets.UTF_8), List.of(), Verdict.EITHER,
+                            java.util.Set.of(), List.of());
+                    h.call("pipe " + start, () -> h.events.pipeInput(h.record(start)));
+                    Map<String, List<TestRecord<byte[], byte[]>>> out = h.drain();
+                    h.assertSizes(start, out);
+                    List<TestRecord<byte[], byte[]>> dead = out.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of());
+                    if (dead.isEmpty()) {
+                        assertThat(out.getOrDefault(Topics.SCRIPT_RUNS, List.of())).as("runs of %s", start).hasSize(1)
+                                .allSatisfy(r -> assertRunWithinBounds(r, start));
+                    } else {
+                        assertDeadLetter(dead.get(0), start, true);
+                    }
+                }
+            }
+            h.assertGoodEventApplied();
+            h.assertSweepCompletes();
+        }
+    }
+
+    // ---- generators ----------------------------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<Hostile> lifecycleEvents() {
+        return HostileInputs.lifecycleEvents();
+    }
+
+    @Provide
+    Arbitrary<List<Hostile>> lifecycleEventsLists() {
+        return HostileInputs.lifecycleEvents().list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    @Provide
+    Arbitrary<Hostile> controlRecords() {
+        return HostileInputs.controlRecords();
+    }
+
+    @Provide
+    Arbitrary<List<Hostile>> controlRecordsLists() {
+        return HostileInputs.controlRecords().list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    @Provide
+    Arbitrary<Hostile> cronJobs() {
+        return HostileInputs.cronJobs();
+    }
+
+    @Provide
+    Arbitrary<List<Hostile>> cronJobsLists() {
+        return HostileInputs.cronJobs().list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    @Provide
+    Arbitrary<Hostile> policies() {
+        return HostileInputs.policies();
+    }
+
+    @Provide
+    Arbitrary<List<Hostile>> policiesLists() {
+        return HostileInputs.policies().list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    // ---- assertions ----------------------------------------------------------------------------------------
+
+    static void assertDeadLetter(TestRecord<byte[], byte[]> dead, Hostile record, boolean isTheOriginal) {
+        String reason = header(dead, DeadLetterHandler.REASON);
+        assertThat(reason).as("reason of the dead letter of %s", record).isNotNull().matches("[a-z][a-z0-9-]{0,63}");
+        if (isTheOriginal) {
+            if (!record.reasons().isEmpty()) {
+                assertThat(reason).as("reason of the dead letter of %s", record).isIn(record.reasons());
+            }
+            assertThat(dead.key()).as("original key of %s", record).isEqualTo(record.key());
+            String truncated = header(dead, "runwarden.dlq.truncated");
+            if (truncated == null) {
+                assertThat(Arrays.equals(dead.value(), record.value())).as("original bytes of %s", record).isTrue();
+            } else {
+                // cut to fit the dead-letter topic: a prefix of the original, whose size the header gives
+                assertThat(Integer.parseInt(truncated)).isEqualTo(record.value().length);
+                assertThat(Arrays.equals(dead.value(), Arrays.copyOf(record.value(), dead.value().length)))
+                        .as("a cut dead letter of %s holds the start of the original", record).isTrue();
+            }
+        }
+        // internal-error is a bug met by the record: every input here is hostile on purpose, with a reason to say why
+        assertThat(reason).as("reason of the dead letter of %s", record).isNotEqualTo("internal-error");
+        for (Header header : dead.headers()) {
+            if (!header.key().startsWith("runwarden.dlq.") || header.value() == null) {
+                continue;
+            }
+            String text = new String(header.value(), StandardCharsets.UTF_8);
+            assertThat(text.length()).as("header %s of the dead letter of %s", header.key(), record).isLessThanOrEqualTo(2_048);
+            for (String longText : record.longTexts()) {
+                assertThat(text).as("header %s quotes at most 256 characters of a value of %s", header.key(), record)
+                        .doesNotContain(longText.substring(0, Bounds.MAX_QUOTE_CHARS + 1));
+            }
+        }
+    }
+
+    static void assertRunWithinBounds(TestRecord<byte[], byte[]> published, Hostile cause) {
+        RunRecord run = Json.read(published.value(), RunRecord.class);
+        assertThat(isId(run.runId())).as("runId %s applied from %s", HostileInputs.describe(run.runId()), cause).isTrue();
+        assertThat(run.scriptName() == null || isId(run.scriptName()))
+                .as("scriptName %s applied from %s", HostileInputs.describe(run.scriptName()), cause).isTrue();
+        for (Instant instant : Arrays.asList(run.startTime(), run.endTime(), run.lastHeartbeat())) {
+            if (instant != null) {
+                assertThat(instant).as("an instant of the run applied from %s", cause)
+                        .isBetween(Bounds.MIN_INSTANT, Bounds.MAX_INSTANT);
+            }
+        }
+        if (run.inProgress()) {
+            assertThat(run.deadline()).as("deadline of the run applied from %s", cause).isNotNull();
+        }
+        if (run.maxRuntime() != null) {
+            assertThat(run.maxRuntime()).as("maxRuntime of the run applied from %s", cause)
+                    .isBetween(Bounds.MIN_DURATION, Bounds.MAX_DURATION);
+        }
+        assertThat(run.message() == null ? 0 : run.message().length()).as("message of %s", cause)
+                .isLessThanOrEqualTo(Bounds.MAX_MESSAGE_CHARS);
+    }
+
+    static boolean isId(String value) {
+        try {
+            Bounds.id(value);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    static String header(TestRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The topology in a driver, with raw-bytes views of every topic, each call under a ceiling. */
+    static final class Harness implements AutoCloseable {
+        final TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), NOW);
+        final TestInputTopic<byte[], byte[]> events = fixture.driver.createInputTopic(Topics.SCRIPT_EVENTS,
+                new ByteArraySerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
+        final TestInputTopic<byte[], byte[]> cronConfig = fixture.driver.createInputTopic(Topics.CRON_CONFIG,
+                new ByteArraySerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
+        final TestInputTopic<byte[], byte[]> policies = fixture.driver.createInputTopic(Topics.SCRIPT_POLICIES,
+                new ByteArraySerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
+        private final ExecutorService caller = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "hostile-driver");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        Harness() {
+            call("victim", () -> fixture.started(VICTIM, "victim-script", NOW.minus(Duration.ofDays(1))));
+            drain();
+        }
+
+        TestRecord<byte[], byte[]> record(Hostile hostile) {
+            return new TestRecord<>(hostile.key(), hostile.value(), new RecordHeaders(hostile.headers().toArray(new Header[0])), NOW);
+        }
+
+        /** Runs a driver call; a throw is the streams stopping, a call that never returns is a hung stream thread. */
+        void call(String what, Runnable action) {
+            Future<?> future = caller.submit(action);
+            try {
+                future.get(CALL_CEILING.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                fail("no answer within " + CALL_CEILING + " (a hung stream thread): " + what);
+            } catch (ExecutionException e) {
+                throw new AssertionError("the stream stops on " + what + ": " + rootCause(e.getCause()), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        <T> T get(String what, Callable<T> action) {
+            Object[] result = new Object[1];
+            call(what, () -> {
+                try {
+                    result[0] = action.call();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            @SuppressWarnings("unchecked") T value = (T) result[0];
+            return value;
+        }
+
+        /** Everything written to any topic since the last call, by topic. */
+        Map<String, List<TestRecord<byte[], byte[]>>> drain() {
+            Map<String, List<TestRecord<byte[], byte[]>>> out = new LinkedHashMap<>();
+            for (String topic : fixture.driver.producedTopicNames()) {
+                List<TestRecord<byte[], byte[]>> records = fixture.driver.createOutputTopic(topic,
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+                if (!records.isEmpty()) {
+                    out.put(topic, records);
+                }
+            }
+            return out;
+        }
+
+        void assertSizes(Hostile cause, Map<String, List<TestRecord<byte[], byte[]>>> out) {
+            out.forEach((topic, records) -> {
+                int limit = switch (topic) {
+                    case Topics.SCRIPT_RUNS, Topics.SCRIPT_RUN_FAILURES -> RUN_LIMIT;
+                    case Topics.SCRIPT_EVENTS_DLQ -> Math.min(TOPIC_LIMIT, cause.size()) + DLQ_EXTRA;
+                    default -> TOPIC_LIMIT;
+                };
+                for (TestRecord<byte[], byte[]> record : records) {
+                    assertThat(size(record)).as("a record runwarden writes to %s after %s (limit %d bytes)", topic, cause, limit)
+                            .isLessThanOrEqualTo(limit);
+                }
+            });
+        }
+
+        RunRecord run(String runId) {
+            return fixture.run(runId);
+        }
+
+        void assertEverySweepWithinBounds(Hostile cause) {
+            KeyValueStore<String, SweepProgress> sweeps = fixture.sweeps();
+            try (KeyValueIterator<String, SweepProgress> it = sweeps.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, SweepProgress> sweep = it.next();
+                    Instant asOf = sweep.value.request().asOf();
+                    assertThat(asOf).as("asOf of sweep %s after %s", HostileInputs.describe(sweep.key), cause)
+                            .isBetween(Bounds.MIN_INSTANT, Bounds.MAX_INSTANT);
+                }
+            }
+        }
+
+        double deadLettersCounted() {
+            return fixture.meters.find(RunwardenMeters.DEAD_LETTERS).counters().stream().mapToDouble(Counter::count).sum();
+        }
+
+        void assertGoodEventApplied() {
+            String runId = "good-" + UUID.randomUUID();
+            call("good event", () -> fixture.started(runId, "good-script", NOW));
+            Map<String, List<TestRecord<byte[], byte[]>>> out = drain();
+            assertThat(out.getOrDefault(Topics.SCRIPT_RUNS, List.of())).as("script-runs after a good event")
+                    .anySatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(runId));
+            assertThat(run(runId).status()).isEqualTo(RunStatus.IN_PROGRESS);
+        }
+
+        void assertSweepCompletes() {
+            assertThat(get("a sweep", () -> fixture.sweep(NOW))).as("a manual sweep as of now completes").isNotNull();
+            assertThat(run(VICTIM).status()).as("the victim, due in two days").isEqualTo(RunStatus.IN_PROGRESS);
+            drain();
+        }
+
+        @Override
+        public void close() {
+            caller.shutdownNow();
+            fixture.close();
+        }
+    }
+
+    static int size(TestRecord<byte[], byte[]> record) {
+        int size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        for (Header header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
+    }
+
+    static String rootCause(Throwable e) {
+        List<String> chain = new ArrayList<>();
+        for (Throwable t = e; t != null && chain.size() < 6; t = t.getCause()) {
+            chain.add(t.getClass().getSimpleName() + ": " + HostileInputs.describe(String.valueOf(t.getMessage())));
+        }
+        return String.join(" <- ", chain);
+    }
+}

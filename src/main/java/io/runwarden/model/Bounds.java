@@ -75,10 +75,13 @@ public final class Bounds {
         return value;
     }
 
-    /** A runId, scriptName or job name: 1 to 256 characters, no control character, no lone surrogate. */
+    /**
+     * A runId, scriptName, job name or schedule: 1 to 256 characters, no control character, no lone surrogate, no
+     * U+FFFD (bytes that were not UTF-8).
+     */
     public static String id(String value) {
-        if (value.isEmpty() || value.isBlank()) {
-            throw new IllegalArgumentException("must not be empty or blank");
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
         }
         if (value.length() > MAX_ID_CHARS) {
             throw new IllegalArgumentException("is " + value.length() + " characters long; at most " + MAX_ID_CHARS + " are allowed");
@@ -91,9 +94,16 @@ public final class Bounds {
             if (loneSurrogateAt(value, i)) {
                 throw new IllegalArgumentException(quote(value) + " holds a lone surrogate at " + i);
             }
+            if (c == '\uFFFD') {
+                // what a decoder puts where bytes were not UTF-8: the id as sent is not the id as read
+                throw new IllegalArgumentException(quote(value) + " holds U+FFFD at " + i + ": it was not valid UTF-8");
+            }
             if (Character.isHighSurrogate(c)) {
                 i++; // its pair
             }
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("must not be blank");
         }
         return value;
     }

@@ -53,6 +53,9 @@ public final class CronSchedule {
      */
     public static CronSchedule accepted(CronJob job, Instant now) {
         Bounds.id(job.name());
+        if (job.schedule() != null) {
+            Bounds.id(job.schedule());
+        }
         CronSchedule schedule = of(job);
         Optional<Instant> next = schedule.nextSlot(now);
         if (next.isEmpty() || next.get().isAfter(now.plus(Bounds.MAX_SCHEDULE_GAP))) {

@@ -67,7 +67,7 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
                     context.partition(), context.offset(), exception);
         }
         meters.deadLettered(reason);
-        if (record == null || context.sourceRawValue() == null && context.sourceRawKey() == null) {
+        if (record == null) {
             return Response.resume(); // a punctuation: there is no record to keep
         }
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());

@@ -19,14 +19,7 @@ public final class EventParser {
     }
 
     public static LifecycleEvent parse(String key, byte[] value, long recordTimestamp) {
-        if (key == null || key.isBlank()) {
-            throw new InvalidEventException("missing-key", "the record key must be the runId; it is missing or blank");
-        }
-        try {
-            Bounds.id(key);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("bad-run-id", "the record key (runId) " + e.getMessage());
-        }
+        requireRunId(key);
         if (value == null) {
             throw new InvalidEventException("null-value", "the record has no value");
         }
@@ -61,6 +54,18 @@ public final class EventParser {
         }
         Instant time = time(node, type, recordTimestamp);
         return new LifecycleEvent(key, scriptName, type, time, Bounds.message(text(node, "message")), maxRuntime(node));
+    }
+
+    /** The record key of an event, which must be a valid runId. */
+    static void requireRunId(String key) {
+        if (key == null || key.isBlank()) {
+            throw new InvalidEventException("missing-key", "the record key must be the runId; it is missing or blank");
+        }
+        try {
+            Bounds.id(key);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("bad-run-id", "the record key (runId) " + e.getMessage());
+        }
     }
 
     private static EventType type(JsonNode node) {

@@ -6,6 +6,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,15 +20,18 @@ import java.util.stream.IntStream;
  */
 final class EventsPartitioner implements StreamPartitioner<String, Object> {
     private static final byte[] MARKER = "sweep-marker".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONTINUE = "sweep-continue".getBytes(StandardCharsets.UTF_8);
 
     @Override
     public Optional<Set<Integer>> partitions(String topic, String key, Object value, Headers headers, int numPartitions) {
         Header control = headers == null ? null : headers.lastHeader(ControlRecords.HEADER);
-        if (control != null && java.util.Arrays.equals(control.value(), MARKER)) {
+        if (control != null && Arrays.equals(control.value(), MARKER)) {
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }
-        Optional<Integer> target = ControlRecords.targetPartition(headers);
-        if (target.isPresent()) {
+        // only a continuation goes back to a partition of its own; a header anywhere else is not runwarden's
+        Optional<Integer> target = control != null && Arrays.equals(control.value(), CONTINUE)
+                ? ControlRecords.targetPartition(headers) : Optional.empty();
+        if (target.isPresent() && target.get() >= 0 && target.get() < numPartitions) {
             return Optional.of(Set.of(target.get()));
         }
         return partitions(topic, key, value, numPartitions);

@@ -104,6 +104,11 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     @Override
     public void process(Record<String, byte[]> record) {
         Optional<ControlRecords> control = ControlRecords.of(record.headers());
+        // a bad key is dead-lettered where it landed, with its original bytes, before anything moves it
+        if (control.isEmpty()) {
+            EventParser.requireRunId(record.key());
+        }
+        SweepRequest request = control.orElse(null) == ControlRecords.SWEEP_REQUEST ? controlValues.request(record) : null;
         if (misrouted(record, control)) {
             // e.g. librdkafka's default partitioner: move it to the partition that holds the run's state
             emitter.toEvents(record.key(), record.value(), record.headers(), record.timestamp());
@@ -117,10 +122,10 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return;
         }
         switch (control.get()) {
-            case SWEEP_REQUEST -> sweeps.launch(controlValues.request(record), timestamp);
+            case SWEEP_REQUEST -> sweeps.launch(request, timestamp);
             case SWEEP_MARKER -> {
-                SweepRequest request = controlValues.marker(record);
-                sweepPartition(request, SweepPart.none(request.sweepId(), partition()), timestamp);
+                SweepRequest marker = controlValues.marker(record);
+                sweepPartition(marker, SweepPart.none(marker.sweepId(), partition()), timestamp);
             }
             case SWEEP_CONTINUE -> {
                 SweepContinuation rest = controlValues.continuation(record, partition());

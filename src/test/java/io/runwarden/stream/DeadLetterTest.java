@@ -30,6 +30,7 @@ class DeadLetterTest {
                 Arguments.of("not-json", "r1", utf8("this is not json")),
                 Arguments.of("not-json", "r1", new byte[]{(byte) 0xff, 0x00, (byte) 0xfe, 0x13}),
                 Arguments.of("null-value", "r1", null),
+                Arguments.of("missing-key", null, null),
                 Arguments.of("missing-key", null, utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),
                 Arguments.of("missing-key", " ", utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),
                 Arguments.of("not-an-object", "r1", utf8("[1,2,3]")),
@@ -53,6 +54,8 @@ class DeadLetterTest {
                 Arguments.of("bad-max-runtime", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"maxRuntime\":\"PT0.5S\"}")),
                 Arguments.of("bad-run-id", "x".repeat(600_000), utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),
                 Arguments.of("bad-run-id", "r\u0000", utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),
+                // what the key deserializer makes of bytes that are not UTF-8
+                Arguments.of("bad-run-id", "r\uFFFD", utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),
                 Arguments.of("bad-script-name", "r1", utf8("{\"scriptName\":\"s\\u0000x\",\"event\":\"started\"}")),
                 Arguments.of("bad-script-name", "r1", utf8("{\"scriptName\":\"s\\ud800\",\"event\":\"started\"}")),
                 Arguments.of("bad-script-name", "r1", utf8("{\"scriptName\":\"line\\nforged\",\"event\":\"started\"}")),

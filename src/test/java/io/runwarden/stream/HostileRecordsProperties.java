@@ -72,7 +72,7 @@ class HostileRecordsProperties {
 
     // ---- script-events: lifecycle events -------------------------------------------------------------------
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void hostileLifecycleEventsAreDeadLetteredOrKeptWithinBoundsAndTheStreamGoesOn(
             @ForAll("lifecycleEventsLists") List<Hostile> records) {
         try (Harness h = new Harness()) {
@@ -118,13 +118,13 @@ class HostileRecordsProperties {
 
     // ---- script-events: control records --------------------------------------------------------------------
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void hostileControlRecordsNeverStopTheStreamFailARunOrCompleteASweep(
             @ForAll("controlRecordsLists") List<Hostile> records) {
         controlRecords(records, false);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void hostileControlRecordsMakeNoRecordLargerThanItsTopicTakes(@ForAll("controlRecordsLists") List<Hostile> records) {
         controlRecords(records, true);
     }
@@ -159,7 +159,7 @@ class HostileRecordsProperties {
 
     // ---- global topics -------------------------------------------------------------------------------------
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void hostileCronJobsAreSkippedAndNeverStopTheScheduler(@ForAll("cronJobsLists") List<Hostile> records) {
         cronJobs(records, false);
     }
@@ -194,7 +194,7 @@ class HostileRecordsProperties {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void hostilePoliciesAreSkippedAndTheirScriptsStartSafely(@ForAll("policiesLists") List<Hostile> records) {
         policies(records, false);
     }

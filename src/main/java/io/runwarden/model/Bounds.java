@@ -2,6 +2,9 @@ package io.runwarden.model;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The bounds on every input (DESIGN, "Bounds on every input"), checked once where a value enters: an event, a
@@ -158,6 +161,20 @@ public final class Bounds {
             text.append("… (").append(value.length()).append(" characters)");
         }
         return text.toString();
+    }
+
+    /** The first names, in order, whose lengths add up to at most {@code maxChars}. */
+    public static List<String> namesWithin(Collection<String> names, int maxChars) {
+        List<String> within = new ArrayList<>();
+        int chars = 0;
+        for (String name : names) {
+            chars += name.length();
+            if (chars > maxChars) {
+                break;
+            }
+            within.add(name);
+        }
+        return List.copyOf(within);
     }
 
     private static boolean loneSurrogateAt(String value, int i) {

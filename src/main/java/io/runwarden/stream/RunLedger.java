@@ -54,7 +54,7 @@ final class RunLedger {
                 scripts.add(after.scriptName());
             }
         }
-        return new SweepPart(sweep.sweepId(), partition, failed, List.copyOf(scripts), due.size());
+        return new SweepPart(sweep.sweepId(), partition, failed, List.copyOf(scripts), due.size(), false);
     }
 
     /**

@@ -144,7 +144,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         // the deadline index is complete only once rebuilt: until then the sweep waits, and drives the rebuild on
         SweepPart chunk = rebuild.complete() || rebuild.step() ? runs.sweep(request, partition(), timestamp, SWEEP_CHUNK)
                 : null;
-        SweepPart part = chunk == null ? soFar : soFar.plus(chunk);
+        SweepPart part = chunk == null ? soFar : soFar.plus(chunk, SweepPart.LISTED_CHARS / partitions);
         if (chunk == null || chunk.failed() == SWEEP_CHUNK) {
             Headers headers = ControlRecords.SWEEP_CONTINUE.headers();
             headers.add(ControlRecords.PARTITION, String.valueOf(partition()).getBytes(StandardCharsets.UTF_8));

@@ -124,13 +124,16 @@ final class SweepCoordinator {
         TreeSet<String> scripts = new TreeSet<>();
         int failed = 0;
         int examined = 0;
+        boolean cut = false;
         for (SweepPart part : parts.values()) {
             scripts.addAll(part.scriptNames());
             failed += part.failed();
             examined += part.entriesExamined();
+            cut |= part.scriptNamesCut();
         }
+        List<String> listed = Bounds.namesWithin(scripts, SweepResult.LISTED_CHARS);
         return new SweepResult(request.sweepId(), request.trigger(), request.job(), request.asOf(),
-                request.asOf().minus(defaultMaxRuntime), failed, scripts.size(), scripts.stream().toList(),
-                parts.size(), examined, now);
+                request.asOf().minus(defaultMaxRuntime), failed, scripts.size(), listed,
+                parts.size(), examined, now, cut || listed.size() < scripts.size());
     }
 }

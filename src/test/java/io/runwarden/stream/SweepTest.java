@@ -148,6 +148,27 @@ class SweepTest {
     }
 
     @Test
+    void aSweepOfThousandsOfScriptsWithLongNamesListsWhatFitsAndStaysFarBelowKafkasRecordLimit() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            int scripts = 1_500;
+            for (int i = 0; i < scripts; i++) {
+                String name = String.format("%04d", i) + "s".repeat(252);
+                fixture.started("old-" + i, name, FOUR_DAYS_AGO);
+            }
+
+            SweepResult result = fixture.sweep(NOW);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(scripts);
+            assertThat(result.scriptNamesCut()).isTrue();
+            assertThat(result.scriptNames()).isNotEmpty().isSorted();
+            assertThat(String.join("", result.scriptNames()).length()).isLessThanOrEqualTo(SweepResult.LISTED_CHARS);
+            assertThat(result.scriptsAffected()).isGreaterThanOrEqualTo(result.scriptNames().size());
+            // the sweep's own record, the largest it writes (its changelog), with room to spare
+            assertThat(io.runwarden.model.Json.bytes(fixture.sweeps().get(result.sweepId())).length).isLessThan(500_000);
+        }
+    }
+
+    @Test
     void aRequestSeenTwiceSweepsOnce() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.started("old", "s", FOUR_DAYS_AGO);

@@ -8,6 +8,10 @@ import io.runwarden.model.SweepRequest;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
 /**
  * Reads the value of a control record and checks it as strictly as an event: anyone who can write to
  * {@code script-events} can write one, and a forged part must neither stop the stream nor complete a sweep.
@@ -16,10 +20,18 @@ final class ControlValues {
     /** Sweep ids are generated (a UUID, or a job name and its slot), so they may exceed the ids' 256 characters. */
     static final int MAX_SWEEP_ID_CHARS = Bounds.MAX_ID_CHARS + 64;
 
-    private final int partitions;
+    /**
+     * How far a sweep's asOf may lie ahead of this instance's clock: a sweep as of a later time would fail runs before
+     * their deadline, a false alarm; clocks of instances that are kept in time differ by far less.
+     */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
 
-    ControlValues(int partitions) {
+    private final int partitions;
+    private final Supplier<Instant> clock;
+
+    ControlValues(int partitions, Supplier<Instant> clock) {
         this.partitions = partitions;
+        this.clock = clock;
     }
 
     /** A request, which must be keyed by its sweepId: the sweep's parts meet on the partition of that id. */
@@ -71,6 +83,9 @@ final class ControlValues {
             }
         } catch (IllegalArgumentException e) {
             throw invalid("a sweep request's asOf or job: " + e.getMessage());
+        }
+        if (request.asOf().isAfter(clock.get().plus(MAX_CLOCK_SKEW))) {
+            throw invalid("asOf " + request.asOf() + " is later than now: a sweep may not fail runs before their deadline");
         }
         return request;
     }

@@ -42,7 +42,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private final Duration defaultMaxRuntime;
     private final Duration retention;
     private final int partitions;
-    private final ControlValues controlValues;
+    private ControlValues controlValues;
     private ProcessorContext<String, Object> context;
     private Emitter emitter;
     private RunLedger runs;
@@ -55,7 +55,6 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.retention = retention;
         this.partitions = partitions;
-        this.controlValues = new ControlValues(partitions);
     }
 
     @Override
@@ -63,6 +62,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         this.context = context;
         meters = RunwardenMeters.from(context.appConfigs());
         emitter = new Emitter(context);
+        controlValues = new ControlValues(partitions, () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(Stores.RUNS);
         KeyValueStore<String, String> indexStore = context.getStateStore(Stores.INDEXES);
         RunIndexes indexes = new RunIndexes(indexStore);

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import static io.runwarden.stream.TopologyFixture.NOW;
@@ -133,10 +134,19 @@ class DeadLetterTest {
                 ControlRecords.SWEEP_CONTINUE.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s5", utf8("{\"sweepId\":\"" + "s".repeat(600_000) + "\",\"trigger\":\"manual\"," + asOf + "}"),
                 ControlRecords.SWEEP_MARKER.headers(), NOW));
+        // a sweep as of tomorrow would fail today's runs before their deadline: a false alarm
+        fixture.started("due-tomorrow", "s", NOW.minus(Duration.ofDays(2)));
+        String tomorrow = "\"asOf\":\"" + NOW.plus(Duration.ofDays(1)) + "\"";
+        fixture.events.pipeInput(new TestRecord<>("s6", utf8("{\"sweepId\":\"s6\",\"trigger\":\"manual\"," + tomorrow + "}"),
+                ControlRecords.SWEEP_REQUEST.headers(), NOW));
+        fixture.events.pipeInput(new TestRecord<>("s7", utf8("{\"sweepId\":\"s7\",\"trigger\":\"manual\"," + tomorrow + "}"),
+                ControlRecords.SWEEP_MARKER.headers(), NOW));
 
         assertThat(fixture.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHandler.REASON))
-                .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control");
+                .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control", "bad-control",
+                        "bad-control");
         assertThat(fixture.sweeps().approximateNumEntries()).isZero();
+        assertThat(fixture.run("due-tomorrow").status()).isEqualTo(RunStatus.IN_PROGRESS);
         fixture.started("good", "s", NOW);
         assertThat(fixture.run("good").status()).isEqualTo(RunStatus.IN_PROGRESS);
     }

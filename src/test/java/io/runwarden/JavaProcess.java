@@ -1,5 +1,7 @@
 package io.runwarden;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 /** A JVM started from the test's classpath, its output in a log file, killed or stopped like a real process. */
 final class JavaProcess {
+    private final String main;
     private final List<String> command;
     private final Map<String, String> env;
     private final Path log;
@@ -21,6 +24,7 @@ final class JavaProcess {
     private int starts;
 
     JavaProcess(Class<?> main, List<String> args, Map<String, String> env, Path log, String readyLine) {
+        this.main = main.getSimpleName();
         this.command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
         this.command.addAll(args);
@@ -38,16 +42,28 @@ final class JavaProcess {
             long readyBefore = readyLines();
             process = builder.start();
             starts++;
-            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError(command + " exited with " + process.exitValue() + ", see " + log);
-                }
-                return readyLines() > readyBefore;
-            });
+            try {
+                await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(main + " exited with " + process.exitValue() + "; its log ends:\n" + logTail());
+                    }
+                    return readyLines() > readyBefore;
+                });
+            } catch (ConditionTimeoutException e) {
+                // the log is in a temporary folder that is gone by the time anyone reads the report
+                throw new AssertionError(main + " not ready after " + timeout + "; its log ends:\n" + logTail(), e);
+            }
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The last 60 lines of the log, each cut at 400 characters. */
+    private String logTail() throws IOException {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        List<String> tail = lines.subList(Math.max(0, lines.size() - 60), lines.size());
+        return String.join("\n", tail.stream().map(l -> l.length() > 400 ? l.substring(0, 400) + "…" : l).toList());
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye; returns once the process is gone. */

@@ -72,7 +72,7 @@ class HostileRecordsProperties {
 
     // ---- script-events: lifecycle events -------------------------------------------------------------------
 
-    @Property(tries = 150)
+    @Property(tries = 60)
     void hostileLifecycleEventsAreDeadLetteredOrKeptWithinBoundsAndTheStreamGoesOn(
             @ForAll("lifecycleEventsLists") List<Hostile> records) {
         try (Harness h = new Harness()) {
@@ -99,7 +99,7 @@ class HostileRecordsProperties {
         }
     }
 
-    @Property(tries = 150)
+    @Property(tries = 60)
     void deadLetterHeadersHoldNoRawControlCharacters(@ForAll("lifecycleEvents") Hostile record) {
         try (Harness h = new Harness()) {
             h.call("pipe " + record, () -> h.events.pipeInput(h.record(record)));
@@ -118,13 +118,13 @@ class HostileRecordsProperties {
 
     // ---- script-events: control records --------------------------------------------------------------------
 
-    @Property(tries = 150)
+    @Property(tries = 60)
     void hostileControlRecordsNeverStopTheStreamFailARunOrCompleteASweep(
             @ForAll("controlRecordsLists") List<Hostile> records) {
         controlRecords(records, false);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void hostileControlRecordsMakeNoRecordLargerThanItsTopicTakes(@ForAll("controlRecordsLists") List<Hostile> records) {
         controlRecords(records, true);
     }
@@ -159,12 +159,12 @@ class HostileRecordsProperties {
 
     // ---- global topics -------------------------------------------------------------------------------------
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void hostileCronJobsAreSkippedAndNeverStopTheScheduler(@ForAll("cronJobsLists") List<Hostile> records) {
         cronJobs(records, false);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void skippedCronJobsAreCountedAsDeadLetters(@ForAll("cronJobsLists") List<Hostile> records) {
         cronJobs(records, true);
     }
@@ -194,12 +194,12 @@ class HostileRecordsProperties {
         }
     }
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void hostilePoliciesAreSkippedAndTheirScriptsStartSafely(@ForAll("policiesLists") List<Hostile> records) {
         policies(records, false);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void skippedPoliciesAreCountedAsDeadLetters(@ForAll("policiesLists") List<Hostile> records) {
         policies(records, true);
     }

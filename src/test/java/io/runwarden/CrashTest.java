@@ -32,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * restarted, the broker restarted once, while a producer sends 100,000+ events and sweeps run. Afterwards every
  * run must be in the state an oracle computes from the events sent, and every timed-out run announced once.
  */
+@IntegrationTest
 class CrashTest {
     private static final long SEED = 20261128L;
     private static final int FRESH_RUNS = 4_500;
@@ -93,6 +94,15 @@ class CrashTest {
                         broker.stop();
                         broker.start(Patience.RESTART);
                         System.out.printf("broker restarted in %d ms under load%n", (System.nanoTime() - down) / 1_000_000);
+                        // the service applies events again before it is killed: a SIGKILL in the very moment its
+                        // producer comes back to a restarted broker can leave a transaction that Kafka does not abort
+                        // for minutes, and the next start cannot read its committed offsets (see the closing note of
+                        // issue 10); that is Kafka's recovery, not what this test is about
+                        String probe = "probe-after-broker-restart";
+                        kafka.send(Topics.SCRIPT_EVENTS, probe, "{\"scriptName\":\"probe\",\"event\":\"started\"}");
+                        kafka.flush();
+                        await().atMost(Patience.RESTART).pollInterval(Duration.ofMillis(500))
+                                .until(() -> http.get("/script/logs/" + probe).status() == 200);
                     }
                     service.kill();
                     kills++;

@@ -27,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * letter's size, so that Kafka refuses it), the process exits with status 1 for its supervisor to restart it, rather
  * than stay up with /health at 200 and nothing processed; once the cause is gone, a restart applies what waited.
  */
+@IntegrationTest
 class StreamsErrorTest {
     @TempDir
     Path dir;
@@ -60,6 +61,8 @@ class StreamsErrorTest {
             await().atMost(Patience.APPLIED).until(() -> http.get("/script/logs/good-1").status() == 200);
             assertThat(http.get("/script/logs/good-1").data().path("status").asInt()).isEqualTo(RunStatus.IN_PROGRESS);
             assertThat(http.get("/health").status()).isEqualTo(200);
+            // the dead letter commits with its transaction, which the run read over HTTP may not have waited for
+            await().atMost(Patience.APPLIED).until(() -> !kafka.readAll(Topics.SCRIPT_EVENTS_DLQ).isEmpty());
             List<ConsumerRecord<String, byte[]>> dead = kafka.readAll(Topics.SCRIPT_EVENTS_DLQ);
             assertThat(dead).extracting(ConsumerRecord::key).containsExactly("bad-1");
             assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterHandler.REASON).value(), StandardCharsets.UTF_8))

@@ -11,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -37,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the edges of the bounds: unknown charsets, instants beyond 1970..9999, control characters, lone surrogates,
  * 100k-character values, deeply nested JSON, values of the wrong type, and Origin headers of pages elsewhere.
  */
+// jqwik reads its own tags, not JUnit's: see io.runwarden.IntegrationTest
+@Tag("integration")
 class HttpRobustnessProperties {
     private static final String TOKEN = "fuzz-token";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
@@ -84,12 +87,20 @@ class HttpRobustnessProperties {
         }
     }
 
+    /** Jetty's limit on a request's line and headers, less room for the method and the headers this test sends. */
+    private static final int REQUEST_LINE_LIMIT = 8_192 - 512;
+
     @Property(tries = 1000)
     void noRequestGetsA5xxOrAStackTrace(@ForAll("calls") Call call) throws Exception {
         HttpResponse<String> response;
         try {
             response = send(call);
         } catch (IOException e) {
+            if (call.path().length() + call.query().length() > REQUEST_LINE_LIMIT) {
+                // Jetty answers 414 to a request line over its 8 KiB and closes the connection at once: a client still
+                // writing may see the close before the answer. Refusing such a request is right; the answer is best effort
+                return;
+            }
             throw new AssertionError("no answer to " + call + " with body '" + new String(call.body(), StandardCharsets.UTF_8)
                     + "' after " + previous + " with body '" + new String(previous.body(), StandardCharsets.UTF_8) + "'", e);
         }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** runwarden's own arguments, given to a real JVM as a user types them. */
+@IntegrationTest
 class CommandLineProcessTest {
     /** Generous for a JVM that prints and exits, on 2 busy cores; a service that started instead would never exit. */
     private static final Duration CEILING = Duration.ofMinutes(2);

@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * SIGKILL. The survivors must answer every read completely again, and the scheduler must move with its task
  * and fire each slot once.
  */
+@IntegrationTest
 class FailoverTest {
     private static final int RUNS = 3_000;
 

@@ -51,6 +51,7 @@ import static org.awaitility.Awaitility.await;
  * manual sweep completes, the bad events are in script-events-dlq with their reasons, and a restart on the same
  * data dir comes back ready and applies another good event. Every wait is a condition with a ceiling of minutes.
  */
+@IntegrationTest
 class HostileRecordsTest {
     private static final Duration CEILING = Duration.ofMinutes(3);
     private static final int PARTITIONS = 6;

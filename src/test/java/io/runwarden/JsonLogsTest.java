@@ -22,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * The service as a process with {@code RUNWARDEN_LOG_FORMAT=json} and the logging configuration it ships with:
  * what a log shipper reads on its standard output from start to stop.
  */
+@IntegrationTest
 class JsonLogsTest {
     private static final String TOKEN = "json-logs-token-7f3a";
     private static final String KAFKA_PASSWORD = "kafka-password-91c2";

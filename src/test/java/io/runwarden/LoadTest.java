@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * the benchmarks', not this test's, so none of them is asserted: on a loaded machine the service may fall behind for
  * a while, but it must catch up.
  */
+@IntegrationTest
 class LoadTest {
     private static final Duration LENGTH = Duration.ofMinutes(1);
     private static final int EVENTS_PER_SECOND = 1_000;

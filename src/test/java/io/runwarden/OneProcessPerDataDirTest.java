@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A second process on a data dir in use exits at once, and the first one goes on as if nothing happened. */
+@IntegrationTest
 class OneProcessPerDataDirTest {
     /** Generous: the second JVM only has to start and fail, but shares 2 cores with other JVMs. */
     private static final Duration CEILING = Duration.ofMinutes(3);

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A catalogue of bad records, each sent amid good traffic to the real service. */
+@IntegrationTest
 class PoisonPillTest {
     @TempDir
     Path dataDir;

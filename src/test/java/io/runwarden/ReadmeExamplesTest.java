@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Both walk-throughs share one service, as starting one costs seconds to a minute on a busy machine; their runs and
  * scripts have different names, so either sees what it would see on a fresh service, in any order.
  */
+@IntegrationTest
 class ReadmeExamplesTest {
     private static final String KCAT_INSTALL =
             "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat";

@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** What survives a restart of the service and its embedded broker, and what makes a start refuse. */
+@IntegrationTest
 class RestartTest {
     private static final Instant NOW = Instant.now();
 

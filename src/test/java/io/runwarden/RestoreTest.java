@@ -45,6 +45,7 @@ import static org.awaitility.Awaitility.await;
  * <p>The service and the broker are real processes; the broker keeps its data while the service's streams/ folder
  * is deleted, as on a new machine or after an unclean stop under exactly-once.
  */
+@IntegrationTest
 class RestoreTest {
     /** Runs stored before the local state is lost: one started event each, spread by key over the 6 partitions. */
     private static final int RUNS = 200_000;

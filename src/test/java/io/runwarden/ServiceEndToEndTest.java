@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The service against a real KRaft broker, used as scripts and downstream consumers use it. */
+@IntegrationTest
 class ServiceEndToEndTest {
     private static final Instant NOW = Instant.now();
 

@@ -25,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * Two instances of one application on one broker: each answers for the whole cluster. (That one scheduler fires
  * for the cluster is {@link FailoverTest}'s part, with three instances.)
  */
+@IntegrationTest
 class TwoInstancesTest {
     @TempDir
     Path dataDir;

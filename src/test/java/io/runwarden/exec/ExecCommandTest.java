@@ -1,6 +1,7 @@
 package io.runwarden.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.IntegrationTest;
 import io.runwarden.Main;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * {@code runwarden exec} as cron runs it: a separate JVM running a real command, reporting to a real service on
  * its embedded broker, through Kafka or HTTP; what the caller sees is its exit code and its output.
  */
+@IntegrationTest
 class ExecCommandTest {
     private static final String TOKEN = "exec-token";
     private static RunwardenService service;

@@ -1,6 +1,7 @@
 package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.IntegrationTest;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
 import io.runwarden.config.Settings;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Every route over real HTTP, against the service on a real embedded broker. */
+@IntegrationTest
 class ApiTest {
     private static final String TOKEN = "s3cret-token";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.runwarden.kafka;
 
+import io.runwarden.IntegrationTest;
 import io.runwarden.Patience;
 import io.runwarden.config.Settings;
 import org.apache.kafka.clients.admin.Admin;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The replica count a deployment asks for reaches the topics runwarden creates, on a real (one-node) broker. */
+@IntegrationTest
 class TopicInitializerTest {
 
     @TempDir

@@ -2,6 +2,7 @@ package io.runwarden.web;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.runwarden.IntegrationTest;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
 import io.runwarden.config.Settings;
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * browser for the class; the tests run in order because the clean-up changes what the later ones see.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@IntegrationTest
 class DashboardPageTest {
     private static final String TOKEN = "page-token";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);

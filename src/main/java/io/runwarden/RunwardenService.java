@@ -4,7 +4,6 @@ import io.runwarden.config.Settings;
 import io.runwarden.http.ApiServer;
 import io.runwarden.http.Backend;
 import io.runwarden.http.ClusterQueries;
-import io.runwarden.http.LocalQueries;
 import io.runwarden.kafka.DataDirLock;
 import io.runwarden.kafka.EmbeddedKafka;
 import io.runwarden.kafka.TopicInitializer;
@@ -23,7 +22,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,14 +131,15 @@ public final class RunwardenService implements AutoCloseable {
                 streams.close(CLOSE_TIMEOUT);
                 throw new IllegalStateException("streams failed to start: " + streams.state());
             }
-            awaitIndexes(streams);
             Map<String, Object> producerConfig = settings.kafkaClientConfig();
             producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
             KafkaProducer<String, byte[]> producer =
                     new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
             SweepService sweeps = new SweepService(producer, streams, eventPartitions, Clock.systemUTC());
             ClusterQueries queries = new ClusterQueries(streams, new HostInfo(settings.advertised(), api.port()));
-            api.serve(new Backend(settings, streams, queries, sweeps, producer, seeder));
+            Backend backend = new Backend(settings, streams, queries, sweeps, producer, seeder);
+            awaitReady(backend);
+            api.serve(backend);
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
                     Times.format(settings.staleAfter()), api.port());
@@ -164,23 +163,14 @@ public final class RunwardenService implements AutoCloseable {
     }
 
     /** A rebuild of the indexes goes step by step while events are applied; reads wait for it, and so does ready. */
-    private static void awaitIndexes(KafkaStreams streams) throws InterruptedException {
-        LocalQueries local = new LocalQueries(streams);
+    private static void awaitReady(Backend backend) throws InterruptedException {
         long lastLog = System.nanoTime();
-        while (streams.state() == KafkaStreams.State.RUNNING && !indexesComplete(local)) {
+        while (backend.running() && !backend.ready()) {
             Thread.sleep(INDEX_POLL.toMillis());
             if (System.nanoTime() - lastLog > START_PROGRESS.toNanos()) {
                 LOG.info("rebuilding the indexes from the runs; /ready answers once they are complete");
                 lastLog = System.nanoTime();
             }
-        }
-    }
-
-    private static boolean indexesComplete(LocalQueries local) {
-        try {
-            return local.indexesComplete();
-        } catch (InvalidStateStoreException e) {
-            return false;
         }
     }
 

@@ -91,9 +91,10 @@ public final class ApiServer implements AutoCloseable {
                 if (reason != null) {
                     throw ApiException.unavailable(reason);
                 }
-                if (!isReady()) {
+                Backend current = backend;
+                if (current == null || !current.ready()) {
                     ctx.header("Retry-After", "5");
-                    throw ApiException.unavailable("streams are not RUNNING");
+                    throw ApiException.unavailable("streams are not RUNNING or indexes are being rebuilt");
                 }
                 Envelope.ok(ctx, Map.of("status", "READY"));
             });
@@ -172,15 +173,16 @@ public final class ApiServer implements AutoCloseable {
 
     private Backend backend() {
         Backend current = backend;
-        if (current == null || !current.ready()) {
+        if (current == null || !current.running()) {
             throw ApiException.unavailable("runwarden is starting or rebalancing; retry shortly");
         }
         return current;
     }
 
+    /** The gate of every route but the always-open ones: one look at the streams' state, no store read. */
     private boolean isReady() {
         Backend current = backend;
-        return current != null && current.ready();
+        return current != null && current.running();
     }
 
     /**

@@ -15,9 +15,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public record Backend(Settings settings, KafkaStreams streams, ClusterQueries queries, SweepService sweeps,
                       Producer<String, byte[]> producer, CronConfigSeeder seeder) {
 
-    /** The streams run and every local partition's indexes are complete, so that reads are whole. */
+    /** The streams run: routes may query them (a partition whose indexes are being rebuilt answers 503 itself). */
+    public boolean running() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Running, and every local partition's indexes are complete, so that reads are whole: what /ready says. */
     public boolean ready() {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
+        if (!running()) {
             return false;
         }
         try {

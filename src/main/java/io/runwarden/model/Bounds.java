@@ -140,7 +140,8 @@ public final class Bounds {
 
     /**
      * A value as a log line or a header may show it: at most 256 characters, then how long it was; control characters
-     * and lone surrogates written as {@code \\uXXXX}, so that no value can forge a line or break the encoding.
+     * and lone surrogates written as {@code \\u} and four hex digits, so that no value can forge a line or break the
+     * encoding.
      */
     public static String quote(String value) {
         if (value == null) {

@@ -57,7 +57,7 @@ public final class EventParser {
     }
 
     /** The record key of an event, which must be a valid runId. */
-    static void requireRunId(String key) {
+    private static void requireRunId(String key) {
         if (key == null || key.isBlank()) {
             throw new InvalidEventException("missing-key", "the record key must be the runId; it is missing or blank");
         }

@@ -104,19 +104,16 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     @Override
     public void process(Record<String, byte[]> record) {
         Optional<ControlRecords> control = ControlRecords.of(record.headers());
-        // a bad key is dead-lettered where it landed, with its original bytes, before anything moves it
-        if (control.isEmpty()) {
-            EventParser.requireRunId(record.key());
-        }
+        long timestamp = record.timestamp();
+        // read before anything moves it: a bad record is dead-lettered where it landed, with its original bytes
+        LifecycleEvent event = control.isEmpty() ? EventParser.parse(record.key(), record.value(), timestamp) : null;
         SweepRequest request = control.orElse(null) == ControlRecords.SWEEP_REQUEST ? controlValues.request(record) : null;
         if (misrouted(record, control)) {
             // e.g. librdkafka's default partitioner: move it to the partition that holds the run's state
-            emitter.toEvents(record.key(), record.value(), record.headers(), record.timestamp());
+            emitter.toEvents(record.key(), record.value(), record.headers(), timestamp);
             return;
         }
-        long timestamp = record.timestamp();
-        if (control.isEmpty()) {
-            LifecycleEvent event = EventParser.parse(record.key(), record.value(), timestamp);
+        if (event != null) {
             runs.apply(event, timestamp);
             meters.applied(event.type());
             return;

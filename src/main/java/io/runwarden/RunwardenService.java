@@ -2,34 +2,30 @@ package io.runwarden;
 
 import io.runwarden.config.Settings;
 import io.runwarden.http.ApiServer;
-import io.runwarden.http.Backend;
-import io.runwarden.http.ClusterQueries;
 import io.runwarden.kafka.DataDirLock;
 import io.runwarden.kafka.EmbeddedKafka;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.kafka.StreamsProperties;
 import io.runwarden.kafka.TopicInitializer;
 import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
+import io.runwarden.metrics.ServiceMetrics;
 import io.runwarden.model.Times;
-import io.runwarden.stream.CronConfigSeeder;
+import io.runwarden.runs.LocalRuns;
+import io.runwarden.service.CronConfigSeeder;
+import io.runwarden.service.KafkaServices;
+import io.runwarden.service.Readiness;
+import io.runwarden.service.Sweeps;
 import io.runwarden.stream.RunwardenTopology;
-import io.runwarden.stream.Stores;
-import io.runwarden.stream.StreamsProperties;
-import io.runwarden.stream.SweepService;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -49,20 +45,17 @@ public final class RunwardenService implements AutoCloseable {
     private final EmbeddedKafka broker;
     private final ApiServer api;
     private final KafkaStreams streams;
-    private final KafkaProducer<String, byte[]> producer;
-    private final SweepService sweeps;
+    private final KafkaServices services;
     private final ServiceMetrics metrics;
     private final DataDirLock dataDirLock;
 
     private RunwardenService(Settings settings, EmbeddedKafka broker, ApiServer api, KafkaStreams streams,
-                             KafkaProducer<String, byte[]> producer, SweepService sweeps, ServiceMetrics metrics,
-                             DataDirLock dataDirLock) {
+                             KafkaServices services, ServiceMetrics metrics, DataDirLock dataDirLock) {
         this.settings = settings;
         this.broker = broker;
         this.api = api;
         this.streams = streams;
-        this.producer = producer;
-        this.sweeps = sweeps;
+        this.services = services;
         this.metrics = metrics;
         this.dataDirLock = dataDirLock;
     }
@@ -97,15 +90,16 @@ public final class RunwardenService implements AutoCloseable {
             int deadLetterMaxBytes;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
-                eventPartitions = topics.ensure(TopicSpec.all(), List.of(Stores.changelog(settings.applicationId(), Stores.RUNS)));
+                eventPartitions = topics.ensure(TopicSpec.all(), List.of(StoreNames.changelog(settings.applicationId(), StoreNames.RUNS)));
                 deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
 
-            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.staleAfter(), settings.retention(), eventPartitions),
+            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions),
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes));
-            metrics.watch(streams);
+            LocalRuns runs = new LocalRuns(streams);
+            metrics.watch(streams, runs::runsInProgress);
             CountDownLatch settled = new CountDownLatch(1);
             ApiServer health = api;
             streams.setStateListener((now, before) -> {
@@ -131,19 +125,14 @@ public final class RunwardenService implements AutoCloseable {
                 streams.close(CLOSE_TIMEOUT);
                 throw new IllegalStateException("streams failed to start: " + streams.state());
             }
-            Map<String, Object> producerConfig = settings.kafkaClientConfig();
-            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-            KafkaProducer<String, byte[]> producer =
-                    new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
-            SweepService sweeps = new SweepService(producer, streams, eventPartitions, Clock.systemUTC());
-            ClusterQueries queries = new ClusterQueries(streams, new HostInfo(settings.advertised(), api.port()));
-            Backend backend = new Backend(settings, streams, queries, sweeps, producer, seeder);
-            awaitReady(backend);
-            api.serve(backend);
+            KafkaServices services = new KafkaServices(settings, streams, runs, eventPartitions,
+                    new HostInfo(settings.advertised(), api.port()), seeder);
+            awaitReady(services.services().readiness());
+            api.serve(services.services());
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
-                    Times.format(settings.staleAfter()), api.port());
-            return new RunwardenService(settings, broker, api, streams, producer, sweeps, metrics, dataDirLock);
+                    Times.format(settings.defaultMaxRuntime()), api.port());
+            return new RunwardenService(settings, broker, api, streams, services, metrics, dataDirLock);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             try {
@@ -163,9 +152,9 @@ public final class RunwardenService implements AutoCloseable {
     }
 
     /** A rebuild of the indexes goes step by step while events are applied; reads wait for it, and so does ready. */
-    private static void awaitReady(Backend backend) throws InterruptedException {
+    private static void awaitReady(Readiness readiness) throws InterruptedException {
         long lastLog = System.nanoTime();
-        while (backend.running() && !backend.ready()) {
+        while (readiness.running() && !readiness.ready()) {
             Thread.sleep(INDEX_POLL.toMillis());
             if (System.nanoTime() - lastLog > START_PROGRESS.toNanos()) {
                 LOG.info("rebuilding the indexes from the runs; /ready answers once they are complete");
@@ -183,16 +172,14 @@ public final class RunwardenService implements AutoCloseable {
         }
     }
 
-    public Settings settings() {
-        return settings;
+    /** Sweeps on demand, from Java: {@code sweeps().sweep(timeout)}. */
+    public Sweeps sweeps() {
+        return services.services().sweeps();
     }
 
-    public KafkaStreams streams() {
-        return streams;
-    }
-
-    public SweepService sweeps() {
-        return sweeps;
+    /** The Kafka cluster the service uses: the embedded broker's address when it started one. */
+    public String bootstrapServers() {
+        return settings.bootstrapServers();
     }
 
     /** The port the HTTP API listens on. */
@@ -203,7 +190,7 @@ public final class RunwardenService implements AutoCloseable {
     @Override
     public void close() {
         api.close();
-        producer.close(CLOSE_TIMEOUT);
+        services.close();
         // leaving the group hands the partitions over at once instead of after the session timeout (45 s)
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));

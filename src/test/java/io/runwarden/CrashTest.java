@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.model.FailureReason;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Json;
@@ -43,7 +44,7 @@ class CrashTest {
     @TempDir
     Path dir;
 
-    record Expected(String scriptName, int status, Instant startTime, String message, String failureReason) {
+    record Expected(String scriptName, RunStatus status, Instant startTime, String message, FailureReason failureReason) {
     }
 
     @Test
@@ -128,7 +129,7 @@ class CrashTest {
             List<RunFailure> failures = kafka.readAll(Topics.SCRIPT_RUN_FAILURES).stream()
                     .map(r -> Json.read(r.value(), RunFailure.class)).toList();
             Map<String, Long> perRun = failures.stream().collect(Collectors.groupingBy(RunFailure::runId, Collectors.counting()));
-            Set<String> timedOut = oracle.entrySet().stream().filter(e -> RunRecord.REASON_TIMEOUT.equals(e.getValue().failureReason()))
+            Set<String> timedOut = oracle.entrySet().stream().filter(e -> FailureReason.TIMEOUT.equals(e.getValue().failureReason()))
                     .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
             assertThat(perRun.keySet()).isEqualTo(timedOut);
             assertThat(perRun.values()).allMatch(count -> count == 1);
@@ -156,7 +157,7 @@ class CrashTest {
                 runEvents.add(runEvents.get(0));
             }
             perRun.add(runEvents);
-            oracle.put(runId, new Expected(script, RunStatus.FAILED, start, TIMEOUT_MESSAGE, RunRecord.REASON_TIMEOUT));
+            oracle.put(runId, new Expected(script, RunStatus.FAILED, start, TIMEOUT_MESSAGE, FailureReason.TIMEOUT));
         }
         for (int i = 0; i < FRESH_RUNS; i++) {
             String runId = "fresh-" + i;
@@ -182,7 +183,7 @@ class CrashTest {
             }
             perRun.add(runEvents);
             oracle.put(runId, new Expected(script, success ? RunStatus.SUCCESS : RunStatus.FAILED, start, message,
-                    success ? null : RunRecord.REASON_ERROR));
+                    success ? null : FailureReason.ERROR));
         }
         // interleave the runs, keeping each run's own events in order
         int[] next = new int[perRun.size()];

@@ -5,7 +5,7 @@ import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
-import io.runwarden.stream.ControlRecords;
+import io.runwarden.model.ControlRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -166,7 +166,7 @@ class FailoverTest {
     private static List<Instant> slots(KafkaTestClient kafka) {
         List<Instant> slots = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : kafka.readAll(Topics.SCRIPT_EVENTS)) {
-            Header control = record.headers().lastHeader(ControlRecords.HEADER);
+            Header control = record.headers().lastHeader(ControlRecord.HEADER);
             if (control != null && new String(control.value(), StandardCharsets.UTF_8).equals("sweep-request")
                     && record.key().startsWith("every-minute-")) {
                 String slot = record.key().substring("every-minute-".length());

@@ -3,8 +3,8 @@ package io.runwarden;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
-import io.runwarden.stream.ControlRecords;
-import io.runwarden.stream.DeadLetterHandler;
+import io.runwarden.model.ControlRecord;
+import io.runwarden.kafka.DeadLetterHandler;
 import io.runwarden.stream.HostileInputs;
 import io.runwarden.stream.HostileInputs.Hostile;
 import io.runwarden.stream.HostileInputs.Verdict;
@@ -21,7 +21,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +78,7 @@ class HostileRecordsTest {
         String policyRun = "policy-run-" + UUID.randomUUID();
         boolean policyRunApplied;
         try (RunwardenService service = RunwardenService.start(settings);
-             KafkaProducer<byte[], byte[]> producer = producer(service.settings().bootstrapServers())) {
+             KafkaProducer<byte[], byte[]> producer = producer(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
             send(producer, Topics.SCRIPT_EVENTS, null, utf8(victim), utf8(started(victim, "victim", now.minus(Duration.ofDays(1)))), List.of());
 
@@ -117,7 +116,6 @@ class HostileRecordsTest {
                     .until(() -> http.get("/script/logs/" + encode(good)).status() == 200);
             assertThat(http.get("/ready").status()).as("/ready").isEqualTo(200);
             assertThat(http.get("/health").status()).as("/health").isEqualTo(200);
-            assertThat(service.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
 
             HttpTestClient.Response sweep = http.post("/script/cleanup-stale", "");
             assertThat(sweep.status()).as("a manual sweep: %s", sweep.text()).isEqualTo(200);
@@ -131,7 +129,7 @@ class HostileRecordsTest {
         }
 
         try (RunwardenService service = RunwardenService.start(settings);
-             KafkaProducer<byte[], byte[]> producer = producer(service.settings().bootstrapServers())) {
+             KafkaProducer<byte[], byte[]> producer = producer(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
             await("ready after a restart").atMost(CEILING).until(() -> http.get("/ready").status() == 200);
             assertThat(http.get("/health").status()).isEqualTo(200);
@@ -144,7 +142,7 @@ class HostileRecordsTest {
             assertThat(http.get("/ready").status()).isEqualTo(200);
 
             // last, so that a failure here leaves the restart checked: the bad events are in the dead-letter topic
-            String bootstrap = service.settings().bootstrapServers();
+            String bootstrap = service.bootstrapServers();
             await("the bad events are dead-lettered").atMost(CEILING).pollInterval(Duration.ofSeconds(2))
                     .untilAsserted(() -> assertDeadLettered(badEvents, readAll(bootstrap, Topics.SCRIPT_EVENTS_DLQ)));
             if (!policyRunApplied) {
@@ -183,7 +181,7 @@ class HostileRecordsTest {
         int home = Utils.toPositive(Utils.murmur2(utf8(misrouted))) % PARTITIONS;
         cases.add(new Case("misrouted event with runwarden.partition 99", Topics.SCRIPT_EVENTS, (home + 1) % PARTITIONS,
                 utf8(misrouted), utf8(started(misrouted, "s", now)),
-                List.of(new RecordHeader(ControlRecords.PARTITION, utf8("99"))), null));
+                List.of(new RecordHeader(ControlRecord.PARTITION, utf8("99"))), null));
         // control records
         String id = "forged-" + UUID.randomUUID();
         cases.add(control("sweep-request asOf year 300000000", "sweep-request", id,
@@ -204,11 +202,11 @@ class HostileRecordsTest {
         cases.add(control("sweep-continue with partition header 99", "sweep-continue", id,
                 "{\"request\":{\"sweepId\":\"" + id + "\",\"trigger\":\"manual\",\"asOf\":\"" + now + "\"},\"soFar\":{\"sweepId\":\""
                         + id + "\",\"partition\":99,\"failed\":0,\"scriptNames\":[],\"entriesExamined\":0}}",
-                List.of(new RecordHeader(ControlRecords.PARTITION, utf8("99")))));
+                List.of(new RecordHeader(ControlRecord.PARTITION, utf8("99")))));
         cases.add(control("sweep-continue with partition header abc", "sweep-continue", id,
                 "{\"request\":{\"sweepId\":\"" + id + "\",\"trigger\":\"manual\",\"asOf\":\"" + now + "\"},\"soFar\":{\"sweepId\":\""
                         + id + "\",\"partition\":0,\"failed\":0,\"scriptNames\":[],\"entriesExamined\":0}}",
-                List.of(new RecordHeader(ControlRecords.PARTITION, utf8("abc")))));
+                List.of(new RecordHeader(ControlRecord.PARTITION, utf8("abc")))));
         cases.add(control("sweep-marker not JSON", "sweep-marker", id, "{{{", List.of()));
         // global topics
         for (String schedule : List.of("0 0 30 2 *", "0 0 31 2 *", "0 0 29 2 *", "*/0 * * * *", "60 * * * *")) {
@@ -246,7 +244,7 @@ class HostileRecordsTest {
 
     private static Case control(String name, String control, String key, String json, List<Header> more) {
         List<Header> headers = new ArrayList<>();
-        headers.add(new RecordHeader(ControlRecords.HEADER, utf8(control)));
+        headers.add(new RecordHeader(ControlRecord.HEADER, utf8(control)));
         headers.addAll(more);
         return new Case(name, Topics.SCRIPT_EVENTS, null, utf8(key), utf8(json), headers, null);
     }

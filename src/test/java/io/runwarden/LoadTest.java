@@ -4,6 +4,7 @@ import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -51,8 +52,8 @@ class LoadTest {
     void steadyEventsAndConcurrentReadsForAMinuteWithoutErrorAndWithBoundedLag() throws Exception {
         try (RunwardenService service = RunwardenService.start(new Settings("", 0, dataDir, "127.0.0.1", 0,
                 Duration.ofDays(3), null, "runwarden-load", null, Duration.ofDays(90), Map.of()));
-             KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers());
-             Admin admin = Admin.create(service.settings().kafkaClientConfig())) {
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers()))) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong reads = new AtomicLong();

@@ -135,7 +135,7 @@ class ReadmeExamplesTest {
     private static String run(String block) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java") + " -cp '"
                 + System.getProperty("java.class.path") + "' " + Main.class.getName();
-        String bootstrap = service.settings().bootstrapServers();
+        String bootstrap = service.bootstrapServers();
         String script = block.replace("localhost:8080", "localhost:" + service.httpPort())
                 .replace("127.0.0.1:9092", bootstrap)
                 .replace("java -jar target/runwarden.jar", java);

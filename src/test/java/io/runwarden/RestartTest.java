@@ -4,16 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
-import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
-import io.runwarden.model.SweepResult;
-import io.runwarden.stream.Stores;
+import io.runwarden.sweep.SweepResult;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +40,7 @@ class RestartTest {
         Settings settings = embedded(dataDir);
         Map<String, JsonNode> before;
         try (RunwardenService service = RunwardenService.start(settings);
-             KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             kafka.send(Topics.SCRIPT_EVENTS, "stale", started("stale", "s", NOW.minus(Duration.ofDays(5))));
             kafka.send(Topics.SCRIPT_EVENTS, "running", started("running", "s", NOW.minus(Duration.ofDays(1))));
             for (int i = 0; i < 30; i++) {
@@ -69,11 +64,10 @@ class RestartTest {
         // as on a new machine, or after a crash under exactly-once: the runs come back from their changelog
         deleteTree(dataDir.resolve("streams"));
         try (RunwardenService service = RunwardenService.start(settings);
-             KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
-            ReadOnlyKeyValueStore<String, RunRecord> runs = service.streams().store(
-                    StoreQueryParameters.fromNameAndType(Stores.RUNS, QueryableStoreTypes.keyValueStore()));
-            assertThat(runs.get("stale").status()).isEqualTo(RunStatus.FAILED);
-            assertThat(runs.get("running").status()).isEqualTo(RunStatus.IN_PROGRESS);
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            assertThat(http.get("/script/logs/stale").data().path("status").asInt()).isEqualTo(RunStatus.FAILED.code());
+            assertThat(http.get("/script/logs/running").data().path("status").asInt()).isEqualTo(RunStatus.IN_PROGRESS.code());
             assertThat(reads(service)).as("reads after the local state was rebuilt").isEqualTo(before);
 
             SweepResult again = service.sweeps().sweep(Patience.SWEEP);
@@ -112,7 +106,7 @@ class RestartTest {
     void refusesToStartWhenScriptEventsPartitionsChangedUnderItsState() {
         Settings settings = embedded(dataDir);
         try (RunwardenService service = RunwardenService.start(settings);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.settings().bootstrapServers()))) {
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers()))) {
             admin.createPartitions(Map.of(Topics.SCRIPT_EVENTS, NewPartitions.increaseTo(8))).all().get();
         } catch (Exception e) {
             throw new AssertionError(e);

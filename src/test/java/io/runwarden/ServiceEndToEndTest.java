@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.model.Trigger;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.EmbeddedKafka;
@@ -8,10 +9,10 @@ import io.runwarden.model.Json;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
-import io.runwarden.model.SweepRequest;
-import io.runwarden.model.SweepResult;
-import io.runwarden.stream.ControlRecords;
-import io.runwarden.stream.DeadLetterHandler;
+import io.runwarden.sweep.SweepRequest;
+import io.runwarden.sweep.SweepResult;
+import io.runwarden.model.ControlRecord;
+import io.runwarden.kafka.DeadLetterHandler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class ServiceEndToEndTest {
     @Test
     void embeddedServiceFailsTheStaleRunAndKeepsTheRecentOne() throws Exception {
         try (RunwardenService service = RunwardenService.start(embedded(dataDir));
-             KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             kafka.send(Topics.SCRIPT_EVENTS, "four-days", started("four-days", "synchroFacture", NOW.minus(Duration.ofDays(4))));
             kafka.send(Topics.SCRIPT_EVENTS, "two-days", started("two-days", "synchroFacture", NOW.minus(Duration.ofDays(2))));
             kafka.send(Topics.SCRIPT_EVENTS, "finished", started("finished", "backup", NOW.minus(Duration.ofHours(2))));
@@ -114,7 +115,7 @@ class ServiceEndToEndTest {
         try (EmbeddedKafka broker = EmbeddedKafka.start(dataDir, 0)) {
             Settings settings = embedded(dataDir).withBootstrapServers(broker.bootstrapServers());
             RunwardenService.start(settings).close(); // creates the topics, then nothing consumes
-            SweepRequest request = new SweepRequest(UUID.randomUUID().toString(), SweepRequest.MANUAL, NOW, null);
+            SweepRequest request = new SweepRequest(UUID.randomUUID().toString(), Trigger.MANUAL, NOW, null);
             try (KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers())) {
                 kafka.send(Topics.SCRIPT_EVENTS, "late-finisher", started("late-finisher", "nightlyImport", NOW.minus(Duration.ofDays(4))));
                 for (int i = 0; i < 20_000; i++) {
@@ -123,7 +124,7 @@ class ServiceEndToEndTest {
                 kafka.send(Topics.SCRIPT_EVENTS, "late-finisher",
                         "{\"event\":\"succeeded\",\"time\":\"" + NOW.minusSeconds(5) + "\",\"message\":\"imported\"}");
                 // the sweep is requested while the end event is still waiting, unconsumed, in the backlog
-                kafka.send(Topics.SCRIPT_EVENTS, request.sweepId(), Json.bytes(request), ControlRecords.SWEEP_REQUEST.headers());
+                kafka.send(Topics.SCRIPT_EVENTS, request.sweepId(), Json.bytes(request), ControlRecord.SWEEP_REQUEST.headers());
                 kafka.flush();
 
                 try (RunwardenService service = RunwardenService.start(settings)) {
@@ -143,7 +144,7 @@ class ServiceEndToEndTest {
     @Test
     void eventsAndSweepRequestsOnTheWrongPartitionStillMeetTheirRun() throws Exception {
         try (RunwardenService service = RunwardenService.start(embedded(dataDir));
-             KafkaTestClient kafka = new KafkaTestClient(service.settings().bootstrapServers())) {
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             // a start from a client with another partitioner, the end from a Java client
             int home = Utils.toPositive(Utils.murmur2("mixed".getBytes(StandardCharsets.UTF_8))) % 6;
             kafka.sendTo((home + 1) % 6, Topics.SCRIPT_EVENTS, "mixed",
@@ -151,10 +152,10 @@ class ServiceEndToEndTest {
             kafka.flush();
             await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().containsKey("mixed"));
             kafka.send(Topics.SCRIPT_EVENTS, "mixed", "{\"event\":\"succeeded\",\"message\":\"done\"}");
-            SweepRequest request = new SweepRequest("wrong-partition-sweep", SweepRequest.MANUAL, NOW, null);
+            SweepRequest request = new SweepRequest("wrong-partition-sweep", Trigger.MANUAL, NOW, null);
             int sweepHome = Utils.toPositive(Utils.murmur2(request.sweepId().getBytes(StandardCharsets.UTF_8))) % 6;
             kafka.sendTo((sweepHome + 2) % 6, Topics.SCRIPT_EVENTS, request.sweepId(), Json.bytes(request),
-                    ControlRecords.SWEEP_REQUEST.headers());
+                    ControlRecord.SWEEP_REQUEST.headers());
             kafka.flush();
 
             SweepResult result = service.sweeps().await(request.sweepId(), Patience.SWEEP);

@@ -3,7 +3,7 @@ package io.runwarden;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.RunStatus;
-import io.runwarden.stream.DeadLetterHandler;
+import io.runwarden.kafka.DeadLetterHandler;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * {@code bootstrapServers} empty means: start the embedded broker.
  */
 public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
-                       Duration staleAfter, String apiToken, String applicationId, String advertisedHost,
+                       Duration defaultMaxRuntime, String apiToken, String applicationId, String advertisedHost,
                        Duration retention, Map<String, String> kafkaProperties) {
 
     /** Environment variables {@code RUNWARDEN_KAFKA_SASL_MECHANISM=PLAIN} become client properties {@code sasl.mechanism}. */
@@ -160,7 +160,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 + ", data dir " + dataDir + ", HTTP " + httpHost + ":" + httpPort
                 + (advertisedHost == null ? "" : " advertised as " + advertisedHost)
                 + ", API token " + (apiToken == null ? "unset" : "set")
-                + ", default max runtime " + Times.format(staleAfter) + ", retention " + Times.format(retention);
+                + ", default max runtime " + Times.format(defaultMaxRuntime) + ", retention " + Times.format(retention);
     }
 
     public boolean embeddedKafka() {
@@ -168,7 +168,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     }
 
     public Settings withBootstrapServers(String servers) {
-        return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, staleAfter, apiToken, applicationId,
+        return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, defaultMaxRuntime, apiToken, applicationId,
                 advertisedHost, retention, kafkaProperties);
     }
 

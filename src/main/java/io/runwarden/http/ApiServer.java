@@ -8,7 +8,10 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runwarden.model.Bounds;
+import io.runwarden.model.InvalidFieldException;
 import io.runwarden.model.Json;
+import io.runwarden.service.Services;
+import io.runwarden.service.Unavailable;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The HTTP API on Javalin. It listens before the streams run (so {@code /health} answers and the port is known for
@@ -44,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Set<HandlerType> MUTATING = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH);
 
     private final Javalin app;
-    private volatile Backend backend;
+    private volatile Services services;
     /** Why the process is failing, once the service runner says so; null while it is not. */
     private volatile String failure;
 
@@ -91,8 +95,8 @@ public final class ApiServer implements AutoCloseable {
                 if (reason != null) {
                     throw ApiException.unavailable(reason);
                 }
-                Backend current = backend;
-                if (current == null || !current.ready()) {
+                Services current = services;
+                if (current == null || !current.readiness().ready()) {
                     ctx.header("Retry-After", "5");
                     throw ApiException.unavailable("streams are not RUNNING or indexes are being rebuilt");
                 }
@@ -100,16 +104,19 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
-            new LogsRoutes(this::backend).register(config.routes);
-            new CleanupRoutes(this::backend).register(config.routes);
-            new CronRoutes(this::backend).register(config.routes);
-            new PolicyRoutes(this::backend).register(config.routes);
-            new IngestRoutes(this::backend).register(config.routes);
-            new InternalRoutes(this::backend).register(config.routes);
+            routes(this::services).forEach(routes -> routes.register(config.routes));
 
             config.routes.after(UnreadBody::drain);
 
             config.routes.exception(ApiException.class, (e, ctx) -> Envelope.error(ctx, e.status(), e.code(), e.getMessage()));
+            config.routes.exception(InvalidFieldException.class, (e, ctx) -> {
+                ApiException bad = ApiException.badRequest(e.field(), e.getMessage());
+                Envelope.error(ctx, bad.status(), bad.code(), bad.getMessage());
+            });
+            config.routes.exception(Unavailable.class, (e, ctx) -> {
+                ctx.header("Retry-After", "5");
+                Envelope.error(ctx, 503, "unavailable", e.getMessage());
+            });
             // a store can move between the readiness check and the query: that is a rebalance, not a failure
             config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {
                 ctx.header("Retry-After", "5");
@@ -140,17 +147,15 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Every route as "METHOD path", e.g. "GET /script/logs/{runId}". */
-    public List<String> routes() {
-        return app.unsafe.internalRouter.allHttpHandlers().stream()
-                .map(route -> route.endpoint.method.name() + " " + route.endpoint.path)
-                .filter(route -> !route.startsWith("BEFORE") && !route.startsWith("AFTER"))
-                .sorted().toList();
+    /** The API's routes beyond the probes ({@code /health}, {@code /ready}, {@code /openapi.json}, {@code /metrics}). */
+    static List<Routes> routes(Supplier<Services> services) {
+        return List.of(new LogsRoutes(services), new CleanupRoutes(services), new CronRoutes(services),
+                new PolicyRoutes(services), new IngestRoutes(services), new InternalRoutes(services));
     }
 
-    /** Makes the routes live once the streams exist. */
-    public void serve(Backend value) {
-        this.backend = value;
+    /** Makes the routes live once the services exist. */
+    public void serve(Services value) {
+        this.services = value;
     }
 
     /**
@@ -171,9 +176,9 @@ public final class ApiServer implements AutoCloseable {
         app.stop();
     }
 
-    private Backend backend() {
-        Backend current = backend;
-        if (current == null || !current.running()) {
+    private Services services() {
+        Services current = services;
+        if (current == null || !current.readiness().running()) {
             throw ApiException.unavailable("runwarden is starting or rebalancing; retry shortly");
         }
         return current;
@@ -181,8 +186,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** The gate of every route but the always-open ones: one look at the streams' state, no store read. */
     private boolean isReady() {
-        Backend current = backend;
-        return current != null && current.running();
+        Services current = services;
+        return current != null && current.readiness().running();
     }
 
     /**

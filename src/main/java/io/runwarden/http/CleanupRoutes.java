@@ -3,8 +3,10 @@ package io.runwarden.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.runwarden.model.RunRecord;
-import io.runwarden.model.SweepProgress;
-import io.runwarden.stream.SweepTimeoutException;
+import io.runwarden.service.Services;
+import io.runwarden.service.Sweeps;
+import io.runwarden.sweep.SweepProgress;
+import io.runwarden.sweep.SweepTimeoutException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +14,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** The manual sweep of the original API, its dry run, and the result of a sweep that outlasted the wait. */
-final class CleanupRoutes {
+final class CleanupRoutes implements Routes {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
@@ -22,45 +24,43 @@ final class CleanupRoutes {
     /** {@code runs} lists the first {@code limit} of them by deadline; the totals count them all. */
     record DryRun(boolean dryRun, Instant asOf, Instant thresholdDate, int totalLogsUpdated, int scriptsAffected,
                   List<String> scriptNames, List<RunRecord> runs) {
+        static DryRun of(Sweeps.Preview preview) {
+            return new DryRun(true, preview.asOf(), preview.thresholdDate(), preview.due().total(),
+                    preview.due().scriptNames().size(), preview.due().scriptNames(), preview.due().runs());
+        }
     }
 
-    private final Supplier<Backend> backend;
+    private final Supplier<Services> services;
 
-    CleanupRoutes(Supplier<Backend> backend) {
-        this.backend = backend;
+    CleanupRoutes(Supplier<Services> services) {
+        this.services = services;
     }
 
-    void register(RoutesConfig routes) {
+    @Override
+    public void register(RoutesConfig routes) {
         routes.post("/script/cleanup-stale", this::cleanup);
         routes.get("/script/cleanup-stale/{sweepId}", this::result);
     }
 
     private void cleanup(Context ctx) throws InterruptedException {
         Duration wait = Params.wait(ctx, "timeout", DEFAULT_WAIT, MAX_WAIT);
+        Sweeps sweeps = services.get().sweeps();
         if (Params.flag(ctx, "dryRun")) {
-            dryRun(ctx);
+            int limit = Params.integer(ctx, "limit", LogsRoutes.DEFAULT_LIMIT, 1, LogsRoutes.MAX_LIMIT);
+            Envelope.ok(ctx, DryRun.of(sweeps.preview(limit)));
             return;
         }
-        Backend b = backend.get();
-        String sweepId = b.sweeps().request();
+        String sweepId = sweeps.request();
         try {
-            Envelope.ok(ctx, b.sweeps().await(sweepId, wait, () -> b.queries().sweep(sweepId).map(SweepProgress::result)));
+            Envelope.ok(ctx, sweeps.await(sweepId, wait));
         } catch (SweepTimeoutException e) {
             pending(ctx, sweepId, null);
         }
     }
 
-    private void dryRun(Context ctx) {
-        Backend b = backend.get();
-        Instant asOf = Instant.now();
-        DueRuns due = b.queries().due(asOf, Params.integer(ctx, "limit", LogsRoutes.DEFAULT_LIMIT, 1, LogsRoutes.MAX_LIMIT));
-        Envelope.ok(ctx, new DryRun(true, asOf, asOf.minus(b.settings().staleAfter()), due.total(),
-                due.scriptNames().size(), due.scriptNames(), due.runs()));
-    }
-
     private void result(Context ctx) {
         String sweepId = ctx.pathParam("sweepId");
-        SweepProgress progress = backend.get().queries().sweep(sweepId)
+        SweepProgress progress = services.get().sweeps().progress(sweepId)
                 .orElseThrow(() -> ApiException.notFound("no sweep " + sweepId));
         if (progress.complete()) {
             Envelope.ok(ctx, progress.result());

@@ -4,33 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.runwarden.kafka.Topics;
 import io.runwarden.model.Bounds;
+import io.runwarden.model.EventCodec;
 import io.runwarden.model.EventType;
-import io.runwarden.model.Json;
-import io.runwarden.stream.EventParser;
-import io.runwarden.stream.InvalidEventException;
+import io.runwarden.model.InvalidEventException;
+import io.runwarden.model.LifecycleEvent;
+import io.runwarden.service.Services;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /** Reporting over HTTP, for scripts without a Kafka client: each call writes one contract event to script-events. */
-final class IngestRoutes {
-    private static final Set<String> FIELDS = Set.of("runId", "scriptName", "time", "message", "maxRuntime");
-
-    record Accepted(String runId, String event) {
+final class IngestRoutes implements Routes {
+    record Accepted(String runId, EventType event) {
     }
 
-    private final Supplier<Backend> backend;
+    private final Supplier<Services> services;
 
-    IngestRoutes(Supplier<Backend> backend) {
-        this.backend = backend;
+    IngestRoutes(Supplier<Services> services) {
+        this.services = services;
     }
 
-    void register(RoutesConfig routes) {
+    @Override
+    public void register(RoutesConfig routes) {
         routes.post("/script/runs", this::start);
         for (EventType type : new EventType[]{EventType.HEARTBEAT, EventType.SUCCEEDED, EventType.FAILED}) {
             routes.post("/script/runs/{runId}/" + type.wireName(), ctx -> report(ctx, Params.pathId(ctx, "runId"), type, 202));
@@ -39,10 +37,10 @@ final class IngestRoutes {
 
     private void start(Context ctx) {
         String runId = Params.bodyId(Params.body(ctx), "runId");
-        String id = runId != null ? runId : UUID.randomUUID().toString();
-        report(ctx, id, EventType.STARTED, 201);
+        report(ctx, runId != null ? runId : UUID.randomUUID().toString(), EventType.STARTED, 201);
     }
 
+    /** The body holds the event's fields but {@code event}, which the path says; the codec checks them as Kafka's. */
     private void report(Context ctx, String runId, EventType type, int status) {
         JsonNode body = Params.body(ctx);
         String bodyRunId = Params.bodyId(body, "runId");
@@ -50,25 +48,24 @@ final class IngestRoutes {
             throw ApiException.badRequest("runId", Bounds.quote(bodyRunId) + " differs from the run " + Bounds.quote(runId) + " of the path");
         }
         Params.bodyId(body, "scriptName");
-        ObjectNode event = Json.MAPPER.createObjectNode();
-        body.fields().forEachRemaining(field -> {
-            if (!FIELDS.contains(field.getKey())) {
-                throw ApiException.badRequest(field.getKey(), "is not a field of an event (" + String.join(", ", FIELDS) + ")");
+        body.fieldNames().forEachRemaining(field -> {
+            if (!EventCodec.FIELDS.contains(field)) {
+                throw ApiException.badRequest(field, "is not a field of an event (" + String.join(", ", EventCodec.FIELDS) + ")");
             }
-            event.set(field.getKey(), field.getValue());
         });
-        event.put("runId", runId);
-        event.put("event", type.wireName());
-        byte[] bytes = Json.bytes(event);
+        ObjectNode fields = ((ObjectNode) body).deepCopy();
+        fields.put("runId", runId);
+        fields.put("event", type.wireName());
+        LifecycleEvent event;
         try {
-            EventParser.parse(runId, bytes, System.currentTimeMillis());
+            event = EventCodec.parse(runId, fields, System.currentTimeMillis());
         } catch (InvalidEventException e) {
             throw new ApiException(400, "invalid_event", e.getMessage());
         }
-        Writes.send(backend.get().producer(), Topics.SCRIPT_EVENTS, runId, bytes, null);
+        services.get().runs().report(event);
         if (type == EventType.STARTED) {
             ctx.header("Location", "/script/logs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8).replace("+", "%20"));
         }
-        Envelope.ok(ctx, status, new Accepted(runId, type.wireName()));
+        Envelope.ok(ctx, status, new Accepted(runId, type));
     }
 }

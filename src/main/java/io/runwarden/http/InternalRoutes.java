@@ -2,31 +2,24 @@ package io.runwarden.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.runwarden.stream.EventPartitions;
+import io.runwarden.service.LocalPartitions;
+import io.runwarden.service.Services;
 
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
 import java.util.function.Supplier;
 
 /** What one instance answers for its own partitions when another instance fans a query out. */
-final class InternalRoutes {
-    private final Supplier<Backend> backend;
+final class InternalRoutes implements Routes {
+    private final Supplier<Services> services;
 
-    InternalRoutes(Supplier<Backend> backend) {
-        this.backend = backend;
+    InternalRoutes(Supplier<Services> services) {
+        this.services = services;
     }
 
-    /** One instance of the application as Kafka Streams sees it: where its API is and what it holds. */
-    record Instance(String host, int port, List<Integer> activePartitions, List<Integer> standbyPartitions) {
-    }
-
-    void register(RoutesConfig routes) {
-        String base = ClusterQueries.INTERNAL;
-        routes.get(base + "/cluster", ctx -> Envelope.ok(ctx, backend.get().streams().metadataForAllStreamsClients().stream()
-                .map(m -> new Instance(m.hostInfo().host(), m.hostInfo().port(), EventPartitions.of(m.topicPartitions()),
-                        EventPartitions.of(m.standbyTopicPartitions())))
-                .sorted(Comparator.comparing(Instance::port)).toList()));
+    @Override
+    public void register(RoutesConfig routes) {
+        String base = LocalPartitions.PATH;
+        routes.get(base + "/cluster", ctx -> Envelope.ok(ctx, local().instances()));
         routes.get(base + "/logs", ctx -> Envelope.ok(ctx, local().logs(LogsRoutes.query(ctx))));
         routes.get(base + "/script-stats", ctx -> Envelope.ok(ctx, local().scriptStats()));
         routes.get(base + "/due", ctx -> {
@@ -42,12 +35,12 @@ final class InternalRoutes {
                 .orElseThrow(() -> ApiException.notFound("no sweep " + ctx.pathParam("sweepId")))));
     }
 
-    private LocalQueries local() {
-        return backend.get().queries().local();
+    private LocalPartitions local() {
+        return services.get().local();
     }
 
     /** A partition of script-events: one beyond the topic is a bad request, not a store that is moving (503). */
     private int partition(Context ctx) {
-        return Params.integer(ctx, "partition", 0, 0, backend.get().eventPartitions() - 1);
+        return Params.integer(ctx, "partition", 0, 0, local().eventPartitions() - 1);
     }
 }

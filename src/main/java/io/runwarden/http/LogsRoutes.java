@@ -3,7 +3,10 @@ package io.runwarden.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
+import io.runwarden.runs.LogsQuery;
+import io.runwarden.service.Services;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +16,12 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** Reading runs: the logs with filters and paging, one run, and the per-script dashboard view. */
-final class LogsRoutes {
+final class LogsRoutes implements Routes {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1_000;
 
     /** The deadline and last heartbeat let the dashboard page show how close a run in progress is to its timeout. */
-    record DashboardRun(String runId, int status, Instant startTime, Instant endTime, String message,
+    record DashboardRun(String runId, RunStatus status, Instant startTime, Instant endTime, String message,
                         Instant deadline, Instant lastHeartbeat) {
         static DashboardRun of(RunRecord run) {
             return run == null ? null : new DashboardRun(run.runId(), run.status(), run.startTime(), run.endTime(),
@@ -29,21 +32,31 @@ final class LogsRoutes {
     record Counts(long inProgress, long success, long failed, long total) {
     }
 
-    record DashboardScript(String scriptName, Integer status, DashboardRun latestRun, Counts counts,
+    record DashboardScript(String scriptName, RunStatus status, DashboardRun latestRun, Counts counts,
                            Instant oldestInProgressStart, Duration oldestInProgressAge) {
+        static DashboardScript of(ScriptStats stats, Instant now) {
+            return new DashboardScript(stats.scriptName(), stats.latestRun() == null ? null : stats.latestRun().status(),
+                    DashboardRun.of(stats.latestRun()),
+                    new Counts(stats.inProgress(), stats.success(), stats.failed(),
+                            stats.inProgress() + stats.success() + stats.failed()),
+                    stats.oldestInProgress(),
+                    stats.oldestInProgress() == null ? null
+                            : Duration.between(stats.oldestInProgress(), now).truncatedTo(ChronoUnit.SECONDS));
+        }
     }
 
     record Dashboard(List<DashboardScript> scripts, Instant generatedAt) {
     }
 
-    private final Supplier<Backend> backend;
+    private final Supplier<Services> services;
 
-    LogsRoutes(Supplier<Backend> backend) {
-        this.backend = backend;
+    LogsRoutes(Supplier<Services> services) {
+        this.services = services;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/script/logs", this::logs);
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/script/logs", ctx -> Envelope.ok(ctx, services.get().runs().logs(query(ctx))));
         routes.get("/script/logs/{runId}", this::run);
         routes.get("/script/dashboard-view", this::dashboard);
     }
@@ -54,34 +67,27 @@ final class LogsRoutes {
         if (from != null && to != null && from.isAfter(to)) {
             throw ApiException.badRequest("from", "must not be after to");
         }
-        return new LogsQuery(Params.id(ctx, "scriptName"), Params.status(ctx), from, to,
-                Params.integer(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), LogsCursor.decode(QueryString.first(ctx, "cursor")));
-    }
-
-    private void logs(Context ctx) {
-        LogsPage page = backend.get().queries().logs(query(ctx), QueryString.first(ctx, "cursor"));
-        Envelope.ok(ctx, new LogsPage(page.logs(), LogsCursor.encode(page.nextCursor())));
+        String scriptName = Params.id(ctx, "scriptName");
+        RunStatus status = Params.status(ctx);
+        int limit = Params.integer(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        try {
+            return new LogsQuery(scriptName, status, from, to, limit, QueryString.first(ctx, "cursor"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("cursor", "is not a cursor this API returned");
+        }
     }
 
     private void run(Context ctx) {
         String runId = Params.pathId(ctx, "runId");
-        RunRecord run = backend.get().queries().run(runId)
-                .orElseThrow(() -> ApiException.notFound("no run " + runId));
+        RunRecord run = services.get().runs().run(runId).orElseThrow(() -> ApiException.notFound("no run " + runId));
         Envelope.ok(ctx, run);
     }
 
     private void dashboard(Context ctx) {
         Instant now = Instant.now();
-        List<DashboardScript> scripts = backend.get().queries().scriptStats().values().stream()
+        List<DashboardScript> scripts = services.get().runs().scriptStats().stream()
                 .sorted(Comparator.comparing(ScriptStats::scriptName))
-                .map(stats -> new DashboardScript(stats.scriptName(),
-                        stats.latestRun() == null ? null : stats.latestRun().status(),
-                        DashboardRun.of(stats.latestRun()),
-                        new Counts(stats.inProgress(), stats.success(), stats.failed(),
-                                stats.inProgress() + stats.success() + stats.failed()),
-                        stats.oldestInProgress(),
-                        stats.oldestInProgress() == null ? null
-                                : Duration.between(stats.oldestInProgress(), now).truncatedTo(ChronoUnit.SECONDS)))
+                .map(stats -> DashboardScript.of(stats, now))
                 .toList();
         Envelope.ok(ctx, new Dashboard(scripts, now));
     }

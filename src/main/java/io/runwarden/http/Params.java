@@ -70,17 +70,16 @@ final class Params {
         throw ApiException.badRequest(name, "must be a whole number from " + min + " to " + max);
     }
 
-    static Integer status(Context ctx) {
+    static RunStatus status(Context ctx) {
         String value = QueryString.first(ctx, "status");
         if (value == null) {
             return null;
         }
-        return switch (value.trim()) {
-            case "2" -> RunStatus.IN_PROGRESS;
-            case "0" -> RunStatus.SUCCESS;
-            case "-1" -> RunStatus.FAILED;
-            default -> throw ApiException.badRequest("status", "must be 2 (in progress), 0 (success) or -1 (failed)");
-        };
+        try {
+            return RunStatus.fromCode(Integer.parseInt(value.trim())).orElseThrow(NumberFormatException::new);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("status", "must be 2 (in progress), 0 (success) or -1 (failed)");
+        }
     }
 
     static Instant instant(Context ctx, String name) {

@@ -1,5 +1,7 @@
 package io.runwarden.model;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -16,6 +18,7 @@ public enum EventType {
         this.wireName = wireName;
     }
 
+    @JsonValue
     public String wireName() {
         return wireName;
     }
@@ -25,7 +28,7 @@ public enum EventType {
     }
 
     /** The run status this event leaves a run in. */
-    public int status() {
+    public RunStatus status() {
         return switch (this) {
             case STARTED, HEARTBEAT -> RunStatus.IN_PROGRESS;
             case SUCCEEDED -> RunStatus.SUCCESS;
@@ -38,12 +41,11 @@ public enum EventType {
     }
 
     /** The original logs' form: {@code "status": 2 | 0 | -1}. */
-    public static Optional<EventType> fromStatus(int status) {
-        return switch (status) {
-            case RunStatus.IN_PROGRESS -> Optional.of(STARTED);
-            case RunStatus.SUCCESS -> Optional.of(SUCCEEDED);
-            case RunStatus.FAILED -> Optional.of(FAILED);
-            default -> Optional.empty();
-        };
+    public static Optional<EventType> fromStatus(int code) {
+        return RunStatus.fromCode(code).map(status -> switch (status) {
+            case IN_PROGRESS -> STARTED;
+            case SUCCESS -> SUCCEEDED;
+            case FAILED -> FAILED;
+        });
     }
 }

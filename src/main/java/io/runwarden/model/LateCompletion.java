@@ -3,5 +3,5 @@ package io.runwarden.model;
 import java.time.Instant;
 
 /** An end reported by the script after a sweep had already failed the run for timing out. */
-public record LateCompletion(int status, Instant time, String message) {
+public record LateCompletion(RunStatus status, Instant time, String message) {
 }

@@ -7,19 +7,16 @@ import java.time.Instant;
  * The state of one run: the value of {@code script-runs} and of the logs API.
  * {@code maxRuntime} is the run's own limit when it set one (null: the default applies).
  */
-public record RunRecord(String runId, String scriptName, int status, Instant startTime, Instant endTime,
-                        String message, String failureReason, Instant deadline, Instant lastHeartbeat,
+public record RunRecord(String runId, String scriptName, RunStatus status, Instant startTime, Instant endTime,
+                        String message, FailureReason failureReason, Instant deadline, Instant lastHeartbeat,
                         LateCompletion lateCompletion, Duration maxRuntime) {
-
-    public static final String REASON_TIMEOUT = "timeout";
-    public static final String REASON_ERROR = "error";
 
     public boolean inProgress() {
         return status == RunStatus.IN_PROGRESS;
     }
 
     public boolean timedOut() {
-        return status == RunStatus.FAILED && REASON_TIMEOUT.equals(failureReason);
+        return status == RunStatus.FAILED && failureReason == FailureReason.TIMEOUT;
     }
 
     public RunRecord withScriptName(String value) {
@@ -42,7 +39,7 @@ public record RunRecord(String runId, String scriptName, int status, Instant sta
                 value, lateCompletion, maxRuntime);
     }
 
-    public RunRecord withEnd(int endStatus, Instant end, String endMessage, String reason) {
+    public RunRecord withEnd(RunStatus endStatus, Instant end, String endMessage, FailureReason reason) {
         return new RunRecord(runId, scriptName, endStatus, startTime, end, endMessage, reason, deadline,
                 lastHeartbeat, lateCompletion, maxRuntime);
     }

@@ -13,11 +13,11 @@ public record ScriptStats(String scriptName, long inProgress, long success, long
         return new ScriptStats(scriptName, 0, 0, 0, null, null);
     }
 
-    public ScriptStats count(int status, long delta) {
+    public ScriptStats count(RunStatus status, long delta) {
         return switch (status) {
-            case RunStatus.IN_PROGRESS -> new ScriptStats(scriptName, inProgress + delta, success, failed, latestRun, oldestInProgress);
-            case RunStatus.SUCCESS -> new ScriptStats(scriptName, inProgress, success + delta, failed, latestRun, oldestInProgress);
-            default -> new ScriptStats(scriptName, inProgress, success, failed + delta, latestRun, oldestInProgress);
+            case IN_PROGRESS -> new ScriptStats(scriptName, inProgress + delta, success, failed, latestRun, oldestInProgress);
+            case SUCCESS -> new ScriptStats(scriptName, inProgress, success + delta, failed, latestRun, oldestInProgress);
+            case FAILED -> new ScriptStats(scriptName, inProgress, success, failed + delta, latestRun, oldestInProgress);
         };
     }
 

@@ -1,6 +1,7 @@
 package io.runwarden.stream;
 
 import io.runwarden.kafka.Topics;
+import io.runwarden.sweep.SweepProtocol;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -10,7 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * Sends records to the topology's sinks. Every record gets fresh headers: the control header of a sweep marker
  * must not leak into the runs it fails.
  */
-final class Emitter {
+final class Emitter implements SweepProtocol.Channel {
     static final String RUNS_SINK = Topics.SCRIPT_RUNS + "-sink";
     static final String FAILURES_SINK = Topics.SCRIPT_RUN_FAILURES + "-sink";
     static final String EVENTS_SINK = Topics.SCRIPT_EVENTS + "-sink";
@@ -29,16 +30,9 @@ final class Emitter {
         context.forward(new Record<>(runId, failure, timestamp, new RecordHeaders()), FAILURES_SINK);
     }
 
-    void toEvents(String key, Object value, long timestamp) {
-        context.forward(new Record<>(key, value, timestamp, new RecordHeaders()), EVENTS_SINK);
-    }
-
-    void toEvents(String key, byte[] raw, Headers headers, long timestamp) {
-        context.forward(new Record<>(key, raw, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
-    }
-
-    void toEvents(String key, Object value, ControlRecords control, long timestamp) {
-        Headers headers = control.headers();
-        context.forward(new Record<>(key, value, timestamp, headers), EVENTS_SINK);
+    /** Back to {@code script-events}, with a copy of {@code headers}. */
+    @Override
+    public void send(String key, Object value, Headers headers, long timestamp) {
+        context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
     }
 }

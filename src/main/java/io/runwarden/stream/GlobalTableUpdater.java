@@ -1,5 +1,7 @@
 package io.runwarden.stream;
 
+import io.runwarden.metrics.RunwardenMeters;
+
 import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
 import org.apache.kafka.streams.processor.api.Processor;

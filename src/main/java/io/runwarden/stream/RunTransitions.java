@@ -2,8 +2,10 @@ package io.runwarden.stream;
 
 import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
+import io.runwarden.model.FailureReason;
 import io.runwarden.model.LateCompletion;
 import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.MaxRuntime;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.Times;
@@ -16,18 +18,18 @@ import java.util.function.Function;
  * How an event changes a run, as pure functions. Events may come twice or out of order: the first end wins,
  * a start after an end only fills in what the run lacked, and nothing reopens a run.
  */
-public final class RunTransitions {
+final class RunTransitions {
     private final Duration defaultMaxRuntime;
     private final Function<String, Duration> scriptMaxRuntime;
 
     /** @param scriptMaxRuntime a script's policy for its new runs, null when it has none */
-    public RunTransitions(Duration defaultMaxRuntime, Function<String, Duration> scriptMaxRuntime) {
+    RunTransitions(Duration defaultMaxRuntime, Function<String, Duration> scriptMaxRuntime) {
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.scriptMaxRuntime = scriptMaxRuntime;
     }
 
     /** @return the run after the event; the very same instance when the event changes nothing */
-    public RunRecord apply(RunRecord current, LifecycleEvent event) {
+    RunRecord apply(RunRecord current, LifecycleEvent event) {
         if (current == null) {
             return create(event);
         }
@@ -42,16 +44,16 @@ public final class RunTransitions {
     }
 
     /** A run whose deadline passed: failed as of the sweep, with the original message. */
-    public RunRecord timeout(RunRecord run, Instant asOf) {
-        return run.withEnd(RunStatus.FAILED, asOf, timeoutMessage(maxRuntime(run)), RunRecord.REASON_TIMEOUT);
+    RunRecord timeout(RunRecord run, Instant asOf) {
+        return run.withEnd(RunStatus.FAILED, asOf, timeoutMessage(maxRuntime(run)), FailureReason.TIMEOUT);
     }
 
-    public static String timeoutMessage(Duration maxRuntime) {
+    static String timeoutMessage(Duration maxRuntime) {
         return "Script marked as failed - exceeded " + Times.describe(maxRuntime) + " timeout";
     }
 
-    public Duration maxRuntime(RunRecord run) {
-        return run.maxRuntime() != null ? run.maxRuntime() : defaultMaxRuntime;
+    Duration maxRuntime(RunRecord run) {
+        return MaxRuntime.effective(run.maxRuntime(), defaultMaxRuntime);
     }
 
     private RunRecord create(LifecycleEvent event) {
@@ -65,18 +67,15 @@ public final class RunTransitions {
         };
     }
 
-    /** The run's own limit wins over its script's policy; the default applies when neither sets one. */
     private Duration ownMaxRuntime(RunRecord run, LifecycleEvent event) {
-        if (event.maxRuntime() != null) {
-            return event.maxRuntime();
-        }
-        return run.scriptName() == null ? null : scriptMaxRuntime.apply(run.scriptName());
+        return MaxRuntime.recorded(event.maxRuntime(),
+                event.maxRuntime() != null || run.scriptName() == null ? null : scriptMaxRuntime.apply(run.scriptName()));
     }
 
     private RunRecord end(RunRecord run, LifecycleEvent event) {
         if (run.inProgress()) {
             return run.withEnd(event.type().status(), event.time(), event.message(),
-                    event.type() == EventType.FAILED ? RunRecord.REASON_ERROR : null);
+                    event.type() == EventType.FAILED ? FailureReason.ERROR : null);
         }
         if (run.timedOut() && run.lateCompletion() == null) {
             return run.withLateCompletion(new LateCompletion(event.type().status(), event.time(), event.message()));

@@ -1,12 +1,16 @@
 package io.runwarden.stream;
 
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.schedule.CronSchedule;
+
+import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
-import io.runwarden.model.SweepProgress;
+import io.runwarden.sweep.SweepProgress;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,22 +49,22 @@ public final class RunwardenTopology {
         Topology topology = new Topology();
         topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions), EVENTS_SOURCE);
-        topology.addStateStore(store(Stores.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
         // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
-        topology.addStateStore(store(Stores.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        topology.addStateStore(store(Stores.INDEX_GENERATION, Serdes.String()), PROCESSOR);
-        topology.addStateStore(store(Stores.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
-        topology.addStateStore(store(Stores.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(StoreNames.INDEX_GENERATION, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(StoreNames.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
         topology.addSink(Emitter.RUNS_SINK, Topics.SCRIPT_RUNS, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.FAILURES_SINK, Topics.SCRIPT_RUN_FAILURES, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
-                new EventsPartitioner(), PROCESSOR);
-        addGlobalTable(topology, Stores.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class, (name, job) -> {
+                new EventPartitions.Partitioner(), PROCESSOR);
+        addGlobalTable(topology, StoreNames.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class, (name, job) -> {
             CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), Bounds.message(job.description()));
             CronSchedule.accepted(named, Instant.now());
             return named;
         });
-        addGlobalTable(topology, Stores.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class, (script, policy) -> {
+        addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class, (script, policy) -> {
             if (policy.maxRuntime() == null) {
                 throw new IllegalArgumentException("maxRuntime is missing");
             }

@@ -91,13 +91,13 @@ final class Postgres implements AutoCloseable {
     }
 
     /** The original sweep: how many runs it failed, and how long it took. */
-    Sweep sweep(Duration staleAfter) throws SQLException {
+    Sweep sweep(Duration defaultMaxRuntime) throws SQLException {
         long began = System.nanoTime();
         int count = 0;
         try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET status = -1, end_time = now(),"
                 + " message = 'Script marked as failed - exceeded 3 day timeout' WHERE status = 2 AND start_time < ?"
                 + " RETURNING run_id, script_name")) {
-            update.setTimestamp(1, Timestamp.from(Instant.now().minus(staleAfter)));
+            update.setTimestamp(1, Timestamp.from(Instant.now().minus(defaultMaxRuntime)));
             try (ResultSet rs = update.executeQuery()) {
                 while (rs.next()) {
                     count++;

@@ -1,8 +1,8 @@
 package io.runwarden.config;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.runwarden.stream.RunwardenMeters;
-import io.runwarden.stream.StreamsProperties;
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.kafka.StreamsProperties;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class SettingsTest {
         assertThat(settings.dataDir()).isEqualTo(Path.of("./data"));
         assertThat(settings.httpHost()).isEqualTo("127.0.0.1");
         assertThat(settings.httpPort()).isEqualTo(8080);
-        assertThat(settings.staleAfter()).isEqualTo(Duration.ofDays(3));
+        assertThat(settings.defaultMaxRuntime()).isEqualTo(Duration.ofDays(3));
         assertThat(settings.apiToken()).isNull();
         assertThat(settings.applicationId()).isEqualTo("runwarden");
     }
@@ -36,7 +36,7 @@ class SettingsTest {
 
         assertThat(settings.embeddedKafka()).isFalse();
         assertThat(settings.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
-        assertThat(settings.staleAfter()).isEqualTo(Duration.ofHours(6));
+        assertThat(settings.defaultMaxRuntime()).isEqualTo(Duration.ofHours(6));
         assertThat(settings.apiToken()).isEqualTo("s3cret");
         assertThat(settings.applicationId()).isEqualTo("rw2");
         assertThat(settings.httpPort()).isEqualTo(9000);

@@ -184,7 +184,7 @@ class ExecCommandTest {
     }
 
     private static String bootstrap() {
-        return service.settings().bootstrapServers();
+        return service.bootstrapServers();
     }
 
     /** The run as the service has it once in {@code status}; the wait may include the exec JVM's own start. */

@@ -1,5 +1,9 @@
 package io.runwarden.stream;
 
+import io.runwarden.kafka.DeadLetterHandler;
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.ControlRecord;
+
 import io.runwarden.model.RunStatus;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -124,23 +128,23 @@ class DeadLetterTest {
     void hostileSweepRecordsAreDeadLetteredAndCompleteNothing() {
         String asOf = "\"asOf\":\"2026-11-28T12:00:00Z\"";
         fixture.events.pipeInput(new TestRecord<>("s1", utf8("{\"sweepId\":\"s1\",\"trigger\":\"manual\",\"asOf\":\"+300000000-01-01T00:00:00Z\"}"),
-                ControlRecords.SWEEP_REQUEST.headers(), NOW));
+                ControlRecord.SWEEP_REQUEST.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s2", utf8("{\"sweepId\":\"s2\",\"trigger\":\"reboot\"," + asOf + "}"),
-                ControlRecords.SWEEP_REQUEST.headers(), NOW));
+                ControlRecord.SWEEP_REQUEST.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s3", utf8("{\"sweepId\":\"s3\",\"partition\":99,\"failed\":1,\"scriptNames\":[],\"entriesExamined\":1}"),
-                ControlRecords.SWEEP_PART.headers(), NOW));
+                ControlRecord.SWEEP_PART.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s4", utf8("{\"request\":{\"sweepId\":\"s4\",\"trigger\":\"manual\"," + asOf
                         + "},\"soFar\":{\"sweepId\":\"s4\",\"partition\":5,\"failed\":0,\"scriptNames\":[],\"entriesExamined\":0}}"),
-                ControlRecords.SWEEP_CONTINUE.headers(), NOW));
+                ControlRecord.SWEEP_CONTINUE.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s5", utf8("{\"sweepId\":\"" + "s".repeat(600_000) + "\",\"trigger\":\"manual\"," + asOf + "}"),
-                ControlRecords.SWEEP_MARKER.headers(), NOW));
+                ControlRecord.SWEEP_MARKER.headers(), NOW));
         // a sweep as of tomorrow would fail today's runs before their deadline: a false alarm
         fixture.started("due-tomorrow", "s", NOW.minus(Duration.ofDays(2)));
         String tomorrow = "\"asOf\":\"" + NOW.plus(Duration.ofDays(1)) + "\"";
         fixture.events.pipeInput(new TestRecord<>("s6", utf8("{\"sweepId\":\"s6\",\"trigger\":\"manual\"," + tomorrow + "}"),
-                ControlRecords.SWEEP_REQUEST.headers(), NOW));
+                ControlRecord.SWEEP_REQUEST.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s7", utf8("{\"sweepId\":\"s7\",\"trigger\":\"manual\"," + tomorrow + "}"),
-                ControlRecords.SWEEP_MARKER.headers(), NOW));
+                ControlRecord.SWEEP_MARKER.headers(), NOW));
 
         assertThat(fixture.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHandler.REASON))
                 .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control", "bad-control",
@@ -154,7 +158,7 @@ class DeadLetterTest {
     @org.junit.jupiter.api.Test
     void unknownControlRecordIsDeadLettered() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(ControlRecords.HEADER, utf8("reboot-everything"));
+        headers.add(ControlRecord.HEADER, utf8("reboot-everything"));
         fixture.events.pipeInput(new TestRecord<>("x", utf8("{}"), headers, NOW));
 
         assertThat(header(fixture.deadLetters.readRecord(), DeadLetterHandler.REASON)).isEqualTo("unknown-control");
@@ -162,7 +166,7 @@ class DeadLetterTest {
 
     @org.junit.jupiter.api.Test
     void sweepRequestNotKeyedByItsIdOrUnreadableIsDeadLettered() {
-        Headers control = ControlRecords.SWEEP_REQUEST.headers();
+        Headers control = ControlRecord.SWEEP_REQUEST.headers();
         fixture.events.pipeInput(new TestRecord<>("other-key",
                 utf8("{\"sweepId\":\"s1\",\"trigger\":\"manual\",\"asOf\":\"2026-11-28T12:00:00Z\"}"), control, NOW));
         fixture.events.pipeInput(new TestRecord<>("s2",

@@ -1,5 +1,7 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.ControlRecord;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -472,7 +474,7 @@ public final class HostileInputs {
         Arbitrary<Hostile> continuations = Combinators.combine(sweepIds, asOfs(), partitionHeaders, parts())
                 .as((id, asOf, target, soFar) -> control("sweep-continue", id,
                         "{\"request\":" + request(str(id), str("manual"), asOf.json()) + ",\"soFar\":" + soFar + "}",
-                        List.of(new RecordHeader(ControlRecords.PARTITION, target.getBytes(StandardCharsets.UTF_8))),
+                        List.of(new RecordHeader(ControlRecord.PARTITION, target.getBytes(StandardCharsets.UTF_8))),
                         "sweep-continue " + describe(id) + ", " + asOf.label() + ", partition header " + describe(target)
                                 + ", soFar " + describe(soFar), hugeId));
         Arbitrary<Hostile> sweepParts = Combinators.combine(sweepIds, parts()).as((id, part) ->
@@ -505,7 +507,7 @@ public final class HostileInputs {
     private static Hostile control(String controlName, String key, String value, List<Header> extra, String label,
                                    String hugeId) {
         List<Header> headers = new ArrayList<>();
-        headers.add(new RecordHeader(ControlRecords.HEADER, controlName.getBytes(StandardCharsets.UTF_8)));
+        headers.add(new RecordHeader(ControlRecord.HEADER, controlName.getBytes(StandardCharsets.UTF_8)));
         headers.addAll(extra);
         List<String> longTexts = new ArrayList<>();
         if (key != null && key.length() > 256) {

@@ -1,14 +1,19 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Trigger;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.kafka.DeadLetterHandler;
+import io.runwarden.metrics.RunwardenMeters;
+
 import io.micrometer.core.instrument.Counter;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
-import io.runwarden.model.SweepPart;
-import io.runwarden.model.SweepProgress;
-import io.runwarden.model.SweepRequest;
+import io.runwarden.sweep.SweepPart;
+import io.runwarden.sweep.SweepProgress;
+import io.runwarden.sweep.SweepRequest;
 import io.runwarden.stream.HostileInputs.Hostile;
 import io.runwarden.stream.HostileInputs.Verdict;
 import net.jqwik.api.Arbitrary;
@@ -131,7 +136,7 @@ class HostileRecordsProperties {
 
     private void controlRecords(List<Hostile> records, boolean checkSizes) {
         try (Harness h = new Harness()) {
-            SweepRequest inFlight = new SweepRequest(HostileInputs.IN_FLIGHT_SWEEP, SweepRequest.MANUAL, NOW, null);
+            SweepRequest inFlight = new SweepRequest(HostileInputs.IN_FLIGHT_SWEEP, Trigger.MANUAL, NOW, null);
             h.call("in-flight sweep", () -> h.fixture.sweeps().put(inFlight.sweepId(), new SweepProgress(inFlight,
                     HostileInputs.IN_FLIGHT_PARTS, new TreeMap<>(Map.of(0, SweepPart.none(inFlight.sweepId(), 0))), null)));
             h.drain();
@@ -177,7 +182,7 @@ class HostileRecordsProperties {
                 // the scheduler evaluates every job each second on partition 0's task
                 h.call("scheduler after " + record, () -> h.fixture.driver.advanceWallClockTime(Duration.ofSeconds(61)));
                 h.assertSizes(record, h.drain());
-                Object stored = h.fixture.driver.getKeyValueStore(Stores.CRON_JOBS).get(record.keyText());
+                Object stored = h.fixture.driver.getKeyValueStore(StoreNames.CRON_JOBS).get(record.keyText());
                 if (record.verdict() == Verdict.BAD) {
                     assertThat(stored).as("a bad job is not kept: %s", record).isNull();
                     if (checkCount) {
@@ -210,7 +215,7 @@ class HostileRecordsProperties {
                 double counted = h.deadLettersCounted();
                 h.call("pipe " + record, () -> h.policies.pipeInput(h.record(record)));
                 h.assertSizes(record, h.drain());
-                Object stored = h.fixture.driver.getKeyValueStore(Stores.POLICIES).get(record.keyText());
+                Object stored = h.fixture.driver.getKeyValueStore(StoreNames.POLICIES).get(record.keyText());
                 if (record.verdict() == Verdict.BAD) {
                     assertThat(stored).as("a bad policy is not kept: %s", record).isNull();
                     if (checkCount) {

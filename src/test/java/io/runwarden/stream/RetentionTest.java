@@ -1,15 +1,15 @@
 package io.runwarden.stream;
 
-import io.runwarden.model.Json;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.runs.IndexContents;
+
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.runwarden.stream.TopologyFixture.NOW;
@@ -48,15 +48,15 @@ class RetentionTest {
             }
             assertThat(fixture.run("kept").status()).isEqualTo(RunStatus.FAILED);
             assertThat(fixture.run("forever-open").status()).isEqualTo(RunStatus.IN_PROGRESS);
-            assertThat(indexValues(fixture, IndexSpace.BY_TIME)).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
-            assertThat(indexValues(fixture, IndexSpace.BY_SCRIPT)).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
+            assertThat(indexes(fixture).byTime()).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
+            assertThat(indexes(fixture).byScript()).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
 
-            IndexView stats = new IndexView(fixture.driver.getKeyValueStore(Stores.INDEXES), IndexSpace.STATS);
-            assertThat(stats.get("old")).as("a script with no run left leaves the dashboard").isNull();
-            ScriptStats mixed = Json.read(stats.get("mixed"), ScriptStats.class);
+            IndexContents stats = indexes(fixture);
+            assertThat(stats.stats("old")).as("a script with no run left leaves the dashboard").isNull();
+            ScriptStats mixed = stats.stats("mixed");
             assertThat(List.of(mixed.inProgress(), mixed.success(), mixed.failed())).containsExactly(1L, 0L, 1L);
             assertThat(mixed.latestRun().runId()).isEqualTo("kept");
-            ScriptStats flip = Json.read(stats.get("flip"), ScriptStats.class);
+            ScriptStats flip = stats.stats("flip");
             assertThat(flip.latestRun().runId()).isEqualTo("long-runner");
             assertThat(flip.success()).isEqualTo(1);
 
@@ -78,16 +78,11 @@ class RetentionTest {
             assertThat(fixture.runs.readKeyValuesToList()).hasSize(ScriptEventProcessor.RETENTION_CHUNK);
             fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
             assertThat(fixture.runs.readKeyValuesToList()).hasSize(200);
-            assertThat(indexValues(fixture, IndexSpace.FINISHED)).isEmpty();
+            assertThat(indexes(fixture).finished()).isEmpty();
         }
     }
 
-    private static List<String> indexValues(TopologyFixture fixture, IndexSpace space) {
-        IndexView index = new IndexView(fixture.driver.getKeyValueStore(Stores.INDEXES), space);
-        List<String> values = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = index.all()) {
-            it.forEachRemaining(kv -> values.add(kv.value));
-        }
-        return values;
+    private static IndexContents indexes(TopologyFixture fixture) {
+        return new IndexContents(fixture.driver.getKeyValueStore(StoreNames.INDEXES));
     }
 }

@@ -1,5 +1,9 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.FailureReason;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.runs.IndexContents;
+
 import io.runwarden.model.LateCompletion;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
@@ -89,9 +93,8 @@ class RunSemanticsTest {
         assertThat(run.startTime()).isEqualTo(T0);
         assertThat(run.endTime()).isEqualTo(T0.plusSeconds(60));
         assertThat(run.message()).isEqualTo("ok");
-        try (var due = new IndexView(fixture.driver.getKeyValueStore(Stores.INDEXES), IndexSpace.DEADLINE).all()) {
-            assertThat(due.hasNext()).as("an ended run leaves the deadline index").isFalse();
-        }
+        assertThat(new IndexContents(fixture.driver.getKeyValueStore(StoreNames.INDEXES)).deadlines())
+                .as("an ended run leaves the deadline index").isEmpty();
     }
 
     @Test
@@ -102,7 +105,7 @@ class RunSemanticsTest {
 
         RunRecord run = fixture.run("r1");
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(run.failureReason()).isEqualTo(RunRecord.REASON_ERROR);
+        assertThat(run.failureReason()).isEqualTo(FailureReason.ERROR);
         assertThat(run.startTime()).isEqualTo(T0);
         assertThat(fixture.sweep(NOW).totalLogsUpdated()).isZero();
     }
@@ -153,7 +156,7 @@ class RunSemanticsTest {
 
         RunRecord run = fixture.run("r1");
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(run.failureReason()).isEqualTo(RunRecord.REASON_TIMEOUT);
+        assertThat(run.failureReason()).isEqualTo(FailureReason.TIMEOUT);
         assertThat(run.endTime()).isEqualTo(asOf);
         assertThat(run.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
         assertThat(run.lateCompletion()).isEqualTo(new LateCompletion(RunStatus.SUCCESS, late, "finally done"));
@@ -166,7 +169,7 @@ class RunSemanticsTest {
 
         RunRecord run = fixture.run("r1");
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(run.failureReason()).isEqualTo(RunRecord.REASON_ERROR);
+        assertThat(run.failureReason()).isEqualTo(FailureReason.ERROR);
         assertThat(run.message()).isEqualTo("exit code 3");
     }
 }

@@ -1,5 +1,7 @@
 package io.runwarden.stream;
 
+import io.runwarden.metrics.RunwardenMeters;
+
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

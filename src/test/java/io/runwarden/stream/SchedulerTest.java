@@ -1,9 +1,12 @@
 package io.runwarden.stream;
 
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.metrics.RunwardenMeters;
+
 import io.runwarden.model.CronJob;
 import io.runwarden.model.RunStatus;
-import io.runwarden.model.SweepProgress;
-import io.runwarden.model.SweepResult;
+import io.runwarden.sweep.SweepProgress;
+import io.runwarden.sweep.SweepResult;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -35,7 +38,7 @@ class SchedulerTest {
             assertThat(fired).hasSize(1);
             SweepResult result = fired.get(0);
             assertThat(result.sweepId()).isEqualTo("daily-cleanup-2am-20261128T0200Z");
-            assertThat(result.trigger()).isEqualTo("scheduled");
+            assertThat(result.trigger().wireName()).isEqualTo("scheduled");
             assertThat(result.job()).isEqualTo("daily-cleanup-2am");
             assertThat(result.totalLogsUpdated()).isEqualTo(1);
             assertThat(fixture.run("stale").status()).isEqualTo(RunStatus.FAILED);
@@ -68,13 +71,13 @@ class SchedulerTest {
             advance(fixture, Duration.ofMinutes(1).plusSeconds(1));
 
             assertThat(sweeps(fixture)).extracting(SweepResult::job).containsExactly("daily-cleanup-2am");
-            KeyValueStore<String, CronJob> jobs = fixture.driver.getKeyValueStore(Stores.CRON_JOBS);
+            KeyValueStore<String, CronJob> jobs = fixture.driver.getKeyValueStore(StoreNames.CRON_JOBS);
             List<String> names = new ArrayList<>();
             try (KeyValueIterator<String, CronJob> it = jobs.all()) {
                 it.forEachRemaining(kv -> names.add(kv.key));
             }
             assertThat(names).containsExactly("daily-cleanup-2am");
-            assertThat(fixture.meters.get(RunwardenMeters.DEAD_LETTERS).tag("reason", "invalid-" + Stores.CRON_JOBS)
+            assertThat(fixture.meters.get(RunwardenMeters.DEAD_LETTERS).tag("reason", "invalid-" + StoreNames.CRON_JOBS)
                     .counter().count()).isEqualTo(11.0);
         }
     }
@@ -166,7 +169,7 @@ class SchedulerTest {
     }
 
     private static KeyValueStore<String, Instant> slots(TopologyFixture fixture) {
-        return fixture.driver.getKeyValueStore(Stores.SCHEDULER_SLOTS);
+        return fixture.driver.getKeyValueStore(StoreNames.SCHEDULER_SLOTS);
     }
 
     private static List<SweepResult> sweeps(TopologyFixture fixture) {

@@ -1,10 +1,12 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Trigger;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
-import io.runwarden.model.SweepRequest;
-import io.runwarden.model.SweepResult;
+import io.runwarden.sweep.SweepProtocol;
+import io.runwarden.sweep.SweepRequest;
+import io.runwarden.sweep.SweepResult;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,13 +39,13 @@ class SweepTest {
             assertThat(result.scriptsAffected()).isEqualTo(2);
             assertThat(result.scriptNames()).containsExactly("exportCompta", "synchroFacture");
             assertThat(result.thresholdDate()).isEqualTo(NOW.minus(Duration.ofDays(3)));
-            assertThat(result.trigger()).isEqualTo(SweepRequest.MANUAL);
+            assertThat(result.trigger()).isEqualTo(Trigger.MANUAL);
             Map<String, RunRecord> published = fixture.latestRuns();
             for (String runId : List.of("old-1", "old-2", "old-3")) {
                 RunRecord run = published.get(runId);
                 assertThat(run.status()).isEqualTo(RunStatus.FAILED);
                 assertThat(run.endTime()).isEqualTo(NOW);
-                assertThat(run.failureReason()).isEqualTo("timeout");
+                assertThat(run.failureReason().wireName()).isEqualTo("timeout");
                 assertThat(run.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
             }
             assertThat(published).doesNotContainKeys("recent", "done");
@@ -66,13 +68,13 @@ class SweepTest {
             RunFailure failure = failures.get(0);
             assertThat(failure.runId()).isEqualTo("old");
             assertThat(failure.scriptName()).isEqualTo("synchroFacture");
-            assertThat(failure.event()).isEqualTo("failed");
-            assertThat(failure.reason()).isEqualTo("timeout");
+            assertThat(failure.event().wireName()).isEqualTo("failed");
+            assertThat(failure.reason().wireName()).isEqualTo("timeout");
             assertThat(failure.startTime()).isEqualTo(FOUR_DAYS_AGO);
             assertThat(failure.time()).isEqualTo(NOW);
             assertThat(failure.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
             assertThat(failure.sweepId()).isEqualTo(first.sweepId());
-            assertThat(failure.trigger()).isEqualTo("manual");
+            assertThat(failure.trigger().wireName()).isEqualTo("manual");
             assertThat(second.totalLogsUpdated()).isZero();
         }
     }
@@ -172,7 +174,7 @@ class SweepTest {
     void aRequestSeenTwiceSweepsOnce() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.started("old", "s", FOUR_DAYS_AGO);
-            SweepRequest request = new SweepRequest("same-id", SweepRequest.MANUAL, NOW, null);
+            SweepRequest request = new SweepRequest("same-id", Trigger.MANUAL, NOW, null);
 
             fixture.requestSweep(request);
             fixture.requestSweep(request);
@@ -200,7 +202,7 @@ class SweepTest {
     @Test
     void sweepOfManyDueRunsProceedsInChunksAndFailsEveryOneOnce() {
         try (TopologyFixture fixture = new TopologyFixture()) {
-            int due = ScriptEventProcessor.SWEEP_CHUNK * 2 + 500;
+            int due = SweepProtocol.CHUNK * 2 + 500;
             for (int i = 0; i < due; i++) {
                 fixture.started("stale-" + i, "s" + (i % 7), FOUR_DAYS_AGO.minusSeconds(i));
             }

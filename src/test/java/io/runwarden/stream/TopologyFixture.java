@@ -1,5 +1,11 @@
 package io.runwarden.stream;
 
+import io.runwarden.model.Trigger;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.kafka.StreamsProperties;
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.ControlRecord;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.config.Settings;
 import io.runwarden.kafka.Topics;
@@ -7,9 +13,9 @@ import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
-import io.runwarden.model.SweepProgress;
-import io.runwarden.model.SweepRequest;
-import io.runwarden.model.SweepResult;
+import io.runwarden.sweep.SweepProgress;
+import io.runwarden.sweep.SweepRequest;
+import io.runwarden.sweep.SweepResult;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -47,12 +53,12 @@ final class TopologyFixture implements AutoCloseable {
     /** What the topology and the dead-letter handler counted. */
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-    TopologyFixture(Duration staleAfter, Instant wallClock) {
+    TopologyFixture(Duration defaultMaxRuntime, Instant wallClock) {
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
                 "RUNWARDEN_DATA_DIR", Path.of("target", "ttd-" + UUID.randomUUID()).toString()));
         Properties props = StreamsProperties.of(settings, 0, new RunwardenMeters(meters));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "runwarden-test");
-        driver = new TopologyTestDriver(RunwardenTopology.build(staleAfter, RETENTION, 1), props, wallClock);
+        driver = new TopologyTestDriver(RunwardenTopology.build(defaultMaxRuntime, RETENTION, 1), props, wallClock);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         cronConfig = driver.createInputTopic(Topics.CRON_CONFIG, new StringSerializer(), new ByteArraySerializer());
         runs = driver.createOutputTopic(Topics.SCRIPT_RUNS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -84,12 +90,12 @@ final class TopologyFixture implements AutoCloseable {
     /** Requests a sweep as an API client would and returns its result. */
     SweepResult sweep(Instant asOf) {
         String sweepId = UUID.randomUUID().toString();
-        requestSweep(new SweepRequest(sweepId, SweepRequest.MANUAL, asOf, null));
+        requestSweep(new SweepRequest(sweepId, Trigger.MANUAL, asOf, null));
         return sweepResult(sweepId);
     }
 
     void requestSweep(SweepRequest request) {
-        Headers headers = new RecordHeaders(ControlRecords.SWEEP_REQUEST.headers().toArray());
+        Headers headers = new RecordHeaders(ControlRecord.SWEEP_REQUEST.headers().toArray());
         events.pipeInput(new TestRecord<>(request.sweepId(), Json.bytes(request), headers, NOW));
     }
 
@@ -99,7 +105,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     KeyValueStore<String, SweepProgress> sweeps() {
-        return driver.getKeyValueStore(Stores.SWEEPS);
+        return driver.getKeyValueStore(StoreNames.SWEEPS);
     }
 
     void putCronJob(CronJob job) {
@@ -107,7 +113,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     RunRecord run(String runId) {
-        KeyValueStore<String, RunRecord> store = driver.getKeyValueStore(Stores.RUNS);
+        KeyValueStore<String, RunRecord> store = driver.getKeyValueStore(StoreNames.RUNS);
         return store.get(runId);
     }
 

@@ -1,0 +1,34 @@
+package io.runwarden.kafka;
+
+/** State store names, shared by the topology, the API and the tests. */
+public final class StoreNames {
+    /** Every run by runId. */
+    public static final String RUNS = "runs";
+    /**
+     * The indexes derived from the runs, each in a key space of its own (see {@code io.runwarden.runs.RunIndexes}): by deadline, by start
+     * time, by script, open runs by script, finished runs by end, and each script's stats.
+     */
+    public static final String INDEXES = "indexes";
+    /** Sweeps by sweepId: the parts reported so far, then the result. */
+    public static final String SWEEPS = "sweeps";
+    /** The last slot each cron job fired, so restarts and failovers neither repeat nor skip one. */
+    public static final String SCHEDULER_SLOTS = "scheduler-slots";
+    /**
+     * The generation of the indexes: they are not changelogged (that would triple what every
+     * event writes to Kafka) but rebuilt from {@link #RUNS}; a new generation is written here, changelogged, at every
+     * rebuild, and kept locally in the indexes' own store (a key space of its own).
+     */
+    public static final String INDEX_GENERATION = "index-generation";
+    /** Cron jobs by name: a global store fed by {@code cron-config}. */
+    public static final String CRON_JOBS = "cron-jobs";
+    /** Script policies by script name: a global store fed by {@code script-policies}. */
+    public static final String POLICIES = "script-policies";
+
+    private StoreNames() {
+    }
+
+    /** The changelog topic Kafka Streams keeps for a store of this application. */
+    public static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
+    }
+}

@@ -1,0 +1,74 @@
+package io.runwarden.model;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Sweeps travel in-band on {@code script-events}, marked by a header, so that each partition applies a sweep
+ * after every event that was already in it: an end event waiting in a backlog is never overtaken by a sweep.
+ */
+public enum ControlRecord {
+    /** Keyed by sweepId: start a sweep (from the API or the scheduler). */
+    SWEEP_REQUEST("sweep-request"),
+    /** Broadcast to every partition: fail this partition's due runs now. */
+    SWEEP_MARKER("sweep-marker"),
+    /** Keyed by sweepId, to one partition (header {@link #PARTITION}): the rest of its due runs, after a chunk. */
+    SWEEP_CONTINUE("sweep-continue"),
+    /** Keyed by sweepId: one partition's share of a sweep, sent back to the sweep's home partition. */
+    SWEEP_PART("sweep-part");
+
+    public static final String HEADER = "runwarden.control";
+    /** The partition a continuation must go back to. */
+    public static final String PARTITION = "runwarden.partition";
+
+    private final String wireName;
+
+    ControlRecord(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public Headers headers() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(HEADER, wireName.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    /** The partition named by a continuation's header, if any. */
+    public static Optional<Integer> targetPartition(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(PARTITION);
+        if (header == null || header.value() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The control record a header names, if it names one runwarden knows. */
+    public static Optional<ControlRecord> known(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(HEADER);
+        String name = header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+        return Arrays.stream(values()).filter(c -> c.wireName.equals(name)).findFirst();
+    }
+
+    /**
+     * @return empty for a lifecycle event (no control header)
+     * @throws InvalidEventException for a control header naming nothing runwarden knows
+     */
+    public static Optional<ControlRecord> of(Headers headers) {
+        Header header = headers == null ? null : headers.lastHeader(HEADER);
+        if (header == null) {
+            return Optional.empty();
+        }
+        return Optional.of(known(headers).orElseThrow(() -> new InvalidEventException("unknown-control",
+                "header " + HEADER + " names no known control record: "
+                        + Bounds.quote(header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8)))));
+    }
+}

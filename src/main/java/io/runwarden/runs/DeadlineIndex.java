@@ -1,0 +1,38 @@
+package io.runwarden.runs;
+
+import io.runwarden.model.RunRecord;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * In-progress runs ordered by deadline. Keys are "{@code <deadline millis, 19 digits>:<runId>}", so the
+ * store's byte order is deadline order and a sweep range-scans exactly the runs that are due.
+ */
+final class DeadlineIndex {
+    private final WritableIndex store;
+
+    DeadlineIndex(WritableIndex store) {
+        this.store = store;
+    }
+
+    /** Keeps the index in step with a run that changed from {@code before} to {@code after} (either may be null). */
+    void update(RunRecord before, RunRecord after) {
+        IndexKeys.move(store, keyOf(before), keyOf(after), after == null ? null : after.runId());
+    }
+
+    /** The first {@code limit} runIds whose deadline is at or before {@code asOf}, earliest first. */
+    List<String> due(Instant asOf, int limit) {
+        return IndexKeys.valuesBefore(store, asOf.plusMillis(1), limit);
+    }
+
+    /** The same, read from a queried partition: every due run. */
+    static List<String> due(IndexView index, Instant asOf) {
+        return IndexKeys.valuesBefore(index, asOf.plusMillis(1), Integer.MAX_VALUE);
+    }
+
+    private static String keyOf(RunRecord run) {
+        return run == null || !run.inProgress() || run.deadline() == null
+                ? null : IndexKeys.oldestFirst(run.deadline(), run.runId());
+    }
+}

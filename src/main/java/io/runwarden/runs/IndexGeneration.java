@@ -1,0 +1,51 @@
+package io.runwarden.runs;
+
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.UUID;
+
+/**
+ * Tells whether this instance's indexes were built from the very runs its store holds now. The runs come back
+ * from their changelog after a crash, a move to another instance or a standby's promotion; the indexes do not.
+ * Each rebuild writes a new generation both to a changelogged store (restored with the runs) and to a local one:
+ * an instance holds a generation locally only if it built it, and any other instance that later processed these
+ * runs wrote another one, so equal generations mean nothing changed the runs behind the indexes' back.
+ * While a rebuild is under way a local mark says so, and queries of the indexes wait for it.
+ */
+final class IndexGeneration {
+    private static final String KEY = "generation";
+    private static final String REBUILDING = "rebuilding";
+
+    private final KeyValueStore<String, String> logged;
+    private final WritableIndex local;
+
+    /** @param indexes the local indexes' store: their generation lives with them, and goes when they are cleared */
+    IndexGeneration(KeyValueStore<String, String> logged, KeyValueStore<String, String> indexes) {
+        this.logged = logged;
+        this.local = new WritableIndex(indexes, IndexSpace.GENERATION);
+    }
+
+    boolean current() {
+        String generation = logged.get(KEY);
+        return generation != null && generation.equals(local.get(KEY)) && local.get(REBUILDING) == null;
+    }
+
+    /** The indexes are about to be cleared and built anew: until {@link #renew}, they are neither current nor complete. */
+    void startRebuild() {
+        local.delete(KEY);
+        local.put(REBUILDING, "true");
+    }
+
+    void renew() {
+        String generation = UUID.randomUUID().toString();
+        logged.put(KEY, generation);
+        local.put(KEY, generation);
+        local.delete(REBUILDING);
+    }
+
+    /** Whether a partition's indexes, as a query reads them, are being rebuilt (and so are incomplete). */
+    static boolean rebuilding(ReadOnlyKeyValueStore<String, String> indexes) {
+        return new IndexView(indexes, IndexSpace.GENERATION).get(REBUILDING) != null;
+    }
+}

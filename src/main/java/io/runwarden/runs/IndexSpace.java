@@ -1,0 +1,50 @@
+package io.runwarden.runs;
+
+import io.runwarden.kafka.StoreNames;
+
+/**
+ * The key spaces of the one {@link io.runwarden.kafka.StoreNames#INDEXES} store. Kafka Streams flushes every RocksDB store to disk at
+ * every commit (ten times a second under exactly-once), so the derived indexes share one store instead of
+ * costing a flush each; a one-letter prefix keeps each index's keys contiguous and in their own order.
+ */
+enum IndexSpace {
+    /** In-progress runs by "deadline:runId", so a sweep reads only the runs that are due. */
+    DEADLINE('d'),
+    /** Every run by "newest-first start:runId": the logs, newest first. */
+    BY_TIME('t'),
+    /** Every run by "script \0 newest-first start:runId": one script's logs, newest first. */
+    BY_SCRIPT('s'),
+    /** In-progress runs by "script \0 start:runId": each script's oldest open run. */
+    OPEN_BY_SCRIPT('o'),
+    /** Finished runs by "end time:runId", oldest first: what retention removes, read in order. */
+    FINISHED('f'),
+    /** Per script, its {@link io.runwarden.model.ScriptStats} as JSON (merged across partitions by the API). */
+    STATS('c'),
+    /** The generation these indexes were built as ({@link IndexGeneration}): cleared and written with them. */
+    GENERATION('g');
+
+    private final String prefix;
+    private final String end;
+
+    IndexSpace(char letter) {
+        this.prefix = letter + "|";
+        this.end = letter + "}";
+    }
+
+    String key(String key) {
+        return prefix + key;
+    }
+
+    String strip(String key) {
+        return key.substring(prefix.length());
+    }
+
+    /** The first key of the store, and the first key after the space ('}' follows '|'). */
+    String first() {
+        return prefix;
+    }
+
+    String last() {
+        return end;
+    }
+}

@@ -1,0 +1,178 @@
+package io.runwarden.runs;
+
+import io.runwarden.kafka.EventPartitions;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.ScriptStats;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The reading side of the run read model, over the partitions this instance owns. A logs page merges one ordered
+ * index iterator per partition and reads runs only as it returns them, so its cost follows the page size, not the
+ * runs stored. A partition whose indexes are being rebuilt answers {@link InvalidStateStoreException}, as one that
+ * moves in a rebalance does.
+ */
+public final class LocalRuns {
+    private final KafkaStreams streams;
+
+    public LocalRuns(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public Optional<RunRecord> run(String runId, int partition) {
+        return Optional.ofNullable(this.<RunRecord>store(StoreNames.RUNS, partition).get(runId));
+    }
+
+    public LogsPage logs(LogsQuery query) {
+        String prefix = query.scriptName() == null ? "" : IndexKeys.scriptPrefix(query.scriptName());
+        IndexSpace space = query.scriptName() == null ? IndexSpace.BY_TIME : IndexSpace.BY_SCRIPT;
+        String after = query.after();
+        String lower = prefix + max(after, query.to() == null ? null : IndexKeys.newestFirstFrom(query.to()));
+        // ';' follows ':' so the bound takes in every run of the `from` millisecond
+        String upper = query.from() == null ? prefix + '\uffff' : prefix + IndexKeys.newestFirstFrom(query.from()) + ';';
+        PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::position));
+        List<KeyValueIterator<String, String>> open = new ArrayList<>();
+        try {
+            for (int partition : partitions()) {
+                KeyValueIterator<String, String> it = index(space, partition).range(lower, upper);
+                open.add(it);
+                Head head = Head.next(it, prefix.length(), partition, after);
+                if (head != null) {
+                    heads.add(head);
+                }
+            }
+            List<RunRecord> page = new ArrayList<>();
+            while (page.size() < query.limit() && !heads.isEmpty()) {
+                Head head = heads.poll();
+                RunRecord run = this.<RunRecord>store(StoreNames.RUNS, head.partition()).get(head.runId());
+                if (run != null && (query.status() == null || run.status() == query.status())) {
+                    page.add(run);
+                }
+                Head next = Head.next(head.iterator(), prefix.length(), head.partition(), null);
+                if (next != null) {
+                    heads.add(next);
+                }
+            }
+            return LogsPage.of(page, page.size() == query.limit() && !heads.isEmpty());
+        } finally {
+            open.forEach(KeyValueIterator::close);
+        }
+    }
+
+    /** Each script's stats over the local partitions. */
+    public Map<String, ScriptStats> scriptStats() {
+        Map<String, ScriptStats> merged = new HashMap<>();
+        for (int partition : partitions()) {
+            forEachStats(partition, stats -> merged.merge(stats.scriptName(), stats, ScriptStats::merge));
+        }
+        return merged;
+    }
+
+    /**
+     * Runs in progress on the local partitions whose stats can be read now: a partition still restoring or moving in
+     * a rebalance counts as none, so that a metrics scrape answers with what is there instead of failing.
+     */
+    public long runsInProgress() {
+        long[] total = {0};
+        for (int partition : partitions()) {
+            try {
+                forEachStats(partition, stats -> total[0] += stats.inProgress());
+            } catch (InvalidStateStoreException e) {
+                // counted again at the next scrape, once the partition has settled here or elsewhere
+            }
+        }
+        return total[0];
+    }
+
+    /** What a sweep as of {@code asOf} would fail on the local partitions; {@code limit} bounds the runs listed. */
+    public DueRuns due(Instant asOf, int limit) {
+        DueRuns merged = DueRuns.NONE;
+        for (int partition : partitions()) {
+            ReadOnlyKeyValueStore<String, RunRecord> runs = store(StoreNames.RUNS, partition);
+            TreeSet<String> scripts = new TreeSet<>();
+            List<RunRecord> first = new ArrayList<>();
+            List<String> due = DeadlineIndex.due(index(IndexSpace.DEADLINE, partition), asOf);
+            for (String runId : due) {
+                RunRecord run = runs.get(runId);
+                if (run != null && run.scriptName() != null) {
+                    scripts.add(run.scriptName());
+                }
+                if (run != null && first.size() < limit) {
+                    first.add(run);
+                }
+            }
+            merged = merged.merge(new DueRuns(due.size(), List.copyOf(scripts), first), limit);
+        }
+        return merged;
+    }
+
+    /** Whether every local partition's indexes are complete: none is being rebuilt from its runs. */
+    public boolean indexesComplete() {
+        for (int partition : partitions()) {
+            if (IndexGeneration.rebuilding(this.<String>store(StoreNames.INDEXES, partition))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<Integer> partitions() {
+        return EventPartitions.activeHere(streams);
+    }
+
+    private void forEachStats(int partition, Consumer<ScriptStats> action) {
+        try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
+            it.forEachRemaining(kv -> action.accept(Json.read(kv.value, ScriptStats.class)));
+        }
+    }
+
+    /** An index of a partition; while the partition's indexes are being rebuilt, the query waits as in a rebalance. */
+    private IndexView index(IndexSpace space, int partition) {
+        ReadOnlyKeyValueStore<String, String> indexes = store(StoreNames.INDEXES, partition);
+        if (IndexGeneration.rebuilding(indexes)) {
+            throw new InvalidStateStoreException("the indexes of partition " + partition + " are being rebuilt");
+        }
+        return new IndexView(indexes, space);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
+                name, QueryableStoreTypes.keyValueStore()).withPartition(partition));
+    }
+
+    private static String max(String a, String b) {
+        return a == null ? (b == null ? "" : b) : b == null || a.compareTo(b) > 0 ? a : b;
+    }
+
+    /** The next entry of one partition's index, positioned by its key without the script prefix. */
+    private record Head(String position, String runId, int partition, KeyValueIterator<String, String> iterator) {
+        static Head next(KeyValueIterator<String, String> it, int prefixLength, int partition, String skip) {
+            while (it.hasNext()) {
+                KeyValue<String, String> entry = it.next();
+                String position = entry.key.substring(prefixLength);
+                if (!position.equals(skip)) {
+                    return new Head(position, entry.value, partition, it);
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.runwarden.runs;
+
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunTimes;
+import io.runwarden.model.ScriptStats;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The writing side of one partition's run read model: the indexes kept in step with every change of a run, so that
+ * a page of logs, the dashboard or a sweep reads about what it returns instead of every stored run. The indexes are
+ * not changelogged; when they were not built from the very runs the store holds (a crash, a move, a restore), they
+ * are rebuilt step by step ({@link #rebuildStep}) while events go on being applied.
+ */
+public final class RunIndexes {
+    private final KeyValueStore<String, RunRecord> runs;
+    private final DeadlineIndex deadlines;
+    private final WritableIndex byTime;
+    private final WritableIndex byScript;
+    private final WritableIndex openByScript;
+    private final WritableIndex finishedByEnd;
+    private final WritableIndex stats;
+    private IndexRebuild rebuild = IndexRebuild.none();
+
+    RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store) {
+        this.runs = runs;
+        this.deadlines = new DeadlineIndex(new WritableIndex(store, IndexSpace.DEADLINE));
+        this.byTime = new WritableIndex(store, IndexSpace.BY_TIME);
+        this.byScript = new WritableIndex(store, IndexSpace.BY_SCRIPT);
+        this.openByScript = new WritableIndex(store, IndexSpace.OPEN_BY_SCRIPT);
+        this.finishedByEnd = new WritableIndex(store, IndexSpace.FINISHED);
+        this.stats = new WritableIndex(store, IndexSpace.STATS);
+    }
+
+    /**
+     * A partition's indexes over its runs; a rebuild starts when they were not built from these very runs.
+     * @param generations the changelogged store of the indexes' generation
+     */
+    public static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
+                                  KeyValueStore<String, String> generations) {
+        return open(runs, indexes, generations, IndexRebuild.BATCH);
+    }
+
+    static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
+                           KeyValueStore<String, String> generations, int batch) {
+        RunIndexes opened = new RunIndexes(runs, indexes);
+        IndexGeneration generation = new IndexGeneration(generations, indexes);
+        if (!generation.current()) {
+            opened.rebuild = IndexRebuild.start(runs, indexes, opened, generation, batch);
+        }
+        return opened;
+    }
+
+    /** Whether the indexes cover every run: sweeps and retention read them only then. */
+    public boolean complete() {
+        return rebuild.complete();
+    }
+
+    /** Takes the rebuild on for about {@link IndexRebuild#STEP_TIME}. @return whether it is complete */
+    public boolean rebuildStep() {
+        return rebuild.step();
+    }
+
+    /** The runs a rebuild has indexed. */
+    public int rebuiltRuns() {
+        return rebuild.indexed();
+    }
+
+    /** One rebuild batch (tests drive a rebuild in small steps). */
+    boolean rebuildBatch() {
+        return rebuild.batch();
+    }
+
+    /** Keeps the indexes in step with a run that changed, already saved in the runs' store. @param before null for a new run */
+    public void changed(RunRecord before, RunRecord after) {
+        if (rebuild.covers(after.runId())) {
+            update(before, after);
+        }
+    }
+
+    /** The runIds of up to {@code limit} in-progress runs whose deadline is at or before {@code asOf}, earliest first. */
+    public List<String> due(Instant asOf, int limit) {
+        return deadlines.due(asOf, limit);
+    }
+
+    /** The runIds of up to {@code limit} finished runs that ended before {@code cutoff}, oldest first. */
+    public List<String> finishedBefore(Instant cutoff, int limit) {
+        return IndexKeys.valuesBefore(finishedByEnd, cutoff, limit);
+    }
+
+    /** Forgets a run already deleted from the runs' store: every index entry, its count, its place as latest or oldest open. */
+    public void removed(RunRecord run) {
+        deadlines.update(run, null);
+        IndexKeys.move(byTime, timeKey(run), null, run.runId());
+        IndexKeys.move(byScript, scriptKey(run), null, run.runId());
+        IndexKeys.move(openByScript, openKey(run), null, run.runId());
+        IndexKeys.move(finishedByEnd, finishedKey(run), null, run.runId());
+        String script = run.scriptName();
+        ScriptStats current = script == null ? null : stats(script);
+        if (current == null) {
+            return;
+        }
+        ScriptStats next = current.count(run.status(), -1);
+        if (next.latestRun() != null && next.latestRun().runId().equals(run.runId())) {
+            next = next.withLatestRun(latestOf(script));
+        }
+        String open = openKey(run);
+        if (open != null) {
+            next = next.withOldestInProgress(next.inProgress() == 0 ? null
+                    : oldestOpen(script, next.oldestInProgress(), open, null));
+        }
+        if (next.inProgress() + next.success() + next.failed() <= 0) {
+            stats.delete(script);
+        } else {
+            stats.put(script, Json.string(next));
+        }
+    }
+
+    void update(RunRecord before, RunRecord after) {
+        deadlines.update(before, after);
+        IndexKeys.move(byTime, timeKey(before), timeKey(after), after.runId());
+        String scriptBefore = scriptKey(before);
+        String scriptAfter = scriptKey(after);
+        IndexKeys.move(byScript, scriptBefore, scriptAfter, after.runId());
+        String openBefore = openKey(before);
+        String openAfter = openKey(after);
+        IndexKeys.move(openByScript, openBefore, openAfter, after.runId());
+        IndexKeys.move(finishedByEnd, finishedKey(before), finishedKey(after), after.runId());
+        if (after.scriptName() != null) {
+            updateStats(before, after, !Objects.equals(scriptBefore, scriptAfter), openBefore, openAfter);
+        }
+    }
+
+    private RunRecord latestOf(String script) {
+        try (KeyValueIterator<String, String> it =
+                     byScript.range(IndexKeys.scriptPrefix(script), IndexKeys.scriptRangeEnd(script))) {
+            return it.hasNext() ? runs.get(it.next().value) : null;
+        }
+    }
+
+    /**
+     * A script name is only ever filled in, never changed: before's name is null or after's.
+     * @param moved whether the run's place in the script's listing changed
+     */
+    private void updateStats(RunRecord before, RunRecord after, boolean moved, String openBefore, String openAfter) {
+        String script = after.scriptName();
+        ScriptStats current = stats(script);
+        ScriptStats next = current == null ? ScriptStats.empty(script) : current;
+        if (before != null && before.scriptName() != null) {
+            next = next.count(before.status(), -1);
+        }
+        next = next.count(after.status(), +1);
+        RunRecord latest = next.latestRun();
+        if (latest == null || RunTimes.newer(after, latest)) {
+            next = next.withLatestRun(after);
+        } else if (latest.runId().equals(after.runId())) {
+            // the latest run moved back in the listing (a start that came after its heartbeat): another may now lead
+            next = next.withLatestRun(moved ? latestOf(script) : after);
+        }
+        if (!Objects.equals(openBefore, openAfter)) {
+            next = next.withOldestInProgress(next.inProgress() == 0 ? null
+                    : oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
+        }
+        stats.put(script, Json.string(next));
+    }
+
+    /**
+     * The script's oldest open run after one of its runs opened, closed or moved, while it still has one. Only when
+     * the run that left was the oldest does the index need reading: an iterator per event was the dearest part of
+     * applying one, and it grows dearer with every file RocksDB has yet to compact.
+     */
+    private Instant oldestOpen(String script, Instant oldest, String openBefore, String openAfter) {
+        Instant left = openBefore == null ? null : IndexKeys.oldestFirstTime(openBefore.substring(script.length() + 1));
+        if (left != null && oldest != null && !left.isAfter(oldest)) {
+            return oldestOpen(script);
+        }
+        Instant joined = openAfter == null ? null : IndexKeys.oldestFirstTime(openAfter.substring(script.length() + 1));
+        return joined != null && (oldest == null || joined.isBefore(oldest)) ? joined : oldest;
+    }
+
+    private ScriptStats stats(String script) {
+        String json = stats.get(script);
+        return json == null ? null : Json.read(json, ScriptStats.class);
+    }
+
+    private Instant oldestOpen(String script) {
+        try (KeyValueIterator<String, String> it =
+                     openByScript.range(IndexKeys.scriptPrefix(script), IndexKeys.scriptRangeEnd(script))) {
+            return it.hasNext() ? IndexKeys.oldestFirstTime(it.next().key.substring(script.length() + 1)) : null;
+        }
+    }
+
+    /** A run's place in the newest-first listing of every run: also what a logs cursor remembers. */
+    static String timeKey(RunRecord run) {
+        return run == null ? null : IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
+    }
+
+    private static String scriptKey(RunRecord run) {
+        return run == null || run.scriptName() == null ? null
+                : IndexKeys.scriptPrefix(run.scriptName()) + timeKey(run);
+    }
+
+    private static String finishedKey(RunRecord run) {
+        return run == null || run.inProgress() || run.endTime() == null ? null
+                : IndexKeys.oldestFirst(run.endTime(), run.runId());
+    }
+
+    private static String openKey(RunRecord run) {
+        return run == null || run.scriptName() == null || !run.inProgress() ? null
+                : IndexKeys.scriptPrefix(run.scriptName()) + IndexKeys.oldestFirst(RunTimes.sortTime(run), run.runId());
+    }
+}

@@ -1,0 +1,89 @@
+package io.runwarden.schedule;
+
+import io.runwarden.model.CronJob;
+import io.runwarden.model.Trigger;
+import io.runwarden.sweep.SweepRequest;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Fires the cron jobs. It runs only in the task of partition 0, so exactly one instance of the cluster fires, and
+ * the task's changelogged slot store moves with it on failover. A job first seen starts from its latest slot
+ * without firing; after that every slot that passed fires once, and slots missed while nothing ran fire once
+ * together on recovery. A disabled job's slots pass without firing.
+ */
+public final class CronScheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(CronScheduler.class);
+    private static final DateTimeFormatter SLOT_ID = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+
+    private final ReadOnlyKeyValueStore<String, CronJob> jobs;
+    private final KeyValueStore<String, Instant> lastSlots;
+    private final Consumer<SweepRequest> fire;
+    /** Each job's schedule parsed once per version of the job, not once a second. */
+    private final Map<CronJob, CronSchedule> schedules = new HashMap<>();
+
+    /** @param fire sends a job's sweep request on its way */
+    public CronScheduler(ReadOnlyKeyValueStore<String, CronJob> jobs, KeyValueStore<String, Instant> lastSlots,
+                         Consumer<SweepRequest> fire) {
+        this.jobs = jobs;
+        this.lastSlots = lastSlots;
+        this.fire = fire;
+    }
+
+    public void tick(Instant now) {
+        Map<CronJob, CronSchedule> current = new HashMap<>();
+        try (KeyValueIterator<String, CronJob> it = jobs.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CronJob> entry = it.next();
+                CronSchedule schedule = schedule(entry.value);
+                if (schedule != null) {
+                    current.put(entry.value, schedule);
+                    tick(entry.key, entry.value, schedule, now);
+                }
+            }
+        }
+        schedules.keySet().retainAll(current.keySet());
+    }
+
+    /** Null for a job that is not valid: cron-config's reader refuses those, and logs them, before they get here. */
+    private CronSchedule schedule(CronJob job) {
+        try {
+            return schedules.computeIfAbsent(job, CronSchedule::of);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void tick(String name, CronJob job, CronSchedule schedule, Instant now) {
+        Optional<Instant> latest = schedule.latestSlot(now);
+        if (latest.isEmpty()) {
+            return;
+        }
+        Instant slot = latest.get();
+        Instant last = lastSlots.get(name);
+        if (last != null && !slot.isAfter(last)) {
+            return;
+        }
+        lastSlots.put(name, slot);
+        if (last == null || !job.enabled()) {
+            return;
+        }
+        // the slot makes the id: should the same slot ever be requested twice, the sweep runs once
+        String sweepId = name + "-" + SLOT_ID.format(slot);
+        SweepRequest request = new SweepRequest(sweepId, Trigger.SCHEDULED, now, name);
+        LOG.info("cron job {} fires for slot {} as sweep {}", name, slot, sweepId);
+        fire.accept(request);
+    }
+}

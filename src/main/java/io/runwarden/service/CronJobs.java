@@ -1,0 +1,39 @@
+package io.runwarden.service;
+
+import io.runwarden.model.CronJob;
+import io.runwarden.schedule.CronSchedule;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The scheduler's jobs, kept on the compacted {@code cron-config} topic. */
+public interface CronJobs {
+    /** A job as the API shows it: with its next run, null when disabled. */
+    record View(String name, String schedule, boolean enabled, String timezone, String description, Instant nextRun) {
+        public static View of(CronJob job, Instant now) {
+            Instant next = job.enabled() ? CronSchedule.of(job).nextSlot(now).orElse(null) : null;
+            return new View(job.name(), job.schedule(), job.enabled(), job.zone(), job.description(), next);
+        }
+    }
+
+    /** The fields a change sets; null fields keep the job's current value. */
+    record Change(String schedule, Boolean enabled, String timezone, String description) {
+    }
+
+    record Seeded(List<String> seeded, List<View> jobs) {
+    }
+
+    List<View> list();
+
+    Optional<View> get(String name);
+
+    /**
+     * Changes a job, or creates it given a schedule, once its schedule is accepted; returns once it is visible here.
+     * @throws io.runwarden.model.InvalidFieldException naming the field that is wrong
+     */
+    View change(String name, Change change);
+
+    /** Writes the default jobs: the missing ones, or all of them with {@code overwrite}. */
+    Seeded seed(boolean overwrite);
+}

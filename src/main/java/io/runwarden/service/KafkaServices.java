@@ -1,0 +1,68 @@
+package io.runwarden.service;
+
+import io.runwarden.config.Settings;
+import io.runwarden.runs.LocalRuns;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** The services on running streams and one producer, which they share and which closes with them. */
+public final class KafkaServices implements AutoCloseable {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Services services;
+
+    /**
+     * @param runs            the read model of this instance's partitions
+     * @param eventPartitions the partitions of {@code script-events}
+     * @param self            where this instance's API is, as other instances reach it
+     */
+    public KafkaServices(Settings settings, KafkaStreams streams, LocalRuns runs, int eventPartitions, HostInfo self,
+                         CronConfigSeeder seeder) {
+        Map<String, Object> config = settings.kafkaClientConfig();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        Clock clock = Clock.systemUTC();
+        LocalPartitions local = new StreamsPartitions(streams, runs, eventPartitions);
+        ClusterQueries cluster = new ClusterQueries(streams, local, self);
+        GlobalStores stores = new GlobalStores(streams);
+        Readiness readiness = new Readiness() {
+            @Override
+            public boolean running() {
+                return streams.state() == KafkaStreams.State.RUNNING;
+            }
+
+            @Override
+            public boolean ready() {
+                try {
+                    return running() && runs.indexesComplete();
+                } catch (InvalidStateStoreException e) {
+                    return false; // a store moving in a rebalance
+                }
+            }
+        };
+        services = new Services(new KafkaRuns(producer, cluster),
+                new KafkaSweeps(producer, streams, cluster, eventPartitions, settings.defaultMaxRuntime(), clock),
+                new KafkaCronJobs(producer, stores, seeder, clock),
+                new KafkaPolicies(producer, stores, settings.defaultMaxRuntime()),
+                local, readiness);
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    @Override
+    public void close() {
+        producer.close(CLOSE_TIMEOUT);
+    }
+}

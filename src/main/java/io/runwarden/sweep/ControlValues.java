@@ -1,0 +1,125 @@
+package io.runwarden.sweep;
+
+import io.runwarden.model.InvalidEventException;
+
+import io.runwarden.model.Bounds;
+import io.runwarden.model.Json;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * Reads the value of a control record and checks it as strictly as an event: anyone who can write to
+ * {@code script-events} can write one, and a forged part must neither stop the stream nor complete a sweep.
+ */
+final class ControlValues {
+    /** Sweep ids are generated (a UUID, or a job name and its slot), so they may exceed the ids' 256 characters. */
+    static final int MAX_SWEEP_ID_CHARS = Bounds.MAX_ID_CHARS + 64;
+
+    /**
+     * How far a sweep's asOf may lie ahead of this instance's clock: a sweep as of a later time would fail runs before
+     * their deadline, a false alarm; clocks of instances that are kept in time differ by far less.
+     */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
+
+    private final int partitions;
+    private final Supplier<Instant> clock;
+
+    ControlValues(int partitions, Supplier<Instant> clock) {
+        this.partitions = partitions;
+        this.clock = clock;
+    }
+
+    /** A request, which must be keyed by its sweepId: the sweep's parts meet on the partition of that id. */
+    SweepRequest request(Record<String, byte[]> record) {
+        SweepRequest request = checked(read(record, SweepRequest.class));
+        if (!request.sweepId().equals(record.key())) {
+            throw invalid("a sweep request must be keyed by its sweepId");
+        }
+        return request;
+    }
+
+    SweepRequest marker(Record<String, byte[]> record) {
+        return checked(read(record, SweepRequest.class));
+    }
+
+    /** The rest of a sweep on this very partition: a continuation names the partition it belongs to. */
+    SweepContinuation continuation(Record<String, byte[]> record, int partition) {
+        SweepContinuation rest = read(record, SweepContinuation.class);
+        if (rest.request() == null || rest.soFar() == null) {
+            throw invalid("a sweep continuation needs request and soFar");
+        }
+        SweepPart soFar = checked(rest.soFar());
+        if (soFar.partition() != partition || !soFar.sweepId().equals(checked(rest.request()).sweepId())) {
+            throw invalid("a sweep continuation must continue its own sweep on its own partition");
+        }
+        return rest;
+    }
+
+    SweepPart part(Record<String, byte[]> record) {
+        SweepPart part = checked(read(record, SweepPart.class));
+        if (!part.sweepId().equals(record.key())) {
+            throw invalid("a sweep part must be keyed by its sweepId");
+        }
+        return part;
+    }
+
+    private SweepRequest checked(SweepRequest request) {
+        sweepId(request.sweepId());
+        if (request.asOf() == null || request.trigger() == null) {
+            throw invalid("a sweep request needs asOf and trigger (scheduled or manual)");
+        }
+        try {
+            Bounds.instant(request.asOf());
+            if (request.job() != null) {
+                Bounds.id(request.job());
+            }
+        } catch (IllegalArgumentException e) {
+            throw invalid("a sweep request's asOf or job: " + e.getMessage());
+        }
+        if (request.asOf().isAfter(clock.get().plus(MAX_CLOCK_SKEW))) {
+            throw invalid("asOf " + request.asOf() + " is later than now: a sweep may not fail runs before their deadline");
+        }
+        return request;
+    }
+
+    private SweepPart checked(SweepPart part) {
+        sweepId(part.sweepId());
+        if (part.partition() < 0 || part.partition() >= partitions || part.failed() < 0 || part.entriesExamined() < 0
+                || part.scriptNames() == null || part.scriptNames().contains(null)) {
+            throw invalid("a sweep part needs a partition from 0 to " + (partitions - 1)
+                    + ", counts of zero or more and script names");
+        }
+        return part;
+    }
+
+    private static void sweepId(String sweepId) {
+        if (sweepId == null || sweepId.isBlank() || sweepId.length() > MAX_SWEEP_ID_CHARS) {
+            throw invalid("a sweepId must be 1 to " + MAX_SWEEP_ID_CHARS + " characters");
+        }
+        try {
+            Bounds.id(sweepId.substring(0, Math.min(sweepId.length(), Bounds.MAX_ID_CHARS)));
+        } catch (IllegalArgumentException e) {
+            throw invalid("sweepId " + e.getMessage());
+        }
+    }
+
+    private static <T> T read(Record<String, byte[]> record, Class<T> type) {
+        try {
+            T value = record.value() == null ? null : Json.read(record.value(), type);
+            if (value == null) {
+                throw invalid("control record without a value");
+            }
+            return value;
+        } catch (SerializationException e) {
+            throw invalid("control record is not a valid " + type.getSimpleName());
+        }
+    }
+
+    private static InvalidEventException invalid(String message) {
+        return new InvalidEventException("bad-control", message);
+    }
+}

@@ -1,0 +1,264 @@
+package io.runwarden.http;
+
+import io.runwarden.model.CronJob;
+import io.runwarden.model.InvalidFieldException;
+import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.MaxRuntime;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.ScriptStats;
+import io.runwarden.runs.DueRuns;
+import io.runwarden.runs.LogsPage;
+import io.runwarden.runs.LogsQuery;
+import io.runwarden.schedule.CronSchedule;
+import io.runwarden.service.CronJobs;
+import io.runwarden.service.LocalPartitions;
+import io.runwarden.service.Policies;
+import io.runwarden.service.Readiness;
+import io.runwarden.service.Runs;
+import io.runwarden.service.Services;
+import io.runwarden.service.Sweeps;
+import io.runwarden.sweep.SweepProgress;
+import io.runwarden.sweep.SweepResult;
+import io.runwarden.sweep.SweepTimeoutException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Services held in memory, for testing the routes over real HTTP without a broker: what a route hands a service and
+ * what it makes of the answer. Every call can be made to fail with {@link #failWith}.
+ */
+final class FakeServices {
+    static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    static final Duration DEFAULT_MAX_RUNTIME = Duration.ofDays(3);
+
+    final List<LifecycleEvent> reported = new CopyOnWriteArrayList<>();
+    final Map<String, RunRecord> runs = new ConcurrentSkipListMap<>();
+    final Map<String, ScriptStats> stats = new ConcurrentSkipListMap<>();
+    final Map<String, SweepProgress> sweeps = new ConcurrentSkipListMap<>();
+    final Map<String, CronJob> jobs = new ConcurrentSkipListMap<>();
+    final Map<String, Duration> policies = new ConcurrentSkipListMap<>();
+    final List<LogsQuery> logQueries = new CopyOnWriteArrayList<>();
+    final List<String> sweepsRequested = new CopyOnWriteArrayList<>();
+    volatile boolean running = true;
+    volatile boolean ready = true;
+    volatile int eventPartitions = 6;
+    /** The id the next sweep request gets; put a complete {@link SweepProgress} under it to make it finish. */
+    volatile String nextSweepId = "sweep-1";
+    private volatile RuntimeException failure;
+
+    Services services() {
+        return new Services(new FakeRuns(), new FakeSweeps(), new FakeCronJobs(), new FakePolicies(), new FakeLocal(),
+                new Readiness() {
+                    @Override
+                    public boolean running() {
+                        return running;
+                    }
+
+                    @Override
+                    public boolean ready() {
+                        return running && ready;
+                    }
+                });
+    }
+
+    /** From now on every service call throws {@code e}, as a broken backend would. */
+    void failWith(RuntimeException e) {
+        failure = e;
+    }
+
+    private void check() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private LogsPage page(LogsQuery query) {
+        check();
+        logQueries.add(query);
+        List<RunRecord> page = runs.values().stream()
+                .filter(run -> query.scriptName() == null || query.scriptName().equals(run.scriptName()))
+                .filter(run -> query.status() == null || query.status() == run.status())
+                .sorted(Comparator.comparing(RunRecord::startTime).reversed())
+                .limit(query.limit()).toList();
+        return new LogsPage(page, null);
+    }
+
+    private DueRuns due(int limit) {
+        List<RunRecord> due = runs.values().stream().filter(RunRecord::inProgress)
+                .filter(run -> run.deadline() != null && !run.deadline().isAfter(NOW))
+                .sorted(Comparator.comparing(RunRecord::deadline)).toList();
+        List<String> scripts = due.stream().map(RunRecord::scriptName).distinct().sorted().toList();
+        return new DueRuns(due.size(), scripts, due.stream().limit(limit).toList());
+    }
+
+    private final class FakeRuns implements Runs {
+        @Override
+        public void report(LifecycleEvent event) {
+            check();
+            reported.add(event);
+        }
+
+        @Override
+        public LogsPage logs(LogsQuery query) {
+            return page(query);
+        }
+
+        @Override
+        public Optional<RunRecord> run(String runId) {
+            check();
+            return Optional.ofNullable(runs.get(runId));
+        }
+
+        @Override
+        public Collection<ScriptStats> scriptStats() {
+            check();
+            return new ArrayList<>(stats.values());
+        }
+    }
+
+    private final class FakeSweeps implements Sweeps {
+        @Override
+        public String request() {
+            check();
+            sweepsRequested.add(nextSweepId);
+            return nextSweepId;
+        }
+
+        @Override
+        public Optional<SweepProgress> progress(String sweepId) {
+            check();
+            return Optional.ofNullable(sweeps.get(sweepId));
+        }
+
+        @Override
+        public Preview preview(int limit) {
+            check();
+            return new Preview(NOW, SweepResult.thresholdDate(NOW, DEFAULT_MAX_RUNTIME), due(limit));
+        }
+
+        @Override
+        public SweepResult await(String sweepId, Duration timeout) throws SweepTimeoutException {
+            check();
+            SweepProgress progress = sweeps.get(sweepId);
+            if (progress == null || !progress.complete()) {
+                throw new SweepTimeoutException(sweepId);
+            }
+            return progress.result();
+        }
+    }
+
+    private final class FakeCronJobs implements CronJobs {
+        @Override
+        public List<View> list() {
+            check();
+            return jobs.values().stream().map(job -> View.of(job, NOW)).toList();
+        }
+
+        @Override
+        public Optional<View> get(String name) {
+            check();
+            return Optional.ofNullable(jobs.get(name)).map(job -> View.of(job, NOW));
+        }
+
+        @Override
+        public View change(String name, Change change) {
+            check();
+            CronJob current = jobs.get(name);
+            if (current == null && change.schedule() == null) {
+                throw new InvalidFieldException("schedule", "is required to create job " + name);
+            }
+            CronJob job = new CronJob(name, change.schedule() != null ? change.schedule() : current.schedule(),
+                    change.enabled() != null ? change.enabled() : current == null || current.enabled(),
+                    change.timezone() != null ? change.timezone() : current == null ? "UTC" : current.timezone(),
+                    change.description() != null ? change.description() : current == null ? null : current.description());
+            CronSchedule.accepted(job, NOW);
+            jobs.put(name, job);
+            return View.of(job, NOW);
+        }
+
+        @Override
+        public Seeded seed(boolean overwrite) {
+            check();
+            List<String> seeded = new ArrayList<>();
+            if (overwrite || !jobs.containsKey(CronJob.DAILY_CLEANUP)) {
+                jobs.put(CronJob.DAILY_CLEANUP, CronJob.dailyCleanup());
+                seeded.add(CronJob.DAILY_CLEANUP);
+            }
+            return new Seeded(seeded, list());
+        }
+    }
+
+    private final class FakePolicies implements Policies {
+        @Override
+        public View get(String scriptName) {
+            check();
+            return view(scriptName, policies.get(scriptName));
+        }
+
+        @Override
+        public View set(String scriptName, Duration maxRuntime) {
+            check();
+            if (maxRuntime == null) {
+                policies.remove(scriptName);
+            } else {
+                policies.put(scriptName, maxRuntime);
+            }
+            return view(scriptName, maxRuntime);
+        }
+
+        private View view(String scriptName, Duration own) {
+            return new View(scriptName, own, MaxRuntime.effective(MaxRuntime.recorded(null, own), DEFAULT_MAX_RUNTIME));
+        }
+    }
+
+    private final class FakeLocal implements LocalPartitions {
+        @Override
+        public List<Instance> instances() {
+            check();
+            return List.of(new Instance("127.0.0.1", 8080, List.of(0, 1, 2, 3, 4, 5), List.of()));
+        }
+
+        @Override
+        public int eventPartitions() {
+            return eventPartitions;
+        }
+
+        @Override
+        public LogsPage logs(LogsQuery query) {
+            return page(query);
+        }
+
+        @Override
+        public Map<String, ScriptStats> scriptStats() {
+            check();
+            return Map.copyOf(stats);
+        }
+
+        @Override
+        public DueRuns due(Instant asOf, int limit) {
+            check();
+            return FakeServices.this.due(limit);
+        }
+
+        @Override
+        public Optional<RunRecord> run(String runId, int partition) {
+            check();
+            return Optional.ofNullable(runs.get(runId));
+        }
+
+        @Override
+        public Optional<SweepProgress> sweep(String sweepId, int partition) {
+            check();
+            return Optional.ofNullable(sweeps.get(sweepId));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.runwarden.runs;
+
+import io.runwarden.model.FailureReason;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The indexes kept step by step, through any sequence of changes and removals of runs, hold exactly what one rebuild
+ * from the final runs gives: every listing, the deadlines, the finished runs, and each script's counts, latest run and
+ * oldest open run. Runs change here in any way a run can (the transitions only ever take a subset of these steps),
+ * so the incremental bookkeeping is held to the rebuild, its specification.
+ */
+class RunIndexesProperties {
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+    private static final RunStatus[] STATUSES = RunStatus.values();
+
+    @Property(tries = 200)
+    void indexesAfterAnySequenceOfChangesEqualARebuildFromTheRuns(@ForAll long seed,
+                                                                 @ForAll @IntRange(min = 1, max = 400) int steps) {
+        Random random = new Random(seed);
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        KeyValueStore<String, RunRecord> runs = store(context, "runs", Json.serde(RunRecord.class));
+        KeyValueStore<String, String> indexStore = store(context, "indexes", Serdes.String());
+        RunIndexes indexes = new RunIndexes(runs, indexStore);
+
+        for (int i = 0; i < steps; i++) {
+            String runId = runId(random);
+            RunRecord before = runs.get(runId);
+            if (before != null && random.nextInt(8) == 0) {
+                runs.delete(runId);
+                indexes.removed(before);
+            } else {
+                RunRecord after = change(random, runId, before);
+                runs.put(runId, after);
+                indexes.changed(before, after);
+            }
+        }
+
+        assertThat(entries(indexStore)).isEqualTo(entries(rebuilt(context, runs)));
+    }
+
+    @Property(tries = 60)
+    void aRebuildInBatchesBetweenChangesEndsWithTheIndexesOfAWholeRebuild(@ForAll long seed,
+                                                                        @ForAll @IntRange(min = 0, max = 300) int runsBefore,
+                                                                        @ForAll @IntRange(min = 1, max = 50) int batch) {
+        Random random = new Random(seed);
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        KeyValueStore<String, RunRecord> runs = store(context, "runs", Json.serde(RunRecord.class));
+        KeyValueStore<String, String> indexStore = store(context, "indexes", Serdes.String());
+        KeyValueStore<String, String> generations = store(context, "generations", Serdes.String());
+        // runs restored from a changelog, and indexes left from another time: stale, partly wrong
+        RunIndexes stale = new RunIndexes(runs, indexStore);
+        for (int i = 0; i < runsBefore; i++) {
+            String runId = runId(random);
+            RunRecord run = change(random, runId, runs.get(runId));
+            runs.put(runId, run);
+            if (random.nextInt(3) == 0) {
+                stale.update(null, run);
+            }
+        }
+        indexStore.put("c|ghost", "{\"scriptName\":\"ghost\",\"inProgress\":7}");
+        indexStore.put("t|0000000000000000001:ghost", "ghost");
+
+        RunIndexes indexes = RunIndexes.open(runs, indexStore, generations, batch);
+        assertThat(IndexGeneration.rebuilding(indexStore)).isTrue();
+        assertThat(indexes.complete()).isFalse();
+        while (!indexes.complete()) {
+            if (random.nextBoolean()) {
+                indexes.rebuildBatch();
+            } else {
+                String runId = runId(random);
+                RunRecord before = runs.get(runId);
+                RunRecord after = change(random, runId, before);
+                runs.put(runId, after);
+                indexes.changed(before, after);
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            String runId = runId(random);
+            RunRecord before = runs.get(runId);
+            RunRecord after = change(random, runId, before);
+            runs.put(runId, after);
+            indexes.changed(before, after);
+        }
+
+        assertThat(IndexGeneration.rebuilding(indexStore)).isFalse();
+        assertThat(RunIndexes.open(runs, indexStore, generations).complete())
+                .as("the indexes' generation is current: a reopening rebuilds nothing").isTrue();
+        assertThat(entries(indexStore)).isEqualTo(entries(rebuilt(context, runs)));
+    }
+
+    /**
+     * Any next state of a run: a status, times that may be missing, a deadline while in progress. A script name is
+     * only ever filled in, never changed, as the transitions keep it.
+     */
+    private static RunRecord change(Random random, String runId, RunRecord before) {
+        String script = before != null && before.scriptName() != null ? before.scriptName()
+                : random.nextInt(4) == 0 ? null : "script-" + random.nextInt(5);
+        RunStatus status = STATUSES[random.nextInt(STATUSES.length)];
+        boolean open = status == RunStatus.IN_PROGRESS;
+        Instant start = random.nextInt(5) == 0 ? null : time(random);
+        Instant heartbeat = random.nextInt(2) == 0 ? null : time(random);
+        Instant end = open || random.nextInt(6) == 0 ? null : time(random);
+        Instant deadline = open && random.nextInt(6) > 0 ? time(random).plus(Duration.ofDays(3)) : null;
+        FailureReason reason = status == RunStatus.FAILED ? FailureReason.values()[random.nextInt(2)] : null;
+        return new RunRecord(runId, script, status, start, end, "m" + random.nextInt(3), reason, deadline, heartbeat,
+                null, null);
+    }
+
+    /** Often the same millisecond, so that ties are broken by runId as the listings do. */
+    private static Instant time(Random random) {
+        return T0.plus(Duration.ofMinutes(random.nextInt(200)));
+    }
+
+    /** A few ids, of other widths and beyond ASCII, so that changes often meet runs and cursors compare bytes. */
+    private static String runId(Random random) {
+        String[] shapes = {"r", "run-", "é", "\uD83D\uDE00", "z"};
+        return shapes[random.nextInt(shapes.length)] + random.nextInt(30);
+    }
+
+    private static KeyValueStore<String, String> rebuilt(MockProcessorContext<String, Object> context,
+                                                         KeyValueStore<String, RunRecord> runs) {
+        KeyValueStore<String, String> expected = store(context, "expected", Serdes.String());
+        RunIndexes whole = new RunIndexes(runs, expected);
+        try (KeyValueIterator<String, RunRecord> it = runs.all()) {
+            it.forEachRemaining(kv -> whole.update(null, kv.value));
+        }
+        return expected;
+    }
+
+    /** Every entry but the generation's, which is a fresh id at each rebuild. */
+    private static Map<String, String> entries(KeyValueStore<String, String> store) {
+        Map<String, String> entries = new TreeMap<>();
+        try (KeyValueIterator<String, String> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> kv = it.next();
+                if (!kv.key.startsWith("g|")) {
+                    entries.put(kv.key, kv.value);
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static <V> KeyValueStore<String, V> store(MockProcessorContext<String, Object> context, String name, Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name + "-" + System.nanoTime()),
+                Serdes.String(), values).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+}

@@ -1,6 +1,5 @@
 package io.runwarden;
 
-import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,8 +49,8 @@ class LoadTest {
 
     @Test
     void steadyEventsAndConcurrentReadsForAMinuteWithoutErrorAndWithBoundedLag() throws Exception {
-        try (RunwardenService service = RunwardenService.start(new Settings("", 0, dataDir, "127.0.0.1", 0,
-                Duration.ofDays(3), null, "runwarden-load", null, Duration.ofDays(90), Map.of()));
+        try (RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(),
+                "RUNWARDEN_APPLICATION_ID", "runwarden-load"));
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers()))) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);

@@ -1,7 +1,6 @@
 package io.runwarden;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.runwarden.config.Settings;
 import io.runwarden.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +43,8 @@ class ReadmeExamplesTest {
 
     @BeforeAll
     static void start() {
-        service = RunwardenService.start(new Settings("", 0, dataDir, "127.0.0.1", 0,
-                Duration.ofDays(3), null, "runwarden-readme", null, Duration.ofDays(90), Map.of()));
+        service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(),
+                "RUNWARDEN_APPLICATION_ID", "runwarden-readme"));
     }
 
     @AfterAll

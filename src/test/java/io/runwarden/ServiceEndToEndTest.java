@@ -62,7 +62,7 @@ class ServiceEndToEndTest {
             RunRecord failed = runs.get("four-days");
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
-            assertThat(failed.failureReason()).isEqualTo("timeout");
+            assertThat(failed.failureReason().wireName()).isEqualTo("timeout");
             assertThat(runs.get("two-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
             await().atMost(Patience.APPLIED).untilAsserted(() -> {
                 RunRecord audit = kafka.latestRuns().get(result.sweepId());
@@ -169,7 +169,7 @@ class ServiceEndToEndTest {
     }
 
     static Settings embedded(Path dataDir) {
-        return new Settings("", 0, dataDir, "127.0.0.1", 0, Duration.ofDays(3), null, "runwarden-test", null, Duration.ofDays(90), Map.of());
+        return TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(), "RUNWARDEN_APPLICATION_ID", "runwarden-test");
     }
 
     static String started(String runId, String script, Instant time) {

@@ -59,7 +59,7 @@ class StreamsErrorTest {
             kafka.send(Topics.SCRIPT_EVENTS, "good-1", "{\"scriptName\":\"s\",\"event\":\"started\"}");
             kafka.flush();
             await().atMost(Patience.APPLIED).until(() -> http.get("/script/logs/good-1").status() == 200);
-            assertThat(http.get("/script/logs/good-1").data().path("status").asInt()).isEqualTo(RunStatus.IN_PROGRESS);
+            assertThat(http.get("/script/logs/good-1").data().path("status").asInt()).isEqualTo(RunStatus.IN_PROGRESS.code());
             assertThat(http.get("/health").status()).isEqualTo(200);
             // the dead letter commits with its transaction, which the run read over HTTP may not have waited for
             await().atMost(Patience.APPLIED).until(() -> !kafka.readAll(Topics.SCRIPT_EVENTS_DLQ).isEmpty());

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 
@@ -92,7 +91,7 @@ class TwoInstancesTest {
     }
 
     private Settings instance(EmbeddedKafka broker, String name) {
-        return new Settings(broker.bootstrapServers(), 0, dataDir.resolve(name), "127.0.0.1", 0,
-                Duration.ofDays(3), null, "runwarden-cluster", null, Duration.ofDays(90), Map.of());
+        return TestSettings.env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "RUNWARDEN_DATA_DIR", dataDir.resolve(name).toString(), "RUNWARDEN_APPLICATION_ID", "runwarden-cluster");
     }
 }

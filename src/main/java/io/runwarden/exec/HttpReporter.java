@@ -1,6 +1,8 @@
 package io.runwarden.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runwarden.model.EventCodec;
 import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
 import io.runwarden.model.LifecycleEvent;
@@ -36,7 +38,7 @@ final class HttpReporter implements Reporter {
                 + "/" + event.type().wireName();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(Reporter.fields(event))));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(event)));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -54,6 +56,13 @@ final class HttpReporter implements Reporter {
         if (response.statusCode() / 100 != 2) {
             throw new ReportException("HTTP " + response.statusCode() + " " + errorMessage(response.body()));
         }
+    }
+
+    /** The event in the codec's form, without {@code event}: the route takes it from the path. */
+    private static byte[] body(LifecycleEvent event) {
+        ObjectNode fields = EventCodec.node(event);
+        fields.remove("event");
+        return Json.bytes(fields);
     }
 
     /** The service's error envelope says what is wrong (a missing token, a bad field); anything else is shown as is. */

@@ -2,7 +2,7 @@ package io.runwarden.exec;
 
 import io.runwarden.config.Settings;
 import io.runwarden.kafka.Topics;
-import io.runwarden.model.Json;
+import io.runwarden.model.EventCodec;
 import io.runwarden.model.LifecycleEvent;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,7 +41,7 @@ final class KafkaReporter implements Reporter {
 
     @Override
     public void report(LifecycleEvent event) throws ReportException {
-        byte[] value = Json.bytes(Reporter.fields(event).put("event", event.type().wireName()));
+        byte[] value = EventCodec.bytes(event);
         try {
             producer.send(new ProducerRecord<>(Topics.SCRIPT_EVENTS, event.runId(), value))
                     .get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);

@@ -1,6 +1,7 @@
 package io.runwarden.service;
 
 import io.runwarden.model.CronJob;
+import io.runwarden.model.InvalidFieldException;
 import io.runwarden.schedule.CronSchedule;
 
 import java.time.Instant;
@@ -19,6 +20,20 @@ public interface CronJobs {
 
     /** The fields a change sets; null fields keep the job's current value. */
     record Change(String schedule, Boolean enabled, String timezone, String description) {
+        /**
+         * The job this change makes of {@code current}; a new job (null current) needs a schedule, and is enabled,
+         * in UTC, unless the change says otherwise.
+         */
+        public CronJob applyTo(String name, CronJob current) {
+            if (current == null && schedule == null) {
+                throw new InvalidFieldException("schedule", "is required to create job " + name);
+            }
+            return new CronJob(name,
+                    schedule != null ? schedule : current.schedule(),
+                    enabled != null ? enabled : current == null || current.enabled(),
+                    timezone != null ? timezone : current == null ? "UTC" : current.timezone(),
+                    description != null ? description : current == null ? null : current.description());
+        }
     }
 
     record Seeded(List<String> seeded, List<View> jobs) {

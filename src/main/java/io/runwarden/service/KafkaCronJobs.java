@@ -3,7 +3,6 @@ package io.runwarden.service;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
-import io.runwarden.model.InvalidFieldException;
 import io.runwarden.model.Json;
 import io.runwarden.schedule.CronSchedule;
 import org.apache.kafka.clients.producer.Producer;
@@ -48,15 +47,7 @@ final class KafkaCronJobs implements CronJobs {
 
     @Override
     public View change(String name, Change change) {
-        CronJob current = jobs().get(name);
-        if (current == null && change.schedule() == null) {
-            throw new InvalidFieldException("schedule", "is required to create job " + name);
-        }
-        CronJob job = new CronJob(name,
-                change.schedule() != null ? change.schedule() : current.schedule(),
-                change.enabled() != null ? change.enabled() : current == null || current.enabled(),
-                change.timezone() != null ? change.timezone() : current == null ? "UTC" : current.timezone(),
-                change.description() != null ? change.description() : current == null ? null : current.description());
+        CronJob job = change.applyTo(name, jobs().get(name));
         CronSchedule.accepted(job, clock.instant());
         Writes.send(producer, Topics.CRON_CONFIG, job.name(), Json.bytes(job), null);
         Writes.awaitVisible(() -> Objects.equals(job, jobs().get(job.name())));

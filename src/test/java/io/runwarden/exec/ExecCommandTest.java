@@ -1,11 +1,11 @@
 package io.runwarden.exec;
 
+import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.IntegrationTest;
 import io.runwarden.Main;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
-import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,8 +46,9 @@ class ExecCommandTest {
 
     @BeforeAll
     static void start() throws IOException {
-        service = RunwardenService.start(new Settings("", 0, Files.createTempDirectory("runwarden-exec"), "127.0.0.1", 0,
-                Duration.ofDays(3), TOKEN, "runwarden-exec-test", null, Duration.ofDays(90), Map.of()));
+        service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR",
+                Files.createTempDirectory("runwarden-exec").toString(), "RUNWARDEN_API_TOKEN", TOKEN,
+                "RUNWARDEN_APPLICATION_ID", "runwarden-exec-test"));
         http = new HttpTestClient(service.httpPort(), TOKEN);
     }
 

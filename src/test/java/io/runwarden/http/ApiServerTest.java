@@ -1,5 +1,6 @@
 package io.runwarden.http;
 
+import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.runwarden.RunwardenService;
@@ -16,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -93,8 +93,8 @@ class ApiServerTest {
 
     @Test
     void listeningBeyondLoopbackWithoutATokenIsRefusedAtStart() {
-        Settings open = new Settings("unused:9092", 0, Path.of("target", "never"), "0.0.0.0", 0,
-                Duration.ofDays(3), null, "runwarden", null, Duration.ofDays(90), Map.of());
+        Settings open = TestSettings.env("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
+                "RUNWARDEN_DATA_DIR", Path.of("target", "never").toString(), "RUNWARDEN_HTTP_HOST", "0.0.0.0");
 
         assertThatThrownBy(() -> RunwardenService.start(open))
                 .isInstanceOf(IllegalStateException.class)

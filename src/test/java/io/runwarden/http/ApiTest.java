@@ -1,10 +1,10 @@
 package io.runwarden.http;
 
+import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.IntegrationTest;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
-import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient.Response;
 import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
@@ -39,8 +39,8 @@ class ApiTest {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("runwarden-api");
-        service = RunwardenService.start(new Settings("", 0, dir, "127.0.0.1", 0, Duration.ofDays(3), TOKEN,
-                "runwarden-api-test", null, Duration.ofDays(90), Map.of()));
+        service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dir.toString(),
+                "RUNWARDEN_API_TOKEN", TOKEN, "RUNWARDEN_APPLICATION_ID", "runwarden-api-test"));
         http = new HttpTestClient(service.httpPort(), TOKEN);
         anonymous = new HttpTestClient(service.httpPort(), null);
     }

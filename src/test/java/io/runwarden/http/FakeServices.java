@@ -1,7 +1,6 @@
 package io.runwarden.http;
 
 import io.runwarden.model.CronJob;
-import io.runwarden.model.InvalidFieldException;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.MaxRuntime;
 import io.runwarden.model.RunRecord;
@@ -172,14 +171,7 @@ final class FakeServices {
         @Override
         public View change(String name, Change change) {
             check();
-            CronJob current = jobs.get(name);
-            if (current == null && change.schedule() == null) {
-                throw new InvalidFieldException("schedule", "is required to create job " + name);
-            }
-            CronJob job = new CronJob(name, change.schedule() != null ? change.schedule() : current.schedule(),
-                    change.enabled() != null ? change.enabled() : current == null || current.enabled(),
-                    change.timezone() != null ? change.timezone() : current == null ? "UTC" : current.timezone(),
-                    change.description() != null ? change.description() : current == null ? null : current.description());
+            CronJob job = change.applyTo(name, jobs.get(name));
             CronSchedule.accepted(job, NOW);
             jobs.put(name, job);
             return View.of(job, NOW);

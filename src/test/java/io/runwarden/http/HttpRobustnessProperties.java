@@ -1,9 +1,9 @@
 package io.runwarden.http;
 
+import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
-import io.runwarden.config.Settings;
 import io.runwarden.model.Json;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -66,8 +66,9 @@ class HttpRobustnessProperties {
 
     @BeforeContainer
     static void start() throws Exception {
-        service = RunwardenService.start(new Settings("", 0, Files.createTempDirectory("runwarden-fuzz"), "127.0.0.1", 0,
-                Duration.ofDays(3), TOKEN, "runwarden-fuzz", null, Duration.ofDays(90), Map.of()));
+        service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR",
+                Files.createTempDirectory("runwarden-fuzz").toString(), "RUNWARDEN_API_TOKEN", TOKEN,
+                "RUNWARDEN_APPLICATION_ID", "runwarden-fuzz"));
         routes = new ArrayList<>();
         try (InputStream in = HttpRobustnessProperties.class.getResourceAsStream("/openapi.json")) {
             JsonNode paths = Json.MAPPER.readTree(in).path("paths");

@@ -1,11 +1,11 @@
 package io.runwarden.web;
 
+import io.runwarden.TestSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runwarden.IntegrationTest;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
-import io.runwarden.config.Settings;
 import io.runwarden.http.ApiServer;
 import io.runwarden.http.HttpTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,8 +53,8 @@ class DashboardPageTest {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("runwarden-page");
-        service = RunwardenService.start(new Settings("", 0, dir, "127.0.0.1", 0, Duration.ofDays(3), TOKEN,
-                "runwarden-page-test", null, Duration.ofDays(90), Map.of()));
+        service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dir.toString(),
+                "RUNWARDEN_API_TOKEN", TOKEN, "RUNWARDEN_APPLICATION_ID", "runwarden-page-test"));
         http = new HttpTestClient(service.httpPort(), TOKEN);
         page = "http://127.0.0.1:" + service.httpPort() + "/?refresh=1";
         reportRuns();

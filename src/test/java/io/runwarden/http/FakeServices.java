@@ -47,6 +47,10 @@ final class FakeServices {
     final Map<String, Duration> policies = new ConcurrentSkipListMap<>();
     final List<LogsQuery> logQueries = new CopyOnWriteArrayList<>();
     final List<String> sweepsRequested = new CopyOnWriteArrayList<>();
+    /** What the routes handed the service: how long to await each sweep, the limit of each preview, each due asOf. */
+    final List<Duration> sweepWaits = new CopyOnWriteArrayList<>();
+    final List<Integer> previewLimits = new CopyOnWriteArrayList<>();
+    final List<Instant> dueAsOf = new CopyOnWriteArrayList<>();
     volatile boolean running = true;
     volatile boolean ready = true;
     volatile int eventPartitions = 6;
@@ -141,12 +145,14 @@ final class FakeServices {
         @Override
         public Preview preview(int limit) {
             check();
+            previewLimits.add(limit);
             return new Preview(NOW, SweepResult.thresholdDate(NOW, DEFAULT_MAX_RUNTIME), due(limit));
         }
 
         @Override
         public SweepResult await(String sweepId, Duration timeout) throws SweepTimeoutException {
             check();
+            sweepWaits.add(timeout);
             SweepProgress progress = sweeps.get(sweepId);
             if (progress == null || !progress.complete()) {
                 throw new SweepTimeoutException(sweepId);
@@ -238,6 +244,7 @@ final class FakeServices {
         @Override
         public DueRuns due(Instant asOf, int limit) {
             check();
+            dueAsOf.add(asOf);
             return FakeServices.this.due(limit);
         }
 

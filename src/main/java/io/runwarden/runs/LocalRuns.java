@@ -31,10 +31,34 @@ import java.util.function.Consumer;
  * moves in a rebalance does.
  */
 public final class LocalRuns {
-    private final KafkaStreams streams;
+    /** The stores of the partitions an instance holds. */
+    public interface Partitions {
+        /** The partitions held here, ascending. */
+        List<Integer> held();
 
+        <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition);
+    }
+
+    private final Partitions partitions;
+
+    public LocalRuns(Partitions partitions) {
+        this.partitions = partitions;
+    }
+
+    /** The partitions a Kafka Streams instance owns as active tasks, read through interactive queries. */
     public LocalRuns(KafkaStreams streams) {
-        this.streams = streams;
+        this(new Partitions() {
+            @Override
+            public List<Integer> held() {
+                return EventPartitions.activeHere(streams);
+            }
+
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+                return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
+                        name, QueryableStoreTypes.keyValueStore()).withPartition(partition));
+            }
+        });
     }
 
     public Optional<RunRecord> run(String runId, int partition) {
@@ -135,7 +159,7 @@ public final class LocalRuns {
     }
 
     private List<Integer> partitions() {
-        return EventPartitions.activeHere(streams);
+        return partitions.held();
     }
 
     private void forEachStats(int partition, Consumer<ScriptStats> action) {
@@ -154,8 +178,7 @@ public final class LocalRuns {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
-        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
-                name, QueryableStoreTypes.keyValueStore()).withPartition(partition));
+        return partitions.store(name, partition);
     }
 
     private static String max(String a, String b) {

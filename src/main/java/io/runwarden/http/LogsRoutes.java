@@ -40,8 +40,12 @@ final class LogsRoutes implements Routes {
                     new Counts(stats.inProgress(), stats.success(), stats.failed(),
                             stats.inProgress() + stats.success() + stats.failed()),
                     stats.oldestInProgress(),
-                    stats.oldestInProgress() == null ? null
-                            : Duration.between(stats.oldestInProgress(), now).truncatedTo(ChronoUnit.SECONDS));
+                    stats.oldestInProgress() == null ? null : age(stats.oldestInProgress(), now));
+        }
+
+        /** A start ahead of this clock (a skewed host) is no age at all, not a negative one. */
+        private static Duration age(Instant start, Instant now) {
+            return start.isAfter(now) ? Duration.ZERO : Duration.between(start, now).truncatedTo(ChronoUnit.SECONDS);
         }
     }
 

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The state of one run: the value of {@code script-runs} and of the logs API.
- * {@code maxRuntime} is the run's own limit when it set one (null: the default applies).
+ * The state of one run: the value of {@code script-runs} and of the logs API. {@code maxRuntime} is the limit the run
+ * recorded when it started ({@link MaxRuntime#recorded}; null: the default applies). Changed through {@link #toBuilder},
+ * which names every field it sets: eleven positional fields, five of them instants, are too easy to swap.
  */
 public record RunRecord(String runId, String scriptName, RunStatus status, Instant startTime, Instant endTime,
                         String message, FailureReason failureReason, Instant deadline, Instant lastHeartbeat,
@@ -19,33 +20,96 @@ public record RunRecord(String runId, String scriptName, RunStatus status, Insta
         return status == RunStatus.FAILED && failureReason == FailureReason.TIMEOUT;
     }
 
-    public RunRecord withScriptName(String value) {
-        return new RunRecord(runId, value, status, startTime, endTime, message, failureReason, deadline,
-                lastHeartbeat, lateCompletion, maxRuntime);
+    /** A run known only by its id, in progress, with nothing else known yet. */
+    public static Builder builder(String runId) {
+        return new Builder(new RunRecord(runId, null, RunStatus.IN_PROGRESS, null, null, null, null, null, null, null, null));
     }
 
-    public RunRecord withStart(Instant start, Duration ownMaxRuntime) {
-        return new RunRecord(runId, scriptName, status, start, endTime, message, failureReason, deadline,
-                lastHeartbeat, lateCompletion, ownMaxRuntime);
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public RunRecord withDeadline(Instant value) {
-        return new RunRecord(runId, scriptName, status, startTime, endTime, message, failureReason, value,
-                lastHeartbeat, lateCompletion, maxRuntime);
-    }
+    /** A copy of a run with some fields changed. */
+    public static final class Builder {
+        private String runId;
+        private String scriptName;
+        private RunStatus status;
+        private Instant startTime;
+        private Instant endTime;
+        private String message;
+        private FailureReason failureReason;
+        private Instant deadline;
+        private Instant lastHeartbeat;
+        private LateCompletion lateCompletion;
+        private Duration maxRuntime;
 
-    public RunRecord withHeartbeat(Instant value) {
-        return new RunRecord(runId, scriptName, status, startTime, endTime, message, failureReason, deadline,
-                value, lateCompletion, maxRuntime);
-    }
+        private Builder(RunRecord run) {
+            runId = run.runId;
+            scriptName = run.scriptName;
+            status = run.status;
+            startTime = run.startTime;
+            endTime = run.endTime;
+            message = run.message;
+            failureReason = run.failureReason;
+            deadline = run.deadline;
+            lastHeartbeat = run.lastHeartbeat;
+            lateCompletion = run.lateCompletion;
+            maxRuntime = run.maxRuntime;
+        }
 
-    public RunRecord withEnd(RunStatus endStatus, Instant end, String endMessage, FailureReason reason) {
-        return new RunRecord(runId, scriptName, endStatus, startTime, end, endMessage, reason, deadline,
-                lastHeartbeat, lateCompletion, maxRuntime);
-    }
+        public Builder scriptName(String value) {
+            scriptName = value;
+            return this;
+        }
 
-    public RunRecord withLateCompletion(LateCompletion value) {
-        return new RunRecord(runId, scriptName, status, startTime, endTime, message, failureReason, deadline,
-                lastHeartbeat, value, maxRuntime);
+        public Builder status(RunStatus value) {
+            status = value;
+            return this;
+        }
+
+        public Builder startTime(Instant value) {
+            startTime = value;
+            return this;
+        }
+
+        public Builder endTime(Instant value) {
+            endTime = value;
+            return this;
+        }
+
+        public Builder message(String value) {
+            message = value;
+            return this;
+        }
+
+        public Builder failureReason(FailureReason value) {
+            failureReason = value;
+            return this;
+        }
+
+        public Builder deadline(Instant value) {
+            deadline = value;
+            return this;
+        }
+
+        public Builder lastHeartbeat(Instant value) {
+            lastHeartbeat = value;
+            return this;
+        }
+
+        public Builder lateCompletion(LateCompletion value) {
+            lateCompletion = value;
+            return this;
+        }
+
+        public Builder maxRuntime(Duration value) {
+            maxRuntime = value;
+            return this;
+        }
+
+        public RunRecord build() {
+            return new RunRecord(runId, scriptName, status, startTime, endTime, message, failureReason, deadline,
+                    lastHeartbeat, lateCompletion, maxRuntime);
+        }
     }
 }

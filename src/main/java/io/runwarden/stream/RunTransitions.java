@@ -34,18 +34,19 @@ final class RunTransitions {
             return create(event);
         }
         RunRecord run = current.scriptName() == null && event.scriptName() != null
-                ? current.withScriptName(event.scriptName()) : current;
+                ? current.toBuilder().scriptName(event.scriptName()).build() : current;
         return switch (event.type()) {
-            case STARTED -> run.startTime() == null ? withDeadline(run.withStart(event.time(), ownMaxRuntime(run, event))) : run;
+            case STARTED -> run.startTime() == null ? started(run, event) : run;
             case HEARTBEAT -> run.inProgress() && isLater(event.time(), run.lastHeartbeat())
-                    ? withDeadline(run.withHeartbeat(event.time())) : run;
+                    ? withDeadline(run.toBuilder().lastHeartbeat(event.time())) : run;
             case SUCCEEDED, FAILED -> end(run, event);
         };
     }
 
     /** A run whose deadline passed: failed as of the sweep, with the original message. */
     RunRecord timeout(RunRecord run, Instant asOf) {
-        return run.withEnd(RunStatus.FAILED, asOf, timeoutMessage(maxRuntime(run)), FailureReason.TIMEOUT);
+        return run.toBuilder().status(RunStatus.FAILED).endTime(asOf).message(timeoutMessage(maxRuntime(run)))
+                .failureReason(FailureReason.TIMEOUT).build();
     }
 
     static String timeoutMessage(Duration maxRuntime) {
@@ -57,28 +58,31 @@ final class RunTransitions {
     }
 
     private RunRecord create(LifecycleEvent event) {
-        RunRecord empty = new RunRecord(event.runId(), event.scriptName(), RunStatus.IN_PROGRESS, null, null,
-                event.message(), null, null, null, null, null);
+        RunRecord empty = RunRecord.builder(event.runId()).scriptName(event.scriptName()).message(event.message()).build();
         return switch (event.type()) {
-            case STARTED -> withDeadline(empty.withStart(event.time(), ownMaxRuntime(empty, event)));
+            case STARTED -> started(empty, event);
             // a heartbeat that overtook its start still proves the run alive: keep it
-            case HEARTBEAT -> withDeadline(empty.withHeartbeat(event.time()));
+            case HEARTBEAT -> withDeadline(empty.toBuilder().lastHeartbeat(event.time()));
             case SUCCEEDED, FAILED -> end(empty, event);
         };
     }
 
-    private Duration ownMaxRuntime(RunRecord run, LifecycleEvent event) {
-        return MaxRuntime.recorded(event.maxRuntime(),
-                event.maxRuntime() != null || run.scriptName() == null ? null : scriptMaxRuntime.apply(run.scriptName()));
+    /** The run's limit is fixed when it starts: a later change of its script's policy leaves it alone. */
+    private RunRecord started(RunRecord run, LifecycleEvent event) {
+        // the policy is read only where it can matter
+        Duration policy = event.maxRuntime() != null || run.scriptName() == null ? null
+                : scriptMaxRuntime.apply(run.scriptName());
+        return withDeadline(run.toBuilder().startTime(event.time()).maxRuntime(MaxRuntime.recorded(event.maxRuntime(), policy)));
     }
 
     private RunRecord end(RunRecord run, LifecycleEvent event) {
         if (run.inProgress()) {
-            return run.withEnd(event.type().status(), event.time(), event.message(),
-                    event.type() == EventType.FAILED ? FailureReason.ERROR : null);
+            return run.toBuilder().status(event.type().status()).endTime(event.time()).message(event.message())
+                    .failureReason(event.type() == EventType.FAILED ? FailureReason.ERROR : null).build();
         }
         if (run.timedOut() && run.lateCompletion() == null) {
-            return run.withLateCompletion(new LateCompletion(event.type().status(), event.time(), event.message()));
+            return run.toBuilder().lateCompletion(new LateCompletion(event.type().status(), event.time(), event.message()))
+                    .build();
         }
         return run;
     }
@@ -87,13 +91,14 @@ final class RunTransitions {
      * Deadline = the later of start and last heartbeat, plus the run's max runtime; past the last instant runwarden
      * writes (9999-12-31T23:59:59Z) it means "never", and is kept as that instant.
      */
-    private RunRecord withDeadline(RunRecord run) {
+    private RunRecord withDeadline(RunRecord.Builder changed) {
+        RunRecord run = changed.build();
         Instant anchor = isLater(run.lastHeartbeat(), run.startTime()) ? run.lastHeartbeat() : run.startTime();
         if (anchor == null) {
             return run;
         }
         Instant deadline = anchor.plus(maxRuntime(run));
-        return run.withDeadline(deadline.isAfter(Bounds.MAX_INSTANT) ? Bounds.MAX_INSTANT : deadline);
+        return changed.deadline(deadline.isAfter(Bounds.MAX_INSTANT) ? Bounds.MAX_INSTANT : deadline).build();
     }
 
     private static boolean isLater(Instant candidate, Instant than) {

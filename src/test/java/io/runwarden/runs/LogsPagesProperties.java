@@ -1,0 +1,388 @@
+package io.runwarden.runs;
+
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.model.FailureReason;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.RunTimes;
+import io.runwarden.model.ScriptStats;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The reading side of the run read model held to a brute-force specification. Runs are spread over one to six
+ * partitions, each with its own runs store and index store written through {@link RunIndexes}; then
+ * <ul>
+ *   <li>paging a logs query through {@link LocalRuns#logs} with {@code nextCursor} until it is null yields exactly the
+ *   runs that match, newest first by sort time's millisecond and then by runId, each once, every page but the last
+ *   {@code limit} long;</li>
+ *   <li>the same holds when the partitions are split between two instances whose pages {@link LogsPage#merge} joins;</li>
+ *   <li>{@link LocalRuns#scriptStats} and {@link LocalRuns#due} are what counting the runs one by one gives;</li>
+ *   <li>runIds that sort one way as Java strings and the other as the stores' UTF-8 bytes page the same way.</li>
+ * </ul>
+ * Start times often share a millisecond, so the runId decides; runIds go beyond ASCII. A run may be written more than
+ * once (its script name filled in later, its start arriving after a heartbeat), as the transitions do.
+ */
+class LogsPagesProperties {
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+    private static final List<String> SCRIPTS = List.of("backup", "sync", "été", "ｚ-job");
+    /**
+     * Id shapes: ASCII, Latin-1, CJK and beyond the BMP (a surrogate pair), whose order is the same as Java strings and
+     * as UTF-8 bytes. The shapes where the two orders part have a property of their own, which names that cause.
+     */
+    private static final List<String> ID_SHAPES = List.of("r", "run-", "é", "中", "\uD83D\uDE00");
+    /**
+     * Shapes whose order as Java strings (UTF-16 code units) is not their order as the stores' UTF-8 bytes (code
+     * points): a surrogate pair (U+D83D...) sorts before U+E000..U+FFFD as a String, after them as bytes.
+     */
+    private static final List<String> CROSSING_SHAPES = List.of("r", "中", "\uD83D\uDE00", "\uD83E\uDD80", "ｚ", "\uE000", "\uFB01");
+
+    /** One run as generated: its final state, and how many earlier states were indexed before it. */
+    record Spec(String runId, int script, RunStatus status, int timeKind, long timeMs, Long deadlineMs, int partition,
+                int earlier) {
+        String scriptName() {
+            return script < 0 ? null : SCRIPTS.get(script);
+        }
+
+        RunRecord record() {
+            Instant time = T0.plusMillis(timeMs);
+            boolean open = status == RunStatus.IN_PROGRESS;
+            Instant start = timeKind == 0 ? time : null;
+            Instant heartbeat = timeKind == 1 ? time : timeKind == 0 && open ? time.plusSeconds(30) : null;
+            Instant end = timeKind == 2 ? time : timeKind == 0 && !open ? time.plusSeconds(60) : null;
+            Instant deadline = open && deadlineMs != null ? T0.plusMillis(deadlineMs) : null;
+            FailureReason reason = status == RunStatus.FAILED ? FailureReason.ERROR : null;
+            return new RunRecord(runId, scriptName(), status, start, end, "m", reason, deadline, heartbeat, null, null);
+        }
+
+        /**
+         * The states before the final one: in progress, known only by a later heartbeat (the start arrives after it
+         * and moves the run back in the listings), the script name not yet known in the first of two.
+         */
+        List<RunRecord> history() {
+            List<RunRecord> states = new ArrayList<>();
+            for (int i = 0; i < earlier; i++) {
+                Instant heartbeat = T0.plusMillis(timeMs + 1_000L * (earlier - i));
+                states.add(new RunRecord(runId, earlier == 2 && i == 0 ? null : scriptName(), RunStatus.IN_PROGRESS,
+                        null, null, "m", null, T0.plusMillis(i * 7L), heartbeat, null, null));
+            }
+            return states;
+        }
+    }
+
+    /** A logs query as generated: indexes into {@link #SCRIPTS} (-1 for none), bounds in ms from T0 (null for none). */
+    record Query(int script, RunStatus status, Long fromMs, Long toMs, int subMillis, int limit) {
+        String scriptName() {
+            return script < 0 ? null : SCRIPTS.get(script);
+        }
+
+        Instant from() {
+            return fromMs == null ? null : T0.plusMillis(fromMs).plusNanos(subMillis);
+        }
+
+        Instant to() {
+            return toMs == null ? null : T0.plusMillis(toMs).plusNanos(subMillis);
+        }
+
+        LogsQuery page(String cursor) {
+            return new LogsQuery(scriptName(), status, from(), to(), limit, cursor);
+        }
+
+        /** What the query matches: filters on the sort time's millisecond, bounds inclusive. */
+        boolean matches(RunRecord run) {
+            long millis = millis(RunTimes.sortTime(run));
+            return (script < 0 || scriptName().equals(run.scriptName()))
+                    && (status == null || run.status() == status)
+                    && (fromMs == null || millis >= millis(from()))
+                    && (toMs == null || millis <= millis(to()));
+        }
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    @Property(tries = 100)
+    void pagingThroughOneInstanceYieldsEveryMatchingRunOnceNewestFirst(@ForAll("runs") List<Spec> specs,
+                                                                      @ForAll @IntRange(min = 1, max = 6) int partitions,
+                                                                      @ForAll("queries") Query query) {
+        Cluster cluster = new Cluster(specs, partitions);
+        LocalRuns local = cluster.instance(cluster.all());
+
+        List<LogsPage> pages = pageThrough(query, cursor -> local.logs(query.page(cursor)), specs.size());
+
+        assertPages(pages, query, cluster);
+    }
+
+    @Property(tries = 100)
+    void pagingThroughTwoInstancesMergedYieldsEveryMatchingRunOnceNewestFirst(
+            @ForAll("runs") List<Spec> specs, @ForAll @IntRange(min = 1, max = 6) int partitions,
+            @ForAll("queries") Query query, @ForAll @IntRange(min = 0, max = 63) int split, @ForAll boolean swap) {
+        Cluster cluster = new Cluster(specs, partitions);
+        List<Integer> first = new ArrayList<>();
+        List<Integer> second = new ArrayList<>();
+        for (int p : cluster.all()) {
+            ((split >> p & 1) == 0 ? first : second).add(p);
+        }
+        LocalRuns a = cluster.instance(first);
+        LocalRuns b = cluster.instance(second);
+
+        List<LogsPage> pages = pageThrough(query, cursor -> {
+            LogsPage pageA = a.logs(query.page(cursor));
+            LogsPage pageB = b.logs(query.page(cursor));
+            return LogsPage.merge(swap ? List.of(pageB, pageA) : List.of(pageA, pageB), query.limit());
+        }, specs.size());
+
+        assertPages(pages, query, cluster);
+    }
+
+    @Property(tries = 100)
+    void scriptStatsAndDueRunsAreWhatCountingTheRunsGives(@ForAll("runs") List<Spec> specs,
+                                                         @ForAll @IntRange(min = 1, max = 6) int partitions,
+                                                         @ForAll @IntRange(min = -5, max = 40) int asOfMs,
+                                                         @ForAll boolean subMillis,
+                                                         @ForAll @IntRange(min = 0, max = 12) int limit) {
+        Cluster cluster = new Cluster(specs, partitions);
+        LocalRuns local = cluster.instance(cluster.all());
+        List<RunRecord> runs = cluster.runs();
+
+        // per script: counts, the first run in the logs' order, the earliest sort time of its runs in progress
+        Map<String, ScriptStats> expected = new TreeMap<>();
+        for (RunRecord run : runs.stream().sorted(NEWEST_FIRST).toList()) {
+            if (run.scriptName() == null) {
+                continue;
+            }
+            ScriptStats stats = expected.getOrDefault(run.scriptName(), ScriptStats.empty(run.scriptName()))
+                    .count(run.status(), 1);
+            if (stats.latestRun() == null) {
+                stats = stats.withLatestRun(run);
+            }
+            if (run.inProgress()) {
+                Instant time = RunTimes.sortTime(run).truncatedTo(ChronoUnit.MILLIS);
+                if (stats.oldestInProgress() == null || time.isBefore(stats.oldestInProgress())) {
+                    stats = stats.withOldestInProgress(time);
+                }
+            }
+            expected.put(run.scriptName(), stats);
+        }
+        assertThat(new TreeMap<>(local.scriptStats())).isEqualTo(expected);
+
+        Instant asOf = T0.plusMillis(asOfMs).plusNanos(subMillis ? 400_000 : 0);
+        List<RunRecord> due = runs.stream()
+                .filter(run -> run.inProgress() && run.deadline() != null && !run.deadline().isAfter(asOf))
+                .sorted(Comparator.comparing(RunRecord::deadline)).toList();
+        DueRuns actual = local.due(asOf, limit);
+        assertThat(actual.total()).as("total").isEqualTo(due.size());
+        assertThat(actual.scriptNames()).as("scriptNames").containsExactlyElementsOf(
+                due.stream().map(RunRecord::scriptName).filter(s -> s != null).collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(actual.runs()).as("runs listed").hasSize(Math.min(limit, due.size()));
+        assertThat(actual.runs()).as("runs listed: due runs, each once").doesNotHaveDuplicates().isSubsetOf(due);
+        assertThat(actual.runs().stream().map(RunRecord::deadline).toList()).as("deadlines listed: the first ones, earliest first")
+                .isEqualTo(due.stream().limit(limit).map(RunRecord::deadline).toList());
+    }
+
+    /**
+     * Valid runIds (no control character, no lone surrogate) whose Java String order differs from their UTF-8 byte
+     * order, all in one or two milliseconds, so that the runId decides the order: through one instance and through two.
+     */
+    @Property(tries = 100)
+    void runIdsOnEitherSideOfTheSurrogatesPageInOneOrderWithNoneLost(@ForAll("crossingRuns") List<Spec> specs,
+                                                                     @ForAll @IntRange(min = 1, max = 3) int partitions,
+                                                                     @ForAll @IntRange(min = 1, max = 3) int limit,
+                                                                     @ForAll @IntRange(min = 0, max = 7) int split) {
+        Cluster cluster = new Cluster(specs, partitions);
+        Query query = new Query(-1, null, null, null, 0, limit);
+        LocalRuns local = cluster.instance(cluster.all());
+        assertPages(pageThrough(query, cursor -> local.logs(query.page(cursor)), specs.size()), query, cluster);
+
+        List<Integer> first = cluster.all().stream().filter(p -> (split >> p & 1) == 0).toList();
+        List<Integer> second = cluster.all().stream().filter(p -> (split >> p & 1) == 1).toList();
+        LocalRuns a = cluster.instance(first);
+        LocalRuns b = cluster.instance(second);
+        assertPages(pageThrough(query, cursor -> LogsPage.merge(
+                List.of(a.logs(query.page(cursor)), b.logs(query.page(cursor))), limit), specs.size()), query, cluster);
+    }
+
+    // ---------------------------------------------------------------- the specification
+
+    /** The logs' order: the sort time's millisecond, latest first, then the runId, as {@link RunTimes#newer} says. */
+    private static final Comparator<RunRecord> NEWEST_FIRST = (a, b) ->
+            a.runId().equals(b.runId()) ? 0 : RunTimes.newer(a, b) ? -1 : 1;
+
+    private static long millis(Instant time) {
+        return time.truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
+    }
+
+    private static List<LogsPage> pageThrough(Query query, Function<String, LogsPage> read, int runs) {
+        List<LogsPage> pages = new ArrayList<>();
+        String cursor = null;
+        do {
+            LogsPage page = read.apply(cursor);
+            pages.add(page);
+            assertThat(pages.size()).as("pages of %s runs at %s a page: paging must end", runs, query.limit())
+                    .isLessThanOrEqualTo(runs / query.limit() + 2);
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return pages;
+    }
+
+    private static void assertPages(List<LogsPage> pages, Query query, Cluster cluster) {
+        List<RunRecord> expected = cluster.runs().stream().filter(query::matches).sorted(NEWEST_FIRST).toList();
+        List<RunRecord> paged = pages.stream().flatMap(p -> p.logs().stream()).toList();
+        List<String> sizes = pages.stream().map(p -> p.logs().size() + (p.nextCursor() == null ? "" : "+")).toList();
+
+        assertThat(ids(paged)).as("runIds paged through (page sizes %s)", sizes).isEqualTo(ids(expected));
+        assertThat(paged).as("the runs as stored").isEqualTo(expected);
+        for (int i = 0; i < pages.size() - 1; i++) {
+            assertThat(pages.get(i).logs()).as("page %s of %s (sizes %s)", i + 1, pages.size(), sizes).hasSize(query.limit());
+        }
+        if (query.status() == null && pages.size() > 1) {
+            // without a status filter a cursor is given only when a run follows; with one, the last page may be empty
+            assertThat(pages.get(pages.size() - 1).logs()).as("the last page after a cursor (sizes %s)", sizes).isNotEmpty();
+        }
+    }
+
+    private static List<String> ids(List<RunRecord> runs) {
+        return runs.stream().map(RunRecord::runId).toList();
+    }
+
+    // ---------------------------------------------------------------- generators
+
+    @Provide
+    Arbitrary<List<Spec>> runs() {
+        // mostly a handful of milliseconds, so that runs share one and the runId decides
+        Arbitrary<Long> times = Arbitraries.oneOf(Arbitraries.longs().between(0, 6), Arbitraries.longs().between(0, 30),
+                Arbitraries.longs().between(0, 5_000));
+        return runs(ID_SHAPES, times, 60);
+    }
+
+    @Provide
+    Arbitrary<List<Spec>> crossingRuns() {
+        return runs(CROSSING_SHAPES, Arbitraries.longs().between(0, 1), 12);
+    }
+
+    private static Arbitrary<List<Spec>> runs(List<String> shapes, Arbitrary<Long> times, int maxRuns) {
+        Arbitrary<String> ids = Combinators.combine(Arbitraries.of(shapes), Arbitraries.integers().between(0, 40))
+                .as((shape, n) -> shape + n);
+        Arbitrary<Integer> scripts = Arbitraries.integers().between(-1, SCRIPTS.size() - 1);
+        Arbitrary<Integer> timeKinds = Arbitraries.frequency(
+                Tuple.of(6, 0), Tuple.of(2, 1), Tuple.of(2, 2), Tuple.of(1, 3));
+        Arbitrary<Long> deadlines = Arbitraries.longs().between(0, 30).injectNull(0.2);
+        Arbitrary<Integer> partitions = Arbitraries.integers().between(0, 5);
+        Arbitrary<Integer> earlier = Arbitraries.frequency(
+                Tuple.of(6, 0), Tuple.of(2, 1), Tuple.of(2, 2));
+        return Combinators.combine(ids, scripts, Arbitraries.of(RunStatus.class), timeKinds, times, deadlines, partitions,
+                        earlier)
+                .as(Spec::new)
+                .list().ofMaxSize(maxRuns).uniqueElements(Spec::runId);
+    }
+
+    @Provide
+    Arbitrary<Query> queries() {
+        Arbitrary<Long> bounds = Arbitraries.oneOf(Arbitraries.longs().between(0, 8), Arbitraries.longs().between(0, 5_000))
+                .injectNull(0.5);
+        return Combinators.combine(Arbitraries.integers().between(-1, SCRIPTS.size() - 1),
+                        Arbitraries.of(RunStatus.class).injectNull(0.5), bounds, bounds,
+                        Arbitraries.of(0, 0, 0, 500_000), Arbitraries.integers().between(1, 20))
+                .as((script, status, from, to, nanos, limit) -> from != null && to != null && from > to
+                        ? new Query(script, status, to, from, nanos, limit)
+                        : new Query(script, status, from, to, nanos, limit));
+    }
+
+    // ---------------------------------------------------------------- the partitions
+
+    /** The runs spread over partitions, each with its runs store and its index store kept by {@link RunIndexes}. */
+    private static final class Cluster {
+        private final Map<Integer, KeyValueStore<String, RunRecord>> runStores = new LinkedHashMap<>();
+        private final Map<Integer, KeyValueStore<String, String>> indexStores = new LinkedHashMap<>();
+        private final List<RunRecord> runs = new ArrayList<>();
+
+        Cluster(List<Spec> specs, int partitions) {
+            MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+            Map<Integer, RunIndexes> indexes = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                runStores.put(p, store(context, "runs-" + p, Json.serde(RunRecord.class)));
+                indexStores.put(p, store(context, "indexes-" + p, Serdes.String()));
+                indexes.put(p, new RunIndexes(runStores.get(p), indexStores.get(p)));
+            }
+            // first every run's earlier states, then the final ones, so that changes interleave across runs
+            for (Spec spec : specs) {
+                write(spec, spec.history(), partitions, indexes);
+            }
+            for (Spec spec : specs) {
+                RunRecord run = spec.record();
+                write(spec, List.of(run), partitions, indexes);
+                runs.add(run);
+            }
+        }
+
+        private void write(Spec spec, List<RunRecord> states, int partitions, Map<Integer, RunIndexes> indexes) {
+            int p = spec.partition() % partitions;
+            for (RunRecord after : states) {
+                RunRecord before = runStores.get(p).get(after.runId());
+                runStores.get(p).put(after.runId(), after);
+                indexes.get(p).changed(before, after);
+            }
+        }
+
+        List<RunRecord> runs() {
+            return runs;
+        }
+
+        List<Integer> all() {
+            return List.copyOf(runStores.keySet());
+        }
+
+        LocalRuns instance(List<Integer> held) {
+            return new LocalRuns(new LocalRuns.Partitions() {
+                @Override
+                public List<Integer> held() {
+                    return held;
+                }
+
+                @Override
+                @SuppressWarnings("unchecked")
+                public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+                    return switch (name) {
+                        case StoreNames.RUNS -> (ReadOnlyKeyValueStore<String, V>) (Object) runStores.get(partition);
+                        case StoreNames.INDEXES -> (ReadOnlyKeyValueStore<String, V>) (Object) indexStores.get(partition);
+                        default -> throw new IllegalArgumentException("no store " + name);
+                    };
+                }
+            });
+        }
+    }
+
+    private static <V> KeyValueStore<String, V> store(MockProcessorContext<String, Object> context, String name, Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name + "-" + System.nanoTime()),
+                Serdes.String(), values).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+}

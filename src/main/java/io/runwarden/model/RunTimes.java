@@ -19,11 +19,11 @@ public final class RunTimes {
 
     /**
      * Whether {@code a} comes before {@code b} in the newest-first order of the logs: later first, and between
-     * runs of the same millisecond the smaller runId, so every instance picks the same "latest" run.
+     * runs of the same millisecond the smaller runId (in code point order, as the stores' keys), so every instance picks the same "latest" run.
      */
     public static boolean newer(RunRecord a, RunRecord b) {
         int byTime = sortTime(a).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
                 .compareTo(sortTime(b).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        return byTime != 0 ? byTime > 0 : a.runId().compareTo(b.runId()) < 0;
+        return byTime != 0 ? byTime > 0 : CodePointOrder.compare(a.runId(), b.runId()) < 0;
     }
 }

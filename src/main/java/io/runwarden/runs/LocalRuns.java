@@ -2,6 +2,7 @@ package io.runwarden.runs;
 
 import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.StoreNames;
+import io.runwarden.model.CodePointOrder;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptStats;
@@ -72,7 +73,7 @@ public final class LocalRuns {
         String lower = prefix + max(after, query.to() == null ? null : IndexKeys.newestFirstFrom(query.to()));
         // ';' follows ':' so the bound takes in every run of the `from` millisecond
         String upper = query.from() == null ? prefix + '\uffff' : prefix + IndexKeys.newestFirstFrom(query.from()) + ';';
-        PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::position));
+        PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::position, CodePointOrder.COMPARATOR));
         List<KeyValueIterator<String, String>> open = new ArrayList<>();
         try {
             for (int partition : partitions()) {
@@ -182,7 +183,7 @@ public final class LocalRuns {
     }
 
     private static String max(String a, String b) {
-        return a == null ? (b == null ? "" : b) : b == null || a.compareTo(b) > 0 ? a : b;
+        return a == null ? (b == null ? "" : b) : b == null || CodePointOrder.compare(a, b) > 0 ? a : b;
     }
 
     /** The next entry of one partition's index, positioned by its key without the script prefix. */

@@ -1,5 +1,6 @@
 package io.runwarden.runs;
 
+import io.runwarden.model.CodePointOrder;
 import io.runwarden.model.RunRecord;
 
 import java.util.Comparator;
@@ -14,7 +15,7 @@ public record LogsPage(List<RunRecord> logs, String nextCursor) {
             return pages.get(0);
         }
         List<RunRecord> merged = pages.stream().flatMap(p -> p.logs().stream())
-                .sorted(Comparator.comparing(RunIndexes::timeKey)).toList();
+                .sorted(Comparator.comparing(RunIndexes::timeKey, CodePointOrder.COMPARATOR)).toList();
         boolean more = merged.size() > limit || pages.stream().anyMatch(p -> p.nextCursor() != null);
         List<RunRecord> page = merged.subList(0, Math.min(limit, merged.size()));
         return of(page, more);

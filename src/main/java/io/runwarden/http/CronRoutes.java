@@ -38,13 +38,15 @@ final class CronRoutes implements Routes {
     private void put(Context ctx) {
         String name = Params.pathId(ctx, "name");
         JsonNode body = Params.body(ctx);
+        String schedule = Params.bodyText(body, "schedule");
+        String timezone = Params.bodyText(body, "timezone");
+        String description = Params.bodyText(body, "description");
         JsonNode enabled = body.get("enabled");
         if (enabled != null && !enabled.isBoolean()) {
             throw ApiException.badRequest("enabled", "must be true or false");
         }
-        CronJobs.Change change = new CronJobs.Change(Params.bodyText(body, "schedule"),
-                enabled == null ? null : enabled.booleanValue(), Params.bodyText(body, "timezone"),
-                Params.bodyText(body, "description"));
+        CronJobs.Change change = new CronJobs.Change(schedule, enabled == null ? null : enabled.booleanValue(),
+                timezone, description);
         Envelope.ok(ctx, jobs().change(name, change));
     }
 

@@ -8,7 +8,6 @@ import io.runwarden.model.Bounds;
 import io.runwarden.model.EventCodec;
 import io.runwarden.model.EventType;
 import io.runwarden.model.InvalidEventException;
-import io.runwarden.model.LifecycleEvent;
 import io.runwarden.service.Services;
 
 import java.net.URLEncoder;
@@ -40,7 +39,7 @@ final class IngestRoutes implements Routes {
         report(ctx, runId != null ? runId : UUID.randomUUID().toString(), EventType.STARTED, 201);
     }
 
-    /** The body holds the event's fields but {@code event}, which the path says; the codec checks them as Kafka's. */
+    /** The body holds the event's fields but {@code event}, which the path says; it is written as the caller wrote it. */
     private void report(Context ctx, String runId, EventType type, int status) {
         JsonNode body = Params.body(ctx);
         String bodyRunId = Params.bodyId(body, "runId");
@@ -53,16 +52,14 @@ final class IngestRoutes implements Routes {
                 throw ApiException.badRequest(field, "is not a field of an event (" + String.join(", ", EventCodec.FIELDS) + ")");
             }
         });
-        ObjectNode fields = ((ObjectNode) body).deepCopy();
-        fields.put("runId", runId);
-        fields.put("event", type.wireName());
-        LifecycleEvent event;
+        ObjectNode event = ((ObjectNode) body).deepCopy();
+        event.put("runId", runId);
+        event.put("event", type.wireName());
         try {
-            event = EventCodec.parse(runId, fields, System.currentTimeMillis());
+            services.get().runs().report(event);
         } catch (InvalidEventException e) {
             throw new ApiException(400, "invalid_event", e.getMessage());
         }
-        services.get().runs().report(event);
         if (type == EventType.STARTED) {
             ctx.header("Location", "/script/logs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8).replace("+", "%20"));
         }

@@ -75,11 +75,12 @@ final class Params {
         if (value == null) {
             return null;
         }
-        try {
-            return RunStatus.fromCode(Integer.parseInt(value.trim())).orElseThrow(NumberFormatException::new);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("status", "must be 2 (in progress), 0 (success) or -1 (failed)");
-        }
+        return switch (value.trim()) {
+            case "2" -> RunStatus.IN_PROGRESS;
+            case "0" -> RunStatus.SUCCESS;
+            case "-1" -> RunStatus.FAILED;
+            default -> throw ApiException.badRequest("status", "must be 2 (in progress), 0 (success) or -1 (failed)");
+        };
     }
 
     static Instant instant(Context ctx, String name) {

@@ -1,5 +1,6 @@
 package io.runwarden.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Arrays;
@@ -47,5 +48,11 @@ public enum EventType {
             case SUCCESS -> SUCCEEDED;
             case FAILED -> FAILED;
         });
+    }
+
+    /** Only the wire names: Jackson would otherwise also take an enum's position, {@code 1} or {@code "1"}. */
+    @JsonCreator
+    static EventType ofWireName(String name) {
+        return fromWireName(name).orElseThrow(() -> new IllegalArgumentException("event " + Bounds.quote(name) + " is unknown"));
     }
 }

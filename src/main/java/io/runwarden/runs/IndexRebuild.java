@@ -19,9 +19,8 @@ import java.util.List;
  * indexed as it stands when the cursor reaches it. Sweeps and retention wait until the rebuild is complete.
  */
 final class IndexRebuild {
-    /** Runs or stale entries per batch, and the time one step may take: far below any transaction timeout. */
+    /** Runs or stale entries per batch: far below what any transaction timeout allows. */
     static final int BATCH = 2_000;
-    static final Duration STEP_TIME = Duration.ofMillis(100);
 
     private final KeyValueStore<String, RunRecord> runs;
     private final KeyValueStore<String, String> indexStore;
@@ -70,17 +69,17 @@ final class IndexRebuild {
         return complete || cursor != null && Arrays.compareUnsigned(utf8(runId), cursor) <= 0;
     }
 
-    /** Batches of the rebuild for about {@link #STEP_TIME}. @return whether it is complete */
-    boolean step() {
-        long until = System.nanoTime() + STEP_TIME.toNanos();
-        while (!complete && System.nanoTime() < until) {
+    /** At least one batch of the rebuild, and more for about {@code budget}. @return whether it is complete */
+    boolean step(Duration budget) {
+        long until = System.nanoTime() + budget.toNanos();
+        do {
             batch();
-        }
+        } while (!complete && System.nanoTime() < until);
         return complete;
     }
 
     /** One batch: clears or indexes at most {@code batch} entries. @return whether the rebuild is complete */
-    boolean batch() {
+    private boolean batch() {
         if (!staleSpaces.isEmpty()) {
             clearSome();
         } else if (!complete) {

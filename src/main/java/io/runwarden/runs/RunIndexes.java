@@ -7,6 +7,7 @@ import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -61,19 +62,17 @@ public final class RunIndexes {
         return rebuild.complete();
     }
 
-    /** Takes the rebuild on for about {@link IndexRebuild#STEP_TIME}. @return whether it is complete */
-    public boolean rebuildStep() {
-        return rebuild.step();
+    /**
+     * Takes the rebuild on for at least one batch and about {@code budget}: short enough to go between events inside
+     * the transaction the task holds open. @return whether it is complete
+     */
+    public boolean rebuildStep(Duration budget) {
+        return rebuild.step(budget);
     }
 
     /** The runs a rebuild has indexed. */
     public int rebuiltRuns() {
         return rebuild.indexed();
-    }
-
-    /** One rebuild batch (tests drive a rebuild in small steps). */
-    boolean rebuildBatch() {
-        return rebuild.batch();
     }
 
     /** Keeps the indexes in step with a run that changed, already saved in the runs' store. @param before null for a new run */

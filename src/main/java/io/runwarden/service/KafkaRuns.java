@@ -1,7 +1,9 @@
 package io.runwarden.service;
 
 import io.runwarden.kafka.Topics;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.model.EventCodec;
+import io.runwarden.model.Json;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptStats;
@@ -23,8 +25,11 @@ final class KafkaRuns implements Runs {
     }
 
     @Override
-    public void report(LifecycleEvent event) {
-        Writes.send(producer, Topics.SCRIPT_EVENTS, event.runId(), EventCodec.bytes(event), null);
+    public LifecycleEvent report(ObjectNode event) {
+        String runId = event.path("runId").textValue();
+        LifecycleEvent checked = EventCodec.parse(runId, event, System.currentTimeMillis());
+        Writes.send(producer, Topics.SCRIPT_EVENTS, runId, Json.bytes(event), null);
+        return checked;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.runwarden.sweep.SweepResult;
 import io.runwarden.sweep.SweepTimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +64,7 @@ final class KafkaSweeps implements Sweeps {
     public SweepResult await(String sweepId, Duration timeout) throws SweepTimeoutException, InterruptedException {
         Instant until = Instant.now().plus(timeout);
         while (true) {
-            Optional<SweepResult> result = progress(sweepId).map(SweepProgress::result);
+            Optional<SweepResult> result = poll(sweepId);
             if (result.isPresent()) {
                 return result.get();
             }
@@ -71,6 +72,15 @@ final class KafkaSweeps implements Sweeps {
                 throw new SweepTimeoutException(sweepId);
             }
             Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /** The result if it is there; a rebalance meanwhile (a moving store, an unreachable owner) only means "not yet". */
+    private Optional<SweepResult> poll(String sweepId) {
+        try {
+            return progress(sweepId).map(SweepProgress::result);
+        } catch (Unavailable | InvalidStateStoreException e) {
+            return Optional.empty();
         }
     }
 

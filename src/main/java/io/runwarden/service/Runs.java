@@ -1,5 +1,6 @@
 package io.runwarden.service;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptStats;
@@ -11,8 +12,14 @@ import java.util.Optional;
 
 /** The runs of the whole cluster: reporting an event, and reading runs wherever their partition lives. */
 public interface Runs {
-    /** Writes the event to {@code script-events} and returns once Kafka has it. @throws Unavailable when it has not */
-    void report(LifecycleEvent event);
+    /**
+     * Checks an event as the stream will ({@link io.runwarden.model.EventCodec}), then writes it to
+     * {@code script-events} as it was given, keyed by its runId; returns once Kafka has it.
+     * @return the event as the stream will read it
+     * @throws io.runwarden.model.InvalidEventException when the stream would refuse it
+     * @throws Unavailable when Kafka did not take it
+     */
+    LifecycleEvent report(ObjectNode event);
 
     LogsPage logs(LogsQuery query);
 

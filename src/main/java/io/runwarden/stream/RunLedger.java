@@ -48,7 +48,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns {
      */
     @Override
     public SweepPart failDue(SweepRequest sweep, int partition, long timestamp, int limit) {
-        if (!indexes.complete() && !indexes.rebuildStep()) {
+        if (!indexes.complete() && !indexes.rebuildStep(ScriptEventProcessor.REBUILD_STEP)) {
             return null;
         }
         List<String> due = indexes.due(sweep.asOf(), limit);

@@ -13,7 +13,6 @@ import io.runwarden.runs.RunIndexes;
 import io.runwarden.schedule.CronScheduler;
 import io.runwarden.sweep.SweepProgress;
 import io.runwarden.sweep.SweepProtocol;
-import io.runwarden.sweep.SweepRequest;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,8 +34,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     static final int RETENTION_CHUNK = 1_000;
     static final Duration RETENTION_TICK = Duration.ofSeconds(10);
     static final Duration SWEEP_PRUNE_TICK = Duration.ofMinutes(10);
-    /** How often an index rebuild takes its next step. */
+    /** How often an index rebuild takes its next step, and how long a step may take: far below any transaction timeout. */
     static final Duration REBUILD_TICK = Duration.ofMillis(10);
+    static final Duration REBUILD_STEP = Duration.ofMillis(100);
 
     private static final Logger LOG = LoggerFactory.getLogger(ScriptEventProcessor.class);
 
@@ -89,13 +89,13 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
 
     /** No long work inside init (the thread's transaction is open): a rebuild goes step by step between events. */
     private void rebuildStepwise(RunIndexes indexes) {
-        if (indexes.rebuildStep()) {
+        if (indexes.rebuildStep(REBUILD_STEP)) {
             return;
         }
         LOG.info("rebuilding the indexes of {} from its runs, step by step while events are applied", context.taskId());
         long began = System.nanoTime();
         rebuilding = context.schedule(REBUILD_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (indexes.rebuildStep()) {
+            if (indexes.rebuildStep(REBUILD_STEP)) {
                 rebuilding.cancel();
                 LOG.info("rebuilt the indexes of {} from {} runs in {} ms", context.taskId(), indexes.rebuiltRuns(),
                         (System.nanoTime() - began) / 1_000_000);
@@ -108,7 +108,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         Optional<ControlRecord> control = ControlRecord.of(record.headers());
         // read before anything moves it: a bad record is dead-lettered where it landed, with its original bytes
         LifecycleEvent event = control.isEmpty() ? EventCodec.parse(record.key(), record.value(), record.timestamp()) : null;
-        SweepRequest request = control.orElse(null) == ControlRecord.SWEEP_REQUEST ? sweeps.request(record) : null;
+        if (control.orElse(null) == ControlRecord.SWEEP_REQUEST) {
+            sweeps.checkRequest(record);
+        }
         if (misrouted(record, control)) {
             // e.g. librdkafka's default partitioner: move it to the partition that holds the run's state
             emitter.send(record.key(), record.value(), record.headers(), record.timestamp());
@@ -116,8 +118,6 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         }
         if (event != null) {
             runs.apply(event, record.timestamp());
-        } else if (request != null) {
-            sweeps.launch(request, record.timestamp());
         } else {
             sweeps.handle(control.get(), record, partition());
         }

@@ -1,12 +1,13 @@
 package io.runwarden.sweep;
 
-import io.runwarden.model.InvalidEventException;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.model.Bounds;
+import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.Json;
-import org.apache.kafka.common.errors.SerializationException;
+import io.runwarden.model.Trigger;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -70,7 +71,7 @@ final class ControlValues {
     private SweepRequest checked(SweepRequest request) {
         sweepId(request.sweepId());
         if (request.asOf() == null || request.trigger() == null) {
-            throw invalid("a sweep request needs asOf and trigger (scheduled or manual)");
+            throw invalid("a sweep request needs asOf and trigger");
         }
         try {
             Bounds.instant(request.asOf());
@@ -109,13 +110,27 @@ final class ControlValues {
 
     private static <T> T read(Record<String, byte[]> record, Class<T> type) {
         try {
-            T value = record.value() == null ? null : Json.read(record.value(), type);
-            if (value == null) {
+            JsonNode node = record.value() == null ? null : Json.MAPPER.readTree(record.value());
+            if (node == null || node.isNull()) {
                 throw invalid("control record without a value");
             }
-            return value;
-        } catch (SerializationException e) {
-            throw invalid("control record is not a valid " + type.getSimpleName());
+            requireTrigger(type == SweepContinuation.class ? node.path("request") : node);
+            T value = node.isMissingNode() ? null : Json.MAPPER.treeToValue(node, type); // missing: no JSON at all
+            if (value != null) {
+                return value;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // said below
+        }
+        throw invalid("control record is not a valid " + type.getSimpleName());
+    }
+
+    /** Named in the dead letter: a trigger is one of the wire names, whatever JSON type it comes as. */
+    private static void requireTrigger(JsonNode request) {
+        JsonNode trigger = request.get("trigger");
+        if (trigger != null && !trigger.isNull() && !trigger.isContainerNode()
+                && (!trigger.isTextual() || Trigger.fromWireName(trigger.textValue()).isEmpty())) {
+            throw invalid("trigger " + Bounds.quote(trigger.asText()) + " is neither scheduled nor manual");
         }
     }
 

@@ -64,21 +64,16 @@ public final class SweepProtocol {
         this.coordinator = new SweepCoordinator(sweeps, runs, channel, partitions, defaultMaxRuntime, meters, clock);
     }
 
-    /** A sweep request, checked where it landed (a bad one is dead-lettered there), before it may be moved home. */
-    public SweepRequest request(Record<String, byte[]> record) {
-        return values.request(record);
+    /** Checks a sweep request where it landed (a bad one is dead-lettered there), before it may be moved home. */
+    public void checkRequest(Record<String, byte[]> record) {
+        values.request(record);
     }
 
-    /** Starts a checked request's sweep on its home partition. */
-    public void launch(SweepRequest request, long timestamp) {
-        coordinator.launch(request, timestamp);
-    }
-
-    /** A marker, continuation or part, arrived on {@code partition}. */
+    /** A record of the protocol, on the partition it belongs to. */
     public void handle(ControlRecord kind, Record<String, byte[]> record, int partition) {
         long timestamp = record.timestamp();
         switch (kind) {
-            case SWEEP_REQUEST -> launch(request(record), timestamp);
+            case SWEEP_REQUEST -> coordinator.launch(values.request(record), timestamp);
             case SWEEP_MARKER -> {
                 SweepRequest marker = values.marker(record);
                 sweepPartition(marker, SweepPart.none(marker.sweepId(), partition), partition, timestamp);

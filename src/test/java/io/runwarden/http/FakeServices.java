@@ -1,6 +1,8 @@
 package io.runwarden.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.model.CronJob;
+import io.runwarden.model.EventCodec;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.MaxRuntime;
 import io.runwarden.model.RunRecord;
@@ -40,6 +42,8 @@ final class FakeServices {
     static final Duration DEFAULT_MAX_RUNTIME = Duration.ofDays(3);
 
     final List<LifecycleEvent> reported = new CopyOnWriteArrayList<>();
+    /** The events as the routes hand them over to be written. */
+    final List<ObjectNode> written = new CopyOnWriteArrayList<>();
     final Map<String, RunRecord> runs = new ConcurrentSkipListMap<>();
     final Map<String, ScriptStats> stats = new ConcurrentSkipListMap<>();
     final Map<String, SweepProgress> sweeps = new ConcurrentSkipListMap<>();
@@ -105,9 +109,12 @@ final class FakeServices {
 
     private final class FakeRuns implements Runs {
         @Override
-        public void report(LifecycleEvent event) {
+        public LifecycleEvent report(ObjectNode event) {
             check();
-            reported.add(event);
+            LifecycleEvent checked = EventCodec.parse(event.path("runId").textValue(), event, System.currentTimeMillis());
+            reported.add(checked);
+            written.add(event.deepCopy());
+            return checked;
         }
 
         @Override

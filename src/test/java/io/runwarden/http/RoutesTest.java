@@ -151,6 +151,10 @@ class RoutesTest {
                     + "\"time\": \"2025-11-20T11:30:00+01:00\"}"), 201);
 
             assertThat(fake.reported).extracting(LifecycleEvent::time).containsExactly(T0, T0);
+            assertThat(fake.written).extracting(event -> event.path("time").asText())
+                    .as("written to script-events as sent").containsExactly(String.valueOf(T0.toEpochMilli()), "2025-11-20T11:30:00+01:00");
+            assertThat(fake.written.get(1).toString()).isEqualTo("{\"runId\":\"r2\",\"scriptName\":\"s\","
+                    + "\"time\":\"2025-11-20T11:30:00+01:00\",\"event\":\"started\"}");
         }
 
         @Test
@@ -254,6 +258,8 @@ class RoutesTest {
         void aMessageIsCutAt8192CharactersAndABodyOver64KiBIs413() {
             assertOk(http.post("/script/runs/r1/failed", "{\"message\": \"" + "m".repeat(10_000) + "\"}"), 202);
             assertThat(fake.reported).singleElement().satisfies(event -> assertThat(event.message()).hasSize(8_192));
+            assertThat(fake.written).singleElement().satisfies(event -> assertThat(event.path("message").asText())
+                    .as("written to script-events as sent: the stream cuts it").hasSize(10_000));
 
             Response tooLarge = http.post("/script/runs/r1/failed", "{\"message\": \"" + "m".repeat(70_000) + "\"}");
 
@@ -333,6 +339,9 @@ class RoutesTest {
         @CsvSource(delimiter = '|', value = {
                 "status=3                                      | invalid_status",
                 "status=in-progress                            | invalid_status",
+                "status=-0                                     | invalid_status",
+                "status=%2B2                                   | invalid_status",
+                "status=002                                    | invalid_status",
                 "limit=0                                       | invalid_limit",
                 "limit=1001                                    | invalid_limit",
                 "limit=ten                                     | invalid_limit",

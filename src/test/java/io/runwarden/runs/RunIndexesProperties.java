@@ -85,7 +85,7 @@ class RunIndexesProperties {
         assertThat(indexes.complete()).isFalse();
         while (!indexes.complete()) {
             if (random.nextBoolean()) {
-                indexes.rebuildBatch();
+                indexes.rebuildStep(Duration.ZERO);
             } else {
                 String runId = runId(random);
                 RunRecord before = runs.get(runId);

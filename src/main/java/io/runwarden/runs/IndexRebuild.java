@@ -71,6 +71,9 @@ final class IndexRebuild {
 
     /** At least one batch of the rebuild, and more for about {@code budget}. @return whether it is complete */
     boolean step(Duration budget) {
+        if (complete) {
+            return true;
+        }
         long until = System.nanoTime() + budget.toNanos();
         do {
             batch();

@@ -9,78 +9,192 @@ import io.runwarden.model.CronJob;
 import io.runwarden.model.InvalidFieldException;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
-/** A job's UNIX 5-field cron expression evaluated in the job's timezone, with cron-utils. */
+/**
+ * A UNIX 5-field cron expression or a nickname ({@code @daily}), evaluated on the wall clock of a timezone as Vixie
+ * cron does across a daylight-saving change: a schedule whose minute and hour are fixed ({@code 30 2 * * *}) fires
+ * once a day, at the first instant after a gap that skips its time and at the first occurrence of a time that comes
+ * twice; any other schedule ({@code 30 * * * *}) fires at each wall-clock time that exists: none in a skipped hour,
+ * twice in a repeated one. cron-utils matches the expression against wall-clock times; this class maps them to
+ * instants.
+ */
 public final class CronSchedule {
     private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    private static final Map<String, String> NICKNAMES = Map.of("@hourly", "0 * * * *", "@daily", "0 0 * * *",
+            "@midnight", "0 0 * * *", "@weekly", "0 0 * * 0", "@monthly", "0 0 1 * *", "@yearly", "0 0 1 1 *",
+            "@annually", "0 0 1 1 *");
+    /** Transitions further than this from a window cannot move a wall-clock time into it. */
+    private static final Duration NEAR = Duration.ofDays(1);
+    /** How far back a latest slot is looked for: accepted schedules fire within 366 days. */
+    private static final Duration LOOK_BACK = Duration.ofDays(400);
 
-    private final ExecutionTime executionTime;
+    private final ExecutionTime wallClock;
     private final ZoneId zone;
+    private final ZoneRules rules;
+    private final boolean fixedTime;
 
-    private CronSchedule(ExecutionTime executionTime, ZoneId zone) {
-        this.executionTime = executionTime;
+    private CronSchedule(ExecutionTime wallClock, ZoneId zone, boolean fixedTime) {
+        this.wallClock = wallClock;
         this.zone = zone;
+        this.rules = zone.getRules();
+        this.fixedTime = fixedTime;
     }
 
-    /** @throws InvalidFieldException naming what is wrong with the expression ({@code schedule}) or the timezone */
     public static CronSchedule of(CronJob job) {
-        if (job.schedule() == null) {
+        return of(job.schedule(), job.zone());
+    }
+
+    /**
+     * @param timezone an IANA zone; null or blank: UTC
+     * @throws InvalidFieldException naming what is wrong with the expression ({@code schedule}) or the timezone
+     */
+    public static CronSchedule of(String schedule, String timezone) {
+        if (schedule == null) {
             throw new InvalidFieldException("schedule", "schedule is missing");
         }
         ZoneId zone;
         try {
-            zone = ZoneId.of(job.zone());
+            zone = timezone == null || timezone.isBlank() ? ZoneOffset.UTC : ZoneId.of(timezone);
         } catch (DateTimeException e) {
-            throw new InvalidFieldException("timezone", "unknown timezone " + Bounds.quote(job.zone()));
+            throw new InvalidFieldException("timezone", "unknown timezone " + Bounds.quote(timezone));
         }
+        String expression = NICKNAMES.getOrDefault(schedule.trim(), schedule);
         try {
-            return new CronSchedule(ExecutionTime.forCron(PARSER.parse(job.schedule())), zone);
+            String[] fields = expression.trim().split("\\s+");
+            boolean fixed = fields.length == 5 && fields[0].matches("\\d+") && fields[1].matches("\\d+");
+            return new CronSchedule(ExecutionTime.forCron(PARSER.parse(expression)), zone, fixed);
         } catch (IllegalArgumentException e) {
-            throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(job.schedule())
+            throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(schedule)
                     + " is not a 5-field cron expression: " + Bounds.quote(String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
             // cron-utils throws more than IllegalArgumentException on some malformed expressions
-            throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(job.schedule()) + " is not a 5-field cron expression");
+            throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(schedule) + " is not a 5-field cron expression");
         }
     }
 
-    /**
-     * A job as runwarden accepts it: a valid name and expression that fires within the next 366 days, so that no job
-     * that never fires (30 February) reaches the scheduler, which would search years for its slot every second.
-     */
     public static CronSchedule accepted(CronJob job, Instant now) {
         Bounds.id(job.name());
-        if (job.schedule() != null) {
+        return accepted(job.schedule(), job.zone(), now);
+    }
+
+    /**
+     * A schedule as runwarden accepts it: within the bounds of an id, and firing within the next 366 days, so that
+     * none that never fires (30 February) reaches the scheduler, which would search years for its slot.
+     */
+    public static CronSchedule accepted(String schedule, String timezone, Instant now) {
+        if (schedule != null) {
             try {
-                Bounds.id(job.schedule());
+                Bounds.id(schedule);
             } catch (IllegalArgumentException e) {
                 throw new InvalidFieldException("schedule", e.getMessage());
             }
         }
-        CronSchedule schedule = of(job);
-        Optional<Instant> next = schedule.nextSlot(now);
+        CronSchedule parsed = of(schedule, timezone);
+        Optional<Instant> next = parsed.nextSlot(now);
         if (next.isEmpty() || next.get().isAfter(now.plus(Bounds.MAX_SCHEDULE_GAP))) {
-            throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(job.schedule())
+            throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(schedule)
                     + " does not fire within the next 366 days");
         }
-        return schedule;
+        return parsed;
     }
 
-    /** The latest slot at or before {@code now}, if the schedule has one. */
+    /** The latest slot at or before {@code now}, if the schedule had one in the last 400 days. */
     public Optional<Instant> latestSlot(Instant now) {
-        ZonedDateTime at = now.atZone(zone);
-        if (executionTime.isMatch(at.withNano(0)) && at.getSecond() == 0) {
-            return Optional.of(at.withNano(0).toInstant());
+        Duration margin = margin(now, now);
+        LocalDateTime local = wallTime(now).plus(margin).plusMinutes(1);
+        LocalDateTime oldest = wallTime(now.minus(LOOK_BACK));
+        Instant latest = null;
+        Optional<LocalDateTime> previous;
+        while ((previous = previousWallTime(local)).isPresent() && !previous.get().isBefore(oldest)) {
+            for (Instant slot : instants(previous.get())) {
+                if (!slot.isAfter(now) && (latest == null || slot.isAfter(latest))) {
+                    latest = slot;
+                }
+            }
+            if (latest != null && previous.get().isBefore(wallTime(latest).minus(margin))) {
+                break;
+            }
+            local = previous.get();
         }
-        return executionTime.lastExecution(at).map(ZonedDateTime::toInstant);
+        return Optional.ofNullable(latest);
     }
 
-    /** The first slot after {@code now}, if any. */
+    /** The first slot after {@code now}, if it comes within 366 days. */
     public Optional<Instant> nextSlot(Instant now) {
-        return executionTime.nextExecution(now.atZone(zone)).map(ZonedDateTime::toInstant);
+        List<Instant> next = slotsBetween(now, now.plus(Bounds.MAX_SCHEDULE_GAP), 1);
+        return next.isEmpty() ? Optional.empty() : Optional.of(next.get(0));
+    }
+
+    /** The first {@code max} slots after {@code after} and at or before {@code until}, in order. */
+    public List<Instant> slotsBetween(Instant after, Instant until, int max) {
+        Duration margin = margin(after, until);
+        LocalDateTime local = wallTime(after).minus(margin);
+        LocalDateTime end = wallTime(until).plus(margin);
+        TreeSet<Instant> slots = new TreeSet<>();
+        Optional<LocalDateTime> next;
+        while ((next = nextWallTime(local)).isPresent() && !next.get().isAfter(end)) {
+            for (Instant slot : instants(next.get())) {
+                if (slot.isAfter(after) && !slot.isAfter(until)) {
+                    slots.add(slot);
+                }
+            }
+            while (slots.size() > max) {
+                slots.pollLast();
+            }
+            // a later wall-clock time maps to an earlier instant only within a transition's margin
+            if (slots.size() == max && next.get().isAfter(wallTime(slots.last()).plus(margin))) {
+                break;
+            }
+            local = next.get();
+        }
+        return List.copyOf(slots);
+    }
+
+    /** The instants a wall-clock time of the schedule stands for, as Vixie cron reads them (see the class). */
+    private List<Instant> instants(LocalDateTime local) {
+        ZoneOffsetTransition transition = rules.getTransition(local);
+        if (transition == null) {
+            return List.of(local.atZone(zone).toInstant());
+        }
+        if (transition.isGap()) {
+            return fixedTime ? List.of(transition.getInstant()) : List.of();
+        }
+        Instant first = local.atOffset(transition.getOffsetBefore()).toInstant();
+        return fixedTime ? List.of(first) : List.of(first, local.atOffset(transition.getOffsetAfter()).toInstant());
+    }
+
+    /** How far a transition near the window can move a wall-clock time: zero far from any. */
+    private Duration margin(Instant from, Instant to) {
+        Duration margin = Duration.ZERO;
+        ZoneOffsetTransition transition = rules.nextTransition(from.minus(NEAR));
+        while (transition != null && !transition.getInstant().isAfter(to.plus(NEAR))) {
+            Duration shift = transition.getDuration().abs();
+            margin = shift.compareTo(margin) > 0 ? shift : margin;
+            transition = rules.nextTransition(transition.getInstant());
+        }
+        return margin;
+    }
+
+    private LocalDateTime wallTime(Instant instant) {
+        return LocalDateTime.ofInstant(instant, zone);
+    }
+
+    private Optional<LocalDateTime> nextWallTime(LocalDateTime after) {
+        return wallClock.nextExecution(after.atZone(ZoneOffset.UTC)).map(t -> t.toLocalDateTime());
+    }
+
+    private Optional<LocalDateTime> previousWallTime(LocalDateTime before) {
+        return wallClock.lastExecution(before.atZone(ZoneOffset.UTC)).map(t -> t.toLocalDateTime());
     }
 }

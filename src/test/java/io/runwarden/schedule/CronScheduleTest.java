@@ -1,0 +1,104 @@
+package io.runwarden.schedule;
+
+import io.runwarden.model.InvalidFieldException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Schedules on the wall clock of their timezone, across daylight-saving changes as Vixie cron reads them. Paris moves
+ * from 02:00 to 03:00 on 2026-03-29 (01:00Z) and from 03:00 back to 02:00 on 2026-10-25 (01:00Z).
+ */
+class CronScheduleTest {
+    private static final String PARIS = "Europe/Paris";
+
+    @Test
+    void aFixedTimeThatTheSpringChangeSkipsIsExpectedAtTheFirstInstantAfterTheGap() {
+        CronSchedule daily = CronSchedule.of("30 2 * * *", PARIS);
+
+        assertThat(daily.slotsBetween(at("2026-03-27T12:00:00Z"), at("2026-03-31T12:00:00Z"), 10)).containsExactly(
+                at("2026-03-28T01:30:00Z"), // 02:30 CET
+                at("2026-03-29T01:00:00Z"), // 02:30 does not exist: 03:00 CEST, the end of the gap
+                at("2026-03-30T00:30:00Z"), // 02:30 CEST
+                at("2026-03-31T00:30:00Z"));
+    }
+
+    @Test
+    void aFixedTimeThatTheAutumnChangeRepeatsIsExpectedAtItsFirstOccurrenceOnly() {
+        CronSchedule daily = CronSchedule.of("30 2 * * *", PARIS);
+
+        assertThat(daily.slotsBetween(at("2026-10-23T12:00:00Z"), at("2026-10-26T12:00:00Z"), 10)).containsExactly(
+                at("2026-10-24T00:30:00Z"), // 02:30 CEST
+                at("2026-10-25T00:30:00Z"), // 02:30 CEST, the first of two
+                at("2026-10-26T01:30:00Z")); // 02:30 CET
+    }
+
+    @Test
+    void anHourlyScheduleSkipsTheMissingHourAndFiresTwiceInTheRepeatedOne() {
+        CronSchedule hourly = CronSchedule.of("30 * * * *", PARIS);
+
+        assertThat(hourly.slotsBetween(at("2026-03-29T00:00:00Z"), at("2026-03-29T02:00:00Z"), 10)).containsExactly(
+                at("2026-03-29T00:30:00Z"), // 01:30 CET
+                at("2026-03-29T01:30:00Z")); // 03:30 CEST: no 02:30 that day
+        assertThat(hourly.slotsBetween(at("2026-10-24T23:00:00Z"), at("2026-10-25T03:00:00Z"), 10)).containsExactly(
+                at("2026-10-24T23:30:00Z"), // 01:30 CEST
+                at("2026-10-25T00:30:00Z"), // 02:30 CEST
+                at("2026-10-25T01:30:00Z"), // 02:30 CET, again
+                at("2026-10-25T02:30:00Z")); // 03:30 CET
+    }
+
+    @Test
+    void everyMinuteAcrossTheRepeatedHourIsInOrderAndComplete() {
+        List<Instant> slots = CronSchedule.of("* * * * *", PARIS)
+                .slotsBetween(at("2026-10-25T00:00:00Z"), at("2026-10-25T02:00:00Z"), 1_000);
+
+        assertThat(slots).hasSize(120).isSorted().doesNotHaveDuplicates();
+        assertThat(slots.get(0)).isEqualTo(at("2026-10-25T00:01:00Z"));
+        assertThat(slots.get(119)).isEqualTo(at("2026-10-25T02:00:00Z"));
+    }
+
+    @Test
+    void theLatestAndNextSlotsSeeTheSameInstantsAcrossAChange() {
+        CronSchedule daily = CronSchedule.of("30 2 * * *", PARIS);
+
+        assertThat(daily.latestSlot(at("2026-03-29T01:00:00Z"))).contains(at("2026-03-29T01:00:00Z"));
+        assertThat(daily.latestSlot(at("2026-03-29T00:59:59Z"))).contains(at("2026-03-28T01:30:00Z"));
+        assertThat(daily.nextSlot(at("2026-03-28T01:30:00Z"))).contains(at("2026-03-29T01:00:00Z"));
+        assertThat(daily.latestSlot(at("2026-10-25T01:45:00Z"))).contains(at("2026-10-25T00:30:00Z"));
+        assertThat(CronSchedule.of("30 * * * *", PARIS).latestSlot(at("2026-10-25T01:45:00Z")))
+                .contains(at("2026-10-25T01:30:00Z"));
+    }
+
+    @Test
+    void nicknamesAreTheirCronExpressionsOnTheWallClock() {
+        assertThat(CronSchedule.of("@daily", PARIS).nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2026-11-30T23:00:00Z"));
+        assertThat(CronSchedule.of("@midnight", "UTC").nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2026-12-01T00:00:00Z"));
+        assertThat(CronSchedule.of("@hourly", null).nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2026-11-30T13:00:00Z"));
+        assertThat(CronSchedule.of("@weekly", "UTC").nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2026-12-06T00:00:00Z"));
+        assertThat(CronSchedule.of("@monthly", "UTC").nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2026-12-01T00:00:00Z"));
+        assertThat(CronSchedule.of("@yearly", "UTC").nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2027-01-01T00:00:00Z"));
+        assertThat(CronSchedule.of("@annually", "UTC").nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2027-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void aScheduleThatNeverFiresOrIsNoScheduleIsRefusedNamingTheField() {
+        Instant now = at("2026-11-30T12:00:00Z");
+        assertThatThrownBy(() -> CronSchedule.accepted("0 0 31 2 *", "UTC", now))
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("schedule"))
+                .hasMessageContaining("does not fire within the next 366 days");
+        for (String bad : List.of("@reboot", "* * * *", "61 * * * *", "every day")) {
+            assertThatThrownBy(() -> CronSchedule.accepted(bad, "UTC", now)).as(bad)
+                    .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("schedule"));
+        }
+        assertThatThrownBy(() -> CronSchedule.accepted("0 3 * * *", "Mars/Olympus", now))
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("timezone"));
+    }
+
+    private static Instant at(String instant) {
+        return Instant.parse(instant);
+    }
+}

@@ -6,6 +6,8 @@ import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
 import io.runwarden.runs.LogsQuery;
+import io.runwarden.schedule.ScheduleState;
+import io.runwarden.service.ScriptSummary;
 import io.runwarden.service.Services;
 
 import java.time.Duration;
@@ -32,15 +34,21 @@ final class LogsRoutes implements Routes {
     record Counts(long inProgress, long success, long failed, long total) {
     }
 
+    /** A script with a schedule also has {@code schedule}, {@code timezone}, {@code nextExpectedStart} and {@code state}. */
     record DashboardScript(String scriptName, RunStatus status, DashboardRun latestRun, Counts counts,
-                           Instant oldestInProgressStart, Duration oldestInProgressAge) {
-        static DashboardScript of(ScriptStats stats, Instant now) {
+                           Instant oldestInProgressStart, Duration oldestInProgressAge, Instant lastStart,
+                           String schedule, String timezone, Instant nextExpectedStart, ScheduleState state) {
+        static DashboardScript of(ScriptSummary summary, Instant now) {
+            ScriptStats stats = summary.stats();
+            ScriptSummary.Expectation expected = summary.expectation();
             return new DashboardScript(stats.scriptName(), stats.latestRun() == null ? null : stats.latestRun().status(),
                     DashboardRun.of(stats.latestRun()),
                     new Counts(stats.inProgress(), stats.success(), stats.failed(),
                             stats.inProgress() + stats.success() + stats.failed()),
                     stats.oldestInProgress(),
-                    stats.oldestInProgress() == null ? null : age(stats.oldestInProgress(), now));
+                    stats.oldestInProgress() == null ? null : age(stats.oldestInProgress(), now), stats.lastStart(),
+                    expected == null ? null : expected.schedule(), expected == null ? null : expected.timezone(),
+                    expected == null ? null : expected.nextExpectedStart(), expected == null ? null : expected.state());
         }
 
         /** A start ahead of this clock (a skewed host) is no age at all, not a negative one. */
@@ -89,9 +97,9 @@ final class LogsRoutes implements Routes {
 
     private void dashboard(Context ctx) {
         Instant now = Instant.now();
-        List<DashboardScript> scripts = services.get().runs().scriptStats().stream()
-                .sorted(Comparator.comparing(ScriptStats::scriptName))
-                .map(stats -> DashboardScript.of(stats, now))
+        List<DashboardScript> scripts = services.get().runs().scripts().stream()
+                .sorted(Comparator.comparing(summary -> summary.stats().scriptName()))
+                .map(summary -> DashboardScript.of(summary, now))
                 .toList();
         Envelope.ok(ctx, new Dashboard(scripts, now));
     }

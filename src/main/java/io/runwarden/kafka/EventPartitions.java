@@ -39,7 +39,7 @@ public final class EventPartitions {
     }
 
     /**
-     * Where the topology's own records go on {@code script-events}: a sweep marker to every partition, a continuation
+     * Where the topology's own records go on {@code script-events}: a marker to every partition, a continuation
      * back to its own partition, anything else to the partition of its key, so that a sweep's records meet on the
      * partition where an external client's request for it landed.
      */
@@ -47,11 +47,11 @@ public final class EventPartitions {
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, Object value, Headers headers, int numPartitions) {
             Optional<ControlRecord> control = ControlRecord.known(headers);
-            if (control.equals(Optional.of(ControlRecord.SWEEP_MARKER))) {
+            if (control.isPresent() && control.get().broadcast()) {
                 return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
             }
             // only a continuation goes back to a partition of its own; a header anywhere else is not runwarden's
-            Optional<Integer> target = control.equals(Optional.of(ControlRecord.SWEEP_CONTINUE))
+            Optional<Integer> target = control.isPresent() && control.get().returnsToItsPartition()
                     ? ControlRecord.targetPartition(headers) : Optional.empty();
             if (target.isPresent() && target.get() >= 0 && target.get() < numPartitions) {
                 return Optional.of(Set.of(target.get()));

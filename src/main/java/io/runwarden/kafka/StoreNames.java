@@ -19,6 +19,13 @@ public final class StoreNames {
      * rebuild, and kept locally in the indexes' own store (a key space of its own).
      */
     public static final String INDEX_GENERATION = "index-generation";
+    /** Missed-start checks by checkId, on their home partition: the answers so far. */
+    public static final String START_CHECKS = "start-checks";
+    /**
+     * Starts this partition moved to their own partition, by "script \0 start millis:runId", with when: a check
+     * that overtook one there counts it here.
+     */
+    public static final String FORWARDED_STARTS = "forwarded-starts";
     /** Cron jobs by name: a global store fed by {@code cron-config}. */
     public static final String CRON_JOBS = "cron-jobs";
     /** Script policies by script name: a global store fed by {@code script-policies}. */

@@ -1,8 +1,5 @@
 package io.runwarden.metrics;
 
-import io.runwarden.kafka.StreamsProperties;
-import io.runwarden.model.InvalidEventException;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -27,9 +24,13 @@ public final class RunwardenMeters {
     public static final String DEAD_LETTERS = "runwarden.dead.letters";
     public static final String SWEEP_RUNS_FAILED = "runwarden.sweep.runs.failed";
     public static final String SWEEP_DURATION = "runwarden.sweep.duration";
+    public static final String MISSED_SLOTS = "runwarden.missed.slots";
+    public static final String START_CHECK_DURATION = "runwarden.start.check.duration";
 
     private final MeterRegistry registry;
     private final Map<EventType, Counter> applied = new EnumMap<>(EventType.class);
+    private final Counter missedSlots;
+    private final Timer startCheckDuration;
 
     public RunwardenMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +39,13 @@ public final class RunwardenMeters {
             applied.put(type, Counter.builder(EVENTS_APPLIED).tag("type", type.wireName())
                     .description("lifecycle events applied to runs, duplicates included").register(registry));
         }
+        missedSlots = Counter.builder(MISSED_SLOTS).description("slots of expected schedules that no run kept")
+                .register(registry);
+        startCheckDuration = Timer.builder(START_CHECK_DURATION)
+                .description("from a missed-start check's tick to every partition's answer on its home partition")
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30))
+                .register(registry);
         for (Trigger trigger : Trigger.values()) {
             runsFailed(trigger);
             sweepDuration(trigger);
@@ -49,7 +57,7 @@ public final class RunwardenMeters {
         if (configs.get(CONFIG) instanceof RunwardenMeters meters) {
             return meters;
         }
-        throw new IllegalStateException(CONFIG + " is missing from the Streams configuration (see StreamsProperties)");
+        throw new IllegalStateException(CONFIG + " is missing from the Streams configuration (see io.runwarden.kafka.StreamsProperties)");
     }
 
     public void applied(EventType type) {
@@ -64,6 +72,14 @@ public final class RunwardenMeters {
         Counter.builder(DEAD_LETTERS).tag("reason", reason)
                 .description("records refused: events sent to script-events-dlq, global-store records skipped")
                 .register(registry).increment();
+    }
+
+    public void missedSlot() {
+        missedSlots.increment();
+    }
+
+    public void startCheckCompleted(Duration took) {
+        startCheckDuration.record(took);
     }
 
     public void sweepCompleted(Trigger trigger, int runsFailed, Duration took) {

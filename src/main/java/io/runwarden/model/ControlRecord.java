@@ -20,7 +20,15 @@ public enum ControlRecord {
     /** Keyed by sweepId, to one partition (header {@link #PARTITION}): the rest of its due runs, after a chunk. */
     SWEEP_CONTINUE("sweep-continue"),
     /** Keyed by sweepId: one partition's share of a sweep, sent back to the sweep's home partition. */
-    SWEEP_PART("sweep-part");
+    SWEEP_PART("sweep-part"),
+    /** Broadcast to every partition by the scheduler: which of these expected slots did a run of yours keep? */
+    START_CHECK("start-check"),
+    /** Keyed by checkId, to one partition (header {@link #PARTITION}): a check it must answer once it can. */
+    START_CHECK_CONTINUE("start-check-continue"),
+    /** Keyed by checkId: one partition's answer, sent back to the check's home partition. */
+    START_CHECK_PART("start-check-part"),
+    /** Keyed by the runId of a missed slot's record: record it on the partition that holds that run. */
+    MISSED_SLOT("missed-slot");
 
     public static final String HEADER = "runwarden.control";
     /** The partition a continuation must go back to. */
@@ -30,6 +38,26 @@ public enum ControlRecord {
 
     ControlRecord(String wireName) {
         this.wireName = wireName;
+    }
+
+    /** Whether the topology's partitioner sends the record to every partition. */
+    public boolean broadcast() {
+        return this == SWEEP_MARKER || this == START_CHECK;
+    }
+
+    /** Whether the record goes back to the partition its {@link #PARTITION} header names. */
+    public boolean returnsToItsPartition() {
+        return this == SWEEP_CONTINUE || this == START_CHECK_CONTINUE;
+    }
+
+    /** Whether the record belongs to the partition of its key, as an event does, so that a misrouted one is moved. */
+    public boolean keyed() {
+        return this == SWEEP_REQUEST || this == MISSED_SLOT;
+    }
+
+    /** Whether the record is part of a sweep, rather than of a missed-start check. */
+    public boolean sweep() {
+        return this == SWEEP_REQUEST || this == SWEEP_MARKER || this == SWEEP_CONTINUE || this == SWEEP_PART;
     }
 
     public Headers headers() {

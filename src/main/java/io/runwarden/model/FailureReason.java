@@ -6,10 +6,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Why a run failed: its script said so, or a sweep found it past its deadline. */
+/** Why a run failed: its script said so, a sweep found it past its deadline, or it never started. */
 public enum FailureReason {
     ERROR("error"),
-    TIMEOUT("timeout");
+    TIMEOUT("timeout"),
+    /** A slot of the script's schedule that no run kept: recorded as a run of its own. */
+    MISSED("missed");
 
     private final String wireName;
 

@@ -122,4 +122,10 @@ public final class Times {
         }
         return seconds + " second";
     }
+
+    /** A duration as an amount: "10 minutes", "1 hour", "3 days" (as {@link #describe}, which reads as an adjective). */
+    public static String amount(Duration duration) {
+        String one = describe(duration);
+        return one.startsWith("1 ") ? one : one + "s";
+    }
 }

@@ -87,6 +87,22 @@ public final class RunIndexes {
         return deadlines.due(asOf, limit);
     }
 
+    /** Whether a start of the script (not a missed slot's record) lies from {@code from} to {@code to}, inclusive. */
+    public boolean startedWithin(String script, Instant from, Instant to) {
+        String prefix = IndexKeys.scriptPrefix(script);
+        // newest first: the later bound comes first; ';' follows ':' so the range takes in all of from's millisecond
+        try (KeyValueIterator<String, String> it = byScript.range(prefix + IndexKeys.newestFirstFrom(to),
+                prefix + IndexKeys.newestFirstFrom(from) + ';')) {
+            while (it.hasNext()) {
+                RunRecord run = runs.get(it.next().value);
+                if (ScriptStats.isStart(run) && !run.startTime().isBefore(from) && !run.startTime().isAfter(to)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The runIds of up to {@code limit} finished runs that ended before {@code cutoff}, oldest first. */
     public List<String> finishedBefore(Instant cutoff, int limit) {
         return IndexKeys.valuesBefore(finishedByEnd, cutoff, limit);
@@ -113,6 +129,9 @@ public final class RunIndexes {
             next = next.withOldestInProgress(next.inProgress() == 0 ? null
                     : oldestOpen(script, next.oldestInProgress(), open, null));
         }
+        if (ScriptStats.isStart(run) && run.startTime().equals(next.lastStart())) {
+            next = next.withLastStart(lastStartOf(script));
+        }
         if (next.inProgress() + next.success() + next.failed() <= 0) {
             stats.delete(script);
         } else {
@@ -133,6 +152,20 @@ public final class RunIndexes {
         if (after.scriptName() != null) {
             updateStats(before, after, !Objects.equals(scriptBefore, scriptAfter), openBefore, openAfter);
         }
+    }
+
+    /** The latest start among the script's runs: the first start in its listing, which is by start time. */
+    private Instant lastStartOf(String script) {
+        try (KeyValueIterator<String, String> it =
+                     byScript.range(IndexKeys.scriptPrefix(script), IndexKeys.scriptRangeEnd(script))) {
+            while (it.hasNext()) {
+                RunRecord run = runs.get(it.next().value);
+                if (ScriptStats.isStart(run)) {
+                    return run.startTime();
+                }
+            }
+        }
+        return null;
     }
 
     private RunRecord latestOf(String script) {
@@ -160,6 +193,12 @@ public final class RunIndexes {
         } else if (latest.runId().equals(after.runId())) {
             // the latest run moved back in the listing (a start that came after its heartbeat): another may now lead
             next = next.withLatestRun(moved ? latestOf(script) : after);
+        }
+        if (ScriptStats.isStart(before) && before.startTime().equals(next.lastStart())
+                && !(ScriptStats.isStart(after) && !after.startTime().isBefore(before.startTime()))) {
+            next = next.withLastStart(lastStartOf(script)); // the latest start moved back: never so by the transitions
+        } else if (ScriptStats.isStart(after) && (next.lastStart() == null || after.startTime().isAfter(next.lastStart()))) {
+            next = next.withLastStart(after.startTime());
         }
         if (!Objects.equals(openBefore, openAfter)) {
             next = next.withOldestInProgress(next.inProgress() == 0 ? null

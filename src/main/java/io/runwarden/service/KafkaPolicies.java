@@ -3,11 +3,13 @@ package io.runwarden.service;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Json;
-import io.runwarden.model.MaxRuntime;
 import io.runwarden.model.ScriptPolicy;
+import io.runwarden.schedule.PolicyRules;
 import org.apache.kafka.clients.producer.Producer;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /** Policies written to {@code script-policies} and read from every instance's global store of them. */
@@ -15,32 +17,33 @@ final class KafkaPolicies implements Policies {
     private final Producer<String, byte[]> producer;
     private final GlobalStores stores;
     private final Duration defaultMaxRuntime;
+    private final Clock clock;
 
-    KafkaPolicies(Producer<String, byte[]> producer, GlobalStores stores, Duration defaultMaxRuntime) {
+    KafkaPolicies(Producer<String, byte[]> producer, GlobalStores stores, Duration defaultMaxRuntime, Clock clock) {
         this.producer = producer;
         this.stores = stores;
         this.defaultMaxRuntime = defaultMaxRuntime;
+        this.clock = clock;
     }
 
     @Override
     public View get(String scriptName) {
-        return view(scriptName, current(scriptName));
+        ScriptPolicy policy = current(scriptName);
+        return View.of(policy == null ? ScriptPolicy.none(scriptName) : policy, defaultMaxRuntime, clock.instant());
     }
 
+    /** A policy that sets nothing any more is removed (a tombstone), not kept empty. */
     @Override
-    public View set(String scriptName, Duration maxRuntime) {
-        ScriptPolicy policy = maxRuntime == null ? null : new ScriptPolicy(scriptName, maxRuntime);
-        Writes.send(producer, Topics.SCRIPT_POLICIES, scriptName, policy == null ? null : Json.bytes(policy), null);
-        Writes.awaitVisible(() -> Objects.equals(policy, current(scriptName)));
-        return view(scriptName, policy);
+    public View change(String scriptName, Change change) {
+        Instant now = clock.instant();
+        ScriptPolicy next = PolicyRules.checked(scriptName, change.applyTo(scriptName, current(scriptName), now), now);
+        ScriptPolicy kept = next.empty() ? null : next;
+        Writes.send(producer, Topics.SCRIPT_POLICIES, scriptName, kept == null ? null : Json.bytes(kept), null);
+        Writes.awaitVisible(() -> Objects.equals(kept, current(scriptName)));
+        return View.of(next, defaultMaxRuntime, now);
     }
 
     private ScriptPolicy current(String scriptName) {
         return stores.<ScriptPolicy>get(StoreNames.POLICIES).get(scriptName);
-    }
-
-    private View view(String scriptName, ScriptPolicy policy) {
-        Duration own = policy == null ? null : policy.maxRuntime();
-        return new View(scriptName, own, MaxRuntime.effective(MaxRuntime.recorded(null, own), defaultMaxRuntime));
     }
 }

@@ -11,17 +11,31 @@ import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
 import org.apache.kafka.clients.producer.Producer;
 
-import java.util.Collection;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.model.ScriptPolicy;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /** Runs reported to {@code script-events} and read across the cluster. */
 final class KafkaRuns implements Runs {
     private final Producer<String, byte[]> producer;
     private final ClusterQueries cluster;
+    private final GlobalStores stores;
+    private final Clock clock;
 
-    KafkaRuns(Producer<String, byte[]> producer, ClusterQueries cluster) {
+    KafkaRuns(Producer<String, byte[]> producer, ClusterQueries cluster, GlobalStores stores, Clock clock) {
         this.producer = producer;
         this.cluster = cluster;
+        this.stores = stores;
+        this.clock = clock;
     }
 
     @Override
@@ -43,7 +57,19 @@ final class KafkaRuns implements Runs {
     }
 
     @Override
-    public Collection<ScriptStats> scriptStats() {
-        return cluster.scriptStats().values();
+    public List<ScriptSummary> scripts() {
+        Instant now = clock.instant();
+        Map<String, ScriptStats> stats = cluster.scriptStats();
+        Map<String, ScriptPolicy> scheduled = new HashMap<>();
+        try (KeyValueIterator<String, ScriptPolicy> it = stores.<ScriptPolicy>get(StoreNames.POLICIES).all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.schedule() != null) {
+                    scheduled.put(kv.key, kv.value);
+                }
+            });
+        }
+        Set<String> names = new TreeSet<>(stats.keySet());
+        names.addAll(scheduled.keySet());
+        return names.stream().map(name -> ScriptSummary.of(name, stats.get(name), scheduled.get(name), now)).toList();
     }
 }

@@ -50,10 +50,10 @@ public final class KafkaServices implements AutoCloseable {
                 }
             }
         };
-        services = new Services(new KafkaRuns(producer, cluster),
+        services = new Services(new KafkaRuns(producer, cluster, stores, clock),
                 new KafkaSweeps(producer, streams, cluster, eventPartitions, settings.defaultMaxRuntime(), clock),
                 new KafkaCronJobs(producer, stores, seeder, clock),
-                new KafkaPolicies(producer, stores, settings.defaultMaxRuntime()),
+                new KafkaPolicies(producer, stores, settings.defaultMaxRuntime(), clock),
                 local, readiness);
     }
 

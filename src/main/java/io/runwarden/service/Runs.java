@@ -3,11 +3,10 @@ package io.runwarden.service;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
-import io.runwarden.model.ScriptStats;
 import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
 
-import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /** The runs of the whole cluster: reporting an event, and reading runs wherever their partition lives. */
@@ -25,6 +24,9 @@ public interface Runs {
 
     Optional<RunRecord> run(String runId);
 
-    /** Each script's stats, merged across every partition. */
-    Collection<ScriptStats> scriptStats();
+    /**
+     * Every script that reported a run or has a schedule: its stats merged across every partition, and where it
+     * stands against its schedule.
+     */
+    List<ScriptSummary> scripts();
 }

@@ -1,7 +1,7 @@
 package io.runwarden.stream;
 
 import io.runwarden.kafka.Topics;
-import io.runwarden.sweep.SweepProtocol;
+import io.runwarden.model.ControlChannel;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,7 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * Sends records to the topology's sinks. Every record gets fresh headers: the control header of a sweep marker
  * must not leak into the runs it fails.
  */
-final class Emitter implements SweepProtocol.Channel {
+final class Emitter implements ControlChannel {
     static final String RUNS_SINK = Topics.SCRIPT_RUNS + "-sink";
     static final String FAILURES_SINK = Topics.SCRIPT_RUN_FAILURES + "-sink";
     static final String EVENTS_SINK = Topics.SCRIPT_EVENTS + "-sink";

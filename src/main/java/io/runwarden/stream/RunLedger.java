@@ -5,6 +5,12 @@ import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
 import io.runwarden.runs.RunIndexes;
+import io.runwarden.model.FailureReason;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.Times;
+import io.runwarden.schedule.ExpectedSlot;
+import io.runwarden.schedule.MissedSlot;
+import io.runwarden.schedule.StartChecks;
 import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
@@ -15,7 +21,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /** The runs of one partition: applies events and sweeps, keeps the indexes in step and publishes every change. */
-final class RunLedger implements SweepProtocol.PartitionRuns {
+final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.PartitionRuns {
     private final KeyValueStore<String, RunRecord> runs;
     private final RunIndexes indexes;
     private final RunTransitions transitions;
@@ -63,6 +69,32 @@ final class RunLedger implements SweepProtocol.PartitionRuns {
             }
         }
         return new SweepPart(sweep.sweepId(), partition, due.size(), List.copyOf(scripts), due.size(), false);
+    }
+
+    @Override
+    public boolean readyToAnswer() {
+        return indexes.complete() || indexes.rebuildStep(ScriptEventProcessor.REBUILD_STEP);
+    }
+
+    @Override
+    public boolean kept(ExpectedSlot slot) {
+        return indexes.startedWithin(slot.scriptName(), slot.from(), slot.to());
+    }
+
+    /** A slot no run kept, recorded as a failed run of its own, once: a record that comes twice changes nothing. */
+    @Override
+    public void recordMissed(MissedSlot missed, long timestamp) {
+        ExpectedSlot slot = missed.slot();
+        String runId = slot.missedRunId();
+        if (runs.get(runId) != null) {
+            return;
+        }
+        RunRecord run = RunRecord.builder(runId).scriptName(slot.scriptName()).status(RunStatus.FAILED)
+                .startTime(slot.slot()).endTime(missed.foundAt()).failureReason(FailureReason.MISSED)
+                .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
+                .build();
+        save(null, run, timestamp);
+        meters.missedSlot();
     }
 
     /**

@@ -2,6 +2,8 @@ package io.runwarden.stream;
 
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.schedule.CronSchedule;
+import io.runwarden.schedule.PolicyRules;
+import io.runwarden.schedule.StartCheckProgress;
 
 import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.Topics;
@@ -55,6 +57,8 @@ public final class RunwardenTopology {
         topology.addStateStore(store(StoreNames.INDEX_GENERATION, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(StoreNames.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
         topology.addStateStore(store(StoreNames.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.START_CHECKS, Json.serde(StartCheckProgress.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.FORWARDED_STARTS, Json.serde(Instant.class)), PROCESSOR);
         topology.addSink(Emitter.RUNS_SINK, Topics.SCRIPT_RUNS, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.FAILURES_SINK, Topics.SCRIPT_RUN_FAILURES, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
@@ -64,12 +68,8 @@ public final class RunwardenTopology {
             CronSchedule.accepted(named, Instant.now());
             return named;
         });
-        addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class, (script, policy) -> {
-            if (policy.maxRuntime() == null) {
-                throw new IllegalArgumentException("maxRuntime is missing");
-            }
-            return new ScriptPolicy(script, Bounds.duration(policy.maxRuntime()));
-        });
+        addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class,
+                (script, policy) -> PolicyRules.checked(script, policy, Instant.now()));
         return topology;
     }
 

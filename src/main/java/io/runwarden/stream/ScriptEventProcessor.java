@@ -6,11 +6,13 @@ import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.EventCodec;
+import io.runwarden.model.EventType;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.runs.RunIndexes;
 import io.runwarden.schedule.CronScheduler;
+import io.runwarden.schedule.StartChecks;
 import io.runwarden.sweep.SweepProgress;
 import io.runwarden.sweep.SweepProtocol;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -47,6 +49,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private Emitter emitter;
     private RunLedger runs;
     private SweepProtocol sweeps;
+    private StartChecks startChecks;
     private Cancellable rebuilding;
 
     ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
@@ -73,10 +76,15 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(StoreNames.SWEEPS);
         sweeps = new SweepProtocol(sweepStore, runs, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        startChecks = new StartChecks(context.getStateStore(StoreNames.START_CHECKS),
+                context.getStateStore(StoreNames.FORWARDED_STARTS), runs, emitter, partitions, meters,
+                () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
                 runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));
-        context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
-                sweeps.prune(Instant.ofEpochMilli(now).minus(SweepProtocol.KEPT), RETENTION_CHUNK));
+        context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
+            sweeps.prune(Instant.ofEpochMilli(now).minus(SweepProtocol.KEPT), RETENTION_CHUNK);
+            startChecks.prune(Instant.ofEpochMilli(now).minus(StartChecks.KEPT), RETENTION_CHUNK);
+        });
         if (context.taskId().partition() == 0) {
             KeyValueStore<String, CronJob> jobs = context.getStateStore(StoreNames.CRON_JOBS);
             KeyValueStore<String, Instant> slots = context.getStateStore(StoreNames.SCHEDULER_SLOTS);
@@ -84,6 +92,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
                     ControlRecord.SWEEP_REQUEST.headers(), request.asOf().toEpochMilli()));
             context.schedule(SCHEDULER_TICK, PunctuationType.WALL_CLOCK_TIME,
                     now -> scheduler.tick(Instant.ofEpochMilli(now)));
+            context.schedule(StartChecks.TICK, PunctuationType.WALL_CLOCK_TIME,
+                    now -> startChecks.tick(Instant.ofEpochMilli(now), policies, slots));
         }
     }
 
@@ -110,16 +120,23 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         LifecycleEvent event = control.isEmpty() ? EventCodec.parse(record.key(), record.value(), record.timestamp()) : null;
         if (control.orElse(null) == ControlRecord.SWEEP_REQUEST) {
             sweeps.checkRequest(record);
+        } else if (control.orElse(null) == ControlRecord.MISSED_SLOT) {
+            startChecks.checkMissed(record);
         }
         if (misrouted(record, control)) {
             // e.g. librdkafka's default partitioner: move it to the partition that holds the run's state
+            if (event != null && event.type() == EventType.STARTED) {
+                startChecks.forwarded(event);
+            }
             emitter.send(record.key(), record.value(), record.headers(), record.timestamp());
             return;
         }
         if (event != null) {
             runs.apply(event, record.timestamp());
-        } else {
+        } else if (control.get().sweep()) {
             sweeps.handle(control.get(), record, partition());
+        } else {
+            startChecks.handle(control.get(), record, partition());
         }
     }
 
@@ -128,14 +145,14 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     }
 
     /**
-     * Records keyed by a runId or sweepId belong to the partition Kafka's default (murmur2) partitioner picks;
-     * markers and parts are placed by runwarden itself.
+     * Events and keyed control records (a sweep request by its sweepId, a missed slot by its runId) belong to the
+     * partition Kafka's default (murmur2) partitioner picks; markers, continuations and parts are placed by runwarden.
      */
     private boolean misrouted(Record<String, byte[]> record, Optional<ControlRecord> control) {
         if (record.key() == null || record.key().isBlank() || context.recordMetadata().isEmpty()) {
             return false;
         }
-        if (control.isPresent() && control.get() != ControlRecord.SWEEP_REQUEST) {
+        if (control.isPresent() && !control.get().keyed()) {
             return false;
         }
         return partition() != EventPartitions.of(record.key(), partitions);

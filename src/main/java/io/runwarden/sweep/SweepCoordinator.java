@@ -1,6 +1,7 @@
 package io.runwarden.sweep;
 
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.ControlChannel;
 import io.runwarden.model.ControlRecord;
 
 import io.runwarden.model.Bounds;
@@ -31,14 +32,14 @@ final class SweepCoordinator {
 
     private final KeyValueStore<String, SweepProgress> sweeps;
     private final SweepProtocol.PartitionRuns runs;
-    private final SweepProtocol.Channel channel;
+    private final ControlChannel channel;
     private final int partitions;
     private final Duration defaultMaxRuntime;
     private final RunwardenMeters meters;
     private final Supplier<Instant> clock;
 
     SweepCoordinator(KeyValueStore<String, SweepProgress> sweeps, SweepProtocol.PartitionRuns runs,
-                     SweepProtocol.Channel channel, int partitions, Duration defaultMaxRuntime, RunwardenMeters meters,
+                     ControlChannel channel, int partitions, Duration defaultMaxRuntime, RunwardenMeters meters,
                      Supplier<Instant> clock) {
         this.sweeps = sweeps;
         this.runs = runs;

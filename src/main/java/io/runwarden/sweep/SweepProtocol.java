@@ -1,6 +1,7 @@
 package io.runwarden.sweep;
 
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.ControlChannel;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 import io.runwarden.model.LifecycleEvent;
@@ -40,13 +41,8 @@ public final class SweepProtocol {
         SweepPart failDue(SweepRequest sweep, int partition, long timestamp, int limit);
     }
 
-    /** Sends a record of the protocol back to {@code script-events}. */
-    public interface Channel {
-        void send(String key, Object value, Headers headers, long timestamp);
-    }
-
     private final PartitionRuns runs;
-    private final Channel channel;
+    private final ControlChannel channel;
     private final int partitions;
     private final ControlValues values;
     private final SweepCoordinator coordinator;
@@ -55,7 +51,7 @@ public final class SweepProtocol {
      * @param defaultMaxRuntime what a result's {@code thresholdDate} is computed with
      * @param clock             this instance's wall clock
      */
-    public SweepProtocol(KeyValueStore<String, SweepProgress> sweeps, PartitionRuns runs, Channel channel,
+    public SweepProtocol(KeyValueStore<String, SweepProgress> sweeps, PartitionRuns runs, ControlChannel channel,
                          int partitions, Duration defaultMaxRuntime, RunwardenMeters meters, Supplier<Instant> clock) {
         this.runs = runs;
         this.channel = channel;

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.EventCodec;
 import io.runwarden.model.LifecycleEvent;
-import io.runwarden.model.MaxRuntime;
 import io.runwarden.model.RunRecord;
+import io.runwarden.model.ScriptPolicy;
 import io.runwarden.model.ScriptStats;
+import io.runwarden.schedule.PolicyRules;
 import io.runwarden.runs.DueRuns;
 import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
@@ -16,6 +17,7 @@ import io.runwarden.service.LocalPartitions;
 import io.runwarden.service.Policies;
 import io.runwarden.service.Readiness;
 import io.runwarden.service.Runs;
+import io.runwarden.service.ScriptSummary;
 import io.runwarden.service.Services;
 import io.runwarden.service.Sweeps;
 import io.runwarden.sweep.SweepProgress;
@@ -25,8 +27,8 @@ import io.runwarden.sweep.SweepTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +50,7 @@ final class FakeServices {
     final Map<String, ScriptStats> stats = new ConcurrentSkipListMap<>();
     final Map<String, SweepProgress> sweeps = new ConcurrentSkipListMap<>();
     final Map<String, CronJob> jobs = new ConcurrentSkipListMap<>();
-    final Map<String, Duration> policies = new ConcurrentSkipListMap<>();
+    final Map<String, ScriptPolicy> policies = new ConcurrentSkipListMap<>();
     final List<LogsQuery> logQueries = new CopyOnWriteArrayList<>();
     final List<String> sweepsRequested = new CopyOnWriteArrayList<>();
     /** What the routes handed the service: how long to await each sweep, the limit of each preview, each due asOf. */
@@ -129,9 +131,15 @@ final class FakeServices {
         }
 
         @Override
-        public Collection<ScriptStats> scriptStats() {
+        public List<ScriptSummary> scripts() {
             check();
-            return new ArrayList<>(stats.values());
+            Map<String, ScriptStats> byName = new LinkedHashMap<>();
+            stats.values().forEach(s -> byName.put(s.scriptName(), s));
+            List<String> names = new ArrayList<>(byName.keySet());
+            policies.values().stream().filter(p -> p.schedule() != null && !byName.containsKey(p.scriptName()))
+                    .forEach(p -> names.add(p.scriptName()));
+            // unsorted, as a service may answer: the route sorts
+            return names.stream().map(name -> ScriptSummary.of(name, byName.get(name), policies.get(name), NOW)).toList();
         }
     }
 
@@ -206,22 +214,19 @@ final class FakeServices {
         @Override
         public View get(String scriptName) {
             check();
-            return view(scriptName, policies.get(scriptName));
+            return View.of(policies.getOrDefault(scriptName, ScriptPolicy.none(scriptName)), DEFAULT_MAX_RUNTIME, NOW);
         }
 
         @Override
-        public View set(String scriptName, Duration maxRuntime) {
+        public View change(String scriptName, Change change) {
             check();
-            if (maxRuntime == null) {
+            ScriptPolicy next = PolicyRules.checked(scriptName, change.applyTo(scriptName, policies.get(scriptName), NOW), NOW);
+            if (next.empty()) {
                 policies.remove(scriptName);
             } else {
-                policies.put(scriptName, maxRuntime);
+                policies.put(scriptName, next);
             }
-            return view(scriptName, maxRuntime);
-        }
-
-        private View view(String scriptName, Duration own) {
-            return new View(scriptName, own, MaxRuntime.effective(MaxRuntime.recorded(null, own), DEFAULT_MAX_RUNTIME));
+            return View.of(next, DEFAULT_MAX_RUNTIME, NOW);
         }
     }
 

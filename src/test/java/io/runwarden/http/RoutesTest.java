@@ -12,6 +12,7 @@ import io.runwarden.model.LateCompletion;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
+import io.runwarden.model.ScriptPolicy;
 import io.runwarden.model.ScriptStats;
 import io.runwarden.model.Trigger;
 import io.runwarden.runs.LogsQuery;
@@ -434,10 +435,10 @@ class RoutesTest {
             RunRecord latestAlpha = inProgress("alpha-7", "alpha", oldest.plusSeconds(600), oldest.plus(Duration.ofDays(3)));
             // keyed so that the service answers them out of order: the route sorts them
             fake.stats.put("1", new ScriptStats("zeta", 0, 1, 0,
-                    run("zeta-1", "zeta", RunStatus.SUCCESS, null, T0, null), null));
-            fake.stats.put("2", new ScriptStats("alpha", 2, 3, 1, latestAlpha, oldest));
+                    run("zeta-1", "zeta", RunStatus.SUCCESS, null, T0, null), null, null));
+            fake.stats.put("2", new ScriptStats("alpha", 2, 3, 1, latestAlpha, oldest, null));
             fake.stats.put("3", new ScriptStats("mid", 0, 0, 4,
-                    run("mid-1", "mid", RunStatus.FAILED, FailureReason.TIMEOUT, T0, T0), null));
+                    run("mid-1", "mid", RunStatus.FAILED, FailureReason.TIMEOUT, T0, T0), null, null));
             fake.stats.put("4", ScriptStats.empty("beta"));
 
             Instant before = Instant.now();
@@ -798,12 +799,12 @@ class RoutesTest {
             assertThat(set.data().path("scriptName").asText()).isEqualTo("nightly backup");
             assertThat(set.data().path("maxRuntime").asText()).isEqualTo("PT6H");
             assertThat(set.data().path("effectiveMaxRuntime").asText()).isEqualTo("PT6H");
-            assertThat(fake.policies).containsExactly(Map.entry("nightly backup", Duration.ofHours(6)));
+            assertThat(fake.policies.get("nightly backup").maxRuntime()).isEqualTo(Duration.ofHours(6));
             assertThat(http.get("/script/policies/nightly%20backup").data()).isEqualTo(set.data());
 
             Response days = http.put("/script/policies/nightly%20backup", "{\"maxRuntime\": \"P1DT6H\"}");
             assertThat(days.data().path("maxRuntime").asText()).isEqualTo("P1DT6H");
-            assertThat(fake.policies).containsEntry("nightly backup", Duration.ofHours(30));
+            assertThat(fake.policies.get("nightly backup").maxRuntime()).isEqualTo(Duration.ofHours(30));
 
             Response removed = http.put("/script/policies/nightly%20backup", "{\"maxRuntime\": null}");
 
@@ -825,11 +826,12 @@ class RoutesTest {
                 "not JSON                  | maxRuntime=PT6H               | invalid_body",
         })
         void aBadPolicyIs400AndChangesNothing(String name, String body, String code) {
-            fake.policies.put("backup", Duration.ofHours(1));
+            ScriptPolicy before = new ScriptPolicy("backup", Duration.ofHours(1), null, null, null, false, null);
+            fake.policies.put("backup", before);
 
             assertError(http.put("/script/policies/backup", body == null ? "" : body), 400, code);
 
-            assertThat(fake.policies).containsExactly(Map.entry("backup", Duration.ofHours(1)));
+            assertThat(fake.policies).containsExactly(Map.entry("backup", before));
         }
     }
 
@@ -877,7 +879,7 @@ class RoutesTest {
         void theLocalDueRunsAndSweepsAndStats() {
             fake.runs.put("late", inProgress("late", "a-script", T0, NOW.minusSeconds(1)));
             fake.sweeps.put("sweep-1", SweepProgress.started(new SweepRequest("sweep-1", Trigger.MANUAL, NOW, null), 6));
-            fake.stats.put("a-script", new ScriptStats("a-script", 1, 0, 0, null, T0));
+            fake.stats.put("a-script", new ScriptStats("a-script", 1, 0, 0, null, T0, null));
 
             JsonNode due = http.get("/internal/due?asOf=2026-11-30T12:00:00Z&limit=10").data();
             assertThat(due.path("total").asInt()).isEqualTo(1);

@@ -188,6 +188,9 @@ class LogsPagesProperties {
                     stats = stats.withOldestInProgress(time);
                 }
             }
+            if (ScriptStats.isStart(run) && (stats.lastStart() == null || run.startTime().isAfter(stats.lastStart()))) {
+                stats = stats.withLastStart(run.startTime());
+            }
             expected.put(run.scriptName(), stats);
         }
         assertThat(new TreeMap<>(local.scriptStats())).isEqualTo(expected);

@@ -13,6 +13,7 @@ import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
+import io.runwarden.model.ScriptPolicy;
 import io.runwarden.sweep.SweepProgress;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
@@ -47,13 +48,16 @@ final class TopologyFixture implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> events;
     final TestInputTopic<String, byte[]> cronConfig;
+    final TestInputTopic<String, byte[]> policies;
     final TestOutputTopic<String, byte[]> runs;
     final TestOutputTopic<String, byte[]> failures;
     final TestOutputTopic<String, byte[]> deadLetters;
     /** What the topology and the dead-letter handler counted. */
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private Instant wallClock;
 
     TopologyFixture(Duration defaultMaxRuntime, Instant wallClock) {
+        this.wallClock = wallClock;
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
                 "RUNWARDEN_DATA_DIR", Path.of("target", "ttd-" + UUID.randomUUID()).toString()));
         Properties props = StreamsProperties.of(settings, 0, new RunwardenMeters(meters));
@@ -61,6 +65,7 @@ final class TopologyFixture implements AutoCloseable {
         driver = new TopologyTestDriver(RunwardenTopology.build(defaultMaxRuntime, RETENTION, 1), props, wallClock);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         cronConfig = driver.createInputTopic(Topics.CRON_CONFIG, new StringSerializer(), new ByteArraySerializer());
+        policies = driver.createInputTopic(Topics.SCRIPT_POLICIES, new StringSerializer(), new ByteArraySerializer());
         runs = driver.createOutputTopic(Topics.SCRIPT_RUNS, new StringDeserializer(), new ByteArrayDeserializer());
         failures = driver.createOutputTopic(Topics.SCRIPT_RUN_FAILURES, new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(Topics.SCRIPT_EVENTS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
@@ -106,6 +111,21 @@ final class TopologyFixture implements AutoCloseable {
 
     KeyValueStore<String, SweepProgress> sweeps() {
         return driver.getKeyValueStore(StoreNames.SWEEPS);
+    }
+
+    void putPolicy(ScriptPolicy policy) {
+        policies.pipeInput(policy.scriptName(), Json.bytes(policy));
+    }
+
+    /**
+     * Moves the wall clock on to {@code until} in steps, so that every tick on the way fires; the clock starts where
+     * the fixture was made and moves only through here.
+     */
+    void advanceTo(Instant until, Duration step) {
+        while (wallClock.isBefore(until)) {
+            driver.advanceWallClockTime(step);
+            wallClock = wallClock.plus(step);
+        }
     }
 
     void putCronJob(CronJob job) {

@@ -1,0 +1,84 @@
+package io.runwarden.stream;
+
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.FailureReason;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.ScriptPolicy;
+import io.runwarden.schedule.StartChecks;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.runwarden.stream.TopologyFixture.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Missed starts on the topology: a check written by the scheduler behind the events decides each slot once its grace
+ * ran out; a slot no run kept becomes a failed run {@code {script}@{slot}}, once. The fixture's clock starts at 12:00.
+ */
+class MissedStartTest {
+    private static final Duration GRACE = Duration.ofMinutes(1);
+
+    @Test
+    void aSlotNoRunKeptIsRecordedOnceAsAMissedRunAndKeptSlotsAreNot() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(everyFiveMinutes("backup"));
+            fixture.advanceTo(NOW.plusSeconds(10), StartChecks.TICK); // the first tick starts the checks' clock
+            fixture.started("early", "backup", NOW.plus(Duration.ofMinutes(4)).plusSeconds(30)); // keeps 12:05, 30 s early
+            fixture.started("late", "backup", NOW.plus(Duration.ofMinutes(15)).plusSeconds(50)); // keeps 12:15, 50 s late
+            fixture.started("too-late", "backup", NOW.plus(Duration.ofMinutes(21)).plusSeconds(30)); // 90 s after 12:20
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(30)), StartChecks.TICK);
+
+            List<String> missed = fixture.publishedRuns().stream()
+                    .filter(run -> run.failureReason() == FailureReason.MISSED).map(RunRecord::runId).toList();
+            assertThat(missed).containsExactly("backup@2026-11-28T12:10:00Z", "backup@2026-11-28T12:20:00Z",
+                    "backup@2026-11-28T12:25:00Z");
+            RunRecord run = fixture.run("backup@2026-11-28T12:10:00Z");
+            assertThat(run.scriptName()).isEqualTo("backup");
+            assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.startTime()).isEqualTo(Instant.parse("2026-11-28T12:10:00Z"));
+            assertThat(run.endTime()).isAfterOrEqualTo(Instant.parse("2026-11-28T12:11:00Z"));
+            assertThat(run.message()).isEqualTo("Script did not start - expected at 2026-11-28T12:10:00Z (grace 1 minute)");
+            assertThat(fixture.meters.get(RunwardenMeters.MISSED_SLOTS).counter().count()).isEqualTo(3);
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(41)), StartChecks.TICK);
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).as("each slot decided once, in order")
+                    .containsExactly("backup@2026-11-28T12:30:00Z", "backup@2026-11-28T12:35:00Z", "backup@2026-11-28T12:40:00Z");
+        }
+    }
+
+    @Test
+    void aPausedScriptAndSlotsBeforeTheScheduleWasSetExpectNothing() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("resting", null, "*/5 * * * *", null, GRACE, true, NOW));
+            fixture.putPolicy(new ScriptPolicy("newcomer", null, "*/5 * * * *", null, GRACE,
+                    false, NOW.plus(Duration.ofMinutes(12))));
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(18)), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId)
+                    .as("only the newcomer's slot after it got its schedule").containsExactly("newcomer@2026-11-28T12:15:00Z");
+        }
+    }
+
+    @Test
+    void aForgedMissedSlotForAnotherRunIdIsDeadLetteredAndRecordsNothing() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("someone-else",
+                    ("{\"slot\":{\"scriptName\":\"backup\",\"slot\":\"2026-11-28T11:00:00Z\",\"grace\":\"PT1M\"},"
+                            + "\"checkId\":\"check-x\",\"foundAt\":\"2026-11-28T11:30:00Z\"}").getBytes(),
+                    new org.apache.kafka.common.header.internals.RecordHeaders(
+                            io.runwarden.model.ControlRecord.MISSED_SLOT.headers().toArray()), NOW));
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(1);
+            assertThat(fixture.publishedRuns()).isEmpty();
+        }
+    }
+
+    private static ScriptPolicy everyFiveMinutes(String script) {
+        return new ScriptPolicy(script, null, "*/5 * * * *", "UTC", GRACE, false, NOW);
+    }
+}

@@ -150,7 +150,7 @@ public final class ApiServer implements AutoCloseable {
     /** The API's routes beyond the probes ({@code /health}, {@code /ready}, {@code /openapi.json}, {@code /metrics}). */
     static List<Routes> routes(Supplier<Services> services) {
         return List.of(new LogsRoutes(services), new CleanupRoutes(services), new CronRoutes(services),
-                new PolicyRoutes(services), new IngestRoutes(services), new InternalRoutes(services));
+                new PolicyRoutes(services), new IngestRoutes(services), new PingRoutes(services), new InternalRoutes(services));
     }
 
     /** Makes the routes live once the services exist. */

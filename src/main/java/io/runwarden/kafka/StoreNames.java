@@ -26,6 +26,8 @@ public final class StoreNames {
      * that overtook one there counts it here.
      */
     public static final String FORWARDED_STARTS = "forwarded-starts";
+    /** Per script, the runs its pings without a runId opened and no such ping ended yet. */
+    public static final String PING_RUNS = "ping-runs";
     /** Cron jobs by name: a global store fed by {@code cron-config}. */
     public static final String CRON_JOBS = "cron-jobs";
     /** Script policies by script name: a global store fed by {@code script-policies}. */

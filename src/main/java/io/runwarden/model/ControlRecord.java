@@ -28,7 +28,9 @@ public enum ControlRecord {
     /** Keyed by checkId: one partition's answer, sent back to the check's home partition. */
     START_CHECK_PART("start-check-part"),
     /** Keyed by the runId of a missed slot's record: record it on the partition that holds that run. */
-    MISSED_SLOT("missed-slot");
+    MISSED_SLOT("missed-slot"),
+    /** Keyed by scriptName: a ping without a runId, paired with its run on the script's partition ({@link Ping}). */
+    PING("ping");
 
     public static final String HEADER = "runwarden.control";
     /** The partition a continuation must go back to. */
@@ -52,7 +54,7 @@ public enum ControlRecord {
 
     /** Whether the record belongs to the partition of its key, as an event does, so that a misrouted one is moved. */
     public boolean keyed() {
-        return this == SWEEP_REQUEST || this == MISSED_SLOT;
+        return this == SWEEP_REQUEST || this == MISSED_SLOT || this == PING;
     }
 
     /** Whether the record is part of a sweep, rather than of a missed-start check. */

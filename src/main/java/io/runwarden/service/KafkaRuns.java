@@ -2,7 +2,9 @@ package io.runwarden.service;
 
 import io.runwarden.kafka.Topics;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runwarden.model.ControlRecord;
 import io.runwarden.model.EventCodec;
+import io.runwarden.model.Ping;
 import io.runwarden.model.Json;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
@@ -44,6 +46,11 @@ final class KafkaRuns implements Runs {
         LifecycleEvent checked = EventCodec.parse(runId, event, System.currentTimeMillis());
         Writes.send(producer, Topics.SCRIPT_EVENTS, runId, Json.bytes(event), null);
         return checked;
+    }
+
+    @Override
+    public void ping(Ping ping) {
+        Writes.send(producer, Topics.SCRIPT_EVENTS, ping.scriptName(), Json.bytes(ping), ControlRecord.PING.headers());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.runwarden.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.Ping;
 import io.runwarden.model.RunRecord;
 import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
@@ -19,6 +20,9 @@ public interface Runs {
      * @throws Unavailable when Kafka did not take it
      */
     LifecycleEvent report(ObjectNode event);
+
+    /** Writes a ping without a runId, to be paired with its run on its script's partition; returns once Kafka has it. */
+    void ping(Ping ping);
 
     LogsPage logs(LogsQuery query);
 

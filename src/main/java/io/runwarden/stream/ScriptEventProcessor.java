@@ -50,6 +50,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private RunLedger runs;
     private SweepProtocol sweeps;
     private StartChecks startChecks;
+    private PingPairing pings;
     private Cancellable rebuilding;
 
     ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
@@ -79,6 +80,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         startChecks = new StartChecks(context.getStateStore(StoreNames.START_CHECKS),
                 context.getStateStore(StoreNames.FORWARDED_STARTS), runs, emitter, partitions, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
                 runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));
         context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -135,6 +137,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             runs.apply(event, record.timestamp());
         } else if (control.get().sweep()) {
             sweeps.handle(control.get(), record, partition());
+        } else if (control.get() == ControlRecord.PING) {
+            pings.handle(record);
         } else {
             startChecks.handle(control.get(), record, partition());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.EventCodec;
 import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.Ping;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.model.ScriptStats;
@@ -46,6 +47,8 @@ final class FakeServices {
     final List<LifecycleEvent> reported = new CopyOnWriteArrayList<>();
     /** The events as the routes hand them over to be written. */
     final List<ObjectNode> written = new CopyOnWriteArrayList<>();
+    /** The pings without a runId the routes hand over. */
+    final List<Ping> pings = new CopyOnWriteArrayList<>();
     final Map<String, RunRecord> runs = new ConcurrentSkipListMap<>();
     final Map<String, ScriptStats> stats = new ConcurrentSkipListMap<>();
     final Map<String, SweepProgress> sweeps = new ConcurrentSkipListMap<>();
@@ -117,6 +120,12 @@ final class FakeServices {
             reported.add(checked);
             written.add(event.deepCopy());
             return checked;
+        }
+
+        @Override
+        public void ping(Ping ping) {
+            check();
+            pings.add(ping);
         }
 
         @Override

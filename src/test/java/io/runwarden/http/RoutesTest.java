@@ -10,6 +10,7 @@ import io.runwarden.model.InvalidFieldException;
 import io.runwarden.model.Json;
 import io.runwarden.model.LateCompletion;
 import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.Ping;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptPolicy;
@@ -124,6 +125,90 @@ class RoutesTest {
         List<String> values = new ArrayList<>();
         array.forEach(node -> values.add(node.asText()));
         return values;
+    }
+
+    @Nested
+    class Pings {
+        @Test
+        void aStartWithoutRidOpensANewRunAndTheStreamPairsTheRest() {
+            Response start = http.postText("/ping/nightly%20backup/start", "starting\n", "text/plain");
+
+            assertOk(start, 201);
+            String runId = start.data().path("runId").asText();
+            assertThat(UUID.fromString(runId).toString()).isEqualTo(runId);
+            assertThat(start.data().path("event").asText()).isEqualTo("started");
+            Response end = http.postText("/ping/nightly%20backup", null, null);
+            assertOk(end, 202);
+            assertThat(end.data().path("runId").isNull()).as("the stream pairs it").isTrue();
+
+            assertThat(fake.pings).extracting(Ping::scriptName, Ping::event, Ping::runId, Ping::message).containsExactly(
+                    tuple("nightly backup", EventType.STARTED, runId, "starting\n"),
+                    tuple("nightly backup", EventType.SUCCEEDED, null, null));
+            assertThat(fake.reported).isEmpty();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+                "/ping/backup           | SUCCEEDED | done            | done",
+                "/ping/backup/fail      | FAILED    | disk full       | disk full",
+                "/ping/backup/0         | SUCCEEDED | all good        | all good",
+                "/ping/backup/3         | FAILED    | rsync: timeout  | exit 3: rsync: timeout",
+                "/ping/backup/255       | FAILED    |                 | exit 255",
+                "/ping/backup/heartbeat | HEARTBEAT | 40% done        | 40% done",
+        })
+        void eachPingIsItsEventWithTheBodyAsItsMessage(String path, EventType type, String body, String message) {
+            assertOk(http.postText(path, body, "application/octet-stream"), 202);
+
+            assertThat(fake.pings).singleElement().satisfies(ping -> {
+                assertThat(ping.event()).isEqualTo(type);
+                assertThat(ping.message()).isEqualTo(message);
+                assertThat(ping.runId()).isNull();
+            });
+        }
+
+        @Test
+        void withRidThePingIsAnOrdinaryEventOfThatRun() {
+            Response start = http.postText("/ping/backup/start?rid=run-42", null, null);
+            Response end = http.postText("/ping/backup/1?rid=run-42", "oops", "text/plain");
+
+            assertOk(start, 201);
+            assertThat(start.data().path("runId").asText()).isEqualTo("run-42");
+            assertOk(end, 202);
+            assertThat(end.data().path("runId").asText()).isEqualTo("run-42");
+            assertThat(fake.reported).extracting(LifecycleEvent::runId, LifecycleEvent::scriptName, LifecycleEvent::type,
+                    LifecycleEvent::message).containsExactly(tuple("run-42", "backup", EventType.STARTED, null),
+                    tuple("run-42", "backup", EventType.FAILED, "exit 1: oops"));
+            assertThat(fake.pings).isEmpty();
+        }
+
+        @Test
+        void anUnknownPingOrExitCodeIs404AndABadNameOrRid400WithNothingWritten() {
+            assertThat(http.postText("/ping/backup/256", null, null).status()).isEqualTo(404);
+            assertThat(http.postText("/ping/backup/reboot", null, null).status()).isEqualTo(404);
+            assertThat(http.postText("/ping/backup/-1", null, null).status()).isEqualTo(404);
+            assertError(http.postText("/ping/backup/start?rid=", null, null), 400, "invalid_rid");
+            assertError(http.postText("/ping/" + "s".repeat(257), null, null), 400, "invalid_scriptName");
+            assertError(http.postText("/ping/bad%01name/start", null, null), 400, "invalid_scriptName");
+            assertThat(http.get("/ping/backup").status()).isEqualTo(405);
+            assertThat(fake.pings).isEmpty();
+            assertThat(fake.reported).isEmpty();
+        }
+
+        @Test
+        void aPingNeedsTheTokenAsAnyPost() {
+            ServiceMetrics guarded = new ServiceMetrics();
+            ApiServer withToken = ApiServer.start("127.0.0.1", 0, "s3cret", guarded.registry());
+            try {
+                withToken.serve(fake.services());
+                HttpTestClient anonymous = new HttpTestClient(withToken.port(), null);
+                assertThat(anonymous.postText("/ping/backup/start", null, null).status()).isEqualTo(401);
+                assertOk(new HttpTestClient(withToken.port(), "s3cret").postText("/ping/backup/start", null, null), 201);
+                assertThat(fake.pings).hasSize(1);
+            } finally {
+                withToken.close();
+                guarded.close();
+            }
+        }
     }
 
     @Nested

@@ -1,0 +1,90 @@
+package io.runwarden.stream;
+
+import io.runwarden.model.ControlRecord;
+import io.runwarden.model.EventType;
+import io.runwarden.model.Json;
+import io.runwarden.model.Ping;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import static io.runwarden.stream.TopologyFixture.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Pings without a runId are paired with their runs in the stream, in the order they arrived. */
+class PingPairingTest {
+
+    @Test
+    void anEndGoesToTheMostRecentRunAStartPingOpened() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            ping(fixture, new Ping("backup", EventType.STARTED, "r1", NOW, "first"));
+            ping(fixture, new Ping("backup", EventType.STARTED, "r2", NOW.plusSeconds(1), "second"));
+            ping(fixture, new Ping("backup", EventType.HEARTBEAT, null, NOW.plusSeconds(30), null));
+            ping(fixture, new Ping("backup", EventType.SUCCEEDED, null, NOW.plusSeconds(60), "done"));
+            ping(fixture, new Ping("backup", EventType.FAILED, null, NOW.plusSeconds(90), "exit 3"));
+
+            RunRecord second = fixture.run("r2");
+            assertThat(second.status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(second.lastHeartbeat()).isEqualTo(NOW.plusSeconds(30));
+            assertThat(second.message()).isEqualTo("done");
+            RunRecord first = fixture.run("r1");
+            assertThat(first.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(first.startTime()).isEqualTo(NOW);
+            assertThat(first.message()).isEqualTo("exit 3");
+        }
+    }
+
+    @Test
+    void anEndWithNoOpenRunIsARunThatStartedAndEndedAtOnceAndAHeartbeatWithNoneIsADeadLetter() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            ping(fixture, new Ping("report", EventType.SUCCEEDED, null, NOW, "sent"));
+            ping(fixture, new Ping("report", EventType.HEARTBEAT, null, NOW.plusSeconds(5), null));
+
+            List<RunRecord> runs = fixture.latestRuns().values().stream().toList();
+            assertThat(runs).singleElement().satisfies(run -> {
+                assertThat(run.scriptName()).isEqualTo("report");
+                assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
+                assertThat(run.startTime()).isEqualTo(NOW);
+                assertThat(run.endTime()).isEqualTo(NOW);
+                assertThat(run.message()).isEqualTo("sent");
+            });
+            List<TestRecord<String, byte[]>> dead = fixture.deadLetters.readRecordsToList();
+            assertThat(dead).singleElement().satisfies(record ->
+                    assertThat(header(record, "runwarden.dlq.reason")).isEqualTo("no-open-run"));
+        }
+    }
+
+    @Test
+    void aPingRecordThatIsNotOneIsADeadLetter() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            ping(fixture, "backup", new Ping("other", EventType.SUCCEEDED, null, NOW, null));
+            ping(fixture, "backup", new Ping("backup", EventType.STARTED, null, NOW, null));
+            ping(fixture, "backup", new Ping("backup", EventType.SUCCEEDED, null, Instant.parse("1969-12-31T00:00:00Z"), null));
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(3)
+                    .allSatisfy(record -> assertThat(header(record, "runwarden.dlq.reason")).isEqualTo("bad-control"));
+            assertThat(fixture.latestRuns()).isEmpty();
+        }
+    }
+
+    private static void ping(TopologyFixture fixture, Ping ping) {
+        ping(fixture, ping.scriptName(), ping);
+    }
+
+    private static void ping(TopologyFixture fixture, String key, Ping ping) {
+        fixture.events.pipeInput(new TestRecord<>(key, Json.bytes(ping),
+                new RecordHeaders(ControlRecord.PING.headers().toArray()), NOW));
+    }
+
+    private static String header(TestRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -43,6 +43,8 @@ public final class StartChecks {
     static final int SLOTS_PER_CHECK = 1_000;
     /** How much time one tick covers at most, so that catching up after an outage goes in bounded steps. */
     static final Duration MAX_WINDOW = Duration.ofMinutes(5);
+    /** How long a moved start is remembered at most: a check can only need it while this partition lags behind. */
+    static final Duration FORWARDED_KEPT = Duration.ofDays(1);
     /** The key of the last checked instant in the scheduler's store: no job name holds a NUL. */
     static final String LAST_CHECKED = "\u0000start-checks";
     private static final DateTimeFormatter CHECK_ID = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
@@ -62,6 +64,7 @@ public final class StartChecks {
 
     private final KeyValueStore<String, StartCheckProgress> checks;
     private final KeyValueStore<String, Instant> forwardedStarts;
+    private final ReadOnlyKeyValueStore<String, ScriptPolicy> policies;
     private final PartitionRuns runs;
     private final ControlChannel channel;
     private final int partitions;
@@ -72,10 +75,11 @@ public final class StartChecks {
     private final Map<List<String>, CronSchedule> schedules = new HashMap<>();
 
     public StartChecks(KeyValueStore<String, StartCheckProgress> checks, KeyValueStore<String, Instant> forwardedStarts,
-                       PartitionRuns runs, ControlChannel channel, int partitions, RunwardenMeters meters,
-                       Supplier<Instant> clock) {
+                       ReadOnlyKeyValueStore<String, ScriptPolicy> policies, PartitionRuns runs, ControlChannel channel,
+                       int partitions, RunwardenMeters meters, Supplier<Instant> clock) {
         this.checks = checks;
         this.forwardedStarts = forwardedStarts;
+        this.policies = policies;
         this.runs = runs;
         this.channel = channel;
         this.partitions = partitions;
@@ -89,7 +93,7 @@ public final class StartChecks {
      * starts the clock; after a restart or failover the changelogged last instant carries on, so no slot is skipped
      * and none is checked twice.
      */
-    public void tick(Instant now, ReadOnlyKeyValueStore<String, ScriptPolicy> policies, KeyValueStore<String, Instant> state) {
+    public void tick(Instant now, KeyValueStore<String, Instant> state) {
         Instant last = state.get(LAST_CHECKED);
         if (last == null || !now.isAfter(last)) {
             if (last == null) {
@@ -98,7 +102,7 @@ public final class StartChecks {
             return;
         }
         Instant until = now.isAfter(last.plus(MAX_WINDOW)) ? last.plus(MAX_WINDOW) : now;
-        List<ExpectedSlot> due = due(policies, last, until);
+        List<ExpectedSlot> due = due(last, until);
         state.put(LAST_CHECKED, until);
         for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
             StartCheck check = new StartCheck("check-" + CHECK_ID.format(until) + "-" + n, now,
@@ -108,7 +112,7 @@ public final class StartChecks {
     }
 
     /** The slots of every expecting script whose grace ends in (last, until], after the script's scheduleSince. */
-    private List<ExpectedSlot> due(ReadOnlyKeyValueStore<String, ScriptPolicy> policies, Instant last, Instant until) {
+    private List<ExpectedSlot> due(Instant last, Instant until) {
         List<ExpectedSlot> due = new ArrayList<>();
         Set<List<String>> used = new HashSet<>();
         try (KeyValueIterator<String, ScriptPolicy> it = policies.all()) {
@@ -154,6 +158,10 @@ public final class StartChecks {
      * partition ahead of it, so this partition counts the start for such checks itself.
      */
     public void forwarded(LifecycleEvent start) {
+        ScriptPolicy policy = start.scriptName() == null ? null : policies.get(start.scriptName());
+        if (policy == null || !policy.expectsRuns()) {
+            return; // no check asks about it
+        }
         forwardedStarts.put(start.scriptName() + '\0' + start.time().toEpochMilli() + ':' + start.runId(), clock.get());
     }
 
@@ -247,8 +255,22 @@ public final class StartChecks {
                 Map.of(), true));
     }
 
-    /** Forgets up to {@code limit} completed checks written before {@code cutoff}. @return how many */
+    /**
+     * Forgets up to {@code limit} completed checks written before {@code cutoff}, and moved starts older than a day
+     * (those are pruned by the checks themselves too; this bounds them while no check comes). @return how many checks
+     */
     public int prune(Instant cutoff, int limit) {
+        List<String> stale = new ArrayList<>();
+        Instant forgotten = clock.get().minus(FORWARDED_KEPT);
+        try (KeyValueIterator<String, Instant> it = forwardedStarts.all()) {
+            while (it.hasNext() && stale.size() < limit) {
+                KeyValue<String, Instant> entry = it.next();
+                if (entry.value.isBefore(forgotten)) {
+                    stale.add(entry.key);
+                }
+            }
+        }
+        stale.forEach(forwardedStarts::delete);
         List<String> old = new ArrayList<>();
         try (KeyValueIterator<String, StartCheckProgress> it = checks.all()) {
             while (it.hasNext() && old.size() < limit) {

@@ -58,7 +58,7 @@ public final class HttpTestClient {
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))));
     }
 
-    Response put(String path, String json) {
+    public Response put(String path, String json) {
         return send(withToken(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json))));
     }

@@ -68,7 +68,7 @@ public final class HttpTestClient {
         return send(withToken(request));
     }
 
-    Response put(String path, String json) {
+    public Response put(String path, String json) {
         return send(withToken(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json))));
     }

@@ -41,12 +41,15 @@ public final class StartChecks {
     public static final Duration KEPT = Duration.ofDays(7);
     /** Slots per check record: far inside what one record of Kafka takes, even with 256-character names. */
     static final int SLOTS_PER_CHECK = 1_000;
-    /** How much time one tick covers at most, so that catching up after an outage goes in bounded steps. */
-    static final Duration MAX_WINDOW = Duration.ofMinutes(5);
+    /** Slots of one script a tick decides at most, so that catching up after an outage goes in bounded steps. */
+    static final int SLOTS_PER_SCRIPT = 100;
+    /** How far back the slots of a script never checked before are looked for. */
+    static final Duration LOOK_BACK = Duration.ofDays(1);
     /** How long a moved start is remembered at most: a check can only need it while this partition lags behind. */
     static final Duration FORWARDED_KEPT = Duration.ofDays(1);
-    /** The key of the last checked instant in the scheduler's store: no job name holds a NUL. */
-    static final String LAST_CHECKED = "\u0000start-checks";
+    /** Before a script's name, the key of its last decided slot in the scheduler's store: no job name holds a NUL. */
+    static final String DECIDED = "\u0000decided\u0000";
+    private static final String DECIDED_END = "\u0000decided\u0001";
     private static final DateTimeFormatter CHECK_ID = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -89,53 +92,75 @@ public final class StartChecks {
     }
 
     /**
-     * On partition 0: writes checks for the slots whose grace ran out since the last tick. The first tick ever only
-     * starts the clock; after a restart or failover the changelogged last instant carries on, so no slot is skipped
-     * and none is checked twice.
+     * On partition 0: writes checks for the slots whose grace ran out and that no check decided yet. Each script's
+     * last decided slot is changelogged with the scheduler's slots and moves in the same transaction as the checks,
+     * so a restart or failover neither decides a slot twice nor skips one, whatever the script's grace was or is.
      */
     public void tick(Instant now, KeyValueStore<String, Instant> state) {
-        Instant last = state.get(LAST_CHECKED);
-        if (last == null || !now.isAfter(last)) {
-            if (last == null) {
-                state.put(LAST_CHECKED, now);
-            }
-            return;
-        }
-        Instant until = now.isAfter(last.plus(MAX_WINDOW)) ? last.plus(MAX_WINDOW) : now;
-        List<ExpectedSlot> due = due(last, until);
-        state.put(LAST_CHECKED, until);
-        for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
-            StartCheck check = new StartCheck("check-" + CHECK_ID.format(until) + "-" + n, now,
-                    List.copyOf(due.subList(from, Math.min(due.size(), from + SLOTS_PER_CHECK))));
-            channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());
-        }
-    }
-
-    /** The slots of every expecting script whose grace ends in (last, until], after the script's scheduleSince. */
-    private List<ExpectedSlot> due(Instant last, Instant until) {
         List<ExpectedSlot> due = new ArrayList<>();
         Set<List<String>> used = new HashSet<>();
         try (KeyValueIterator<String, ScriptPolicy> it = policies.all()) {
             while (it.hasNext()) {
                 ScriptPolicy policy = it.next().value;
-                if (!policy.expectsRuns()) {
-                    continue;
-                }
-                List<String> key = List.of(policy.schedule(), policy.zone());
-                used.add(key);
-                CronSchedule schedule = schedules.computeIfAbsent(key, k -> CronSchedule.of(k.get(0), k.get(1)));
-                Duration grace = policy.effectiveStartGrace();
-                Instant after = last.minus(grace);
-                if (policy.scheduleSince() != null && policy.scheduleSince().isAfter(after)) {
-                    after = policy.scheduleSince();
-                }
-                for (Instant slot : schedule.slotsBetween(after, until.minus(grace), Integer.MAX_VALUE)) {
-                    due.add(new ExpectedSlot(policy.scriptName(), slot, grace));
+                if (policy.expectsRuns()) {
+                    List<String> key = List.of(policy.schedule(), policy.zone());
+                    used.add(key);
+                    due.addAll(due(policy, schedules.computeIfAbsent(key, k -> CronSchedule.of(k.get(0), k.get(1))),
+                            now, state));
                 }
             }
         }
         schedules.keySet().retainAll(used);
+        for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
+            StartCheck check = new StartCheck("check-" + CHECK_ID.format(now) + "-" + n, now,
+                    List.copyOf(due.subList(from, Math.min(due.size(), from + SLOTS_PER_CHECK))));
+            channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());
+        }
+    }
+
+    /**
+     * A script's slots after the last one decided (or its scheduleSince, or a day back for a script never seen) whose
+     * grace ran out by {@code now}, at most {@link #SLOTS_PER_SCRIPT}: a long outage is caught up tick by tick.
+     */
+    private List<ExpectedSlot> due(ScriptPolicy policy, CronSchedule schedule, Instant now, KeyValueStore<String, Instant> state) {
+        String key = DECIDED + policy.scriptName();
+        Duration grace = policy.effectiveStartGrace();
+        Instant decided = state.get(key);
+        Instant after = decided != null ? decided : latest(policy.scheduleSince(), now.minus(grace).minus(LOOK_BACK));
+        if (decided == null && policy.scheduleSince() == null) {
+            after = now.minus(grace); // nothing says since when: from now on
+            state.put(key, after);
+        }
+        if (policy.scheduleSince() != null && policy.scheduleSince().isAfter(after)) {
+            after = policy.scheduleSince();
+        }
+        List<ExpectedSlot> due = new ArrayList<>();
+        for (Instant slot : schedule.slotsBetween(after, now.minus(grace), SLOTS_PER_SCRIPT)) {
+            due.add(new ExpectedSlot(policy.scriptName(), slot, grace));
+        }
+        if (!due.isEmpty()) {
+            state.put(key, due.get(due.size() - 1).slot());
+        }
         return due;
+    }
+
+    /** Forgets the last decided slot of scripts that expect nothing any more (no schedule, paused, removed). */
+    public void forgetUnexpected(KeyValueStore<String, Instant> state) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, Instant> it = state.range(DECIDED, DECIDED_END)) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                ScriptPolicy policy = policies.get(key.substring(DECIDED.length()));
+                if (policy == null || !policy.expectsRuns()) {
+                    stale.add(key);
+                }
+            }
+        }
+        stale.forEach(state::delete);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : a.isAfter(b) ? a : b;
     }
 
     /** A check, a check's answer or a missed slot, arrived on {@code partition}. */

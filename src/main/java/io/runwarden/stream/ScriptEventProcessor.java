@@ -96,6 +96,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
                     now -> scheduler.tick(Instant.ofEpochMilli(now)));
             context.schedule(StartChecks.TICK, PunctuationType.WALL_CLOCK_TIME,
                     now -> startChecks.tick(Instant.ofEpochMilli(now), slots));
+            context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now -> startChecks.forgetUnexpected(slots));
         }
     }
 

@@ -52,6 +52,32 @@ class MissedStartTest {
     }
 
     @Test
+    void aSlotWhoseGraceIsShortenedWhileItWaitsIsStillDecided() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("shortened", null, "*/5 * * * *", null, Duration.ofMinutes(4), false, NOW));
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(6)), StartChecks.TICK); // 12:05 waits out its grace
+            fixture.putPolicy(new ScriptPolicy("shortened", null, "*/5 * * * *", null, GRACE, false, NOW));
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(12)), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId)
+                    .containsExactly("shortened@2026-11-28T12:05:00Z", "shortened@2026-11-28T12:10:00Z");
+        }
+    }
+
+    @Test
+    void aSlotWhoseGraceEndsBeforeTheFirstTickOfAFreshServiceIsDecided() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("early-bird", null, "* * * * *", null, Duration.ofSeconds(1), false,
+                    NOW.minusSeconds(2)));
+
+            fixture.advanceTo(NOW.plusSeconds(30), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).containsExactly("early-bird@2026-11-28T12:00:00Z");
+        }
+    }
+
+    @Test
     void aPausedScriptAndSlotsBeforeTheScheduleWasSetExpectNothing() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.putPolicy(new ScriptPolicy("resting", null, "*/5 * * * *", null, GRACE, true, NOW));

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Reads the value of a check's record and checks it as strictly as an event: anyone who can write to
- * {@code script-events} can write one, and a forged one must neither stop the stream nor record a slot as missed
- * that was not one.
+ * {@code script-events} can write one, and a malformed one must not stop the stream. A well-formed missed slot is
+ * trusted as much as a {@code failed} event of the same writer would be: whoever may write events may report facts.
  */
 final class StartCheckValues {
     /** Check ids are generated ("check-", a time and a number): far shorter than this. */

@@ -99,14 +99,14 @@ public final class StartChecks {
     public void tick(Instant now, KeyValueStore<String, Instant> state) {
         List<ExpectedSlot> due = new ArrayList<>();
         Set<List<String>> used = new HashSet<>();
+        Map<Window, List<Instant>> windows = new HashMap<>();
         try (KeyValueIterator<String, ScriptPolicy> it = policies.all()) {
             while (it.hasNext()) {
                 ScriptPolicy policy = it.next().value;
                 if (policy.expectsRuns()) {
                     List<String> key = List.of(policy.schedule(), policy.zone());
                     used.add(key);
-                    due.addAll(due(policy, schedules.computeIfAbsent(key, k -> CronSchedule.of(k.get(0), k.get(1))),
-                            now, state));
+                    due.addAll(due(policy, key, now, state, windows));
                 }
             }
         }
@@ -122,7 +122,8 @@ public final class StartChecks {
      * A script's slots after the last one decided (or its scheduleSince, or a day back for a script never seen) whose
      * grace ran out by {@code now}, at most {@link #SLOTS_PER_SCRIPT}: a long outage is caught up tick by tick.
      */
-    private List<ExpectedSlot> due(ScriptPolicy policy, CronSchedule schedule, Instant now, KeyValueStore<String, Instant> state) {
+    private List<ExpectedSlot> due(ScriptPolicy policy, List<String> schedule, Instant now,
+                                   KeyValueStore<String, Instant> state, Map<Window, List<Instant>> windows) {
         String key = DECIDED + policy.scriptName();
         Duration grace = policy.effectiveStartGrace();
         Instant decided = state.get(key);
@@ -135,7 +136,11 @@ public final class StartChecks {
             after = policy.scheduleSince();
         }
         List<ExpectedSlot> due = new ArrayList<>();
-        for (Instant slot : schedule.slotsBetween(after, now.minus(grace), SLOTS_PER_SCRIPT)) {
+        // scripts that share a schedule and a window share its slots: worked out per script, they were most of a tick
+        List<Instant> slots = windows.computeIfAbsent(new Window(schedule, after, now.minus(grace)), w ->
+                schedules.computeIfAbsent(schedule, k -> CronSchedule.of(k.get(0), k.get(1)))
+                        .slotsBetween(w.after(), w.until(), SLOTS_PER_SCRIPT));
+        for (Instant slot : slots) {
             due.add(new ExpectedSlot(policy.scriptName(), slot, grace));
         }
         if (!due.isEmpty()) {
@@ -157,6 +162,10 @@ public final class StartChecks {
             }
         }
         stale.forEach(state::delete);
+    }
+
+    /** The slots of one schedule in (after, until]. */
+    private record Window(List<String> schedule, Instant after, Instant until) {
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -422,14 +422,14 @@ class SchedulesTest {
                     for (JsonNode instance : cluster) {
                         owning += instance.path("activePartitions").isEmpty() ? 0 : 1;
                     }
-                    return owning == 2 && ownerOfPartitionZero(first, ports) >= 0;
+                    return owning == 2 && first.ownerOfPartitionZero(ports) >= 0;
                 });
                 awaitLastChecked(kafka, application);
 
                 JsonNode policy = putPolicy(ports.get(0), "failover", "{\"schedule\":\"" + EVERY_MINUTE + "\",\"startGrace\":\"PT20S\"}");
                 Instant slot = Instant.parse(policy.path("nextExpectedStart").asText());
                 at(slot.plusSeconds(1));
-                int victim = ownerOfPartitionZero(first, ports);
+                int victim = first.ownerOfPartitionZero(ports);
                 assertThat(victim).as("an instance holds partition 0").isNotNegative();
                 HttpTestClient survivor = new HttpTestClient(ports.get(1 - victim), null);
                 assertThat(survivor.get("/script/logs/" + missedId("failover", slot)).status()).as("not decided before the kill").isEqualTo(404);
@@ -442,7 +442,7 @@ class SchedulesTest {
                 JsonNode missed = awaitRun(survivor, missedId("failover", slot), Patience.FAILOVER.plus(Patience.SLOT));
                 barrier(kafka, survivor, "failover");
                 log("failover: slot found missed at %s by the survivor", missed.path("endTime").asText());
-                assertThat(ownerOfPartitionZero(survivor, ports)).as("the survivor holds partition 0").isEqualTo(1 - victim);
+                assertThat(survivor.ownerOfPartitionZero(ports)).as("the survivor holds partition 0").isEqualTo(1 - victim);
                 assertMissed(missed, "failover", slot, LONG_GRACE);
                 assertThat(Instant.parse(missed.path("endTime").asText())).as("found after the kill").isAfter(killed);
                 assertThat(missedRuns(survivor, "failover").stream().filter(run -> !Instant.parse(run.path("startTime").asText()).isAfter(slot)))
@@ -667,16 +667,6 @@ class SchedulesTest {
                 .until(() -> !kafka.readAll(changelog).isEmpty());
     }
 
-    private static int ownerOfPartitionZero(HttpTestClient client, List<Integer> ports) {
-        for (JsonNode instance : client.get("/internal/cluster").data()) {
-            for (JsonNode partition : instance.path("activePartitions")) {
-                if (partition.asInt() == 0) {
-                    return ports.indexOf(instance.path("port").asInt());
-                }
-            }
-        }
-        return -1;
-    }
 
     /** Waits for a wall-clock instant: the scenarios act at moments relative to their slots. */
     private static void at(Instant instant) {

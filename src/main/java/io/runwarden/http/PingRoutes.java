@@ -21,9 +21,6 @@ import java.util.function.Supplier;
  * ordinary event of that run; without, a start opens a new run and the stream pairs the others with it.
  */
 final class PingRoutes implements Routes {
-    record Accepted(String runId, EventType event) {
-    }
-
     private final Supplier<Services> services;
 
     PingRoutes(Supplier<Services> services) {
@@ -71,7 +68,7 @@ final class PingRoutes implements Routes {
             runId = type == EventType.STARTED ? UUID.randomUUID().toString() : null;
             services.get().runs().ping(new Ping(script, type, runId, now, message));
         }
-        Envelope.ok(ctx, type == EventType.STARTED ? 201 : 202, new Accepted(runId, type));
+        Envelope.ok(ctx, type == EventType.STARTED ? 201 : 202, new IngestRoutes.Accepted(runId, type));
     }
 
     /** 0 to 255, as a shell's {@code $?}; anything else names no ping. */

@@ -91,7 +91,7 @@ final class LogsRoutes implements Routes {
     }
 
     private void run(Context ctx) {
-        String runId = Params.pathId(ctx, "runId");
+        String runId = Params.pathRunId(ctx);
         RunRecord run = services.get().runs().run(runId).orElseThrow(() -> ApiException.notFound("no run " + runId));
         Envelope.ok(ctx, run);
     }

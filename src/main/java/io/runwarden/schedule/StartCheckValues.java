@@ -37,6 +37,9 @@ final class StartCheckValues {
         }
         instant(check.asOf());
         check.slots().forEach(this::slot);
+        if (check.slots().stream().anyMatch(slot -> slot.to().isAfter(check.asOf()))) {
+            throw invalid("a check may only judge slots whose grace ran out by its asOf");
+        }
         return check;
     }
 
@@ -44,6 +47,7 @@ final class StartCheckValues {
         StartCheckPart part = read(record, StartCheckPart.class);
         checkId(part.checkId(), record.key());
         if (part.partition() < 0 || part.partition() >= partitions || part.kept() == null
+                || part.kept().size() > StartChecks.SLOTS_PER_CHECK || part.kept().stream().distinct().count() != part.kept().size()
                 || part.kept().stream().anyMatch(i -> i == null || i < 0 || i >= StartChecks.SLOTS_PER_CHECK)) {
             throw invalid("a check's part needs a partition from 0 to " + (partitions - 1) + " and the positions it kept");
         }

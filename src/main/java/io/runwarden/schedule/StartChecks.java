@@ -218,7 +218,7 @@ public final class StartChecks {
                 kept.add(i);
             }
         }
-        channel.send(check.checkId(), new StartCheckPart(check.checkId(), partition, kept),
+        channel.send(check.checkId(), new StartCheckPart(check.checkId(), partition, kept, check.slots().hashCode()),
                 ControlRecord.START_CHECK_PART.headers(), timestamp);
     }
 
@@ -249,21 +249,25 @@ public final class StartChecks {
     private void remember(StartCheck check, long timestamp) {
         StartCheckProgress progress = checks.get(check.checkId());
         if (progress == null) {
-            checks.put(check.checkId(), new StartCheckProgress(check, new TreeMap<>(), false));
+            checks.put(check.checkId(), new StartCheckProgress(check, new TreeMap<>(), false, clock.get()));
         } else if (progress.check() == null) {
-            complete(new StartCheckProgress(check, progress.parts(), false), timestamp);
+            Map<Integer, StartCheckPart> answers = new TreeMap<>(progress.parts());
+            answers.values().removeIf(part -> part.digest() != check.slots().hashCode());
+            complete(new StartCheckProgress(check, answers, false, progress.since()), timestamp);
         }
     }
 
     /** An answer on the home partition; a part seen twice counts once. */
     private void collect(StartCheckPart part, long timestamp) {
         StartCheckProgress progress = checks.get(part.checkId());
-        if (progress != null && (progress.complete() || progress.parts().containsKey(part.partition()))) {
-            return;
+        if (progress != null && (progress.complete() || progress.parts().containsKey(part.partition())
+                || progress.check() != null && progress.check().slots().hashCode() != part.digest())) {
+            return; // seen, done, or an answer to another list than the check's
         }
         Map<Integer, StartCheckPart> parts = new TreeMap<>(progress == null ? Map.of() : progress.parts());
         parts.put(part.partition(), part);
-        complete(new StartCheckProgress(progress == null ? null : progress.check(), parts, false), timestamp);
+        complete(new StartCheckProgress(progress == null ? null : progress.check(), parts, false,
+                progress == null ? clock.get() : progress.since()), timestamp);
     }
 
     /** Stores the progress; once the check and every answer are in, sends each slot no partition kept. */
@@ -286,11 +290,11 @@ public final class StartChecks {
         }
         // the slots themselves are no longer needed, only that the check is done, and when
         checks.put(check.checkId(), new StartCheckProgress(new StartCheck(check.checkId(), check.asOf(), List.of()),
-                Map.of(), true));
+                Map.of(), true, progress.since()));
     }
 
     /**
-     * Forgets up to {@code limit} completed checks written before {@code cutoff}, and moved starts older than a day
+     * Forgets up to {@code limit} checks written (or, never completed, first heard of) before {@code cutoff}, and moved starts older than a day
      * (those are pruned by the checks themselves too; this bounds them while no check comes). @return how many checks
      */
     public int prune(Instant cutoff, int limit) {
@@ -309,7 +313,8 @@ public final class StartChecks {
         try (KeyValueIterator<String, StartCheckProgress> it = checks.all()) {
             while (it.hasNext() && old.size() < limit) {
                 KeyValue<String, StartCheckProgress> entry = it.next();
-                if (entry.value.complete() && entry.value.check().asOf().isBefore(cutoff)) {
+                Instant seen = entry.value.complete() ? entry.value.check().asOf() : entry.value.since();
+                if (seen == null || seen.isBefore(cutoff)) {
                     old.add(entry.key);
                 }
             }

@@ -104,6 +104,33 @@ class MissedStartTest {
         }
     }
 
+    @Test
+    void forgedChecksAndAnswersDecideNothingTheyMayNot() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("kept", "victim", NOW.minus(Duration.ofDays(1)));
+            fixture.publishedRuns();
+            // a slot whose grace has not run out by the check's asOf
+            control(fixture, io.runwarden.model.ControlRecord.START_CHECK, "c1", "{\"checkId\":\"c1\",\"asOf\":\"" + NOW
+                    + "\",\"slots\":[{\"scriptName\":\"victim\",\"slot\":\"2026-11-28T13:00:00Z\",\"grace\":\"PT1S\"}]}");
+            // an answer of 20,000 positions, which would have made the check's bookkeeping too large for Kafka
+            control(fixture, io.runwarden.model.ControlRecord.START_CHECK_PART, "c2", "{\"checkId\":\"c2\",\"partition\":0,"
+                    + "\"kept\":[" + "0,".repeat(19_999) + "0],\"digest\":0}");
+            // an answer to another list than the check's, given before the check: the home does not count it
+            control(fixture, io.runwarden.model.ControlRecord.START_CHECK_PART, "c3",
+                    "{\"checkId\":\"c3\",\"partition\":0,\"kept\":[],\"digest\":42}");
+            control(fixture, io.runwarden.model.ControlRecord.START_CHECK, "c3", "{\"checkId\":\"c3\",\"asOf\":\"" + NOW
+                    + "\",\"slots\":[{\"scriptName\":\"victim\",\"slot\":\"2026-11-27T00:00:00Z\",\"grace\":\"P1D\"}]}");
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(2);
+            assertThat(fixture.publishedRuns()).as("the victim's start keeps its slot; nothing is recorded missed").isEmpty();
+        }
+    }
+
+    private static void control(TopologyFixture fixture, io.runwarden.model.ControlRecord kind, String key, String json) {
+        fixture.events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, json.getBytes(),
+                new org.apache.kafka.common.header.internals.RecordHeaders(kind.headers().toArray()), NOW));
+    }
+
     private static ScriptPolicy everyFiveMinutes(String script) {
         return new ScriptPolicy(script, null, "*/5 * * * *", "UTC", GRACE, false, NOW);
     }

@@ -91,6 +91,22 @@ class MissedStartTest {
     }
 
     @Test
+    void scriptsThatShareAScheduleEachHaveTheSlotsOfTheirOwnGraceAndScheduleSince() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(everyFiveMinutes("one-minute"));
+            fixture.putPolicy(new ScriptPolicy("three-minutes", null, "*/5 * * * *", "UTC", Duration.ofMinutes(3), false, NOW));
+            fixture.putPolicy(new ScriptPolicy("since-12-12", null, "*/5 * * * *", "UTC", GRACE, false,
+                    NOW.plus(Duration.ofMinutes(12))));
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(17)).plusSeconds(30), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).containsExactlyInAnyOrder(
+                    "one-minute@2026-11-28T12:05:00Z", "one-minute@2026-11-28T12:10:00Z", "one-minute@2026-11-28T12:15:00Z",
+                    "three-minutes@2026-11-28T12:05:00Z", "three-minutes@2026-11-28T12:10:00Z",
+                    "since-12-12@2026-11-28T12:15:00Z");
+        }
+    }
+
+    @Test
     void aForgedMissedSlotForAnotherRunIdIsDeadLetteredAndRecordsNothing() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("someone-else",

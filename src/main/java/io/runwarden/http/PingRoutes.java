@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.runwarden.model.EventType;
-import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.Json;
 import io.runwarden.model.Ping;
 import io.runwarden.model.Times;
@@ -59,11 +58,7 @@ final class PingRoutes implements Routes {
             if (message != null) {
                 event.put("message", message);
             }
-            try {
-                services.get().runs().report(event);
-            } catch (InvalidEventException e) {
-                throw new ApiException(400, "invalid_event", e.getMessage());
-            }
+            services.get().runs().report(event);
         } else {
             runId = type == EventType.STARTED ? UUID.randomUUID().toString() : null;
             services.get().runs().ping(new Ping(script, type, runId, now, message));

@@ -87,31 +87,11 @@ public final class Bounds {
      * U+FFFD (bytes that were not UTF-8).
      */
     public static String id(String value) {
-        return id(value, MAX_ID_CHARS);
-    }
-
-    /**
-     * An id runwarden may have generated itself (a missed slot's {@code {script}@{slot}}, a job's sweep's): exempt from
-     * the length bound of the ids users give, as long as the name it was made from is within it.
-     */
-    public static String generatedId(String value) {
-        if (value.length() <= MAX_ID_CHARS) {
-            return id(value);
-        }
-        Matcher generated = GENERATED.matcher(value);
-        if (!generated.matches()) {
-            return id(value); // says why: too long
-        }
-        id(generated.group(1));
-        return value;
-    }
-
-    private static String id(String value, int maxChars) {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("must not be empty");
         }
-        if (value.length() > maxChars) {
-            throw new IllegalArgumentException("is " + value.length() + " characters long; at most " + maxChars + " are allowed");
+        if (value.length() > MAX_ID_CHARS) {
+            throw new IllegalArgumentException("is " + value.length() + " characters long; at most " + MAX_ID_CHARS + " are allowed");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -132,6 +112,22 @@ public final class Bounds {
         if (value.isBlank()) {
             throw new IllegalArgumentException("must not be blank");
         }
+        return value;
+    }
+
+    /**
+     * An id runwarden may have generated itself (a missed slot's {@code {script}@{slot}}, a job's sweep's): exempt from
+     * the length bound of the ids users give, as long as the name it was made from is within it.
+     */
+    public static String generatedId(String value) {
+        if (value.length() <= MAX_ID_CHARS) {
+            return id(value);
+        }
+        Matcher generated = GENERATED.matcher(value);
+        if (!generated.matches()) {
+            return id(value); // says why: too long
+        }
+        id(generated.group(1));
         return value;
     }
 

@@ -74,8 +74,6 @@ public final class StartChecks {
     private final Supplier<Instant> clock;
     private final RunwardenMeters meters;
     private final StartCheckValues values;
-    /** Each schedule parsed once per version of it, not once a tick. */
-    private final Map<List<String>, CronSchedule> schedules = new HashMap<>();
 
     public StartChecks(KeyValueStore<String, StartCheckProgress> checks, KeyValueStore<String, Instant> forwardedStarts,
                        ReadOnlyKeyValueStore<String, ScriptPolicy> policies, PartitionRuns runs, ControlChannel channel,
@@ -98,19 +96,15 @@ public final class StartChecks {
      */
     public void tick(Instant now, KeyValueStore<String, Instant> state) {
         List<ExpectedSlot> due = new ArrayList<>();
-        Set<List<String>> used = new HashSet<>();
         Map<Window, List<Instant>> windows = new HashMap<>();
         try (KeyValueIterator<String, ScriptPolicy> it = policies.all()) {
             while (it.hasNext()) {
                 ScriptPolicy policy = it.next().value;
                 if (policy.expectsRuns()) {
-                    List<String> key = List.of(policy.schedule(), policy.zone());
-                    used.add(key);
-                    due.addAll(due(policy, key, now, state, windows));
+                    due.addAll(due(policy, now, state, windows));
                 }
             }
         }
-        schedules.keySet().retainAll(used);
         for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
             StartCheck check = new StartCheck("check-" + CHECK_ID.format(now) + "-" + n, now,
                     List.copyOf(due.subList(from, Math.min(due.size(), from + SLOTS_PER_CHECK))));
@@ -122,8 +116,8 @@ public final class StartChecks {
      * A script's slots after the last one decided (or its scheduleSince, or a day back for a script never seen) whose
      * grace ran out by {@code now}, at most {@link #SLOTS_PER_SCRIPT}: a long outage is caught up tick by tick.
      */
-    private List<ExpectedSlot> due(ScriptPolicy policy, List<String> schedule, Instant now,
-                                   KeyValueStore<String, Instant> state, Map<Window, List<Instant>> windows) {
+    private List<ExpectedSlot> due(ScriptPolicy policy, Instant now, KeyValueStore<String, Instant> state,
+                                   Map<Window, List<Instant>> windows) {
         String key = DECIDED + policy.scriptName();
         Duration grace = policy.effectiveStartGrace();
         Instant decided = state.get(key);
@@ -137,9 +131,8 @@ public final class StartChecks {
         }
         List<ExpectedSlot> due = new ArrayList<>();
         // scripts that share a schedule and a window share its slots: worked out per script, they were most of a tick
-        List<Instant> slots = windows.computeIfAbsent(new Window(schedule, after, now.minus(grace)), w ->
-                schedules.computeIfAbsent(schedule, k -> CronSchedule.of(k.get(0), k.get(1)))
-                        .slotsBetween(w.after(), w.until(), SLOTS_PER_SCRIPT));
+        List<Instant> slots = windows.computeIfAbsent(new Window(policy.schedule(), policy.zone(), after, now.minus(grace)),
+                w -> CronSchedule.of(w.schedule(), w.zone()).slotsBetween(w.after(), w.until(), SLOTS_PER_SCRIPT));
         for (Instant slot : slots) {
             due.add(new ExpectedSlot(policy.scriptName(), slot, grace));
         }
@@ -165,7 +158,7 @@ public final class StartChecks {
     }
 
     /** The slots of one schedule in (after, until]. */
-    private record Window(List<String> schedule, Instant after, Instant until) {
+    private record Window(String schedule, String zone, Instant after, Instant until) {
     }
 
     private static Instant latest(Instant a, Instant b) {

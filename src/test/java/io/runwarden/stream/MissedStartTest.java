@@ -1,11 +1,14 @@
 package io.runwarden.stream;
 
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.ControlRecord;
 import io.runwarden.model.FailureReason;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.schedule.StartChecks;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -109,11 +112,11 @@ class MissedStartTest {
     @Test
     void aForgedMissedSlotForAnotherRunIdIsDeadLetteredAndRecordsNothing() {
         try (TopologyFixture fixture = new TopologyFixture()) {
-            fixture.events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("someone-else",
+            fixture.events.pipeInput(new TestRecord<>("someone-else",
                     ("{\"slot\":{\"scriptName\":\"backup\",\"slot\":\"2026-11-28T11:00:00Z\",\"grace\":\"PT1M\"},"
                             + "\"checkId\":\"check-x\",\"foundAt\":\"2026-11-28T11:30:00Z\"}").getBytes(),
-                    new org.apache.kafka.common.header.internals.RecordHeaders(
-                            io.runwarden.model.ControlRecord.MISSED_SLOT.headers().toArray()), NOW));
+                    new RecordHeaders(
+                            ControlRecord.MISSED_SLOT.headers().toArray()), NOW));
 
             assertThat(fixture.deadLetters.readRecordsToList()).hasSize(1);
             assertThat(fixture.publishedRuns()).isEmpty();
@@ -126,15 +129,15 @@ class MissedStartTest {
             fixture.started("kept", "victim", NOW.minus(Duration.ofDays(1)));
             fixture.publishedRuns();
             // a slot whose grace has not run out by the check's asOf
-            control(fixture, io.runwarden.model.ControlRecord.START_CHECK, "c1", "{\"checkId\":\"c1\",\"asOf\":\"" + NOW
+            control(fixture, ControlRecord.START_CHECK, "c1", "{\"checkId\":\"c1\",\"asOf\":\"" + NOW
                     + "\",\"slots\":[{\"scriptName\":\"victim\",\"slot\":\"2026-11-28T13:00:00Z\",\"grace\":\"PT1S\"}]}");
             // an answer of 20,000 positions, which would have made the check's bookkeeping too large for Kafka
-            control(fixture, io.runwarden.model.ControlRecord.START_CHECK_PART, "c2", "{\"checkId\":\"c2\",\"partition\":0,"
+            control(fixture, ControlRecord.START_CHECK_PART, "c2", "{\"checkId\":\"c2\",\"partition\":0,"
                     + "\"kept\":[" + "0,".repeat(19_999) + "0],\"digest\":0}");
             // an answer to another list than the check's, given before the check: the home does not count it
-            control(fixture, io.runwarden.model.ControlRecord.START_CHECK_PART, "c3",
+            control(fixture, ControlRecord.START_CHECK_PART, "c3",
                     "{\"checkId\":\"c3\",\"partition\":0,\"kept\":[],\"digest\":42}");
-            control(fixture, io.runwarden.model.ControlRecord.START_CHECK, "c3", "{\"checkId\":\"c3\",\"asOf\":\"" + NOW
+            control(fixture, ControlRecord.START_CHECK, "c3", "{\"checkId\":\"c3\",\"asOf\":\"" + NOW
                     + "\",\"slots\":[{\"scriptName\":\"victim\",\"slot\":\"2026-11-27T00:00:00Z\",\"grace\":\"P1D\"}]}");
 
             assertThat(fixture.deadLetters.readRecordsToList()).hasSize(2);
@@ -142,9 +145,9 @@ class MissedStartTest {
         }
     }
 
-    private static void control(TopologyFixture fixture, io.runwarden.model.ControlRecord kind, String key, String json) {
-        fixture.events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, json.getBytes(),
-                new org.apache.kafka.common.header.internals.RecordHeaders(kind.headers().toArray()), NOW));
+    private static void control(TopologyFixture fixture, ControlRecord kind, String key, String json) {
+        fixture.events.pipeInput(new TestRecord<>(key, json.getBytes(),
+                new RecordHeaders(kind.headers().toArray()), NOW));
     }
 
     private static ScriptPolicy everyFiveMinutes(String script) {

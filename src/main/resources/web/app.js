@@ -113,6 +113,9 @@ function level(run) {
 }
 
 function pill(run) {
+  if (run?.failureReason === 'missed') { // a slot of the script's schedule that no run kept: not a run that broke
+    return el('span', {class: 'pill failed missed', title: 'the script did not start when its schedule expected it'}, 'missed');
+  }
   return el('span', {class: `pill ${level(run)}`}, run ? statusName(run.status) : 'no run');
 }
 
@@ -127,13 +130,15 @@ function deadlineBar(run) {
 
 // ---------- talking to the API ----------
 
-/** One API call: {status, body}; status 0 when the service cannot be reached at all. */
-async function api(method, path) {
+/** One API call, with a JSON body when given: {status, body}; status 0 when the service cannot be reached at all. */
+async function api(method, path, json) {
   const headers = {Accept: 'application/json'};
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (method !== 'GET' && token) headers.Authorization = `Bearer ${token}`;
+  if (json !== undefined) headers['Content-Type'] = 'application/json';
   try {
-    const response = await fetch(path, {method, headers, cache: 'no-store'});
+    const response = await fetch(path, {method, headers, cache: 'no-store',
+      body: json === undefined ? undefined : JSON.stringify(json)});
     let body = null;
     try {
       body = await response.json();
@@ -156,6 +161,7 @@ function errorMessage(result) {
 function renderSummary(scripts, inProgressRuns) {
   const total = (key) => scripts.reduce((sum, s) => sum + (s.counts?.[key] || 0), 0);
   const overdue = inProgressRuns.filter((run) => proximity(run)?.level === 'overdue').length;
+  const missed = scripts.filter((s) => s.state === 'missed').length;
   const tile = (id, label, value, cls) =>
     el('div', {class: `tile ${cls}`, id}, el('span', {class: 'value'}, value), el('span', {class: 'label'}, label));
   $('summary').replaceChildren(
@@ -163,7 +169,61 @@ function renderSummary(scripts, inProgressRuns) {
     tile('count-in-progress', 'in progress', total('inProgress'), 'running'),
     tile('count-overdue', 'overdue', overdue, overdue ? 'overdue' : ''),
     tile('count-success', 'succeeded', total('success'), 'success'),
-    tile('count-failed', 'failed', total('failed'), 'failed'));
+    tile('count-failed', 'failed', total('failed'), 'failed'),
+    tile('count-missed', 'missed schedule', missed, missed ? 'missed' : ''));
+}
+
+const SCHEDULE_STATES = {
+  ok: 'on schedule', running: 'running', late: 'late', missed: 'missed', failed: 'failed', paused: 'paused',
+};
+
+/** "in 12 min" with the local time on hover; "due now" once it has come (until the next refresh moves it on). */
+function untilNode(iso) {
+  const left = Date.parse(iso) - now();
+  return el('time', {datetime: iso, title: `${formatTime(iso)} (${browserZone()})`},
+    left > 0 ? `in ${formatDuration(left)}` : 'due now');
+}
+
+function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+}
+
+/** A scheduled script's expectation: its state as a badge, the schedule, the next expected start and the last start. */
+function scheduleBlock(script) {
+  if (!script.schedule) return null;
+  const stateName = script.state || 'ok';
+  return el('div', {class: `schedule ${stateName}`},
+    el('p', {class: 'schedule-line'},
+      el('span', {class: `badge ${stateName}`, 'data-state': stateName, title: 'against its schedule'},
+        SCHEDULE_STATES[stateName] || stateName),
+      ' ', el('code', {class: 'cron'}, script.schedule), ' ', el('span', {class: 'zone'}, script.timezone || 'UTC')),
+    el('p', {class: 'next-start'}, 'next expected start ',
+      script.nextExpectedStart ? untilNode(script.nextExpectedStart) : (stateName === 'paused' ? 'none while paused' : '—')),
+    el('p', {class: 'last-start'}, 'last start ', script.lastStart
+      ? el('time', {datetime: script.lastStart, title: `${formatTime(script.lastStart)} (${browserZone()})`}, ago(script.lastStart))
+      : 'never'));
+}
+
+function scriptActions(script) {
+  const name = script.scriptName;
+  const paused = script.state === 'paused';
+  return el('p', {class: 'card-actions'},
+    el('button', {type: 'button', class: 'schedule-edit', 'data-focus': `${name}\nedit`,
+      'aria-label': `${script.schedule ? 'Edit schedule' : 'Set a schedule'} of ${name}`,
+      onclick: () => openSchedule(name)}, script.schedule ? 'Edit schedule' : 'Set a schedule'),
+    script.schedule && el('button', {type: 'button', class: 'schedule-pause', 'data-focus': `${name}\npause`,
+      'aria-label': `${paused ? 'Resume' : 'Pause'} schedule of ${name}`,
+      onclick: () => setPaused(name, !paused)}, paused ? 'Resume' : 'Pause'));
+}
+
+/** Re-rendering replaces the cards: keep the keyboard focus on the same button of the same card. */
+function keepingFocus(container, render) {
+  const focused = container.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+  render();
+  if (focused) {
+    const again = [...container.querySelectorAll('[data-focus]')].find((node) => node.dataset.focus === focused);
+    if (again) again.focus();
+  }
 }
 
 function renderScripts(scripts) {
@@ -172,14 +232,18 @@ function renderScripts(scripts) {
     $('scripts').replaceChildren(el('p', {class: 'empty'}, 'No script has reported a run yet.'));
     return;
   }
-  $('scripts').replaceChildren(...scripts.map((script) => {
-    const run = script.latestRun;
+  keepingFocus($('scripts'), () => $('scripts').replaceChildren(...scripts.map((script) => {
+    // a script whose state is missed has a missed slot as its latest run (the view's latestRun has no failureReason)
+    const run = script.state === 'missed' && script.latestRun ? {...script.latestRun, failureReason: 'missed'} : script.latestRun;
     const counts = script.counts || {};
-    return el('article', {class: `card ${level(run)}`, 'data-script': script.scriptName},
+    const stateClass = script.state === 'missed' || script.state === 'late' || script.state === 'paused' ? ` sched-${script.state}` : '';
+    return el('article', {class: `card ${level(run)}${stateClass}`, 'data-script': script.scriptName,
+        'data-schedule-state': script.state},
       el('header', {},
-        el('button', {type: 'button', class: 'link script-name', title: 'show its runs',
+        el('button', {type: 'button', class: 'link script-name', title: 'show its runs', 'data-focus': `${script.scriptName}\nname`,
           onclick: () => filterByScript(script.scriptName)}, script.scriptName),
         pill(run)),
+      scheduleBlock(script),
       run && el('p', {class: 'latest'},
         'latest ', el('button', {type: 'button', class: 'link', onclick: () => openDetail(run.runId)}, run.runId),
         ` started ${ago(run.startTime)}`,
@@ -191,8 +255,9 @@ function renderScripts(scripts) {
         el('span', {class: 'success'}, `${counts.success || 0} ok`), ' · ',
         el('span', {class: 'failed'}, `${counts.failed || 0} failed`)),
       script.oldestInProgressStart && el('p', {class: 'oldest'},
-        `oldest in progress: started ${ago(script.oldestInProgressStart)}`));
-  }));
+        `oldest in progress: started ${ago(script.oldestInProgressStart)}`),
+      scriptActions(script));
+  })));
 }
 
 function renderInProgress(page) {
@@ -212,7 +277,8 @@ function renderInProgress(page) {
 
 function renderRuns(page) {
   const rows = page.logs.map((run) =>
-    el('tr', {'data-run-id': run.runId, class: run.runId === state.detailRunId ? 'selected' : null, tabindex: 0,
+    el('tr', {'data-run-id': run.runId, 'data-failure-reason': run.failureReason,
+        class: run.runId === state.detailRunId ? 'selected' : null, tabindex: 0,
         onclick: () => openDetail(run.runId), onkeydown: (e) => e.key === 'Enter' && openDetail(run.runId)},
       el('td', {}, pill(run)),
       el('td', {class: 'script'}, run.scriptName),
@@ -385,8 +451,10 @@ function closeDetail() {
 }
 
 /** Asks for the API token in the page's own dialog; resolves to the token, or null when cancelled. */
-function askToken(error) {
+function askToken(error, purpose, button) {
   const dialog = $('token-dialog');
+  $('token-purpose').textContent = purpose;
+  $('token-submit').textContent = button;
   $('token-error').textContent = error || '';
   $('token-error').hidden = !error;
   $('token-input').value = '';
@@ -427,23 +495,33 @@ function describeSweep(sweep) {
       `; sweep ${sweep.sweepId}.`)];
 }
 
-/** "Clean up now": a manual sweep; on 401 it asks for the token, keeps it for this tab, and tries again. */
+/**
+ * A change sent with the API token: on 401 it asks for the token, keeps it for this tab, and sends again. Resolves to
+ * the API's answer, or null when the user cancelled instead of giving the token.
+ */
+async function withToken(send, purpose, button) {
+  let result = await send();
+  while (result.status === 401) {
+    const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    const token = await askToken(hadToken ? 'That token was refused; enter the right one.' : null, purpose, button);
+    if (!token) return null;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    result = await send();
+  }
+  return result;
+}
+
+/** "Clean up now": a manual sweep, with the token asked for when the service wants it. */
 async function cleanup() {
   const button = $('cleanup');
   button.disabled = true;
   showCleanupResult('pending', 'Cleaning up…');
   try {
-    let result = await api('POST', 'script/cleanup-stale');
-    while (result.status === 401) {
-      const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
-      sessionStorage.removeItem(TOKEN_KEY);
-      const token = await askToken(hadToken ? 'That token was refused; enter the right one.' : null);
-      if (!token) {
-        showCleanupResult('error', 'Clean-up cancelled: it needs the API token.');
-        return;
-      }
-      sessionStorage.setItem(TOKEN_KEY, token);
-      result = await api('POST', 'script/cleanup-stale');
+    let result = await withToken(() => api('POST', 'script/cleanup-stale'), 'clean up', 'Clean up');
+    if (!result) {
+      showCleanupResult('error', 'Clean-up cancelled: it needs the API token.');
+      return;
     }
     // a sweep that outlasts the server's wait answers 202 with where its result will be
     while (result.status === 202) {
@@ -457,6 +535,129 @@ async function cleanup() {
     button.disabled = false;
     refresh();
   }
+}
+
+// ---------- schedules ----------
+
+const SCHEDULE_FIELDS = {schedule: 'schedule-cron', timezone: 'schedule-timezone', startGrace: 'schedule-grace'};
+
+function policyPath(name) {
+  return `script/policies/${encodeURIComponent(name)}`;
+}
+
+/** Shows the API's error next to the form, on the field it names (its code is invalid_<field>) when there is one. */
+function showScheduleError(text, code) {
+  for (const id of Object.values(SCHEDULE_FIELDS)) $(id).removeAttribute('aria-invalid');
+  $('schedule-error').textContent = text || '';
+  $('schedule-error').hidden = !text;
+  const input = $(SCHEDULE_FIELDS[(code || '').replace(/^invalid_/, '')] || '');
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  }
+}
+
+/** Opens the schedule form for a script (its current schedule filled in), or for one to name when none is given. */
+async function openSchedule(name) {
+  const form = $('schedule-form');
+  form.reset();
+  showScheduleError(null);
+  $('schedule-fields').disabled = false;
+  $('schedule-save').disabled = false;
+  $('schedule-script').readOnly = Boolean(name);
+  $('schedule-script').value = name || '';
+  $('schedule-title').textContent = name ? `Schedule of ${name}` : 'Add a schedule';
+  $('schedule-remove').hidden = true;
+  $('schedule-dialog').showModal();
+  if (!name) {
+    $('schedule-script').focus();
+    return;
+  }
+  // its current settings first: nothing can be typed until they are in, so none of it is overwritten
+  $('schedule-fields').disabled = true;
+  $('schedule-save').disabled = true;
+  const result = await api('GET', policyPath(name));
+  if (!$('schedule-dialog').open || $('schedule-script').value !== name) return; // closed or reopened meanwhile
+  $('schedule-fields').disabled = false;
+  $('schedule-save').disabled = false;
+  $('schedule-cron').focus();
+  if (result.status !== 200) {
+    showScheduleError(`Could not read its schedule: ${errorMessage(result)}`);
+    return;
+  }
+  const policy = result.body.data;
+  $('schedule-cron').value = policy.schedule || '';
+  $('schedule-timezone').value = policy.schedule ? policy.timezone || '' : '';
+  $('schedule-grace').value = policy.schedule ? policy.startGrace || '' : '';
+  $('schedule-remove').hidden = !policy.schedule;
+}
+
+/** Sends a change of the form's script's policy; closes the form and refreshes the page once it is done. */
+async function changeSchedule(change, button) {
+  const name = $('schedule-script').value.trim();
+  const buttons = [$('schedule-save'), $('schedule-remove')];
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    const result = await withToken(() => api('PUT', policyPath(name), change), 'change schedules', button);
+    if (!result) {
+      showScheduleError('Not saved: changing a schedule needs the API token.');
+    } else if (result.status === 200) {
+      $('schedule-dialog').close();
+      refresh();
+    } else {
+      showScheduleError(errorMessage(result), result.body?.error?.code);
+    }
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+function saveSchedule(event) {
+  event.preventDefault();
+  const value = (id) => $(id).value.trim();
+  if (!value('schedule-script')) {
+    showScheduleError('Enter the name of the script.');
+    $('schedule-script').focus();
+    return;
+  }
+  if (!value('schedule-cron')) {
+    showScheduleError('Enter a schedule, or remove it with "Remove schedule".', 'invalid_schedule');
+    return;
+  }
+  // an empty field is sent as null: the API's default (UTC, 10 minutes)
+  changeSchedule({schedule: value('schedule-cron'), timezone: value('schedule-timezone') || null,
+    startGrace: value('schedule-grace') || null}, 'Save');
+}
+
+/** Removes what the schedule is made of (its timezone, grace and pause too); the script's max runtime stays. */
+function removeSchedule() {
+  changeSchedule({schedule: null, timezone: null, startGrace: null, paused: null}, 'Remove');
+}
+
+/** Pause or resume from a card: the card's badge shows the result on the refresh that follows. */
+async function setPaused(name, paused) {
+  const verb = paused ? 'pause' : 'resume';
+  const result = await withToken(() => api('PUT', policyPath(name), {paused}), `${verb} schedules`,
+    paused ? 'Pause' : 'Resume');
+  if (result && result.status === 200) {
+    $('scripts-error').hidden = true;
+  } else {
+    $('scripts-error').textContent = result
+      ? `Could not ${verb} ${name}: ${errorMessage(result)}`
+      : `Not done: to ${verb} ${name} the page needs the API token.`;
+    $('scripts-error').hidden = false;
+  }
+  refresh();
+}
+
+function fillTimezones() {
+  let zones = [];
+  try {
+    zones = Intl.supportedValuesOf('timeZone');
+  } catch (e) {
+    zones = []; // an older browser: the field still takes any name, the API checks it
+  }
+  $('timezones').replaceChildren(...['UTC', ...zones.filter((z) => z !== 'UTC')].map((z) => el('option', {value: z})));
 }
 
 function init() {
@@ -480,8 +681,14 @@ function init() {
     loadRuns();
   });
   $('detail-close').addEventListener('click', closeDetail);
-  document.addEventListener('keydown', (e) => e.key === 'Escape' && !$('token-dialog').open && closeDetail());
+  document.addEventListener('keydown', (e) => e.key === 'Escape' && !$('token-dialog').open
+    && !$('schedule-dialog').open && closeDetail());
   $('cleanup').addEventListener('click', cleanup);
+  fillTimezones();
+  $('add-schedule').addEventListener('click', () => openSchedule(null));
+  $('schedule-form').addEventListener('submit', saveSchedule);
+  $('schedule-remove').addEventListener('click', removeSchedule);
+  $('schedule-cancel').addEventListener('click', () => $('schedule-dialog').close());
   document.addEventListener('visibilitychange', () => !document.hidden && refresh());
   state.filters = {limit: $('filter-limit').value};
   refresh();

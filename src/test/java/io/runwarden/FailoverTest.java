@@ -91,13 +91,13 @@ class FailoverTest {
                 }
             });
             load.start();
-            int victim = ownerOfPartitionZero(clients.get(0), ports);
+            int victim = clients.get(0).ownerOfPartitionZero(ports);
             List<HttpTestClient> survivors = new ArrayList<>(clients);
             survivors.remove(victim);
             long killedAt = System.nanoTime();
             instances.get(victim).kill();
             await().atMost(Patience.FAILOVER).pollInterval(Duration.ofMillis(250))
-                    .until(() -> survivors.stream().allMatch(FailoverTest::complete) && ownerOfPartitionZero(survivors.get(0), ports) != victim);
+                    .until(() -> survivors.stream().allMatch(FailoverTest::complete) && survivors.get(0).ownerOfPartitionZero(ports) != victim);
             long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
             System.out.printf("instance on port %d killed; reads complete again from both survivors after %d ms%n",
                     ports.get(victim), failoverMs);
@@ -151,16 +151,6 @@ class FailoverTest {
         }
     }
 
-    private static int ownerOfPartitionZero(HttpTestClient client, List<Integer> ports) {
-        for (JsonNode instance : client.get("/internal/cluster").data()) {
-            for (JsonNode partition : instance.path("activePartitions")) {
-                if (partition.asInt() == 0) {
-                    return ports.indexOf(instance.path("port").asInt());
-                }
-            }
-        }
-        return -1;
-    }
 
     /** The slots the scheduler fired, from the sweep requests it wrote: ids end with the slot, e.g. -20261128T1702Z. */
     private static List<Instant> slots(KafkaTestClient kafka) {

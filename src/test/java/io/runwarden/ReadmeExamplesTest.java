@@ -62,6 +62,33 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void schedulesWalkThroughWorksAsWritten() throws Exception {
+        List<JsonNode> answers = jsonLines(run(shBlocks(section("## Schedules")).get(0)));
+
+        assertThat(answers).hasSize(6).allMatch(answer -> answer.path("success").asBoolean());
+        JsonNode policy = answers.get(0).path("data");
+        assertThat(policy.path("schedule").asText()).isEqualTo("0 3 * * *");
+        assertThat(policy.path("timezone").asText()).isEqualTo("Europe/Paris");
+        assertThat(policy.path("nextExpectedStart").asText()).isNotEmpty();
+        assertThat(answers.get(1).path("data").path("runId").asText()).isNotEmpty();
+        assertThat(answers.get(2).path("data").path("event").asText()).isEqualTo("succeeded");
+        JsonNode backup = null;
+        for (JsonNode script : answers.get(3).path("data").path("scripts")) {
+            if (script.path("scriptName").asText().equals("backup")) {
+                backup = script;
+            }
+        }
+        assertThat(backup).as("the dashboard lists the scheduled script").isNotNull();
+        assertThat(backup.path("schedule").asText()).isEqualTo("0 3 * * *");
+        assertThat(backup.path("state").asText()).isIn("ok", "running", "late");
+        assertThat(answers.get(4).path("data").path("paused").asBoolean()).isTrue();
+        assertThat(answers.get(5).path("data").path("paused").asBoolean()).isFalse();
+        // the pings' run is paired in the stream: it ends with the exit code's message
+        await().atMost(Patience.APPLIED).until(() -> run("curl -s 'localhost:8080/script/logs?scriptName=backup'")
+                .contains("\"message\":\"42 GB copied\""));
+    }
+
+    @Test
     void quickstartWorksAsWritten() throws Exception {
         List<String> steps = shBlocks(section("## Quickstart"));
         assertThat(steps).as("the quickstart's commands: run, curl, kcat, exec, logs, cleanup").hasSize(6);

@@ -8,6 +8,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runwarden.model.Bounds;
+import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.InvalidFieldException;
 import io.runwarden.model.Json;
 import io.runwarden.service.Services;
@@ -113,6 +114,9 @@ public final class ApiServer implements AutoCloseable {
                 ApiException bad = ApiException.badRequest(e.field(), e.getMessage());
                 Envelope.error(ctx, bad.status(), bad.code(), bad.getMessage());
             });
+            // an event a report route was given that the stream would refuse
+            config.routes.exception(InvalidEventException.class, (e, ctx) ->
+                    Envelope.error(ctx, 400, "invalid_event", e.getMessage()));
             config.routes.exception(Unavailable.class, (e, ctx) -> {
                 ctx.header("Retry-After", "5");
                 Envelope.error(ctx, 503, "unavailable", e.getMessage());

@@ -7,7 +7,6 @@ import io.javalin.http.Context;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.EventCodec;
 import io.runwarden.model.EventType;
-import io.runwarden.model.InvalidEventException;
 import io.runwarden.service.Services;
 
 import java.net.URLEncoder;
@@ -55,11 +54,7 @@ final class IngestRoutes implements Routes {
         ObjectNode event = ((ObjectNode) body).deepCopy();
         event.put("runId", runId);
         event.put("event", type.wireName());
-        try {
-            services.get().runs().report(event);
-        } catch (InvalidEventException e) {
-            throw new ApiException(400, "invalid_event", e.getMessage());
-        }
+        services.get().runs().report(event);
         if (type == EventType.STARTED) {
             ctx.header("Location", "/script/logs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8).replace("+", "%20"));
         }

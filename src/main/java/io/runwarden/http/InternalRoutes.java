@@ -28,7 +28,7 @@ final class InternalRoutes implements Routes {
                     Params.integer(ctx, "limit", LogsRoutes.DEFAULT_LIMIT, 1, LogsRoutes.MAX_LIMIT)));
         });
         routes.get(base + "/runs/{runId}", ctx -> {
-            String runId = Params.pathId(ctx, "runId");
+            String runId = Params.pathRunId(ctx);
             Envelope.ok(ctx, local().run(runId, partition(ctx)).orElseThrow(() -> ApiException.notFound("no run " + runId)));
         });
         routes.get(base + "/sweeps/{sweepId}", ctx -> Envelope.ok(ctx, local().sweep(ctx.pathParam("sweepId"), partition(ctx))

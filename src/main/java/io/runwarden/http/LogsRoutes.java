@@ -2,6 +2,7 @@ package io.runwarden.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.runwarden.model.FailureReason;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
@@ -23,11 +24,11 @@ final class LogsRoutes implements Routes {
     static final int MAX_LIMIT = 1_000;
 
     /** The deadline and last heartbeat let the dashboard page show how close a run in progress is to its timeout. */
-    record DashboardRun(String runId, RunStatus status, Instant startTime, Instant endTime, String message,
-                        Instant deadline, Instant lastHeartbeat) {
+    record DashboardRun(String runId, RunStatus status, FailureReason failureReason, Instant startTime, Instant endTime,
+                        String message, Instant deadline, Instant lastHeartbeat) {
         static DashboardRun of(RunRecord run) {
-            return run == null ? null : new DashboardRun(run.runId(), run.status(), run.startTime(), run.endTime(),
-                    run.message(), run.deadline(), run.lastHeartbeat());
+            return run == null ? null : new DashboardRun(run.runId(), run.status(), run.failureReason(), run.startTime(),
+                    run.endTime(), run.message(), run.deadline(), run.lastHeartbeat());
         }
     }
 
@@ -90,7 +91,7 @@ final class LogsRoutes implements Routes {
     }
 
     private void run(Context ctx) {
-        String runId = Params.pathId(ctx, "runId");
+        String runId = Params.pathRunId(ctx);
         RunRecord run = services.get().runs().run(runId).orElseThrow(() -> ApiException.notFound("no run " + runId));
         Envelope.ok(ctx, run);
     }

@@ -35,6 +35,15 @@ final class Params {
         return value == null ? null : checkedId(name, value);
     }
 
+    /** A runId from the path of a read: one runwarden generated (a missed slot's) may be longer ({@link Bounds#generatedId}). */
+    static String pathRunId(Context ctx) {
+        try {
+            return Bounds.generatedId(ctx.pathParam("runId"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("runId", e.getMessage());
+        }
+    }
+
     /** A runId, scriptName or job name from the path, within {@link Bounds#id}. */
     static String pathId(Context ctx, String name) {
         return checkedId(name, ctx.pathParam(name));

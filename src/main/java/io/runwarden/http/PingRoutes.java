@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.runwarden.model.EventType;
-import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.Json;
 import io.runwarden.model.Ping;
 import io.runwarden.model.Times;
@@ -21,9 +20,6 @@ import java.util.function.Supplier;
  * ordinary event of that run; without, a start opens a new run and the stream pairs the others with it.
  */
 final class PingRoutes implements Routes {
-    record Accepted(String runId, EventType event) {
-    }
-
     private final Supplier<Services> services;
 
     PingRoutes(Supplier<Services> services) {
@@ -62,16 +58,12 @@ final class PingRoutes implements Routes {
             if (message != null) {
                 event.put("message", message);
             }
-            try {
-                services.get().runs().report(event);
-            } catch (InvalidEventException e) {
-                throw new ApiException(400, "invalid_event", e.getMessage());
-            }
+            services.get().runs().report(event);
         } else {
             runId = type == EventType.STARTED ? UUID.randomUUID().toString() : null;
             services.get().runs().ping(new Ping(script, type, runId, now, message));
         }
-        Envelope.ok(ctx, type == EventType.STARTED ? 201 : 202, new Accepted(runId, type));
+        Envelope.ok(ctx, type == EventType.STARTED ? 201 : 202, new IngestRoutes.Accepted(runId, type));
     }
 
     /** 0 to 255, as a shell's {@code $?}; anything else names no ping. */

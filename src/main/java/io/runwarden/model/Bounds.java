@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The bounds on every input (DESIGN, "Bounds on every input"), checked once where a value enters: an event, a
@@ -17,6 +19,8 @@ public final class Bounds {
     public static final Duration MIN_DURATION = Duration.ofSeconds(1);
     public static final Duration MAX_DURATION = Duration.ofDays(3650);
     public static final int MAX_ID_CHARS = 256;
+    /** Ids runwarden generates from a name: a missed slot's {@code name@2026-11-30T03:00:00Z}, a job's sweep's {@code name-20261130T0300Z}. */
+    private static final Pattern GENERATED = Pattern.compile("(?s)(.+)(@\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ|-\\d{8}T\\d{4}Z)");
     public static final int MAX_MESSAGE_CHARS = 8_192;
     /** Log lines and dead-letter headers quote at most this much of a bad value. */
     public static final int MAX_QUOTE_CHARS = 256;
@@ -108,6 +112,22 @@ public final class Bounds {
         if (value.isBlank()) {
             throw new IllegalArgumentException("must not be blank");
         }
+        return value;
+    }
+
+    /**
+     * An id runwarden may have generated itself (a missed slot's {@code {script}@{slot}}, a job's sweep's): exempt from
+     * the length bound of the ids users give, as long as the name it was made from is within it.
+     */
+    public static String generatedId(String value) {
+        if (value.length() <= MAX_ID_CHARS) {
+            return id(value);
+        }
+        Matcher generated = GENERATED.matcher(value);
+        if (!generated.matches()) {
+            return id(value); // says why: too long
+        }
+        id(generated.group(1));
         return value;
     }
 

@@ -16,10 +16,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A UNIX 5-field cron expression or a nickname ({@code @daily}), evaluated on the wall clock of a timezone as Vixie
@@ -38,6 +40,12 @@ public final class CronSchedule {
     private static final Duration NEAR = Duration.ofDays(1);
     /** How far back a latest slot is looked for: accepted schedules fire within 366 days. */
     private static final Duration LOOK_BACK = Duration.ofDays(400);
+    /**
+     * Schedules parsed once, not at every tick or dashboard read: parsing is the dearest step. Bounded, so that a stream
+     * of distinct expressions cannot grow it; instances are immutable and shared across threads.
+     */
+    private static final Map<List<String>, CronSchedule> PARSED = new ConcurrentHashMap<>();
+    private static final int MAX_PARSED = 10_000;
 
     private final ExecutionTime wallClock;
     private final ZoneId zone;
@@ -60,6 +68,19 @@ public final class CronSchedule {
      * @throws InvalidFieldException naming what is wrong with the expression ({@code schedule}) or the timezone
      */
     public static CronSchedule of(String schedule, String timezone) {
+        List<String> key = Arrays.asList(schedule, timezone);
+        CronSchedule parsed = PARSED.get(key);
+        if (parsed == null) {
+            parsed = parse(schedule, timezone);
+            if (PARSED.size() >= MAX_PARSED) {
+                PARSED.clear();
+            }
+            PARSED.put(key, parsed);
+        }
+        return parsed;
+    }
+
+    private static CronSchedule parse(String schedule, String timezone) {
         if (schedule == null) {
             throw new InvalidFieldException("schedule", "schedule is missing");
         }

@@ -13,8 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -31,8 +29,6 @@ public final class CronScheduler {
     private final ReadOnlyKeyValueStore<String, CronJob> jobs;
     private final KeyValueStore<String, Instant> lastSlots;
     private final Consumer<SweepRequest> fire;
-    /** Each job's schedule parsed once per version of the job, not once a second. */
-    private final Map<CronJob, CronSchedule> schedules = new HashMap<>();
 
     /** @param fire sends a job's sweep request on its way */
     public CronScheduler(ReadOnlyKeyValueStore<String, CronJob> jobs, KeyValueStore<String, Instant> lastSlots,
@@ -43,24 +39,21 @@ public final class CronScheduler {
     }
 
     public void tick(Instant now) {
-        Map<CronJob, CronSchedule> current = new HashMap<>();
         try (KeyValueIterator<String, CronJob> it = jobs.all()) {
             while (it.hasNext()) {
                 KeyValue<String, CronJob> entry = it.next();
                 CronSchedule schedule = schedule(entry.value);
                 if (schedule != null) {
-                    current.put(entry.value, schedule);
                     tick(entry.key, entry.value, schedule, now);
                 }
             }
         }
-        schedules.keySet().retainAll(current.keySet());
     }
 
     /** Null for a job that is not valid: cron-config's reader refuses those, and logs them, before they get here. */
     private CronSchedule schedule(CronJob job) {
         try {
-            return schedules.computeIfAbsent(job, CronSchedule::of);
+            return CronSchedule.of(job);
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Reads the value of a check's record and checks it as strictly as an event: anyone who can write to
- * {@code script-events} can write one, and a forged one must neither stop the stream nor record a slot as missed
- * that was not one.
+ * {@code script-events} can write one, and a malformed one must not stop the stream. A well-formed missed slot is
+ * trusted as much as a {@code failed} event of the same writer would be: whoever may write events may report facts.
  */
 final class StartCheckValues {
     /** Check ids are generated ("check-", a time and a number): far shorter than this. */
@@ -37,6 +37,9 @@ final class StartCheckValues {
         }
         instant(check.asOf());
         check.slots().forEach(this::slot);
+        if (check.slots().stream().anyMatch(slot -> slot.to().isAfter(check.asOf()))) {
+            throw invalid("a check may only judge slots whose grace ran out by its asOf");
+        }
         return check;
     }
 
@@ -44,6 +47,7 @@ final class StartCheckValues {
         StartCheckPart part = read(record, StartCheckPart.class);
         checkId(part.checkId(), record.key());
         if (part.partition() < 0 || part.partition() >= partitions || part.kept() == null
+                || part.kept().size() > StartChecks.SLOTS_PER_CHECK || part.kept().stream().distinct().count() != part.kept().size()
                 || part.kept().stream().anyMatch(i -> i == null || i < 0 || i >= StartChecks.SLOTS_PER_CHECK)) {
             throw invalid("a check's part needs a partition from 0 to " + (partitions - 1) + " and the positions it kept");
         }

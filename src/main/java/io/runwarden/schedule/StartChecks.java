@@ -41,10 +41,15 @@ public final class StartChecks {
     public static final Duration KEPT = Duration.ofDays(7);
     /** Slots per check record: far inside what one record of Kafka takes, even with 256-character names. */
     static final int SLOTS_PER_CHECK = 1_000;
-    /** How much time one tick covers at most, so that catching up after an outage goes in bounded steps. */
-    static final Duration MAX_WINDOW = Duration.ofMinutes(5);
-    /** The key of the last checked instant in the scheduler's store: no job name holds a NUL. */
-    static final String LAST_CHECKED = "\u0000start-checks";
+    /** Slots of one script a tick decides at most, so that catching up after an outage goes in bounded steps. */
+    static final int SLOTS_PER_SCRIPT = 100;
+    /** How far back the slots of a script never checked before are looked for. */
+    static final Duration LOOK_BACK = Duration.ofDays(1);
+    /** How long a moved start is remembered at most: a check can only need it while this partition lags behind. */
+    static final Duration FORWARDED_KEPT = Duration.ofDays(1);
+    /** Before a script's name, the key of its last decided slot in the scheduler's store: no job name holds a NUL. */
+    static final String DECIDED = "\u0000decided\u0000";
+    private static final String DECIDED_END = "\u0000decided\u0001";
     private static final DateTimeFormatter CHECK_ID = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -62,20 +67,20 @@ public final class StartChecks {
 
     private final KeyValueStore<String, StartCheckProgress> checks;
     private final KeyValueStore<String, Instant> forwardedStarts;
+    private final ReadOnlyKeyValueStore<String, ScriptPolicy> policies;
     private final PartitionRuns runs;
     private final ControlChannel channel;
     private final int partitions;
     private final Supplier<Instant> clock;
     private final RunwardenMeters meters;
     private final StartCheckValues values;
-    /** Each schedule parsed once per version of it, not once a tick. */
-    private final Map<List<String>, CronSchedule> schedules = new HashMap<>();
 
     public StartChecks(KeyValueStore<String, StartCheckProgress> checks, KeyValueStore<String, Instant> forwardedStarts,
-                       PartitionRuns runs, ControlChannel channel, int partitions, RunwardenMeters meters,
-                       Supplier<Instant> clock) {
+                       ReadOnlyKeyValueStore<String, ScriptPolicy> policies, PartitionRuns runs, ControlChannel channel,
+                       int partitions, RunwardenMeters meters, Supplier<Instant> clock) {
         this.checks = checks;
         this.forwardedStarts = forwardedStarts;
+        this.policies = policies;
         this.runs = runs;
         this.channel = channel;
         this.partitions = partitions;
@@ -85,53 +90,79 @@ public final class StartChecks {
     }
 
     /**
-     * On partition 0: writes checks for the slots whose grace ran out since the last tick. The first tick ever only
-     * starts the clock; after a restart or failover the changelogged last instant carries on, so no slot is skipped
-     * and none is checked twice.
+     * On partition 0: writes checks for the slots whose grace ran out and that no check decided yet. Each script's
+     * last decided slot is changelogged with the scheduler's slots and moves in the same transaction as the checks,
+     * so a restart or failover neither decides a slot twice nor skips one, whatever the script's grace was or is.
      */
-    public void tick(Instant now, ReadOnlyKeyValueStore<String, ScriptPolicy> policies, KeyValueStore<String, Instant> state) {
-        Instant last = state.get(LAST_CHECKED);
-        if (last == null || !now.isAfter(last)) {
-            if (last == null) {
-                state.put(LAST_CHECKED, now);
+    public void tick(Instant now, KeyValueStore<String, Instant> state) {
+        List<ExpectedSlot> due = new ArrayList<>();
+        Map<Window, List<Instant>> windows = new HashMap<>();
+        try (KeyValueIterator<String, ScriptPolicy> it = policies.all()) {
+            while (it.hasNext()) {
+                ScriptPolicy policy = it.next().value;
+                if (policy.expectsRuns()) {
+                    due.addAll(due(policy, now, state, windows));
+                }
             }
-            return;
         }
-        Instant until = now.isAfter(last.plus(MAX_WINDOW)) ? last.plus(MAX_WINDOW) : now;
-        List<ExpectedSlot> due = due(policies, last, until);
-        state.put(LAST_CHECKED, until);
         for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
-            StartCheck check = new StartCheck("check-" + CHECK_ID.format(until) + "-" + n, now,
+            StartCheck check = new StartCheck("check-" + CHECK_ID.format(now) + "-" + n, now,
                     List.copyOf(due.subList(from, Math.min(due.size(), from + SLOTS_PER_CHECK))));
             channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());
         }
     }
 
-    /** The slots of every expecting script whose grace ends in (last, until], after the script's scheduleSince. */
-    private List<ExpectedSlot> due(ReadOnlyKeyValueStore<String, ScriptPolicy> policies, Instant last, Instant until) {
+    /**
+     * A script's slots after the last one decided (or its scheduleSince, or a day back for a script never seen) whose
+     * grace ran out by {@code now}, at most {@link #SLOTS_PER_SCRIPT}: a long outage is caught up tick by tick.
+     */
+    private List<ExpectedSlot> due(ScriptPolicy policy, Instant now, KeyValueStore<String, Instant> state,
+                                   Map<Window, List<Instant>> windows) {
+        String key = DECIDED + policy.scriptName();
+        Duration grace = policy.effectiveStartGrace();
+        Instant decided = state.get(key);
+        Instant after = decided != null ? decided : latest(policy.scheduleSince(), now.minus(grace).minus(LOOK_BACK));
+        if (decided == null && policy.scheduleSince() == null) {
+            after = now.minus(grace); // nothing says since when: from now on
+            state.put(key, after);
+        }
+        if (policy.scheduleSince() != null && policy.scheduleSince().isAfter(after)) {
+            after = policy.scheduleSince();
+        }
         List<ExpectedSlot> due = new ArrayList<>();
-        Set<List<String>> used = new HashSet<>();
-        try (KeyValueIterator<String, ScriptPolicy> it = policies.all()) {
+        // scripts that share a schedule and a window share its slots: worked out per script, they were most of a tick
+        List<Instant> slots = windows.computeIfAbsent(new Window(policy.schedule(), policy.zone(), after, now.minus(grace)),
+                w -> CronSchedule.of(w.schedule(), w.zone()).slotsBetween(w.after(), w.until(), SLOTS_PER_SCRIPT));
+        for (Instant slot : slots) {
+            due.add(new ExpectedSlot(policy.scriptName(), slot, grace));
+        }
+        if (!due.isEmpty()) {
+            state.put(key, due.get(due.size() - 1).slot());
+        }
+        return due;
+    }
+
+    /** Forgets the last decided slot of scripts that expect nothing any more (no schedule, paused, removed). */
+    public void forgetUnexpected(KeyValueStore<String, Instant> state) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, Instant> it = state.range(DECIDED, DECIDED_END)) {
             while (it.hasNext()) {
-                ScriptPolicy policy = it.next().value;
-                if (!policy.expectsRuns()) {
-                    continue;
-                }
-                List<String> key = List.of(policy.schedule(), policy.zone());
-                used.add(key);
-                CronSchedule schedule = schedules.computeIfAbsent(key, k -> CronSchedule.of(k.get(0), k.get(1)));
-                Duration grace = policy.effectiveStartGrace();
-                Instant after = last.minus(grace);
-                if (policy.scheduleSince() != null && policy.scheduleSince().isAfter(after)) {
-                    after = policy.scheduleSince();
-                }
-                for (Instant slot : schedule.slotsBetween(after, until.minus(grace), Integer.MAX_VALUE)) {
-                    due.add(new ExpectedSlot(policy.scriptName(), slot, grace));
+                String key = it.next().key;
+                ScriptPolicy policy = policies.get(key.substring(DECIDED.length()));
+                if (policy == null || !policy.expectsRuns()) {
+                    stale.add(key);
                 }
             }
         }
-        schedules.keySet().retainAll(used);
-        return due;
+        stale.forEach(state::delete);
+    }
+
+    /** The slots of one schedule in (after, until]. */
+    private record Window(String schedule, String zone, Instant after, Instant until) {
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : a.isAfter(b) ? a : b;
     }
 
     /** A check, a check's answer or a missed slot, arrived on {@code partition}. */
@@ -154,6 +185,10 @@ public final class StartChecks {
      * partition ahead of it, so this partition counts the start for such checks itself.
      */
     public void forwarded(LifecycleEvent start) {
+        ScriptPolicy policy = start.scriptName() == null ? null : policies.get(start.scriptName());
+        if (policy == null || !policy.expectsRuns()) {
+            return; // no check asks about it
+        }
         forwardedStarts.put(start.scriptName() + '\0' + start.time().toEpochMilli() + ':' + start.runId(), clock.get());
     }
 
@@ -176,7 +211,7 @@ public final class StartChecks {
                 kept.add(i);
             }
         }
-        channel.send(check.checkId(), new StartCheckPart(check.checkId(), partition, kept),
+        channel.send(check.checkId(), new StartCheckPart(check.checkId(), partition, kept, check.slots().hashCode()),
                 ControlRecord.START_CHECK_PART.headers(), timestamp);
     }
 
@@ -207,21 +242,25 @@ public final class StartChecks {
     private void remember(StartCheck check, long timestamp) {
         StartCheckProgress progress = checks.get(check.checkId());
         if (progress == null) {
-            checks.put(check.checkId(), new StartCheckProgress(check, new TreeMap<>(), false));
+            checks.put(check.checkId(), new StartCheckProgress(check, new TreeMap<>(), false, clock.get()));
         } else if (progress.check() == null) {
-            complete(new StartCheckProgress(check, progress.parts(), false), timestamp);
+            Map<Integer, StartCheckPart> answers = new TreeMap<>(progress.parts());
+            answers.values().removeIf(part -> part.digest() != check.slots().hashCode());
+            complete(new StartCheckProgress(check, answers, false, progress.since()), timestamp);
         }
     }
 
     /** An answer on the home partition; a part seen twice counts once. */
     private void collect(StartCheckPart part, long timestamp) {
         StartCheckProgress progress = checks.get(part.checkId());
-        if (progress != null && (progress.complete() || progress.parts().containsKey(part.partition()))) {
-            return;
+        if (progress != null && (progress.complete() || progress.parts().containsKey(part.partition())
+                || progress.check() != null && progress.check().slots().hashCode() != part.digest())) {
+            return; // seen, done, or an answer to another list than the check's
         }
         Map<Integer, StartCheckPart> parts = new TreeMap<>(progress == null ? Map.of() : progress.parts());
         parts.put(part.partition(), part);
-        complete(new StartCheckProgress(progress == null ? null : progress.check(), parts, false), timestamp);
+        complete(new StartCheckProgress(progress == null ? null : progress.check(), parts, false,
+                progress == null ? clock.get() : progress.since()), timestamp);
     }
 
     /** Stores the progress; once the check and every answer are in, sends each slot no partition kept. */
@@ -244,16 +283,31 @@ public final class StartChecks {
         }
         // the slots themselves are no longer needed, only that the check is done, and when
         checks.put(check.checkId(), new StartCheckProgress(new StartCheck(check.checkId(), check.asOf(), List.of()),
-                Map.of(), true));
+                Map.of(), true, progress.since()));
     }
 
-    /** Forgets up to {@code limit} completed checks written before {@code cutoff}. @return how many */
+    /**
+     * Forgets up to {@code limit} checks written (or, never completed, first heard of) before {@code cutoff}, and moved starts older than a day
+     * (those are pruned by the checks themselves too; this bounds them while no check comes). @return how many checks
+     */
     public int prune(Instant cutoff, int limit) {
+        List<String> stale = new ArrayList<>();
+        Instant forgotten = clock.get().minus(FORWARDED_KEPT);
+        try (KeyValueIterator<String, Instant> it = forwardedStarts.all()) {
+            while (it.hasNext() && stale.size() < limit) {
+                KeyValue<String, Instant> entry = it.next();
+                if (entry.value.isBefore(forgotten)) {
+                    stale.add(entry.key);
+                }
+            }
+        }
+        stale.forEach(forwardedStarts::delete);
         List<String> old = new ArrayList<>();
         try (KeyValueIterator<String, StartCheckProgress> it = checks.all()) {
             while (it.hasNext() && old.size() < limit) {
                 KeyValue<String, StartCheckProgress> entry = it.next();
-                if (entry.value.complete() && entry.value.check().asOf().isBefore(cutoff)) {
+                Instant seen = entry.value.complete() ? entry.value.check().asOf() : entry.value.since();
+                if (seen == null || seen.isBefore(cutoff)) {
                     old.add(entry.key);
                 }
             }

@@ -78,7 +78,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         sweeps = new SweepProtocol(sweepStore, runs, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         startChecks = new StartChecks(context.getStateStore(StoreNames.START_CHECKS),
-                context.getStateStore(StoreNames.FORWARDED_STARTS), runs, emitter, partitions, meters,
+                context.getStateStore(StoreNames.FORWARDED_STARTS), policies, runs, emitter, partitions, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
@@ -95,7 +95,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             context.schedule(SCHEDULER_TICK, PunctuationType.WALL_CLOCK_TIME,
                     now -> scheduler.tick(Instant.ofEpochMilli(now)));
             context.schedule(StartChecks.TICK, PunctuationType.WALL_CLOCK_TIME,
-                    now -> startChecks.tick(Instant.ofEpochMilli(now), policies, slots));
+                    now -> startChecks.tick(Instant.ofEpochMilli(now), slots));
+            context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now -> startChecks.forgetUnexpected(slots));
         }
     }
 

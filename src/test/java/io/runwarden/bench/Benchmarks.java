@@ -3,7 +3,13 @@ package io.runwarden.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.BrokerProcess;
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
+import io.runwarden.schedule.MissedSlot;
+import io.runwarden.schedule.StartCheck;
+import io.runwarden.schedule.StartChecks;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,19 +20,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmarks of issue 5, side by side with their baselines, each measured in the same run on the same machine.
+ * The benchmarks of issue 5 and issue 12's missed-start checks (B6), side by side with their baselines, each measured in
+ * the same run on the same machine.
  * Run by {@code bench/run}; prints the table and writes it into {@code docs/benchmarks.md}.
  * System properties: {@code bench.repeats} (default 3), {@code bench.scale} (default 1.0, smaller for a quick look),
  * {@code bench.only} (a part of the benchmarks, for a quick look; the file is written only after a full run).
  */
 public final class Benchmarks {
-    /** Which parts to run: {@code start} (B5's start), {@code ingest} (B1), {@code scale} (B2, B3, B4, B5's memory). */
-    private static final List<String> ONLY = List.of(System.getProperty("bench.only", "start,ingest,scale").split(","));
+    /**
+     * Which parts to run: {@code start} (B5's start), {@code ingest} (B1), {@code scale} (B2, B3, B4, B5's memory),
+     * {@code checks} (B6).
+     */
+    private static final List<String> ALL = List.of("start", "ingest", "scale", "checks");
+    private static final List<String> ONLY = List.of(System.getProperty("bench.only", String.join(",", ALL)).split(","));
     private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
     private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
     private static final int INGEST_RUNS = scaled(100_000);
@@ -34,6 +48,15 @@ public final class Benchmarks {
     private static final int LARGE_N = scaled(1_000_000);
     private static final int STALE_K = scaled(10_000);
     private static final Duration STALE_AFTER = Duration.ofDays(3);
+    /** B6: scripts expected every minute, and the grace of each slot. */
+    private static final int SCHEDULED = scaled(10_000);
+    private static final Duration START_GRACE = Duration.ofSeconds(30);
+    /** B6: one script in this many has no run in a minute (another one each minute), so checks find missed slots too. */
+    private static final int MISS_EVERY = 10;
+    /** B6: minutes of checks measured, after one that warms the JVM up. */
+    private static final int CHECK_MINUTES = REPEATS;
+    private static final String CHECK_METRIC = "runwarden_start_check_duration_seconds";
+    private static final String MISSED_METRIC = "runwarden_missed_slots_total";
     private static final Duration LONG = Duration.ofMinutes(20);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -57,9 +80,12 @@ public final class Benchmarks {
         if (ONLY.contains("scale")) {
             bench.atScale();
         }
+        if (ONLY.contains("checks")) {
+            bench.startChecks();
+        }
         bench.report.finish(Duration.ofNanos(System.nanoTime() - began), SCALE, REPEATS);
         System.out.println(bench.report.markdown());
-        if (ONLY.size() == 3 && SCALE == 1.0) {
+        if (ONLY.containsAll(ALL) && SCALE == 1.0) {
             bench.report.writeInto(Path.of("docs", "benchmarks.md"));
             System.out.println("written to docs/benchmarks.md");
         }
@@ -155,7 +181,7 @@ public final class Benchmarks {
                 workload.storedRuns("stored-", 0, SMALL_N - STALE_K, now);
                 kafka.awaitCaughtUp(app, Topics.SCRIPT_EVENTS, LONG);
                 progress("B2 loaded " + SMALL_N + " runs in " + elapsedSeconds(loadBegan) + " s");
-                Stats smallRw = sweeps(kafka, workload, app, http, "small");
+                Stats smallRw = sweeps(kafka, workload, app, http, "B2", "small").http();
                 postgres.load(SMALL_N - STALE_K, Workload.SCRIPTS, now);
                 Stats smallPg = postgresSweeps(postgres, "small");
 
@@ -165,7 +191,7 @@ public final class Benchmarks {
                 double loadSeconds = elapsedSeconds(loadBegan);
                 long loadEvents = kafka.endOffsets(Topics.SCRIPT_EVENTS);
                 progress("B2 loaded " + LARGE_N + " runs in " + loadSeconds + " s");
-                Stats largeRw = sweeps(kafka, workload, app, http, "large");
+                Stats largeRw = sweeps(kafka, workload, app, http, "B2", "large").http();
                 postgres.load(LARGE_N - STALE_K, Workload.SCRIPTS, now);
                 Stats largePg = postgresSweeps(postgres, "large");
                 report.sweeps(SMALL_N, LARGE_N, STALE_K, smallRw, largeRw, smallPg, largePg);
@@ -179,9 +205,18 @@ public final class Benchmarks {
         }
     }
 
+    /**
+     * Sweep times, as the caller sees them (from the request sent to the answer read) and as the service counts them
+     * in its answer and in {@code runwarden_sweep_duration_seconds} (from the request's {@code asOf} to
+     * {@code completedAt}, on the service's clock).
+     */
+    private record SweepTimes(Stats http, Stats inService) {
+    }
+
     /** Each repetition adds K runs past their deadline, waits until they are applied, then times the sweep over HTTP. */
-    private Stats sweeps(BenchKafka kafka, Workload workload, String app, int http, String label) throws Exception {
+    private SweepTimes sweeps(BenchKafka kafka, Workload workload, String app, int http, String row, String label) throws Exception {
         List<Double> seconds = new ArrayList<>();
+        List<Double> inService = new ArrayList<>();
         for (int i = 0; i < REPEATS; i++) {
             workload.staleRuns("stale-" + label + "-" + i + "-", STALE_K, Instant.now().minus(Duration.ofDays(4)));
             kafka.awaitCaughtUp(app, Topics.SCRIPT_EVENTS, LONG);
@@ -192,9 +227,12 @@ public final class Benchmarks {
             if (updated != STALE_K) {
                 throw new IllegalStateException("the sweep failed " + updated + " runs, not " + STALE_K + ": " + result);
             }
-            progress("B2 runwarden sweep " + label + " #" + i + ": " + last(seconds) + " s");
+            inService.add(Duration.between(Instant.parse(result.path("data").path("asOf").asText()),
+                    Instant.parse(result.path("data").path("completedAt").asText())).toNanos() / 1e9);
+            progress(row + " runwarden sweep " + label + " #" + i + ": " + last(seconds) + " s (" + last(inService)
+                    + " s from its asOf to completedAt)");
         }
-        return new Stats(seconds);
+        return new SweepTimes(new Stats(seconds), new Stats(inService));
     }
 
     private Stats postgresSweeps(Postgres postgres, String label) throws Exception {
@@ -266,6 +304,138 @@ public final class Benchmarks {
             progress("B4 raw read of " + records + " changelog records #" + i + ": " + last(raw) + " s");
         }
         report.recovery(LARGE_N, changelogs, records, new Stats(restore), new Stats(raw));
+    }
+
+    /**
+     * B6: missed-start checks against a sweep of the same size, on one runwarden on its own broker. First the sweeps:
+     * each fails K = SCHEDULED due runs. Then SCHEDULED scripts get a per-minute schedule with 30 s of grace; at each
+     * minute nine in ten of them report a run that starts at the slot, the tenth (another one each minute) does not.
+     * The tick that passes a minute's grace writes that minute's slots as ⌈SCHEDULED / 1,000⌉ checks, and the check
+     * metric times each from that tick to its result: the mean per check is the metric's Δ_sum / Δ_count over the
+     * minute. The metric's _max covers two to three minutes (the registry's one-minute step, three buckets), so the
+     * slowest check of each tick is read from the records that carry the same two instants the metric subtracts: the
+     * check's asOf (its tick) and each missed slot's foundAt (its completion); their mean must match the metric's.
+     */
+    private void startChecks() throws Exception {
+        try (Broker broker = broker("b6"); BenchKafka kafka = new BenchKafka(broker.bootstrap())) {
+            kafka.createTopics();
+            Workload workload = new Workload(kafka);
+            String app = "bench-checks";
+            int http = Proc.freePort();
+            try (Proc service = Proc.start(Proc.runwardenJar(), runwardenEnv(kafka, app, "b6-rw", http),
+                    work.resolve("logs/b6-rw.log"));
+                 KafkaConsumer<String, byte[]> events = kafka.consumerAtEnd(Topics.SCRIPT_EVENTS)) {
+                service.awaitHttpOk(http, "/ready", Duration.ofMinutes(3));
+                long began = System.nanoTime();
+                SweepTimes sweeps = sweeps(kafka, workload, app, http, "B6", "b6");
+
+                Instant since = Instant.now();
+                workload.policies(SCHEDULED, "* * * * *", START_GRACE, since);
+                String lastScript = Workload.script(SCHEDULED - 1);
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (!"* * * * *".equals(get(http, "/script/policies/" + lastScript).path("data").path("schedule").asText())) {
+                    check(deadline, "the policies");
+                    Proc.sleep(100);
+                }
+                int checksPerTick = (SCHEDULED + 999) / 1000;
+                Instant first = since.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+                progress("B6 " + SCHEDULED + " policies applied; first slot " + first);
+                List<Double> slowest = new ArrayList<>();
+                List<Double> mean = new ArrayList<>();
+                long checks = 0;
+                long withinSecond = 0;
+                int missedPerMinute = 0;
+                Map<String, Instant> asOf = new HashMap<>();
+                Map<String, Instant> foundAt = new HashMap<>();
+                Metrics before = Metrics.scrape(http);
+                for (int minute = 0; minute <= CHECK_MINUTES; minute++) {
+                    Instant slot = first.plus(Duration.ofMinutes(minute));
+                    sleepUntil(slot.plusSeconds(1));
+                    int missed = workload.slotRuns("slot-" + minute + "-", SCHEDULED, slot, minute, MISS_EVERY);
+                    // the tick that passes slot + grace comes within StartChecks.TICK; its checks then travel. No
+                    // scrape meanwhile: with 10,000 scripts one keeps the service busy for 0.2-0.5 s (the runs in
+                    // progress gauge reads every script's stats), which would slow the very checks it measures
+                    sleepUntil(slot.plus(START_GRACE).plus(StartChecks.TICK).plusSeconds(5));
+                    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                    Metrics after;
+                    double scrapeSeconds;
+                    while (true) {
+                        long scrapeBegan = System.nanoTime();
+                        after = Metrics.scrape(http);
+                        scrapeSeconds = elapsedSeconds(scrapeBegan);
+                        if (after.get(CHECK_METRIC + "_count") >= before.get(CHECK_METRIC + "_count") + checksPerTick
+                                && after.get(MISSED_METRIC) >= before.get(MISSED_METRIC) + missed) {
+                            break;
+                        }
+                        check(until, "the checks of " + slot);
+                        Proc.sleep(2000);
+                    }
+                    double n = after.get(CHECK_METRIC + "_count") - before.get(CHECK_METRIC + "_count");
+                    double missedSlots = after.get(MISSED_METRIC) - before.get(MISSED_METRIC);
+                    if (n != checksPerTick || missedSlots != missed) {
+                        throw new IllegalStateException("the slot " + slot + " had " + n + " checks, not " + checksPerTick
+                                + ", and " + missedSlots + " missed slots, not " + missed);
+                    }
+                    double metricMean = (after.get(CHECK_METRIC + "_sum") - before.get(CHECK_METRIC + "_sum")) / n;
+                    long fast = Math.round(after.get(CHECK_METRIC + "_bucket{le=\"1.0\"}")
+                            - before.get(CHECK_METRIC + "_bucket{le=\"1.0\"}"));
+                    List<Double> times = checkTimes(kafka.readToEnd(events), asOf, foundAt);
+                    if (times.size() != checksPerTick) {
+                        throw new IllegalStateException("the slot " + slot + " had " + times.size() + " checks with a missed slot on "
+                                + Topics.SCRIPT_EVENTS + ", not " + checksPerTick);
+                    }
+                    double max = Collections.max(times);
+                    double recordsMean = times.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                    progress("B6 checks of " + slot + (minute == 0 ? " (warm-up, not counted)" : "") + ": " + (int) n
+                            + " checks, slowest " + Stats.fmt(max, 3) + " s, mean " + Stats.fmt(metricMean, 3) + " s (from the records "
+                            + Stats.fmt(recordsMean, 3) + " s), " + fast + " within 1 s; " + missed + " slots missed; a scrape of /metrics took "
+                            + Stats.fmt(scrapeSeconds * 1000, 0) + " ms");
+                    if (Math.abs(recordsMean - metricMean) > 0.005) {
+                        progress("B6 WARNING: the records' mean differs from the metric's by more than 5 ms");
+                    }
+                    if (minute > 0) {
+                        slowest.add(max);
+                        mean.add(metricMean);
+                        checks += (long) n;
+                        withinSecond += fast;
+                        missedPerMinute = missed;
+                    }
+                    before = after;
+                }
+                report.startChecks(SCHEDULED, missedPerMinute, checksPerTick, new Stats(slowest), new Stats(mean),
+                        withinSecond, checks, STALE_K, sweeps.inService());
+                progress("B6 took " + Stats.fmt(elapsedSeconds(began) / 60, 1) + " min from ready");
+            }
+        }
+    }
+
+    /**
+     * Each check's time from its tick to its result, for the checks that completed since the last call: asOf from the
+     * check (broadcast to every partition), foundAt from any of its missed slots (each check of the workload has some).
+     */
+    private static List<Double> checkTimes(List<ConsumerRecord<String, byte[]>> records, Map<String, Instant> asOf,
+                                           Map<String, Instant> foundAt) {
+        List<String> completed = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            ControlRecord kind = ControlRecord.of(record.headers()).orElse(null);
+            if (kind == ControlRecord.START_CHECK) {
+                StartCheck check = Json.read(record.value(), StartCheck.class);
+                asOf.put(check.checkId(), check.asOf());
+            } else if (kind == ControlRecord.MISSED_SLOT) {
+                MissedSlot missed = Json.read(record.value(), MissedSlot.class);
+                if (foundAt.putIfAbsent(missed.checkId(), missed.foundAt()) == null) {
+                    completed.add(missed.checkId());
+                }
+            }
+        }
+        return completed.stream().map(id -> Duration.between(asOf.get(id), foundAt.get(id)).toNanos() / 1e9).toList();
+    }
+
+    private static void sleepUntil(Instant instant) {
+        long millis = Duration.between(Instant.now(), instant).toMillis();
+        if (millis > 0) {
+            Proc.sleep(millis);
+        }
     }
 
     /** A broker in a process of its own, so that its CPU and memory are not counted as runwarden's. */

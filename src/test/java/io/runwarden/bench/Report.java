@@ -70,6 +70,24 @@ final class Report {
                         + raw.show(1) + " s", ratio(ratio) + " of the raw rate", "≥ 0.5", ratio >= 0.5);
     }
 
+    /**
+     * B6. The check's figure is the slowest check of each minute's tick (all of a tick's checks start at the tick, so
+     * it is the time until every slot of the minute is decided); the sweep's is from its request to its completion,
+     * as runwarden_sweep_duration_seconds times it.
+     */
+    void startChecks(int scripts, int missed, int checksPerTick, Stats slowest, Stats mean, long withinSecond, long checks,
+                     int swept, Stats sweep) {
+        double ratio = slowest.median() / sweep.median();
+        row("B6", "missed-start check of " + count(scripts) + " per-minute schedules (" + count(scripts - missed)
+                        + " slots kept, " + count(missed) + " missed a minute; " + checksPerTick + (checksPerTick == 1 ? " check" : " checks") + " of ≤ 1,000 slots a tick), "
+                        + "tick to result, s",
+                "slowest check of a tick " + slowest.show(2) + "; mean per check " + mean.show(2) + "; " + withinSecond
+                        + " of " + checks + " checks ≤ 1 s",
+                "sweep of " + count(swept) + " due runs, same instance, request to completion " + sweep.show(2),
+                ratio(ratio) + " of the sweep", "≤ 1 s and ≤ 1 × the sweep",
+                slowest.median() <= 1 && slowest.median() <= sweep.median());
+    }
+
     void postgresVersion(String version) {
         this.postgres = version;
     }

@@ -1,8 +1,11 @@
 package io.runwarden.bench;
 
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.Json;
+import io.runwarden.model.ScriptPolicy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 
 /** The events the benchmarks produce: runs spread over many scripts, in the JSON scripts really send. */
@@ -68,6 +71,40 @@ final class Workload {
             started(prefix + i, script(i), startedAt);
         }
         kafka.flush();
+    }
+
+    /**
+     * The first {@code scripts} scripts' policies, written straight to {@code script-policies} as the API writes them
+     * (key the script's name, value the policy's JSON), {@code scheduleSince} = {@code since}.
+     */
+    void policies(int scripts, String schedule, Duration startGrace, Instant since) {
+        for (int i = 0; i < scripts; i++) {
+            String name = script(i);
+            kafka.send(Topics.SCRIPT_POLICIES, name, Json.bytes(new ScriptPolicy(name, null, schedule, null, startGrace, false, since)));
+        }
+        kafka.flush();
+    }
+
+    /**
+     * One slot's runs: every one of the first {@code scripts} scripts but one in {@code missEvery} (another one each
+     * {@code round}) starts within a second after the slot and succeeds a second after it. @return the scripts without a run
+     */
+    int slotRuns(String prefix, int scripts, Instant slot, int round, int missEvery) {
+        int missed = 0;
+        for (int i = 0; i < scripts; i++) {
+            if ((i + round) % missEvery == 0) {
+                missed++;
+            } else {
+                started(prefix + i, script(i), slot.plusMillis(i % 1000));
+            }
+        }
+        for (int i = 0; i < scripts; i++) {
+            if ((i + round) % missEvery != 0) {
+                succeeded(prefix + i, slot.plusSeconds(1));
+            }
+        }
+        kafka.flush();
+        return missed;
     }
 
     private void send(String runId, String json) {

@@ -12,6 +12,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /** Real HTTP requests, as curl or a dashboard would make them. */
@@ -33,6 +34,18 @@ public final class HttpTestClient {
     public HttpTestClient(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
+    }
+
+    /** Which of {@code ports} is the API of the instance that holds partition 0 (the scheduler's); -1 when none. */
+    public int ownerOfPartitionZero(List<Integer> ports) {
+        for (JsonNode instance : get("/internal/cluster").data()) {
+            for (JsonNode partition : instance.path("activePartitions")) {
+                if (partition.asInt() == 0) {
+                    return ports.indexOf(instance.path("port").asInt());
+                }
+            }
+        }
+        return -1;
     }
 
     public Response get(String path) {
@@ -68,7 +81,7 @@ public final class HttpTestClient {
         return send(withToken(request));
     }
 
-    Response put(String path, String json) {
+    public Response put(String path, String json) {
         return send(withToken(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json))));
     }

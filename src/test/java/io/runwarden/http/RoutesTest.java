@@ -127,6 +127,18 @@ class RoutesTest {
         return values;
     }
 
+    @Test
+    void aMissedSlotsRunOfAScriptWithALongNameIsReadable() {
+        String runId = "s".repeat(256) + "@2026-11-30T03:00:00Z";
+        fake.runs.put(runId, run(runId, "s".repeat(256), RunStatus.FAILED, FailureReason.MISSED, T0, null));
+
+        Response response = http.get("/script/logs/" + runId);
+
+        assertOk(response, 200);
+        assertThat(response.data().path("failureReason").asText()).isEqualTo("missed");
+        assertError(http.get("/script/logs/" + "s".repeat(400)), 400, "invalid_runId");
+    }
+
     @Nested
     class Pings {
         @Test

@@ -1,11 +1,14 @@
 package io.runwarden.stream;
 
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.ControlRecord;
 import io.runwarden.model.FailureReason;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.schedule.StartChecks;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -52,6 +55,32 @@ class MissedStartTest {
     }
 
     @Test
+    void aSlotWhoseGraceIsShortenedWhileItWaitsIsStillDecided() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("shortened", null, "*/5 * * * *", null, Duration.ofMinutes(4), false, NOW));
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(6)), StartChecks.TICK); // 12:05 waits out its grace
+            fixture.putPolicy(new ScriptPolicy("shortened", null, "*/5 * * * *", null, GRACE, false, NOW));
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(12)), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId)
+                    .containsExactly("shortened@2026-11-28T12:05:00Z", "shortened@2026-11-28T12:10:00Z");
+        }
+    }
+
+    @Test
+    void aSlotWhoseGraceEndsBeforeTheFirstTickOfAFreshServiceIsDecided() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("early-bird", null, "* * * * *", null, Duration.ofSeconds(1), false,
+                    NOW.minusSeconds(2)));
+
+            fixture.advanceTo(NOW.plusSeconds(30), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).containsExactly("early-bird@2026-11-28T12:00:00Z");
+        }
+    }
+
+    @Test
     void aPausedScriptAndSlotsBeforeTheScheduleWasSetExpectNothing() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.putPolicy(new ScriptPolicy("resting", null, "*/5 * * * *", null, GRACE, true, NOW));
@@ -65,17 +94,60 @@ class MissedStartTest {
     }
 
     @Test
+    void scriptsThatShareAScheduleEachHaveTheSlotsOfTheirOwnGraceAndScheduleSince() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(everyFiveMinutes("one-minute"));
+            fixture.putPolicy(new ScriptPolicy("three-minutes", null, "*/5 * * * *", "UTC", Duration.ofMinutes(3), false, NOW));
+            fixture.putPolicy(new ScriptPolicy("since-12-12", null, "*/5 * * * *", "UTC", GRACE, false,
+                    NOW.plus(Duration.ofMinutes(12))));
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(17)).plusSeconds(30), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).containsExactlyInAnyOrder(
+                    "one-minute@2026-11-28T12:05:00Z", "one-minute@2026-11-28T12:10:00Z", "one-minute@2026-11-28T12:15:00Z",
+                    "three-minutes@2026-11-28T12:05:00Z", "three-minutes@2026-11-28T12:10:00Z",
+                    "since-12-12@2026-11-28T12:15:00Z");
+        }
+    }
+
+    @Test
     void aForgedMissedSlotForAnotherRunIdIsDeadLetteredAndRecordsNothing() {
         try (TopologyFixture fixture = new TopologyFixture()) {
-            fixture.events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("someone-else",
+            fixture.events.pipeInput(new TestRecord<>("someone-else",
                     ("{\"slot\":{\"scriptName\":\"backup\",\"slot\":\"2026-11-28T11:00:00Z\",\"grace\":\"PT1M\"},"
                             + "\"checkId\":\"check-x\",\"foundAt\":\"2026-11-28T11:30:00Z\"}").getBytes(),
-                    new org.apache.kafka.common.header.internals.RecordHeaders(
-                            io.runwarden.model.ControlRecord.MISSED_SLOT.headers().toArray()), NOW));
+                    new RecordHeaders(
+                            ControlRecord.MISSED_SLOT.headers().toArray()), NOW));
 
             assertThat(fixture.deadLetters.readRecordsToList()).hasSize(1);
             assertThat(fixture.publishedRuns()).isEmpty();
         }
+    }
+
+    @Test
+    void forgedChecksAndAnswersDecideNothingTheyMayNot() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("kept", "victim", NOW.minus(Duration.ofDays(1)));
+            fixture.publishedRuns();
+            // a slot whose grace has not run out by the check's asOf
+            control(fixture, ControlRecord.START_CHECK, "c1", "{\"checkId\":\"c1\",\"asOf\":\"" + NOW
+                    + "\",\"slots\":[{\"scriptName\":\"victim\",\"slot\":\"2026-11-28T13:00:00Z\",\"grace\":\"PT1S\"}]}");
+            // an answer of 20,000 positions, which would have made the check's bookkeeping too large for Kafka
+            control(fixture, ControlRecord.START_CHECK_PART, "c2", "{\"checkId\":\"c2\",\"partition\":0,"
+                    + "\"kept\":[" + "0,".repeat(19_999) + "0],\"digest\":0}");
+            // an answer to another list than the check's, given before the check: the home does not count it
+            control(fixture, ControlRecord.START_CHECK_PART, "c3",
+                    "{\"checkId\":\"c3\",\"partition\":0,\"kept\":[],\"digest\":42}");
+            control(fixture, ControlRecord.START_CHECK, "c3", "{\"checkId\":\"c3\",\"asOf\":\"" + NOW
+                    + "\",\"slots\":[{\"scriptName\":\"victim\",\"slot\":\"2026-11-27T00:00:00Z\",\"grace\":\"P1D\"}]}");
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(2);
+            assertThat(fixture.publishedRuns()).as("the victim's start keeps its slot; nothing is recorded missed").isEmpty();
+        }
+    }
+
+    private static void control(TopologyFixture fixture, ControlRecord kind, String key, String json) {
+        fixture.events.pipeInput(new TestRecord<>(key, json.getBytes(),
+                new RecordHeaders(kind.headers().toArray()), NOW));
     }
 
     private static ScriptPolicy everyFiveMinutes(String script) {

@@ -36,8 +36,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboard page in a real headless Chromium against the service on a real embedded broker: what a person sees
- * after scripts reported runs, and what the filters, paging, detail panel and "clean up now" do. One service and one
- * browser for the class; the tests run in order because the clean-up changes what the later ones see.
+ * after scripts reported runs, and what the filters, paging, detail panel, "clean up now" and the schedule controls
+ * do. One service and one browser for the class; the tests run in order because the clean-up and the schedules change
+ * what the later ones see (a missed slot is a failed run, so the schedule tests come after the filters').
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @IntegrationTest
@@ -264,6 +265,148 @@ class DashboardPageTest {
         }
     }
 
+    @Test
+    @Order(8)
+    void aScheduleSetThroughThePageShowsOnItsCardWithTheNextExpectedStart() {
+        browser.executeScript("sessionStorage.removeItem('runwarden.token')"); // a new tab: the token is asked again
+        click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
+        eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).isEnabled()).isTrue());
+        assertThat(browser.findElement(By.id("schedule-title")).getText()).isEqualTo("Schedule of backup");
+        assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).as("none yet").isEmpty();
+        type("schedule-cron", "0 3 * * *");
+        type("schedule-timezone", "Europe/Paris");
+        type("schedule-grace", "PT15M");
+        click(By.id("schedule-save"));
+
+        eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+        assertThat(text("token-submit")).isEqualTo("Save");
+        browser.findElement(By.id("token-input")).sendKeys(TOKEN);
+        click(By.id("token-submit"));
+        eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
+
+        HttpTestClient.Response policy = http.get("/script/policies/backup");
+        assertThat(policy.data().path("schedule").asText()).isEqualTo("0 3 * * *");
+        assertThat(policy.data().path("timezone").asText()).isEqualTo("Europe/Paris");
+        assertThat(policy.data().path("startGrace").asText()).isEqualTo("PT15M");
+        Instant next = Instant.parse(policy.data().path("nextExpectedStart").asText());
+        eventually(() -> {
+            WebElement card = card("backup");
+            assertThat(card.findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *");
+            assertThat(card.findElement(By.cssSelector(".schedule .zone")).getText()).isEqualTo("Europe/Paris");
+            assertThat(badge(card).getText()).isEqualToIgnoringCase("on schedule");
+            assertThat(badge(card).getAttribute("data-state")).isEqualTo("ok");
+            WebElement nextStart = card.findElement(By.cssSelector(".next-start time"));
+            assertThat(Instant.parse(nextStart.getAttribute("datetime"))).isEqualTo(next);
+            assertThat(nextStart.getAttribute("title")).as("absolute on hover")
+                    .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(.+\\)");
+            assertThat(minutesUntil(nextStart.getText())).as(nextStart.getText())
+                    .isCloseTo(Duration.between(Instant.now(), next).toMinutes(), org.assertj.core.data.Offset.offset(2L));
+            // backup-12, the latest start, was an hour before NOW
+            assertThat(card.findElement(By.cssSelector(".last-start")).getText()).matches("last start 1 h( \\d+ min)? ago");
+            assertThat(card.findElement(By.cssSelector(".schedule-edit")).getText()).isEqualTo("Edit schedule");
+        });
+        Chromium.screenshot(browser, "dashboard-schedule");
+    }
+
+    @Test
+    @Order(9)
+    void pauseMutesTheScheduleAndResumeBringsItBack() {
+        click(By.cssSelector("#scripts [data-script='backup'] .schedule-pause"));
+        eventually(() -> {
+            WebElement card = card("backup");
+            assertThat(badge(card).getText()).isEqualToIgnoringCase("paused");
+            assertThat(badge(card).getAttribute("data-state")).isEqualTo("paused");
+            assertThat(card.findElement(By.cssSelector(".next-start")).getText()).isEqualTo("next expected start none while paused");
+            assertThat(card.findElement(By.cssSelector(".schedule-pause")).getText()).isEqualTo("Resume");
+        });
+        assertThat(http.get("/script/policies/backup").data().path("paused").asBoolean()).isTrue();
+        assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).as("the token is kept for this tab").isFalse();
+
+        click(By.cssSelector("#scripts [data-script='backup'] .schedule-pause"));
+        eventually(() -> {
+            WebElement card = card("backup");
+            assertThat(badge(card).getAttribute("data-state")).isEqualTo("ok");
+            assertThat(card.findElement(By.cssSelector(".next-start time")).getText()).startsWith("in ");
+            assertThat(card.findElement(By.cssSelector(".schedule-pause")).getText()).isEqualTo("Pause");
+        });
+        assertThat(http.get("/script/policies/backup").data().path("paused").asBoolean()).isFalse();
+    }
+
+    @Test
+    @Order(10)
+    void aScheduleThatNeverFiresShowsTheApisErrorNextToTheFormAndChangesNothing() {
+        HttpTestClient.Response refused = http.put("/script/policies/backup", "{\"schedule\":\"0 0 31 2 *\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().path("error").path("code").asText()).isEqualTo("invalid_schedule");
+        String message = refused.body().path("error").path("message").asText();
+
+        click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
+        eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).isEqualTo("0 3 * * *"));
+        assertThat(browser.findElement(By.id("schedule-timezone")).getAttribute("value")).isEqualTo("Europe/Paris");
+        assertThat(browser.findElement(By.id("schedule-grace")).getAttribute("value")).isEqualTo("PT15M");
+        type("schedule-cron", "0 0 31 2 *");
+        click(By.id("schedule-save"));
+
+        eventually(() -> assertThat(text("schedule-error")).isEqualTo(message));
+        assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).as("left open to correct it").isTrue();
+        Chromium.viewportScreenshot(browser, "dashboard-schedule-error");
+
+        click(By.id("schedule-cancel"));
+        eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
+        assertThat(http.get("/script/policies/backup").data().path("schedule").asText()).isEqualTo("0 3 * * *");
+        eventually(() -> assertThat(card("backup").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *"));
+    }
+
+    /** A slot every minute that only a start within a second keeps: the next one is missed, checked every 10 s. */
+    @Test
+    @Order(11)
+    void aMissedSlotShowsOnTheCardAndAsAMissedRunInTheTable() {
+        assertThat(http.put("/script/policies/ticker", "{\"schedule\":\"* * * * *\",\"startGrace\":\"PT1S\"}").status())
+                .isEqualTo(200);
+        eventually(() -> assertThat(card("ticker").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("* * * * *"));
+
+        await().atMost(Patience.SLOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+            WebElement card = card("ticker");
+            assertThat(badge(card).getAttribute("data-state")).isEqualTo("missed");
+            assertThat(badge(card).getText()).isEqualToIgnoringCase("missed");
+            assertThat(card.getAttribute("class")).contains("sched-missed");
+            assertThat(pill(card).getText()).isEqualTo("missed");
+        });
+        eventually(() -> assertThat(text("count-missed")).startsWith("1"));
+
+        filter("ticker", "-1");
+        eventually(() -> {
+            List<String> ids = rowIds();
+            assertThat(ids).isNotEmpty().allMatch(id -> id.matches("ticker@\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00Z"));
+            WebElement row = browser.findElement(By.cssSelector("#runs tr[data-run-id='" + ids.get(0) + "']"));
+            assertThat(row.getAttribute("data-failure-reason")).isEqualTo("missed");
+            WebElement rowPill = row.findElement(By.cssSelector(".pill"));
+            assertThat(rowPill.getText()).isEqualTo("missed");
+            assertThat(rowPill.getAttribute("class")).contains("missed");
+            assertThat(row.getText()).contains("Script did not start - expected at " + ids.get(0).substring("ticker@".length()));
+        });
+        Chromium.screenshot(browser, "dashboard-missed");
+    }
+
+    @Test
+    @Order(12)
+    void removingAScheduleThroughThePageEndsTheExpectation() {
+        click(By.cssSelector("#scripts [data-script='ticker'] .schedule-edit"));
+        eventually(() -> assertThat(browser.findElement(By.id("schedule-remove")).isDisplayed()).isTrue());
+        assertThat(browser.findElement(By.id("schedule-grace")).getAttribute("value")).isEqualTo("PT1S");
+        click(By.id("schedule-remove"));
+
+        eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
+        assertThat(http.get("/script/policies/ticker").data().path("schedule").isNull()).isTrue();
+        eventually(() -> { // its missed runs stay, and so does its card, now with no schedule
+            WebElement card = card("ticker");
+            assertThat(card.findElements(By.cssSelector(".schedule"))).isEmpty();
+            assertThat(card.findElements(By.cssSelector(".schedule-pause"))).isEmpty();
+            assertThat(card.findElement(By.cssSelector(".schedule-edit")).getText()).isEqualTo("Set a schedule");
+        });
+    }
+
     /** Before the streams run, the page is already served and says the service is starting. */
     @Test
     void whileTheServiceStartsThePageIsServedAndSaysSo() throws Exception {
@@ -309,6 +452,28 @@ class DashboardPageTest {
 
     private static WebElement card(String script) {
         return browser.findElement(By.cssSelector("#scripts [data-script='" + script + "']"));
+    }
+
+    private static WebElement badge(WebElement card) {
+        return card.findElement(By.cssSelector(".schedule .badge"));
+    }
+
+    /** Replaces what a field holds with {@code value}, as a person selecting it and typing would. */
+    private static void type(String id, String value) {
+        WebElement input = browser.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    /** "in 16 h 58 min", "in 12 min", "in 40 s", "in 1 d 2 h" as whole minutes. */
+    private static long minutesUntil(String relative) {
+        Matcher m = Pattern.compile("in (?:(\\d+) d)? ?(?:(\\d+) h)? ?(?:(\\d+) min)? ?(?:(\\d+) s)?").matcher(relative);
+        assertThat(m.matches()).as(relative).isTrue();
+        long[] parts = new long[4];
+        for (int i = 0; i < 4; i++) {
+            parts[i] = m.group(i + 1) == null ? 0 : Long.parseLong(m.group(i + 1));
+        }
+        return (parts[0] * 24 + parts[1]) * 60 + parts[2];
     }
 
     private static WebElement pill(WebElement card) {

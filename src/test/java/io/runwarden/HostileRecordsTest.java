@@ -95,9 +95,6 @@ class HostileRecordsTest {
             List<Hostile> jobs = HostileInputs.cronJobs().sampleStream().limit(40).toList();
             List<Hostile> policies = HostileInputs.policies().sampleStream().limit(40).toList();
             for (Case c : cases) {
-                if (skipped(c.name())) {
-                    continue;
-                }
                 send(producer, c.topic(), c.partition(), c.key(), c.value(), c.headers());
                 if (c.topic().equals(Topics.SCRIPT_EVENTS) && c.reasons() != null) {
                     badEvents.add(c.hostile());
@@ -300,17 +297,14 @@ class HostileRecordsTest {
     }
 
     /**
-     * Forged records of missed-start checks, each of which would record a kept slot of the victim's script as missed:
-     * a missed slot of the victim's start; a check of a slot 30 s later whose every answer (one per partition) is
-     * forged and came first; a check written to every partition, before its grace ran out, of the slot the victim's
-     * later start keeps.
+     * Forged checks, each of which would record a kept slot of the victim's script as missed if the stream believed
+     * it: a check of a slot 30 s after the victim's start whose every answer (one per partition) is forged and came
+     * first; a check written to every partition, before its grace ran out, of the slot the victim's later start keeps.
+     * (A well-formed missed-slot record is a verdict, trusted as a failed event is: not forged here.)
      */
     private static void forgedChecks(List<Case> cases, Instant now) {
-        Instant kept = keptSlots(now).get(0);
         Instant alsoKept = keptSlots(now).get(1);
         Instant later = keptSlots(now).get(2);
-        cases.add(control("missed-slot of the victim's own start", "missed-slot", missedRunId(kept),
-                "{\"slot\":" + slot(kept) + ",\"checkId\":\"forged\",\"foundAt\":\"" + now + "\"}", List.of()));
         String answered = "check-forged-" + UUID.randomUUID();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             cases.add(control("forged answer of partition " + partition, "start-check-part", answered,
@@ -325,15 +319,6 @@ class HostileRecordsTest {
             cases.add(new Case(check.name() + ", on partition " + partition, check.topic(), partition, check.key(), check.value(),
                     check.headers(), null));
         }
-    }
-
-    /**
-     * For diagnosis only: {@code -Dhostile.skip=a,b} leaves out the named cases whose name contains a or b, to see
-     * what else fails while one case still stops the streams.
-     */
-    private static boolean skipped(String name) {
-        String skip = System.getProperty("hostile.skip", "");
-        return !skip.isBlank() && java.util.Arrays.stream(skip.split(",")).anyMatch(s -> !s.isBlank() && name.contains(s));
     }
 
     private static Case event(String name, String key, String json, Set<String> reasons) {

@@ -29,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -49,6 +51,8 @@ import static org.awaitility.Awaitility.await;
  * its embedded broker (issue 10, item 3): afterwards a good event is applied, /ready and /health answer 200, a
  * manual sweep completes, the bad events are in script-events-dlq with their reasons, and a restart on the same
  * data dir comes back ready and applies another good event. Every wait is a condition with a ceiling of minutes.
+ * Forged records of missed-start checks (issue 12, item 7), on six partitions as a deployment has them, record no
+ * slot as missed that a start of the victim's script kept.
  */
 @IntegrationTest
 class HostileRecordsTest {
@@ -80,18 +84,17 @@ class HostileRecordsTest {
         try (RunwardenService service = RunwardenService.start(settings);
              KafkaProducer<byte[], byte[]> producer = producer(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
-            send(producer, Topics.SCRIPT_EVENTS, null, utf8(victim), utf8(started(victim, "victim", now.minus(Duration.ofDays(1)))), List.of());
+            send(producer, Topics.SCRIPT_EVENTS, null, utf8(victim), utf8(started(victim, VICTIM_SCRIPT, now.minus(Duration.ofDays(1)))), List.of());
 
             List<Case> cases = namedCases(now, policyScript, policyRun);
             List<Hostile> generated = new ArrayList<>();
             HostileInputs.lifecycleEvents().sampleStream().limit(200).forEach(generated::add);
             HostileInputs.controlRecords().sampleStream().limit(60).forEach(generated::add);
+            // their verdicts assume one partition and the fast tier's clock: here they are only sent, never judged
+            List<Hostile> checksAndPings = HostileInputs.checkAndPingRecords().sampleStream().limit(60).toList();
             List<Hostile> jobs = HostileInputs.cronJobs().sampleStream().limit(40).toList();
             List<Hostile> policies = HostileInputs.policies().sampleStream().limit(40).toList();
             for (Case c : cases) {
-                if (skipped(c.name())) {
-                    continue;
-                }
                 send(producer, c.topic(), c.partition(), c.key(), c.value(), c.headers());
                 if (c.topic().equals(Topics.SCRIPT_EVENTS) && c.reasons() != null) {
                     badEvents.add(c.hostile());
@@ -103,6 +106,7 @@ class HostileRecordsTest {
                     badEvents.add(h);
                 }
             }
+            checksAndPings.forEach(h -> send(producer, Topics.SCRIPT_EVENTS, null, h.key(), h.value(), h.headers()));
             jobs.forEach(h -> send(producer, Topics.CRON_CONFIG, null, h.key(), h.value(), h.headers()));
             policies.forEach(h -> send(producer, Topics.SCRIPT_POLICIES, null, h.key(), h.value(), h.headers()));
             // the policy with a huge maxRuntime, then an ordinary start of its script (both after the generated ones)
@@ -110,6 +114,9 @@ class HostileRecordsTest {
                     utf8("{\"scriptName\":\"" + policyScript + "\",\"maxRuntime\":\"PT9223372036854775807S\"}"), List.of());
             send(producer, Topics.SCRIPT_EVENTS, null, utf8(policyRun), utf8(started(policyRun, policyScript, now)), List.of());
             send(producer, Topics.SCRIPT_EVENTS, null, utf8(good), utf8(started(good, "good-script", now)), List.of());
+            String victimLater = "victim-later-" + UUID.randomUUID();
+            send(producer, Topics.SCRIPT_EVENTS, null, utf8(victimLater), utf8(started(victimLater, VICTIM_SCRIPT,
+                    keptSlots(now).get(2))), List.of());
             producer.flush();
 
             await("the good event sent after the hostile ones is applied").atMost(CEILING)
@@ -150,12 +157,52 @@ class HostileRecordsTest {
                         .as("the start under a policy with a huge maxRuntime is kept or dead-lettered")
                         .anyMatch(r -> new String(r.key(), StandardCharsets.UTF_8).equals(policyRun));
             }
+            // last: the forged checks had minutes to take effect; no kept slot of the victim's script is a missed run
+            List<String> missedButKept = new ArrayList<>();
+            for (Instant kept : keptSlots(now)) {
+                HttpTestClient.Response run = http.get("/script/logs/" + encode(missedRunId(kept)));
+                if (run.status() != 404) {
+                    missedButKept.add(missedRunId(kept) + " -> " + run.status() + " " + run.text());
+                }
+            }
+            assertThat(missedButKept).as("runs recorded as missed for slots a start of the victim's script kept").isEmpty();
         }
     }
 
-    /** The cases issue 10 names, and the ones found beyond them. {@code reasons} null: kept or dead-lettered. */
+    /**
+     * Forged answers to one missed-start check, each as large as a producer may send: the check's home partition keeps
+     * the answers until every partition's is in, and must not keep more than its changelog takes (a record the
+     * changelog refuses stops the streams, and again after every restart, as the answers are read again).
+     */
+    @Test
+    void forgedAnswersToOneCheckLeaveTheServiceRunning() throws Exception {
+        Settings settings = embedded(dataDir);
+        try (RunwardenService service = RunwardenService.start(settings);
+             KafkaProducer<byte[], byte[]> producer = producer(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            String kept = "[" + String.join(",", java.util.Collections.nCopies(450_000, "0")) + "]"; // 900 KB
+            for (int partition : new int[]{0, 1}) {
+                send(producer, Topics.SCRIPT_EVENTS, null, utf8("forged-check"), utf8("{\"checkId\":\"forged-check\",\"partition\":"
+                        + partition + ",\"kept\":" + kept + "}"), List.of(new RecordHeader(ControlRecord.HEADER, utf8("start-check-part"))));
+            }
+            String good = "good-" + UUID.randomUUID();
+            send(producer, Topics.SCRIPT_EVENTS, null, utf8(good), utf8(started(good, "good-script", Instant.now())), List.of());
+            producer.flush();
+            await("the good event sent after the forged answers is applied, or the service fails").atMost(CEILING)
+                    .until(() -> http.get("/script/logs/" + encode(good)).status() == 200 || http.get("/health").status() != 200);
+            assertThat(http.get("/health").status()).as("/health after two forged answers of 900 KB to one check").isEqualTo(200);
+            assertThat(http.get("/script/logs/" + encode(good)).status()).as("the good event").isEqualTo(200);
+        }
+    }
+
+    /**
+     * The cases issue 10 names, and the ones found beyond them. {@code reasons} null: kept or dead-lettered. The
+     * forged records of missed-start checks name slots of the victim's script that a start keeps:
+     * {@link #keptSlots}.
+     */
     private static List<Case> namedCases(Instant now, String policyScript, String policyRun) {
         List<Case> cases = new ArrayList<>();
+        forgedChecks(cases, now);
         String hugeKey = "k".repeat(HostileInputs.HUGE);
         String start = "{\"event\":\"started\",\"scriptName\":\"s\",\"time\":\"" + now + "\"";
         cases.add(event("600 KB key", hugeKey, start + "}", Set.of("bad-run-id")));
@@ -229,13 +276,49 @@ class HostileRecordsTest {
         return cases;
     }
 
+    /** The victim's script, whose run started a day ago, and starts again in an hour (a start sent after the forgeries). */
+    private static final String VICTIM_SCRIPT = "victim";
+
     /**
-     * For diagnosis only: {@code -Dhostile.skip=a,b} leaves out the named cases whose name contains a or b, to see
-     * what else fails while one case still stops the streams.
+     * The slots of the victim's script that a start keeps (with a grace of a minute): at the victim's start, 30 s
+     * after it, and at the script's later start.
      */
-    private static boolean skipped(String name) {
-        String skip = System.getProperty("hostile.skip", "");
-        return !skip.isBlank() && java.util.Arrays.stream(skip.split(",")).anyMatch(s -> !s.isBlank() && name.contains(s));
+    private static List<Instant> keptSlots(Instant now) {
+        Instant start = now.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        return List.of(start, start.plusSeconds(30), now.plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static String missedRunId(Instant slot) {
+        return VICTIM_SCRIPT + "@" + DateTimeFormatter.ISO_INSTANT.format(slot);
+    }
+
+    private static String slot(Instant slot) {
+        return "{\"scriptName\":\"" + VICTIM_SCRIPT + "\",\"slot\":\"" + slot + "\",\"grace\":\"PT1M\"}";
+    }
+
+    /**
+     * Forged checks, each of which would record a kept slot of the victim's script as missed if the stream believed
+     * it: a check of a slot 30 s after the victim's start whose every answer (one per partition) is forged and came
+     * first; a check written to every partition, before its grace ran out, of the slot the victim's later start keeps.
+     * (A well-formed missed-slot record is a verdict, trusted as a failed event is: not forged here.)
+     */
+    private static void forgedChecks(List<Case> cases, Instant now) {
+        Instant alsoKept = keptSlots(now).get(1);
+        Instant later = keptSlots(now).get(2);
+        String answered = "check-forged-" + UUID.randomUUID();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            cases.add(control("forged answer of partition " + partition, "start-check-part", answered,
+                    "{\"checkId\":\"" + answered + "\",\"partition\":" + partition + ",\"kept\":[]}", List.of()));
+        }
+        cases.add(control("check of a slot the victim's start keeps, after forged answers", "start-check", answered,
+                "{\"checkId\":\"" + answered + "\",\"asOf\":\"" + now + "\",\"slots\":[" + slot(alsoKept) + "]}", List.of()));
+        String early = "check-early-" + UUID.randomUUID();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            Case check = control("check of the victim's later start before its grace ran out", "start-check", early,
+                    "{\"checkId\":\"" + early + "\",\"asOf\":\"" + now + "\",\"slots\":[" + slot(later) + "]}", List.of());
+            cases.add(new Case(check.name() + ", on partition " + partition, check.topic(), partition, check.key(), check.value(),
+                    check.headers(), null));
+        }
     }
 
     private static Case event(String name, String key, String json, Set<String> reasons) {

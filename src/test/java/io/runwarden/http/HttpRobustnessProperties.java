@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,9 @@ class HttpRobustnessProperties {
     private static final String TOKEN = "fuzz-token";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final List<String> PARAMS = List.of("scriptName", "status", "from", "to", "limit", "cursor", "dryRun",
-            "timeout", "overwrite", "partition", "asOf", "x");
+            "timeout", "overwrite", "partition", "asOf", "rid", "x");
     private static final List<String> FIELDS = List.of("scriptName", "runId", "time", "message", "maxRuntime", "event",
-            "status", "schedule", "timezone", "enabled", "description", "x");
+            "status", "schedule", "timezone", "enabled", "description", "startGrace", "paused", "scheduleSince", "x");
     private static RunwardenService service;
     private static List<String[]> routes; // {method, template}
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -80,6 +81,21 @@ class HttpRobustnessProperties {
     @AfterContainer
     static void stop() throws Exception {
         try {
+            // pings are still paired after all: a start opens a run, an end without rid closes it
+            HttpResponse<String> start = post("/ping/fuzz-final/start", "starting".getBytes(StandardCharsets.UTF_8), "text/plain");
+            assertThat(start.statusCode()).as("a ping after the fuzzing: %s", start.body()).isEqualTo(201);
+            String runId = Json.MAPPER.readTree(start.body()).path("data").path("runId").asText();
+            HttpResponse<String> end = post("/ping/fuzz-final", "done".getBytes(StandardCharsets.UTF_8), "text/plain");
+            assertThat(end.statusCode()).as("a ping after the fuzzing: %s", end.body()).isEqualTo(202);
+            Instant until = Instant.now().plus(Duration.ofSeconds(60));
+            String status = "";
+            while (!"0".equals(status) && Instant.now().isBefore(until)) {
+                Thread.sleep(100);
+                HttpResponse<String> run = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + "/script/logs/" + runId))
+                        .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+                status = run.statusCode() == 200 ? Json.MAPPER.readTree(run.body()).path("data").path("status").asText() : "";
+            }
+            assertThat(status).as("the run the pings after the fuzzing started and ended").isEqualTo("0");
             HttpResponse<String> ready = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + "/ready"))
                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as("still ready after the fuzzing: %s", ready.body()).isEqualTo(200);
@@ -125,6 +141,358 @@ class HttpRobustnessProperties {
         } else if (mutation && !refusedByJetty && !("Bearer " + TOKEN).equals(call.auth())) {
             assertThat(response.statusCode()).as("%s", call).isEqualTo(401);
         }
+    }
+
+    // ---- policies and pings ------------------------------------------------------------------------------------
+
+    /** A value of a body field or a path segment, and what it makes of the request: GOOD, EITHER (kept or 400) or BAD. */
+    record Value(String label, String json, String verdict) {
+        static Value good(String label, String json) {
+            return new Value(label, json, "GOOD");
+        }
+
+        static Value either(String label, String json) {
+            return new Value(label, json, "EITHER");
+        }
+
+        static Value bad(String label, String json) {
+            return new Value(label, json, "BAD");
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private static String quoted(String raw) {
+        return Json.string(raw);
+    }
+
+    private static final String HUGE = "9".repeat(60_000);
+
+    /** A PUT of a script's policy: the script in the path, the fields of the body (null: left out), one unknown field. */
+    record PolicyCall(Value script, Map<String, Value> fields, String unknown, String contentType) {
+        byte[] body() {
+            if (fields.isEmpty() && unknown == null) {
+                return new byte[0];
+            }
+            List<String> members = new ArrayList<>();
+            fields.forEach((name, value) -> members.add(quoted(name) + ":" + value.json()));
+            if (unknown != null) {
+                members.add(members.isEmpty() ? 0 : members.size() / 2, quoted(unknown) + ":\"PT1H\"");
+            }
+            return ("{" + String.join(",", members) + "}").getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "PUT /script/policies/" + script + " " + fields + (unknown == null ? "" : " and unknown " + unknown)
+                    + " as " + contentType;
+        }
+    }
+
+    @Property(tries = 250)
+    void hostilePolicyChangesGetA4xxNamingTheFieldOrAreApplied(@ForAll("policyCalls") PolicyCall call) throws Exception {
+        String path = "/script/policies/" + encode(call.script().json()).replace("+", "%20");
+        HttpResponse<String> response = send(new Call("PUT", "/script/policies/{scriptName}", path, "", call.body(),
+                call.contentType(), "Bearer " + TOKEN, null));
+        assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isLessThan(500);
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertThat(body.path("success").isBoolean()).as("%s -> %s", call, response.body()).isTrue();
+        String code = body.path("error").path("code").asText("");
+        // no value is echoed whole: an error quotes at most 256 characters of one
+        assertThat(body.path("error").path("message").asText("").length()).as("%s -> %s", call, code).isLessThan(2_048);
+        if (call.script().verdict().equals("BAD")) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isIn(400, 404);
+            assertThat(code).as("%s", call).isIn("invalid_scriptName", "not_found", "method_not_allowed", "http_400");
+            return;
+        }
+        if (call.body().length > MAX_BODY) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(413);
+            return;
+        }
+        if (call.body().length > 0 && !call.contentType().startsWith("application/json")) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(415);
+            return;
+        }
+        if (call.body().length > 0 && call.contentType().contains("utf-16")) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(415);
+            return;
+        }
+        if (call.unknown() != null) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(400);
+            assertThat(code).as("%s -> %s", call, response.body()).isEqualTo("invalid_" + call.unknown());
+            return;
+        }
+        if (call.fields().isEmpty()) {
+            assertThat(code).as("an empty change %s -> %s", call, response.body()).isEqualTo("invalid_maxRuntime");
+            return;
+        }
+        List<String> bad = call.fields().entrySet().stream().filter(f -> f.getValue().verdict().equals("BAD")).map(Map.Entry::getKey).toList();
+        List<String> either = call.fields().entrySet().stream().filter(f -> f.getValue().verdict().equals("EITHER")).map(Map.Entry::getKey).toList();
+        if (!bad.isEmpty()) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(400);
+            List<String> named = new ArrayList<>(bad);
+            named.addAll(either);
+            assertThat(code).as("%s -> %s", call, response.body()).isIn(named.stream().map(f -> "invalid_" + f).toList());
+            return;
+        }
+        if (!either.isEmpty() && response.statusCode() == 400) {
+            assertThat(code).as("%s -> %s", call, response.body()).isIn(either.stream().map(f -> "invalid_" + f).toList());
+            return;
+        }
+        assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(200);
+        // what was kept reads back, and the dashboard still shows every script with its schedule
+        HttpResponse<String> read = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + path))
+                .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(read.statusCode()).as("GET after %s -> %s", call, read.body()).isEqualTo(200);
+        HttpResponse<String> dashboard = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + "/script/dashboard-view"))
+                .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(dashboard.statusCode()).as("the dashboard after %s -> %s", call, dashboard.body()).isEqualTo(200);
+    }
+
+    @Provide
+    Arbitrary<PolicyCall> policyCalls() {
+        Arbitrary<Value> scripts = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(8, Arbitraries.of(Value.good("policy-a", "policy-a"), Value.good("policy-b", "policy-b"),
+                        Value.good("名前", "名前-スクリプト"), Value.good("256 chars", "p".repeat(256)))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(Value.bad("257 chars", "p".repeat(257)), Value.bad("NUL", "a\u0000b"),
+                        Value.bad("newline", "a\nb"), Value.bad("blank", " "), Value.bad("DEL", "a\u007fb"))));
+        Arbitrary<Value> durations = leaning(
+                Value.good("PT1S", quoted("PT1S")), Value.good("PT6H", quoted("PT6H")), Value.good("P3650D", quoted("P3650D")),
+                Value.good("null", "null"),
+                Value.bad("PT0S", quoted("PT0S")), Value.bad("PT0.5S", quoted("PT0.5S")), Value.bad("-PT1H", quoted("-PT1H")),
+                Value.bad("P3651D", quoted("P3651D")), Value.bad("Long.MAX s", quoted("PT9223372036854775807S")),
+                Value.bad("Long.MAX+1 s", quoted("PT9223372036854775808S")), Value.bad("forever", quoted("forever")),
+                Value.bad("empty", quoted("")), Value.bad("NUL", quoted("PT1H\u0000")), Value.bad("60 KB", quoted("P" + HUGE + "D")),
+                Value.bad("number", "3600"), Value.bad("true", "true"), Value.bad("object", "{\"seconds\":1}"), Value.bad("array", "[]"));
+        Arbitrary<Value> schedules = leaning(
+                Value.good("every minute", quoted("* * * * *")), Value.good("daily 2am", quoted("0 2 * * *")),
+                Value.good("@daily", quoted("@daily")), Value.good("@hourly", quoted("@hourly")),
+                Value.good("quarter hours", quoted("*/15 * * * *")), Value.good("March 1st", quoted("0 0 1 3 *")),
+                Value.good("null", "null"),
+                Value.either("' @daily '", quoted(" @daily ")), Value.either("fullwidth digits", quoted("\uFF10 \uFF12 * * *")),
+                Value.bad("Feb 30", quoted("0 0 30 2 *")), Value.bad("Apr 31", quoted("0 0 31 4 *")),
+                Value.bad("Feb 29 (beyond 366 days)", quoted("0 0 29 2 *")), Value.bad("step 0", quoted("*/0 * * * *")),
+                Value.bad("minute 60", quoted("60 * * * *")), Value.bad("six fields", quoted("0 0 0 * * *")),
+                Value.bad("four fields", quoted("* * * *")), Value.bad("empty", quoted("")), Value.bad("blank", quoted("   ")),
+                Value.bad("@reboot", quoted("@reboot")), Value.bad("quartz", quoted("0 0 L W ?")),
+                Value.bad("257 chars", quoted("*".repeat(257))), Value.bad("60 KB", quoted("1," + "1,".repeat(30_000) + " * * * *")),
+                Value.bad("NUL", quoted("0 2 * * *\u0000")), Value.bad("newline", quoted("0 2 * * *\n* * * * *")),
+                Value.bad("huge step", quoted("*/99999999999999999999 * * * *")),
+                Value.bad("number", "5"), Value.bad("true", "true"), Value.bad("array", "[\"0\",\"2\"]"), Value.bad("object", "{}"));
+        Arbitrary<Value> timezones = leaning(
+                Value.good("UTC", quoted("UTC")), Value.good("Paris", quoted("Europe/Paris")),
+                Value.good("Lord Howe", quoted("Australia/Lord_Howe")), Value.good("Troll", quoted("Antarctica/Troll")),
+                Value.good("Kathmandu", quoted("Asia/Kathmandu")), Value.good("Apia", quoted("Pacific/Apia")),
+                Value.good("+14:00", quoted("+14:00")), Value.good("Z", quoted("Z")), Value.good("null", "null"),
+                Value.either("utc", quoted("utc")), Value.either("EST", quoted("EST")), Value.either("SystemV", quoted("SystemV/AST4")),
+                Value.bad("Mars", quoted("Mars/Olympus_Mons")), Value.bad("+25:00", quoted("+25:00")),
+                Value.bad("GMT+99", quoted("GMT+99")), Value.bad("empty", quoted("")), Value.bad("blank", quoted("  ")),
+                Value.bad("NUL", quoted("UTC\u0000")), Value.bad("newline", quoted("Europe/Paris\n")),
+                Value.bad("60 KB", quoted("Europe/" + "z".repeat(60_000))), Value.bad("number", "1"), Value.bad("object", "{}"),
+                Value.bad("array", "[\"UTC\"]"));
+        Arbitrary<Value> paused = leaning(Value.good("true", "true"), Value.good("false", "false"), Value.good("null", "null"),
+                Value.bad("\"true\"", quoted("true")), Value.bad("yes", quoted("yes")), Value.bad("1", "1"), Value.bad("0", "0"),
+                Value.bad("object", "{}"), Value.bad("array", "[true]"), Value.bad("empty", quoted("")));
+        Arbitrary<Map<String, Value>> fields = Combinators.combine(durations.injectNull(0.6), schedules.injectNull(0.4),
+                timezones.injectNull(0.6), durations.injectNull(0.6), paused.injectNull(0.7)).as((max, schedule, zone, grace, pause) -> {
+            Map<String, Value> body = new java.util.LinkedHashMap<>();
+            if (max != null) {
+                body.put("maxRuntime", max);
+            }
+            if (schedule != null) {
+                body.put("schedule", schedule);
+            }
+            if (zone != null) {
+                body.put("timezone", zone);
+            }
+            if (grace != null) {
+                body.put("startGrace", grace);
+            }
+            if (pause != null) {
+                body.put("paused", pause);
+            }
+            return body;
+        });
+        Arbitrary<String> unknown = Arbitraries.of("scheduleSince", "scriptName", "maxruntime", "x").injectNull(0.9);
+        Arbitrary<String> contentType = Arbitraries.frequency(net.jqwik.api.Tuple.of(12, "application/json"),
+                net.jqwik.api.Tuple.of(2, "application/json; charset=utf-8"), net.jqwik.api.Tuple.of(1, "application/json; charset=utf-16"),
+                net.jqwik.api.Tuple.of(1, "text/plain"), net.jqwik.api.Tuple.of(1, "application/x-www-form-urlencoded"));
+        return Combinators.combine(scripts, fields, unknown, contentType).as(PolicyCall::new);
+    }
+
+    /** A ping: the script and the action in the path, the query, the body and its type. */
+    record PingCall(Value script, String action, String query, byte[] body, String contentType) {
+        String path() {
+            return "/ping/" + encode(script.json()).replace("+", "%20") + (action == null ? "" : "/" + action);
+        }
+
+        @Override
+        public String toString() {
+            return "POST " + describe(path()) + (query.isEmpty() ? "" : "?" + describe(query)) + " with "
+                    + body.length + " bytes of " + contentType;
+        }
+    }
+
+    @Property(tries = 250)
+    void hostilePingsGetA4xxOrAreAccepted(@ForAll("pingCalls") PingCall call) throws Exception {
+        HttpResponse<String> response;
+        try {
+            response = send(new Call("POST", null, call.path(), call.query(), call.body(), call.contentType(), "Bearer " + TOKEN, null));
+        } catch (IOException e) {
+            throw new AssertionError("no answer to " + call, e);
+        }
+        assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isLessThan(500);
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertThat(body.path("success").isBoolean()).as("%s -> %s", call, response.body()).isTrue();
+        String code = body.path("error").path("code").asText("");
+        assertThat(body.path("error").path("message").asText("").length()).as("%s -> %s", call, code).isLessThan(2_048);
+
+        if (code.equals("http_400") && (call.script().verdict().equals("BAD") || call.action() != null && call.action().contains("%"))) {
+            return; // Jetty refuses some paths itself (a NUL, an encoded slash) before any route sees them
+        }
+        String action = call.action() == null ? "" : java.net.URLDecoder.decode(call.action(), StandardCharsets.UTF_8);
+        boolean named = List.of("", "start", "fail", "heartbeat").contains(action);
+        boolean exitCode = action.matches("[0-9]{1,3}") && Integer.parseInt(action) <= 255;
+        if (!named && !exitCode) {
+            assertThat(response.statusCode()).as("no such ping: %s -> %s", call, response.body()).isIn(404, 405);
+            return;
+        }
+        if (call.body().length > MAX_BODY) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(413);
+            return;
+        }
+        if (call.script().verdict().equals("BAD")) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isIn(400, 404);
+            assertThat(code).as("%s -> %s", call, response.body()).isIn("invalid_scriptName", "not_found", "http_400");
+            return;
+        }
+        String rid = firstRid(call.query());
+        if (rid != null && !ridIsId(rid)) {
+            assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(400);
+            assertThat(code).as("%s -> %s", call, response.body()).isIn("invalid_rid", "invalid_query");
+            return;
+        }
+        boolean starts = action.equals("start");
+        assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(starts ? 201 : 202);
+        JsonNode data = body.path("data");
+        if (rid != null) {
+            assertThat(data.path("runId").asText()).as("%s -> %s", call, response.body()).isEqualTo(rid);
+        } else if (starts) {
+            assertThat(data.path("runId").asText()).as("%s -> %s", call, response.body()).matches("[0-9a-f-]{36}");
+        } else {
+            assertThat(data.path("runId").isNull()).as("%s -> %s", call, response.body()).isTrue();
+        }
+        String event = switch (action) {
+            case "start" -> "started";
+            case "heartbeat" -> "heartbeat";
+            case "fail" -> "failed";
+            case "" -> "succeeded";
+            default -> Integer.parseInt(action) == 0 ? "succeeded" : "failed";
+        };
+        assertThat(data.path("event").asText()).as("%s -> %s", call, response.body()).isEqualTo(event);
+    }
+
+    private static final int MAX_BODY = 64 * 1024;
+
+    /** The first rid of a query as runwarden reads it (UTF-8), null when there is none; a malformed escape is "\u0000". */
+    private static String firstRid(String query) {
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (name.equals("rid")) {
+                try {
+                    return java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return "\u0000";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean ridIsId(String rid) {
+        try {
+            io.runwarden.model.Bounds.id(rid);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Provide
+    Arbitrary<PingCall> pingCalls() {
+        Arbitrary<Value> scripts = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(8, Arbitraries.of(Value.good("backup", "backup"), Value.good("nightly backup", "nightly backup"),
+                        Value.good("名前", "名前-スクリプト"), Value.good("256 chars", "p".repeat(256)))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(Value.bad("257 chars", "p".repeat(257)), Value.bad("NUL", "a\u0000b"),
+                        Value.bad("newline", "a\nb"), Value.bad("blank", " "), Value.bad("C1", "a\u0085b"))));
+        Arbitrary<String> actions = Arbitraries.frequency(
+                net.jqwik.api.Tuple.of(3, "start"), net.jqwik.api.Tuple.of(2, "fail"), net.jqwik.api.Tuple.of(2, "heartbeat"),
+                net.jqwik.api.Tuple.of(3, "0"), net.jqwik.api.Tuple.of(2, "1"), net.jqwik.api.Tuple.of(1, "255"),
+                net.jqwik.api.Tuple.of(1, "007"), net.jqwik.api.Tuple.of(1, "256"), net.jqwik.api.Tuple.of(1, "999"),
+                net.jqwik.api.Tuple.of(1, "1000"), net.jqwik.api.Tuple.of(1, "-1"), net.jqwik.api.Tuple.of(1, "%2B1"),
+                net.jqwik.api.Tuple.of(1, "1.0"), net.jqwik.api.Tuple.of(1, "0x1"), net.jqwik.api.Tuple.of(1, "1e2"),
+                net.jqwik.api.Tuple.of(1, "99999999999999999999"), net.jqwik.api.Tuple.of(1, encode("\uFF12\uFF15\uFF15")),
+                net.jqwik.api.Tuple.of(1, "START"), net.jqwik.api.Tuple.of(1, "succeeded"), net.jqwik.api.Tuple.of(1, "%00"),
+                net.jqwik.api.Tuple.of(1, "start%0A"), net.jqwik.api.Tuple.of(1, "start%2Fx"), net.jqwik.api.Tuple.of(1, ""))
+                .injectNull(0.2);
+        Arbitrary<String> rids = Arbitraries.frequency(
+                net.jqwik.api.Tuple.of(4, "rid=ping-" + java.util.UUID.randomUUID()), net.jqwik.api.Tuple.of(1, "rid="),
+                net.jqwik.api.Tuple.of(1, "rid"), net.jqwik.api.Tuple.of(1, "rid=%20%20"), net.jqwik.api.Tuple.of(1, "rid=a%00b"),
+                net.jqwik.api.Tuple.of(1, "rid=a%0D%0AX-Forged:%201"), net.jqwik.api.Tuple.of(1, "rid=" + "r".repeat(257)),
+                net.jqwik.api.Tuple.of(1, "rid=" + "r".repeat(256)), net.jqwik.api.Tuple.of(1, "rid=%ED%A0%80"),
+                net.jqwik.api.Tuple.of(1, "rid=%FF"), net.jqwik.api.Tuple.of(1, "rid=%C2%85"),
+                net.jqwik.api.Tuple.of(1, "rid=a&rid=%00"), net.jqwik.api.Tuple.of(1, "x=1&rid=ok-" + java.util.UUID.randomUUID()))
+                .injectNull(0.5).map(q -> q == null ? "" : q);
+        Arbitrary<byte[]> bodies = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.just(new byte[0])),
+                net.jqwik.api.Tuple.of(3, Arbitraries.of("done", "line1\nline2\u0000\u001b[2J", "{\"message\":\"json\"}", "é".repeat(100))
+                        .map(t -> t.getBytes(StandardCharsets.UTF_8))),
+                net.jqwik.api.Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(2_000)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(MAX_BODY - 1, MAX_BODY, MAX_BODY + 1, 1024 * 1024).map(n -> filled(n, (byte) 'x'))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(
+                        "\uD83D\uDCBE".repeat(MAX_BODY / 4).getBytes(StandardCharsets.UTF_8), // 64 KiB of 4-byte characters
+                        new byte[]{(byte) 0xed, (byte) 0xa0, (byte) 0x80, (byte) 0xff, (byte) 0xfe, 0},
+                        "done".getBytes(StandardCharsets.UTF_16))));
+        Arbitrary<String> contentTypes = Arbitraries.of("", "text/plain", "text/plain; charset=ebcdic", "application/json",
+                "application/json; charset=utf-16", "application/octet-stream", "multipart/form-data; boundary=xyz",
+                "multipart/form-data", "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=ebcdic",
+                "image/png", "text/plain; charset=\"\"");
+        return Combinators.combine(scripts, actions, rids, bodies, contentTypes)
+                .as((script, action, query, body, type) -> new PingCall(script, action, query, body, type.isEmpty() ? null : type));
+    }
+
+    private static byte[] filled(int size, byte value) {
+        byte[] bytes = new byte[size];
+        java.util.Arrays.fill(bytes, value);
+        return bytes;
+    }
+
+    /** Mostly good values, a fault in a quarter of the draws. */
+    private static Arbitrary<Value> leaning(Value... values) {
+        List<Value> good = java.util.Arrays.stream(values).filter(v -> v.verdict().equals("GOOD")).toList();
+        List<Value> other = java.util.Arrays.stream(values).filter(v -> !v.verdict().equals("GOOD")).toList();
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.of(good)), net.jqwik.api.Tuple.of(1, Arbitraries.of(other)));
+    }
+
+    /** A value for a message: at most 80 characters of it, control characters escaped. */
+    private static String describe(String value) {
+        String shown = value.length() > 80 ? value.substring(0, 80) + "…(" + value.length() + ")" : value;
+        StringBuilder out = new StringBuilder();
+        shown.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return out.toString();
+    }
+
+    private static HttpResponse<String> post(String path, byte[] body, String contentType) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ownOrigin() + path)).timeout(Patience.HTTP_REQUEST)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + TOKEN);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String envelopeCode(HttpResponse<String> response) throws IOException {

@@ -1,6 +1,8 @@
 package io.runwarden.stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.model.ControlRecord;
+import io.runwarden.model.Json;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -10,11 +12,19 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Generators of hostile records for every input topic of runwarden (DESIGN, "Bounds on every input"): extreme and
@@ -105,6 +115,13 @@ public final class HostileInputs {
         return String.valueOf(c).repeat(HUGE);
     }
 
+    /** Mostly the good parts, a fault in a sixth of the draws: a record with one fault says the most. */
+    static Arbitrary<Part> leaning(Part... parts) {
+        List<Part> good = Arrays.stream(parts).filter(p -> p.verdict() == Verdict.GOOD).toList();
+        List<Part> other = Arrays.stream(parts).filter(p -> p.verdict() != Verdict.GOOD).toList();
+        return Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.of(good)), Tuple.of(1, Arbitraries.of(other)));
+    }
+
     private static final String LONG_257 = "L".repeat(257);
     private static final String HUGE_NAME = huge('n');
 
@@ -174,8 +191,12 @@ public final class HostileInputs {
 
     /** Durations: PT1S..P3650D, beyond them, overflow, garbage and wrong types. */
     static Arbitrary<Part> durations(String... reasons) {
+        return Arbitraries.of(durationParts(reasons));
+    }
+
+    private static Part[] durationParts(String... reasons) {
         String[] wrongType = concat("wrong-type", reasons);
-        return Arbitraries.of(
+        return new Part[]{
                 Part.good("PT1S", str("PT1S")),
                 Part.good("PT6H", str("PT6H")),
                 Part.good("P3650D", str("P3650D")),
@@ -193,7 +214,7 @@ public final class HostileInputs {
                 Part.bad("number", "3600", wrongType),
                 Part.bad("true", "true", wrongType),
                 Part.bad("object", "{\"seconds\":1}", wrongType),
-                Part.bad("array", "[1]", wrongType));
+                Part.bad("array", "[1]", wrongType)};
     }
 
     // ---- script-events: lifecycle events ---------------------------------------------------------------------
@@ -447,8 +468,9 @@ public final class HostileInputs {
     }
 
     /**
-     * Control records with hostile values. None may stop the stream, fail a run whose deadline is after now, or
-     * complete {@link #IN_FLIGHT_SWEEP}; each is dead-lettered (bad-control) or ignored.
+     * The control records of sweeps with hostile values. None may stop the stream, fail a run whose deadline is after
+     * now, or complete {@link #IN_FLIGHT_SWEEP}; each is dead-lettered (bad-control) or ignored. Those of missed-start
+     * checks and pings: {@link #checkAndPingRecords()}.
      */
     public static Arbitrary<Hostile> controlRecords() {
         String hugeId = "s".repeat(450_000); // in the key and the value: both must fit one record
@@ -518,6 +540,393 @@ public final class HostileInputs {
         }
         return new Hostile(label, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8), headers, Verdict.EITHER, Set.of(), longTexts);
+    }
+
+    // ---- script-events: the records of missed-start checks, and pings -------------------------------------------
+
+    /** The script of the victim run, which started at {@link #VICTIM_START}: a slot there is kept, whatever its grace. */
+    public static final String VICTIM_SCRIPT = "victim-script";
+    public static final Instant VICTIM_START = Instant.parse("2026-11-27T12:00:00Z");
+    /**
+     * A start of the victim script applied after the forged records: a slot there is kept too, once its grace runs out,
+     * so no check written before may call it missed.
+     */
+    public static final Instant VICTIM_LATER_START = Instant.parse("2026-11-28T13:00:00Z");
+    /** A check whose home partition has read it and waits for partition 0's answer: it lists the victim's slot. */
+    public static final String IN_FLIGHT_CHECK = "check-20261128T115950Z-0";
+    private static final String BAD_CONTROL = "bad-control";
+    private static final DateTimeFormatter WHOLE_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    /** The runId of the record of a missed slot of {@code script} at {@code slot}: {@code backup@2026-11-30T03:00:00Z}. */
+    public static String missedRunId(String script, Instant slot) {
+        return script + "@" + WHOLE_SECONDS.format(slot);
+    }
+
+    /** An instant as JSON, with the instant it is when it is one within the bounds (null: none). */
+    private record At(Part part, Instant instant) {
+        static At good(String label, Instant instant) {
+            return new At(Part.good(label, str(instant.toString())), instant);
+        }
+
+        static At good(String label, String json, Instant instant) {
+            return new At(Part.good(label, json), instant);
+        }
+
+        static At bad(String label, String json) {
+            return new At(Part.bad(label, json, BAD_CONTROL), null);
+        }
+    }
+
+    /** A slot of a forged check or missed slot, with the runId of its missed-slot record (null: it has none). */
+    private record Slot(Part part, String missedRunId) {
+    }
+
+    private static Arbitrary<Part> slotScripts() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just(Part.good("victim script", VICTIM_SCRIPT))),
+                Tuple.of(2, Arbitraries.of(
+                        Part.good("other script", "other-script"),
+                        Part.good("256-char script", "i".repeat(256)),
+                        Part.good("script with @", "a@b"))),
+                Tuple.of(1, Arbitraries.of(
+                        Part.bad("empty script", "", BAD_CONTROL),
+                        Part.bad("blank script", "  ", BAD_CONTROL),
+                        Part.bad("257-char script", LONG_257, BAD_CONTROL).quoting(LONG_257),
+                        Part.bad("NUL script", "a\u0000b", BAD_CONTROL),
+                        Part.bad("newline script", "forged\nline", BAD_CONTROL),
+                        Part.bad("lone surrogate script", "x\uD800", BAD_CONTROL))));
+    }
+
+    /** Slot instants: the victim's kept ones, unkept ones, the bounds, beyond them, garbage and wrong types. */
+    private static Arbitrary<At> slotInstants() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.of(
+                        At.good("slot at the victim's start", VICTIM_START),
+                        At.good("slot 750 ms after the victim's start", VICTIM_START.plusMillis(750)),
+                        At.good("slot at the victim's start, as +01:00", str("2026-11-27T13:00:00+01:00"), VICTIM_START))),
+                Tuple.of(3, Arbitraries.just(
+                        At.good("slot at the victim's later start", VICTIM_LATER_START))),
+                Tuple.of(2, Arbitraries.of(
+                        At.good("slot two hours ago (kept by nothing)", Instant.parse("2026-11-28T10:00:00Z")),
+                        At.good("slot at the epoch", Instant.EPOCH),
+                        At.good("slot at the last instant", Instant.parse("9999-12-31T23:59:59Z")))),
+                Tuple.of(1, Arbitraries.of(
+                        At.bad("slot year 10000", str("+10000-01-01T00:00:00Z")),
+                        At.bad("slot before the epoch", str("1969-12-31T23:59:59Z")),
+                        At.bad("slot year -1000000000", str("-1000000000-01-01T00:00:00Z")),
+                        At.bad("slot Feb 30", str("2026-02-30T00:00:00Z")),
+                        At.bad("slot empty", str("")),
+                        At.bad("slot words", str("yesterday")),
+                        At.bad("slot epoch ms", "1795000000000"),
+                        At.bad("slot true", "true"),
+                        At.bad("slot object", "{}"),
+                        At.bad("slot missing", null))));
+    }
+
+    private static Arbitrary<Part> graces() {
+        return leaning(
+                Part.good("grace PT1S", str("PT1S")),
+                Part.good("grace PT1M", str("PT1M")),
+                Part.good("grace P3650D", str("P3650D")),
+                Part.bad("grace PT0S", str("PT0S"), BAD_CONTROL),
+                Part.bad("grace PT0.5S", str("PT0.5S"), BAD_CONTROL),
+                Part.bad("grace -PT1M", str("-PT1M"), BAD_CONTROL),
+                Part.bad("grace P3651D", str("P3651D"), BAD_CONTROL),
+                Part.bad("grace Long.MAX seconds", str("PT9223372036854775807S"), BAD_CONTROL),
+                Part.bad("grace words", str("forever"), BAD_CONTROL),
+                Part.bad("grace number", "60", BAD_CONTROL),
+                Part.bad("grace missing", null, BAD_CONTROL));
+    }
+
+    private static Arbitrary<Slot> expectedSlots() {
+        Arbitrary<Slot> objects = Combinators.combine(slotScripts(), slotInstants(), graces()).as((script, at, grace) -> {
+            List<String> fields = new ArrayList<>();
+            addField(fields, "scriptName", script.json() == null ? (String) null : str(script.json()));
+            addField(fields, "slot", at.part());
+            addField(fields, "grace", grace);
+            List<Part> parts = List.of(script, at.part(), grace);
+            Verdict verdict = parts.stream().anyMatch(p -> p.verdict() == Verdict.BAD) ? Verdict.BAD : Verdict.GOOD;
+            String label = "{" + script.label() + ", " + at.part().label() + ", " + grace.label() + "}";
+            String longText = script.longText();
+            return new Slot(new Part(label, "{" + String.join(",", fields) + "}", verdict,
+                    verdict == Verdict.BAD ? Set.of(BAD_CONTROL) : Set.of(), longText),
+                    at.instant() == null || script.verdict() == Verdict.BAD ? null : missedRunId(script.json(), at.instant()));
+        });
+        return Arbitraries.frequencyOf(Tuple.of(12, objects), Tuple.of(1, Arbitraries.of(
+                new Slot(Part.bad("slot null", "null", BAD_CONTROL), null),
+                new Slot(Part.bad("slot as text", str("victim-script@2026-11-27T12:00:00Z"), BAD_CONTROL), null),
+                new Slot(Part.bad("slot as array", "[]", BAD_CONTROL), null))));
+    }
+
+    /** The slots of a check: a few, the most a check may list, one too many, or no list at all. */
+    private static Arbitrary<Part> slotLists() {
+        Arbitrary<Part> few = expectedSlots().list().ofMinSize(1).ofMaxSize(3).map(slots -> {
+            List<Part> parts = slots.stream().map(Slot::part).toList();
+            boolean bad = parts.stream().anyMatch(p -> p.verdict() == Verdict.BAD);
+            String longText = parts.stream().map(Part::longText).filter(t -> t != null).findFirst().orElse(null);
+            return new Part("slots " + parts.stream().map(Part::label).toList(),
+                    "[" + String.join(",", parts.stream().map(Part::json).toList()) + "]",
+                    bad ? Verdict.BAD : Verdict.GOOD, bad ? Set.of(BAD_CONTROL) : Set.of(), longText);
+        });
+        String longSlot = "{\"scriptName\":" + str("n".repeat(256)) + ",\"slot\":\"2026-11-28T10:00:00Z\",\"grace\":\"PT1M\"}";
+        String victimSlot = "{\"scriptName\":" + str(VICTIM_SCRIPT) + ",\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"}";
+        return Arbitraries.frequencyOf(Tuple.of(8, few), Tuple.of(2, Arbitraries.of(
+                Part.good("no slots", "[]"),
+                Part.good("1,000 victim slots", "[" + String.join(",", Collections.nCopies(1_000, victimSlot)) + "]"),
+                Part.good("1,000 slots of 256-char scripts", "[" + String.join(",", Collections.nCopies(1_000, longSlot)) + "]"),
+                Part.bad("1,001 slots", "[" + String.join(",", Collections.nCopies(1_001, victimSlot)) + "]", BAD_CONTROL),
+                Part.bad("20,000 slots", "[" + String.join(",", Collections.nCopies(20_000, victimSlot)) + "]", BAD_CONTROL),
+                Part.bad("slots null", "null", BAD_CONTROL),
+                Part.bad("slots missing", null, BAD_CONTROL),
+                Part.bad("slots text", str("all"), BAD_CONTROL),
+                Part.bad("slots nested", nested(3_000), BAD_CONTROL))));
+    }
+
+    /** A check's asOf: within the clock skew a check may have, beyond it, at and beyond the bounds, garbage. */
+    private static Arbitrary<Part> checkAsOfs() {
+        return leaning(
+                Part.good("asOf now", str("2026-11-28T12:00:00Z")),
+                Part.good("asOf in 14 minutes", str("2026-11-28T12:14:00Z")),
+                Part.good("asOf epoch", str("1970-01-01T00:00:00Z")),
+                Part.bad("asOf in 16 minutes", str("2026-11-28T12:16:00Z"), BAD_CONTROL),
+                Part.bad("asOf last instant", str("9999-12-31T23:59:59Z"), BAD_CONTROL),
+                Part.bad("asOf year 300000000", str("+300000000-01-01T00:00:00Z"), BAD_CONTROL),
+                Part.bad("asOf before the epoch", str("1969-12-31T23:59:59Z"), BAD_CONTROL),
+                Part.bad("asOf Long.MAX ms", String.valueOf(Long.MAX_VALUE), BAD_CONTROL),
+                Part.bad("asOf words", str("now"), BAD_CONTROL),
+                Part.bad("asOf object", "{}", BAD_CONTROL),
+                Part.bad("asOf missing", null, BAD_CONTROL));
+    }
+
+    /** A slot whose grace has not run out by the check's asOf: a check may not judge it yet, so it is refused. */
+    private static boolean judgesTooEarly(Part asOf, Part slots) {
+        try {
+            Instant at = Instant.parse(Json.read(asOf.json(), String.class));
+            for (JsonNode slot : Json.read(slots.json(), JsonNode.class)) {
+                Instant to = OffsetDateTime.parse(slot.path("slot").asText()).toInstant().plus(Duration.parse(slot.path("grace").asText()));
+                if (to.isAfter(at)) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            // a part that cannot be read is bad already, and judges the record
+        }
+        return false;
+    }
+
+    /** Check ids: the in-flight check's, a fresh one, and every way to break 1 to 64 characters of an id. */
+    private static Arbitrary<String> checkIds() {
+        return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of(IN_FLIGHT_CHECK, "check-forged", "c".repeat(64))),
+                Tuple.of(1, Arbitraries.of("", "  ", "c".repeat(65), "c\u0000d", "c\nd", "c\uD800", "c".repeat(20_000))));
+    }
+
+    private static Part checkIdPart(String checkId) {
+        boolean good = !checkId.isBlank() && checkId.length() <= 64 && checkId.chars().noneMatch(c ->
+                Character.isISOControl(c) || Character.isSurrogate((char) c));
+        Part part = good ? Part.good("checkId " + describe(checkId), str(checkId))
+                : Part.bad("checkId " + describe(checkId), str(checkId), BAD_CONTROL);
+        return checkId.length() > 256 ? part.quoting(checkId) : part;
+    }
+
+    /** How a record of a check is keyed: by its checkId, by another, or not at all. */
+    private static Part keyedBy(String keyed, String id) {
+        return switch (keyed) {
+            case "same" -> Part.good("keyed by its id", id);
+            case "other" -> Part.bad("keyed by another id", "another-" + id.length(), BAD_CONTROL);
+            default -> Part.bad("no key", null, BAD_CONTROL);
+        };
+    }
+
+    /**
+     * Forged start-check, start-check-continue, start-check-part, missed-slot and ping records. None may stop the
+     * stream, fail the victim run or record a slot as missed that a start kept; a bad one is dead-lettered as
+     * bad-control.
+     */
+    public static Arbitrary<Hostile> checkAndPingRecords() {
+        Arbitrary<String> keyed = Arbitraries.frequency(Tuple.of(10, "same"), Tuple.of(1, "other"), Tuple.of(1, "missing"));
+        Arbitrary<String> partitionHeaders = Arbitraries.of("0", "-1", "99", "2147483648", "abc", "", "\u0000");
+        Arbitrary<Hostile> checks = Combinators.combine(Arbitraries.of("start-check", "start-check-continue"), checkIds(),
+                keyed, checkAsOfs(), slotLists(), partitionHeaders).as((kind, id, key, asOf, slots, target) -> {
+            Part checkId = checkIdPart(id);
+            Part keyPart = keyedBy(key, id);
+            List<String> fields = new ArrayList<>();
+            addField(fields, "checkId", checkId);
+            addField(fields, "asOf", asOf);
+            addField(fields, "slots", slots);
+            List<Header> headers = kind.equals("start-check") ? List.of()
+                    : List.of(new RecordHeader(ControlRecord.PARTITION, target.getBytes(StandardCharsets.UTF_8)));
+            List<Part> parts = new ArrayList<>(List.of(checkId, keyPart, asOf, slots));
+            if (judgesTooEarly(asOf, slots)) {
+                parts.add(Part.bad("a slot's grace not run out by asOf", null, BAD_CONTROL));
+            }
+            return controlOf(kind, keyPart, "{" + String.join(",", fields) + "}", headers, parts);
+        });
+        Arbitrary<Part> partitions = leaning(
+                Part.good("partition 0", "0"),
+                Part.either("partition \"0\"", str("0")),
+                Part.either("partition null", "null"),
+                Part.either("partition missing", null),
+                Part.bad("partition 1", "1", BAD_CONTROL),
+                Part.bad("partition -1", "-1", BAD_CONTROL),
+                Part.bad("partition 2147483647", "2147483647", BAD_CONTROL),
+                Part.bad("partition 2147483648", "2147483648", BAD_CONTROL),
+                Part.bad("partition 1.5", "1.5", BAD_CONTROL),
+                Part.bad("partition text", str("zero"), BAD_CONTROL));
+        String hugeKept = "[" + String.join(",", Collections.nCopies(450_000, "0")) + "]";
+        String everyPosition = IntStream.range(0, 1_000).mapToObj(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+        Arbitrary<Part> kept = leaning(
+                Part.good("kept nothing", "[]"),
+                Part.good("kept [0]", "[0]"),
+                Part.good("kept [0,1,999]", "[0,1,999]"),
+                Part.good("kept every position of 1,000", everyPosition),
+                Part.bad("kept 450,000 zeros", hugeKept, BAD_CONTROL),
+                Part.bad("kept [0,0]", "[0,0]", BAD_CONTROL),
+                Part.either("kept [\"0\"]", "[" + str("0") + "]"),
+                Part.either("kept [0.5]", "[0.5]"),
+                Part.bad("kept [1000]", "[1000]", BAD_CONTROL),
+                Part.bad("kept [-1]", "[-1]", BAD_CONTROL),
+                Part.bad("kept [null]", "[null]", BAD_CONTROL),
+                Part.bad("kept [2147483648]", "[2147483648]", BAD_CONTROL),
+                Part.bad("kept null", "null", BAD_CONTROL),
+                Part.bad("kept missing", null, BAD_CONTROL),
+                Part.bad("kept object", "{}", BAD_CONTROL),
+                Part.bad("kept nested", nested(3_000), BAD_CONTROL));
+        Arbitrary<Hostile> checkParts = Combinators.combine(checkIds(), keyed, partitions, kept).as((id, key, partition, positions) -> {
+            Part checkId = checkIdPart(id);
+            Part keyPart = keyedBy(key, id);
+            List<String> fields = new ArrayList<>();
+            addField(fields, "checkId", checkId);
+            addField(fields, "partition", partition);
+            addField(fields, "kept", positions);
+            return controlOf("start-check-part", keyPart, "{" + String.join(",", fields) + "}", List.of(),
+                    List.of(checkId, keyPart, partition, positions));
+        });
+        Arbitrary<Part> foundAts = leaning(
+                Part.good("foundAt now", str("2026-11-28T12:00:00Z")),
+                Part.good("foundAt epoch", str("1970-01-01T00:00:00Z")),
+                Part.good("foundAt in 14 minutes", str("2026-11-28T12:14:00Z")),
+                Part.bad("foundAt in a day", str("2026-11-29T12:00:00Z"), BAD_CONTROL),
+                Part.bad("foundAt last instant", str("9999-12-31T23:59:59Z"), BAD_CONTROL),
+                Part.bad("foundAt year 10000", str("+10000-01-01T00:00:00Z"), BAD_CONTROL),
+                Part.bad("foundAt words", str("later"), BAD_CONTROL),
+                Part.bad("foundAt missing", null, BAD_CONTROL));
+        Arbitrary<Hostile> missed = Combinators.combine(expectedSlots(), keyed, foundAts,
+                Arbitraries.of("check-forged", "", "c".repeat(20_000))).as((slot, key, foundAt, checkId) -> {
+            String runId = slot.missedRunId() != null ? slot.missedRunId() : "no-run-of-this-slot";
+            Part keyPart = switch (key) {
+                case "same" -> slot.missedRunId() != null ? Part.good("keyed by its runId", runId)
+                        : Part.bad("keyed by no runId of its slot", runId, BAD_CONTROL);
+                case "other" -> Part.bad("keyed by another runId", VICTIM_SCRIPT + "@2026-11-28T10:00:01Z", BAD_CONTROL);
+                default -> Part.bad("no key", null, BAD_CONTROL);
+            };
+            List<String> fields = new ArrayList<>();
+            addField(fields, "slot", slot.part());
+            addField(fields, "checkId", str(checkId));
+            addField(fields, "foundAt", foundAt);
+            return controlOf("missed-slot", keyPart, "{" + String.join(",", fields) + "}", List.of(),
+                    List.of(slot.part(), keyPart, foundAt, Part.good("checkId " + describe(checkId), null)));
+        });
+        // no edge cases: they would favour the first and last value of every part, most of them faults
+        return Arbitraries.frequencyOf(Tuple.of(3, checks), Tuple.of(2, checkParts), Tuple.of(3, missed), Tuple.of(3, pings()),
+                Tuple.of(1, controlGarbage())).withoutEdgeCases().filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    /**
+     * Ping records: keyed by their script, or not; every event, a runId exactly when they start a run or not; times at
+     * and beyond the bounds; huge, controlled and wrongly typed messages. A ping never names the victim run.
+     */
+    private static Arbitrary<Hostile> pings() {
+        Arbitrary<Part> scripts = slotScripts();
+        Arbitrary<Part> events = leaning(
+                Part.good("started", str("started")),
+                Part.good("succeeded", str("succeeded")),
+                Part.good("failed", str("failed")),
+                Part.either("heartbeat", str("heartbeat")), // a dead letter no-open-run when no ping opened a run
+                Part.bad("event STARTED", str("STARTED"), BAD_CONTROL),
+                Part.bad("event paused", str("paused"), BAD_CONTROL),
+                Part.bad("event 0", "0", BAD_CONTROL),
+                Part.bad("event null", "null", BAD_CONTROL),
+                Part.bad("event missing", null, BAD_CONTROL),
+                Part.bad("event array", "[" + str("started") + "]", BAD_CONTROL));
+        // the right runId: one when the ping starts a run, none otherwise
+        Arbitrary<String> runIds = Arbitraries.frequency(Tuple.of(12, "right"), Tuple.of(1, "wrong"), Tuple.of(1, ""),
+                Tuple.of(1, "257"), Tuple.of(1, "NUL"), Tuple.of(1, "number"), Tuple.of(1, "object"));
+        Arbitrary<Part> times = leaning(
+                Part.good("time now", str("2026-11-28T12:00:00Z")),
+                Part.good("time at the victim's start", str(VICTIM_START.toString())),
+                Part.good("time last instant", str("9999-12-31T23:59:59Z")),
+                Part.good("time epoch", str("1970-01-01T00:00:00Z")),
+                Part.bad("time year 10000", str("+10000-01-01T00:00:00Z"), BAD_CONTROL),
+                Part.bad("time before the epoch", str("1969-12-31T23:59:59Z"), BAD_CONTROL),
+                Part.bad("time epoch ms", "1795000000000", BAD_CONTROL),
+                Part.bad("time words", str("now"), BAD_CONTROL),
+                Part.bad("time missing", null, BAD_CONTROL));
+        String hugeMessage = huge('m');
+        Arbitrary<Part> messages = Arbitraries.of(
+                Part.good("no message", null),
+                Part.good("message", str("done")),
+                Part.good("message 600 KB", str(hugeMessage)),
+                Part.good("message controls", str("line1\nline2\u0000\u001b[2J\r")),
+                Part.good("message lone surrogate", str("half \uD83D pair")),
+                Part.either("message number", "42"),
+                Part.bad("message object", "{\"text\":\"x\"}", BAD_CONTROL));
+        return Combinators.combine(scripts, Arbitraries.frequency(Tuple.of(10, "same"), Tuple.of(1, "other"),
+                        Tuple.of(1, "missing")), events, runIds, times, messages).as((script, keyed, event, runId, time, message) -> {
+            Part keyPart = switch (keyed) {
+                case "same" -> Part.good("keyed by its script", script.json());
+                case "other" -> Part.bad("keyed by another script", "someone-else", BAD_CONTROL);
+                default -> Part.bad("no key", null, BAD_CONTROL);
+            };
+            if (keyed.equals("same") && script.verdict() == Verdict.BAD) {
+                keyPart = Part.good("keyed by its script", script.json()); // the script is the fault
+            }
+            boolean starts = event.label().equals("started");
+            Part runIdPart = switch (runId) {
+                case "right" -> starts ? Part.good("runId fresh", str("ping-run-" + UUID.randomUUID())) : Part.good("no runId", null);
+                case "wrong" -> starts ? Part.bad("no runId on a start", null, BAD_CONTROL)
+                        : Part.bad("runId on an end or heartbeat", str("ping-run-" + UUID.randomUUID()), BAD_CONTROL);
+                case "" -> Part.bad("runId empty", str(""), BAD_CONTROL);
+                case "257" -> Part.bad("runId 257 chars", str(LONG_257), BAD_CONTROL).quoting(LONG_257);
+                case "NUL" -> Part.bad("runId NUL", str("run\u0000id"), BAD_CONTROL);
+                case "number" -> starts ? Part.either("runId number", "42")
+                        : Part.bad("runId number on an end or heartbeat", "42", BAD_CONTROL);
+                default -> Part.bad("runId object", "{}", BAD_CONTROL);
+            };
+            List<String> fields = new ArrayList<>();
+            addField(fields, "scriptName", script.json() == null ? (String) null : str(script.json()));
+            addField(fields, "event", event);
+            addField(fields, "runId", runIdPart);
+            addField(fields, "time", time);
+            addField(fields, "message", message);
+            return controlOf("ping", keyPart, "{" + String.join(",", fields) + "}", List.of(),
+                    List.of(new Part("scriptName " + script.label(), null, script.verdict(), script.reasons(), script.longText()), keyPart, event,
+                            runIdPart, time, message));
+        });
+    }
+
+    /** Values that are no record of their kind at all. */
+    private static Arbitrary<Hostile> controlGarbage() {
+        return Combinators.combine(Arbitraries.of("start-check", "start-check-continue", "start-check-part", "missed-slot",
+                        "ping"), Arbitraries.of("not json", "", "null", "[]", "42", "\"text\"", nested(100_000),
+                        "{\"checkId\":{}}", "{\"slot\":{}}", "{\"scriptName\":[]}"))
+                .as((name, value) -> controlOf(name, Part.good("key", "g-" + UUID.randomUUID()), value, List.of(),
+                        List.of(Part.bad("value " + describe(value), null, BAD_CONTROL))));
+    }
+
+    /** A control record whose verdict and reasons come from its parts; the key part's json is the key as text. */
+    private static Hostile controlOf(String controlName, Part key, String value, List<Header> extra, List<Part> parts) {
+        List<Header> headers = new ArrayList<>();
+        headers.add(new RecordHeader(ControlRecord.HEADER, controlName.getBytes(StandardCharsets.UTF_8)));
+        headers.addAll(extra);
+        String label = controlName + " " + String.join(", ", parts.stream().map(Part::label).toList())
+                + ", value " + describe(value);
+        List<Part> all = new ArrayList<>(parts);
+        if (key.json() != null && key.json().length() > 256) {
+            all.add(Part.good("long key", null).quoting(key.json()));
+        }
+        return combine(label, key.json() == null ? null : key.json().getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8), headers, all, "");
     }
 
     // ---- global topics ---------------------------------------------------------------------------------------
@@ -590,19 +999,103 @@ public final class HostileInputs {
                 .filter(h -> h.size() <= MAX_INPUT_BYTES);
     }
 
-    /** script-policies records: the script name is the key. */
+    /** Schedules of a policy: as a cron job's, but a policy may have none, and the nicknames. */
+    static Arbitrary<Part> policySchedules() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.of(
+                        Part.good("no schedule", null),
+                        Part.good("schedule null", "null"),
+                        Part.good("every minute", str("* * * * *")),
+                        Part.good("every minute", str("* * * * *")),
+                        Part.good("@hourly", str("@hourly")),
+                        Part.good("@yearly", str("@yearly")),
+                        Part.either("' @daily '", str(" @daily ")),
+                        Part.bad("@reboot", str("@reboot")),
+                        Part.bad("@every 5m", str("@every 5m")),
+                        Part.bad("@DAILY", str("@DAILY")),
+                        Part.bad("257 chars", str("*".repeat(257))),
+                        // cron-utils reads them as digits (Integer.parseInt does), a daily 02:00 that is not a fixed time
+                        Part.either("fullwidth digits", str("\uFF10 \uFF12 * * *")),
+                        Part.bad("object", "{\"cron\":\"* * * * *\"}"),
+                        Part.bad("true", "true"))),
+                Tuple.of(2, schedules().filter(p -> p.json() != null)));
+    }
+
+    /** Timezones of a policy: checked even without a schedule. */
+    static Arbitrary<Part> policyTimezones() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, timezones()),
+                Tuple.of(1, Arbitraries.of(
+                        Part.good("Lord Howe (30-minute DST)", str("Australia/Lord_Howe")),
+                        Part.good("Troll (2-hour DST)", str("Antarctica/Troll")),
+                        Part.good("Kathmandu (+05:45)", str("Asia/Kathmandu")),
+                        Part.good("Apia (skipped a day)", str("Pacific/Apia")),
+                        Part.good("Z", str("Z")),
+                        Part.good("UTC+14:00", str("UTC+14:00")),
+                        Part.good("timezone null", "null"),
+                        Part.either("utc", str("utc")),
+                        Part.either("EST", str("EST")),
+                        Part.bad("empty", str("")),
+                        Part.bad("blank", str("  ")),
+                        Part.bad("257 chars", str("Europe/" + "x".repeat(250))),
+                        Part.bad("newline", str("UTC\nX")),
+                        Part.bad("lone surrogate", str("UTC\uD800")),
+                        Part.bad("object", "{}"))));
+    }
+
+    static Arbitrary<Part> pauseds() {
+        return leaning(
+                Part.good("not paused", "false"),
+                Part.good("paused", "true"),
+                Part.good("paused missing", null),
+                Part.either("paused null", "null"),
+                Part.either("paused \"true\"", str("true")),
+                Part.either("paused 1", "1"),
+                Part.bad("paused yes", str("yes")),
+                Part.bad("paused 600 KB", str(huge('y'))),
+                Part.bad("paused object", "{}"),
+                Part.bad("paused array", "[true]"));
+    }
+
+    /** When the schedule was set: runwarden writes it, but anyone who can write the topic may write anything. */
+    static Arbitrary<Part> scheduleSinces() {
+        return leaning(
+                Part.good("scheduleSince missing", null),
+                Part.good("scheduleSince now", str("2026-11-28T12:00:00.000Z")),
+                Part.good("scheduleSince epoch", str("1970-01-01T00:00:00Z")),
+                Part.good("scheduleSince last instant", str("9999-12-31T23:59:59Z")),
+                Part.bad("scheduleSince year 10000", str("+10000-01-01T00:00:00Z")),
+                Part.bad("scheduleSince before the epoch", str("1969-12-31T23:59:59Z")),
+                Part.bad("scheduleSince words", str("always")),
+                Part.bad("scheduleSince epoch ms", "1795000000000"),
+                Part.bad("scheduleSince object", "{}"));
+    }
+
+    /** script-policies records: the script name is the key; every field of a policy, hostile or not. */
     public static Arbitrary<Hostile> policies() {
-        Arbitrary<Hostile> policies = Combinators.combine(ids("bad-name").map(HostileInputs::asKey), durations(), Arbitraries.of("same", "other", "missing"))
-                .as((name, maxRuntime, named) -> {
+        Arbitrary<Hostile> policies = Combinators.combine(ids("bad-name").map(HostileInputs::asKey),
+                        Arbitraries.of("same", "other", "missing"), leaning(durationParts()).injectNull(0.3), policySchedules(),
+                        policyTimezones().injectNull(0.3), leaning(durationParts()).injectNull(0.3), pauseds(), scheduleSinces())
+                .as((name, named, maxRuntime, schedule, zone, grace, paused, since) -> {
                     List<String> fields = new ArrayList<>();
                     if (!named.equals("missing")) {
                         addField(fields, "scriptName", str(named.equals("same") ? name.json() : "another-script"));
                     }
-                    addField(fields, "maxRuntime", maxRuntime);
-                    return combine("name " + name.label() + " (" + named + " in value), maxRuntime " + maxRuntime.label(),
+                    Part max = maxRuntime == null ? Part.good("no maxRuntime", null) : maxRuntime;
+                    Part timezone = zone == null ? Part.good("no timezone", null) : zone;
+                    Part startGrace = grace == null ? Part.good("no startGrace", null)
+                            : new Part("startGrace " + grace.label(), grace.json(), grace.verdict(), grace.reasons(), grace.longText());
+                    addField(fields, "maxRuntime", max);
+                    addField(fields, "schedule", schedule);
+                    addField(fields, "timezone", timezone);
+                    addField(fields, "startGrace", startGrace);
+                    addField(fields, "paused", paused);
+                    addField(fields, "scheduleSince", since);
+                    List<Part> parts = List.of(name, max, schedule, timezone, startGrace, paused, since);
+                    return combine("name " + name.label() + " (" + named + " in value), " + String.join(", ",
+                                    parts.subList(1, parts.size()).stream().map(Part::label).toList()),
                             name.json().getBytes(StandardCharsets.UTF_8),
-                            ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(),
-                            List.of(name, maxRuntime), "");
+                            ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
                 });
         return Arbitraries.frequencyOf(Tuple.of(8, policies), Tuple.of(2, wholeGlobalValues("policy-")))
                 .filter(h -> h.size() <= MAX_INPUT_BYTES);
@@ -616,6 +1109,12 @@ public final class HostileInputs {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** A missed-slot record or an answer to a check: a verdict on slots, not a question the stream answers itself. */
+    public static boolean carriesAVerdict(Hostile record) {
+        return record.headers().stream().anyMatch(h -> h.key().equals(ControlRecord.HEADER) && h.value() != null
+                && Set.of("missed-slot", "start-check-part").contains(new String(h.value(), StandardCharsets.UTF_8)));
+    }
 
     /** A label for a value, at most 60 characters of it. */
     static String describe(String value) {

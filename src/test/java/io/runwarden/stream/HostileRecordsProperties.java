@@ -9,8 +9,12 @@ import io.micrometer.core.instrument.Counter;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
+import io.runwarden.model.FailureReason;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
+import io.runwarden.schedule.ExpectedSlot;
+import io.runwarden.schedule.StartCheck;
+import io.runwarden.schedule.StartCheckProgress;
 import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepProgress;
 import io.runwarden.sweep.SweepRequest;
@@ -58,7 +62,9 @@ import static org.assertj.core.api.Assertions.fail;
  * throw (a processing error that the handler does not turn into a dead letter is rethrown by the driver, as it
  * would stop the streams), a bad event is in {@code script-events-dlq} with its original key and bytes and a reason
  * that quotes at most 256 characters of the value, nothing runwarden writes exceeds its topic's limit, and at the
- * end a good event is applied and a sweep completes.
+ * end a good event is applied and a sweep completes. Forged records of missed-start checks and pings (issue 12) are
+ * dead-lettered as bad-control when they break their form, and none fails the victim run or records as missed a slot
+ * that a start of the victim's script kept; hostile policies that are kept have their slots checked, within bounds.
  *
  * <p>TopologyTestDriver in Kafka 4.4 does honour {@code processing.exception.handler}: the records of the handler's
  * {@code Response.resume(...)} come out on {@code script-events-dlq} (see {@link DeadLetterTest}). It has no broker
@@ -134,28 +140,72 @@ class HostileRecordsProperties {
         controlRecords(records, true);
     }
 
+    @Property(tries = 60)
+    void forgedCheckAndPingRecordsNeverStopTheStreamFailTheVictimOrRecordAKeptSlotAsMissed(
+            @ForAll("checkAndPingRecordsLists") List<Hostile> records) {
+        controlRecords(records, false);
+    }
+
+    @Property(tries = 30)
+    void forgedCheckAndPingRecordsMakeNoRecordLargerThanItsTopicTakes(@ForAll("checkAndPingRecordsLists") List<Hostile> records) {
+        controlRecords(records, true);
+    }
+
     private void controlRecords(List<Hostile> records, boolean checkSizes) {
         try (Harness h = new Harness()) {
             SweepRequest inFlight = new SweepRequest(HostileInputs.IN_FLIGHT_SWEEP, Trigger.MANUAL, NOW, null);
             h.call("in-flight sweep", () -> h.fixture.sweeps().put(inFlight.sweepId(), new SweepProgress(inFlight,
                     HostileInputs.IN_FLIGHT_PARTS, new TreeMap<>(Map.of(0, SweepPart.none(inFlight.sweepId(), 0))), null)));
+            // a check the scheduler wrote, read on its home partition, waiting for partition 0's answer: it lists the
+            // victim's slot, which that answer will say was kept, and a slot that nothing kept
+            StartCheck check = new StartCheck(HostileInputs.IN_FLIGHT_CHECK, NOW.minusSeconds(10), List.of(
+                    new ExpectedSlot(HostileInputs.VICTIM_SCRIPT, HostileInputs.VICTIM_START, Duration.ofMinutes(1)),
+                    new ExpectedSlot("unkept-script", NOW.minus(Duration.ofHours(2)), Duration.ofMinutes(1))));
+            h.call("in-flight check", () -> h.fixture.driver.<String, StartCheckProgress>getKeyValueStore(StoreNames.START_CHECKS)
+                    .put(check.checkId(), new StartCheckProgress(check, new TreeMap<>(), false, NOW.minusSeconds(10))));
             h.drain();
+            // a well-formed missed slot, or answer to a check, is a verdict, trusted as a failed event is (whoever writes
+            // to script-events can fail any run): once one is in, a kept slot may be recorded missed; a forged check or
+            // ping must never make it so
+            boolean verdictForged = false;
             for (Hostile record : records) {
                 h.call("pipe " + record, () -> h.events.pipeInput(h.record(record)));
+                verdictForged |= record.verdict() != Verdict.BAD && HostileInputs.carriesAVerdict(record);
                 Map<String, List<TestRecord<byte[], byte[]>>> out = h.drain();
                 if (checkSizes) {
                     h.assertSizes(record, out);
                     continue;
                 }
-                for (TestRecord<byte[], byte[]> dead : out.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of())) {
-                    assertDeadLetter(dead, record, false);
+                List<TestRecord<byte[], byte[]>> dead = out.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of());
+                if (record.verdict() == Verdict.BAD) {
+                    assertThat(dead).as("dead letters of a bad control record: %s", record).hasSize(1);
+                    assertDeadLetter(dead.get(0), record, true);
+                } else if (record.verdict() == Verdict.GOOD) {
+                    assertThat(dead).as("dead letters of a good control record: %s", record).isEmpty();
+                }
+                for (TestRecord<byte[], byte[]> letter : dead) {
+                    assertDeadLetter(letter, record, false);
                 }
                 assertThat(out.getOrDefault(Topics.SCRIPT_RUN_FAILURES, List.of())).as("runs failed by %s", record).isEmpty();
-                assertThat(h.run(VICTIM).status()).as("the victim after %s", record).isEqualTo(RunStatus.IN_PROGRESS);
+                assertThat(out.getOrDefault(Topics.SCRIPT_RUNS, List.of())).as("runs of %s", record)
+                        .filteredOn(r -> r.value() != null).allSatisfy(r -> assertRunWithinBounds(r, record));
+                RunRecord victim = h.run(VICTIM);
+                assertThat(victim.status()).as("the victim after %s", record).isEqualTo(RunStatus.IN_PROGRESS);
+                assertThat(victim.failureReason()).as("the victim after %s", record).isNull();
                 assertThat(h.fixture.sweepResult(HostileInputs.IN_FLIGHT_SWEEP))
                         .as("the in-flight sweep (parts %s) after %s", h.fixture.sweeps().get(HostileInputs.IN_FLIGHT_SWEEP).parts().keySet(), record)
                         .isNull();
                 h.assertEverySweepWithinBounds(record);
+                if (!verdictForged) {
+                    h.assertNoKeptSlotMissed(record);
+                }
+            }
+            if (!checkSizes && !verdictForged) {
+                // the victim script starts again, later: a slot there was kept, even if a forged check judged it before
+                h.call("the victim script's later start", () -> h.fixture.started("victim-later", HostileInputs.VICTIM_SCRIPT,
+                        HostileInputs.VICTIM_LATER_START));
+                h.drain();
+                h.assertNoKeptSlotMissed("after " + records);
             }
             h.assertGoodEventApplied();
             h.assertSweepCompletes();
@@ -214,7 +264,13 @@ class HostileRecordsProperties {
             for (Hostile record : records) {
                 double counted = h.deadLettersCounted();
                 h.call("pipe " + record, () -> h.policies.pipeInput(h.record(record)));
-                h.assertSizes(record, h.drain());
+                // partition 0's task looks for slots whose grace ran out every 10 s: a kept policy's slots are checked
+                h.call("start checks after " + record, () -> h.fixture.driver.advanceWallClockTime(Duration.ofSeconds(61)));
+                Map<String, List<TestRecord<byte[], byte[]>>> checked = h.drain();
+                h.assertSizes(record, checked);
+                assertThat(checked.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of())).as("dead letters after %s", record).isEmpty();
+                assertThat(checked.getOrDefault(Topics.SCRIPT_RUNS, List.of())).as("runs after %s", record)
+                        .filteredOn(r -> r.value() != null).allSatisfy(r -> assertRunWithinBounds(r, record));
                 Object stored = h.fixture.driver.getKeyValueStore(StoreNames.POLICIES).get(record.keyText());
                 if (record.verdict() == Verdict.BAD) {
                     assertThat(stored).as("a bad policy is not kept: %s", record).isNull();
@@ -275,6 +331,11 @@ class HostileRecordsProperties {
     }
 
     @Provide
+    Arbitrary<List<Hostile>> checkAndPingRecordsLists() {
+        return HostileInputs.checkAndPingRecords().list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    @Provide
     Arbitrary<Hostile> cronJobs() {
         return HostileInputs.cronJobs();
     }
@@ -331,7 +392,7 @@ class HostileRecordsProperties {
 
     static void assertRunWithinBounds(TestRecord<byte[], byte[]> published, Hostile cause) {
         RunRecord run = Json.read(published.value(), RunRecord.class);
-        assertThat(isId(run.runId())).as("runId %s applied from %s", HostileInputs.describe(run.runId()), cause).isTrue();
+        assertThat(isGeneratedId(run.runId())).as("runId %s applied from %s", HostileInputs.describe(run.runId()), cause).isTrue();
         assertThat(run.scriptName() == null || isId(run.scriptName()))
                 .as("scriptName %s applied from %s", HostileInputs.describe(run.scriptName()), cause).isTrue();
         for (Instant instant : Arrays.asList(run.startTime(), run.endTime(), run.lastHeartbeat())) {
@@ -360,6 +421,16 @@ class HostileRecordsProperties {
         }
     }
 
+    /** An id within the bounds, or one runwarden generates from one (a missed slot's {@code {script}@{slot}}). */
+    static boolean isGeneratedId(String value) {
+        try {
+            Bounds.generatedId(value);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static String header(TestRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
@@ -381,7 +452,7 @@ class HostileRecordsProperties {
         });
 
         Harness() {
-            call("victim", () -> fixture.started(VICTIM, "victim-script", NOW.minus(Duration.ofDays(1))));
+            call("victim", () -> fixture.started(VICTIM, HostileInputs.VICTIM_SCRIPT, HostileInputs.VICTIM_START));
             drain();
         }
 
@@ -456,6 +527,20 @@ class HostileRecordsProperties {
                     Instant asOf = sweep.value.request().asOf();
                     assertThat(asOf).as("asOf of sweep %s after %s", HostileInputs.describe(sweep.key), cause)
                             .isBetween(Bounds.MIN_INSTANT, Bounds.MAX_INSTANT);
+                }
+            }
+        }
+
+        /**
+         * No slot a start of the victim script kept is recorded as missed: one at the victim's start, whatever its grace,
+         * nor one at the victim script's later start (applied after every forged record).
+         */
+        void assertNoKeptSlotMissed(Object cause) {
+            for (Instant kept : List.of(HostileInputs.VICTIM_START, HostileInputs.VICTIM_LATER_START)) {
+                RunRecord missed = run(HostileInputs.missedRunId(HostileInputs.VICTIM_SCRIPT, kept));
+                if (missed != null) {
+                    assertThat(missed.failureReason()).as("the victim script's slot at %s, which a start kept, is recorded "
+                            + "as %s after %s", kept, missed, cause).isNotEqualTo(FailureReason.MISSED);
                 }
             }
         }

@@ -90,13 +90,16 @@ public final class RunwardenService implements AutoCloseable {
             int deadLetterMaxBytes;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
-                eventPartitions = topics.ensure(TopicSpec.all(), List.of(StoreNames.changelog(settings.applicationId(), StoreNames.RUNS)));
+                eventPartitions = topics.ensure(TopicSpec.all(settings.applicationId()),
+                        List.of(StoreNames.changelog(settings.applicationId(), StoreNames.RUNS)));
+                topics.requireSamePartitions(Topics.alertOutcomes(settings.applicationId()), Topics.alertFeed(settings.applicationId()));
                 deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
 
-            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions),
+            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
+                            settings.applicationId()),
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes));
             LocalRuns runs = new LocalRuns(streams);
             metrics.watch(streams, runs::runsInProgress);

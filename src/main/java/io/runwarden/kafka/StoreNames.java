@@ -28,6 +28,10 @@ public final class StoreNames {
     public static final String FORWARDED_STARTS = "forwarded-starts";
     /** Per script, the runs its pings without a runId opened and no such ping ended yet. */
     public static final String PING_RUNS = "ping-runs";
+    /** Per script, on its partition of the alert outcomes: whether its alerts say it is down ({@code ScriptHealth}). */
+    public static final String SCRIPT_HEALTH = "script-health";
+    /** Per batch (a sweep or a check), on each outcome partition: the run partitions done with it so far. */
+    public static final String ALERT_BATCHES = "alert-batches";
     /** Cron jobs by name: a global store fed by {@code cron-config}. */
     public static final String CRON_JOBS = "cron-jobs";
     /** Script policies by script name: a global store fed by {@code script-policies}. */

@@ -15,7 +15,13 @@ public record TopicSpec(String name, int partitions, Short replicationFactor, Ma
 
     private static final String RESOURCE = "/topics/topics.json";
 
-    public static List<TopicSpec> all() {
+    /** Every topic, those internal to one application named for {@code applicationId}. */
+    public static List<TopicSpec> all(String applicationId) {
+        return raw().stream().map(t -> new TopicSpec(t.name.replace(Topics.APPLICATION, applicationId), t.partitions,
+                t.replicationFactor, t.config, t.doc)).toList();
+    }
+
+    private static List<TopicSpec> raw() {
         try (InputStream in = TopicSpec.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath");
@@ -27,7 +33,7 @@ public record TopicSpec(String name, int partitions, Short replicationFactor, Ma
     }
 
     public static TopicSpec named(String name) {
-        return all().stream().filter(t -> t.name.equals(name)).findFirst()
+        return raw().stream().filter(t -> t.name.equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no topic " + name + " in " + RESOURCE));
     }
 }

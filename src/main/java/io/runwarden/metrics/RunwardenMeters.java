@@ -3,6 +3,7 @@ package io.runwarden.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.runwarden.model.AlertKind;
 import io.runwarden.model.EventType;
 import io.runwarden.model.Trigger;
 
@@ -26,9 +27,11 @@ public final class RunwardenMeters {
     public static final String SWEEP_DURATION = "runwarden.sweep.duration";
     public static final String MISSED_SLOTS = "runwarden.missed.slots";
     public static final String START_CHECK_DURATION = "runwarden.start.check.duration";
+    public static final String ALERTS = "runwarden.alerts";
 
     private final MeterRegistry registry;
     private final Map<EventType, Counter> applied = new EnumMap<>(EventType.class);
+    private final Map<AlertKind, Counter> alerts = new EnumMap<>(AlertKind.class);
     private final Counter missedSlots;
     private final Timer startCheckDuration;
 
@@ -38,6 +41,10 @@ public final class RunwardenMeters {
         for (EventType type : EventType.values()) {
             applied.put(type, Counter.builder(EVENTS_APPLIED).tag("type", type.wireName())
                     .description("lifecycle events applied to runs, duplicates included").register(registry));
+        }
+        for (AlertKind kind : AlertKind.values()) {
+            alerts.put(kind, Counter.builder(ALERTS).tag("kind", kind.wireName())
+                    .description("alerts raised on script-alerts").register(registry));
         }
         missedSlots = Counter.builder(MISSED_SLOTS).description("slots of expected schedules that no run kept")
                 .register(registry);
@@ -72,6 +79,10 @@ public final class RunwardenMeters {
         Counter.builder(DEAD_LETTERS).tag("reason", reason)
                 .description("records refused: events sent to script-events-dlq, global-store records skipped")
                 .register(registry).increment();
+    }
+
+    public void alerted(AlertKind kind) {
+        alerts.get(kind).increment();
     }
 
     public void missedSlot() {

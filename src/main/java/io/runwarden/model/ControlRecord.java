@@ -29,6 +29,11 @@ public enum ControlRecord {
     START_CHECK_PART("start-check-part"),
     /** Keyed by the runId of a missed slot's record: record it on the partition that holds that run. */
     MISSED_SLOT("missed-slot"),
+    /**
+     * Broadcast by a check's home partition behind the missed slots it found: each partition is then done with the
+     * check, and says so to the alerts, so that a channel gets the check's alerts as one digest.
+     */
+    CHECK_DONE("check-done"),
     /** Keyed by scriptName: a ping without a runId, paired with its run on the script's partition ({@link Ping}). */
     PING("ping");
 
@@ -44,7 +49,7 @@ public enum ControlRecord {
 
     /** Whether the topology's partitioner sends the record to every partition. */
     public boolean broadcast() {
-        return this == SWEEP_MARKER || this == START_CHECK;
+        return this == SWEEP_MARKER || this == START_CHECK || this == CHECK_DONE;
     }
 
     /** Whether the record goes back to the partition its {@link #PARTITION} header names. */

@@ -54,6 +54,13 @@ final class StartCheckValues {
         return part;
     }
 
+    /** The end of a check, keyed by its checkId. */
+    CheckDone done(Record<String, byte[]> record) {
+        CheckDone done = read(record, CheckDone.class);
+        checkId(done.checkId(), record.key());
+        return done;
+    }
+
     /** A missed slot, which must be keyed by the runId it records. */
     MissedSlot missed(Record<String, byte[]> record) {
         MissedSlot missed = read(record, MissedSlot.class);

@@ -63,6 +63,9 @@ public final class StartChecks {
 
         /** Records a missed slot as a run, unless it is recorded already. */
         void recordMissed(MissedSlot missed, long timestamp);
+
+        /** Every missed slot of the check that reaches this partition is recorded: tells the alerts. */
+        void batchDone(String checkId, int partition, long timestamp);
     }
 
     private final KeyValueStore<String, StartCheckProgress> checks;
@@ -171,6 +174,7 @@ public final class StartChecks {
             case START_CHECK, START_CHECK_CONTINUE -> answer(values.check(record), partition, record.timestamp());
             case START_CHECK_PART -> collect(values.part(record), record.timestamp());
             case MISSED_SLOT -> runs.recordMissed(values.missed(record), record.timestamp());
+            case CHECK_DONE -> runs.batchDone(values.done(record).checkId(), partition, record.timestamp());
             default -> throw new IllegalArgumentException(kind + " is not a record of a missed-start check");
         }
     }
@@ -274,12 +278,18 @@ public final class StartChecks {
         progress.parts().values().forEach(part -> kept.addAll(part.kept()));
         Instant now = clock.get();
         meters.startCheckCompleted(Duration.between(check.asOf(), now));
+        boolean missed = false;
         for (int i = 0; i < check.slots().size(); i++) {
             if (!kept.contains(i)) {
                 ExpectedSlot slot = check.slots().get(i);
                 channel.send(slot.missedRunId(), new MissedSlot(slot, check.checkId(), now),
                         ControlRecord.MISSED_SLOT.headers(), timestamp);
+                missed = true;
             }
+        }
+        if (missed) {
+            // behind the missed slots on every partition: once each has recorded them, their alerts are all out
+            channel.send(check.checkId(), new CheckDone(check.checkId()), ControlRecord.CHECK_DONE.headers(), timestamp);
         }
         // the slots themselves are no longer needed, only that the check is done, and when
         checks.put(check.checkId(), new StartCheckProgress(new StartCheck(check.checkId(), check.asOf(), List.of()),

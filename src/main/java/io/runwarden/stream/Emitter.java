@@ -1,5 +1,7 @@
 package io.runwarden.stream;
 
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.alerts.RunOutcome;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlChannel;
 import org.apache.kafka.common.header.Headers;
@@ -15,6 +17,7 @@ final class Emitter implements ControlChannel {
     static final String RUNS_SINK = Topics.SCRIPT_RUNS + "-sink";
     static final String FAILURES_SINK = Topics.SCRIPT_RUN_FAILURES + "-sink";
     static final String EVENTS_SINK = Topics.SCRIPT_EVENTS + "-sink";
+    static final String OUTCOMES_SINK = "alert-outcomes-sink";
 
     private final ProcessorContext<String, Object> context;
 
@@ -28,6 +31,18 @@ final class Emitter implements ControlChannel {
 
     void toFailures(String runId, Object failure, long timestamp) {
         context.forward(new Record<>(runId, failure, timestamp, new RecordHeaders()), FAILURES_SINK);
+    }
+
+    /** How a run ended, to its script's partition of the alert outcomes. */
+    void toOutcomes(RunOutcome outcome, long timestamp) {
+        context.forward(new Record<>(outcome.scriptName(), outcome, timestamp, new RecordHeaders()), OUTCOMES_SINK);
+    }
+
+    /** This partition is done with a batch: to every partition of the alert outcomes, behind its outcomes. */
+    void batchDone(String batchId, int partition, long timestamp) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(BatchDone.HEADER, new byte[0]);
+        context.forward(new Record<>(batchId, new BatchDone(batchId, partition), timestamp, headers), OUTCOMES_SINK);
     }
 
     /** Back to {@code script-events}, with a copy of {@code headers}. */

@@ -1,5 +1,6 @@
 package io.runwarden.stream;
 
+import io.runwarden.alerts.RunOutcome;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
@@ -43,6 +44,9 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         RunRecord after = transitions.apply(before, event);
         if (after != before) {
             save(before, after, timestamp);
+            if ((before == null || before.inProgress()) && !after.inProgress()) {
+                ended(RunOutcome.of(after, null, null), timestamp);
+            }
         }
         meters.applied(event.type());
     }
@@ -64,6 +68,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
             RunRecord after = transitions.timeout(before, sweep.asOf());
             save(before, after, timestamp);
             emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
+            ended(RunOutcome.of(after, sweep.sweepId(), null), timestamp);
             if (after.scriptName() != null) {
                 scripts.add(after.scriptName());
             }
@@ -94,7 +99,20 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
         save(null, run, timestamp);
+        ended(RunOutcome.of(run, null, missed.checkId()), timestamp);
         meters.missedSlot();
+    }
+
+    @Override
+    public void batchDone(String batchId, int partition, long timestamp) {
+        emitter.batchDone(batchId, partition, timestamp);
+    }
+
+    /** A run of a script ended: its script's alerts decide what it means. */
+    private void ended(RunOutcome outcome, long timestamp) {
+        if (outcome.scriptName() != null) {
+            emitter.toOutcomes(outcome, timestamp);
+        }
     }
 
     /**

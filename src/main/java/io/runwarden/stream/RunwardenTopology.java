@@ -1,5 +1,7 @@
 package io.runwarden.stream;
 
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.alerts.ScriptHealth;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.schedule.CronSchedule;
 import io.runwarden.schedule.PolicyRules;
@@ -25,7 +27,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Builds the topology, a pure function of the settings: one source ({@code script-events}), one processor with
@@ -35,6 +41,8 @@ import java.util.function.BiFunction;
 public final class RunwardenTopology {
     static final String EVENTS_SOURCE = Topics.SCRIPT_EVENTS + "-source";
     static final String PROCESSOR = "script-event-processor";
+    static final String OUTCOMES_SOURCE = "alert-outcomes-source";
+    static final String ALERT_PROCESSOR = "alert-processor";
 
     private RunwardenTopology() {
     }
@@ -43,8 +51,9 @@ public final class RunwardenTopology {
      * @param defaultMaxRuntime the deadline of runs that set none ({@code RUNWARDEN_STALE_AFTER})
      * @param retention         how long finished runs are kept after their end ({@code RUNWARDEN_RETENTION})
      * @param eventPartitions   the partitions of {@code script-events}: every sweep waits for a part from each
+     * @param applicationId     names the topics internal to this application (the alert outcomes and feed)
      */
-    public static Topology build(Duration defaultMaxRuntime, Duration retention, int eventPartitions) {
+    public static Topology build(Duration defaultMaxRuntime, Duration retention, int eventPartitions, String applicationId) {
         // records passed on unchanged (bytes) keep their exact form; everything else is written as JSON
         Serializer<Object> json = (topic, value) -> value == null ? null
                 : value instanceof byte[] raw ? raw : Json.bytes(value);
@@ -64,6 +73,7 @@ public final class RunwardenTopology {
         topology.addSink(Emitter.FAILURES_SINK, Topics.SCRIPT_RUN_FAILURES, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
                 new EventPartitions.Partitioner(), PROCESSOR);
+        addAlerts(topology, eventPartitions, applicationId, json);
         addGlobalTable(topology, StoreNames.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class, (name, job) -> {
             CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), Bounds.message(job.description()));
             CronSchedule.accepted(named, Instant.now());
@@ -72,6 +82,28 @@ public final class RunwardenTopology {
         addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class,
                 (script, policy) -> PolicyRules.checked(script, policy, Instant.now()));
         return topology;
+    }
+
+    /**
+     * Runs' ends go, keyed by script, to the alert outcomes, where each script's alerts are decided in one place and
+     * sent to {@code script-alerts} and the feed the notifier reads; a batch's end reaches every outcome partition.
+     */
+    private static void addAlerts(Topology topology, int eventPartitions, String applicationId, Serializer<Object> json) {
+        String outcomes = Topics.alertOutcomes(applicationId);
+        topology.addSink(Emitter.OUTCOMES_SINK, outcomes, new StringSerializer(), json,
+                (topic, key, value, partitions) -> value instanceof BatchDone
+                        ? Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()))
+                        : Optional.of(Set.of(EventPartitions.of(key, partitions))), PROCESSOR);
+        topology.addSource(OUTCOMES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), outcomes);
+        topology.addProcessor(ALERT_PROCESSOR, () -> new AlertProcessor(eventPartitions), OUTCOMES_SOURCE);
+        topology.addStateStore(store(StoreNames.SCRIPT_HEALTH, Json.serde(ScriptHealth.class)), ALERT_PROCESSOR);
+        topology.addStateStore(store(StoreNames.ALERT_BATCHES, Json.serde(AlertProcessor.BatchProgress.class)), ALERT_PROCESSOR);
+        topology.addSink(AlertProcessor.ALERTS_SINK, Topics.SCRIPT_ALERTS, new StringSerializer(), json, ALERT_PROCESSOR);
+        // a batch's end stays on the partition that passed it on, behind that partition's alerts
+        topology.addSink(AlertProcessor.FEED_SINK, Topics.alertFeed(applicationId), new StringSerializer(), json,
+                (topic, key, value, partitions) -> value instanceof BatchDone done
+                        ? Optional.of(Set.of(done.partition()))
+                        : Optional.of(Set.of(EventPartitions.of(key, partitions))), ALERT_PROCESSOR);
     }
 
     private static <T> void addGlobalTable(Topology topology, String store, String topic, Class<T> type,

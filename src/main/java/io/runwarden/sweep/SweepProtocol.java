@@ -39,6 +39,9 @@ public final class SweepProtocol {
          * partition cannot tell which runs are due (its indexes are being rebuilt).
          */
         SweepPart failDue(SweepRequest sweep, int partition, long timestamp, int limit);
+
+        /** Every run of this partition that the sweep fails is failed: tells the alerts. */
+        void batchDone(String sweepId, int partition, long timestamp);
     }
 
     private final PartitionRuns runs;
@@ -100,6 +103,7 @@ public final class SweepProtocol {
             channel.send(request.sweepId(), Json.bytes(new SweepContinuation(request, part)), headers, timestamp);
         } else {
             channel.send(part.sweepId(), part, ControlRecord.SWEEP_PART.headers(), timestamp);
+            runs.batchDone(part.sweepId(), partition, timestamp);
         }
     }
 }

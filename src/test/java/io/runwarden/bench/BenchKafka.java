@@ -44,7 +44,7 @@ final class BenchKafka implements AutoCloseable {
 
     /** The topics runwarden creates at start, created before the workload is produced. */
     void createTopics() {
-        new TopicInitializer(admin, java.util.Optional.empty()).ensure(TopicSpec.all(), List.of());
+        new TopicInitializer(admin, java.util.Optional.empty()).ensure(TopicSpec.all("runwarden"), List.of());
     }
 
     /** An output topic of the baseline app, partitioned like script-runs. */

@@ -30,16 +30,16 @@ class TopicInitializerTest {
             Settings three = settings(broker, "3");
             try (Admin admin = Admin.create(three.kafkaClientConfig())) {
                 // one broker cannot hold three replicas: the refusal proves the factor got there
-                assertThatThrownBy(() -> new TopicInitializer(admin, three.replicationFactor()).ensure(TopicSpec.all(), List.of()))
+                assertThatThrownBy(() -> new TopicInitializer(admin, three.replicationFactor()).ensure(TopicSpec.all("runwarden"), List.of()))
                         .hasMessageContaining("cannot create topic " + Topics.SCRIPT_EVENTS)
                         .hasMessageContaining("replication factor of 3");
             }
 
             Settings one = settings(broker, "1");
             try (Admin admin = Admin.create(one.kafkaClientConfig())) {
-                assertThat(new TopicInitializer(admin, one.replicationFactor()).ensure(TopicSpec.all(), List.of()))
+                assertThat(new TopicInitializer(admin, one.replicationFactor()).ensure(TopicSpec.all("runwarden"), List.of()))
                         .isEqualTo(TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
-                List<String> names = TopicSpec.all().stream().map(TopicSpec::name).toList();
+                List<String> names = TopicSpec.all("runwarden").stream().map(TopicSpec::name).toList();
                 // a topic just created may not be in the broker's metadata yet
                 await().atMost(Patience.APPLIED).ignoreExceptions().untilAsserted(() -> {
                     Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get();

@@ -9,6 +9,7 @@ import io.runwarden.model.ControlRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.config.Settings;
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.Alert;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunFailure;
@@ -40,10 +41,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The real topology in a {@link TopologyTestDriver}, with its topics typed for the assertions. */
 final class TopologyFixture implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     static final Duration RETENTION = Duration.ofDays(90);
+    static final String APPLICATION = "runwarden-test";
 
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> events;
@@ -52,6 +56,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, byte[]> runs;
     final TestOutputTopic<String, byte[]> failures;
     final TestOutputTopic<String, byte[]> deadLetters;
+    final TestOutputTopic<String, byte[]> alerts;
+    final TestOutputTopic<String, byte[]> alertFeed;
     /** What the topology and the dead-letter handler counted. */
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Instant wallClock;
@@ -61,14 +67,16 @@ final class TopologyFixture implements AutoCloseable {
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
                 "RUNWARDEN_DATA_DIR", Path.of("target", "ttd-" + UUID.randomUUID()).toString()));
         Properties props = StreamsProperties.of(settings, 0, new RunwardenMeters(meters));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "runwarden-test");
-        driver = new TopologyTestDriver(RunwardenTopology.build(defaultMaxRuntime, RETENTION, 1), props, wallClock);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION);
+        driver = new TopologyTestDriver(RunwardenTopology.build(defaultMaxRuntime, RETENTION, 1, APPLICATION), props, wallClock);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         cronConfig = driver.createInputTopic(Topics.CRON_CONFIG, new StringSerializer(), new ByteArraySerializer());
         policies = driver.createInputTopic(Topics.SCRIPT_POLICIES, new StringSerializer(), new ByteArraySerializer());
         runs = driver.createOutputTopic(Topics.SCRIPT_RUNS, new StringDeserializer(), new ByteArrayDeserializer());
         failures = driver.createOutputTopic(Topics.SCRIPT_RUN_FAILURES, new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(Topics.SCRIPT_EVENTS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+        alerts = driver.createOutputTopic(Topics.SCRIPT_ALERTS, new StringDeserializer(), new ByteArrayDeserializer());
+        alertFeed = driver.createOutputTopic(Topics.alertFeed(APPLICATION), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     TopologyFixture() {
@@ -138,6 +146,15 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     /** Every record published to script-runs since the last call, in order. */
+    /** Every alert on script-alerts since the last call, in order; each keyed by its script. */
+    List<Alert> publishedAlerts() {
+        return alerts.readKeyValuesToList().stream().map(kv -> {
+            Alert alert = Json.read(kv.value, Alert.class);
+            assertThat(kv.key).as("the key of %s", alert.alertId()).isEqualTo(alert.scriptName());
+            return alert;
+        }).toList();
+    }
+
     List<RunRecord> publishedRuns() {
         return runs.readValuesToList().stream().map(v -> Json.read(v, RunRecord.class)).toList();
     }

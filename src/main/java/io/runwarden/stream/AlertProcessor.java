@@ -1,0 +1,141 @@
+package io.runwarden.stream;
+
+import io.runwarden.alerts.AlertRules;
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.alerts.RunOutcome;
+import io.runwarden.alerts.ScriptHealth;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.Bounds;
+import io.runwarden.model.InvalidEventException;
+import io.runwarden.model.Json;
+import io.runwarden.model.ScriptPolicy;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Decides the alerts of the scripts of one partition of the alert outcomes, in the order their runs ended, and
+ * sends them to {@code script-alerts} and to the alert feed; passes a batch's end on to the feed once every run
+ * partition is done with it.
+ */
+final class AlertProcessor implements Processor<String, byte[], String, Object> {
+    static final String ALERTS_SINK = "script-alerts-sink";
+    static final String FEED_SINK = "alert-feed-sink";
+    /** A batch that not every run partition finished in a day never will (a forged end, or a topic recreated). */
+    static final Duration BATCH_KEPT = Duration.ofDays(1);
+    static final Duration BATCH_PRUNE_TICK = Duration.ofMinutes(10);
+
+    private final int runPartitions;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, ScriptHealth> health;
+    private KeyValueStore<String, BatchProgress> batches;
+    private KeyValueStore<String, ScriptPolicy> policies;
+    private RunwardenMeters meters;
+
+    /** The run partitions done with a batch so far, and when the first said so. */
+    record BatchProgress(TreeSet<Integer> done, Instant since) {
+    }
+
+    /** @param runPartitions the partitions of {@code script-events}, each of which ends every batch */
+    AlertProcessor(int runPartitions) {
+        this.runPartitions = runPartitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        health = context.getStateStore(StoreNames.SCRIPT_HEALTH);
+        batches = context.getStateStore(StoreNames.ALERT_BATCHES);
+        policies = context.getStateStore(StoreNames.POLICIES);
+        meters = RunwardenMeters.from(context.appConfigs());
+        context.schedule(BATCH_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME,
+                now -> prune(Instant.ofEpochMilli(now).minus(BATCH_KEPT)));
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.headers().lastHeader(BatchDone.HEADER) != null) {
+            batchDone(read(record, BatchDone.class), record.timestamp());
+            return;
+        }
+        RunOutcome outcome = read(record, RunOutcome.class);
+        if (outcome.scriptName() == null || !outcome.scriptName().equals(record.key()) || outcome.runId() == null) {
+            throw new InvalidEventException("bad-alert-outcome", "an outcome needs a runId and is keyed by its scriptName");
+        }
+        ScriptPolicy policy = policies.get(outcome.scriptName());
+        AlertRules.Decision decision = AlertRules.decide(health.get(outcome.scriptName()), outcome, policy != null && policy.paused());
+        if (decision.health().equals(ScriptHealth.UP)) {
+            health.delete(outcome.scriptName());
+        } else {
+            health.put(outcome.scriptName(), decision.health());
+        }
+        decision.alert().ifPresent(alert -> {
+            context.forward(new Record<>(alert.scriptName(), alert, record.timestamp(), new RecordHeaders()), ALERTS_SINK);
+            context.forward(new Record<>(alert.scriptName(), alert, record.timestamp(), new RecordHeaders()), FEED_SINK);
+            meters.alerted(alert.kind());
+        });
+    }
+
+    private void batchDone(BatchDone done, long timestamp) {
+        if (done.batchId() == null || done.partition() < 0 || done.partition() >= runPartitions) {
+            throw new InvalidEventException("bad-alert-outcome", "a batch's end needs its batchId and a run partition");
+        }
+        try {
+            Bounds.id(done.batchId());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("bad-alert-outcome", "batchId " + e.getMessage());
+        }
+        BatchProgress progress = batches.get(done.batchId());
+        TreeSet<Integer> seen = progress == null ? new TreeSet<>() : new TreeSet<>(progress.done());
+        seen.add(done.partition());
+        if (seen.size() < runPartitions) {
+            batches.put(done.batchId(), new BatchProgress(seen, progress == null ? now() : progress.since()));
+            return;
+        }
+        batches.delete(done.batchId());
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(BatchDone.HEADER, new byte[0]);
+        context.forward(new Record<>(done.batchId(), new BatchDone(done.batchId(), partition), timestamp, headers), FEED_SINK);
+    }
+
+    private void prune(Instant cutoff) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, BatchProgress> it = batches.all()) {
+            it.forEachRemaining(entry -> {
+                if (entry.value.since().isBefore(cutoff)) {
+                    stale.add(entry.key);
+                }
+            });
+        }
+        stale.forEach(batches::delete);
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    private static <T> T read(Record<String, byte[]> record, Class<T> type) {
+        try {
+            T value = record.value() == null ? null : Json.read(record.value(), type);
+            if (value == null) {
+                throw new InvalidEventException("bad-alert-outcome", "a record of the alert outcomes without a value");
+            }
+            return value;
+        } catch (SerializationException | IllegalArgumentException e) {
+            throw new InvalidEventException("bad-alert-outcome", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.runwarden.stream;
+
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.Alert;
+import io.runwarden.model.AlertKind;
+import io.runwarden.model.ScriptPolicy;
+import io.runwarden.schedule.StartChecks;
+import io.runwarden.sweep.SweepResult;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.runwarden.stream.TopologyFixture.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Alerts on the topology: one per fact on {@code script-alerts}, keyed by script, with an id a replay gives again;
+ * {@code recovered} after the first success that follows; nothing for a paused script; a batch's end in the feed
+ * behind its alerts.
+ */
+class AlertsTest {
+    private static final Instant T = NOW.minus(Duration.ofHours(1));
+
+    @Test
+    void aRunItsScriptFailedRaisesOneFailedAlertAndTheNextSuccessOneRecovered() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("run-1", "backup", T);
+            fixture.ended("run-1", "failed", T.plusSeconds(60), "exit 3");
+            fixture.ended("run-1", "failed", T.plusSeconds(61), "exit 3 again"); // the first end wins: no second alert
+            fixture.started("run-2", "backup", T.plusSeconds(120));
+            fixture.ended("run-2", "succeeded", T.plusSeconds(180), "ok");
+            fixture.started("run-3", "backup", T.plusSeconds(240));
+            fixture.ended("run-3", "succeeded", T.plusSeconds(300), "ok");
+
+            assertThat(fixture.publishedAlerts()).containsExactly(
+                    new Alert("failed:run-1", AlertKind.FAILED, "backup", "run-1", T.plusSeconds(60), "exit 3", null, null),
+                    new Alert("recovered:run-2", AlertKind.RECOVERED, "backup", "run-2", T.plusSeconds(180),
+                            "Script recovered: run run-2 succeeded", null, null));
+            assertThat(fixture.meters.get(RunwardenMeters.ALERTS).tag("kind", "failed").counter().count()).isEqualTo(1);
+            assertThat(fixture.meters.get(RunwardenMeters.ALERTS).tag("kind", "recovered").counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void successesOfAHealthyScriptAndRunsWithoutAScriptRaiseNothing() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("ok-1", "healthy", T);
+            fixture.ended("ok-1", "succeeded", T.plusSeconds(1), "ok");
+            fixture.ended("nameless", "failed", T.plusSeconds(2), "no start, no script"); // no script: no one to alert
+
+            assertThat(fixture.publishedAlerts()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSweepRaisesATimeoutPerRunWithItsSweepIdThenItsEndInTheFeed() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("stuck-1", "nightly", NOW.minus(Duration.ofDays(4)));
+            fixture.started("stuck-2", "nightly", NOW.minus(Duration.ofDays(5)));
+            fixture.alertFeed.readRecordsToList();
+
+            SweepResult result = fixture.sweep(NOW);
+
+            List<Alert> alerts = fixture.publishedAlerts();
+            assertThat(alerts).extracting(Alert::alertId).containsExactly("timeout:stuck-2", "timeout:stuck-1");
+            assertThat(alerts).allSatisfy(alert -> {
+                assertThat(alert.kind()).isEqualTo(AlertKind.TIMEOUT);
+                assertThat(alert.sweepId()).isEqualTo(result.sweepId());
+                assertThat(alert.time()).isEqualTo(NOW);
+                assertThat(alert.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
+            });
+            List<TestRecord<String, byte[]>> feed = fixture.alertFeed.readRecordsToList();
+            assertThat(feed).extracting(TestRecord::key).containsExactly("nightly", "nightly", result.sweepId());
+            TestRecord<String, byte[]> end = feed.get(2);
+            assertThat(end.headers().lastHeader(BatchDone.HEADER)).isNotNull();
+            assertThat(new String(end.value(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"batchId\":\"" + result.sweepId() + "\",\"partition\":0}");
+        }
+    }
+
+    @Test
+    void aMissedSlotRaisesAMissedAlertWithItsCheckIdThenTheCheckEndsInTheFeed() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("report", null, "*/5 * * * *", "UTC", Duration.ofMinutes(1), false, NOW));
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(7)), StartChecks.TICK);
+
+            List<Alert> alerts = fixture.publishedAlerts();
+            assertThat(alerts).hasSize(1);
+            Alert missed = alerts.get(0);
+            assertThat(missed.alertId()).isEqualTo("missed:report@2026-11-28T12:05:00Z");
+            assertThat(missed.kind()).isEqualTo(AlertKind.MISSED);
+            assertThat(missed.runId()).isEqualTo("report@2026-11-28T12:05:00Z");
+            assertThat(missed.message()).isEqualTo("Script did not start - expected at 2026-11-28T12:05:00Z (grace 1 minute)");
+            assertThat(missed.checkId()).startsWith("check-");
+            assertThat(missed.sweepId()).isNull();
+            assertThat(fixture.alertFeed.readRecordsToList()).extracting(TestRecord::key).containsExactly("report", missed.checkId());
+        }
+    }
+
+    @Test
+    void aPausedScriptAlertsNothingAndItsFirstSuccessAfterResumingSaysItRecovered() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("run-1", "etl", T);
+            fixture.ended("run-1", "failed", T.plusSeconds(10), "boom");
+            fixture.putPolicy(new ScriptPolicy("etl", null, null, null, null, true, NOW));
+            fixture.started("run-2", "etl", T.plusSeconds(20));
+            fixture.ended("run-2", "failed", T.plusSeconds(30), "boom while paused");
+            fixture.started("run-3", "etl", T.plusSeconds(40));
+            fixture.ended("run-3", "succeeded", T.plusSeconds(50), "ok while paused");
+            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("failed:run-1");
+
+            fixture.putPolicy(new ScriptPolicy("etl", null, null, null, null, false, NOW));
+            fixture.started("run-4", "etl", T.plusSeconds(60));
+            fixture.ended("run-4", "succeeded", T.plusSeconds(70), "ok");
+
+            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("recovered:run-4");
+        }
+    }
+
+    @Test
+    void aLateEndOfATimedOutRunIsNoRecovery() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("slow", "archive", NOW.minus(Duration.ofDays(4)));
+            fixture.sweep(NOW);
+            fixture.ended("slow", "succeeded", NOW.plusSeconds(5), "done at last");
+
+            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("timeout:slow");
+            assertThat(fixture.run("slow").lateCompletion()).isNotNull();
+        }
+    }
+
+    @Test
+    void aBadRecordOnTheAlertOutcomesIsDeadLetteredAndTheNextOutcomeStillAlerts() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestInputTopic<String, byte[]> outcomes = fixture.driver.createInputTopic(
+                    io.runwarden.kafka.Topics.alertOutcomes(TopologyFixture.APPLICATION), new StringSerializer(), new ByteArraySerializer());
+            outcomes.pipeInput("x", "not json".getBytes(StandardCharsets.UTF_8));
+            outcomes.pipeInput("x", "{\"runId\":\"r\",\"scriptName\":\"y\"}".getBytes(StandardCharsets.UTF_8)); // keyed by another
+            RecordHeaders end = new RecordHeaders();
+            end.add(BatchDone.HEADER, new byte[0]);
+            outcomes.pipeInput(new TestRecord<>("b", "{\"batchId\":\"b\",\"partition\":7}".getBytes(StandardCharsets.UTF_8), end, NOW));
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(3).allSatisfy(dead -> assertThat(
+                    new String(dead.headers().lastHeader("runwarden.dlq.reason").value(), StandardCharsets.UTF_8)).isEqualTo("bad-alert-outcome"));
+            fixture.started("run-1", "after", T);
+            fixture.ended("run-1", "failed", T.plusSeconds(1), "still heard");
+            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("failed:run-1");
+        }
+    }
+}

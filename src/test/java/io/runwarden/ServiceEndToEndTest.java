@@ -99,14 +99,14 @@ class ServiceEndToEndTest {
     }
 
     /** GET /metrics over real HTTP, as Prometheus scrapes it. */
-    private static String scrapeMetrics(RunwardenService service) {
+    static String scrapeMetrics(RunwardenService service) {
         HttpTestClient.Response scrape = new HttpTestClient(service.httpPort(), null).getText("/metrics");
         assertThat(scrape.status()).isEqualTo(200);
         assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         return scrape.text();
     }
 
-    private static List<String> lines(String text) {
+    static List<String> lines(String text) {
         return text.lines().toList();
     }
 

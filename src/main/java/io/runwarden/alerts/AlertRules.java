@@ -4,44 +4,60 @@ import io.runwarden.model.Alert;
 import io.runwarden.model.AlertKind;
 
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
 
-/** Which alert, if any, an outcome raises for its script, and what the script's health becomes: pure functions. */
+/** Which alerts an outcome raises for its script, and what the script's health becomes: pure functions. */
 public final class AlertRules {
     private AlertRules() {
     }
 
-    /** The alert an outcome raises, and the script's health after it. */
-    public record Decision(Optional<Alert> alert, ScriptHealth health) {
+    /** The alerts an outcome raises, in order, and the script's health after it. */
+    public record Decision(List<Alert> alerts, ScriptHealth health) {
     }
 
     /**
-     * A failure always raises its alert and marks the script down. A success raises {@code recovered} when the
-     * script is down and the success ended no earlier than the failure alerted last: an older success reaching this
-     * partition late is no recovery. A paused script raises nothing and its health stays as it was, so the first
-     * success after it resumes still says it recovered.
+     * A failure always raises its alert. It marks the script down, unless a success that ended later has been seen:
+     * then the failure is older news from a lagging partition, and that success's {@code recovered} follows it, so
+     * the last word is still that the script works. A success raises {@code recovered} when the script is down and
+     * it ended no earlier than the failure alerted last. A paused script raises nothing and its health stays as it
+     * was, so the first success after it resumes still says it recovered.
      */
     public static Decision decide(ScriptHealth health, RunOutcome outcome, boolean paused) {
-        ScriptHealth now = health == null ? ScriptHealth.UP : health;
+        ScriptHealth now = health == null ? ScriptHealth.UNKNOWN : health;
         if (paused) {
-            return new Decision(Optional.empty(), now);
+            return new Decision(List.of(), now);
         }
         if (!outcome.succeeded()) {
-            Alert alert = Alert.of(AlertKind.of(outcome.reason()), outcome.scriptName(), outcome.runId(), outcome.time(),
+            Alert failed = Alert.of(AlertKind.of(outcome.reason()), outcome.scriptName(), outcome.runId(), outcome.time(),
                     outcome.message(), outcome.sweepId(), outcome.checkId());
-            return new Decision(Optional.of(alert), new ScriptHealth(true, latest(now.lastFailure(), outcome)));
+            if (!now.down() && isBefore(outcome.time(), now.lastSuccess())) {
+                return new Decision(List.of(failed, recovered(outcome.scriptName(), now.lastSuccessRunId(), now.lastSuccess())), now);
+            }
+            return new Decision(List.of(failed), new ScriptHealth(true, latest(now.lastFailure(), outcome.time()),
+                    now.lastSuccess(), now.lastSuccessRunId()));
         }
-        boolean recovers = now.down() && (now.lastFailure() == null || outcome.time() == null
-                || !outcome.time().isBefore(now.lastFailure()));
-        if (!recovers) {
-            return new Decision(Optional.empty(), now);
+        boolean newest = !isBefore(outcome.time(), now.lastSuccess());
+        ScriptHealth succeeded = newest ? new ScriptHealth(false, null, outcome.time(), outcome.runId()) : now;
+        if (!now.down()) {
+            return new Decision(List.of(), succeeded);
         }
-        Alert recovered = Alert.of(AlertKind.RECOVERED, outcome.scriptName(), outcome.runId(), outcome.time(),
-                "Script recovered: run " + outcome.runId() + " succeeded", null, null);
-        return new Decision(Optional.of(recovered), ScriptHealth.UP);
+        if (isBefore(outcome.time(), now.lastFailure())) {
+            return new Decision(List.of(), now); // older than the failure that took it down: no recovery
+        }
+        return new Decision(List.of(recovered(outcome.scriptName(), outcome.runId(), outcome.time())),
+                newest ? succeeded : new ScriptHealth(false, null, now.lastSuccess(), now.lastSuccessRunId()));
     }
 
-    private static Instant latest(Instant last, RunOutcome outcome) {
-        return last == null || outcome.time() != null && outcome.time().isAfter(last) ? outcome.time() : last;
+    private static Alert recovered(String script, String runId, Instant time) {
+        return Alert.of(AlertKind.RECOVERED, script, runId, time, "Script recovered: run " + runId + " succeeded", null, null);
+    }
+
+    /** Strictly before; an unknown time is before nothing and nothing is before it. */
+    private static boolean isBefore(Instant time, Instant than) {
+        return time != null && than != null && time.isBefore(than);
+    }
+
+    private static Instant latest(Instant last, Instant time) {
+        return last == null || time != null && time.isAfter(last) ? time : last;
     }
 }

@@ -95,15 +95,28 @@ public final class TopicInitializer {
     /** The largest record a topic accepts, as the cluster says (its own setting or the broker's default). */
     public int maxMessageBytes(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = afterMetadata(() -> admin.describeConfigs(List.of(resource)).all().get().get(resource));
+        return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+    }
+
+    private Map<String, Integer> partitions(Set<String> topics) {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TopicDescription> descriptions = afterMetadata(() -> admin.describeTopics(topics).allTopicNames().get());
+        return descriptions.values().stream()
+                .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
+    }
+
+    /** A call about topics created a moment ago, which not every broker may know yet: retried for a while. */
+    private static <T> T afterMetadata(AdminCall<T> call) {
         long until = System.nanoTime() + METADATA_WAIT.toNanos();
         while (true) {
             try {
-                Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-                return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+                return call.get();
             } catch (ExecutionException e) {
-                // a topic created a moment ago may not be known to every broker yet
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) {
-                    throw new IllegalStateException("cannot read the configuration of " + topic + ": " + e.getCause().getMessage(), e);
+                    throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -116,15 +129,6 @@ public final class TopicInitializer {
                 throw new IllegalStateException("interrupted while talking to Kafka", e);
             }
         }
-    }
-
-    private Map<String, Integer> partitions(Set<String> topics) {
-        if (topics.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, TopicDescription> descriptions = call(() -> admin.describeTopics(topics).allTopicNames().get());
-        return descriptions.values().stream()
-                .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
     }
 
     private interface AdminCall<T> {

@@ -6,6 +6,7 @@ import io.runwarden.alerts.RunOutcome;
 import io.runwarden.alerts.ScriptHealth;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.Alert;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.Json;
@@ -76,16 +77,12 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         }
         ScriptPolicy policy = policies.get(outcome.scriptName());
         AlertRules.Decision decision = AlertRules.decide(health.get(outcome.scriptName()), outcome, policy != null && policy.paused());
-        if (decision.health().equals(ScriptHealth.UP)) {
-            health.delete(outcome.scriptName());
-        } else {
-            health.put(outcome.scriptName(), decision.health());
-        }
-        decision.alert().ifPresent(alert -> {
+        health.put(outcome.scriptName(), decision.health());
+        for (Alert alert : decision.alerts()) {
             context.forward(new Record<>(alert.scriptName(), alert, record.timestamp(), new RecordHeaders()), ALERTS_SINK);
             context.forward(new Record<>(alert.scriptName(), alert, record.timestamp(), new RecordHeaders()), FEED_SINK);
             meters.alerted(alert.kind());
-        });
+        }
     }
 
     private void batchDone(BatchDone done, long timestamp) {

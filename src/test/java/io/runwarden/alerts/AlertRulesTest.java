@@ -1,10 +1,18 @@
 package io.runwarden.alerts;
 
+import io.runwarden.model.Alert;
 import io.runwarden.model.AlertKind;
 import io.runwarden.model.FailureReason;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,17 +29,21 @@ class AlertRulesTest {
         return new RunOutcome(runId, "etl", null, at, "ok", null, null);
     }
 
+    private static List<String> ids(AlertRules.Decision decision) {
+        return decision.alerts().stream().map(Alert::alertId).toList();
+    }
+
     @Test
     void everyFailureAlertsWithItsKindAndBatch() {
         for (FailureReason reason : FailureReason.values()) {
             AlertRules.Decision decision = AlertRules.decide(null, failure("r", reason, T), false);
-            assertThat(decision.alert()).get().satisfies(alert -> {
+            assertThat(decision.alerts()).singleElement().satisfies(alert -> {
                 assertThat(alert.kind()).isEqualTo(AlertKind.of(reason));
                 assertThat(alert.alertId()).isEqualTo(AlertKind.of(reason).wireName() + ":r");
                 assertThat(alert.batchId()).isEqualTo(reason == FailureReason.ERROR ? null
                         : reason == FailureReason.TIMEOUT ? "sweep-1" : "check-1");
             });
-            assertThat(decision.health()).isEqualTo(new ScriptHealth(true, T));
+            assertThat(decision.health().down()).isTrue();
         }
     }
 
@@ -40,26 +52,65 @@ class AlertRulesTest {
         ScriptHealth down = AlertRules.decide(null, failure("late-news", FailureReason.ERROR, T.plusSeconds(60)), false).health();
 
         AlertRules.Decision older = AlertRules.decide(down, success("older", T), false);
-        assertThat(older.alert()).isEmpty();
-        assertThat(older.health()).isEqualTo(down);
+        assertThat(older.alerts()).isEmpty();
+        assertThat(older.health().down()).isTrue();
 
-        AlertRules.Decision newer = AlertRules.decide(down, success("newer", T.plusSeconds(60)), false);
-        assertThat(newer.alert()).get().extracting(a -> a.alertId()).isEqualTo("recovered:newer");
-        assertThat(newer.health()).isEqualTo(ScriptHealth.UP);
+        AlertRules.Decision newer = AlertRules.decide(older.health(), success("newer", T.plusSeconds(60)), false);
+        assertThat(ids(newer)).containsExactly("recovered:newer");
+        assertThat(newer.health().down()).isFalse();
     }
 
     @Test
-    void anOlderFailureArrivingLateStillAlertsButKeepsTheLatestFailureTime() {
-        ScriptHealth down = AlertRules.decide(null, failure("b", FailureReason.ERROR, T.plusSeconds(60)), false).health();
-        AlertRules.Decision older = AlertRules.decide(down, failure("a", FailureReason.TIMEOUT, T), false);
-        assertThat(older.alert()).isPresent();
-        assertThat(older.health().lastFailure()).isEqualTo(T.plusSeconds(60));
+    void aFailureOlderThanASuccessAlreadySeenIsAlertedThenThatSuccessRecoversItAgain() {
+        ScriptHealth up = AlertRules.decide(null, success("s", T.plusSeconds(60)), false).health();
+
+        AlertRules.Decision late = AlertRules.decide(up, failure("f", FailureReason.ERROR, T), false);
+
+        assertThat(ids(late)).containsExactly("failed:f", "recovered:s");
+        assertThat(late.health().down()).isFalse();
     }
 
     @Test
     void whilePausedNothingIsRaisedAndHealthStaysAsItWas() {
-        ScriptHealth down = new ScriptHealth(true, T);
-        assertThat(AlertRules.decide(down, success("s", T.plusSeconds(1)), true)).isEqualTo(new AlertRules.Decision(java.util.Optional.empty(), down));
-        assertThat(AlertRules.decide(null, failure("f", FailureReason.MISSED, T), true).health()).isEqualTo(ScriptHealth.UP);
+        ScriptHealth down = new ScriptHealth(true, T, null, null);
+        assertThat(AlertRules.decide(down, success("s", T.plusSeconds(1)), true)).isEqualTo(new AlertRules.Decision(List.of(), down));
+        assertThat(AlertRules.decide(null, failure("f", FailureReason.MISSED, T), true).alerts()).isEmpty();
+    }
+
+    /**
+     * Whatever order a script's outcomes arrive in, every failure is alerted once, and the last alert says what the
+     * newest outcome says: recovered after a newest success that follows a failure, a failure's kind after a newest
+     * failure.
+     */
+    @Property(tries = 500)
+    void theLastAlertAgreesWithTheNewestOutcomeWhateverTheOrder(@ForAll @Size(min = 1, max = 8) List<@IntRange(min = 0, max = 3) Integer> kinds,
+                                                                 @ForAll long seed) {
+        List<RunOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < kinds.size(); i++) {
+            Instant at = T.plusSeconds(i);
+            outcomes.add(kinds.get(i) == 3 ? success("s" + i, at) : failure("f" + i, FailureReason.values()[kinds.get(i)], at));
+        }
+        List<RunOutcome> arrival = new ArrayList<>(outcomes);
+        java.util.Collections.shuffle(arrival, new java.util.Random(seed));
+        ScriptHealth health = null;
+        List<Alert> alerts = new ArrayList<>();
+        for (RunOutcome outcome : arrival) {
+            AlertRules.Decision decision = AlertRules.decide(health, outcome, false);
+            alerts.addAll(decision.alerts());
+            health = decision.health();
+        }
+        assertThat(alerts.stream().filter(a -> a.kind() != AlertKind.RECOVERED).map(Alert::runId).sorted().toList())
+                .as("every failure alerted once").isEqualTo(outcomes.stream().filter(o -> !o.succeeded()).map(RunOutcome::runId).sorted().toList());
+        RunOutcome newest = outcomes.stream().max(Comparator.comparing(RunOutcome::time)).orElseThrow();
+        boolean anyFailure = outcomes.stream().anyMatch(o -> !o.succeeded());
+        if (!newest.succeeded()) {
+            assertThat(alerts.get(alerts.size() - 1).kind()).as("after %s", arrival).isNotEqualTo(AlertKind.RECOVERED);
+            assertThat(health.down()).isTrue();
+        } else if (anyFailure) {
+            assertThat(alerts.get(alerts.size() - 1).kind()).as("after %s", arrival).isEqualTo(AlertKind.RECOVERED);
+            assertThat(health.down()).isFalse();
+        } else {
+            assertThat(alerts).isEmpty();
+        }
     }
 }

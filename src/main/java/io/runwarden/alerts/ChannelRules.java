@@ -177,6 +177,9 @@ public final class ChannelRules {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new InvalidFieldException("url", "must name a host");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw new InvalidFieldException("url", "has a port outside 1-65535");
+        }
         if (uri.getRawFragment() != null) {
             throw new InvalidFieldException("url", "must not hold a fragment (#…): it is never sent");
         }

@@ -52,6 +52,8 @@ class ChannelRulesTest {
                 .containsExactly("ops@example.com", "Ops Team <team@example.org>");
         assertThat(ChannelRules.checked("pd", pagerduty(KEY, "http://127.0.0.1:8080/v2/enqueue")).url())
                 .isEqualTo("http://127.0.0.1:8080/v2/enqueue");
+        assertThat(ChannelRules.checked("v6", webhook("http://[::1]:8080/hook?team=ops", null)).url())
+                .isEqualTo("http://[::1]:8080/hook?team=ops");
     }
 
     static Stream<Arguments> refusals() {
@@ -78,6 +80,9 @@ class ChannelRulesTest {
                 Arguments.of("ops", webhook("https://hooks.example.com/a\r\nX-Injected: 1", null), "url"),
                 Arguments.of("ops", webhook("https://hooks.example.com/" + "x".repeat(2_030), null), "url"),
                 Arguments.of("ops", webhook("https://hooks example.com/", null), "url"),
+                Arguments.of("ops", webhook("https://hooks.example.com:99999/x", null), "url"),
+                Arguments.of("ops", webhook("https://hooks.example.com:0/x", null), "url"),
+                Arguments.of("ops", webhook("https://under_score.example.com/x", null), "url"),
                 Arguments.of("ops", webhook(MASK, null), "url"),
                 Arguments.of("ops", new Channel(null, ChannelType.EMAIL, hook, null, List.of("a@example.com"), null, null, null, null, null), "url"),
                 // secret

@@ -40,10 +40,6 @@ final class HttpDelivery {
         this.clock = clock;
     }
 
-    Duration timeout() {
-        return timeout;
-    }
-
     DeliveryOutcome post(String url, byte[] body, Map<String, String> headers, Redactor redactor) {
         HttpRequest request;
         try {
@@ -74,7 +70,7 @@ final class HttpDelivery {
         int status = response.statusCode();
         String answer = answer(response.body(), redactor);
         String detail = "HTTP " + status + (answer.isEmpty() ? "" : ": " + answer);
-        var retryAfter = status == 429 || status == 503
+        Duration retryAfter = status == 429 || status == 503
                 ? RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant())
                 : null;
         return DeliveryOutcome.ofHttpStatus(status, detail, retryAfter);

@@ -28,26 +28,25 @@ final class Redactor {
         return new Redactor(List.copyOf(kept));
     }
 
-    /** The URL, secret and routing key of a channel, and the path and query of its URL (where Slack keeps the token). */
+    /**
+     * The URL, secret and routing key of a channel, and the path and query of its URL, together and apart: Slack keeps
+     * its token in the path, and a message may quote the path alone.
+     */
     static Redactor of(Channel channel) {
-        String url = channel.url();
-        String pathAndQuery = null;
-        if (url != null) {
+        List<String> secrets = new ArrayList<>(List.of(Objects.toString(channel.secret(), ""),
+                Objects.toString(channel.routingKey(), "")));
+        if (channel.url() != null) {
+            secrets.add(channel.url());
             try {
-                URI uri = URI.create(url);
-                String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-                pathAndQuery = path.length() > 1 ? path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()) : uri.getRawQuery();
+                URI uri = URI.create(channel.url());
+                String path = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? "" : uri.getRawPath();
+                String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+                secrets.addAll(List.of(path, query, path.isEmpty() || query.isEmpty() ? "" : path + "?" + query));
             } catch (IllegalArgumentException e) {
-                pathAndQuery = null; // a checked channel's URL parses; the whole URL is taken out anyway
+                // a checked channel's URL parses; the whole URL is taken out anyway
             }
         }
-        return of(url, pathAndQuery, channel.secret(), channel.routingKey());
-    }
-
-    Redactor and(String... more) {
-        List<String> all = new ArrayList<>(secrets);
-        all.addAll(Stream.of(more).filter(Objects::nonNull).toList());
-        return of(all.toArray(String[]::new));
+        return of(secrets.toArray(String[]::new));
     }
 
     /** An error as a detail may show it: its kind, and the first message along its causes, credentials taken out. */

@@ -32,22 +32,23 @@ final class SmtpOutcomes {
             return partly(partial, redactor);
         }
         List<Throwable> chain = chain(error);
-        List<Integer> codes = new ArrayList<>();
+        String later = null; // the first 4xx reply: the server's "not now"
+        String never = null; // the first 5xx reply: its "no"
         boolean network = false;
-        String reply = null;
         for (Throwable e : chain) {
             Integer code = code(e);
-            if (code != null) {
-                codes.add(code);
-                reply = reply == null ? e.getMessage() : reply;
+            if (code != null && code >= 400 && code < 500 && later == null) {
+                later = reply(e.getMessage());
+            } else if (code != null && code >= 500 && never == null) {
+                never = reply(e.getMessage());
             }
             network |= e instanceof IOException;
         }
-        if (codes.stream().anyMatch(c -> c >= 400 && c < 500)) {
-            return DeliveryOutcome.retry(null, "SMTP " + redactor.clean(reply(reply)), null);
+        if (later != null) {
+            return DeliveryOutcome.retry(null, "SMTP " + redactor.clean(later), null);
         }
-        if (codes.stream().anyMatch(c -> c >= 500)) {
-            return DeliveryOutcome.failed(null, "SMTP " + redactor.clean(reply(reply)));
+        if (never != null) {
+            return DeliveryOutcome.failed(null, "SMTP " + redactor.clean(never));
         }
         String what = network ? "could not reach the mail server: " : "mail error: ";
         return DeliveryOutcome.retry(null, what + redactor.describe(chain.get(chain.size() - 1)), null);

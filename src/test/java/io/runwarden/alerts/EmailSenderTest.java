@@ -187,6 +187,18 @@ class EmailSenderTest {
     }
 
     @Test
+    void aRefusalForNowOutweighsOneForGood() throws IOException {
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer(Map.of(
+                "ops@example.com", "550 5.1.1 no such user",
+                "oncall@example.org", "451 4.3.0 try again later"))) {
+            DeliveryOutcome outcome = sender(settings(smtp.port(), null, null, "none")).send(channel, new AlertNotification(ALERT));
+
+            assertThat(outcome.outcome()).isEqualTo(RETRY);
+            assertThat(outcome.detail()).isEqualTo("SMTP 451 4.3.0 try again later");
+        }
+    }
+
+    @Test
     void oneMistypedAddressDoesNotKeepTheAlertFromTheOthers() throws IOException {
         try (ScriptedSmtpServer smtp = new ScriptedSmtpServer(Map.of("oncall@example.org", "550 5.1.1 no such user"))) {
             DeliveryOutcome outcome = sender(settings(smtp.port(), null, null, "none")).send(channel, new AlertNotification(ALERT));

@@ -17,7 +17,9 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -221,11 +223,11 @@ class EmailSenderTest {
     }
 
     private static EmailSender sender(SmtpSettings settings) {
-        return new EmailSender(settings, TIMEOUT, Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), java.time.ZoneOffset.UTC));
+        return new EmailSender(settings, TIMEOUT, Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC));
     }
 
     private static SmtpSettings settings(int port, String username, String password, String tls) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "RUNWARDEN_SMTP_HOST", "127.0.0.1",
                 "RUNWARDEN_SMTP_PORT", Integer.toString(port),
                 "RUNWARDEN_SMTP_FROM", "runwarden@example.com",

@@ -1,5 +1,6 @@
 package io.runwarden.alerts;
 
+import com.sun.net.httpserver.HttpServer;
 import io.runwarden.model.AlertKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class HttpOutcomesTest {
     @Test
     void anEndlessAnswerIsCutAndDoesNotHoldTheSender() throws Exception {
         AtomicBoolean stopped = new AtomicBoolean();
-        com.sun.net.httpserver.HttpServer endless = com.sun.net.httpserver.HttpServer.create(
+        HttpServer endless = HttpServer.create(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         endless.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();

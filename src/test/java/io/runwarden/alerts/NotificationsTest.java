@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.runwarden.alerts.Channels.TIME;
+import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,9 +40,9 @@ class NotificationsTest {
 
         Digest digest = Digest.of(alerts);
 
-        assertThat(digest.countsByScript()).containsExactly(java.util.Map.entry("a", 5), java.util.Map.entry("b", 3),
-                java.util.Map.entry("c", 2), java.util.Map.entry("d", 1), java.util.Map.entry("e", 1));
-        assertThat(digest.countsByKind()).containsExactly(java.util.Map.entry(AlertKind.TIMEOUT, 8), java.util.Map.entry(AlertKind.MISSED, 4));
+        assertThat(digest.countsByScript()).containsExactly(entry("a", 5), entry("b", 3),
+                entry("c", 2), entry("d", 1), entry("e", 1));
+        assertThat(digest.countsByKind()).containsExactly(entry(AlertKind.TIMEOUT, 8), entry(AlertKind.MISSED, 4));
         assertThat(digest.listedRuns()).extracting(Alert::runId)
                 .containsExactly("run-0", "run-1", "run-2", "run-3", "run-4", "run-5", "run-6", "run-7", "run-8", "run-9");
         assertThat(digest.unlistedRuns()).isEqualTo(2);

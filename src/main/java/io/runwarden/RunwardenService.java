@@ -87,12 +87,14 @@ public final class RunwardenService implements AutoCloseable {
             broker = started(starting);
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
+            int feedPartitions;
             int deadLetterMaxBytes;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
                 eventPartitions = topics.ensure(TopicSpec.all(settings.applicationId()),
                         List.of(StoreNames.changelog(settings.applicationId(), StoreNames.RUNS)));
-                topics.requireSamePartitions(Topics.alertOutcomes(settings.applicationId()), Topics.alertFeed(settings.applicationId()));
+                feedPartitions = topics.requireSamePartitions(Topics.alertOutcomes(settings.applicationId()),
+                        Topics.alertFeed(settings.applicationId()));
                 deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
@@ -129,7 +131,7 @@ public final class RunwardenService implements AutoCloseable {
                 throw new IllegalStateException("streams failed to start: " + streams.state());
             }
             KafkaServices services = new KafkaServices(settings, streams, runs, eventPartitions,
-                    new HostInfo(settings.advertised(), api.port()), seeder);
+                    new HostInfo(settings.advertised(), api.port()), seeder, feedPartitions, metrics.registry());
             awaitReady(services.services().readiness());
             api.serve(services.services());
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",

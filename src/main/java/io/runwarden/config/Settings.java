@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -27,16 +28,16 @@ import java.util.stream.Stream;
  */
 public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
                        Duration defaultMaxRuntime, String apiToken, String applicationId, String advertisedHost,
-                       Duration retention, Map<String, String> kafkaProperties) {
+                       Duration retention, Map<String, String> kafkaProperties, SmtpSettings smtp) {
 
     /** Environment variables {@code RUNWARDEN_KAFKA_SASL_MECHANISM=PLAIN} become client properties {@code sasl.mechanism}. */
     public static final String KAFKA_PROPERTY_PREFIX = "RUNWARDEN_KAFKA_";
 
     /** Every environment variable the service reads. */
-    public static final List<String> ENV_VARS = List.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
+    public static final List<String> ENV_VARS = Stream.concat(Stream.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
             "RUNWARDEN_DATA_DIR", "RUNWARDEN_HTTP_HOST", "RUNWARDEN_HTTP_PORT", "RUNWARDEN_STALE_AFTER",
             "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST", "RUNWARDEN_RETENTION",
-            "RUNWARDEN_LOG_FORMAT");
+            "RUNWARDEN_LOG_FORMAT"), SmtpSettings.ENV_VARS.stream()).toList();
 
     /** Streams' own name for the replica count of the topics it creates; runwarden applies it to its topics too. */
     static final String REPLICATION_FACTOR = StreamsConfig.REPLICATION_FACTOR_CONFIG;
@@ -57,7 +58,8 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"),
                 blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")),
                 duration(env, "RUNWARDEN_RETENTION", "P90D"),
-                kafkaProperties(env));
+                kafkaProperties(env),
+                SmtpSettings.fromEnv(env));
     }
 
     /** The configuration every Kafka client of the service starts from: the cluster, then the pass-through properties. */
@@ -169,7 +171,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
 
     public Settings withBootstrapServers(String servers) {
         return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, defaultMaxRuntime, apiToken, applicationId,
-                advertisedHost, retention, kafkaProperties);
+                advertisedHost, retention, kafkaProperties, smtp);
     }
 
     /**

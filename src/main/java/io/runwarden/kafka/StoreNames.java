@@ -37,6 +37,9 @@ public final class StoreNames {
     /** Script policies by script name: a global store fed by {@code script-policies}. */
     public static final String POLICIES = "script-policies";
 
+    /** Notification channels by name: a global store fed by {@code notification-channels}. */
+    public static final String CHANNELS = "notification-channels";
+
     private StoreNames() {
     }
 

@@ -84,12 +84,13 @@ public final class TopicInitializer {
      * Refuses to start when two topics that must be partitioned alike are not: each partition of the alert outcomes
      * ends its batches on the same partition of the alert feed.
      */
-    public void requireSamePartitions(String one, String other) {
+    public int requireSamePartitions(String one, String other) {
         Map<String, Integer> counts = partitions(Set.of(one, other));
         if (!counts.get(one).equals(counts.get(other))) {
             throw new IllegalStateException(one + " has " + counts.get(one) + " partitions but " + other + " has "
                     + counts.get(other) + ": they must have as many. Recreate " + other + " with " + counts.get(one) + ".");
         }
+        return counts.get(one);
     }
 
     /** The largest record a topic accepts, as the cluster says (its own setting or the broker's default). */

@@ -18,6 +18,11 @@ public final class Topics {
         return applicationId + "-alert-outcomes";
     }
 
+    /** Internal: every attempt to deliver a notification, keyed by channel. */
+    public static String deliveries(String applicationId) {
+        return applicationId + "-deliveries";
+    }
+
     /** Internal: the alerts and the ends of their batches, in the order the notifier delivers them. */
     public static String alertFeed(String applicationId) {
         return applicationId + "-alert-feed";

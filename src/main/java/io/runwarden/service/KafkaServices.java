@@ -1,5 +1,15 @@
 package io.runwarden.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.kafka.Topics;
+import io.runwarden.notify.Channel;
+import io.runwarden.notify.DeliveryLog;
+import io.runwarden.notify.Notifier;
+import io.runwarden.notify.Senders;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import java.util.ArrayList;
+import java.util.List;
 import io.runwarden.config.Settings;
 import io.runwarden.runs.LocalRuns;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,14 +30,18 @@ public final class KafkaServices implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final Services services;
+    private final DeliveryLog deliveries;
+    private final Notifier notifier;
 
     /**
      * @param runs            the read model of this instance's partitions
      * @param eventPartitions the partitions of {@code script-events}
      * @param self            where this instance's API is, as other instances reach it
+     * @param feedPartitions  the partitions of the alert feed the notifier delivers
+     * @param registry        where the notifier counts its deliveries
      */
     public KafkaServices(Settings settings, KafkaStreams streams, LocalRuns runs, int eventPartitions, HostInfo self,
-                         CronConfigSeeder seeder) {
+                         CronConfigSeeder seeder, int feedPartitions, MeterRegistry registry) {
         Map<String, Object> config = settings.kafkaClientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
@@ -55,6 +69,21 @@ public final class KafkaServices implements AutoCloseable {
                 new KafkaCronJobs(producer, stores, seeder, clock),
                 new KafkaPolicies(producer, stores, settings.defaultMaxRuntime(), clock),
                 local, readiness);
+        deliveries = new DeliveryLog(settings.kafkaClientConfig(), Topics.deliveries(settings.applicationId()), registry).start();
+        notifier = new Notifier(() -> channels(stores), settings.kafkaClientConfig(), settings.applicationId(),
+                self.host() + ":" + self.port(), Topics.alertFeed(settings.applicationId()), feedPartitions,
+                new Senders(Senders.httpClient(), settings.smtp()), deliveries, clock).start();
+    }
+
+    /** Every channel; null while the store is moving in a rebalance (the notifier then waits for the next look). */
+    private static List<Channel> channels(GlobalStores stores) {
+        List<Channel> channels = new ArrayList<>();
+        try (KeyValueIterator<String, Channel> all = stores.<Channel>get(StoreNames.CHANNELS).all()) {
+            all.forEachRemaining(entry -> channels.add(entry.value));
+            return channels;
+        } catch (InvalidStateStoreException moving) {
+            return null;
+        }
     }
 
     public Services services() {
@@ -63,6 +92,8 @@ public final class KafkaServices implements AutoCloseable {
 
     @Override
     public void close() {
+        notifier.close();
+        deliveries.close();
         producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -68,7 +68,7 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     @Override
     public void process(Record<String, byte[]> record) {
         if (record.headers().lastHeader(BatchDone.HEADER) != null) {
-            batchDone(read(record, BatchDone.class), record.timestamp());
+            batchDone(read(record, BatchDone.class));
             return;
         }
         RunOutcome outcome = read(record, RunOutcome.class);
@@ -78,14 +78,16 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         ScriptPolicy policy = policies.get(outcome.scriptName());
         AlertRules.Decision decision = AlertRules.decide(health.get(outcome.scriptName()), outcome, policy != null && policy.paused());
         health.put(outcome.scriptName(), decision.health());
+        // stamped when raised: a channel made at T delivers the alerts raised from T on, whatever the events' times
+        long raised = context.currentSystemTimeMs();
         for (Alert alert : decision.alerts()) {
-            context.forward(new Record<>(alert.scriptName(), alert, record.timestamp(), new RecordHeaders()), ALERTS_SINK);
-            context.forward(new Record<>(alert.scriptName(), alert, record.timestamp(), new RecordHeaders()), FEED_SINK);
+            context.forward(new Record<>(alert.scriptName(), alert, raised, new RecordHeaders()), ALERTS_SINK);
+            context.forward(new Record<>(alert.scriptName(), alert, raised, new RecordHeaders()), FEED_SINK);
             meters.alerted(alert.kind());
         }
     }
 
-    private void batchDone(BatchDone done, long timestamp) {
+    private void batchDone(BatchDone done) {
         if (done.batchId() == null || done.partition() < 0 || done.partition() >= runPartitions) {
             throw new InvalidEventException("bad-alert-outcome", "a batch's end needs its batchId and a run partition");
         }
@@ -105,7 +107,7 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
         RecordHeaders headers = new RecordHeaders();
         headers.add(BatchDone.HEADER, new byte[0]);
-        context.forward(new Record<>(done.batchId(), new BatchDone(done.batchId(), partition), timestamp, headers), FEED_SINK);
+        context.forward(new Record<>(done.batchId(), new BatchDone(done.batchId(), partition), context.currentSystemTimeMs(), headers), FEED_SINK);
     }
 
     private void prune(Instant cutoff) {

@@ -3,7 +3,6 @@ package io.runwarden.stream;
 import io.runwarden.metrics.RunwardenMeters;
 
 import io.runwarden.model.Bounds;
-import io.runwarden.model.Json;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Feeds a global store from a compacted topic of JSON values. A record that cannot be read or breaks the bounds is
@@ -22,15 +22,18 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
     private static final Logger LOG = LoggerFactory.getLogger(GlobalTableUpdater.class);
 
     private final String storeName;
-    private final Class<T> type;
+    private final Function<byte[], T> reader;
     private final BiFunction<String, T, T> validate;
     private KeyValueStore<String, T> store;
     private RunwardenMeters meters;
 
-    /** @param validate returns the value to keep for the key, or throws IllegalArgumentException saying why not */
-    GlobalTableUpdater(String storeName, Class<T> type, BiFunction<String, T, T> validate) {
+    /**
+     * @param reader   reads a value, or throws saying why it cannot
+     * @param validate returns the value to keep for the key, or throws IllegalArgumentException saying why not
+     */
+    GlobalTableUpdater(String storeName, Function<byte[], T> reader, BiFunction<String, T, T> validate) {
         this.storeName = storeName;
-        this.type = type;
+        this.reader = reader;
         this.validate = validate;
     }
 
@@ -51,7 +54,7 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
                 store.delete(record.key());
                 return;
             }
-            store.put(record.key(), validate.apply(record.key(), Json.read(record.value(), type)));
+            store.put(record.key(), validate.apply(record.key(), reader.apply(record.value())));
         } catch (RuntimeException e) {
             // any failure here is the record's: the bounds, the JSON, or a library refusing a value
             LOG.warn("{} record {} skipped: {}", storeName, Bounds.quote(record.key()), Bounds.quote(String.valueOf(e.getMessage())));

@@ -3,6 +3,9 @@ package io.runwarden.stream;
 import io.runwarden.alerts.BatchDone;
 import io.runwarden.alerts.ScriptHealth;
 import io.runwarden.kafka.StoreNames;
+import io.runwarden.notify.Channel;
+import io.runwarden.notify.ChannelJson;
+import io.runwarden.notify.ChannelRules;
 import io.runwarden.schedule.CronSchedule;
 import io.runwarden.schedule.PolicyRules;
 import io.runwarden.schedule.StartCheckProgress;
@@ -30,6 +33,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -81,6 +85,9 @@ public final class RunwardenTopology {
         });
         addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class,
                 (script, policy) -> PolicyRules.checked(script, policy, Instant.now()));
+        // read strictly, as a PUT is: a channel the API would refuse is not delivered to
+        addGlobalTable(topology, StoreNames.CHANNELS, Topics.NOTIFICATION_CHANNELS, Channel.class, ChannelJson::read,
+                ChannelRules::checked);
         return topology;
     }
 
@@ -108,9 +115,14 @@ public final class RunwardenTopology {
 
     private static <T> void addGlobalTable(Topology topology, String store, String topic, Class<T> type,
                                            BiFunction<String, T, T> validate) {
+        addGlobalTable(topology, store, topic, type, bytes -> Json.read(bytes, type), validate);
+    }
+
+    private static <T> void addGlobalTable(Topology topology, String store, String topic, Class<T> type,
+                                           Function<byte[], T> reader, BiFunction<String, T, T> validate) {
         topology.addGlobalStore(store(store, Json.serde(type)).withLoggingDisabled(), topic + "-source",
                 new StringDeserializer(), new ByteArrayDeserializer(), topic, store + "-updater",
-                () -> new GlobalTableUpdater<>(store, type, validate));
+                () -> new GlobalTableUpdater<>(store, reader, validate));
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

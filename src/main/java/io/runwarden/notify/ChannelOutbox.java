@@ -1,0 +1,153 @@
+package io.runwarden.notify;
+
+import io.runwarden.model.Alert;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one channel has yet to be sent, in the order the alert feed gave it, and how far each feed partition may be
+ * committed. The alerts of a batch (a sweep or a check) wait, in the place of the first, until every feed partition
+ * said the batch ended; then more than {@value #DIGEST_ABOVE} go as one digest, fewer one by one. Alerts behind a
+ * waiting batch wait too: a channel gets each script's alerts in order.
+ */
+final class ChannelOutbox {
+    /** More alerts than this from one batch go to a channel as one digest (DESIGN, "Notifications"). */
+    static final int DIGEST_ABOVE = 10;
+    /** A batch whose end never comes (a feed partition lost its records) is sent as it is after this. */
+    static final Duration BATCH_WAIT = Duration.ofMinutes(10);
+
+    /** An alert where the feed had it. */
+    record Fed(int partition, long offset, Alert alert) {
+    }
+
+    /** What to send next: one alert, or a digest of a batch's alerts; {@code fed} is what sending it settles. */
+    record Ready(List<Fed> fed, boolean digest) {
+        List<Alert> alerts() {
+            return fed.stream().map(Fed::alert).toList();
+        }
+    }
+
+    /** One alert, or a batch's alerts waiting for its end. */
+    private static final class Entry {
+        final String batchId;
+        final List<Fed> fed = new ArrayList<>();
+        final Instant since;
+
+        Entry(String batchId, Instant since) {
+            this.batchId = batchId;
+            this.since = since;
+        }
+    }
+
+    private final int feedPartitions;
+    private final boolean digests;
+    private final Deque<Entry> entries = new ArrayDeque<>();
+    private final Map<String, Entry> waiting = new HashMap<>();
+    /** The ends seen of batches not yet ended on every feed partition. */
+    private final Map<String, PartialEnd> ends = new HashMap<>();
+
+    /** Where each feed partition that ended a batch so far did, and when the first did. */
+    private record PartialEnd(Map<Integer, Long> offsets, Instant since) {
+    }
+
+    /** @param digests whether this channel's type takes digests (PagerDuty does not: it gets every alert) */
+    ChannelOutbox(int feedPartitions, boolean digests) {
+        this.feedPartitions = feedPartitions;
+        this.digests = digests;
+    }
+
+    /** An alert routed to this channel. */
+    void alert(int partition, long offset, Alert alert, Instant now) {
+        Fed fed = new Fed(partition, offset, alert);
+        String batchId = alert.batchId();
+        if (!digests || batchId == null) {
+            Entry single = new Entry(null, now);
+            single.fed.add(fed);
+            entries.add(single);
+            return;
+        }
+        Entry batch = waiting.computeIfAbsent(batchId, id -> {
+            Entry entry = new Entry(id, now);
+            entries.add(entry);
+            return entry;
+        });
+        batch.fed.add(fed);
+    }
+
+    /** A feed partition's end of a batch: every alert of the batch on that partition came before it. */
+    void batchEnd(int partition, long offset, String batchId, Instant now) {
+        PartialEnd seen = ends.computeIfAbsent(batchId, id -> new PartialEnd(new HashMap<>(), now));
+        seen.offsets().putIfAbsent(partition, offset);
+        if (seen.offsets().size() >= feedPartitions) {
+            ends.remove(batchId);
+            waiting.remove(batchId); // ready, where it stands
+        }
+    }
+
+    /** The next thing to send, if the head of the outbox is not a batch still waiting for its end. */
+    Optional<Ready> next(Instant now) {
+        // an end that never came lost its batch's records: nothing more of it is worth holding commits back for
+        ends.entrySet().removeIf(end -> !now.isBefore(end.getValue().since().plus(BATCH_WAIT)) && !waiting.containsKey(end.getKey()));
+        Entry head = entries.peek();
+        if (head == null) {
+            return Optional.empty();
+        }
+        if (head.batchId == null) {
+            return Optional.of(new Ready(head.fed, false));
+        }
+        if (waiting.get(head.batchId) == head) {
+            if (now.isBefore(head.since.plus(BATCH_WAIT))) {
+                return Optional.empty();
+            }
+            waiting.remove(head.batchId); // its end is lost: what came is all that will
+            ends.remove(head.batchId);
+        }
+        if (head.fed.size() > DIGEST_ABOVE) {
+            return Optional.of(new Ready(head.fed, true));
+        }
+        return Optional.of(new Ready(List.of(head.fed.get(0)), false));
+    }
+
+    /** The head was sent (or given up on): what it settled leaves the outbox. */
+    void settled(Ready ready) {
+        Entry head = entries.peek();
+        if (head == null) {
+            return;
+        }
+        head.fed.removeAll(ready.fed());
+        if (head.fed.isEmpty()) {
+            entries.poll();
+        }
+    }
+
+    /**
+     * How far each feed partition may be committed, given where the consumer is: up to the first alert not yet
+     * settled, and the first end of a batch not yet ended everywhere, which a restart must read again.
+     */
+    Map<Integer, Long> committable(Map<Integer, Long> positions) {
+        Map<Integer, Long> offsets = new HashMap<>(positions);
+        for (Entry entry : entries) {
+            entry.fed.forEach(fed -> offsets.merge(fed.partition(), fed.offset(), Math::min));
+        }
+        ends.values().forEach(end -> end.offsets().forEach((partition, offset) -> offsets.merge(partition, offset, Math::min)));
+        return offsets;
+    }
+
+    int size() {
+        return entries.stream().mapToInt(e -> e.fed.size()).sum();
+    }
+
+    void clear() {
+        entries.clear();
+        waiting.clear();
+        ends.clear();
+    }
+}

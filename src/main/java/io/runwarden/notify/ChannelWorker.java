@@ -1,0 +1,220 @@
+package io.runwarden.notify;
+
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.model.Alert;
+import io.runwarden.model.Bounds;
+import io.runwarden.model.Json;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Delivers the alert feed to one channel, from this instance while it owns the channel's group: in the feed's order,
+ * each notification until it is delivered or given up, and commits in Kafka only what is settled, so a restart or a
+ * failover goes on from there. While a notification waits for its retry, the worker reads nothing more: a channel
+ * that is down for a day holds only its own place in the feed, never the other channels', and no memory.
+ */
+final class ChannelWorker implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
+    /** How long a poll waits when nothing is due: a waiting batch's deadline is checked this often. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+
+    private final String feed;
+    private final int feedPartitions;
+    private final Map<String, Object> consumerConfig;
+    private final Sender sender;
+    private final DeliveryLog log;
+    private final Clock clock;
+    private volatile Channel channel;
+    private volatile boolean stopping;
+    private KafkaConsumer<String, byte[]> consumer;
+    private ChannelOutbox outbox;
+    private Retry retry;
+    private boolean settledSinceCommit;
+
+    /** The notification at the head of the outbox is waiting for its next attempt. */
+    private record Retry(ChannelOutbox.Ready ready, Instant first, int attempts, Instant next) {
+    }
+
+    ChannelWorker(Channel channel, String feed, int feedPartitions, Map<String, Object> consumerConfig, Sender sender,
+                  DeliveryLog log, Clock clock) {
+        this.channel = channel;
+        this.feed = feed;
+        this.feedPartitions = feedPartitions;
+        this.consumerConfig = consumerConfig;
+        this.sender = sender;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** The channel's group: a channel made again under the same name starts afresh, not where the old one stopped. */
+    static String groupId(String applicationId, Channel channel) {
+        Instant created = channel.createdAt() == null ? Instant.EPOCH : channel.createdAt();
+        return applicationId + "-notify-" + channel.name() + "-" + created.toEpochMilli();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** A change of the channel's settings (not its type): the next notification goes where it says. */
+    void update(Channel changed) {
+        channel = changed;
+    }
+
+    void stop() {
+        stopping = true;
+        KafkaConsumer<String, byte[]> running = consumer;
+        if (running != null) {
+            running.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        outbox = new ChannelOutbox(feedPartitions, channel.type().digests());
+        try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer = created;
+            consumer.subscribe(List.of(feed), new Ownership());
+            while (!stopping) {
+                try {
+                    Duration wait = retry == null ? IDLE_POLL : clamp(Duration.between(clock.instant(), retry.next()));
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
+                        take(record);
+                    }
+                    deliverDue();
+                    commitSettled();
+                } catch (WakeupException woken) {
+                    // stop() asked: the loop condition says so
+                }
+            }
+            commitSettled();
+        } catch (RuntimeException e) {
+            LOG.error("the notifier of channel {} stopped", Bounds.quote(channel.name()), e);
+        }
+    }
+
+    private void take(ConsumerRecord<String, byte[]> record) {
+        Instant now = clock.instant();
+        try {
+            if (record.headers().lastHeader(BatchDone.HEADER) != null) {
+                BatchDone end = Json.read(record.value(), BatchDone.class);
+                outbox.batchEnd(record.partition(), record.offset(), end.batchId(), now);
+                return;
+            }
+            Alert alert = Json.read(record.value(), Alert.class);
+            if (ChannelRules.routes(channel, alert)) {
+                outbox.alert(record.partition(), record.offset(), alert, now);
+            }
+        } catch (RuntimeException unreadable) {
+            // only runwarden writes the feed; a record it cannot read is skipped rather than stop the channel
+            LOG.warn("skipped unreadable record {}-{}@{} of the alert feed for channel {}", record.topic(), record.partition(),
+                    record.offset(), Bounds.quote(channel.name()));
+        }
+    }
+
+    /** Sends what is due, in order, until the outbox is empty, waits for a batch, or waits to retry. */
+    private void deliverDue() {
+        while (!stopping) {
+            Instant now = clock.instant();
+            if (retry != null && now.isBefore(retry.next())) {
+                consumer.pause(consumer.assignment());
+                return;
+            }
+            Optional<ChannelOutbox.Ready> next = retry != null ? Optional.of(retry.ready()) : outbox.next(now);
+            if (next.isEmpty()) {
+                consumer.resume(consumer.assignment());
+                return;
+            }
+            ChannelOutbox.Ready ready = next.get();
+            Channel target = channel;
+            Notification notification = ready.digest() ? Digest.of(ready.alerts()) : new AlertNotification(ready.alerts().get(0));
+            int attempt = retry == null ? 1 : retry.attempts() + 1;
+            Instant first = retry == null ? now : retry.first();
+            DeliveryOutcome outcome = sender.send(target, notification);
+            Instant after = clock.instant();
+            Optional<Instant> again = outcome.outcome() == DeliveryOutcome.Outcome.RETRY
+                    ? Backoff.next(first, attempt, outcome.retryAfter(), after) : Optional.empty();
+            if (outcome.outcome() == DeliveryOutcome.Outcome.RETRY && again.isEmpty()) {
+                outcome = DeliveryOutcome.failed(outcome.httpStatus(), "given up after " + attempt + " attempts in "
+                        + Backoff.GIVE_UP_AFTER.toHours() + " h: " + outcome.detail());
+            }
+            log.record(target, notification, attempt, outcome, after, again.orElse(null));
+            if (again.isPresent()) {
+                retry = new Retry(ready, first, attempt, again.get());
+                continue;
+            }
+            retry = null;
+            outbox.settled(ready);
+            settledSinceCommit = true;
+        }
+    }
+
+    private void commitSettled() {
+        if (!settledSinceCommit || consumer.assignment().isEmpty()) {
+            return;
+        }
+        Map<Integer, Long> positions = consumer.assignment().stream()
+                .collect(Collectors.toMap(TopicPartition::partition, consumer::position));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        outbox.committable(positions).forEach((partition, offset) ->
+                offsets.put(new TopicPartition(feed, partition), new OffsetAndMetadata(offset)));
+        consumer.commitSync(offsets);
+        settledSinceCommit = false;
+    }
+
+    private static Duration clamp(Duration wait) {
+        return wait.isNegative() ? Duration.ZERO : wait.compareTo(IDLE_POLL) > 0 ? IDLE_POLL : wait;
+    }
+
+    /** Taking the channel over, and handing it on. */
+    private final class Ownership implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                settledSinceCommit = true;
+                commitSettled();
+            }
+            outbox.clear();
+            retry = null;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // a channel's first owner starts where the channel was made: what was raised before is not its to send
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+            Map<TopicPartition, Long> fresh = partitions.stream().filter(p -> committed.get(p) == null)
+                    .collect(Collectors.toMap(p -> p, p -> channel.createdAt() == null ? Long.MAX_VALUE : channel.createdAt().toEpochMilli()));
+            if (fresh.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(fresh);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(fresh.keySet());
+            fresh.keySet().forEach(p -> consumer.seek(p, byTime.get(p) == null ? ends.get(p) : byTime.get(p).offset()));
+            LOG.info("channel {} delivers from this instance", Bounds.quote(channel.name()));
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.runwarden.notify;
+
+import io.runwarden.model.Alert;
+import io.runwarden.model.AlertKind;
+import io.runwarden.model.Times;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The words of a notification for people (mail, Slack): a subject, and a body that holds the whole message. One
+ * layout for both, so that a mail and a Slack message of the same alert read alike.
+ */
+final class NotificationText {
+    /** A digest's body names this many scripts, then how many more: a sweep over every script must still fit a message. */
+    static final int LISTED_SCRIPTS = 50;
+    /** A listed run of a digest shows this much of its message's first line. */
+    private static final int RUN_MESSAGE_CHARS = 120;
+
+    private NotificationText() {
+    }
+
+    /** A subject line: {@code [runwarden] timeout: backup}. */
+    static String subject(Notification notification) {
+        return "[runwarden] " + oneLine(summary(notification));
+    }
+
+    /** One line that says it all, for a subject, a PagerDuty summary or a digest's {@code message}. */
+    static String summary(Notification notification) {
+        if (notification instanceof AlertNotification single) {
+            Alert alert = single.alert();
+            return alert.kind().wireName() + ": " + alert.scriptName();
+        }
+        if (notification instanceof Digest digest) {
+            return digest.alerts().size() + " alerts from " + batch(digest) + ": " + kinds(digest);
+        }
+        TestMessage test = (TestMessage) notification;
+        return "test message for channel " + test.channel();
+    }
+
+    static String body(Notification notification, Markup markup) {
+        if (notification instanceof AlertNotification single) {
+            return alert(single.alert(), markup);
+        }
+        if (notification instanceof Digest digest) {
+            return digest(digest, markup);
+        }
+        TestMessage test = (TestMessage) notification;
+        return markup.bold("Test message from runwarden") + "\n"
+                + "Channel: " + markup.text(test.channel()) + "\n"
+                + "Requested at: " + Times.format(test.requestedAt()) + "\n"
+                + "If you read this, the channel works.\n"
+                + "Id: " + markup.text(test.id());
+    }
+
+    private static String alert(Alert alert, Markup markup) {
+        StringBuilder text = new StringBuilder()
+                .append(markup.bold(alert.kind().wireName() + ": " + alert.scriptName())).append('\n')
+                .append("Run: ").append(markup.text(alert.runId())).append('\n');
+        if (alert.time() != null) {
+            text.append("Time: ").append(Times.format(alert.time())).append('\n');
+        }
+        if (alert.sweepId() != null) {
+            text.append("Sweep: ").append(markup.text(alert.sweepId())).append('\n');
+        }
+        if (alert.checkId() != null) {
+            text.append("Missed-start check: ").append(markup.text(alert.checkId())).append('\n');
+        }
+        if (alert.message() != null && !alert.message().isEmpty()) {
+            text.append("Message: ").append(markup.text(alert.message())).append('\n');
+        }
+        return text.append("Alert id: ").append(markup.text(alert.alertId())).toString();
+    }
+
+    private static String digest(Digest digest, Markup markup) {
+        StringBuilder text = new StringBuilder()
+                .append(markup.bold(digest.alerts().size() + " alerts from " + batch(digest))).append('\n')
+                .append("By kind: ").append(kinds(digest)).append('\n')
+                .append("By script:\n");
+        Map<String, Integer> scripts = digest.countsByScript();
+        scripts.entrySet().stream().limit(LISTED_SCRIPTS)
+                .forEach(e -> text.append("- ").append(markup.text(e.getKey())).append(": ").append(e.getValue()).append('\n'));
+        if (scripts.size() > LISTED_SCRIPTS) {
+            text.append("- and ").append(scripts.size() - LISTED_SCRIPTS).append(" more scripts\n");
+        }
+        List<Alert> runs = digest.listedRuns();
+        text.append(runs.size() == digest.alerts().size() ? "Runs:\n" : "First " + runs.size() + " runs:\n");
+        for (Alert run : runs) {
+            text.append("- ").append(run.kind().wireName()).append(' ').append(markup.text(run.scriptName()))
+                    .append(" run ").append(markup.text(run.runId()));
+            if (run.time() != null) {
+                text.append(" at ").append(Times.format(run.time()));
+            }
+            if (run.message() != null && !run.message().isEmpty()) {
+                text.append(": ").append(markup.text(firstLine(run.message())));
+            }
+            text.append('\n');
+        }
+        if (digest.unlistedRuns() > 0) {
+            text.append("and ").append(digest.unlistedRuns()).append(" more runs\n");
+        }
+        return text.append("Digest id: ").append(markup.text(digest.id())).toString();
+    }
+
+    private static String batch(Digest digest) {
+        return (digest.fromSweep() ? "sweep " : "missed-start check ") + digest.batchId();
+    }
+
+    /** {@code 30 timeout, 7 missed}. */
+    private static String kinds(Digest digest) {
+        Map<AlertKind, Integer> kinds = digest.countsByKind();
+        return kinds.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().wireName()).collect(Collectors.joining(", "));
+    }
+
+    private static String firstLine(String message) {
+        return cut(message.lines().findFirst().orElse(""), RUN_MESSAGE_CHARS);
+    }
+
+    /** At most {@code max} characters and an ellipsis, never half of a surrogate pair (JSON cannot write one). */
+    static String cut(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + "…";
+    }
+
+    /** Control characters as spaces: a subject or summary is one line (a script name has none, a batch id neither). */
+    static String oneLine(String text) {
+        return text.chars().map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+}

@@ -1,0 +1,110 @@
+package io.runwarden.notify;
+
+import io.runwarden.model.Alert;
+import io.runwarden.model.AlertKind;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a channel is sent next, and how far the feed may be committed, as alerts and batch ends come in. */
+class ChannelOutboxTest {
+    private static final Instant T = Instant.parse("2026-11-28T02:00:00Z");
+
+    private static Alert timeout(String runId, String sweepId) {
+        return Alert.of(AlertKind.TIMEOUT, "nightly", runId, T, "late", sweepId, null);
+    }
+
+    private static Alert failed(String runId) {
+        return Alert.of(AlertKind.FAILED, "etl", runId, T, "boom", null, null);
+    }
+
+    /** Sends everything due, as the worker would, and returns what went out: ids, a digest as "digest(n)". */
+    private static List<String> drain(ChannelOutbox outbox, Instant now) {
+        List<String> sent = new ArrayList<>();
+        for (Optional<ChannelOutbox.Ready> next = outbox.next(now); next.isPresent(); next = outbox.next(now)) {
+            ChannelOutbox.Ready ready = next.get();
+            sent.add(ready.digest() ? "digest(" + ready.fed().size() + ")" : ready.alerts().get(0).alertId());
+            outbox.settled(ready);
+        }
+        return sent;
+    }
+
+    @Test
+    void aBatchWaitsForItsEndOnEveryPartitionThenGoesAsOneDigestAboveTenAndWhatCameAfterFollows() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        for (int i = 0; i < 11; i++) {
+            outbox.alert(i % 2, 100 + i, timeout("run-" + i, "sweep-1"), T);
+        }
+        outbox.alert(0, 200, failed("later"), T);
+        outbox.batchEnd(0, 150, "sweep-1", T);
+        assertThat(drain(outbox, T)).as("one partition's end is not enough").isEmpty();
+
+        outbox.batchEnd(1, 151, "sweep-1", T);
+
+        assertThat(drain(outbox, T)).containsExactly("digest(11)", "failed:later");
+    }
+
+    @Test
+    void tenAlertsOfABatchGoOneByOneInOrder() {
+        ChannelOutbox outbox = new ChannelOutbox(1, true);
+        for (int i = 0; i < 10; i++) {
+            outbox.alert(0, i, timeout("run-" + i, "sweep-1"), T);
+        }
+        outbox.batchEnd(0, 10, "sweep-1", T);
+        assertThat(drain(outbox, T)).containsExactly("timeout:run-0", "timeout:run-1", "timeout:run-2", "timeout:run-3",
+                "timeout:run-4", "timeout:run-5", "timeout:run-6", "timeout:run-7", "timeout:run-8", "timeout:run-9");
+    }
+
+    @Test
+    void aChannelWithoutDigestsGetsEveryAlertAtOnce() {
+        ChannelOutbox outbox = new ChannelOutbox(3, false);
+        for (int i = 0; i < 12; i++) {
+            outbox.alert(0, i, timeout("run-" + i, "sweep-1"), T);
+        }
+        assertThat(drain(outbox, T)).hasSize(12).allMatch(id -> id.startsWith("timeout:"));
+    }
+
+    @Test
+    void aBatchWhoseEndNeverComesIsSentAsItIsAfterTheWait() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        for (int i = 0; i < 12; i++) {
+            outbox.alert(0, i, timeout("run-" + i, "sweep-1"), T);
+        }
+        outbox.batchEnd(0, 20, "sweep-1", T);
+        assertThat(drain(outbox, T.plus(ChannelOutbox.BATCH_WAIT).minusSeconds(1))).isEmpty();
+        assertThat(drain(outbox, T.plus(ChannelOutbox.BATCH_WAIT))).containsExactly("digest(12)");
+    }
+
+    @Test
+    void commitsStopAtTheFirstUnsettledAlertAndAtEndsOfBatchesNotEndedEverywhere() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        outbox.alert(0, 5, failed("a"), T);
+        outbox.batchEnd(1, 7, "sweep-2", T); // sweep-2's end from partition 1 only, no alert of it here yet
+        Map<Integer, Long> positions = Map.of(0, 9L, 1, 9L);
+
+        assertThat(outbox.committable(positions)).isEqualTo(Map.of(0, 5L, 1, 7L));
+        drain(outbox, T);
+        assertThat(outbox.committable(positions)).as("a is settled; sweep-2's end must be read again after a restart")
+                .isEqualTo(Map.of(0, 9L, 1, 7L));
+        outbox.batchEnd(0, 8, "sweep-2", T);
+        assertThat(outbox.committable(positions)).isEqualTo(positions);
+    }
+
+    @Test
+    void aRetriedHeadKeepsItsPlaceAndNothingBehindItOvertakes() {
+        ChannelOutbox outbox = new ChannelOutbox(1, true);
+        outbox.alert(0, 1, failed("first"), T);
+        outbox.alert(0, 2, failed("second"), T);
+        ChannelOutbox.Ready head = outbox.next(T).orElseThrow();
+        assertThat(head.alerts().get(0).alertId()).isEqualTo("failed:first");
+        assertThat(outbox.next(T).orElseThrow().alerts().get(0).alertId()).as("not settled: still the head").isEqualTo("failed:first");
+        outbox.settled(head);
+        assertThat(drain(outbox, T)).containsExactly("failed:second");
+    }
+}

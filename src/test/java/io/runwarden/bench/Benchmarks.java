@@ -5,6 +5,7 @@ import io.runwarden.BrokerProcess;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
+import java.nio.charset.StandardCharsets;
 import io.runwarden.schedule.MissedSlot;
 import io.runwarden.schedule.StartCheck;
 import io.runwarden.schedule.StartChecks;
@@ -37,9 +38,9 @@ import java.util.Map;
 public final class Benchmarks {
     /**
      * Which parts to run: {@code start} (B5's start), {@code ingest} (B1), {@code scale} (B2, B3, B4, B5's memory),
-     * {@code checks} (B6).
+     * {@code checks} (B6), {@code notify} (B7).
      */
-    private static final List<String> ALL = List.of("start", "ingest", "scale", "checks");
+    private static final List<String> ALL = List.of("start", "ingest", "scale", "checks", "notify");
     private static final List<String> ONLY = List.of(System.getProperty("bench.only", String.join(",", ALL)).split(","));
     private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
     private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
@@ -48,6 +49,9 @@ public final class Benchmarks {
     private static final int LARGE_N = scaled(1_000_000);
     private static final int STALE_K = scaled(10_000);
     private static final Duration STALE_AFTER = Duration.ofDays(3);
+    /** B7: failures sent, and how many a second. */
+    private static final int NOTIFY_ALERTS = 300;
+    private static final int NOTIFY_PER_SECOND = 5;
     /** B6: scripts expected every minute, and the grace of each slot. */
     private static final int SCHEDULED = scaled(10_000);
     private static final Duration START_GRACE = Duration.ofSeconds(30);
@@ -82,6 +86,9 @@ public final class Benchmarks {
         }
         if (ONLY.contains("checks")) {
             bench.startChecks();
+        }
+        if (ONLY.contains("notify")) {
+            bench.notifyLatency();
         }
         bench.report.finish(Duration.ofNanos(System.nanoTime() - began), SCALE, REPEATS);
         System.out.println(bench.report.markdown());
@@ -436,6 +443,104 @@ public final class Benchmarks {
         if (millis > 0) {
             Proc.sleep(millis);
         }
+    }
+
+    /**
+     * B7: from a failure event to the webhook receiver. Failures of {@value #NOTIFY_ALERTS} runs are sent at
+     * {@value #NOTIFY_PER_SECOND} a second, each a start and a failed event of its own run; each one's latency is from
+     * the moment its failed event was acknowledged by the broker to the moment the receiver got its alert. The baseline
+     * is the same failure's latency to its run's record on script-runs, read committed: what the fact itself takes.
+     */
+    private void notifyLatency() throws Exception {
+        try (Broker broker = broker("b7"); BenchKafka kafka = new BenchKafka(broker.bootstrap())) {
+            kafka.createTopics();
+            String app = "bench-notify";
+            int http = Proc.freePort();
+            Map<String, Instant> received = new java.util.concurrent.ConcurrentHashMap<>();
+            com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            receiver.createContext("/hook", exchange -> {
+                Instant at = Instant.now();
+                String id = exchange.getRequestHeaders().getFirst("Runwarden-Alert-Id");
+                exchange.getRequestBody().readAllBytes();
+                received.putIfAbsent(id, at);
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            java.util.concurrent.ExecutorService answering = java.util.concurrent.Executors.newFixedThreadPool(4);
+            receiver.setExecutor(answering);
+            receiver.start();
+            try (Proc service = Proc.start(Proc.runwardenJar(), runwardenEnv(kafka, app, "b7-rw", http),
+                    work.resolve("logs/b7-rw.log"));
+                 KafkaConsumer<String, byte[]> runs = kafka.consumerAtEnd(Topics.SCRIPT_RUNS)) {
+                service.awaitHttpOk(http, "/ready", Duration.ofMinutes(3));
+                String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+                kafka.send(Topics.NOTIFICATION_CHANNELS, "b7", ("{\"type\":\"webhook\",\"url\":\"" + url
+                        + "\",\"scripts\":[\"b7-*\"],\"createdAt\":\"" + Instant.now().minusSeconds(1) + "\"}").getBytes(StandardCharsets.UTF_8));
+                kafka.flush();
+                // the channel's worker joins its group: a first failure, not counted, says when it delivers
+                sendFailure(kafka, "b7-warm-up", "b7-warm");
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (!received.containsKey("failed:b7-warm-up")) {
+                    check(deadline, "the first notification");
+                    Proc.sleep(50);
+                }
+                // the failed runs' records are read as they come, beside the sending
+                Map<String, Instant> applied = new java.util.concurrent.ConcurrentHashMap<>();
+                java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread reader = new Thread(() -> {
+                    while (reading.get()) {
+                        for (ConsumerRecord<String, byte[]> record : runs.poll(Duration.ofMillis(20))) {
+                            if (record.key().startsWith("b7-run-") && Json.read(record.value(), JsonNode.class).path("status").asInt() == -1) {
+                                applied.putIfAbsent(record.key(), Instant.now());
+                            }
+                        }
+                    }
+                });
+                reader.start();
+                Map<String, Instant> sent = new java.util.HashMap<>();
+                long began = System.nanoTime();
+                for (int i = 0; i < NOTIFY_ALERTS; i++) {
+                    long due = began + (long) (i * 1e9 / NOTIFY_PER_SECOND);
+                    while (System.nanoTime() < due) {
+                        Proc.sleep(1);
+                    }
+                    String runId = "b7-run-" + i;
+                    sent.put(runId, sendFailure(kafka, runId, "b7-" + i % 50));
+                }
+                deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (received.keySet().stream().filter(id -> id.startsWith("failed:b7-run-")).count() < NOTIFY_ALERTS
+                        || applied.size() < NOTIFY_ALERTS) {
+                    check(deadline, "the notifications");
+                    Proc.sleep(50);
+                }
+                reading.set(false);
+                reader.join();
+                List<Double> toReceiver = new ArrayList<>();
+                List<Double> toRun = new ArrayList<>();
+                sent.forEach((runId, at) -> {
+                    toReceiver.add(Duration.between(at, received.get("failed:" + runId)).toNanos() / 1e9);
+                    toRun.add(Duration.between(at, applied.get(runId)).toNanos() / 1e9);
+                });
+                report.notifications(NOTIFY_ALERTS, NOTIFY_PER_SECOND, Stats.percentile(toReceiver, 50), Stats.percentile(toReceiver, 99),
+                        Stats.percentile(toRun, 99));
+                progress("B7 " + NOTIFY_ALERTS + " notifications: p50 " + Stats.fmt(Stats.percentile(toReceiver, 50), 3)
+                        + " s, p99 " + Stats.fmt(Stats.percentile(toReceiver, 99), 3) + " s; the run's record p99 "
+                        + Stats.fmt(Stats.percentile(toRun, 99), 3) + " s");
+            } finally {
+                receiver.stop(0);
+                answering.shutdownNow();
+            }
+        }
+    }
+
+    /** A run's start and failure; returns when the broker acknowledged the failure. */
+    private static Instant sendFailure(BenchKafka kafka, String runId, String script) {
+        kafka.send(Topics.SCRIPT_EVENTS, runId, ("{\"runId\":\"" + runId + "\",\"scriptName\":\"" + script
+                + "\",\"event\":\"started\"}").getBytes(StandardCharsets.UTF_8));
+        kafka.send(Topics.SCRIPT_EVENTS, runId, "{\"event\":\"failed\",\"message\":\"exit 1\"}".getBytes(StandardCharsets.UTF_8));
+        kafka.flush();
+        return Instant.now();
     }
 
     /** A broker in a process of its own, so that its CPU and memory are not counted as runwarden's. */

@@ -88,6 +88,14 @@ final class Report {
                 slowest.median() <= 1 && slowest.median() <= sweep.median());
     }
 
+    /** B7: one channel, a webhook receiver on loopback; baseline: the same failures' own records on script-runs. */
+    void notifications(int alerts, int perSecond, double p50, double p99, double runP99) {
+        row("B7", "failure event to the webhook receiver, " + count(alerts) + " failures at " + perSecond + "/s, s",
+                "p50 " + Stats.fmt(p50, 3) + "; p99 " + Stats.fmt(p99, 3),
+                "the failed run's record on script-runs (read committed), p99 " + Stats.fmt(runP99, 3),
+                ratio(p99 / runP99) + " of the record's p99", "p99 ≤ 2 s", p99 <= 2.0);
+    }
+
     void postgresVersion(String version) {
         this.postgres = version;
     }

@@ -31,6 +31,14 @@ record Stats(List<Double> values) {
         return fmt(median(), decimals) + " (" + fmt(min(), decimals) + "–" + fmt(max(), decimals) + ", n=" + values.size() + ")";
     }
 
+    /** The nearest-rank percentile of some samples. */
+    static double percentile(List<Double> samples, int percent) {
+        List<Double> sorted = new ArrayList<>(samples);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
     static String fmt(double value, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", value);
     }

@@ -32,7 +32,7 @@ public final class DeliveryLog implements AutoCloseable {
     public static final String NOTIFICATIONS = "runwarden.notifications";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLog.class);
     /** Newest first; ties in a stable order on every instance, so a cursor from one works on another. */
-    static final Comparator<DeliveryAttempt> NEWEST_FIRST = Comparator.comparing(DeliveryAttempt::time).reversed()
+    public static final Comparator<DeliveryAttempt> NEWEST_FIRST = Comparator.comparing(DeliveryAttempt::time).reversed()
             .thenComparing(DeliveryAttempt::channel, CodePointOrder.COMPARATOR)
             .thenComparing(DeliveryAttempt::notificationId, CodePointOrder.COMPARATOR)
             .thenComparing(DeliveryAttempt::attempt);
@@ -99,13 +99,14 @@ public final class DeliveryLog implements AutoCloseable {
                 outcome.outcome(), outcome.httpStatus(), outcome.detail(), time, next);
     }
 
-    /**
-     * Up to {@code limit} attempts, newest first, of a channel and of a script when given, after {@code after} (the
-     * last of the previous page) when given.
-     */
-    public List<DeliveryAttempt> page(String channel, String script, DeliveryAttempt after, int limit) {
-        return latest.page(a -> (channel == null || channel.equals(a.channel()))
-                && (script == null || script.equals(a.scriptName()) || a.scripts() != null && a.scripts().contains(script)), after, limit);
+    /** A page of the attempts this instance has read, every instance's included. */
+    public DeliveryPage page(DeliveriesQuery query) {
+        return DeliveryPage.of(latest.page(query::matches, query.after(), query.limit() + 1), query.limit());
+    }
+
+    /** Each channel's summary of the attempts in memory; a channel without any has none here. */
+    public Map<String, DeliverySummary> summaries(Instant now) {
+        return DeliverySummary.byChannel(latest.page(attempt -> true, null, KEPT), now);
     }
 
     private static DeliveryAttempt read(byte[] value) {

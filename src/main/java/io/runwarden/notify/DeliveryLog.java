@@ -57,7 +57,7 @@ public final class DeliveryLog implements AutoCloseable {
     }
 
     /** Records an attempt: in the topic, the metric and, without any secret, the log. */
-    void record(Channel channel, Notification notification, int attempt, DeliveryOutcome outcome, Instant time, Instant next) {
+    public void record(Channel channel, Notification notification, int attempt, DeliveryOutcome outcome, Instant time, Instant next) {
         DeliveryAttempt entry = attempt(channel.name(), notification, attempt, outcome, time, next);
         producer.send(new ProducerRecord<>(topic, channel.name(), Json.bytes(entry)), (metadata, failure) -> {
             if (failure != null) {
@@ -70,7 +70,8 @@ public final class DeliveryLog implements AutoCloseable {
         if (outcome.outcome() == DeliveryOutcome.Outcome.DELIVERED) {
             LOG.info("delivered {} to channel {} (attempt {})", Bounds.quote(notification.id()), Bounds.quote(channel.name()), attempt);
         } else {
-            LOG.warn("{} {} to channel {} (attempt {}): {}{}", outcome.outcome() == DeliveryOutcome.Outcome.RETRY ? "will retry" : "failed to deliver",
+            // a test send is never retried, whatever its outcome says of an alert's
+            LOG.warn("{} {} to channel {} (attempt {}): {}{}", next != null ? "will retry" : "failed to deliver",
                     Bounds.quote(notification.id()), Bounds.quote(channel.name()), attempt, Bounds.quote(outcome.detail()),
                     next == null ? "" : ", next at " + next);
         }

@@ -11,6 +11,7 @@ import io.runwarden.model.Bounds;
 import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.InvalidFieldException;
 import io.runwarden.model.Json;
+import io.runwarden.service.Conflict;
 import io.runwarden.service.Services;
 import io.runwarden.service.Unavailable;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -117,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
             // an event a report route was given that the stream would refuse
             config.routes.exception(InvalidEventException.class, (e, ctx) ->
                     Envelope.error(ctx, 400, "invalid_event", e.getMessage()));
+            config.routes.exception(Conflict.class, (e, ctx) -> Envelope.error(ctx, 409, e.code(), e.getMessage()));
             config.routes.exception(Unavailable.class, (e, ctx) -> {
                 ctx.header("Retry-After", "5");
                 Envelope.error(ctx, 503, "unavailable", e.getMessage());
@@ -154,7 +156,8 @@ public final class ApiServer implements AutoCloseable {
     /** The API's routes beyond the probes ({@code /health}, {@code /ready}, {@code /openapi.json}, {@code /metrics}). */
     static List<Routes> routes(Supplier<Services> services) {
         return List.of(new LogsRoutes(services), new CleanupRoutes(services), new CronRoutes(services),
-                new PolicyRoutes(services), new IngestRoutes(services), new PingRoutes(services), new InternalRoutes(services));
+                new PolicyRoutes(services), new NotificationRoutes(services), new IngestRoutes(services), new PingRoutes(services),
+                new InternalRoutes(services));
     }
 
     /** Makes the routes live once the services exist. */

@@ -136,17 +136,9 @@ final class Params {
 
     /** The JSON object body; an empty body is an empty object. */
     static JsonNode body(Context ctx) {
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = jsonBytes(ctx);
         if (bytes.length == 0) {
             return Json.MAPPER.createObjectNode();
-        }
-        MediaType type = MediaType.parse(ctx.header("Content-Type"));
-        if (!type.isJson()) {
-            throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
-        }
-        if (!type.isUtf8()) {
-            throw new ApiException(415, "unsupported_media_type", "the body's charset " + Bounds.quote(type.charset())
-                    + " is not UTF-8; JSON is UTF-8 (RFC 8259): send application/json or application/json; charset=utf-8");
         }
         JsonNode node;
         try {
@@ -158,6 +150,23 @@ final class Params {
             throw ApiException.badRequest("body", "must be a JSON object");
         }
         return node;
+    }
+
+    /** The body, unparsed, once its Content-Type says JSON in UTF-8 (415 otherwise); empty when there is none. */
+    static byte[] jsonBytes(Context ctx) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0) {
+            return bytes;
+        }
+        MediaType type = MediaType.parse(ctx.header("Content-Type"));
+        if (!type.isJson()) {
+            throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
+        }
+        if (!type.isUtf8()) {
+            throw new ApiException(415, "unsupported_media_type", "the body's charset " + Bounds.quote(type.charset())
+                    + " is not UTF-8; JSON is UTF-8 (RFC 8259): send application/json or application/json; charset=utf-8");
+        }
+        return bytes;
     }
 
     /** A string field of a body; absent or null give null. */

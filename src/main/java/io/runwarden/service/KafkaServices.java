@@ -1,16 +1,14 @@
 package io.runwarden.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.runwarden.config.Settings;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.Topics;
+import io.runwarden.notify.AlertLog;
 import io.runwarden.notify.Channel;
 import io.runwarden.notify.DeliveryLog;
 import io.runwarden.notify.Notifier;
 import io.runwarden.notify.Senders;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import java.util.ArrayList;
-import java.util.List;
-import io.runwarden.config.Settings;
 import io.runwarden.runs.LocalRuns;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,9 +17,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The services on running streams and one producer, which they share and which closes with them. */
@@ -31,6 +32,7 @@ public final class KafkaServices implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Services services;
     private final DeliveryLog deliveries;
+    private final AlertLog alerts;
     private final Notifier notifier;
 
     /**
@@ -64,15 +66,19 @@ public final class KafkaServices implements AutoCloseable {
                 }
             }
         };
+        deliveries = new DeliveryLog(settings.kafkaClientConfig(), Topics.deliveries(settings.applicationId()), registry).start();
+        alerts = new AlertLog(settings.kafkaClientConfig(), Topics.SCRIPT_ALERTS).start();
+        // one set of senders: a test send goes out exactly as the notifier's alerts do
+        Senders senders = new Senders(Senders.httpClient(), settings.smtp());
         services = new Services(new KafkaRuns(producer, cluster, stores, clock),
                 new KafkaSweeps(producer, streams, cluster, eventPartitions, settings.defaultMaxRuntime(), clock),
                 new KafkaCronJobs(producer, stores, seeder, clock),
                 new KafkaPolicies(producer, stores, settings.defaultMaxRuntime(), clock),
+                new KafkaChannels(producer, stores, senders, deliveries, clock), deliveries::page, alerts::recent,
                 local, readiness);
-        deliveries = new DeliveryLog(settings.kafkaClientConfig(), Topics.deliveries(settings.applicationId()), registry).start();
         notifier = new Notifier(() -> channels(stores), settings.kafkaClientConfig(), settings.applicationId(),
                 self.host() + ":" + self.port(), Topics.alertFeed(settings.applicationId()), feedPartitions,
-                new Senders(Senders.httpClient(), settings.smtp()), deliveries, clock).start();
+                senders, deliveries, clock).start();
     }
 
     /** Every channel; null while the store is moving in a rebalance (the notifier then waits for the next look). */
@@ -94,6 +100,7 @@ public final class KafkaServices implements AutoCloseable {
     public void close() {
         notifier.close();
         deliveries.close();
+        alerts.close();
         producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -1,6 +1,7 @@
 package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runwarden.model.Alert;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.EventCodec;
 import io.runwarden.model.LifecycleEvent;
@@ -12,8 +13,20 @@ import io.runwarden.schedule.PolicyRules;
 import io.runwarden.runs.DueRuns;
 import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
+import io.runwarden.notify.AlertLog;
+import io.runwarden.notify.Channel;
+import io.runwarden.notify.DeliveriesQuery;
+import io.runwarden.notify.DeliveryAttempt;
+import io.runwarden.notify.DeliveryLog;
+import io.runwarden.notify.DeliveryOutcome;
+import io.runwarden.notify.DeliveryPage;
+import io.runwarden.notify.DeliverySummary;
+import io.runwarden.notify.TestMessage;
 import io.runwarden.schedule.CronSchedule;
+import io.runwarden.service.Alerts;
+import io.runwarden.service.Channels;
 import io.runwarden.service.CronJobs;
+import io.runwarden.service.Deliveries;
 import io.runwarden.service.LocalPartitions;
 import io.runwarden.service.Policies;
 import io.runwarden.service.Readiness;
@@ -44,6 +57,10 @@ final class FakeServices {
     static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     static final Duration DEFAULT_MAX_RUNTIME = Duration.ofDays(3);
 
+    /** What a route asked of the latest alerts. */
+    record AlertQuery(String scriptName, int limit) {
+    }
+
     final List<LifecycleEvent> reported = new CopyOnWriteArrayList<>();
     /** The events as the routes hand them over to be written. */
     final List<ObjectNode> written = new CopyOnWriteArrayList<>();
@@ -55,6 +72,16 @@ final class FakeServices {
     final Map<String, CronJob> jobs = new ConcurrentSkipListMap<>();
     final Map<String, ScriptPolicy> policies = new ConcurrentSkipListMap<>();
     final List<LogsQuery> logQueries = new CopyOnWriteArrayList<>();
+    /** Channels as stored, unmasked; the summary each one's views show; the channels test sends went to. */
+    final Map<String, Channel> channels = new ConcurrentSkipListMap<>();
+    final Map<String, DeliverySummary> summaries = new ConcurrentSkipListMap<>();
+    final List<Channel> tested = new CopyOnWriteArrayList<>();
+    /** What the next test send gives. */
+    volatile DeliveryOutcome testOutcome = DeliveryOutcome.delivered(200, "200 OK");
+    final List<DeliveryAttempt> attempts = new CopyOnWriteArrayList<>();
+    final List<DeliveriesQuery> deliveryQueries = new CopyOnWriteArrayList<>();
+    final List<Alert> alerts = new CopyOnWriteArrayList<>();
+    final List<AlertQuery> alertQueries = new CopyOnWriteArrayList<>();
     final List<String> sweepsRequested = new CopyOnWriteArrayList<>();
     /** What the routes handed the service: how long to await each sweep, the limit of each preview, each due asOf. */
     final List<Duration> sweepWaits = new CopyOnWriteArrayList<>();
@@ -68,7 +95,8 @@ final class FakeServices {
     private volatile RuntimeException failure;
 
     Services services() {
-        return new Services(new FakeRuns(), new FakeSweeps(), new FakeCronJobs(), new FakePolicies(), new FakeLocal(),
+        return new Services(new FakeRuns(), new FakeSweeps(), new FakeCronJobs(), new FakePolicies(), new FakeChannels(),
+                new FakeDeliveries(), new FakeAlerts(), new FakeLocal(),
                 new Readiness() {
                     @Override
                     public boolean running() {
@@ -236,6 +264,76 @@ final class FakeServices {
                 policies.put(scriptName, next);
             }
             return View.of(next, DEFAULT_MAX_RUNTIME, NOW);
+        }
+    }
+
+    private final class FakeChannels implements Channels {
+        @Override
+        public List<View> list() {
+            check();
+            List<View> views = new ArrayList<>();
+            // unsorted, as a service may answer: the route sorts
+            channels.forEach((name, channel) -> views.add(0, view(channel)));
+            return views;
+        }
+
+        @Override
+        public Optional<View> get(String name) {
+            check();
+            return Optional.ofNullable(channels.get(name)).map(this::view);
+        }
+
+        @Override
+        public View put(String name, Channel incoming) {
+            check();
+            Channel channel = Channels.replaced(name, channels.get(name), incoming, channels.size(), NOW);
+            channels.put(name, channel);
+            return view(channel);
+        }
+
+        @Override
+        public boolean delete(String name) {
+            check();
+            return channels.remove(name) != null;
+        }
+
+        @Override
+        public Optional<TestResult> test(String name) {
+            check();
+            Channel channel = channels.get(name);
+            if (channel == null) {
+                return Optional.empty();
+            }
+            tested.add(channel);
+            DeliveryOutcome outcome = testOutcome;
+            return Optional.of(new TestResult(TestMessage.of(name, NOW).id(), outcome.outcome(), outcome.httpStatus(), outcome.detail()));
+        }
+
+        private View view(Channel channel) {
+            return View.of(channel, summaries.getOrDefault(channel.name(), DeliverySummary.NONE));
+        }
+    }
+
+    /** The deliveries log's order and cursors over {@link #attempts}. */
+    private final class FakeDeliveries implements Deliveries {
+        @Override
+        public DeliveryPage page(DeliveriesQuery query) {
+            check();
+            deliveryQueries.add(query);
+            DeliveryAttempt after = query.after();
+            return DeliveryPage.of(attempts.stream().sorted(DeliveryLog.NEWEST_FIRST)
+                    .filter(a -> after == null || DeliveryLog.NEWEST_FIRST.compare(a, after) > 0)
+                    .filter(query::matches).limit(query.limit() + 1L).toList(), query.limit());
+        }
+    }
+
+    private final class FakeAlerts implements Alerts {
+        @Override
+        public List<Alert> recent(String scriptName, int limit) {
+            check();
+            alertQueries.add(new AlertQuery(scriptName, limit));
+            return alerts.stream().sorted(AlertLog.NEWEST_FIRST)
+                    .filter(a -> scriptName == null || scriptName.equals(a.scriptName())).limit(limit).toList();
         }
     }
 

@@ -86,6 +86,10 @@ public final class HttpTestClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(json))));
     }
 
+    public Response delete(String path) {
+        return send(withToken(HttpRequest.newBuilder(URI.create(base + path)).DELETE()));
+    }
+
     Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = client.send(request.timeout(Patience.HTTP_REQUEST).build(),

@@ -3,6 +3,8 @@ package io.runwarden.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient.Response;
 import io.runwarden.metrics.ServiceMetrics;
+import io.runwarden.model.Alert;
+import io.runwarden.model.AlertKind;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.EventType;
 import io.runwarden.model.FailureReason;
@@ -16,6 +18,14 @@ import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.model.ScriptStats;
 import io.runwarden.model.Trigger;
+import io.runwarden.notify.Channel;
+import io.runwarden.notify.ChannelRules;
+import io.runwarden.notify.ChannelType;
+import io.runwarden.notify.DeliveriesQuery;
+import io.runwarden.notify.DeliveryAttempt;
+import io.runwarden.notify.DeliveryLog;
+import io.runwarden.notify.DeliveryOutcome;
+import io.runwarden.notify.DeliverySummary;
 import io.runwarden.runs.LogsQuery;
 import io.runwarden.service.Unavailable;
 import io.runwarden.sweep.SweepPart;
@@ -933,6 +943,297 @@ class RoutesTest {
     }
 
     @Nested
+    class Notifications {
+        private static final String SECRET = "s3cret-signing-key";
+        private static final String SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXX";
+        private static final String ROUTING_KEY = "R0UT1NGK3Y";
+
+        private Channel stored(String name, Channel channel) {
+            Channel checked = ChannelRules.checked(name, channel.withCreatedAt(T0));
+            fake.channels.put(name, checked);
+            return checked;
+        }
+
+        private void storeOneOfEachType() {
+            stored("ops-hook", new Channel(null, ChannelType.WEBHOOK, "https://hooks.example.com/x", SECRET, null, null,
+                    List.of("backup*"), List.of(AlertKind.FAILED), null, null));
+            stored("ops-slack", new Channel(null, ChannelType.SLACK, SLACK_URL, null, null, null, null, null, false, null));
+            stored("pager", new Channel(null, ChannelType.PAGERDUTY, null, null, null, ROUTING_KEY, null, null, null, null));
+            stored("inbox", new Channel(null, ChannelType.EMAIL, null, null, List.of("ops@example.com"), null, null, null, null, null));
+        }
+
+        private static DeliveryAttempt attempt(String channel, String script, int i, DeliveryOutcome.Outcome outcome) {
+            return new DeliveryAttempt(channel, "failed:run-" + i, "failed", script, "run-" + i, null, null, 1, outcome,
+                    outcome == DeliveryOutcome.Outcome.DELIVERED ? 200 : 503, "answer " + i, T0.plusSeconds(i % 7), null);
+        }
+
+        private void assertChannel(JsonNode channel) {
+            assertShape(channel, "Channel");
+            assertShape(channel.path("deliveries"), "DeliverySummary");
+            if (!channel.path("deliveries").path("lastAttempt").isNull()) {
+                assertShape(channel.path("deliveries").path("lastAttempt"), "LastAttempt");
+            }
+        }
+
+        @Test
+        void channelsAreListedByNameMaskedEachWithWhatItsDeliveriesSay() {
+            storeOneOfEachType();
+            fake.summaries.put("ops-hook", new DeliverySummary(T0, new DeliverySummary.LastAttempt(T0.plusSeconds(60),
+                    DeliveryOutcome.Outcome.RETRY, null, "connection refused"), 0, 3));
+
+            Response response = http.get("/notifications/channels");
+
+            assertOk(response, 200);
+            assertShape(response.data(), "ChannelList");
+            JsonNode channels = response.data().path("channels");
+            assertThat(channels).extracting(c -> c.path("name").asText()).containsExactly("inbox", "ops-hook", "ops-slack", "pager");
+            channels.forEach(this::assertChannel);
+            assertThat(response.text()).doesNotContain(SECRET, SLACK_URL, ROUTING_KEY);
+            JsonNode hook = channels.get(1);
+            assertThat(hook.path("secret").asText()).isEqualTo("********");
+            assertThat(hook.path("url").asText()).as("a webhook's URL is shown").isEqualTo("https://hooks.example.com/x");
+            assertThat(hook.path("createdAt").asText()).isEqualTo("2025-11-20T10:30:00.000Z");
+            assertThat(hook.path("deliveries").path("lastDelivered").asText()).isEqualTo("2025-11-20T10:30:00.000Z");
+            assertThat(hook.path("deliveries").path("lastAttempt").path("outcome").asText()).isEqualTo("retried");
+            assertThat(hook.path("deliveries").path("lastAttempt").has("httpStatus")).isTrue();
+            assertThat(hook.path("deliveries").path("retriedLast24h").asInt()).isEqualTo(3);
+            assertThat(channels.get(2).path("url").asText()).isEqualTo("********");
+            assertThat(channels.get(2).path("enabled").asBoolean(true)).isFalse();
+            assertThat(channels.get(3).path("routingKey").asText()).isEqualTo("********");
+            assertThat(channels.get(3).path("url").asText()).isEqualTo(ChannelRules.PAGERDUTY_EVENTS_URL);
+            JsonNode inbox = channels.get(0);
+            assertThat(inbox.has("url")).as("fields the type does not take are absent").isFalse();
+            assertThat(texts(inbox.path("to"))).containsExactly("ops@example.com");
+            assertThat(texts(inbox.path("kinds"))).containsExactly("failed", "timeout", "missed", "recovered");
+            assertThat(inbox.path("deliveries").path("lastAttempt").isNull()).isTrue();
+            assertThat(inbox.path("deliveries").path("lastDelivered").isNull()).isTrue();
+        }
+
+        @Test
+        void oneChannelIsMaskedAndAnUnknownOneIs404() {
+            storeOneOfEachType();
+
+            Response slack = http.get("/notifications/channels/ops-slack");
+
+            assertOk(slack, 200);
+            assertChannel(slack.data());
+            assertThat(slack.data().path("url").asText()).isEqualTo("********");
+            assertThat(slack.text()).doesNotContain(SLACK_URL);
+            assertError(http.get("/notifications/channels/nothing"), 404, "not_found");
+            assertError(http.get("/notifications/channels/" + "c".repeat(257)), 400, "invalid_name");
+        }
+
+        @Test
+        void aPutCreatesAChannelWithItsDefaultsNowAndAnswersItMasked() {
+            Response response = http.put("/notifications/channels/ops%20hook", """
+                    {"type": "webhook", "url": "https://hooks.example.com/x", "secret": "%s"}""".formatted(SECRET));
+
+            assertOk(response, 200);
+            assertChannel(response.data());
+            assertThat(response.text()).doesNotContain(SECRET);
+            assertThat(response.data().path("name").asText()).isEqualTo("ops hook");
+            assertThat(response.data().path("secret").asText()).isEqualTo("********");
+            assertThat(response.data().path("createdAt").asText()).isEqualTo("2026-11-30T12:00:00.000Z");
+            assertThat(fake.channels.get("ops hook")).isEqualTo(new Channel("ops hook", ChannelType.WEBHOOK,
+                    "https://hooks.example.com/x", SECRET, null, null, List.of("*"), List.of(AlertKind.values()), true, NOW));
+            assertThat(http.get("/notifications/channels/ops%20hook").data()).isEqualTo(response.data());
+        }
+
+        @Test
+        void aPutReplacesTheChannelAndTheMaskSentBackKeepsWhatIsStored() {
+            storeOneOfEachType();
+
+            JsonNode hook = http.put("/notifications/channels/ops-hook", """
+                    {"name": "ops-hook", "type": "webhook", "url": "https://hooks.example.com/y", "secret": "********",
+                     "kinds": ["missed"]}""").data();
+            JsonNode slack = http.put("/notifications/channels/ops-slack", """
+                    {"type": "slack", "url": "********", "scripts": ["nightly-*"]}""").data();
+
+            assertThat(hook.path("url").asText()).isEqualTo("https://hooks.example.com/y");
+            assertThat(hook.path("createdAt").asText()).as("kept").isEqualTo("2025-11-20T10:30:00.000Z");
+            assertThat(fake.channels.get("ops-hook")).isEqualTo(new Channel("ops-hook", ChannelType.WEBHOOK,
+                    "https://hooks.example.com/y", SECRET, null, null, List.of("*"), List.of(AlertKind.MISSED), true, T0));
+            assertThat(texts(slack.path("scripts"))).containsExactly("nightly-*");
+            assertThat(fake.channels.get("ops-slack").url()).isEqualTo(SLACK_URL);
+            assertThat(fake.channels.get("ops-slack").enabled()).as("a PUT replaces: enabled is back to its default").isTrue();
+
+            http.put("/notifications/channels/ops-hook", "{\"type\": \"webhook\", \"url\": \"https://hooks.example.com/y\"}");
+            assertThat(fake.channels.get("ops-hook").secret()).as("left out: removed").isNull();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+                "no type              | {\"url\": \"https://h.example/x\"}                                              | invalid_type",
+                "an unknown type      | {\"type\": \"teams\", \"url\": \"https://h.example/x\"}                         | invalid_type",
+                "an unknown field     | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"colour\": \"red\"}  | invalid_colour",
+                "another name         | {\"name\": \"other\", \"type\": \"webhook\", \"url\": \"https://h.example/x\"}  | invalid_name",
+                "a createdAt          | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"createdAt\": \"2026-01-01T00:00:00Z\"} | invalid_createdAt",
+                "a bad createdAt      | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"createdAt\": \"noon\"} | invalid_createdAt",
+                "its deliveries       | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"deliveries\": {}}    | invalid_deliveries",
+                "no url               | {\"type\": \"webhook\"}                                                         | invalid_url",
+                "a url with a user    | {\"type\": \"webhook\", \"url\": \"https://u:p@h.example/x\"}                   | invalid_url",
+                "a file url           | {\"type\": \"webhook\", \"url\": \"file:///etc/passwd\"}                        | invalid_url",
+                "the mask, new        | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"secret\": \"********\"} | invalid_secret",
+                "a to on a webhook    | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"to\": [\"a@b.example\"]} | invalid_to",
+                "a bad address        | {\"type\": \"email\", \"to\": [\"not an address\"]}                              | invalid_to",
+                "enabled as text      | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"enabled\": \"false\"} | invalid_enabled",
+                "an unknown kind      | {\"type\": \"webhook\", \"url\": \"https://h.example/x\", \"kinds\": [\"late\"]} | invalid_kinds",
+                "no routing key       | {\"type\": \"pagerduty\"}                                                       | invalid_routingKey",
+                "a field twice        | {\"type\": \"webhook\", \"type\": \"slack\", \"url\": \"https://h.example/x\"}  | invalid_body",
+                "an array             | [1, 2]                                                                          | invalid_body",
+                "not JSON             | type=webhook                                                                    | invalid_body",
+                "an empty body        |                                                                                 | invalid_body",
+        })
+        void aBadChannelIs400NamingTheFieldAndChangesNothing(String name, String body, String code) {
+            Response response = http.put("/notifications/channels/new-one", body == null ? "" : body);
+
+            assertError(response, 400, code);
+            assertThat(fake.channels).isEmpty();
+        }
+
+        @Test
+        void aBodyThatIsNotJsonIs415AndABadNameOfThePath400() {
+            Response text = http.send(http.request("/notifications/channels/x").header("Content-Type", "text/plain")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"type\": \"webhook\", \"url\": \"https://h.example/x\"}")));
+
+            assertError(text, 415, "unsupported_media_type");
+            assertError(http.put("/notifications/channels/bad%01name", "{\"type\": \"slack\", \"url\": \"https://h.example/x\"}"),
+                    400, "invalid_name");
+            assertThat(fake.channels).isEmpty();
+        }
+
+        @Test
+        void theHundredAndFirstChannelIs409ButEveryOneOfTheHundredCanStillChange() {
+            String body = "{\"type\": \"webhook\", \"url\": \"https://hooks.example.com/x\"}";
+            for (int i = 0; i < 100; i++) {
+                assertOk(http.put("/notifications/channels/c" + i, body), 200);
+            }
+
+            Response refused = http.put("/notifications/channels/c100", body);
+
+            assertError(refused, 409, "too_many_channels");
+            assertThat(refused.body().path("error").path("message").asText()).contains("100");
+            assertThat(fake.channels).hasSize(100).doesNotContainKey("c100");
+            assertOk(http.put("/notifications/channels/c42", "{\"type\": \"slack\", \"url\": \"https://hooks.example.com/y\"}"), 200);
+            assertOk(http.delete("/notifications/channels/c7"), 200);
+            assertOk(http.put("/notifications/channels/c100", body), 200);
+        }
+
+        @Test
+        void aDeleteRemovesTheChannelAndAnUnknownOneIs404() {
+            storeOneOfEachType();
+
+            Response deleted = http.delete("/notifications/channels/ops-hook");
+
+            assertOk(deleted, 200);
+            assertShape(deleted.data(), "ChannelDeleted");
+            assertThat(deleted.data().path("deleted").asText()).isEqualTo("ops-hook");
+            assertThat(fake.channels).doesNotContainKey("ops-hook").hasSize(3);
+            assertError(http.delete("/notifications/channels/ops-hook"), 404, "not_found");
+            assertError(http.get("/notifications/channels/ops-hook"), 404, "not_found");
+        }
+
+        @Test
+        void aTestGoesToTheStoredChannelAndAFailedOneIsStillA200SayingHow() {
+            storeOneOfEachType();
+            fake.testOutcome = DeliveryOutcome.failed(404, "404 Not Found");
+
+            Response failed = http.post("/notifications/channels/ops-hook/test", null);
+
+            assertOk(failed, 200);
+            assertShape(failed.data(), "ChannelTestResult");
+            assertThat(failed.data().path("notificationId").asText()).startsWith("test:ops-hook:");
+            assertThat(failed.data().path("outcome").asText()).isEqualTo("failed");
+            assertThat(failed.data().path("httpStatus").asInt()).isEqualTo(404);
+            assertThat(failed.data().path("detail").asText()).isEqualTo("404 Not Found");
+            assertThat(fake.tested).singleElement().satisfies(channel -> assertThat(channel.secret()).isEqualTo(SECRET));
+
+            fake.testOutcome = DeliveryOutcome.retry(null, "connection refused", null);
+            Response retried = http.post("/notifications/channels/inbox/test", null);
+            assertThat(retried.data().path("outcome").asText()).isEqualTo("retried");
+            assertThat(retried.data().has("httpStatus")).isTrue();
+            assertThat(retried.data().path("httpStatus").isNull()).isTrue();
+
+            assertError(http.post("/notifications/channels/nothing/test", null), 404, "not_found");
+            assertThat(http.get("/notifications/channels/ops-hook/test").status()).isEqualTo(405);
+        }
+
+        @Test
+        void deliveriesComeNewestFirstInPagesWhoseCursorsLeadThroughEveryOneOnce() {
+            for (int i = 0; i < 25; i++) {
+                fake.attempts.add(attempt(i % 2 == 0 ? "ops" : "mail", i % 3 == 0 ? "backup" : "sync", i,
+                        i % 4 == 0 ? DeliveryOutcome.Outcome.FAILED : DeliveryOutcome.Outcome.DELIVERED));
+            }
+            List<DeliveryAttempt> expected = fake.attempts.stream().filter(a -> a.channel().equals("ops"))
+                    .sorted(DeliveryLog.NEWEST_FIRST).toList();
+
+            List<String> paged = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                Response page = http.get("/notifications/deliveries?channel=ops&limit=5"
+                        + (cursor == null ? "" : "&cursor=" + cursor));
+                assertOk(page, 200);
+                assertShape(page.data(), "DeliveryPage");
+                page.data().path("deliveries").forEach(attempt -> {
+                    assertShape(attempt, "DeliveryAttempt");
+                    paged.add(attempt.path("notificationId").asText());
+                });
+                cursor = page.data().path("nextCursor").isNull() ? null : page.data().path("nextCursor").asText();
+                pages++;
+            } while (cursor != null && pages < 10);
+
+            assertThat(paged).containsExactlyElementsOf(expected.stream().map(DeliveryAttempt::notificationId).toList());
+            assertThat(pages).isEqualTo(3);
+            assertThat(fake.deliveryQueries.get(0)).isEqualTo(new DeliveriesQuery("ops", null, 5, null));
+            JsonNode first = http.get("/notifications/deliveries").data().path("deliveries");
+            assertThat(first).hasSize(25);
+            assertThat(first.get(0).path("time").asText()).isEqualTo("2025-11-20T10:30:06.000Z");
+            assertThat(fake.deliveryQueries.get(fake.deliveryQueries.size() - 1).limit()).as("by default").isEqualTo(100);
+            JsonNode backup = http.get("/notifications/deliveries?scriptName=backup").data().path("deliveries");
+            assertThat(backup).hasSize(9).allSatisfy(a -> assertThat(a.path("scriptName").asText()).isEqualTo("backup"));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+                "limit=0                  | invalid_limit",
+                "limit=1001               | invalid_limit",
+                "limit=ten                | invalid_limit",
+                "cursor=bm90IGEgY3Vyc29y  | invalid_cursor",
+                "cursor=%25%25            | invalid_cursor",
+                "channel=                 | invalid_channel",
+                "scriptName=bad%01name    | invalid_scriptName",
+        })
+        void aBadDeliveriesParameterIs400NamingItAndAsksNothing(String query, String code) {
+            assertError(http.get("/notifications/deliveries?" + query), 400, code);
+            assertThat(fake.deliveryQueries).isEmpty();
+        }
+
+        @Test
+        void alertsComeNewestFirstOfAScriptWhenAskedUpToTheLimit() {
+            for (int i = 0; i < 60; i++) {
+                fake.alerts.add(Alert.of(i % 2 == 0 ? AlertKind.FAILED : AlertKind.MISSED, i % 3 == 0 ? "backup" : "sync",
+                        "run-" + i, T0.plusSeconds(i), "failed " + i, null, null));
+            }
+
+            Response all = http.get("/notifications/alerts");
+            Response backup = http.get("/notifications/alerts?scriptName=backup&limit=3");
+
+            assertOk(all, 200);
+            assertShape(all.data(), "AlertList");
+            assertThat(all.data().path("alerts")).hasSize(50).allSatisfy(alert -> assertShape(alert, "Alert"));
+            assertThat(all.data().path("alerts").get(0).path("alertId").asText()).isEqualTo("missed:run-59");
+            assertThat(backup.data().path("alerts")).extracting(a -> a.path("runId").asText())
+                    .containsExactly("run-57", "run-54", "run-51");
+            assertThat(fake.alertQueries).containsExactly(new FakeServices.AlertQuery(null, 50), new FakeServices.AlertQuery("backup", 3));
+            assertError(http.get("/notifications/alerts?limit=501"), 400, "invalid_limit");
+            assertError(http.get("/notifications/alerts?limit=0"), 400, "invalid_limit");
+            assertError(http.get("/notifications/alerts?scriptName=" + "s".repeat(257)), 400, "invalid_scriptName");
+            assertThat(fake.alertQueries).hasSize(2);
+        }
+    }
+
+    @Nested
     class Internal {
         @Test
         void aPartitionBeyondTheTopicIs400() {
@@ -1002,7 +1303,8 @@ class RoutesTest {
     class Errors {
         private final List<String> reads = List.of("/script/logs", "/script/logs/run-1", "/script/dashboard-view",
                 "/script/cleanup-stale/sweep-1", "/cron-config", "/cron-config/job", "/script/policies/backup",
-                "/internal/cluster", "/internal/runs/run-1?partition=0");
+                "/internal/cluster", "/internal/runs/run-1?partition=0", "/notifications/channels",
+                "/notifications/channels/ops", "/notifications/deliveries", "/notifications/alerts");
 
         private List<Response> everyRoute() {
             List<Response> responses = new ArrayList<>();
@@ -1014,6 +1316,9 @@ class RoutesTest {
             responses.add(http.put("/cron-config/job", "{\"schedule\": \"0 2 * * *\"}"));
             responses.add(http.post("/cron-config/seed", null));
             responses.add(http.put("/script/policies/backup", "{\"maxRuntime\": \"PT6H\"}"));
+            responses.add(http.put("/notifications/channels/ops", "{\"type\": \"slack\", \"url\": \"https://h.example/x\"}"));
+            responses.add(http.delete("/notifications/channels/ops"));
+            responses.add(http.post("/notifications/channels/ops/test", null));
             return responses;
         }
 
@@ -1072,6 +1377,8 @@ class RoutesTest {
             assertThat(fake.jobs).isEmpty();
             assertThat(fake.policies).isEmpty();
             assertThat(fake.logQueries).isEmpty();
+            assertThat(fake.channels).isEmpty();
+            assertThat(fake.deliveryQueries).isEmpty();
             Response health = http.get("/health");
             assertOk(health, 200);
             assertThat(health.data().path("status").asText()).isEqualTo("UP");
@@ -1104,6 +1411,8 @@ class RoutesTest {
 
         @Test
         void withATokenMutationsNeedItAndReadsDoNot() {
+            fake.channels.put("kept", ChannelRules.checked("kept", new Channel(null, ChannelType.WEBHOOK,
+                    "https://hooks.example.com/x", null, null, null, null, null, null, T0)));
             try (ApiServer guarded = ApiServer.start("127.0.0.1", 0, "t0ken", metrics.registry())) {
                 guarded.serve(fake.services());
                 HttpTestClient anonymous = new HttpTestClient(guarded.port(), null);
@@ -1119,21 +1428,31 @@ class RoutesTest {
                             client.put("/cron-config/job", "{\"schedule\": \"0 2 * * *\"}"),
                             client.post("/cron-config/seed", null),
                             client.post("/cron-config/reload", null),
-                            client.put("/script/policies/backup", "{\"maxRuntime\": \"PT6H\"}"));
+                            client.put("/script/policies/backup", "{\"maxRuntime\": \"PT6H\"}"),
+                            client.put("/notifications/channels/ops", "{\"type\": \"slack\", \"url\": \"https://h.example/x\"}"),
+                            client.delete("/notifications/channels/kept"),
+                            client.post("/notifications/channels/kept/test", null));
                     for (Response response : refused) {
                         assertError(response, 401, "unauthorized");
                         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
                     }
                     assertOk(client.get("/script/logs"), 200);
                     assertOk(client.get("/script/policies/backup"), 200);
+                    assertOk(client.get("/notifications/channels/kept"), 200);
+                    assertOk(client.get("/notifications/deliveries"), 200);
+                    assertOk(client.get("/notifications/alerts"), 200);
                 }
                 assertThat(fake.reported).isEmpty();
+                assertThat(fake.channels).containsOnlyKeys("kept");
+                assertThat(fake.tested).isEmpty();
                 assertThat(fake.sweepsRequested).isEmpty();
                 assertThat(fake.jobs).isEmpty();
                 assertThat(fake.policies).isEmpty();
 
                 assertOk(owner.post("/script/runs", "{\"scriptName\": \"s\", \"runId\": \"r1\"}"), 201);
                 assertOk(owner.put("/script/policies/backup", "{\"maxRuntime\": \"PT6H\"}"), 200);
+                assertOk(owner.post("/notifications/channels/kept/test", null), 200);
+                assertOk(owner.delete("/notifications/channels/kept"), 200);
                 assertThat(fake.reported).extracting(LifecycleEvent::runId).containsExactly("r1");
                 assertThat(fake.policies).containsKey("backup");
             }

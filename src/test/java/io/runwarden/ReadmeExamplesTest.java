@@ -89,6 +89,26 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void notificationsWalkThroughWorksAsWritten() throws Exception {
+        List<JsonNode> answers = jsonLines(run(shBlocks(section("## Notifications")).get(0)));
+
+        assertThat(answers).hasSize(8).allMatch(answer -> answer.path("success").asBoolean());
+        assertThat(answers.subList(0, 4)).extracting(answer -> answer.path("data").path("type").asText())
+                .containsExactly("webhook", "slack", "email", "pagerduty");
+        assertThat(answers.get(0).path("data").path("secret").asText()).isEqualTo("********");
+        assertThat(answers.get(3).path("data").path("routingKey").asText()).isEqualTo("********");
+        assertThat(answers.get(3).path("data").path("enabled").asBoolean()).isFalse();
+        String listed = answers.get(4).toString();
+        assertThat(listed).contains("\"ops-hook\"", "\"ops-slack\"", "\"ops-mail\"", "\"pager\"")
+                .doesNotContain("change-me", "R0123456789ABCDEF0123456789ABCDE", "hooks.slack.com");
+        JsonNode test = answers.get(5).path("data");
+        assertThat(test.path("notificationId").asText()).startsWith("test:ops-hook:");
+        assertThat(test.path("outcome").asText()).isIn("retried", "failed");
+        assertThat(answers.get(6).path("data").path("deliveries").toString()).contains(test.path("notificationId").asText());
+        assertThat(answers.get(7).path("data").path("alerts").isArray()).isTrue();
+    }
+
+    @Test
     void quickstartWorksAsWritten() throws Exception {
         List<String> steps = shBlocks(section("## Quickstart"));
         assertThat(steps).as("the quickstart's commands: run, curl, kcat, exec, logs, cleanup").hasSize(6);

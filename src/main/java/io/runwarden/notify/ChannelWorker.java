@@ -4,13 +4,15 @@ import io.runwarden.alerts.BatchDone;
 import io.runwarden.model.Alert;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,6 +40,8 @@ final class ChannelWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
     /** How long a poll waits when nothing is due: a waiting batch's deadline is checked this often. */
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    /** How long a worker whose consumer failed waits before it starts a new one. */
+    private static final Duration RESTART = Duration.ofSeconds(5);
 
     private final String feed;
     private final int feedPartitions;
@@ -92,25 +96,44 @@ final class ChannelWorker implements Runnable {
 
     @Override
     public void run() {
-        outbox = new ChannelOutbox(feedPartitions, channel.type().digests());
-        try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer = created;
-            consumer.subscribe(List.of(feed), new Ownership());
-            while (!stopping) {
-                try {
-                    Duration wait = retry == null ? IDLE_POLL : clamp(Duration.between(clock.instant(), retry.next()));
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
-                        take(record);
-                    }
-                    deliverDue();
-                    commitSettled();
-                } catch (WakeupException woken) {
-                    // stop() asked: the loop condition says so
-                }
+        while (!stopping) {
+            outbox = new ChannelOutbox(feedPartitions, channel.type().digests());
+            retry = null;
+            try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
+                consumer = created;
+                consumer.subscribe(List.of(feed), new Ownership());
+                deliver();
+            } catch (RuntimeException e) {
+                // nothing may silence a channel: a new consumer goes on from what was committed
+                LOG.error("the notifier of channel {} failed; it starts again in {}", Bounds.quote(channel.name()), RESTART, e);
+                sleep(RESTART);
             }
-            commitSettled();
-        } catch (RuntimeException e) {
-            LOG.error("the notifier of channel {} stopped", Bounds.quote(channel.name()), e);
+        }
+    }
+
+    /** Reads, delivers and commits until stopped. */
+    private void deliver() {
+        while (!stopping) {
+            try {
+                Duration wait = retry == null ? IDLE_POLL : clamp(Duration.between(clock.instant(), retry.next()));
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
+                    take(record);
+                }
+                deliverDue();
+                commitSettled();
+            } catch (WakeupException woken) {
+                // stop() asked: the loop condition says so
+            }
+        }
+        commitSettled();
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
         }
     }
 
@@ -179,8 +202,13 @@ final class ChannelWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         outbox.committable(positions).forEach((partition, offset) ->
                 offsets.put(new TopicPartition(feed, partition), new OffsetAndMetadata(offset)));
-        consumer.commitSync(offsets);
-        settledSinceCommit = false;
+        try {
+            consumer.commitSync(offsets);
+            settledSinceCommit = false;
+        } catch (RebalanceInProgressException | CommitFailedException | TimeoutException notNow) {
+            // committed with the next settled notification, or by the next owner from what it reads again
+            LOG.debug("channel {} commits later: {}", Bounds.quote(channel.name()), notNow.getClass().getSimpleName());
+        }
     }
 
     private static Duration clamp(Duration wait) {

@@ -5,6 +5,7 @@
 const IN_PROGRESS = 2, SUCCESS = 0, FAILED = -1;
 const TOKEN_KEY = 'runwarden.token';
 const NEAR_DEADLINE = 0.75; // share of a run's allowed time after which it shows amber
+const ALERTS_SHOWN = 20;
 const ALERT_KINDS = ['failed', 'timeout', 'missed', 'recovered'];
 const refreshSeconds = clampInt(new URLSearchParams(location.search).get('refresh'), 1, 300, 5);
 
@@ -402,7 +403,7 @@ function channelCard(channel) {
 function channelsEmpty() {
   const url = new URL('notifications/channels/NAME', location.href).href;
   return el('div', {class: 'empty channels-empty'},
-    el('p', {}, 'No notification channel yet: alerts are sent nowhere. Add one (webhook, slack, email or pagerduty), e.g.'),
+    el('p', {}, 'No notification channel yet: alerts are listed below but sent nowhere. Add one (webhook, slack, email or pagerduty), e.g.'),
     el('pre', {class: 'command'}, el('code', {},
       `curl -X PUT -H "Authorization: Bearer $RUNWARDEN_API_TOKEN" -H 'Content-Type: application/json' `
       + `-d '{"type":"webhook","url":"https://hooks.example.com/runwarden"}' ${url}`)),
@@ -417,6 +418,25 @@ function renderChannels(channels) {
     return;
   }
   keepingFocus($('channels'), () => $('channels').replaceChildren(...channels.map(channelCard)));
+}
+
+/** failed, timeout and missed alarm; recovered is good news. */
+function alertPill(kind) {
+  const tone = {failed: 'failed alarm', timeout: 'failed alarm', missed: 'failed missed alarm', recovered: 'success ok'}[kind];
+  return el('span', {class: `pill ${tone || ''}`, 'data-kind': kind}, kind);
+}
+
+function renderAlerts(alerts) {
+  $('alerts-note').textContent = alerts.length >= ALERTS_SHOWN ? `(the latest ${ALERTS_SHOWN})` : '';
+  const rows = alerts.map((alert) => el('tr', {'data-alert-id': alert.alertId, 'data-kind': alert.kind},
+    el('td', {}, alertPill(alert.kind)),
+    el('td', {class: 'script'}, alert.scriptName),
+    el('td', {class: 'wide run-id'},
+      el('button', {type: 'button', class: 'link', title: 'show this run', onclick: () => openDetail(alert.runId)}, alert.runId)),
+    el('td', {'data-label': 'at'}, timeNode(alert.time)),
+    el('td', {class: 'message'}, alert.message || '')));
+  $('alerts').tBodies[0].replaceChildren(...(rows.length ? rows
+    : [el('tr', {class: 'empty'}, el('td', {colspan: 5}, 'No alert yet.'))]));
 }
 
 function field(name, label, ...value) {
@@ -483,15 +503,16 @@ async function refresh() {
     state.timer = setTimeout(refresh, refreshSeconds * 1000);
     return;
   }
-  const [dashboard, running, runs, cron, , channels] = await Promise.all([
+  const [dashboard, running, runs, cron, , channels, alerts] = await Promise.all([
     api('GET', 'script/dashboard-view'),
     api('GET', 'script/logs?status=2&limit=100'),
     loadRuns(),
     api('GET', 'cron-config'),
     loadDetail(),
     api('GET', 'notifications/channels'),
+    api('GET', `notifications/alerts?limit=${ALERTS_SHOWN}`),
   ]);
-  const results = [dashboard, running, runs, cron, channels];
+  const results = [dashboard, running, runs, cron, channels, alerts];
   if (dashboard.status === 200) {
     state.clockOffset = Date.parse(dashboard.body.data.generatedAt) - Date.now();
   }
@@ -502,6 +523,7 @@ async function refresh() {
   }
   if (cron.status === 200) renderCron(cron.body.data.jobs);
   if (channels.status === 200) renderChannels(channels.body.data.channels);
+  if (alerts.status === 200) renderAlerts(alerts.body.data.alerts);
 
   if (results.some((r) => r.status === 503)) {
     setState('starting', 'starting…');

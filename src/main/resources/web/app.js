@@ -188,6 +188,11 @@ function untilNode(iso) {
     left > 0 ? `in ${formatDuration(left)}` : 'due now');
 }
 
+/** "12 min ago" with the local time on hover. */
+function agoTime(iso) {
+  return el('time', {datetime: iso, title: `${formatTime(iso)} (${browserZone()})`}, ago(iso));
+}
+
 function browserZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
 }
@@ -203,9 +208,7 @@ function scheduleBlock(script) {
       ' ', el('code', {class: 'cron'}, script.schedule), ' ', el('span', {class: 'zone'}, script.timezone || 'UTC')),
     el('p', {class: 'next-start'}, 'next expected start ',
       script.nextExpectedStart ? untilNode(script.nextExpectedStart) : (stateName === 'paused' ? 'none while paused' : '—')),
-    el('p', {class: 'last-start'}, 'last start ', script.lastStart
-      ? el('time', {datetime: script.lastStart, title: `${formatTime(script.lastStart)} (${browserZone()})`}, ago(script.lastStart))
-      : 'never'));
+    el('p', {class: 'last-start'}, 'last start ', script.lastStart ? agoTime(script.lastStart) : 'never'));
 }
 
 function scriptActions(script) {
@@ -353,10 +356,6 @@ function attemptDetail(attempt) {
   const status = attempt.httpStatus === null || attempt.httpStatus === undefined ? null : `HTTP ${attempt.httpStatus}`;
   if (!attempt.detail) return status || 'no detail';
   return status && !attempt.detail.startsWith(status) ? `${status} — ${attempt.detail}` : attempt.detail;
-}
-
-function agoTime(iso) {
-  return el('time', {datetime: iso, title: `${formatTime(iso)} (${browserZone()})`}, ago(iso));
 }
 
 function testOutcome(test) {

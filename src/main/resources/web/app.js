@@ -5,6 +5,8 @@
 const IN_PROGRESS = 2, SUCCESS = 0, FAILED = -1;
 const TOKEN_KEY = 'runwarden.token';
 const NEAR_DEADLINE = 0.75; // share of a run's allowed time after which it shows amber
+const ALERTS_SHOWN = 20;
+const ALERT_KINDS = ['failed', 'timeout', 'missed', 'recovered'];
 const refreshSeconds = clampInt(new URLSearchParams(location.search).get('refresh'), 1, 300, 5);
 
 const state = {
@@ -17,6 +19,8 @@ const state = {
   timer: null,
   generation: 0,
   runsSeq: 0,
+  channels: [],              // the notification channels last read, to re-render a row when its test send ends
+  tests: new Map(),          // channel name → its test send: {pending} or {time, result} or {time, error}
 };
 
 const $ = (id) => document.getElementById(id);
@@ -184,6 +188,11 @@ function untilNode(iso) {
     left > 0 ? `in ${formatDuration(left)}` : 'due now');
 }
 
+/** "12 min ago" with the local time on hover. */
+function agoTime(iso) {
+  return el('time', {datetime: iso, title: `${formatTime(iso)} (${browserZone()})`}, ago(iso));
+}
+
 function browserZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
 }
@@ -199,9 +208,7 @@ function scheduleBlock(script) {
       ' ', el('code', {class: 'cron'}, script.schedule), ' ', el('span', {class: 'zone'}, script.timezone || 'UTC')),
     el('p', {class: 'next-start'}, 'next expected start ',
       script.nextExpectedStart ? untilNode(script.nextExpectedStart) : (stateName === 'paused' ? 'none while paused' : '—')),
-    el('p', {class: 'last-start'}, 'last start ', script.lastStart
-      ? el('time', {datetime: script.lastStart, title: `${formatTime(script.lastStart)} (${browserZone()})`}, ago(script.lastStart))
-      : 'never'));
+    el('p', {class: 'last-start'}, 'last start ', script.lastStart ? agoTime(script.lastStart) : 'never'));
 }
 
 function scriptActions(script) {
@@ -303,6 +310,134 @@ function renderCron(jobs) {
   $('cron').tBodies[0].replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', {colspan: 4}, 'No cron job.'))]));
 }
 
+// ---------- notifications ----------
+
+const CHANNEL_STATES = {ok: 'ok', failing: 'failing', disabled: 'disabled', never: 'never used'};
+const CHANNEL_BADGES = {ok: 'ok', failing: 'failed', disabled: 'paused', never: ''};
+
+/** ok: its last attempt was delivered; failing: it was not; never: nothing tried yet; disabled wins over all three. */
+function channelState(channel) {
+  if (channel.enabled === false) return 'disabled';
+  const last = channel.deliveries?.lastAttempt;
+  if (!last) return 'never';
+  return last.outcome === 'delivered' ? 'ok' : 'failing';
+}
+
+/**
+ * Where the channel sends, without anything that can be a credential: a webhook's host only (its path or query may
+ * carry a token), an email's addresses; nothing of a Slack URL, a secret or a routing key, masked or not.
+ */
+function destination(channel) {
+  if (channel.type === 'email' && channel.to?.length) return `to ${channel.to.join(', ')}`;
+  if (channel.type === 'webhook' && channel.url) {
+    try {
+      return `to ${new URL(channel.url).host}`;
+    } catch (e) {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** "scripts backup, synchro* · kinds failed, timeout", or "all" for what the channel does not narrow. */
+function routesLine(channel) {
+  const scripts = channel.scripts || [];
+  const kinds = channel.kinds || [];
+  const allScripts = !scripts.length || scripts.every((glob) => glob === '*');
+  const allKinds = ALERT_KINDS.every((kind) => !kinds.length || kinds.includes(kind));
+  const list = (values) => values.flatMap((value, i) => [i ? ', ' : '', el('code', {}, value)]);
+  return el('p', {class: 'routes'},
+    'scripts ', el('span', {class: 'route-scripts'}, allScripts ? 'all' : list(scripts)),
+    ' · kinds ', el('span', {class: 'route-kinds'}, allKinds ? 'all' : kinds.join(', ')));
+}
+
+/** "HTTP 503: Service busy", "could not connect: refused" (no status: a network error, email): the status once. */
+function attemptDetail(attempt) {
+  const status = attempt.httpStatus === null || attempt.httpStatus === undefined ? null : `HTTP ${attempt.httpStatus}`;
+  if (!attempt.detail) return status || 'no detail';
+  return status && !attempt.detail.startsWith(status) ? `${status} — ${attempt.detail}` : attempt.detail;
+}
+
+function testOutcome(test) {
+  if (test.error) return el('p', {class: 'test-result error'}, `Test not sent: ${test.error}`);
+  const result = test.result;
+  if (result.outcome === 'delivered') {
+    return el('p', {class: 'test-result delivered'}, 'Test delivered',
+      result.httpStatus ? ` (HTTP ${result.httpStatus})` : '', ' at ', timeNode(test.time));
+  }
+  const then = result.outcome === 'retried' ? 'an alert would be retried' : 'an alert would be given up';
+  return el('p', {class: `test-result ${result.outcome}`},
+    `Test ${result.outcome} (${then}): ${attemptDetail(result)}`, ' at ', timeNode(test.time));
+}
+
+function channelCard(channel) {
+  const stateName = channelState(channel);
+  const summary = channel.deliveries || {};
+  const last = summary.lastAttempt;
+  const test = state.tests.get(channel.name);
+  const where = destination(channel);
+  return el('article', {class: `card channel state-${stateName}`, 'data-channel': channel.name, 'data-state': stateName},
+    el('header', {},
+      el('span', {class: 'channel-name'}, channel.name),
+      el('span', {class: `badge ${CHANNEL_BADGES[stateName]}`, title: 'how its latest delivery attempt went'},
+        CHANNEL_STATES[stateName])),
+    el('p', {class: 'channel-type'}, el('strong', {class: 'type'}, channel.type), where ? ` ${where}` : '',
+      channel.enabled === false ? ' · sends no alert while disabled (a test still goes)' : ''),
+    routesLine(channel),
+    el('p', {class: 'last-delivery'}, 'last delivery ', summary.lastDelivered ? agoTime(summary.lastDelivered) : 'never'),
+    last && el('p', {class: `last-attempt ${last.outcome}`}, 'last attempt ', agoTime(last.time), ': ',
+      el('strong', {class: 'outcome'}, last.outcome),
+      last.outcome === 'delivered' ? '' : el('span', {class: 'attempt-detail'}, ` — ${attemptDetail(last)}`)),
+    el('p', {class: 'counts'}, 'last 24 h: ',
+      el('span', {class: summary.failedLast24h ? 'failed' : null}, `${summary.failedLast24h || 0} failed`), ' · ',
+      el('span', {class: summary.retriedLast24h ? 'retried' : null}, `${summary.retriedLast24h || 0} retried`)),
+    el('div', {class: 'card-actions'},
+      el('button', {type: 'button', class: 'send-test', 'data-focus': `${channel.name}\ntest`, disabled: Boolean(test?.pending),
+        'aria-label': `Send a test message to ${channel.name}`, onclick: () => sendTest(channel.name)},
+      test?.pending ? 'Sending…' : 'Send test')),
+    test && !test.pending && testOutcome(test));
+}
+
+/** No channel: how to add one, with this service's own address. */
+function channelsEmpty() {
+  const url = new URL('notifications/channels/NAME', location.href).href;
+  return el('div', {class: 'empty channels-empty'},
+    el('p', {}, 'No notification channel yet: alerts are listed below but sent nowhere. Add one (webhook, slack, email or pagerduty), e.g.'),
+    el('pre', {class: 'command'}, el('code', {},
+      `curl -X PUT -H "Authorization: Bearer $RUNWARDEN_API_TOKEN" -H 'Content-Type: application/json' `
+      + `-d '{"type":"webhook","url":"https://hooks.example.com/runwarden"}' ${url}`)),
+    el('p', {}, 'then send it a test from here. See "Notifications" in the README for every type and option.'));
+}
+
+function renderChannels(channels) {
+  state.channels = channels;
+  $('channels-note').textContent = channels.length ? `(${channels.length} ${channels.length === 1 ? 'channel' : 'channels'})` : '';
+  if (!channels.length) {
+    $('channels').replaceChildren(channelsEmpty());
+    return;
+  }
+  keepingFocus($('channels'), () => $('channels').replaceChildren(...channels.map(channelCard)));
+}
+
+/** failed, timeout and missed alarm; recovered is good news. */
+function alertPill(kind) {
+  const tone = {failed: 'failed alarm', timeout: 'failed alarm', missed: 'failed missed alarm', recovered: 'success ok'}[kind];
+  return el('span', {class: `pill ${tone || ''}`, 'data-kind': kind}, kind);
+}
+
+function renderAlerts(alerts) {
+  $('alerts-note').textContent = alerts.length >= ALERTS_SHOWN ? `(the latest ${ALERTS_SHOWN})` : '';
+  const rows = alerts.map((alert) => el('tr', {'data-alert-id': alert.alertId, 'data-kind': alert.kind},
+    el('td', {}, alertPill(alert.kind)),
+    el('td', {class: 'script'}, alert.scriptName),
+    el('td', {class: 'wide run-id'},
+      el('button', {type: 'button', class: 'link', title: 'show this run', onclick: () => openDetail(alert.runId)}, alert.runId)),
+    el('td', {'data-label': 'at'}, timeNode(alert.time)),
+    el('td', {class: 'message'}, alert.message || '')));
+  $('alerts').tBodies[0].replaceChildren(...(rows.length ? rows
+    : [el('tr', {class: 'empty'}, el('td', {colspan: 5}, 'No alert yet.'))]));
+}
+
 function field(name, label, ...value) {
   return [el('dt', {}, label), el('dd', {'data-field': name}, ...value)];
 }
@@ -367,14 +502,16 @@ async function refresh() {
     state.timer = setTimeout(refresh, refreshSeconds * 1000);
     return;
   }
-  const [dashboard, running, runs, cron] = await Promise.all([
+  const [dashboard, running, runs, cron, , channels, alerts] = await Promise.all([
     api('GET', 'script/dashboard-view'),
     api('GET', 'script/logs?status=2&limit=100'),
     loadRuns(),
     api('GET', 'cron-config'),
     loadDetail(),
+    api('GET', 'notifications/channels'),
+    api('GET', `notifications/alerts?limit=${ALERTS_SHOWN}`),
   ]);
-  const results = [dashboard, running, runs, cron];
+  const results = [dashboard, running, runs, cron, channels, alerts];
   if (dashboard.status === 200) {
     state.clockOffset = Date.parse(dashboard.body.data.generatedAt) - Date.now();
   }
@@ -384,6 +521,8 @@ async function refresh() {
     renderInProgress(running.body.data);
   }
   if (cron.status === 200) renderCron(cron.body.data.jobs);
+  if (channels.status === 200) renderChannels(channels.body.data.channels);
+  if (alerts.status === 200) renderAlerts(alerts.body.data.alerts);
 
   if (results.some((r) => r.status === 503)) {
     setState('starting', 'starting…');
@@ -535,6 +674,32 @@ async function cleanup() {
     button.disabled = false;
     refresh();
   }
+}
+
+/**
+ * "Send test" on a channel: one test message sent now, its outcome shown on the channel's card (kept there across
+ * refreshes until the next test), the button disabled meanwhile; the card's summary follows on the next refresh.
+ */
+async function sendTest(name) {
+  if (state.tests.get(name)?.pending) return;
+  state.tests.set(name, {pending: true});
+  renderChannels(state.channels);
+  let outcome;
+  try {
+    const result = await withToken(() => api('POST', `notifications/channels/${encodeURIComponent(name)}/test`),
+      'send test messages', 'Send test');
+    if (!result) outcome = {error: 'sending a test needs the API token.'};
+    else if (result.status === 200) outcome = {result: result.body.data};
+    else outcome = {error: errorMessage(result)};
+  } catch (e) {
+    outcome = {error: e.message || String(e)};
+  }
+  state.tests.set(name, {...outcome, time: new Date(now()).toISOString()});
+  renderChannels(state.channels);
+  if (!document.activeElement || document.activeElement === document.body) { // it lost the focus while disabled
+    [...$('channels').querySelectorAll('.send-test')].find((b) => b.dataset.focus === `${name}\ntest`)?.focus();
+  }
+  refresh();
 }
 
 // ---------- schedules ----------

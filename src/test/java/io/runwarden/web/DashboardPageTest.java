@@ -1,5 +1,7 @@
 package io.runwarden.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.runwarden.TestSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,15 +21,25 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,8 +49,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dashboard page in a real headless Chromium against the service on a real embedded broker: what a person sees
  * after scripts reported runs, and what the filters, paging, detail panel, "clean up now" and the schedule controls
- * do. One service and one browser for the class; the tests run in order because the clean-up and the schedules change
- * what the later ones see (a missed slot is a failed run, so the schedule tests come after the filters').
+ * do, and the notifications panel (channels, their test sends, the recent alerts). One service and one browser for the
+ * class; the tests run in order because the clean-up and the schedules change what the later ones see (a missed slot is
+ * a failed run, so the schedule tests come after the filters'), and the notification tests come last for the same
+ * reason: their alerts are failed runs too.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @IntegrationTest
@@ -46,10 +60,21 @@ class DashboardPageTest {
     private static final String TOKEN = "page-token";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private static final int BACKUP_RUNS = 12;
+    /** What the channels are given that no answer and so no page may show. */
+    private static final String SECRET = "hmac-s3cret-of-the-page";
+    private static final String SLACK_PATH = "T0PAGE/B0PAGE/slack-path-s3cret";
+    private static final String ROUTING_KEY = "pagerduty-routing-k3y";
+    /** Markup where the API gives text: a script name, a message, a channel's pattern, a receiver's answer. */
+    private static final String MARKUP_SCRIPT = "page-<img src=x onerror=window.pwned=1>";
+    private static final String MARKUP_MESSAGE = "<img src=x onerror=window.pwned=2> exit 4";
+    private static final String MARKUP_GLOB = "<img src=x onerror=window.pwned=3>";
+    private static final String MARKUP_ANSWER = "<img src=x onerror=window.pwned=4> gone";
     private static RunwardenService service;
     private static HttpTestClient http;
     private static ChromeDriver browser;
     private static String page;
+    private static Receiver receiver;
+    private static int closedPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,6 +84,10 @@ class DashboardPageTest {
         http = new HttpTestClient(service.httpPort(), TOKEN);
         page = "http://127.0.0.1:" + service.httpPort() + "/?refresh=1";
         reportRuns();
+        receiver = new Receiver();
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort(); // closed again at once: nothing listens there
+        }
         browser = Chromium.start(Files.createTempDirectory("chromium-profile"));
     }
 
@@ -69,6 +98,9 @@ class DashboardPageTest {
         }
         if (service != null) {
             service.close();
+        }
+        if (receiver != null) {
+            receiver.close();
         }
     }
 
@@ -407,6 +439,251 @@ class DashboardPageTest {
         });
     }
 
+    @Test
+    @Order(13)
+    void withNoChannelTheNotificationsPanelSaysHowToAddOneAndListsTheAlertsAlreadyRaised() {
+        browser.navigate().refresh();
+        eventually(() -> {
+            WebElement empty = browser.findElement(By.cssSelector("#channels .channels-empty"));
+            assertThat(empty.getText()).contains("No notification channel yet", "curl -X PUT",
+                    "http://127.0.0.1:" + service.httpPort() + "/notifications/channels/NAME", "\"Notifications\" in the README");
+        });
+        // report-1 failed and the clean-up timed import-1 out before any channel: recorded all the same
+        eventually(() -> {
+            assertThat(alertKind("failed:report-1").getAttribute("class")).contains("alarm");
+            assertThat(alertRow("failed:report-1").findElement(By.cssSelector("td.script")).getText()).isEqualTo("report");
+            assertThat(alertRow("failed:report-1").findElement(By.cssSelector("td.message")).getText()).isEqualTo("disk full");
+            assertThat(alertKind("timeout:import-1").getText()).isEqualTo("timeout");
+            assertThat(alertKind("timeout:import-1").getAttribute("class")).contains("alarm");
+        });
+    }
+
+    @Test
+    @Order(14)
+    void everyChannelShowsItsTypeRoutesAndStateAndNoneOfItsSecrets() {
+        putChannel("page-hook", "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook") + "\",\"secret\":\"" + SECRET
+                + "\",\"scripts\":[\"page-*\"]}");
+        putChannel("page-broken", "{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:" + closedPort + "/hook\","
+                + "\"scripts\":[\"page-*\",\"" + MARKUP_GLOB + "\"],\"kinds\":[\"failed\",\"timeout\"]}");
+        putChannel("page-gone", "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/gone") + "\",\"scripts\":[\"never-*\"]}");
+        putChannel("page-slack", "{\"type\":\"slack\",\"url\":\"http://127.0.0.1:" + closedPort + "/services/" + SLACK_PATH
+                + "\",\"enabled\":false}");
+        putChannel("page-pager", "{\"type\":\"pagerduty\",\"routingKey\":\"" + ROUTING_KEY + "\",\"url\":\"http://127.0.0.1:"
+                + closedPort + "/v2/enqueue\",\"scripts\":[\"never-*\"],\"kinds\":[\"missed\"]}");
+
+        eventually(() -> {
+            assertThat(channelNames()).as("by name").containsExactly("page-broken", "page-gone", "page-hook", "page-pager", "page-slack");
+            assertThat(text("channels-note")).isEqualTo("(5 channels)");
+            assertThat(channel("page-hook").findElement(By.cssSelector(".channel-type")).getText())
+                    .isEqualTo("webhook to 127.0.0.1:" + receiver.port());
+            assertThat(channel("page-hook").findElement(By.cssSelector(".routes")).getText()).isEqualTo("scripts page-* · kinds all");
+            assertThat(channel("page-hook").getAttribute("data-state")).isEqualTo("never");
+            assertThat(channel("page-hook").findElement(By.cssSelector(".badge")).getText()).isEqualToIgnoringCase("never used");
+            assertThat(channel("page-hook").findElement(By.cssSelector(".last-delivery")).getText()).isEqualTo("last delivery never");
+            assertThat(channel("page-hook").findElement(By.cssSelector(".counts")).getText()).isEqualTo("last 24 h: 0 failed · 0 retried");
+            assertThat(channel("page-broken").findElement(By.cssSelector(".routes")).getText())
+                    .isEqualTo("scripts page-*, " + MARKUP_GLOB + " · kinds failed, timeout");
+            assertThat(channel("page-slack").findElement(By.cssSelector(".channel-type")).getText())
+                    .isEqualTo("slack · sends no alert while disabled (a test still goes)");
+            assertThat(channel("page-slack").getAttribute("data-state")).isEqualTo("disabled");
+            assertThat(channel("page-slack").findElement(By.cssSelector(".badge")).getText()).isEqualToIgnoringCase("disabled");
+            assertThat(channel("page-slack").findElement(By.cssSelector(".routes")).getText()).isEqualTo("scripts all · kinds all");
+            assertThat(channel("page-pager").findElement(By.cssSelector(".channel-type")).getText()).isEqualTo("pagerduty");
+            assertThat(channel("page-pager").findElement(By.cssSelector(".routes")).getText()).isEqualTo("scripts never-* · kinds missed");
+            assertThat(browser.findElements(By.cssSelector("#channels .channels-empty"))).isEmpty();
+        });
+        assertNoSecretInThePage();
+    }
+
+    @Test
+    @Order(15)
+    void aFailedRunOfARoutedScriptIsDeliveredAndHeadsTheRecentAlertsAndItsRecoveryFollows() {
+        start("page-run-1", "page-job", Instant.now(), null);
+        assertThat(http.post("/script/runs/page-run-1/failed", "{\"message\":\"exit 3\"}").status()).isEqualTo(202);
+        await().atMost(Patience.APPLIED).until(() -> receiver.alertIds().contains("failed:page-run-1"));
+
+        eventually(() -> {
+            assertThat(alertIds().get(0)).isEqualTo("failed:page-run-1");
+            WebElement row = alertRow("failed:page-run-1");
+            assertThat(alertKind("failed:page-run-1").getText()).isEqualTo("failed");
+            assertThat(alertKind("failed:page-run-1").getAttribute("class")).contains("alarm");
+            assertThat(row.findElement(By.cssSelector("td.script")).getText()).isEqualTo("page-job");
+            assertThat(row.findElement(By.cssSelector("td.run-id")).getText()).isEqualTo("page-run-1");
+            assertThat(row.findElement(By.cssSelector("td.message")).getText()).isEqualTo("exit 3");
+            assertThat(row.findElement(By.cssSelector("time")).getAttribute("datetime")).isNotEmpty();
+        });
+        eventually(() -> { // delivered to the receiver; tried on the closed port, to be tried again
+            WebElement hook = channel("page-hook");
+            assertThat(hook.getAttribute("data-state")).isEqualTo("ok");
+            assertThat(hook.findElement(By.cssSelector(".last-delivery")).getText()).matches("last delivery \\d+ (s|min) ago");
+            assertThat(hook.findElement(By.cssSelector(".last-delivery time")).getAttribute("datetime")).isNotEmpty();
+            assertThat(hook.findElement(By.cssSelector(".last-attempt")).getText()).matches("last attempt \\d+ (s|min) ago: delivered");
+            WebElement broken = channel("page-broken");
+            assertThat(broken.getAttribute("data-state")).isEqualTo("failing");
+            assertThat(broken.findElement(By.cssSelector(".last-delivery")).getText()).isEqualTo("last delivery never");
+            assertThat(broken.findElement(By.cssSelector(".last-attempt")).getText()).contains(": retried — ");
+            assertThat(broken.findElement(By.cssSelector(".counts")).getText()).matches("last 24 h: 0 failed · [1-9]\\d* retried");
+        });
+
+        start("page-run-2", "page-job", Instant.now(), null);
+        assertThat(http.post("/script/runs/page-run-2/succeeded", "{\"message\":\"fine again\"}").status()).isEqualTo(202);
+        await().atMost(Patience.APPLIED).until(() -> receiver.alertIds().contains("recovered:page-run-2"));
+        eventually(() -> {
+            assertThat(alertIds()).as("newest first").startsWith("recovered:page-run-2", "failed:page-run-1");
+            assertThat(alertKind("recovered:page-run-2").getText()).isEqualTo("recovered");
+            assertThat(alertKind("recovered:page-run-2").getAttribute("class")).contains("ok").doesNotContain("alarm");
+        });
+
+        click(By.cssSelector("#alerts tr[data-alert-id='failed:page-run-1'] td.run-id button"));
+        eventually(() -> assertThat(detail("runId")).isEqualTo("page-run-1"));
+        click(By.id("detail-close"));
+    }
+
+    @Test
+    @Order(16)
+    void sendTestAsksForTheTokenThenReachesTheReceiverAndShowsDelivered() {
+        browser.executeScript("sessionStorage.removeItem('runwarden.token')"); // a new tab: the token is asked again
+        receiver.holdTests();
+        try {
+            click(By.cssSelector("#channels [data-channel='page-hook'] .send-test"));
+            eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+            assertThat(text("token-purpose")).isEqualTo("send test messages");
+            assertThat(text("token-submit")).isEqualTo("Send test");
+            browser.findElement(By.id("token-input")).sendKeys(TOKEN);
+            click(By.id("token-submit"));
+
+            // held by the receiver: the send is in flight, and the page says so
+            await().atMost(Patience.PAGE).until(() -> receiver.alertIds().stream().anyMatch(id -> id.startsWith("test:page-hook:")));
+            eventually(() -> {
+                WebElement button = channel("page-hook").findElement(By.cssSelector(".send-test"));
+                assertThat(button.isEnabled()).isFalse();
+                assertThat(button.getText()).isEqualTo("Sending…");
+            });
+        } finally {
+            receiver.release();
+        }
+        String testId = receiver.alertIds().stream().filter(id -> id.startsWith("test:page-hook:")).findFirst().orElseThrow();
+
+        eventually(() -> {
+            WebElement result = channel("page-hook").findElement(By.cssSelector(".test-result"));
+            assertThat(result.getAttribute("class")).contains("delivered");
+            assertThat(result.getText()).matches("Test delivered \\(HTTP 200\\) at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+            WebElement button = channel("page-hook").findElement(By.cssSelector(".send-test"));
+            assertThat(button.isEnabled()).isTrue();
+            assertThat(button.getText()).isEqualTo("Send test");
+        });
+        // the row follows: its last attempt is now the test
+        await().atMost(Patience.APPLIED).until(() -> http.get("/notifications/deliveries?channel=page-hook&limit=1").data()
+                .path("deliveries").path(0).path("notificationId").asText().equals(testId));
+        Instant tested = Instant.parse(http.get("/notifications/deliveries?channel=page-hook&limit=1").data()
+                .path("deliveries").path(0).path("time").asText());
+        eventually(() -> {
+            WebElement hook = channel("page-hook");
+            assertThat(Instant.parse(hook.findElement(By.cssSelector(".last-attempt time")).getAttribute("datetime"))).isEqualTo(tested);
+            assertThat(Instant.parse(hook.findElement(By.cssSelector(".last-delivery time")).getAttribute("datetime"))).isEqualTo(tested);
+            assertThat(hook.findElement(By.cssSelector(".last-attempt")).getText()).endsWith(": delivered");
+            assertThat(hook.getAttribute("data-state")).isEqualTo("ok");
+        });
+        assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    @Order(17)
+    void aTestThatFailsShowsItsStatusAndDetailAndOneWithoutTheTokenSaysSo() {
+        browser.executeScript("sessionStorage.removeItem('runwarden.token')");
+        click(By.cssSelector("#channels [data-channel='page-broken'] .send-test"));
+        eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+        click(By.id("token-cancel"));
+        eventually(() -> {
+            WebElement result = channel("page-broken").findElement(By.cssSelector(".test-result"));
+            assertThat(result.getAttribute("class")).contains("error");
+            assertThat(result.getText()).isEqualTo("Test not sent: sending a test needs the API token.");
+            assertThat(channel("page-broken").findElement(By.cssSelector(".send-test")).isEnabled()).isTrue();
+        });
+        assertThat(http.get("/notifications/deliveries?channel=page-broken").data().path("deliveries"))
+                .as("nothing sent").noneMatch(attempt -> attempt.path("kind").asText().equals("test"));
+
+        // the closed port: no HTTP status, a network error, which an alert would retry
+        browser.executeScript("sessionStorage.setItem('runwarden.token', arguments[0])", TOKEN);
+        click(By.cssSelector("#channels [data-channel='page-broken'] .send-test"));
+        eventually(() -> {
+            WebElement result = channel("page-broken").findElement(By.cssSelector(".test-result"));
+            assertThat(result.getAttribute("class")).contains("retried");
+            assertThat(result.getText()).startsWith("Test retried (an alert would be retried): ").doesNotContain("HTTP");
+        });
+        // the attempt as recorded; the alert of page-run-1 is retried meanwhile, so the row's last attempt may be either
+        await().atMost(Patience.APPLIED).until(() -> testAttempt("page-broken") != null);
+        JsonNode broken = testAttempt("page-broken");
+        assertThat(broken.path("outcome").asText()).isEqualTo("retried");
+        assertThat(broken.has("httpStatus")).isFalse();
+        String brokenDetail = broken.path("detail").asText();
+        assertThat(brokenDetail).startsWith("could not connect");
+        eventually(() -> {
+            assertThat(channel("page-broken").findElement(By.cssSelector(".test-result")).getText())
+                    .matches("Test retried \\(an alert would be retried\\): " + Pattern.quote(brokenDetail) + " at .+");
+            assertThat(channel("page-broken").findElement(By.cssSelector(".last-attempt")).getText()).endsWith(": retried — " + brokenDetail);
+            assertThat(channel("page-broken").getAttribute("data-state")).isEqualTo("failing");
+            assertThat(channel("page-broken").findElement(By.cssSelector(".badge")).getText()).isEqualToIgnoringCase("failing");
+        });
+
+        // a receiver that answers 404 (with markup): given up, its status and answer shown as text, counted as failed
+        click(By.cssSelector("#channels [data-channel='page-gone'] .send-test"));
+        eventually(() -> {
+            WebElement result = channel("page-gone").findElement(By.cssSelector(".test-result"));
+            assertThat(result.getAttribute("class")).contains("failed");
+            assertThat(result.getText()).startsWith("Test failed (an alert would be given up): HTTP 404: " + MARKUP_ANSWER + " at ");
+        });
+        assertThat(receiver.alertIds()).anyMatch(id -> id.startsWith("test:page-gone:"));
+        eventually(() -> {
+            WebElement gone = channel("page-gone");
+            assertThat(gone.getAttribute("data-state")).isEqualTo("failing");
+            assertThat(gone.findElement(By.cssSelector(".badge")).getText()).isEqualToIgnoringCase("failing");
+            assertThat(gone.findElement(By.cssSelector(".last-attempt")).getText()).endsWith(": failed — HTTP 404: " + MARKUP_ANSWER);
+            assertThat(gone.findElement(By.cssSelector(".counts")).getText()).isEqualTo("last 24 h: 1 failed · 0 retried");
+            assertThat(gone.findElement(By.cssSelector(".last-delivery")).getText()).isEqualTo("last delivery never");
+        });
+        assertNoSecretInThePage();
+        Chromium.screenshot(browser, "dashboard-notifications");
+    }
+
+    @Test
+    @Order(18)
+    void markupInAScriptNameAMessageAPatternOrAnAnswerIsShownAsTextAndNeverRuns() {
+        start("page-markup-1", MARKUP_SCRIPT, Instant.now(), null);
+        assertThat(http.post("/script/runs/page-markup-1/failed", "{\"message\":\"" + MARKUP_MESSAGE + "\"}").status()).isEqualTo(202);
+
+        eventually(() -> {
+            WebElement row = alertRow("failed:page-markup-1");
+            assertThat(row.findElement(By.cssSelector("td.script")).getText()).isEqualTo(MARKUP_SCRIPT);
+            assertThat(row.findElement(By.cssSelector("td.message")).getText()).isEqualTo(MARKUP_MESSAGE);
+            assertThat(card(MARKUP_SCRIPT).getText()).contains(MARKUP_SCRIPT);
+        });
+        assertThat(channel("page-broken").findElement(By.cssSelector(".routes")).getText()).contains(MARKUP_GLOB);
+        assertThat(channel("page-gone").findElement(By.cssSelector(".last-attempt")).getText()).contains(MARKUP_ANSWER);
+        assertThat(browser.findElements(By.tagName("img"))).as("no element made of the markup").isEmpty();
+        assertThat(browser.executeScript("return window.pwned === undefined")).isEqualTo(true);
+    }
+
+    @Test
+    @Order(19)
+    void theNotificationsPanelFitsAPhone() {
+        Chromium.phone(browser, 390, 844);
+        try {
+            browser.navigate().refresh();
+            eventually(() -> {
+                assertThat(channel("page-hook").isDisplayed()).isTrue();
+                assertThat(alertRow("failed:page-run-1").isDisplayed()).isTrue();
+            });
+            Number pageWidth = (Number) browser.executeScript("return document.documentElement.scrollWidth");
+            assertThat(pageWidth.intValue()).as("nothing wider than the phone").isLessThanOrEqualTo(390);
+            assertThat(channel("page-hook").getRect().getWidth()).isGreaterThan(300);
+            assertThat(alertRow("failed:page-run-1").findElement(By.cssSelector("td.message")).isDisplayed()).isTrue();
+            Chromium.screenshot(browser, "dashboard-notifications-phone");
+        } finally {
+            Chromium.desktop(browser);
+        }
+    }
+
     /** Before the streams run, the page is already served and says the service is starting. */
     @Test
     void whileTheServiceStartsThePageIsServedAndSaysSo() throws Exception {
@@ -486,6 +763,115 @@ class DashboardPageTest {
 
     private static String text(String id) {
         return browser.findElement(By.id(id)).getText();
+    }
+
+    /** The channel's latest test attempt as the deliveries record it, or null. */
+    private static JsonNode testAttempt(String channel) {
+        for (JsonNode attempt : http.get("/notifications/deliveries?channel=" + channel).data().path("deliveries")) {
+            if (attempt.path("kind").asText().equals("test")) {
+                return attempt;
+            }
+        }
+        return null;
+    }
+
+    private static void putChannel(String name, String json) {
+        HttpTestClient.Response put = http.put("/notifications/channels/" + name, json);
+        assertThat(put.status()).as(put.text()).isEqualTo(200);
+    }
+
+    /** Neither a secret given to a channel nor its mask is anywhere in the page, text or attribute. */
+    private static void assertNoSecretInThePage() {
+        assertThat(browser.getPageSource()).doesNotContain(SECRET, SLACK_PATH, "slack-path", ROUTING_KEY, "********");
+    }
+
+    private static WebElement channel(String name) {
+        return browser.findElement(By.cssSelector("#channels [data-channel='" + name + "']"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> channelNames() {
+        return (List<String>) browser.executeScript(
+                "return [...document.querySelectorAll('#channels [data-channel]')].map(card => card.dataset.channel)");
+    }
+
+    private static WebElement alertRow(String alertId) {
+        return browser.findElement(By.cssSelector("#alerts tr[data-alert-id='" + alertId + "']"));
+    }
+
+    private static WebElement alertKind(String alertId) {
+        return alertRow(alertId).findElement(By.cssSelector(".pill"));
+    }
+
+    /** The alert ids of the recent alerts, in the page's order, read in one go. */
+    @SuppressWarnings("unchecked")
+    private static List<String> alertIds() {
+        return (List<String>) browser.executeScript(
+                "return [...document.querySelectorAll('#alerts tbody tr[data-alert-id]')].map(row => row.dataset.alertId)");
+    }
+
+    /**
+     * A real webhook receiver on 127.0.0.1: records the {@code Runwarden-Alert-Id} of every request, answers 404 with
+     * markup on {@code /gone} and 200 elsewhere; while {@link #holdTests held}, keeps a test send waiting (at most 8 s, under the
+     * service's 10 s per network step) so that the page can be seen with the send in flight.
+     */
+    private static final class Receiver implements AutoCloseable {
+        private final HttpServer server;
+        private final ExecutorService executor = Executors.newCachedThreadPool();
+        private final List<String> alertIds = new CopyOnWriteArrayList<>();
+        private volatile CountDownLatch held = new CountDownLatch(0);
+
+        Receiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    exchange.getRequestBody().readAllBytes();
+                    String id = String.valueOf(exchange.getRequestHeaders().getFirst("Runwarden-Alert-Id"));
+                    alertIds.add(id);
+                    if (id.startsWith("test:")) {
+                        held.await(8, TimeUnit.SECONDS);
+                    }
+                    if (exchange.getRequestURI().getPath().equals("/gone")) {
+                        byte[] answer = MARKUP_ANSWER.getBytes(StandardCharsets.UTF_8);
+                        exchange.sendResponseHeaders(404, answer.length);
+                        exchange.getResponseBody().write(answer);
+                    } else {
+                        exchange.sendResponseHeaders(200, -1);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            server.setExecutor(executor);
+            server.start();
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + port() + path;
+        }
+
+        List<String> alertIds() {
+            return List.copyOf(alertIds);
+        }
+
+        void holdTests() {
+            held = new CountDownLatch(1);
+        }
+
+        void release() {
+            held.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+            server.stop(0);
+            executor.shutdownNow();
+        }
     }
 
     /** The page renders asynchronously and re-renders every second: retry until it shows what is expected. */

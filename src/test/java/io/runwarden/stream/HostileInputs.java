@@ -117,9 +117,14 @@ public final class HostileInputs {
 
     /** Mostly the good parts, a fault in a sixth of the draws: a record with one fault says the most. */
     static Arbitrary<Part> leaning(Part... parts) {
+        return leaning(5, parts);
+    }
+
+    /** The good parts {@code goodWeight} times as often as the others: for records of many parts, most with no fault. */
+    static Arbitrary<Part> leaning(int goodWeight, Part... parts) {
         List<Part> good = Arrays.stream(parts).filter(p -> p.verdict() == Verdict.GOOD).toList();
         List<Part> other = Arrays.stream(parts).filter(p -> p.verdict() != Verdict.GOOD).toList();
-        return Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.of(good)), Tuple.of(1, Arbitraries.of(other)));
+        return Arbitraries.frequencyOf(Tuple.of(goodWeight, Arbitraries.of(good)), Tuple.of(1, Arbitraries.of(other)));
     }
 
     private static final String LONG_257 = "L".repeat(257);
@@ -1106,6 +1111,373 @@ public final class HostileInputs {
                         "{", "[".repeat(HUGE))
                 .map(value -> new Hostile("value " + describe(value), (prefix + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
                         value.getBytes(StandardCharsets.UTF_8), List.of(), Verdict.BAD, Set.of(), List.of()));
+    }
+
+    // ---- notification-channels -------------------------------------------------------------------------------
+
+    /**
+     * A string no refusal of a channel may quote: every secret, routing key and URL below holds it, so a log line or an
+     * answer that shows one of them whole, or its start, shows this.
+     */
+    public static final String CREDENTIAL = "CR3DENTIAL";
+    /** Where the good URLs point: this machine's discard port, so that a test send never leaves it and fails at once. */
+    public static final String CHANNEL_URL = "http://127.0.0.1:9/hook/" + CREDENTIAL;
+
+    static Arbitrary<Part> channelTypes() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(16, Arbitraries.of(Part.good("webhook", str("webhook")), Part.good("slack", str("slack")),
+                        Part.good("email", str("email")), Part.good("pagerduty", str("pagerduty")))),
+                Tuple.of(1, Arbitraries.of(
+                        Part.bad("type WEBHOOK", str("WEBHOOK")),
+                        Part.bad("type sms", str("sms")),
+                        Part.bad("type empty", str("")),
+                        Part.bad("type missing", null),
+                        Part.bad("type null", "null"),
+                        Part.bad("type 0", "0"),
+                        Part.bad("type array", "[\"webhook\"]"),
+                        Part.bad("type NUL", str("webhook\u0000")),
+                        Part.bad("type 600 KB", str(huge('w'))))));
+    }
+
+    /** URLs: good ones, and every bad form (DESIGN, "Notifications"; ChannelRules). */
+    public static Part[] urlParts() {
+        String base = "https://example.com/" + CREDENTIAL + "/";
+        String long2048 = base + "p".repeat(2_048 - base.length());
+        return new Part[]{
+                Part.good("url local", str(CHANNEL_URL)),
+                Part.good("url https with a query", str("https://hooks.example.com/services/T0/B0/" + CREDENTIAL + "?a=1&b=%20")),
+                Part.good("url port 1", str("http://127.0.0.1:1/" + CREDENTIAL)),
+                Part.good("url port 65535", str("https://example.com:65535/" + CREDENTIAL)),
+                Part.good("url IPv6", str("http://[::1]:9/" + CREDENTIAL)),
+                Part.good("url HTTPS in capitals", str("HTTPS://EXAMPLE.COM/" + CREDENTIAL)),
+                Part.good("url 2,048 chars", str(long2048)),
+                Part.good("url encoded emoji", str(base + "%F0%9F%92%BE")),
+                Part.good("url accented path", str(base + "été")),
+                // java.net.URI reads no host in it, and the HTTP client could not call it: punycode it is
+                Part.bad("url IDN host", str("https://exämple.com/" + CREDENTIAL)),
+                Part.bad("url ftp", str("ftp://example.com/" + CREDENTIAL)),
+                Part.bad("url javascript:", str("javascript:alert('" + CREDENTIAL + "')")),
+                Part.bad("url JavaScript://", str("JavaScript://example.com/%0aalert('" + CREDENTIAL + "')")),
+                Part.bad("url file", str("file:///etc/" + CREDENTIAL)),
+                Part.bad("url data", str("data:text/html,<script>" + CREDENTIAL + "</script>")),
+                Part.bad("url mailto", str("mailto:" + CREDENTIAL + "@example.com")),
+                Part.bad("url user and password", str("https://user:" + CREDENTIAL + "@example.com/hook")),
+                Part.bad("url user", str("https://" + CREDENTIAL + "@example.com/hook")),
+                Part.bad("url slack@evil", str("https://hooks.slack.com@evil.example/services/" + CREDENTIAL)),
+                Part.bad("url CRLF", str(base + "\r\nX-Injected: 1")),
+                Part.bad("url NUL", str(base + "\u0000")),
+                Part.bad("url tab", str(base + "\tx")),
+                Part.bad("url space", str("https://exa mple.com/" + CREDENTIAL)),
+                Part.bad("url DEL", str(base + "\u007f")),
+                Part.bad("url C1", str(base + "\u0085")),
+                Part.bad("url lone surrogate", str(base + "\uD800")),
+                Part.bad("url 2,049 chars", str(long2048 + "p")),
+                Part.bad("url 600 KB", str(base + huge('u'))),
+                Part.bad("url port 0", str("https://example.com:0/" + CREDENTIAL)),
+                Part.bad("url port 65536", str("https://example.com:65536/" + CREDENTIAL)),
+                Part.bad("url port 99999999999", str("https://example.com:99999999999/" + CREDENTIAL)),
+                Part.bad("url no host", str("https:///" + CREDENTIAL)),
+                Part.bad("url no host, a port", str("http://:8080/" + CREDENTIAL)),
+                Part.bad("url scheme only", str("https://")),
+                Part.bad("url relative", str("/hook/" + CREDENTIAL)),
+                Part.bad("url no scheme", str("example.com/" + CREDENTIAL)),
+                Part.bad("url scheme-relative", str("//example.com/" + CREDENTIAL)),
+                Part.bad("url fragment", str(base + "#x")),
+                Part.bad("url bad escape", str(base + "%zz")),
+                Part.bad("url empty", str("")),
+                Part.bad("url blank", str("   ")),
+                Part.bad("url the mask", str("********")),
+                Part.bad("url number", "42"),
+                Part.bad("url true", "true"),
+                Part.bad("url object", "{\"href\":" + str(CHANNEL_URL) + "}"),
+                Part.bad("url array", "[" + str(CHANNEL_URL) + "]"),
+                Part.bad("url nested", nested(5_000))};
+    }
+
+    /** A webhook's secret: 1 to 256 characters, no control character, not the mask. */
+    public static Part[] secretParts() {
+        return new Part[]{
+                Part.good("secret", str("s3cret-" + CREDENTIAL)),
+                Part.good("secret 256 chars", str(CREDENTIAL + "k".repeat(256 - CREDENTIAL.length()))),
+                Part.good("secret with spaces and emoji", str("a " + CREDENTIAL + " \uD83D\uDD11")),
+                Part.bad("secret empty", str("")),
+                Part.bad("secret 257 chars", str(CREDENTIAL + "k".repeat(257 - CREDENTIAL.length()))),
+                Part.bad("secret 600 KB", str(CREDENTIAL + huge('k'))),
+                Part.bad("secret NUL", str(CREDENTIAL + "\u0000")),
+                Part.bad("secret CRLF", str(CREDENTIAL + "\r\nX: 1")),
+                Part.bad("secret lone surrogate", str(CREDENTIAL + "\uD800")),
+                Part.bad("secret the mask", str("********")),
+                Part.bad("secret number", "12345"),
+                Part.bad("secret object", "{\"value\":" + str(CREDENTIAL) + "}"),
+                Part.bad("secret array", "[" + str(CREDENTIAL) + "]")};
+    }
+
+    /** Addresses of an email channel: 1 to 50 of them, each one address of at most 320 characters. */
+    public static Part[] toParts() {
+        String at320 = "o".repeat(64) + "@" + "d".repeat(63) + "." + "e".repeat(63) + "." + "x".repeat(63) + "." + "y".repeat(59) + ".com";
+        String fifty = IntStream.range(0, 50).mapToObj(i -> str("ops" + i + "@example.com")).collect(Collectors.joining(",", "[", "]"));
+        String fiftyOne = IntStream.range(0, 51).mapToObj(i -> str("ops" + i + "@example.com")).collect(Collectors.joining(",", "[", "]"));
+        return new Part[]{
+                Part.good("to one", "[" + str("ops@example.com") + "]"),
+                Part.good("to two", "[" + str("ops@example.com") + "," + str("oncall+alerts@sub.example.org") + "]"),
+                Part.good("to 50 addresses", fifty),
+                Part.good("to with a display name", "[" + str("Ops Team <ops@example.com>") + "]"),
+                Part.good("to 320 chars", "[" + str(at320) + "]"),
+                Part.either("to unicode domain", "[" + str("ops@exämple.com") + "]"),
+                Part.bad("to empty", "[]"),
+                Part.bad("to 51 addresses", fiftyOne),
+                Part.bad("to 321 chars", "[" + str("o" + at320) + "]"),
+                Part.bad("to 600 KB", "[" + str(huge('o') + "@example.com") + "]"),
+                Part.bad("to not an address", "[" + str("not-an-address") + "]"),
+                Part.bad("to no domain", "[" + str("ops@") + "]"),
+                Part.bad("to no local part", "[" + str("@example.com") + "]"),
+                Part.bad("to two in one", "[" + str("a@example.com, b@example.com") + "]"),
+                Part.bad("to header injection", "[" + str("ops@example.com\r\nBcc: evil@example.com") + "]"),
+                Part.bad("to NUL", "[" + str("ops@example.com\u0000") + "]"),
+                Part.bad("to lone surrogate", "[" + str("ops\uD800@example.com") + "]"),
+                Part.bad("to group", "[" + str("undisclosed-recipients:;") + "]"),
+                Part.bad("to the mask", "[" + str("********") + "]"),
+                Part.bad("to blank", "[" + str("  ") + "]"),
+                Part.bad("to null entry", "[null]"),
+                Part.bad("to number entry", "[42]"),
+                Part.bad("to a string", str("ops@example.com")),
+                Part.bad("to object", "{}"),
+                Part.bad("to nested", nested(5_000))};
+    }
+
+    /** A PagerDuty routing key: 1 to 64 printable ASCII characters, no space, not the mask. */
+    public static Part[] routingKeyParts() {
+        return new Part[]{
+                Part.good("routingKey", str("R0UT1NG-" + CREDENTIAL)),
+                Part.good("routingKey 32 hex", str("0123456789abcdef0123456789abcdef")),
+                Part.good("routingKey 64 chars", str(CREDENTIAL + "r".repeat(64 - CREDENTIAL.length()))),
+                Part.bad("routingKey empty", str("")),
+                Part.bad("routingKey 65 chars", str(CREDENTIAL + "r".repeat(65 - CREDENTIAL.length()))),
+                Part.bad("routingKey 600 KB", str(CREDENTIAL + huge('r'))),
+                Part.bad("routingKey space", str("R0UT 1NG " + CREDENTIAL)),
+                Part.bad("routingKey non-ASCII", str("ключ-" + CREDENTIAL)),
+                Part.bad("routingKey NUL", str(CREDENTIAL + "\u0000")),
+                Part.bad("routingKey newline", str(CREDENTIAL + "\n")),
+                Part.bad("routingKey the mask", str("********")),
+                Part.bad("routingKey number", "12345"),
+                Part.bad("routingKey object", "{}")};
+    }
+
+    /** Script patterns: globs, where a regex's metacharacters are literals; 1 to 100 of them, each an id. */
+    public static Part[] scriptsParts() {
+        String hundred = IntStream.range(0, 100).mapToObj(i -> str("script-" + i + "-*")).collect(Collectors.joining(",", "[", "]"));
+        String hundredOne = IntStream.range(0, 101).mapToObj(i -> str("script-" + i + "-*")).collect(Collectors.joining(",", "[", "]"));
+        return new Part[]{
+                Part.good("all scripts", null),
+                Part.good("scripts null", "null"),
+                Part.good("scripts *", "[" + str("*") + "]"),
+                Part.good("scripts globs", "[" + str("synchro*") + "," + str("backup") + "," + str("nightly-?") + "]"),
+                Part.good("scripts 100 patterns", hundred),
+                Part.good("scripts 256-char pattern", "[" + str("*a".repeat(128)) + "]"),
+                Part.good("scripts regex metacharacters", "[" + String.join(",", str(".*"), str("(a|b)+$"), str("[a-z]{1,3}?"),
+                        str("^backup\\d+$"), str("a**b??"), str("\\"), str("(?i)x"), str("(((((a*)*)*)*)*)!")) + "]"),
+                Part.good("scripts the mask", "[" + str("********") + "]"),
+                Part.good("scripts unicode", "[" + str("名前-*") + "," + str("backup-\uD83D\uDCBE") + "]"),
+                Part.bad("scripts empty", "[]"),
+                Part.bad("scripts 101 patterns", hundredOne),
+                Part.bad("scripts 257-char pattern", "[" + str("p".repeat(257)) + "]"),
+                Part.bad("scripts 600 KB pattern", "[" + str(huge('p')) + "]"),
+                Part.bad("scripts empty pattern", "[" + str("") + "]"),
+                Part.bad("scripts blank pattern", "[" + str("   ") + "]"),
+                Part.bad("scripts NUL", "[" + str("a\u0000*") + "]"),
+                Part.bad("scripts newline", "[" + str("a\n*") + "]"),
+                Part.bad("scripts lone surrogate", "[" + str("a\uD800*") + "]"),
+                Part.bad("scripts null entry", "[null]"),
+                Part.bad("scripts number entry", "[1]"),
+                Part.bad("scripts a string", str("synchro*")),
+                Part.bad("scripts object", "{}"),
+                Part.bad("scripts nested", "[" + nested(5_000) + "]")};
+    }
+
+    public static Part[] kindsParts() {
+        return new Part[]{
+                Part.good("all kinds", null),
+                Part.good("kinds null", "null"),
+                Part.good("kinds failed", "[" + str("failed") + "]"),
+                Part.good("kinds all four", "[" + String.join(",", str("failed"), str("timeout"), str("missed"), str("recovered")) + "]"),
+                Part.good("kinds recovered, missed", "[" + str("recovered") + "," + str("missed") + "]"),
+                Part.bad("kinds empty", "[]"),
+                Part.bad("kinds duplicated", "[" + str("failed") + "," + str("timeout") + "," + str("failed") + "]"),
+                Part.bad("kinds unknown", "[" + str("exploded") + "]"),
+                Part.bad("kinds in capitals", "[" + str("FAILED") + "]"),
+                Part.bad("kinds digest", "[" + str("digest") + "]"),
+                Part.bad("kinds test", "[" + str("test") + "]"),
+                Part.bad("kinds position", "[0]"),
+                Part.bad("kinds null entry", "[null]"),
+                Part.bad("kinds a string", str("failed")),
+                Part.bad("kinds object", "{}"),
+                Part.bad("kinds 600 KB", "[" + str(huge('f')) + "]")};
+    }
+
+    public static Part[] enabledParts() {
+        return new Part[]{
+                Part.good("enabled missing", null),
+                Part.good("enabled null", "null"),
+                Part.good("enabled", "true"),
+                Part.good("disabled", "false"),
+                Part.bad("enabled \"true\"", str("true")),
+                Part.bad("enabled \"false\"", str("false")),
+                Part.bad("enabled yes", str("yes")),
+                Part.bad("enabled 1", "1"),
+                Part.bad("enabled 0", "0"),
+                Part.bad("enabled object", "{}"),
+                Part.bad("enabled array", "[true]")};
+    }
+
+    static Part[] createdAtParts() {
+        return new Part[]{
+                Part.good("no createdAt", null),
+                Part.good("createdAt null", "null"),
+                Part.good("createdAt", str("2026-11-28T12:00:00.000Z")),
+                Part.good("createdAt epoch", str("1970-01-01T00:00:00Z")),
+                Part.good("createdAt last instant", str("9999-12-31T23:59:59Z")),
+                Part.good("createdAt +01:00", str("2026-11-28T13:00:00+01:00")),
+                Part.good("createdAt epoch ms as text", str("1795000000000")),
+                Part.bad("createdAt epoch ms", "1795000000000"),
+                Part.bad("createdAt year 10000", str("+10000-01-01T00:00:00Z")),
+                Part.bad("createdAt before the epoch", str("1969-12-31T23:59:59Z")),
+                Part.bad("createdAt words", str("yesterday")),
+                Part.bad("createdAt empty", str("")),
+                Part.bad("createdAt object", "{}")};
+    }
+
+    /** An unknown member, whole (name and value): a channel has none. */
+    static Part[] unknownFieldParts() {
+        return new Part[]{
+                Part.good("no unknown field", null),
+                Part.bad("unknown x", "\"x\":1"),
+                Part.bad("unknown Secret", "\"Secret\":" + str(CREDENTIAL)),
+                Part.bad("unknown password", "\"password\":" + str(CREDENTIAL)),
+                Part.bad("unknown createdat", "\"createdat\":" + str("2026-11-28T12:00:00Z")),
+                Part.bad("unknown headers", "\"headers\":{\"Authorization\":" + str("Bearer " + CREDENTIAL) + "}"),
+                Part.bad("unknown __proto__", "\"__proto__\":{\"enabled\":true}"),
+                Part.bad("unknown empty name", "\"\":1"),
+                Part.bad("unknown NUL name", str("a\u0000b") + ":1"),
+                Part.bad("unknown 600 KB name", str(huge('x')) + ":1"),
+                Part.bad("unknown nested 5000", "\"x\":" + nested(5_000)),
+                Part.bad("unknown nested 200000", "\"x\":" + nested(200_000)),
+                Part.bad("unknown huge number", "\"x\":1" + "0".repeat(100_000))};
+    }
+
+    /** A field for a channel of {@code type}: one it uses, with its faults, or one it does not, which must be absent. */
+    private static Arbitrary<Part> channelField(String type, String field, Part[] parts) {
+        boolean used = switch (field) {
+            case "url" -> !type.equals("email");
+            case "secret" -> type.equals("webhook");
+            case "to" -> type.equals("email");
+            case "routingKey" -> type.equals("pagerduty");
+            default -> true;
+        };
+        boolean required = switch (field) {
+            case "url" -> type.equals("webhook") || type.equals("slack");
+            case "to" -> type.equals("email");
+            case "routingKey" -> type.equals("pagerduty");
+            default -> false;
+        };
+        if (!used) {
+            List<Part> given = Arrays.stream(parts).filter(p -> p.verdict() == Verdict.GOOD)
+                    .map(p -> Part.bad(p.label() + " on a " + type + " channel", p.json())).toList();
+            return Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.just(Part.good("no " + field, null))),
+                    Tuple.of(2, Arbitraries.just(Part.good(field + " null", "null"))), Tuple.of(1, Arbitraries.of(given)));
+        }
+        List<Part> all = new ArrayList<>(Arrays.asList(parts));
+        all.add(required ? Part.bad(field + " missing", null) : Part.good("no " + field, null));
+        all.add(required ? Part.bad(field + " null", "null") : Part.good(field + " null", "null"));
+        return leaning(10, all.toArray(new Part[0]));
+    }
+
+    /** Channel names as keys: a few that recur, so that records replace each other, and every other kind of id. */
+    static Arbitrary<Part> channelKeys() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.of(Part.good("key ops-hook", "ops-hook"), Part.good("key ops-slack", "ops-slack"),
+                        Part.good("key pager", "pager"), Part.good("key inbox", "inbox"))),
+                Tuple.of(3, ids("bad-name").map(HostileInputs::asKey)),
+                Tuple.of(1, Arbitraries.of(Part.bad("no key", null), Part.either("invalid UTF-8 key", "\uFFFF-bytes:ff fe 00"))));
+    }
+
+    /** The name in the value: the key's, left out, or another. */
+    static Arbitrary<Part> channelNames() {
+        return leaning(10,
+                Part.good("name = key", "=KEY"),
+                Part.good("no name", null),
+                Part.good("name null", "null"),
+                Part.bad("name another", str("another-channel")),
+                Part.bad("name the key in capitals", "=UPPER"),
+                Part.bad("name number", "42"),
+                Part.bad("name array", "[\"ops-hook\"]"),
+                Part.bad("name 600 KB", str(huge('n'))));
+    }
+
+    /**
+     * Records of notification-channels: every field of a channel, hostile or not, for a type chosen first (so that the
+     * fields it uses are there most of the time); whole values that are no channel; and tombstones.
+     */
+    public static Arbitrary<Hostile> channels() {
+        Arbitrary<Hostile> shaped = channelTypes().flatMap(type -> {
+            String t = type.verdict() == Verdict.GOOD ? Json.read(type.json(), String.class) : "webhook";
+            Arbitrary<List<Part>> targets = Combinators.combine(channelField(t, "url", urlParts()),
+                    channelField(t, "secret", secretParts()), channelField(t, "to", toParts()),
+                    channelField(t, "routingKey", routingKeyParts())).as(List::of);
+            Arbitrary<List<Part>> choices = Combinators.combine(leaning(10, scriptsParts()), leaning(10, kindsParts()),
+                    leaning(10, enabledParts()), leaning(10, createdAtParts()), leaning(12, unknownFieldParts())).as(List::of);
+            return Combinators.combine(channelKeys(), channelNames(), targets, choices)
+                    .as((key, name, target, choice) -> channel(key, name, type, target, choice));
+        });
+        Arbitrary<Hostile> tombstones = channelKeys().map(key -> new Hostile("tombstone, " + key.label(), keyBytes(key), null,
+                List.of(), key.verdict(), Set.of(), List.of()));
+        Arbitrary<Hostile> oddities = Arbitraries.of(
+                Part.bad("value {}", "{}"),
+                Part.bad("value with type twice", "{\"type\":\"webhook\",\"type\":\"slack\",\"url\":" + str(CHANNEL_URL) + "}"),
+                Part.bad("value with trailing garbage", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "} {}"),
+                Part.bad("value of two objects", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}{\"type\":\"slack\"}"),
+                Part.bad("value truncated", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL)),
+                Part.bad("value with a raw NUL", "{\"type\":\"webhook\",\"url\":\"" + CHANNEL_URL + "\u0000\"}"),
+                Part.bad("value of 600 KB of {\"a\":", "{\"a\":".repeat(HUGE / 5)),
+                Part.either("value with a byte order mark", "\uFEFF{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}"),
+                Part.either("value in UTF-16", "\uFFFE{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}"),
+                Part.bad("value CESU surrogate", "\uFFFF" + hex(("{\"type\":\"webhook\",\"url\":\"" + CHANNEL_URL + "\",\"secret\":\"a").getBytes(StandardCharsets.UTF_8))
+                        + "eda080" + hex("\"}".getBytes(StandardCharsets.UTF_8))))
+                .map(value -> combineWhole(Part.good("key ops-hook", "ops-hook"), value));
+        return Arbitraries.frequencyOf(Tuple.of(16, shaped), Tuple.of(1, tombstones), Tuple.of(1, wholeGlobalValues("channel-")),
+                        Tuple.of(1, oddities))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    private static Hostile channel(Part key, Part name, Part type, List<Part> targets, List<Part> choices) {
+        String keyText = key.json() == null || key.json().startsWith("\uFFFF") ? null : key.json();
+        Part named = switch (String.valueOf(name.json())) {
+            case "=KEY" -> keyText == null ? Part.good("no name (no key)", null) : new Part(name.label(), str(keyText),
+                    name.verdict(), name.reasons(), name.longText());
+            case "=UPPER" -> keyText == null || keyText.toUpperCase(java.util.Locale.ROOT).equals(keyText)
+                    ? Part.bad("name another", str("another-channel"))
+                    : new Part(name.label(), str(keyText.toUpperCase(java.util.Locale.ROOT)), name.verdict(), name.reasons(), name.longText());
+            default -> name;
+        };
+        List<String> fields = new ArrayList<>();
+        addField(fields, "name", named);
+        addField(fields, "type", type);
+        List<String> targetNames = List.of("url", "secret", "to", "routingKey");
+        for (int i = 0; i < targets.size(); i++) {
+            addField(fields, targetNames.get(i), targets.get(i));
+        }
+        List<String> choiceNames = List.of("scripts", "kinds", "enabled", "createdAt");
+        for (int i = 0; i < choiceNames.size(); i++) {
+            addField(fields, choiceNames.get(i), choices.get(i));
+        }
+        Part unknown = choices.get(choiceNames.size());
+        if (unknown.json() != null) {
+            fields.add(fields.size() / 2, unknown.json());
+        }
+        List<Part> parts = new ArrayList<>(List.of(key, named, type));
+        parts.addAll(targets);
+        parts.addAll(choices);
+        return combine(String.join(", ", parts.stream().map(Part::label).toList()), keyBytes(key),
+                ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

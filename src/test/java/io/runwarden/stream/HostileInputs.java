@@ -1,6 +1,8 @@
 package io.runwarden.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 
@@ -1480,6 +1482,223 @@ public final class HostileInputs {
                 ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
     }
 
+    // ---- <application>-alert-outcomes ------------------------------------------------------------------------
+
+    private static final String[] BAD_OUTCOME = {"bad-alert-outcome"};
+    /** A cron job's sweep id, as runwarden makes it from a name of 256 characters: 271 characters. */
+    static final String LONG_JOB_SWEEP = "j".repeat(256) + "-20261128T0200Z";
+    /** A missed slot's runId, as runwarden makes it from a script of 256 characters. */
+    static final String LONG_MISSED_RUN = "s".repeat(256) + "@2026-11-28T12:05:00Z";
+
+    private static Arbitrary<Part> outcomeRunIds() {
+        return leaning(8,
+                Part.good("runId", str("run-" + UUID.randomUUID())),
+                Part.good("runId 256 chars", str("r".repeat(256))),
+                Part.good("runId of a missed slot of a 256-char script", str(LONG_MISSED_RUN)),
+                Part.good("runId cjk", str("名前-run")),
+                Part.either("runId number", "42"),
+                Part.bad("runId missing", null, BAD_OUTCOME),
+                Part.bad("runId null", "null", BAD_OUTCOME),
+                Part.bad("runId empty", str(""), BAD_OUTCOME),
+                Part.bad("runId blank", str("  "), BAD_OUTCOME),
+                Part.bad("runId 257 chars", str(LONG_257), BAD_OUTCOME).quoting(LONG_257),
+                Part.bad("runId 600 KB", str(HUGE_NAME), BAD_OUTCOME).quoting(HUGE_NAME),
+                Part.bad("runId NUL", str("run\u0000"), BAD_OUTCOME),
+                Part.bad("runId newline", str("run\nforged"), BAD_OUTCOME),
+                Part.bad("runId lone surrogate", str("run\uD800"), BAD_OUTCOME),
+                Part.bad("runId object", "{}", BAD_OUTCOME),
+                Part.bad("runId array", "[\"run\"]", BAD_OUTCOME));
+    }
+
+    private static Arbitrary<Part> outcomeReasons() {
+        return leaning(8,
+                Part.good("succeeded", null),
+                Part.good("reason null", "null"),
+                Part.good("reason error", str("error")),
+                Part.good("reason timeout", str("timeout")),
+                Part.good("reason missed", str("missed")),
+                Part.bad("reason exploded", str("exploded"), BAD_OUTCOME),
+                Part.bad("reason ERROR", str("ERROR"), BAD_OUTCOME),
+                Part.bad("reason empty", str(""), BAD_OUTCOME),
+                Part.bad("reason position", "1", BAD_OUTCOME),
+                Part.bad("reason 600 KB", str(huge('e')), BAD_OUTCOME),
+                Part.bad("reason object", "{}", BAD_OUTCOME));
+    }
+
+    private static Arbitrary<Part> outcomeTimes() {
+        return leaning(8,
+                Part.good("time", str("2026-11-28T11:59:00.000Z")),
+                Part.good("time without millis", str("2026-11-28T11:00:00Z")),
+                Part.good("time +14:00", str("2026-11-29T01:00:00+14:00")),
+                Part.good("time epoch", str("1970-01-01T00:00:00Z")),
+                Part.good("time last instant", str("9999-12-31T23:59:59Z")),
+                Part.bad("time missing", null, BAD_OUTCOME),
+                Part.bad("time null", "null", BAD_OUTCOME),
+                Part.bad("time year 10000", str("+10000-01-01T00:00:00Z"), BAD_OUTCOME),
+                Part.bad("time year 300000000", str("+300000000-01-01T00:00:00Z"), BAD_OUTCOME),
+                Part.bad("time before the epoch", str("1969-12-31T23:59:59Z"), BAD_OUTCOME),
+                Part.bad("time epoch ms", "1795000000000", BAD_OUTCOME),
+                Part.bad("time Long.MAX", String.valueOf(Long.MAX_VALUE), BAD_OUTCOME),
+                Part.bad("time words", str("yesterday"), BAD_OUTCOME),
+                Part.bad("time empty", str(""), BAD_OUTCOME),
+                Part.bad("time 600 KB", str("2" + huge('0')), BAD_OUTCOME).quoting("2" + huge('0')),
+                Part.bad("time object", "{}", BAD_OUTCOME),
+                Part.bad("time array", "[2026]", BAD_OUTCOME));
+    }
+
+    private static Arbitrary<Part> outcomeMessages() {
+        String limit = "m".repeat(Bounds.MAX_MESSAGE_CHARS);
+        return leaning(8,
+                Part.good("no message", null),
+                Part.good("message", str("exit 3")),
+                Part.good("message 8,192 chars", str(limit)),
+                Part.good("message controls", str("line1\nline2\u0000\u001b[2J\r")),
+                Part.either("message lone surrogate", str("half \uD83D pair")),
+                Part.either("message number", "42"),
+                Part.bad("message 8,193 chars", str(limit + "m"), BAD_OUTCOME),
+                Part.bad("message 600 KB", str(huge('m')), BAD_OUTCOME),
+                Part.bad("message object", "{\"text\":\"x\"}", BAD_OUTCOME));
+    }
+
+    /** A sweepId or checkId: the id of a batch, one runwarden makes from a name (a job's sweep) included. */
+    private static Part[] batchIdParts(String field) {
+        return new Part[]{
+                Part.good(field + " uuid", str("sweep-" + UUID.randomUUID())),
+                Part.good(field + " of a check", str("check-20261128T115950Z-0")),
+                Part.good(field + " of a 256-char job's sweep", str(LONG_JOB_SWEEP)),
+                Part.either(field + " number", "42"),
+                Part.bad(field + " empty", str(""), BAD_OUTCOME),
+                Part.bad(field + " 257 chars", str(LONG_257), BAD_OUTCOME).quoting(LONG_257),
+                Part.bad(field + " 600 KB", str(HUGE_NAME), BAD_OUTCOME).quoting(HUGE_NAME),
+                Part.bad(field + " NUL", str("sweep\u0000"), BAD_OUTCOME),
+                Part.bad(field + " newline", str("sweep\nforged"), BAD_OUTCOME),
+                Part.bad(field + " object", "{}", BAD_OUTCOME)};
+    }
+
+    private static Arbitrary<Part> outcomeBatchIds(String field) {
+        List<Part> parts = new ArrayList<>(Arrays.asList(batchIdParts(field)));
+        parts.add(Part.good("no " + field, null));
+        parts.add(Part.good(field + " null", "null"));
+        return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(Part.good("no " + field, null))),
+                Tuple.of(4, leaning(3, parts.toArray(new Part[0]))));
+    }
+
+    private static Arbitrary<Part> outcomeExtras() {
+        return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(Part.good("no extra", null))), Tuple.of(1, Arbitraries.of(
+                Part.good("extra field", "\"x\":1"),
+                Part.good("extra nested 50", "\"x\":" + nested(50)),
+                Part.either("extra nested 5000", "\"x\":" + nested(5_000)),
+                Part.either("extra nested 200000", "\"x\":" + nested(200_000)),
+                Part.either("extra huge number", "\"x\":1" + "0".repeat(100_000)))));
+    }
+
+    /**
+     * Records of the alert outcomes, which only runwarden writes but anyone with access to the broker may: outcomes of
+     * runs with every field hostile, keyed by their script or not; ends of batches (header {@code runwarden.batch-done})
+     * with hostile ids and partitions, for a topology of one run partition; values that are neither.
+     */
+    public static Arbitrary<Hostile> alertOutcomes() {
+        Arbitrary<String> keyed = Arbitraries.frequency(Tuple.of(16, "same"), Tuple.of(1, "other"), Tuple.of(1, "no key"),
+                Tuple.of(1, "no scriptName"), Tuple.of(1, "scriptName array"));
+        Arbitrary<List<Part>> batches = Combinators.combine(outcomeBatchIds("sweepId"), outcomeBatchIds("checkId"), outcomeExtras())
+                .as(List::of);
+        Arbitrary<Hostile> outcomes = Combinators.combine(ids("bad-alert-outcome"), keyed, outcomeRunIds(), outcomeReasons(),
+                outcomeTimes(), outcomeMessages(), batches).as(HostileInputs::outcome);
+        Arbitrary<Part> partitions = leaning(6,
+                Part.good("partition 0", "0"),
+                Part.either("partition missing", null),
+                Part.either("partition null", "null"),
+                Part.either("partition \"0\"", str("0")),
+                Part.either("partition 0.5", "0.5"),
+                Part.bad("partition -1", "-1", BAD_OUTCOME),
+                Part.bad("partition 1 (of 1)", "1", BAD_OUTCOME),
+                Part.bad("partition 1.5", "1.5", BAD_OUTCOME),
+                Part.bad("partition 2147483647", "2147483647", BAD_OUTCOME),
+                Part.bad("partition 2147483648", "2147483648", BAD_OUTCOME),
+                Part.bad("partition text", str("zero"), BAD_OUTCOME),
+                Part.bad("partition object", "{}", BAD_OUTCOME));
+        Arbitrary<Part> batchIds = leaning(6, concat(batchIdParts("batchId"),
+                Part.bad("batchId missing", null, BAD_OUTCOME), Part.bad("batchId null", "null", BAD_OUTCOME)));
+        Arbitrary<String> headerValues = Arbitraries.of("", "1", "true", "\u0000", "x".repeat(10_000));
+        Arbitrary<Hostile> ends = Combinators.combine(batchIds, partitions, headerValues, Arbitraries.of("batchId", "other", "none"))
+                .as((batchId, partition, headerValue, key) -> {
+                    List<String> fields = new ArrayList<>();
+                    addField(fields, "batchId", batchId);
+                    addField(fields, "partition", partition);
+                    String keyText = switch (key) {
+                        case "batchId" -> batchId.json() == null || !batchId.json().startsWith("\"") ? "no-batch"
+                                : Json.read(batchId.json(), String.class);
+                        case "other" -> "another-batch";
+                        default -> null;
+                    };
+                    List<Header> headers = List.of(new RecordHeader(BatchDone.HEADER, headerValue.getBytes(StandardCharsets.UTF_8)));
+                    return combine("batch end " + batchId.label() + ", " + partition.label() + ", header " + describe(headerValue)
+                                    + ", keyed by " + key, keyText == null ? null : keyText.getBytes(StandardCharsets.UTF_8),
+                            ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), headers,
+                            List.of(batchId, partition), "");
+                });
+        Arbitrary<Hostile> garbage = Combinators.combine(Arbitraries.of(
+                                Part.bad("null value", null, BAD_OUTCOME),
+                                Part.bad("empty value", "", BAD_OUTCOME),
+                                Part.bad("not json", "not json", BAD_OUTCOME),
+                                Part.bad("json null", "null", BAD_OUTCOME),
+                                Part.bad("json array", "[{\"runId\":\"r\",\"scriptName\":\"s\"}]", BAD_OUTCOME),
+                                Part.bad("json string", str("failed"), BAD_OUTCOME),
+                                Part.bad("json number", "42", BAD_OUTCOME),
+                                Part.bad("truncated", "{\"runId\":\"r\",\"scriptName\":\"s", BAD_OUTCOME),
+                                Part.bad("600 KB of [", "[".repeat(HUGE), BAD_OUTCOME),
+                                Part.bad("nested 200000", nested(200_000), BAD_OUTCOME),
+                                Part.bad("a batch's end without its header", "{\"batchId\":\"sweep-1\",\"partition\":0}", BAD_OUTCOME),
+                                Part.bad("an outcome with the batch-done header", "\uFFFD{\"runId\":\"r\",\"scriptName\":\"s\","
+                                        + "\"reason\":\"error\",\"time\":\"2026-11-28T11:59:00Z\"}", BAD_OUTCOME),
+                                Part.bad("an empty object", "{}", BAD_OUTCOME)),
+                        Arbitraries.of("s", "garbage-" + UUID.randomUUID()))
+                .as((value, key) -> {
+                    boolean header = value.json() != null && value.json().startsWith("\uFFFD");
+                    String json = header ? value.json().substring(1) : value.json();
+                    return combine(value.label() + ", keyed " + key, key.getBytes(StandardCharsets.UTF_8),
+                            json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+                            header ? List.of(new RecordHeader(BatchDone.HEADER, new byte[0])) : List.of(), List.of(value), "");
+                });
+        return Arbitraries.frequencyOf(Tuple.of(6, outcomes), Tuple.of(2, ends), Tuple.of(1, garbage))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    private static Hostile outcome(Part script, String keyed, Part runId, Part reason, Part time, Part message, List<Part> batches) {
+        Part keyPart = switch (keyed) {
+            case "same" -> Part.good("keyed by its script", script.json());
+            case "other" -> Part.bad("keyed by another script", "someone-else", BAD_OUTCOME);
+            case "no key" -> Part.bad("no key", null, BAD_OUTCOME);
+            default -> Part.good("keyed by its script", script.json());
+        };
+        String scriptField = switch (keyed) {
+            case "no scriptName" -> null;
+            case "scriptName array" -> "[" + str(script.json()) + "]";
+            default -> str(script.json());
+        };
+        Part named = switch (keyed) {
+            case "no scriptName" -> Part.bad("no scriptName", null, BAD_OUTCOME);
+            case "scriptName array" -> Part.bad("scriptName array", null, BAD_OUTCOME);
+            // a name that UTF-8 cannot carry arrives in the key as '?': the key is not the name
+            default -> new Part("scriptName " + script.label(), null, script.verdict(), script.reasons(), script.longText());
+        };
+        List<String> fields = new ArrayList<>();
+        addField(fields, "runId", runId);
+        addField(fields, "scriptName", scriptField);
+        addField(fields, "reason", reason);
+        addField(fields, "time", time);
+        addField(fields, "message", message);
+        addField(fields, "sweepId", batches.get(0));
+        addField(fields, "checkId", batches.get(1));
+        if (batches.get(2).json() != null) {
+            fields.add(fields.size() / 2, batches.get(2).json());
+        }
+        List<Part> parts = new ArrayList<>(List.of(keyPart, named, runId, reason, time, message));
+        parts.addAll(batches);
+        return combine(String.join(", ", parts.stream().map(Part::label).toList()), keyBytes(keyPart),
+                ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** A missed-slot record or an answer to a check: a verdict on slots, not a question the stream answers itself. */
@@ -1497,6 +1716,12 @@ public final class HostileInputs {
         StringBuilder out = new StringBuilder();
         shown.chars().forEach(c -> out.append(c < 0x20 || Character.isSurrogate((char) c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
         return "'" + out + "'";
+    }
+
+    private static Part[] concat(Part[] parts, Part... more) {
+        Part[] all = Arrays.copyOf(parts, parts.length + more.length);
+        System.arraycopy(more, 0, all, parts.length, more.length);
+        return all;
     }
 
     private static String[] concat(String first, String... more) {

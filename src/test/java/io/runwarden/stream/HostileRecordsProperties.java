@@ -2,6 +2,8 @@ package io.runwarden.stream;
 
 import io.runwarden.LogLines;
 import io.runwarden.model.Trigger;
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.model.Alert;
 import io.runwarden.notify.Channel;
 import io.runwarden.notify.ChannelJson;
 import io.runwarden.notify.ChannelRules;
@@ -365,6 +367,70 @@ class HostileRecordsProperties {
         }
     }
 
+    // ---- <application>-alert-outcomes ----------------------------------------------------------------------
+
+    /**
+     * A bad record on the alert outcomes is dead-lettered as bad-alert-outcome with its key and bytes, and raises no
+     * alert; a good one raises alerts within the bounds of a run; a batch's end goes on to the feed; afterwards a real
+     * failure still raises its alert, and the stream goes on.
+     */
+    @Property(tries = 40)
+    void hostileAlertOutcomesAreDeadLetteredAndAlertsGoOn(@ForAll("alertOutcomesLists") List<Hostile> records) {
+        try (Harness h = new Harness()) {
+            for (Hostile record : records) {
+                h.call("pipe " + record, () -> h.outcomes.pipeInput(h.record(record)));
+                Map<String, List<TestRecord<byte[], byte[]>>> out = h.drain();
+                h.assertSizes(record, out);
+                List<TestRecord<byte[], byte[]>> dead = out.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of());
+                List<TestRecord<byte[], byte[]>> alerts = out.getOrDefault(Topics.SCRIPT_ALERTS, List.of());
+                List<TestRecord<byte[], byte[]>> fed = out.getOrDefault(ALERT_FEED, List.of());
+                if (record.verdict() == Verdict.BAD) {
+                    assertThat(dead).as("dead letters of a bad outcome: %s", record).hasSize(1);
+                } else if (record.verdict() == Verdict.GOOD) {
+                    assertThat(dead).as("dead letters of a good outcome: %s", record).isEmpty();
+                }
+                assertThat(dead).as("dead letters of %s", record).hasSizeLessThanOrEqualTo(1);
+                for (TestRecord<byte[], byte[]> letter : dead) {
+                    assertDeadLetter(letter, record, true);
+                    assertThat(header(letter, DeadLetterHandler.REASON)).as("reason of the dead letter of %s", record)
+                            .isEqualTo("bad-alert-outcome");
+                    assertThat(alerts).as("a dead letter raises no alert: %s", record).isEmpty();
+                    assertThat(fed).as("a dead letter feeds nothing: %s", record).isEmpty();
+                }
+                alerts.forEach(alert -> assertAlertWithinBounds(alert, record));
+                boolean batchEnd = record.headers().stream().anyMatch(header -> header.key().equals(BatchDone.HEADER));
+                if (batchEnd && dead.isEmpty()) {
+                    assertThat(fed).as("the end of a batch of one run partition goes on to the feed: %s", record)
+                            .anySatisfy(r -> assertThat(r.headers().lastHeader(BatchDone.HEADER)).isNotNull());
+                }
+            }
+            String runId = "real-" + UUID.randomUUID();
+            h.call("a real failure", () -> {
+                h.fixture.started(runId, "real-script", NOW.minusSeconds(60));
+                h.fixture.ended(runId, "failed", NOW, "exit 1");
+            });
+            assertThat(h.drain().getOrDefault(Topics.SCRIPT_ALERTS, List.of())).as("alerts of a real failure after %s", records)
+                    .anySatisfy(r -> assertThat(Json.read(r.value(), Alert.class).alertId()).isEqualTo("failed:" + runId));
+            h.assertGoodEventApplied();
+            h.assertSweepCompletes();
+        }
+    }
+
+    static void assertAlertWithinBounds(TestRecord<byte[], byte[]> published, Hostile cause) {
+        Alert alert = Json.read(published.value(), Alert.class);
+        assertThat(new String(published.key(), StandardCharsets.UTF_8)).as("key of %s raised by %s", alert, cause)
+                .isEqualTo(alert.scriptName());
+        assertThat(isId(alert.scriptName())).as("scriptName of an alert raised by %s", cause).isTrue();
+        assertThat(isGeneratedId(alert.runId())).as("runId of an alert raised by %s", cause).isTrue();
+        assertThat(alert.kind()).as("kind of an alert raised by %s", cause).isNotNull();
+        assertThat(alert.time()).as("time of an alert raised by %s", cause).isNotNull().isBetween(Bounds.MIN_INSTANT, Bounds.MAX_INSTANT);
+        assertThat(alert.message() == null ? 0 : alert.message().length()).as("message of an alert raised by %s", cause)
+                .isLessThanOrEqualTo(Bounds.MAX_MESSAGE_CHARS);
+        for (String batch : Arrays.asList(alert.sweepId(), alert.checkId())) {
+            assertThat(batch == null || isGeneratedId(batch)).as("batch of an alert raised by %s", cause).isTrue();
+        }
+    }
+
     // ---- generators ----------------------------------------------------------------------------------------
 
     @Provide
@@ -410,6 +476,11 @@ class HostileRecordsProperties {
     @Provide
     Arbitrary<List<Hostile>> policiesLists() {
         return HostileInputs.policies().list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    @Provide
+    Arbitrary<List<Hostile>> alertOutcomesLists() {
+        return HostileInputs.alertOutcomes().list().ofMinSize(1).ofMaxSize(4);
     }
 
     @Provide

@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.alerts.BatchDone;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
@@ -192,6 +193,70 @@ class HostileRecordsTest {
                     .until(() -> http.get("/script/logs/" + encode(good)).status() == 200 || http.get("/health").status() != 200);
             assertThat(http.get("/health").status()).as("/health after two forged answers of 900 KB to one check").isEqualTo(200);
             assertThat(http.get("/script/logs/" + encode(good)).status()).as("the good event").isEqualTo(200);
+        }
+    }
+
+    /**
+     * Records on the alert feed that the alert processor did not write (only runwarden writes it, but anyone with access
+     * to the broker may), on every partition, ahead of a real alert: a webhook channel that takes every script's alerts
+     * is sent none of them, and gets the real alert next, at its first attempt.
+     */
+    @Test
+    void garbageOnTheAlertFeedIsSkippedAndAWebhookChannelStillGetsTheNextRealAlert() throws Exception {
+        Settings settings = embedded(dataDir);
+        String feed = Topics.alertFeed(settings.applicationId());
+        try (HookReceiver receiver = new HookReceiver().up(() -> 200);
+             RunwardenService service = RunwardenService.start(settings);
+             KafkaProducer<byte[], byte[]> producer = producer(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            Instant created = Instant.now().minusSeconds(1);
+            send(producer, Topics.NOTIFICATION_CHANNELS, null, utf8("feed-hook"), utf8("{\"name\":\"feed-hook\",\"type\":\"webhook\","
+                    + "\"url\":\"" + receiver.url("/hook") + "\",\"scripts\":[\"*\"],\"createdAt\":\"" + created + "\"}"), List.of());
+            producer.flush();
+            await("the channel is kept").atMost(CEILING).until(() -> http.get("/notifications/channels/feed-hook").status() == 200);
+
+            String time = "\"time\":\"" + Instant.now() + "\"";
+            String huge = "h".repeat(300_000);
+            List<String> alerts = List.of("not json", "", "null", "[]", "{}", "[".repeat(200_000),
+                    "{\"kind\":\"failed\",\"scriptName\":\"feed-script\"}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\"}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"runId\":\"x\"," + time + "}",
+                    "{\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\"," + time + "}",
+                    "{\"alertId\":\"exploded:x\",\"kind\":\"exploded\",\"scriptName\":\"feed-script\",\"runId\":\"x\"," + time + "}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed\\u0000script\",\"runId\":\"x\"," + time + "}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\","
+                            + "\"time\":\"+10000-01-01T00:00:00Z\"}",
+                    "{\"alertId\":\"failed:" + huge + "\",\"kind\":\"failed\",\"scriptName\":\"" + huge + "\",\"runId\":\"" + huge
+                            + "\"," + time + "}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\"," + time
+                            + ",\"message\":\"" + "m".repeat(600_000) + "\"}");
+            List<String> ends = List.of("not json", "", "{}", "{\"partition\":0}", "{\"batchId\":\"" + huge + "\",\"partition\":0}");
+            int partitions;
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", service.bootstrapServers()))) {
+                partitions = admin.describeTopics(List.of(feed)).allTopicNames().get().get(feed).partitions().size();
+            }
+            for (int partition = 0; partition < partitions; partition++) {
+                for (String alert : alerts) {
+                    send(producer, feed, partition, utf8("feed-script"), utf8(alert), List.of());
+                }
+                send(producer, feed, partition, utf8("feed-script"), null, List.of());
+                for (String end : ends) {
+                    send(producer, feed, partition, utf8("batch"), utf8(end), List.of(new RecordHeader(BatchDone.HEADER, new byte[0])));
+                }
+            }
+            producer.flush();
+
+            String runId = "feed-run-" + UUID.randomUUID();
+            send(producer, Topics.SCRIPT_EVENTS, null, utf8(runId), utf8(started(runId, "feed-script", Instant.now())), List.of());
+            send(producer, Topics.SCRIPT_EVENTS, null, utf8(runId), utf8("{\"event\":\"failed\",\"message\":\"exit 3\"}"), List.of());
+            producer.flush();
+
+            await("the real alert reaches the webhook").atMost(CEILING)
+                    .until(() -> receiver.requests().stream().anyMatch(r -> ("failed:" + runId).equals(r.header("Runwarden-Alert-Id"))));
+            assertThat(receiver.requests()).as("what the webhook was sent").extracting(r -> r.header("Runwarden-Alert-Id"))
+                    .containsExactly("failed:" + runId);
+            assertThat(http.get("/ready").status()).isEqualTo(200);
         }
     }
 

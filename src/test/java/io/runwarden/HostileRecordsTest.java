@@ -5,6 +5,9 @@ import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlRecord;
+import io.runwarden.notify.Channel;
+import io.runwarden.notify.ChannelJson;
+import io.runwarden.notify.ChannelRules;
 import io.runwarden.kafka.DeadLetterHandler;
 import io.runwarden.stream.HostileInputs;
 import io.runwarden.stream.HostileInputs.Hostile;
@@ -53,7 +56,9 @@ import static org.awaitility.Awaitility.await;
  * manual sweep completes, the bad events are in script-events-dlq with their reasons, and a restart on the same
  * data dir comes back ready and applies another good event. Every wait is a condition with a ceiling of minutes.
  * Forged records of missed-start checks (issue 12, item 7), on six partitions as a deployment has them, record no
- * slot as missed that a start of the victim's script kept.
+ * slot as missed that a start of the victim's script kept. Hostile channels and alert outcomes (issue 13) go the same
+ * way: no channel answers with a credential, and the bad outcomes are dead-lettered; garbage on the alert feed is skipped
+ * and a webhook still gets the next real alert.
  */
 @IntegrationTest
 class HostileRecordsTest {
@@ -95,6 +100,11 @@ class HostileRecordsTest {
             List<Hostile> checksAndPings = HostileInputs.checkAndPingRecords().sampleStream().limit(60).toList();
             List<Hostile> jobs = HostileInputs.cronJobs().sampleStream().limit(40).toList();
             List<Hostile> policies = HostileInputs.policies().sampleStream().limit(40).toList();
+            // a compacted topic refuses a record without a key: the broker keeps those from the service
+            List<Hostile> channels = HostileInputs.channels().sampleStream().filter(h -> h.key() != null)
+                    .filter(HostileRecordsTest::callsOnlyThisMachine).limit(40).toList();
+            // ends of batches are judged for one run partition: here they are only sent
+            List<Hostile> outcomes = HostileInputs.alertOutcomes().sampleStream().limit(60).toList();
             for (Case c : cases) {
                 send(producer, c.topic(), c.partition(), c.key(), c.value(), c.headers());
                 if (c.topic().equals(Topics.SCRIPT_EVENTS) && c.reasons() != null) {
@@ -110,6 +120,13 @@ class HostileRecordsTest {
             checksAndPings.forEach(h -> send(producer, Topics.SCRIPT_EVENTS, null, h.key(), h.value(), h.headers()));
             jobs.forEach(h -> send(producer, Topics.CRON_CONFIG, null, h.key(), h.value(), h.headers()));
             policies.forEach(h -> send(producer, Topics.SCRIPT_POLICIES, null, h.key(), h.value(), h.headers()));
+            channels.forEach(h -> send(producer, Topics.NOTIFICATION_CHANNELS, null, h.key(), h.value(), h.headers()));
+            for (Hostile h : outcomes) {
+                send(producer, Topics.alertOutcomes(settings.applicationId()), null, h.key(), h.value(), h.headers());
+                if (h.verdict() == Verdict.BAD && h.headers().stream().noneMatch(header -> header.key().equals(BatchDone.HEADER))) {
+                    badEvents.add(h);
+                }
+            }
             // the policy with a huge maxRuntime, then an ordinary start of its script (both after the generated ones)
             send(producer, Topics.SCRIPT_POLICIES, null, utf8(policyScript),
                     utf8("{\"scriptName\":\"" + policyScript + "\",\"maxRuntime\":\"PT9223372036854775807S\"}"), List.of());
@@ -124,6 +141,9 @@ class HostileRecordsTest {
                     .until(() -> http.get("/script/logs/" + encode(good)).status() == 200);
             assertThat(http.get("/ready").status()).as("/ready").isEqualTo(200);
             assertThat(http.get("/health").status()).as("/health").isEqualTo(200);
+            HttpTestClient.Response kept = http.get("/notifications/channels");
+            assertThat(kept.status()).as("the channels after hostile ones: %s", kept.text()).isEqualTo(200);
+            assertThat(HostileInputs.showsACredential(kept.body())).as("the channels after hostile ones: %s", kept.text()).isFalse();
 
             HttpTestClient.Response sweep = http.post("/script/cleanup-stale", "");
             assertThat(sweep.status()).as("a manual sweep: %s", sweep.text()).isEqualTo(200);
@@ -384,6 +404,18 @@ class HostileRecordsTest {
             cases.add(new Case(check.name() + ", on partition " + partition, check.topic(), partition, check.key(), check.value(),
                     check.headers(), null));
         }
+    }
+
+    /** A channel that is refused, or kept and calls only this machine (a PagerDuty channel without a URL calls PagerDuty). */
+    private static boolean callsOnlyThisMachine(Hostile channel) {
+        Channel kept;
+        try {
+            kept = ChannelRules.checked(channel.keyText(), ChannelJson.read(channel.value()));
+        } catch (RuntimeException refused) {
+            return true;
+        }
+        String host = kept.url() == null ? "localhost" : java.net.URI.create(kept.url()).getHost().toLowerCase(java.util.Locale.ROOT);
+        return Set.of("127.0.0.1", "localhost", "[::1]").contains(host);
     }
 
     private static Case event(String name, String key, String json, Set<String> reasons) {

@@ -1125,6 +1125,24 @@ public final class HostileInputs {
     /** Where the good URLs point: this machine's discard port, so that a test send never leaves it and fails at once. */
     public static final String CHANNEL_URL = "http://127.0.0.1:9/hook/" + CREDENTIAL;
 
+    /**
+     * Whether an answer reveals a credential: a secret, a routing key or a Slack URL unmasked, or any of them quoted
+     * elsewhere. A channel's own URL is shown when it is a webhook's or PagerDuty's (DESIGN, "Notifications").
+     */
+    public static boolean showsACredential(JsonNode answer) {
+        JsonNode copy = answer.deepCopy();
+        dropShownUrls(copy);
+        return copy.toString().contains(CREDENTIAL);
+    }
+
+    private static void dropShownUrls(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object && object.path("type").isTextual()
+                && !object.path("type").asText().equals("slack")) {
+            object.remove("url");
+        }
+        node.forEach(HostileInputs::dropShownUrls);
+    }
+
     static Arbitrary<Part> channelTypes() {
         return Arbitraries.frequencyOf(
                 Tuple.of(16, Arbitraries.of(Part.good("webhook", str("webhook")), Part.good("slack", str("slack")),
@@ -1141,17 +1159,20 @@ public final class HostileInputs {
                         Part.bad("type 600 KB", str(huge('w'))))));
     }
 
-    /** URLs: good ones, and every bad form (DESIGN, "Notifications"; ChannelRules). */
+    /**
+     * URLs: good ones, every one on this machine (a test send or a delivery must not leave it), and every bad form
+     * (DESIGN, "Notifications"; ChannelRules).
+     */
     public static Part[] urlParts() {
-        String base = "https://example.com/" + CREDENTIAL + "/";
+        String base = "https://127.0.0.1:9/" + CREDENTIAL + "/";
         String long2048 = base + "p".repeat(2_048 - base.length());
         return new Part[]{
                 Part.good("url local", str(CHANNEL_URL)),
-                Part.good("url https with a query", str("https://hooks.example.com/services/T0/B0/" + CREDENTIAL + "?a=1&b=%20")),
+                Part.good("url https with a query", str("https://127.0.0.1:9/services/T0/B0/" + CREDENTIAL + "?a=1&b=%20")),
                 Part.good("url port 1", str("http://127.0.0.1:1/" + CREDENTIAL)),
-                Part.good("url port 65535", str("https://example.com:65535/" + CREDENTIAL)),
+                Part.good("url port 65535", str("https://localhost:65535/" + CREDENTIAL)),
                 Part.good("url IPv6", str("http://[::1]:9/" + CREDENTIAL)),
-                Part.good("url HTTPS in capitals", str("HTTPS://EXAMPLE.COM/" + CREDENTIAL)),
+                Part.good("url HTTPS in capitals", str("HTTPS://LOCALHOST:9/" + CREDENTIAL)),
                 Part.good("url 2,048 chars", str(long2048)),
                 Part.good("url encoded emoji", str(base + "%F0%9F%92%BE")),
                 Part.good("url accented path", str(base + "été")),

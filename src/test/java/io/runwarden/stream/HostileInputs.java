@@ -22,7 +22,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -1143,7 +1145,7 @@ public final class HostileInputs {
         node.forEach(HostileInputs::dropShownUrls);
     }
 
-    static Arbitrary<Part> channelTypes() {
+    public static Arbitrary<Part> channelTypes() {
         return Arbitraries.frequencyOf(
                 Tuple.of(16, Arbitraries.of(Part.good("webhook", str("webhook")), Part.good("slack", str("slack")),
                         Part.good("email", str("email")), Part.good("pagerduty", str("pagerduty")))),
@@ -1352,7 +1354,7 @@ public final class HostileInputs {
                 Part.bad("enabled array", "[true]")};
     }
 
-    static Part[] createdAtParts() {
+    public static Part[] createdAtParts() {
         return new Part[]{
                 Part.good("no createdAt", null),
                 Part.good("createdAt null", "null"),
@@ -1370,7 +1372,7 @@ public final class HostileInputs {
     }
 
     /** An unknown member, whole (name and value): a channel has none. */
-    static Part[] unknownFieldParts() {
+    public static Part[] unknownFieldParts() {
         return new Part[]{
                 Part.good("no unknown field", null),
                 Part.bad("unknown x", "\"x\":1"),
@@ -1381,6 +1383,7 @@ public final class HostileInputs {
                 Part.bad("unknown __proto__", "\"__proto__\":{\"enabled\":true}"),
                 Part.bad("unknown empty name", "\"\":1"),
                 Part.bad("unknown NUL name", str("a\u0000b") + ":1"),
+                Part.bad("unknown 10 KB name", str("x".repeat(10_000)) + ":1"),
                 Part.bad("unknown 600 KB name", str(huge('x')) + ":1"),
                 Part.bad("unknown nested 5000", "\"x\":" + nested(5_000)),
                 Part.bad("unknown nested 200000", "\"x\":" + nested(200_000)),
@@ -1441,19 +1444,18 @@ public final class HostileInputs {
      * fields it uses are there most of the time); whole values that are no channel; and tombstones.
      */
     public static Arbitrary<Hostile> channels() {
-        Arbitrary<Hostile> shaped = channelTypes().flatMap(type -> {
-            String t = type.verdict() == Verdict.GOOD ? Json.read(type.json(), String.class) : "webhook";
-            Arbitrary<List<Part>> targets = Combinators.combine(channelField(t, "url", urlParts()),
-                    channelField(t, "secret", secretParts()), channelField(t, "to", toParts()),
-                    channelField(t, "routingKey", routingKeyParts())).as(List::of);
-            Arbitrary<List<Part>> choices = Combinators.combine(leaning(10, scriptsParts()), leaning(10, kindsParts()),
-                    leaning(10, enabledParts()), leaning(10, createdAtParts()), leaning(12, unknownFieldParts())).as(List::of);
-            return Combinators.combine(channelKeys(), channelNames(), targets, choices)
-                    .as((key, name, target, choice) -> channel(key, name, type, target, choice));
-        });
+        Arbitrary<Hostile> shaped = Combinators.combine(channelKeys(), channelNames(), channelBodies()).as(HostileInputs::channel);
         Arbitrary<Hostile> tombstones = channelKeys().map(key -> new Hostile("tombstone, " + key.label(), keyBytes(key), null,
                 List.of(), key.verdict(), Set.of(), List.of()));
-        Arbitrary<Hostile> oddities = Arbitraries.of(
+        Arbitrary<Hostile> oddities = Arbitraries.of(channelOddities()).map(value -> combineWhole(Part.good("key ops-hook", "ops-hook"), value));
+        return Arbitraries.frequencyOf(Tuple.of(16, shaped), Tuple.of(1, tombstones), Tuple.of(1, wholeGlobalValues("channel-")),
+                        Tuple.of(1, oddities))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    /** Values that are no channel object, or one written oddly: a JSON value of another kind, a field twice, trailing text. */
+    public static Part[] channelOddities() {
+        return new Part[]{
                 Part.bad("value {}", "{}"),
                 Part.bad("value with type twice", "{\"type\":\"webhook\",\"type\":\"slack\",\"url\":" + str(CHANNEL_URL) + "}"),
                 Part.bad("value with trailing garbage", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "} {}"),
@@ -1461,17 +1463,68 @@ public final class HostileInputs {
                 Part.bad("value truncated", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL)),
                 Part.bad("value with a raw NUL", "{\"type\":\"webhook\",\"url\":\"" + CHANNEL_URL + "\u0000\"}"),
                 Part.bad("value of 600 KB of {\"a\":", "{\"a\":".repeat(HUGE / 5)),
+                Part.bad("value not json", "not json"),
+                Part.bad("value null", "null"),
+                Part.bad("value array", "[{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}]"),
+                Part.bad("value string", str("webhook")),
+                Part.bad("value nested 200000", nested(200_000)),
                 Part.either("value with a byte order mark", "\uFEFF{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}"),
                 Part.either("value in UTF-16", "\uFFFE{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}"),
-                Part.bad("value CESU surrogate", "\uFFFF" + hex(("{\"type\":\"webhook\",\"url\":\"" + CHANNEL_URL + "\",\"secret\":\"a").getBytes(StandardCharsets.UTF_8))
-                        + "eda080" + hex("\"}".getBytes(StandardCharsets.UTF_8))))
-                .map(value -> combineWhole(Part.good("key ops-hook", "ops-hook"), value));
-        return Arbitraries.frequencyOf(Tuple.of(16, shaped), Tuple.of(1, tombstones), Tuple.of(1, wholeGlobalValues("channel-")),
-                        Tuple.of(1, oddities))
-                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+                Part.bad("value CESU surrogate", "\uFFFF" + hex(("{\"type\":\"webhook\",\"url\":\"" + CHANNEL_URL + "\",\"secret\":\"a")
+                        .getBytes(StandardCharsets.UTF_8)) + "eda080" + hex("\"}".getBytes(StandardCharsets.UTF_8)))};
     }
 
-    private static Hostile channel(Part key, Part name, Part type, List<Part> targets, List<Part> choices) {
+    /**
+     * The fields of a channel as parts, by name (a part whose json is null is left out), in the order a channel has them;
+     * and an unknown member, whole.
+     */
+    public record ChannelBody(Part type, Map<String, Part> fields, Part unknown) {
+        public List<Part> parts() {
+            List<Part> parts = new ArrayList<>();
+            parts.add(type);
+            parts.addAll(fields.values());
+            parts.add(unknown);
+            return parts;
+        }
+
+        /** The JSON object, with {@code name} (JSON, null: left out) first and the unknown member in the middle. */
+        public String json(String name) {
+            List<String> members = new ArrayList<>();
+            addField(members, "name", name);
+            addField(members, "type", type);
+            fields.forEach((field, part) -> addField(members, field, part));
+            if (unknown.json() != null) {
+                members.add(members.size() / 2, unknown.json());
+            }
+            return "{" + String.join(",", members) + "}";
+        }
+
+        public String label() {
+            return String.join(", ", parts().stream().map(Part::label).toList());
+        }
+    }
+
+    /** Channel values: a type first (so that the fields it uses are there most of the time), then every field, hostile or not. */
+    public static Arbitrary<ChannelBody> channelBodies() {
+        return channelTypes().flatMap(type -> {
+            String t = type.verdict() == Verdict.GOOD ? Json.read(type.json(), String.class) : "webhook";
+            Arbitrary<List<Part>> targets = Combinators.combine(channelField(t, "url", urlParts()),
+                    channelField(t, "secret", secretParts()), channelField(t, "to", toParts()),
+                    channelField(t, "routingKey", routingKeyParts())).as(List::of);
+            Arbitrary<List<Part>> choices = Combinators.combine(leaning(10, scriptsParts()), leaning(10, kindsParts()),
+                    leaning(10, enabledParts()), leaning(10, createdAtParts())).as(List::of);
+            return Combinators.combine(targets, choices, leaning(12, unknownFieldParts())).as((target, choice, unknown) -> {
+                Map<String, Part> fields = new LinkedHashMap<>();
+                List<String> names = List.of("url", "secret", "to", "routingKey", "scripts", "kinds", "enabled", "createdAt");
+                for (int i = 0; i < names.size(); i++) {
+                    fields.put(names.get(i), i < 4 ? target.get(i) : choice.get(i - 4));
+                }
+                return new ChannelBody(type, fields, unknown);
+            });
+        });
+    }
+
+    private static Hostile channel(Part key, Part name, ChannelBody body) {
         String keyText = key.json() == null || key.json().startsWith("\uFFFF") ? null : key.json();
         Part named = switch (String.valueOf(name.json())) {
             case "=KEY" -> keyText == null ? Part.good("no name (no key)", null) : new Part(name.label(), str(keyText),
@@ -1481,26 +1534,10 @@ public final class HostileInputs {
                     : new Part(name.label(), str(keyText.toUpperCase(java.util.Locale.ROOT)), name.verdict(), name.reasons(), name.longText());
             default -> name;
         };
-        List<String> fields = new ArrayList<>();
-        addField(fields, "name", named);
-        addField(fields, "type", type);
-        List<String> targetNames = List.of("url", "secret", "to", "routingKey");
-        for (int i = 0; i < targets.size(); i++) {
-            addField(fields, targetNames.get(i), targets.get(i));
-        }
-        List<String> choiceNames = List.of("scripts", "kinds", "enabled", "createdAt");
-        for (int i = 0; i < choiceNames.size(); i++) {
-            addField(fields, choiceNames.get(i), choices.get(i));
-        }
-        Part unknown = choices.get(choiceNames.size());
-        if (unknown.json() != null) {
-            fields.add(fields.size() / 2, unknown.json());
-        }
-        List<Part> parts = new ArrayList<>(List.of(key, named, type));
-        parts.addAll(targets);
-        parts.addAll(choices);
-        return combine(String.join(", ", parts.stream().map(Part::label).toList()), keyBytes(key),
-                ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
+        List<Part> parts = new ArrayList<>(List.of(key, named));
+        parts.addAll(body.parts());
+        return combine(key.label() + ", " + named.label() + ", " + body.label(), keyBytes(key),
+                body.json(named.json()).getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
     }
 
     // ---- <application>-alert-outcomes ------------------------------------------------------------------------

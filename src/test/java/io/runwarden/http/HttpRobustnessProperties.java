@@ -1,5 +1,6 @@
 package io.runwarden.http;
 
+import io.runwarden.LogLines;
 import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.Patience;
@@ -53,6 +54,7 @@ class HttpRobustnessProperties {
     private static List<String[]> routes; // {method, template}
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static Call previous;
+    private static LogLines logs;
 
     record Call(String method, String template, String path, String query, byte[] body, String contentType, String auth,
                 String origin) {
@@ -68,6 +70,7 @@ class HttpRobustnessProperties {
 
     @BeforeContainer
     static void start() throws Exception {
+        logs = LogLines.capture();
         service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR",
                 Files.createTempDirectory("runwarden-fuzz").toString(), "RUNWARDEN_API_TOKEN", TOKEN,
                 "RUNWARDEN_APPLICATION_ID", "runwarden-fuzz"));
@@ -100,8 +103,12 @@ class HttpRobustnessProperties {
             HttpResponse<String> ready = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + "/ready"))
                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as("still ready after the fuzzing: %s", ready.body()).isEqualTo(200);
+            // every secret, routing key and URL of a channel put or tested holds it: none may reach the log
+            assertThat(logs.lines()).as("log lines while channels were fuzzed")
+                    .noneMatch(line -> line.contains(HostileInputs.CREDENTIAL));
         } finally {
             service.close();
+            logs.close();
         }
     }
 

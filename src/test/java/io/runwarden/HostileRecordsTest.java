@@ -1,9 +1,13 @@
 package io.runwarden;
 
+import io.runwarden.alerts.BatchDone;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlRecord;
+import io.runwarden.notify.Channel;
+import io.runwarden.notify.ChannelJson;
+import io.runwarden.notify.ChannelRules;
 import io.runwarden.kafka.DeadLetterHandler;
 import io.runwarden.stream.HostileInputs;
 import io.runwarden.stream.HostileInputs.Hostile;
@@ -52,7 +56,9 @@ import static org.awaitility.Awaitility.await;
  * manual sweep completes, the bad events are in script-events-dlq with their reasons, and a restart on the same
  * data dir comes back ready and applies another good event. Every wait is a condition with a ceiling of minutes.
  * Forged records of missed-start checks (issue 12, item 7), on six partitions as a deployment has them, record no
- * slot as missed that a start of the victim's script kept.
+ * slot as missed that a start of the victim's script kept. Hostile channels and alert outcomes (issue 13) go the same
+ * way: no channel answers with a credential, and the bad outcomes are dead-lettered; garbage on the alert feed is skipped
+ * and a webhook still gets the next real alert.
  */
 @IntegrationTest
 class HostileRecordsTest {
@@ -94,6 +100,11 @@ class HostileRecordsTest {
             List<Hostile> checksAndPings = HostileInputs.checkAndPingRecords().sampleStream().limit(60).toList();
             List<Hostile> jobs = HostileInputs.cronJobs().sampleStream().limit(40).toList();
             List<Hostile> policies = HostileInputs.policies().sampleStream().limit(40).toList();
+            // a compacted topic refuses a record without a key: the broker keeps those from the service
+            List<Hostile> channels = HostileInputs.channels().sampleStream().filter(h -> h.key() != null)
+                    .filter(HostileRecordsTest::callsOnlyThisMachine).limit(40).toList();
+            // ends of batches are judged for one run partition: here they are only sent
+            List<Hostile> outcomes = HostileInputs.alertOutcomes().sampleStream().limit(60).toList();
             for (Case c : cases) {
                 send(producer, c.topic(), c.partition(), c.key(), c.value(), c.headers());
                 if (c.topic().equals(Topics.SCRIPT_EVENTS) && c.reasons() != null) {
@@ -109,6 +120,13 @@ class HostileRecordsTest {
             checksAndPings.forEach(h -> send(producer, Topics.SCRIPT_EVENTS, null, h.key(), h.value(), h.headers()));
             jobs.forEach(h -> send(producer, Topics.CRON_CONFIG, null, h.key(), h.value(), h.headers()));
             policies.forEach(h -> send(producer, Topics.SCRIPT_POLICIES, null, h.key(), h.value(), h.headers()));
+            channels.forEach(h -> send(producer, Topics.NOTIFICATION_CHANNELS, null, h.key(), h.value(), h.headers()));
+            for (Hostile h : outcomes) {
+                send(producer, Topics.alertOutcomes(settings.applicationId()), null, h.key(), h.value(), h.headers());
+                if (h.verdict() == Verdict.BAD && h.headers().stream().noneMatch(header -> header.key().equals(BatchDone.HEADER))) {
+                    badEvents.add(h);
+                }
+            }
             // the policy with a huge maxRuntime, then an ordinary start of its script (both after the generated ones)
             send(producer, Topics.SCRIPT_POLICIES, null, utf8(policyScript),
                     utf8("{\"scriptName\":\"" + policyScript + "\",\"maxRuntime\":\"PT9223372036854775807S\"}"), List.of());
@@ -123,6 +141,9 @@ class HostileRecordsTest {
                     .until(() -> http.get("/script/logs/" + encode(good)).status() == 200);
             assertThat(http.get("/ready").status()).as("/ready").isEqualTo(200);
             assertThat(http.get("/health").status()).as("/health").isEqualTo(200);
+            HttpTestClient.Response kept = http.get("/notifications/channels");
+            assertThat(kept.status()).as("the channels after hostile ones: %s", kept.text()).isEqualTo(200);
+            assertThat(HostileInputs.showsACredential(kept.body())).as("the channels after hostile ones: %s", kept.text()).isFalse();
 
             HttpTestClient.Response sweep = http.post("/script/cleanup-stale", "");
             assertThat(sweep.status()).as("a manual sweep: %s", sweep.text()).isEqualTo(200);
@@ -192,6 +213,70 @@ class HostileRecordsTest {
                     .until(() -> http.get("/script/logs/" + encode(good)).status() == 200 || http.get("/health").status() != 200);
             assertThat(http.get("/health").status()).as("/health after two forged answers of 900 KB to one check").isEqualTo(200);
             assertThat(http.get("/script/logs/" + encode(good)).status()).as("the good event").isEqualTo(200);
+        }
+    }
+
+    /**
+     * Records on the alert feed that the alert processor did not write (only runwarden writes it, but anyone with access
+     * to the broker may), on every partition, ahead of a real alert: a webhook channel that takes every script's alerts
+     * is sent none of them, and gets the real alert next, at its first attempt.
+     */
+    @Test
+    void garbageOnTheAlertFeedIsSkippedAndAWebhookChannelStillGetsTheNextRealAlert() throws Exception {
+        Settings settings = embedded(dataDir);
+        String feed = Topics.alertFeed(settings.applicationId());
+        try (HookReceiver receiver = new HookReceiver().up(() -> 200);
+             RunwardenService service = RunwardenService.start(settings);
+             KafkaProducer<byte[], byte[]> producer = producer(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            Instant created = Instant.now().minusSeconds(1);
+            send(producer, Topics.NOTIFICATION_CHANNELS, null, utf8("feed-hook"), utf8("{\"name\":\"feed-hook\",\"type\":\"webhook\","
+                    + "\"url\":\"" + receiver.url("/hook") + "\",\"scripts\":[\"*\"],\"createdAt\":\"" + created + "\"}"), List.of());
+            producer.flush();
+            await("the channel is kept").atMost(CEILING).until(() -> http.get("/notifications/channels/feed-hook").status() == 200);
+
+            String time = "\"time\":\"" + Instant.now() + "\"";
+            String huge = "h".repeat(300_000);
+            List<String> alerts = List.of("not json", "", "null", "[]", "{}", "[".repeat(200_000),
+                    "{\"kind\":\"failed\",\"scriptName\":\"feed-script\"}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\"}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"runId\":\"x\"," + time + "}",
+                    "{\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\"," + time + "}",
+                    "{\"alertId\":\"exploded:x\",\"kind\":\"exploded\",\"scriptName\":\"feed-script\",\"runId\":\"x\"," + time + "}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed\\u0000script\",\"runId\":\"x\"," + time + "}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\","
+                            + "\"time\":\"+10000-01-01T00:00:00Z\"}",
+                    "{\"alertId\":\"failed:" + huge + "\",\"kind\":\"failed\",\"scriptName\":\"" + huge + "\",\"runId\":\"" + huge
+                            + "\"," + time + "}",
+                    "{\"alertId\":\"failed:x\",\"kind\":\"failed\",\"scriptName\":\"feed-script\",\"runId\":\"x\"," + time
+                            + ",\"message\":\"" + "m".repeat(600_000) + "\"}");
+            List<String> ends = List.of("not json", "", "{}", "{\"partition\":0}", "{\"batchId\":\"" + huge + "\",\"partition\":0}");
+            int partitions;
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", service.bootstrapServers()))) {
+                partitions = admin.describeTopics(List.of(feed)).allTopicNames().get().get(feed).partitions().size();
+            }
+            for (int partition = 0; partition < partitions; partition++) {
+                for (String alert : alerts) {
+                    send(producer, feed, partition, utf8("feed-script"), utf8(alert), List.of());
+                }
+                send(producer, feed, partition, utf8("feed-script"), null, List.of());
+                for (String end : ends) {
+                    send(producer, feed, partition, utf8("batch"), utf8(end), List.of(new RecordHeader(BatchDone.HEADER, new byte[0])));
+                }
+            }
+            producer.flush();
+
+            String runId = "feed-run-" + UUID.randomUUID();
+            send(producer, Topics.SCRIPT_EVENTS, null, utf8(runId), utf8(started(runId, "feed-script", Instant.now())), List.of());
+            send(producer, Topics.SCRIPT_EVENTS, null, utf8(runId), utf8("{\"event\":\"failed\",\"message\":\"exit 3\"}"), List.of());
+            producer.flush();
+
+            await("the real alert reaches the webhook").atMost(CEILING)
+                    .until(() -> receiver.requests().stream().anyMatch(r -> ("failed:" + runId).equals(r.header("Runwarden-Alert-Id"))));
+            assertThat(receiver.requests()).as("what the webhook was sent").extracting(r -> r.header("Runwarden-Alert-Id"))
+                    .containsExactly("failed:" + runId);
+            assertThat(http.get("/ready").status()).isEqualTo(200);
         }
     }
 
@@ -319,6 +404,18 @@ class HostileRecordsTest {
             cases.add(new Case(check.name() + ", on partition " + partition, check.topic(), partition, check.key(), check.value(),
                     check.headers(), null));
         }
+    }
+
+    /** A channel that is refused, or kept and calls only this machine (a PagerDuty channel without a URL calls PagerDuty). */
+    private static boolean callsOnlyThisMachine(Hostile channel) {
+        Channel kept;
+        try {
+            kept = ChannelRules.checked(channel.keyText(), ChannelJson.read(channel.value()));
+        } catch (RuntimeException refused) {
+            return true;
+        }
+        String host = kept.url() == null ? "localhost" : java.net.URI.create(kept.url()).getHost().toLowerCase(java.util.Locale.ROOT);
+        return Set.of("127.0.0.1", "localhost", "[::1]").contains(host);
     }
 
     private static Case event(String name, String key, String json, Set<String> reasons) {

@@ -3,7 +3,6 @@ package io.runwarden.notify;
 import io.runwarden.alerts.BatchDone;
 import io.runwarden.model.Alert;
 import io.runwarden.model.Bounds;
-import io.runwarden.model.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -141,18 +140,18 @@ final class ChannelWorker implements Runnable {
         Instant now = clock.instant();
         try {
             if (record.headers().lastHeader(BatchDone.HEADER) != null) {
-                BatchDone end = Json.read(record.value(), BatchDone.class);
+                BatchDone end = FeedRecords.batchEnd(record.value());
                 outbox.batchEnd(record.partition(), record.offset(), end.batchId(), now);
                 return;
             }
-            Alert alert = Json.read(record.value(), Alert.class);
+            Alert alert = FeedRecords.alert(record.value());
             if (ChannelRules.routes(channel, alert)) {
                 outbox.alert(record.partition(), record.offset(), alert, now);
             }
         } catch (RuntimeException unreadable) {
-            // only runwarden writes the feed; a record it cannot read is skipped rather than stop the channel
-            LOG.warn("skipped unreadable record {}-{}@{} of the alert feed for channel {}", record.topic(), record.partition(),
-                    record.offset(), Bounds.quote(channel.name()));
+            // only runwarden writes the feed; a record it did not write is skipped rather than stop or hold the channel
+            LOG.warn("skipped record {}-{}@{} of the alert feed for channel {}: {}", record.topic(), record.partition(),
+                    record.offset(), Bounds.quote(channel.name()), Bounds.quote(unreadable.getMessage()));
         }
     }
 

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Decides the alerts of the scripts of one partition of the alert outcomes, in the order their runs ended, and
@@ -71,10 +72,7 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
             batchDone(read(record, BatchDone.class));
             return;
         }
-        RunOutcome outcome = read(record, RunOutcome.class);
-        if (outcome.scriptName() == null || !outcome.scriptName().equals(record.key()) || outcome.runId() == null) {
-            throw new InvalidEventException("bad-alert-outcome", "an outcome needs a runId and is keyed by its scriptName");
-        }
+        RunOutcome outcome = checked(record.key(), read(record, RunOutcome.class));
         ScriptPolicy policy = policies.get(outcome.scriptName());
         AlertRules.Decision decision = AlertRules.decide(health.get(outcome.scriptName()), outcome, policy != null && policy.paused());
         health.put(outcome.scriptName(), decision.health());
@@ -91,11 +89,8 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         if (done.batchId() == null || done.partition() < 0 || done.partition() >= runPartitions) {
             throw new InvalidEventException("bad-alert-outcome", "a batch's end needs its batchId and a run partition");
         }
-        try {
-            Bounds.id(done.batchId());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("bad-alert-outcome", "batchId " + e.getMessage());
-        }
+        // a cron job's sweep is named after the job: a batch id may be as long as runwarden makes ids
+        within("batchId", done.batchId(), Bounds::generatedId);
         BatchProgress progress = batches.get(done.batchId());
         TreeSet<Integer> seen = progress == null ? new TreeSet<>() : new TreeSet<>(progress.done());
         seen.add(done.partition());
@@ -108,6 +103,39 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         RecordHeaders headers = new RecordHeaders();
         headers.add(BatchDone.HEADER, new byte[0]);
         context.forward(new Record<>(done.batchId(), new BatchDone(done.batchId(), partition), context.currentSystemTimeMs(), headers), FEED_SINK);
+    }
+
+    /**
+     * An outcome as runwarden writes one, from a run it keeps: keyed by its script, with its runId and end time, every
+     * id and instant within the bounds and a message no longer than a run's. Anything else on the topic was written by
+     * someone else, and would make alerts (and records) beyond the bounds every consumer of script-alerts relies on.
+     */
+    private static RunOutcome checked(String key, RunOutcome outcome) {
+        if (outcome.scriptName() == null || !outcome.scriptName().equals(key) || outcome.runId() == null || outcome.time() == null) {
+            throw new InvalidEventException("bad-alert-outcome", "an outcome needs a runId and a time, and is keyed by its scriptName");
+        }
+        within("scriptName", outcome.scriptName(), Bounds::id);
+        within("runId", outcome.runId(), Bounds::generatedId);
+        within("time", outcome.time(), Bounds::instant);
+        if (outcome.message() != null && outcome.message().length() > Bounds.MAX_MESSAGE_CHARS) {
+            throw new InvalidEventException("bad-alert-outcome", "message is " + outcome.message().length()
+                    + " characters long; a run's holds at most " + Bounds.MAX_MESSAGE_CHARS);
+        }
+        if (outcome.sweepId() != null) {
+            within("sweepId", outcome.sweepId(), Bounds::generatedId);
+        }
+        if (outcome.checkId() != null) {
+            within("checkId", outcome.checkId(), Bounds::generatedId);
+        }
+        return outcome;
+    }
+
+    private static <T> void within(String field, T value, Function<T, T> bound) {
+        try {
+            bound.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("bad-alert-outcome", field + " " + e.getMessage());
+        }
     }
 
     private void prune(Instant cutoff) {

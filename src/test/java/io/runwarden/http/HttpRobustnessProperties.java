@@ -1,10 +1,12 @@
 package io.runwarden.http;
 
+import io.runwarden.LogLines;
 import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.Patience;
 import io.runwarden.RunwardenService;
 import io.runwarden.model.Json;
+import io.runwarden.stream.HostileInputs;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -52,6 +54,7 @@ class HttpRobustnessProperties {
     private static List<String[]> routes; // {method, template}
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static Call previous;
+    private static LogLines logs;
 
     record Call(String method, String template, String path, String query, byte[] body, String contentType, String auth,
                 String origin) {
@@ -67,6 +70,7 @@ class HttpRobustnessProperties {
 
     @BeforeContainer
     static void start() throws Exception {
+        logs = LogLines.capture();
         service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR",
                 Files.createTempDirectory("runwarden-fuzz").toString(), "RUNWARDEN_API_TOKEN", TOKEN,
                 "RUNWARDEN_APPLICATION_ID", "runwarden-fuzz"));
@@ -99,8 +103,12 @@ class HttpRobustnessProperties {
             HttpResponse<String> ready = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + "/ready"))
                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as("still ready after the fuzzing: %s", ready.body()).isEqualTo(200);
+            // every secret, routing key and URL of a channel put or tested holds it: none may reach the log
+            assertThat(logs.lines()).as("log lines while channels were fuzzed")
+                    .noneMatch(line -> line.contains(HostileInputs.CREDENTIAL));
         } finally {
             service.close();
+            logs.close();
         }
     }
 
@@ -396,6 +404,371 @@ class HttpRobustnessProperties {
     }
 
     private static final int MAX_BODY = 64 * 1024;
+
+    // ---- notification channels ---------------------------------------------------------------------------------
+
+    private static final String CHANNELS = "/notifications/channels/";
+
+    /** A channel's name in the path: good ones (each deleted again), and every way to break an id. */
+    private static Arbitrary<Value> channelNames() {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(8, Arbitraries.of(Value.good("fuzz-hook", "fuzz-hook"), Value.good("名前", "fuzz-名前-\uD83D\uDCBE"),
+                        Value.good("256 chars", "f".repeat(256)), Value.good("with spaces", "fuzz hook"))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(Value.bad("257 chars", "f".repeat(257)), Value.bad("NUL", "a\u0000b"),
+                        Value.bad("newline", "a\nb"), Value.bad("blank", " "), Value.bad("DEL", "a\u007fb"), Value.bad("C1", "a\u0085b"),
+                        Value.either("slash", "a/b"), Value.either("dot dot", ".."), Value.either("dot", "."))));
+    }
+
+    private static String channelPath(Value name) {
+        return CHANNELS + encode(name.json()).replace("+", "%20");
+    }
+
+    /** A PUT of a channel: the name in the path and in the body (same, left out, null, another, a number), the rest of the body, its type. */
+    record ChannelCall(Value name, String named, HostileInputs.ChannelBody body, String contentType) {
+        String nameJson() {
+            return switch (named) {
+                case "same" -> quoted(name.json());
+                case "null" -> "null";
+                case "other" -> quoted("another-channel");
+                case "number" -> "42";
+                default -> null;
+            };
+        }
+
+        byte[] bytes() {
+            return body.json(nameJson()).getBytes(contentType != null && contentType.contains("utf-16")
+                    ? StandardCharsets.UTF_16 : StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "PUT " + describe(channelPath(name)) + " name " + named + ", " + body.label() + " as " + contentType;
+        }
+    }
+
+    @Provide
+    Arbitrary<ChannelCall> channelCalls() {
+        Arbitrary<String> named = Arbitraries.frequency(net.jqwik.api.Tuple.of(6, "same"), net.jqwik.api.Tuple.of(6, "none"),
+                net.jqwik.api.Tuple.of(1, "null"), net.jqwik.api.Tuple.of(1, "other"), net.jqwik.api.Tuple.of(1, "number"));
+        Arbitrary<String> contentTypes = Arbitraries.frequency(net.jqwik.api.Tuple.of(40, "application/json"),
+                net.jqwik.api.Tuple.of(3, "application/json; charset=utf-8"), net.jqwik.api.Tuple.of(1, "Application/JSON; Charset=\"UTF-8\""),
+                net.jqwik.api.Tuple.of(1, "application/json; charset=utf-16"), net.jqwik.api.Tuple.of(1, "application/json; charset=latin1"),
+                net.jqwik.api.Tuple.of(1, "application/json; charset="), net.jqwik.api.Tuple.of(1, "text/plain"),
+                net.jqwik.api.Tuple.of(1, "application/x-www-form-urlencoded"), net.jqwik.api.Tuple.of(1, "multipart/form-data; boundary=x"),
+                net.jqwik.api.Tuple.of(1, "application/problem+json"), net.jqwik.api.Tuple.of(1, ""));
+        // unknown members more often than a record has them: each is a name the answer must not echo whole
+        Arbitrary<HostileInputs.Part> unknowns = Arbitraries.of(HostileInputs.unknownFieldParts()).injectNull(0.8);
+        Arbitrary<HostileInputs.ChannelBody> bodies = Combinators.combine(HostileInputs.channelBodies(), unknowns).as((body, unknown) ->
+                unknown == null ? body : new HostileInputs.ChannelBody(body.type(), body.fields(), unknown));
+        // createdAt is runwarden's to set: a PUT that gives one is refused, so most leave it out
+        Arbitrary<HostileInputs.Part> createdAts = Arbitraries.of(HostileInputs.createdAtParts()).injectNull(0.85);
+        bodies = Combinators.combine(bodies, createdAts).as((body, createdAt) -> {
+            Map<String, HostileInputs.Part> fields = new java.util.LinkedHashMap<>(body.fields());
+            fields.put("createdAt", createdAt == null ? new HostileInputs.Part("no createdAt", null, HostileInputs.Verdict.GOOD,
+                    Set.of(), null) : createdAt);
+            return new HostileInputs.ChannelBody(body.type(), fields, body.unknown());
+        });
+        // and a third of the bodies with no fault at all, so that enough channels are kept, read back and deleted
+        Arbitrary<HostileInputs.ChannelBody> good = bodies
+                .filter(body -> body.parts().stream().allMatch(part -> part.verdict() == HostileInputs.Verdict.GOOD));
+        return Combinators.combine(channelNames(), named, Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, bodies),
+                        net.jqwik.api.Tuple.of(1, good)), contentTypes)
+                .as((name, n, body, type) -> new ChannelCall(name, n, body, type.isEmpty() ? null : type));
+    }
+
+    /**
+     * Hostile channels put through the API: a 4xx JSON error naming the field, quoting no credential, or 200 with the
+     * channel masked, which a GET reads back masked; never a 5xx or a stack trace. Every channel made is deleted again.
+     */
+    @Property(tries = 250)
+    void hostileChannelPutsGetA4xxNamingTheFieldOrAreKeptMasked(@ForAll("channelCalls") ChannelCall call) throws Exception {
+        String path = channelPath(call.name());
+        HttpResponse<String> response = send(new Call("PUT", CHANNELS + "{name}", path, "", call.bytes(), call.contentType(),
+                "Bearer " + TOKEN, null));
+        net.jqwik.api.statistics.Statistics.label("answers").collect(response.statusCode());
+        try {
+            JsonNode body = assertAnswered(call, response);
+            String code = body.path("error").path("code").asText("");
+            if (!call.name().verdict().equals("GOOD") && response.statusCode() != 200) {
+                if (call.name().verdict().equals("BAD")) {
+                    assertThat(code).as("%s -> %s", call, shown(response)).isIn("invalid_name", "not_found", "method_not_allowed", "http_400");
+                }
+                return;
+            }
+            byte[] bytes = call.bytes();
+            if (bytes.length > MAX_BODY) {
+                assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isEqualTo(413);
+                return;
+            }
+            io.runwarden.http.MediaType type = io.runwarden.http.MediaType.parse(call.contentType());
+            if (bytes.length > 0 && (!type.isJson() || !type.isUtf8())) {
+                assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isEqualTo(415);
+                return;
+            }
+            List<String> bad = new ArrayList<>();
+            List<String> either = new ArrayList<>();
+            judge(call, bad, either);
+            if (!bad.isEmpty()) {
+                assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isEqualTo(400);
+                List<String> named = new ArrayList<>(bad);
+                named.addAll(either);
+                assertThat(code).as("%s -> %s", call, shown(response)).isIn(named.stream().map(f -> "invalid_" + f).toList());
+                return;
+            }
+            if (!either.isEmpty() && response.statusCode() == 400) {
+                assertThat(code).as("%s -> %s", call, shown(response)).isIn(either.stream().map(f -> "invalid_" + f).toList());
+                return;
+            }
+            assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isEqualTo(200);
+            JsonNode kept = body.path("data");
+            assertThat(kept.path("name").asText()).as("%s -> %s", call, shown(response)).isEqualTo(call.name().json());
+            for (String masked : List.of("secret", "routingKey")) {
+                assertThat(kept.path(masked).isMissingNode() || kept.path(masked).asText().equals("********"))
+                        .as("%s of %s -> %s", masked, call, shown(response)).isTrue();
+            }
+            if (kept.path("type").asText().equals("slack")) {
+                assertThat(kept.path("url").asText()).as("%s -> %s", call, shown(response)).isEqualTo("********");
+            }
+            HttpResponse<String> read = get(path);
+            assertThat(read.statusCode()).as("GET after %s -> %s", call, shown(read)).isEqualTo(200);
+            assertThat(HostileInputs.showsACredential(Json.MAPPER.readTree(read.body()))).as("GET after %s -> %s", call, shown(read)).isFalse();
+        } finally {
+            if (response.statusCode() == 200) {
+                HttpResponse<String> deleted = send(new Call("DELETE", CHANNELS + "{name}", path, "", new byte[0], null, "Bearer " + TOKEN, null));
+                assertThat(deleted.statusCode()).as("DELETE after %s -> %s", call, shown(deleted)).isEqualTo(200);
+            }
+            // whatever was answered, no channel shows a credential
+            HttpResponse<String> all = get("/notifications/channels");
+            assertThat(all.statusCode()).as("the channels after %s -> %s", call, shown(all)).isEqualTo(200);
+            assertThat(HostileInputs.showsACredential(Json.MAPPER.readTree(all.body()))).as("the channels after %s", call).isFalse();
+        }
+    }
+
+    /** The fields the answer to a PUT must name if it refuses it ({@code bad}), and those it may name ({@code either}). */
+    private static void judge(ChannelCall call, List<String> bad, List<String> either) {
+        if (call.named().equals("other") || call.named().equals("number")) {
+            bad.add("name");
+        }
+        String typeField = "type";
+        judgePart(typeField, call.body().type(), bad, either);
+        call.body().fields().forEach((field, part) -> {
+            if (field.equals("createdAt")) {
+                // runwarden's to set: a PUT that gives one is refused
+                if (part.json() != null && !part.json().equals("null")) {
+                    bad.add(field);
+                }
+                return;
+            }
+            if (part.json() != null && part.json().equals(quoted("********"))) {
+                either.add(field); // kept from a stored channel of that name, if there is one
+                return;
+            }
+            judgePart(field, part, bad, either);
+        });
+        HostileInputs.Part unknown = call.body().unknown();
+        if (unknown.json() != null) {
+            JsonNode member = parsed("{" + unknown.json() + "}");
+            if (member == null) {
+                bad.add("body");
+            } else {
+                // a name that is no plain field name is not echoed in the code
+                String name = member.fieldNames().next();
+                bad.add(name.matches("[A-Za-z0-9_.-]{1,64}") ? name : "field");
+            }
+        }
+    }
+
+    private static void judgePart(String field, HostileInputs.Part part, List<String> bad, List<String> either) {
+        // a value the JSON parser refuses (nested beyond its 1,000 levels) is a fault of the body
+        String name = part.json() != null && parsed(part.json()) == null ? "body" : field;
+        if (part.verdict() == HostileInputs.Verdict.BAD) {
+            bad.add(name);
+        } else if (part.verdict() == HostileInputs.Verdict.EITHER) {
+            either.add(name);
+        }
+    }
+
+    private static JsonNode parsed(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Common to every answer: never a 5xx or a stack trace, the envelope, a bounded message, and no credential. */
+    private static JsonNode assertAnswered(Object call, HttpResponse<String> response) throws IOException {
+        assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isLessThan(500);
+        assertThat(response.body()).as("%s", call).doesNotContain("Exception", "\tat ", "at io.", "at org.");
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertThat(body.path("success").isBoolean()).as("%s -> %s", call, shown(response)).isTrue();
+        // no value is echoed whole: an error quotes at most 256 characters of one
+        assertThat(body.path("error").path("message").asText("").length()).as("%s -> %s", call, shown(response)).isLessThan(2_048);
+        assertThat(body.path("error").path("code").asText("").length()).as("%s -> %s", call, shown(response)).isLessThan(100);
+        if (response.statusCode() >= 400) {
+            assertThat(response.body()).as("a refusal of %s quotes no credential", call).doesNotContain(HostileInputs.CREDENTIAL);
+        } else {
+            assertThat(HostileInputs.showsACredential(body)).as("%s -> %s", call, shown(response)).isFalse();
+        }
+        return body;
+    }
+
+    /** An answer as an assertion's message shows it: its status and at most 300 characters of its body. */
+    private static String shown(HttpResponse<String> response) {
+        return response.statusCode() + " " + describe(response.body().length() > 300 ? response.body().substring(0, 300) + "…" : response.body());
+    }
+
+    private static HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + pathAndQuery)).timeout(Patience.HTTP_REQUEST).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A test send: to a name that is not an id, to one with no channel, or to a channel made for it (deleted after). */
+    record TestCall(Value name, String made) {
+        @Override
+        public String toString() {
+            return "POST " + describe(channelPath(name)) + "/test to " + made;
+        }
+    }
+
+    @Provide
+    Arbitrary<TestCall> testCalls() {
+        return Combinators.combine(channelNames(), Arbitraries.of("no channel", "webhook", "slack", "email", "pagerduty")).as(TestCall::new);
+    }
+
+    /**
+     * A test send answers 400 or 404 for a name that is not an id or has no channel, and 200 with how it went for a
+     * channel; the attempt is in the deliveries, and neither answer holds a credential.
+     */
+    @Property(tries = 60)
+    void hostileTestSendsGetA4xxOrTheirOutcome(@ForAll("testCalls") TestCall call) throws Exception {
+        String path = channelPath(call.name());
+        boolean made = false;
+        if (!call.made().equals("no channel") && call.name().verdict().equals("GOOD")) {
+            String url = quoted(HostileInputs.CHANNEL_URL);
+            String channel = switch (call.made()) {
+                case "webhook" -> "{\"type\":\"webhook\",\"url\":" + url + ",\"secret\":" + quoted("s3cret-" + HostileInputs.CREDENTIAL) + "}";
+                case "slack" -> "{\"type\":\"slack\",\"url\":" + url + "}";
+                case "email" -> "{\"type\":\"email\",\"to\":[\"ops@example.com\"]}";
+                default -> "{\"type\":\"pagerduty\",\"url\":" + url + ",\"routingKey\":" + quoted("R0UT1NG-" + HostileInputs.CREDENTIAL) + "}";
+            };
+            HttpResponse<String> put = send(new Call("PUT", CHANNELS + "{name}", path, "", channel.getBytes(StandardCharsets.UTF_8),
+                    "application/json", "Bearer " + TOKEN, null));
+            assertAnswered(call, put);
+            assertThat(put.statusCode()).as("%s: PUT -> %s", call, shown(put)).isEqualTo(200);
+            made = true;
+        }
+        try {
+            HttpResponse<String> response = send(new Call("POST", CHANNELS + "{name}/test", path + "/test", "", new byte[0], null,
+                    "Bearer " + TOKEN, null));
+            JsonNode body = assertAnswered(call, response);
+            String code = body.path("error").path("code").asText("");
+            if (call.name().verdict().equals("BAD")) {
+                assertThat(code).as("%s -> %s", call, shown(response)).isIn("invalid_name", "not_found", "method_not_allowed", "http_400");
+                return;
+            }
+            if (!made) {
+                assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isIn(400, 404, 405);
+                return;
+            }
+            assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isEqualTo(200);
+            JsonNode result = body.path("data");
+            assertThat(result.path("outcome").asText()).as("%s -> %s", call, shown(response)).isIn("delivered", "retried", "failed");
+            assertThat(result.path("notificationId").asText()).as("%s -> %s", call, shown(response)).isNotEmpty();
+            HttpResponse<String> deliveries = get("/notifications/deliveries?channel=" + encode(call.name().json()));
+            assertAnswered(call, deliveries);
+            assertThat(deliveries.statusCode()).as("deliveries after %s -> %s", call, shown(deliveries)).isEqualTo(200);
+        } finally {
+            if (made) {
+                HttpResponse<String> deleted = send(new Call("DELETE", CHANNELS + "{name}", path, "", new byte[0], null, "Bearer " + TOKEN, null));
+                assertThat(deleted.statusCode()).as("DELETE after %s -> %s", call, shown(deleted)).isEqualTo(200);
+            }
+        }
+    }
+
+    /** A query parameter's value as sent (already encoded), and whether the route must refuse it. */
+    record Param(String name, String encoded, String verdict) {
+        @Override
+        public String toString() {
+            return name + "=" + describe(encoded) + " [" + verdict + "]";
+        }
+    }
+
+    /** A read of the deliveries or of the latest alerts with hostile parameters. */
+    record ReadCall(String route, List<Param> params) {
+        String query() {
+            return String.join("&", params.stream().map(p -> p.name() + "=" + p.encoded()).toList());
+        }
+
+        @Override
+        public String toString() {
+            return "GET " + route + "?" + params;
+        }
+    }
+
+    @Provide
+    Arbitrary<ReadCall> readCalls() {
+        Arbitrary<String[]> ids = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(4, Arbitraries.of(new String[]{encode("fuzz-hook"), "GOOD"}, new String[]{encode("名前"), "GOOD"},
+                        new String[]{"f".repeat(256), "GOOD"}, new String[]{"with%20space", "GOOD"})),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(new String[]{"", "BAD"}, new String[]{"%20%20", "BAD"},
+                        new String[]{"f".repeat(257), "BAD"}, new String[]{"a%00b", "BAD"}, new String[]{"a%0D%0AX-Forged:%201", "BAD"},
+                        new String[]{"%ED%A0%80", "BAD"}, new String[]{"%FF", "BAD"},
+                        new String[]{"x".repeat(2_000), "BAD"})));
+        Arbitrary<String> limits = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.of("1", "2", "50", "500", "%205%20", "007")),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of("0", "-1", "501", "1000", "1001", "abc", "", "1e3", "5.0", "99999999999",
+                        "2147483648", "%00", "%EF%BC%95")));
+        String[] crafted = {"d1:[0,\"c\",\"n\",1]", "d1:[9223372036854775807,\"c\",\"n\",2147483647]",
+                "d1:[-9223372036854775808,\"\",\"\",-1]", "d1:[1,2,3,4]", "d1:[1,\"c\",\"n\"]", "d1:[1,\"c\",\"n\",1] x", "d0:[1,\"c\",\"n\",1]",
+                "d1:" + "[".repeat(1_500)};
+        Arbitrary<String[]> cursors = Arbitraries.oneOf(
+                Arbitraries.of(crafted).map(text -> {
+                    String cursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+                    boolean good = text.matches("d1:\\[-?\\d+,\"[^\"]*\",\"[^\"]*\",-?\\d+]");
+                    return new String[]{cursor, good ? "GOOD" : "BAD"};
+                }),
+                Arbitraries.of(new String[]{"abc", "BAD"}, new String[]{"", "BAD"}, new String[]{"!!!", "BAD"},
+                        new String[]{"A".repeat(2_000), "BAD"}, new String[]{"%00", "BAD"}));
+        Arbitrary<String> routes = Arbitraries.of("/notifications/deliveries", "/notifications/alerts");
+        return routes.flatMap(route -> {
+            List<Arbitrary<Param>> params = new ArrayList<>();
+            if (route.endsWith("deliveries")) {
+                params.add(ids.map(v -> new Param("channel", v[0], v[1])).injectNull(0.5));
+                params.add(cursors.map(v -> new Param("cursor", v[0], v[1])).injectNull(0.5));
+            }
+            params.add(ids.map(v -> new Param("scriptName", v[0], v[1])).injectNull(0.5));
+            int max = route.endsWith("deliveries") ? 1_000 : 500;
+            params.add(limits.map(v -> new Param("limit", v, limitVerdict(v, max))).injectNull(0.5));
+            return Combinators.combine(params).as(list -> new ReadCall(route, list.stream().filter(java.util.Objects::nonNull).toList()));
+        });
+    }
+
+    private static String limitVerdict(String encoded, int max) {
+        try {
+            int limit = Integer.parseInt(java.net.URLDecoder.decode(encoded, StandardCharsets.UTF_8).trim());
+            return limit >= 1 && limit <= max ? "GOOD" : "BAD";
+        } catch (NumberFormatException e) {
+            return "BAD";
+        }
+    }
+
+    /** The deliveries and the latest alerts with hostile parameters: 200, or a 400 naming a parameter that is wrong. */
+    @Property(tries = 150)
+    void hostileReadsOfDeliveriesAndAlertsGet200OrA400NamingTheParameter(@ForAll("readCalls") ReadCall call) throws Exception {
+        HttpResponse<String> response = get(call.route() + "?" + call.query());
+        JsonNode body = assertAnswered(call, response);
+        List<String> bad = call.params().stream().filter(p -> !p.verdict().equals("GOOD")).map(p -> "invalid_" + p.name()).toList();
+        if (bad.isEmpty()) {
+            assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isEqualTo(200);
+            JsonNode list = body.path("data").path(call.route().endsWith("deliveries") ? "deliveries" : "alerts");
+            assertThat(list.isArray()).as("%s -> %s", call, shown(response)).isTrue();
+            return;
+        }
+        assertThat(response.statusCode()).as("%s -> %s", call, shown(response)).isEqualTo(400);
+        assertThat(body.path("error").path("code").asText()).as("%s -> %s", call, shown(response)).isIn(bad);
+    }
+
 
     /** The first rid of a query as runwarden reads it (UTF-8), null when there is none; a malformed escape is "\u0000". */
     private static String firstRid(String query) {

@@ -1091,6 +1091,19 @@ class RoutesTest {
             assertThat(fake.channels).isEmpty();
         }
 
+        /** A client's own field name is not echoed whole: one that is no plain name is invalid_field, quoted in the message. */
+        @Test
+        void anUnknownFieldWithALongOrControlledNameIs400InvalidFieldQuotingAtMost256CharactersOfIt() {
+            for (String field : List.of("x".repeat(10_000), "a\u0000b", "", "名前")) {
+                Response response = http.put("/notifications/channels/new-one", "{\"type\": \"webhook\", \"url\": \"https://h.example/x\", "
+                        + io.runwarden.model.Json.string(field) + ": 1}");
+
+                assertError(response, 400, "invalid_field");
+                assertThat(response.body().path("error").path("message").asText()).hasSizeLessThan(400).doesNotContain("\u0000");
+            }
+            assertThat(fake.channels).isEmpty();
+        }
+
         @Test
         void aBodyThatIsNotJsonIs415AndABadNameOfThePath400() {
             Response text = http.send(http.request("/notifications/channels/x").header("Content-Type", "text/plain")

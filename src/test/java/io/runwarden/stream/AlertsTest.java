@@ -156,4 +156,47 @@ class AlertsTest {
             assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("failed:run-1");
         }
     }
+
+    /**
+     * Outcomes no run of runwarden's could have ended with are dead-lettered: ids of 300,000 characters (whose alert,
+     * written twice, would be larger than script-alerts takes and stop the streams on every start), no time, a time
+     * beyond 9999, a message longer than a run keeps.
+     */
+    @Test
+    void anOutcomeBeyondTheBoundsOfARunIsDeadLettered() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestInputTopic<String, byte[]> outcomes = fixture.driver.createInputTopic(
+                    io.runwarden.kafka.Topics.alertOutcomes(TopologyFixture.APPLICATION), new StringSerializer(), new ByteArraySerializer());
+            String huge = "h".repeat(300_000);
+            outcomes.pipeInput(huge, ("{\"runId\":\"" + huge + "\",\"scriptName\":\"" + huge + "\",\"reason\":\"error\","
+                    + "\"time\":\"2026-11-28T11:00:00Z\"}").getBytes(StandardCharsets.UTF_8));
+            outcomes.pipeInput("s", "{\"runId\":\"r\",\"scriptName\":\"s\",\"reason\":\"error\"}".getBytes(StandardCharsets.UTF_8));
+            outcomes.pipeInput("s", ("{\"runId\":\"r\",\"scriptName\":\"s\",\"reason\":\"error\",\"time\":\"+10000-01-01T00:00:00Z\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            outcomes.pipeInput("s", ("{\"runId\":\"r\",\"scriptName\":\"s\",\"reason\":\"error\",\"time\":\"2026-11-28T11:00:00Z\","
+                    + "\"message\":\"" + "m".repeat(8_193) + "\"}").getBytes(StandardCharsets.UTF_8));
+            outcomes.pipeInput("", "{\"runId\":\"r\",\"scriptName\":\"\",\"time\":\"2026-11-28T11:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(5).allSatisfy(dead -> assertThat(
+                    new String(dead.headers().lastHeader("runwarden.dlq.reason").value(), StandardCharsets.UTF_8)).isEqualTo("bad-alert-outcome"));
+            assertThat(fixture.publishedAlerts()).isEmpty();
+        }
+    }
+
+    /** A cron job's sweep is named {job}-{slot}: with a job name of 256 characters, 271. Its end still reaches the feed. */
+    @Test
+    void theEndOfTheSweepOfAJobWithALongNameReachesTheFeed() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestInputTopic<String, byte[]> outcomes = fixture.driver.createInputTopic(
+                    io.runwarden.kafka.Topics.alertOutcomes(TopologyFixture.APPLICATION), new StringSerializer(), new ByteArraySerializer());
+            String sweepId = "j".repeat(256) + "-20261128T0200Z";
+            RecordHeaders end = new RecordHeaders();
+            end.add(BatchDone.HEADER, new byte[0]);
+            outcomes.pipeInput(new TestRecord<>(sweepId, ("{\"batchId\":\"" + sweepId + "\",\"partition\":0}")
+                    .getBytes(StandardCharsets.UTF_8), end, NOW));
+
+            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
+            assertThat(fixture.alertFeed.readRecordsToList()).extracting(TestRecord::key).containsExactly(sweepId);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.runwarden.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 
@@ -20,7 +22,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -117,9 +121,14 @@ public final class HostileInputs {
 
     /** Mostly the good parts, a fault in a sixth of the draws: a record with one fault says the most. */
     static Arbitrary<Part> leaning(Part... parts) {
+        return leaning(5, parts);
+    }
+
+    /** The good parts {@code goodWeight} times as often as the others: for records of many parts, most with no fault. */
+    static Arbitrary<Part> leaning(int goodWeight, Part... parts) {
         List<Part> good = Arrays.stream(parts).filter(p -> p.verdict() == Verdict.GOOD).toList();
         List<Part> other = Arrays.stream(parts).filter(p -> p.verdict() != Verdict.GOOD).toList();
-        return Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.of(good)), Tuple.of(1, Arbitraries.of(other)));
+        return Arbitraries.frequencyOf(Tuple.of(goodWeight, Arbitraries.of(good)), Tuple.of(1, Arbitraries.of(other)));
     }
 
     private static final String LONG_257 = "L".repeat(257);
@@ -1108,6 +1117,646 @@ public final class HostileInputs {
                         value.getBytes(StandardCharsets.UTF_8), List.of(), Verdict.BAD, Set.of(), List.of()));
     }
 
+    // ---- notification-channels -------------------------------------------------------------------------------
+
+    /**
+     * A string no refusal of a channel may quote: every secret, routing key and URL below holds it, so a log line or an
+     * answer that shows one of them whole, or its start, shows this.
+     */
+    public static final String CREDENTIAL = "CR3DENTIAL";
+    /** Where the good URLs point: this machine's discard port, so that a test send never leaves it and fails at once. */
+    public static final String CHANNEL_URL = "http://127.0.0.1:9/hook/" + CREDENTIAL;
+
+    /**
+     * Whether an answer reveals a credential: a secret, a routing key or a Slack URL unmasked, or any of them quoted
+     * elsewhere. A channel's own URL is shown when it is a webhook's or PagerDuty's (DESIGN, "Notifications").
+     */
+    public static boolean showsACredential(JsonNode answer) {
+        JsonNode copy = answer.deepCopy();
+        dropShownUrls(copy);
+        return copy.toString().contains(CREDENTIAL);
+    }
+
+    private static void dropShownUrls(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object && object.path("type").isTextual()
+                && !object.path("type").asText().equals("slack")) {
+            object.remove("url");
+        }
+        node.forEach(HostileInputs::dropShownUrls);
+    }
+
+    public static Arbitrary<Part> channelTypes() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(16, Arbitraries.of(Part.good("webhook", str("webhook")), Part.good("slack", str("slack")),
+                        Part.good("email", str("email")), Part.good("pagerduty", str("pagerduty")))),
+                Tuple.of(1, Arbitraries.of(
+                        Part.bad("type WEBHOOK", str("WEBHOOK")),
+                        Part.bad("type sms", str("sms")),
+                        Part.bad("type empty", str("")),
+                        Part.bad("type missing", null),
+                        Part.bad("type null", "null"),
+                        Part.bad("type 0", "0"),
+                        Part.bad("type array", "[\"webhook\"]"),
+                        Part.bad("type NUL", str("webhook\u0000")),
+                        Part.bad("type 600 KB", str(huge('w'))))));
+    }
+
+    /**
+     * URLs: good ones, every one on this machine (a test send or a delivery must not leave it), and every bad form
+     * (DESIGN, "Notifications"; ChannelRules).
+     */
+    public static Part[] urlParts() {
+        String base = "https://127.0.0.1:9/" + CREDENTIAL + "/";
+        String long2048 = base + "p".repeat(2_048 - base.length());
+        return new Part[]{
+                Part.good("url local", str(CHANNEL_URL)),
+                Part.good("url https with a query", str("https://127.0.0.1:9/services/T0/B0/" + CREDENTIAL + "?a=1&b=%20")),
+                Part.good("url port 1", str("http://127.0.0.1:1/" + CREDENTIAL)),
+                Part.good("url port 65535", str("https://localhost:65535/" + CREDENTIAL)),
+                Part.good("url IPv6", str("http://[::1]:9/" + CREDENTIAL)),
+                Part.good("url HTTPS in capitals", str("HTTPS://LOCALHOST:9/" + CREDENTIAL)),
+                Part.good("url 2,048 chars", str(long2048)),
+                Part.good("url encoded emoji", str(base + "%F0%9F%92%BE")),
+                Part.good("url accented path", str(base + "été")),
+                // java.net.URI reads no host in it, and the HTTP client could not call it: punycode it is
+                Part.bad("url IDN host", str("https://exämple.com/" + CREDENTIAL)),
+                Part.bad("url ftp", str("ftp://example.com/" + CREDENTIAL)),
+                Part.bad("url javascript:", str("javascript:alert('" + CREDENTIAL + "')")),
+                Part.bad("url JavaScript://", str("JavaScript://example.com/%0aalert('" + CREDENTIAL + "')")),
+                Part.bad("url file", str("file:///etc/" + CREDENTIAL)),
+                Part.bad("url data", str("data:text/html,<script>" + CREDENTIAL + "</script>")),
+                Part.bad("url mailto", str("mailto:" + CREDENTIAL + "@example.com")),
+                Part.bad("url user and password", str("https://user:" + CREDENTIAL + "@example.com/hook")),
+                Part.bad("url user", str("https://" + CREDENTIAL + "@example.com/hook")),
+                Part.bad("url slack@evil", str("https://hooks.slack.com@evil.example/services/" + CREDENTIAL)),
+                Part.bad("url CRLF", str(base + "\r\nX-Injected: 1")),
+                Part.bad("url NUL", str(base + "\u0000")),
+                Part.bad("url tab", str(base + "\tx")),
+                Part.bad("url space", str("https://exa mple.com/" + CREDENTIAL)),
+                Part.bad("url DEL", str(base + "\u007f")),
+                Part.bad("url C1", str(base + "\u0085")),
+                Part.bad("url lone surrogate", str(base + "\uD800")),
+                Part.bad("url 2,049 chars", str(long2048 + "p")),
+                Part.bad("url 600 KB", str(base + huge('u'))),
+                Part.bad("url port 0", str("https://example.com:0/" + CREDENTIAL)),
+                Part.bad("url port 65536", str("https://example.com:65536/" + CREDENTIAL)),
+                Part.bad("url port 99999999999", str("https://example.com:99999999999/" + CREDENTIAL)),
+                Part.bad("url no host", str("https:///" + CREDENTIAL)),
+                Part.bad("url no host, a port", str("http://:8080/" + CREDENTIAL)),
+                Part.bad("url scheme only", str("https://")),
+                Part.bad("url relative", str("/hook/" + CREDENTIAL)),
+                Part.bad("url no scheme", str("example.com/" + CREDENTIAL)),
+                Part.bad("url scheme-relative", str("//example.com/" + CREDENTIAL)),
+                Part.bad("url fragment", str(base + "#x")),
+                Part.bad("url bad escape", str(base + "%zz")),
+                Part.bad("url empty", str("")),
+                Part.bad("url blank", str("   ")),
+                Part.bad("url the mask", str("********")),
+                Part.bad("url number", "42"),
+                Part.bad("url true", "true"),
+                Part.bad("url object", "{\"href\":" + str(CHANNEL_URL) + "}"),
+                Part.bad("url array", "[" + str(CHANNEL_URL) + "]"),
+                Part.bad("url nested", nested(5_000))};
+    }
+
+    /** A webhook's secret: 1 to 256 characters, no control character, not the mask. */
+    public static Part[] secretParts() {
+        return new Part[]{
+                Part.good("secret", str("s3cret-" + CREDENTIAL)),
+                Part.good("secret 256 chars", str(CREDENTIAL + "k".repeat(256 - CREDENTIAL.length()))),
+                Part.good("secret with spaces and emoji", str("a " + CREDENTIAL + " \uD83D\uDD11")),
+                Part.bad("secret empty", str("")),
+                Part.bad("secret 257 chars", str(CREDENTIAL + "k".repeat(257 - CREDENTIAL.length()))),
+                Part.bad("secret 600 KB", str(CREDENTIAL + huge('k'))),
+                Part.bad("secret NUL", str(CREDENTIAL + "\u0000")),
+                Part.bad("secret CRLF", str(CREDENTIAL + "\r\nX: 1")),
+                Part.bad("secret lone surrogate", str(CREDENTIAL + "\uD800")),
+                Part.bad("secret the mask", str("********")),
+                Part.bad("secret number", "12345"),
+                Part.bad("secret object", "{\"value\":" + str(CREDENTIAL) + "}"),
+                Part.bad("secret array", "[" + str(CREDENTIAL) + "]")};
+    }
+
+    /** Addresses of an email channel: 1 to 50 of them, each one address of at most 320 characters. */
+    public static Part[] toParts() {
+        String at320 = "o".repeat(64) + "@" + "d".repeat(63) + "." + "e".repeat(63) + "." + "x".repeat(63) + "." + "y".repeat(59) + ".com";
+        String fifty = IntStream.range(0, 50).mapToObj(i -> str("ops" + i + "@example.com")).collect(Collectors.joining(",", "[", "]"));
+        String fiftyOne = IntStream.range(0, 51).mapToObj(i -> str("ops" + i + "@example.com")).collect(Collectors.joining(",", "[", "]"));
+        return new Part[]{
+                Part.good("to one", "[" + str("ops@example.com") + "]"),
+                Part.good("to two", "[" + str("ops@example.com") + "," + str("oncall+alerts@sub.example.org") + "]"),
+                Part.good("to 50 addresses", fifty),
+                Part.good("to with a display name", "[" + str("Ops Team <ops@example.com>") + "]"),
+                Part.good("to 320 chars", "[" + str(at320) + "]"),
+                Part.either("to unicode domain", "[" + str("ops@exämple.com") + "]"),
+                Part.bad("to empty", "[]"),
+                Part.bad("to 51 addresses", fiftyOne),
+                Part.bad("to 321 chars", "[" + str("o" + at320) + "]"),
+                Part.bad("to 600 KB", "[" + str(huge('o') + "@example.com") + "]"),
+                Part.bad("to not an address", "[" + str("not-an-address") + "]"),
+                Part.bad("to no domain", "[" + str("ops@") + "]"),
+                Part.bad("to no local part", "[" + str("@example.com") + "]"),
+                Part.bad("to two in one", "[" + str("a@example.com, b@example.com") + "]"),
+                Part.bad("to header injection", "[" + str("ops@example.com\r\nBcc: evil@example.com") + "]"),
+                Part.bad("to NUL", "[" + str("ops@example.com\u0000") + "]"),
+                Part.bad("to lone surrogate", "[" + str("ops\uD800@example.com") + "]"),
+                Part.bad("to group", "[" + str("undisclosed-recipients:;") + "]"),
+                Part.bad("to the mask", "[" + str("********") + "]"),
+                Part.bad("to blank", "[" + str("  ") + "]"),
+                Part.bad("to null entry", "[null]"),
+                Part.bad("to number entry", "[42]"),
+                Part.bad("to a string", str("ops@example.com")),
+                Part.bad("to object", "{}"),
+                Part.bad("to nested", nested(5_000))};
+    }
+
+    /** A PagerDuty routing key: 1 to 64 printable ASCII characters, no space, not the mask. */
+    public static Part[] routingKeyParts() {
+        return new Part[]{
+                Part.good("routingKey", str("R0UT1NG-" + CREDENTIAL)),
+                Part.good("routingKey 32 hex", str("0123456789abcdef0123456789abcdef")),
+                Part.good("routingKey 64 chars", str(CREDENTIAL + "r".repeat(64 - CREDENTIAL.length()))),
+                Part.bad("routingKey empty", str("")),
+                Part.bad("routingKey 65 chars", str(CREDENTIAL + "r".repeat(65 - CREDENTIAL.length()))),
+                Part.bad("routingKey 600 KB", str(CREDENTIAL + huge('r'))),
+                Part.bad("routingKey space", str("R0UT 1NG " + CREDENTIAL)),
+                Part.bad("routingKey non-ASCII", str("ключ-" + CREDENTIAL)),
+                Part.bad("routingKey NUL", str(CREDENTIAL + "\u0000")),
+                Part.bad("routingKey newline", str(CREDENTIAL + "\n")),
+                Part.bad("routingKey the mask", str("********")),
+                Part.bad("routingKey number", "12345"),
+                Part.bad("routingKey object", "{}")};
+    }
+
+    /** Script patterns: globs, where a regex's metacharacters are literals; 1 to 100 of them, each an id. */
+    public static Part[] scriptsParts() {
+        String hundred = IntStream.range(0, 100).mapToObj(i -> str("script-" + i + "-*")).collect(Collectors.joining(",", "[", "]"));
+        String hundredOne = IntStream.range(0, 101).mapToObj(i -> str("script-" + i + "-*")).collect(Collectors.joining(",", "[", "]"));
+        return new Part[]{
+                Part.good("all scripts", null),
+                Part.good("scripts null", "null"),
+                Part.good("scripts *", "[" + str("*") + "]"),
+                Part.good("scripts globs", "[" + str("synchro*") + "," + str("backup") + "," + str("nightly-?") + "]"),
+                Part.good("scripts 100 patterns", hundred),
+                Part.good("scripts 256-char pattern", "[" + str("*a".repeat(128)) + "]"),
+                Part.good("scripts regex metacharacters", "[" + String.join(",", str(".*"), str("(a|b)+$"), str("[a-z]{1,3}?"),
+                        str("^backup\\d+$"), str("a**b??"), str("\\"), str("(?i)x"), str("(((((a*)*)*)*)*)!")) + "]"),
+                Part.good("scripts the mask", "[" + str("********") + "]"),
+                Part.good("scripts unicode", "[" + str("名前-*") + "," + str("backup-\uD83D\uDCBE") + "]"),
+                Part.bad("scripts empty", "[]"),
+                Part.bad("scripts 101 patterns", hundredOne),
+                Part.bad("scripts 257-char pattern", "[" + str("p".repeat(257)) + "]"),
+                Part.bad("scripts 600 KB pattern", "[" + str(huge('p')) + "]"),
+                Part.bad("scripts empty pattern", "[" + str("") + "]"),
+                Part.bad("scripts blank pattern", "[" + str("   ") + "]"),
+                Part.bad("scripts NUL", "[" + str("a\u0000*") + "]"),
+                Part.bad("scripts newline", "[" + str("a\n*") + "]"),
+                Part.bad("scripts lone surrogate", "[" + str("a\uD800*") + "]"),
+                Part.bad("scripts null entry", "[null]"),
+                Part.bad("scripts number entry", "[1]"),
+                Part.bad("scripts a string", str("synchro*")),
+                Part.bad("scripts object", "{}"),
+                Part.bad("scripts nested", "[" + nested(5_000) + "]")};
+    }
+
+    public static Part[] kindsParts() {
+        return new Part[]{
+                Part.good("all kinds", null),
+                Part.good("kinds null", "null"),
+                Part.good("kinds failed", "[" + str("failed") + "]"),
+                Part.good("kinds all four", "[" + String.join(",", str("failed"), str("timeout"), str("missed"), str("recovered")) + "]"),
+                Part.good("kinds recovered, missed", "[" + str("recovered") + "," + str("missed") + "]"),
+                Part.bad("kinds empty", "[]"),
+                Part.bad("kinds duplicated", "[" + str("failed") + "," + str("timeout") + "," + str("failed") + "]"),
+                Part.bad("kinds unknown", "[" + str("exploded") + "]"),
+                Part.bad("kinds in capitals", "[" + str("FAILED") + "]"),
+                Part.bad("kinds digest", "[" + str("digest") + "]"),
+                Part.bad("kinds test", "[" + str("test") + "]"),
+                Part.bad("kinds position", "[0]"),
+                Part.bad("kinds null entry", "[null]"),
+                Part.bad("kinds a string", str("failed")),
+                Part.bad("kinds object", "{}"),
+                Part.bad("kinds 600 KB", "[" + str(huge('f')) + "]")};
+    }
+
+    public static Part[] enabledParts() {
+        return new Part[]{
+                Part.good("enabled missing", null),
+                Part.good("enabled null", "null"),
+                Part.good("enabled", "true"),
+                Part.good("disabled", "false"),
+                Part.bad("enabled \"true\"", str("true")),
+                Part.bad("enabled \"false\"", str("false")),
+                Part.bad("enabled yes", str("yes")),
+                Part.bad("enabled 1", "1"),
+                Part.bad("enabled 0", "0"),
+                Part.bad("enabled object", "{}"),
+                Part.bad("enabled array", "[true]")};
+    }
+
+    public static Part[] createdAtParts() {
+        return new Part[]{
+                Part.good("no createdAt", null),
+                Part.good("createdAt null", "null"),
+                Part.good("createdAt", str("2026-11-28T12:00:00.000Z")),
+                Part.good("createdAt epoch", str("1970-01-01T00:00:00Z")),
+                Part.good("createdAt last instant", str("9999-12-31T23:59:59Z")),
+                Part.good("createdAt +01:00", str("2026-11-28T13:00:00+01:00")),
+                Part.good("createdAt epoch ms as text", str("1795000000000")),
+                Part.bad("createdAt epoch ms", "1795000000000"),
+                Part.bad("createdAt year 10000", str("+10000-01-01T00:00:00Z")),
+                Part.bad("createdAt before the epoch", str("1969-12-31T23:59:59Z")),
+                Part.bad("createdAt words", str("yesterday")),
+                Part.bad("createdAt empty", str("")),
+                Part.bad("createdAt object", "{}")};
+    }
+
+    /** An unknown member, whole (name and value): a channel has none. */
+    public static Part[] unknownFieldParts() {
+        return new Part[]{
+                Part.good("no unknown field", null),
+                Part.bad("unknown x", "\"x\":1"),
+                Part.bad("unknown Secret", "\"Secret\":" + str(CREDENTIAL)),
+                Part.bad("unknown password", "\"password\":" + str(CREDENTIAL)),
+                Part.bad("unknown createdat", "\"createdat\":" + str("2026-11-28T12:00:00Z")),
+                Part.bad("unknown headers", "\"headers\":{\"Authorization\":" + str("Bearer " + CREDENTIAL) + "}"),
+                Part.bad("unknown __proto__", "\"__proto__\":{\"enabled\":true}"),
+                Part.bad("unknown empty name", "\"\":1"),
+                Part.bad("unknown NUL name", str("a\u0000b") + ":1"),
+                Part.bad("unknown 10 KB name", str("x".repeat(10_000)) + ":1"),
+                Part.bad("unknown 600 KB name", str(huge('x')) + ":1"),
+                Part.bad("unknown nested 5000", "\"x\":" + nested(5_000)),
+                Part.bad("unknown nested 200000", "\"x\":" + nested(200_000)),
+                Part.bad("unknown huge number", "\"x\":1" + "0".repeat(100_000))};
+    }
+
+    /** A field for a channel of {@code type}: one it uses, with its faults, or one it does not, which must be absent. */
+    private static Arbitrary<Part> channelField(String type, String field, Part[] parts) {
+        boolean used = switch (field) {
+            case "url" -> !type.equals("email");
+            case "secret" -> type.equals("webhook");
+            case "to" -> type.equals("email");
+            case "routingKey" -> type.equals("pagerduty");
+            default -> true;
+        };
+        boolean required = switch (field) {
+            case "url" -> type.equals("webhook") || type.equals("slack");
+            case "to" -> type.equals("email");
+            case "routingKey" -> type.equals("pagerduty");
+            default -> false;
+        };
+        if (!used) {
+            List<Part> given = Arrays.stream(parts).filter(p -> p.verdict() == Verdict.GOOD)
+                    .map(p -> Part.bad(p.label() + " on a " + type + " channel", p.json())).toList();
+            return Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.just(Part.good("no " + field, null))),
+                    Tuple.of(2, Arbitraries.just(Part.good(field + " null", "null"))), Tuple.of(1, Arbitraries.of(given)));
+        }
+        List<Part> all = new ArrayList<>(Arrays.asList(parts));
+        all.add(required ? Part.bad(field + " missing", null) : Part.good("no " + field, null));
+        all.add(required ? Part.bad(field + " null", "null") : Part.good(field + " null", "null"));
+        return leaning(10, all.toArray(new Part[0]));
+    }
+
+    /** Channel names as keys: a few that recur, so that records replace each other, and every other kind of id. */
+    static Arbitrary<Part> channelKeys() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.of(Part.good("key ops-hook", "ops-hook"), Part.good("key ops-slack", "ops-slack"),
+                        Part.good("key pager", "pager"), Part.good("key inbox", "inbox"))),
+                Tuple.of(3, ids("bad-name").map(HostileInputs::asKey)),
+                Tuple.of(1, Arbitraries.of(Part.bad("no key", null), Part.either("invalid UTF-8 key", "\uFFFF-bytes:ff fe 00"))));
+    }
+
+    /** The name in the value: the key's, left out, or another. */
+    static Arbitrary<Part> channelNames() {
+        return leaning(10,
+                Part.good("name = key", "=KEY"),
+                Part.good("no name", null),
+                Part.good("name null", "null"),
+                Part.bad("name another", str("another-channel")),
+                Part.bad("name the key in capitals", "=UPPER"),
+                Part.bad("name number", "42"),
+                Part.bad("name array", "[\"ops-hook\"]"),
+                Part.bad("name 600 KB", str(huge('n'))));
+    }
+
+    /**
+     * Records of notification-channels: every field of a channel, hostile or not, for a type chosen first (so that the
+     * fields it uses are there most of the time); whole values that are no channel; and tombstones.
+     */
+    public static Arbitrary<Hostile> channels() {
+        Arbitrary<Hostile> shaped = Combinators.combine(channelKeys(), channelNames(), channelBodies()).as(HostileInputs::channel);
+        Arbitrary<Hostile> tombstones = channelKeys().map(key -> new Hostile("tombstone, " + key.label(), keyBytes(key), null,
+                List.of(), key.verdict(), Set.of(), List.of()));
+        Arbitrary<Hostile> oddities = Arbitraries.of(channelOddities()).map(value -> combineWhole(Part.good("key ops-hook", "ops-hook"), value));
+        return Arbitraries.frequencyOf(Tuple.of(16, shaped), Tuple.of(1, tombstones), Tuple.of(1, wholeGlobalValues("channel-")),
+                        Tuple.of(1, oddities))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    /** Values that are no channel object, or one written oddly: a JSON value of another kind, a field twice, trailing text. */
+    public static Part[] channelOddities() {
+        return new Part[]{
+                Part.bad("value {}", "{}"),
+                Part.bad("value with type twice", "{\"type\":\"webhook\",\"type\":\"slack\",\"url\":" + str(CHANNEL_URL) + "}"),
+                Part.bad("value with trailing garbage", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "} {}"),
+                Part.bad("value of two objects", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}{\"type\":\"slack\"}"),
+                Part.bad("value truncated", "{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL)),
+                Part.bad("value with a raw NUL", "{\"type\":\"webhook\",\"url\":\"" + CHANNEL_URL + "\u0000\"}"),
+                Part.bad("value of 600 KB of {\"a\":", "{\"a\":".repeat(HUGE / 5)),
+                Part.bad("value not json", "not json"),
+                Part.bad("value null", "null"),
+                Part.bad("value array", "[{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}]"),
+                Part.bad("value string", str("webhook")),
+                Part.bad("value nested 200000", nested(200_000)),
+                Part.either("value with a byte order mark", "\uFEFF{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}"),
+                Part.either("value in UTF-16", "\uFFFE{\"type\":\"webhook\",\"url\":" + str(CHANNEL_URL) + "}"),
+                Part.bad("value CESU surrogate", "\uFFFF" + hex(("{\"type\":\"webhook\",\"url\":\"" + CHANNEL_URL + "\",\"secret\":\"a")
+                        .getBytes(StandardCharsets.UTF_8)) + "eda080" + hex("\"}".getBytes(StandardCharsets.UTF_8)))};
+    }
+
+    /**
+     * The fields of a channel as parts, by name (a part whose json is null is left out), in the order a channel has them;
+     * and an unknown member, whole.
+     */
+    public record ChannelBody(Part type, Map<String, Part> fields, Part unknown) {
+        public List<Part> parts() {
+            List<Part> parts = new ArrayList<>();
+            parts.add(type);
+            parts.addAll(fields.values());
+            parts.add(unknown);
+            return parts;
+        }
+
+        /** The JSON object, with {@code name} (JSON, null: left out) first and the unknown member in the middle. */
+        public String json(String name) {
+            List<String> members = new ArrayList<>();
+            addField(members, "name", name);
+            addField(members, "type", type);
+            fields.forEach((field, part) -> addField(members, field, part));
+            if (unknown.json() != null) {
+                members.add(members.size() / 2, unknown.json());
+            }
+            return "{" + String.join(",", members) + "}";
+        }
+
+        public String label() {
+            return String.join(", ", parts().stream().map(Part::label).toList());
+        }
+    }
+
+    /** Channel values: a type first (so that the fields it uses are there most of the time), then every field, hostile or not. */
+    public static Arbitrary<ChannelBody> channelBodies() {
+        return channelTypes().flatMap(type -> {
+            String t = type.verdict() == Verdict.GOOD ? Json.read(type.json(), String.class) : "webhook";
+            Arbitrary<List<Part>> targets = Combinators.combine(channelField(t, "url", urlParts()),
+                    channelField(t, "secret", secretParts()), channelField(t, "to", toParts()),
+                    channelField(t, "routingKey", routingKeyParts())).as(List::of);
+            Arbitrary<List<Part>> choices = Combinators.combine(leaning(10, scriptsParts()), leaning(10, kindsParts()),
+                    leaning(10, enabledParts()), leaning(10, createdAtParts())).as(List::of);
+            return Combinators.combine(targets, choices, leaning(12, unknownFieldParts())).as((target, choice, unknown) -> {
+                Map<String, Part> fields = new LinkedHashMap<>();
+                List<String> names = List.of("url", "secret", "to", "routingKey", "scripts", "kinds", "enabled", "createdAt");
+                for (int i = 0; i < names.size(); i++) {
+                    fields.put(names.get(i), i < 4 ? target.get(i) : choice.get(i - 4));
+                }
+                return new ChannelBody(type, fields, unknown);
+            });
+        });
+    }
+
+    private static Hostile channel(Part key, Part name, ChannelBody body) {
+        String keyText = key.json() == null || key.json().startsWith("\uFFFF") ? null : key.json();
+        Part named = switch (String.valueOf(name.json())) {
+            case "=KEY" -> keyText == null ? Part.good("no name (no key)", null) : new Part(name.label(), str(keyText),
+                    name.verdict(), name.reasons(), name.longText());
+            case "=UPPER" -> keyText == null || keyText.toUpperCase(java.util.Locale.ROOT).equals(keyText)
+                    ? Part.bad("name another", str("another-channel"))
+                    : new Part(name.label(), str(keyText.toUpperCase(java.util.Locale.ROOT)), name.verdict(), name.reasons(), name.longText());
+            default -> name;
+        };
+        List<Part> parts = new ArrayList<>(List.of(key, named));
+        parts.addAll(body.parts());
+        return combine(key.label() + ", " + named.label() + ", " + body.label(), keyBytes(key),
+                body.json(named.json()).getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
+    }
+
+    // ---- <application>-alert-outcomes ------------------------------------------------------------------------
+
+    private static final String[] BAD_OUTCOME = {"bad-alert-outcome"};
+    /** A cron job's sweep id, as runwarden makes it from a name of 256 characters: 271 characters. */
+    static final String LONG_JOB_SWEEP = "j".repeat(256) + "-20261128T0200Z";
+    /** A missed slot's runId, as runwarden makes it from a script of 256 characters. */
+    static final String LONG_MISSED_RUN = "s".repeat(256) + "@2026-11-28T12:05:00Z";
+
+    private static Arbitrary<Part> outcomeRunIds() {
+        return leaning(8,
+                Part.good("runId", str("run-" + UUID.randomUUID())),
+                Part.good("runId 256 chars", str("r".repeat(256))),
+                Part.good("runId of a missed slot of a 256-char script", str(LONG_MISSED_RUN)),
+                Part.good("runId cjk", str("名前-run")),
+                Part.either("runId number", "42"),
+                Part.bad("runId missing", null, BAD_OUTCOME),
+                Part.bad("runId null", "null", BAD_OUTCOME),
+                Part.bad("runId empty", str(""), BAD_OUTCOME),
+                Part.bad("runId blank", str("  "), BAD_OUTCOME),
+                Part.bad("runId 257 chars", str(LONG_257), BAD_OUTCOME).quoting(LONG_257),
+                Part.bad("runId 600 KB", str(HUGE_NAME), BAD_OUTCOME).quoting(HUGE_NAME),
+                Part.bad("runId NUL", str("run\u0000"), BAD_OUTCOME),
+                Part.bad("runId newline", str("run\nforged"), BAD_OUTCOME),
+                Part.bad("runId lone surrogate", str("run\uD800"), BAD_OUTCOME),
+                Part.bad("runId object", "{}", BAD_OUTCOME),
+                Part.bad("runId array", "[\"run\"]", BAD_OUTCOME));
+    }
+
+    private static Arbitrary<Part> outcomeReasons() {
+        return leaning(8,
+                Part.good("succeeded", null),
+                Part.good("reason null", "null"),
+                Part.good("reason error", str("error")),
+                Part.good("reason timeout", str("timeout")),
+                Part.good("reason missed", str("missed")),
+                Part.bad("reason exploded", str("exploded"), BAD_OUTCOME),
+                Part.bad("reason ERROR", str("ERROR"), BAD_OUTCOME),
+                Part.bad("reason empty", str(""), BAD_OUTCOME),
+                Part.bad("reason position", "1", BAD_OUTCOME),
+                Part.bad("reason 600 KB", str(huge('e')), BAD_OUTCOME),
+                Part.bad("reason object", "{}", BAD_OUTCOME));
+    }
+
+    private static Arbitrary<Part> outcomeTimes() {
+        return leaning(8,
+                Part.good("time", str("2026-11-28T11:59:00.000Z")),
+                Part.good("time without millis", str("2026-11-28T11:00:00Z")),
+                Part.good("time +14:00", str("2026-11-29T01:00:00+14:00")),
+                Part.good("time epoch", str("1970-01-01T00:00:00Z")),
+                Part.good("time last instant", str("9999-12-31T23:59:59Z")),
+                Part.bad("time missing", null, BAD_OUTCOME),
+                Part.bad("time null", "null", BAD_OUTCOME),
+                Part.bad("time year 10000", str("+10000-01-01T00:00:00Z"), BAD_OUTCOME),
+                Part.bad("time year 300000000", str("+300000000-01-01T00:00:00Z"), BAD_OUTCOME),
+                Part.bad("time before the epoch", str("1969-12-31T23:59:59Z"), BAD_OUTCOME),
+                Part.bad("time epoch ms", "1795000000000", BAD_OUTCOME),
+                Part.bad("time Long.MAX", String.valueOf(Long.MAX_VALUE), BAD_OUTCOME),
+                Part.bad("time words", str("yesterday"), BAD_OUTCOME),
+                Part.bad("time empty", str(""), BAD_OUTCOME),
+                Part.bad("time 600 KB", str("2" + huge('0')), BAD_OUTCOME).quoting("2" + huge('0')),
+                Part.bad("time object", "{}", BAD_OUTCOME),
+                Part.bad("time array", "[2026]", BAD_OUTCOME));
+    }
+
+    private static Arbitrary<Part> outcomeMessages() {
+        String limit = "m".repeat(Bounds.MAX_MESSAGE_CHARS);
+        return leaning(8,
+                Part.good("no message", null),
+                Part.good("message", str("exit 3")),
+                Part.good("message 8,192 chars", str(limit)),
+                Part.good("message controls", str("line1\nline2\u0000\u001b[2J\r")),
+                Part.either("message lone surrogate", str("half \uD83D pair")),
+                Part.either("message number", "42"),
+                Part.bad("message 8,193 chars", str(limit + "m"), BAD_OUTCOME),
+                Part.bad("message 600 KB", str(huge('m')), BAD_OUTCOME),
+                Part.bad("message object", "{\"text\":\"x\"}", BAD_OUTCOME));
+    }
+
+    /** A sweepId or checkId: the id of a batch, one runwarden makes from a name (a job's sweep) included. */
+    private static Part[] batchIdParts(String field) {
+        return new Part[]{
+                Part.good(field + " uuid", str("sweep-" + UUID.randomUUID())),
+                Part.good(field + " of a check", str("check-20261128T115950Z-0")),
+                Part.good(field + " of a 256-char job's sweep", str(LONG_JOB_SWEEP)),
+                Part.either(field + " number", "42"),
+                Part.bad(field + " empty", str(""), BAD_OUTCOME),
+                Part.bad(field + " 257 chars", str(LONG_257), BAD_OUTCOME).quoting(LONG_257),
+                Part.bad(field + " 600 KB", str(HUGE_NAME), BAD_OUTCOME).quoting(HUGE_NAME),
+                Part.bad(field + " NUL", str("sweep\u0000"), BAD_OUTCOME),
+                Part.bad(field + " newline", str("sweep\nforged"), BAD_OUTCOME),
+                Part.bad(field + " object", "{}", BAD_OUTCOME)};
+    }
+
+    private static Arbitrary<Part> outcomeBatchIds(String field) {
+        List<Part> parts = new ArrayList<>(Arrays.asList(batchIdParts(field)));
+        parts.add(Part.good("no " + field, null));
+        parts.add(Part.good(field + " null", "null"));
+        return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(Part.good("no " + field, null))),
+                Tuple.of(4, leaning(3, parts.toArray(new Part[0]))));
+    }
+
+    private static Arbitrary<Part> outcomeExtras() {
+        return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(Part.good("no extra", null))), Tuple.of(1, Arbitraries.of(
+                Part.good("extra field", "\"x\":1"),
+                Part.good("extra nested 50", "\"x\":" + nested(50)),
+                Part.either("extra nested 5000", "\"x\":" + nested(5_000)),
+                Part.either("extra nested 200000", "\"x\":" + nested(200_000)),
+                Part.either("extra huge number", "\"x\":1" + "0".repeat(100_000)))));
+    }
+
+    /**
+     * Records of the alert outcomes, which only runwarden writes but anyone with access to the broker may: outcomes of
+     * runs with every field hostile, keyed by their script or not; ends of batches (header {@code runwarden.batch-done})
+     * with hostile ids and partitions, for a topology of one run partition; values that are neither.
+     */
+    public static Arbitrary<Hostile> alertOutcomes() {
+        Arbitrary<String> keyed = Arbitraries.frequency(Tuple.of(16, "same"), Tuple.of(1, "other"), Tuple.of(1, "no key"),
+                Tuple.of(1, "no scriptName"), Tuple.of(1, "scriptName array"));
+        Arbitrary<List<Part>> batches = Combinators.combine(outcomeBatchIds("sweepId"), outcomeBatchIds("checkId"), outcomeExtras())
+                .as(List::of);
+        Arbitrary<Hostile> outcomes = Combinators.combine(ids("bad-alert-outcome"), keyed, outcomeRunIds(), outcomeReasons(),
+                outcomeTimes(), outcomeMessages(), batches).as(HostileInputs::outcome);
+        Arbitrary<Part> partitions = leaning(6,
+                Part.good("partition 0", "0"),
+                Part.either("partition missing", null),
+                Part.either("partition null", "null"),
+                Part.either("partition \"0\"", str("0")),
+                Part.either("partition 0.5", "0.5"),
+                Part.bad("partition -1", "-1", BAD_OUTCOME),
+                Part.bad("partition 1 (of 1)", "1", BAD_OUTCOME),
+                Part.bad("partition 1.5", "1.5", BAD_OUTCOME),
+                Part.bad("partition 2147483647", "2147483647", BAD_OUTCOME),
+                Part.bad("partition 2147483648", "2147483648", BAD_OUTCOME),
+                Part.bad("partition text", str("zero"), BAD_OUTCOME),
+                Part.bad("partition object", "{}", BAD_OUTCOME));
+        Arbitrary<Part> batchIds = leaning(6, concat(batchIdParts("batchId"),
+                Part.bad("batchId missing", null, BAD_OUTCOME), Part.bad("batchId null", "null", BAD_OUTCOME)));
+        Arbitrary<String> headerValues = Arbitraries.of("", "1", "true", "\u0000", "x".repeat(10_000));
+        Arbitrary<Hostile> ends = Combinators.combine(batchIds, partitions, headerValues, Arbitraries.of("batchId", "other", "none"))
+                .as((batchId, partition, headerValue, key) -> {
+                    List<String> fields = new ArrayList<>();
+                    addField(fields, "batchId", batchId);
+                    addField(fields, "partition", partition);
+                    String keyText = switch (key) {
+                        case "batchId" -> batchId.json() == null || !batchId.json().startsWith("\"") ? "no-batch"
+                                : Json.read(batchId.json(), String.class);
+                        case "other" -> "another-batch";
+                        default -> null;
+                    };
+                    List<Header> headers = List.of(new RecordHeader(BatchDone.HEADER, headerValue.getBytes(StandardCharsets.UTF_8)));
+                    return combine("batch end " + batchId.label() + ", " + partition.label() + ", header " + describe(headerValue)
+                                    + ", keyed by " + key, keyText == null ? null : keyText.getBytes(StandardCharsets.UTF_8),
+                            ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), headers,
+                            List.of(batchId, partition), "");
+                });
+        Arbitrary<Hostile> garbage = Combinators.combine(Arbitraries.of(
+                                Part.bad("null value", null, BAD_OUTCOME),
+                                Part.bad("empty value", "", BAD_OUTCOME),
+                                Part.bad("not json", "not json", BAD_OUTCOME),
+                                Part.bad("json null", "null", BAD_OUTCOME),
+                                Part.bad("json array", "[{\"runId\":\"r\",\"scriptName\":\"s\"}]", BAD_OUTCOME),
+                                Part.bad("json string", str("failed"), BAD_OUTCOME),
+                                Part.bad("json number", "42", BAD_OUTCOME),
+                                Part.bad("truncated", "{\"runId\":\"r\",\"scriptName\":\"s", BAD_OUTCOME),
+                                Part.bad("600 KB of [", "[".repeat(HUGE), BAD_OUTCOME),
+                                Part.bad("nested 200000", nested(200_000), BAD_OUTCOME),
+                                Part.bad("a batch's end without its header", "{\"batchId\":\"sweep-1\",\"partition\":0}", BAD_OUTCOME),
+                                Part.bad("an outcome with the batch-done header", "\uFFFD{\"runId\":\"r\",\"scriptName\":\"s\","
+                                        + "\"reason\":\"error\",\"time\":\"2026-11-28T11:59:00Z\"}", BAD_OUTCOME),
+                                Part.bad("an empty object", "{}", BAD_OUTCOME)),
+                        Arbitraries.of("s", "garbage-" + UUID.randomUUID()))
+                .as((value, key) -> {
+                    boolean header = value.json() != null && value.json().startsWith("\uFFFD");
+                    String json = header ? value.json().substring(1) : value.json();
+                    return combine(value.label() + ", keyed " + key, key.getBytes(StandardCharsets.UTF_8),
+                            json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+                            header ? List.of(new RecordHeader(BatchDone.HEADER, new byte[0])) : List.of(), List.of(value), "");
+                });
+        return Arbitraries.frequencyOf(Tuple.of(6, outcomes), Tuple.of(2, ends), Tuple.of(1, garbage))
+                .filter(h -> h.size() <= MAX_INPUT_BYTES);
+    }
+
+    private static Hostile outcome(Part script, String keyed, Part runId, Part reason, Part time, Part message, List<Part> batches) {
+        Part keyPart = switch (keyed) {
+            case "same" -> Part.good("keyed by its script", script.json());
+            case "other" -> Part.bad("keyed by another script", "someone-else", BAD_OUTCOME);
+            case "no key" -> Part.bad("no key", null, BAD_OUTCOME);
+            default -> Part.good("keyed by its script", script.json());
+        };
+        String scriptField = switch (keyed) {
+            case "no scriptName" -> null;
+            case "scriptName array" -> "[" + str(script.json()) + "]";
+            default -> str(script.json());
+        };
+        Part named = switch (keyed) {
+            case "no scriptName" -> Part.bad("no scriptName", null, BAD_OUTCOME);
+            case "scriptName array" -> Part.bad("scriptName array", null, BAD_OUTCOME);
+            // a name that UTF-8 cannot carry arrives in the key as '?': the key is not the name
+            default -> new Part("scriptName " + script.label(), null, script.verdict(), script.reasons(), script.longText());
+        };
+        List<String> fields = new ArrayList<>();
+        addField(fields, "runId", runId);
+        addField(fields, "scriptName", scriptField);
+        addField(fields, "reason", reason);
+        addField(fields, "time", time);
+        addField(fields, "message", message);
+        addField(fields, "sweepId", batches.get(0));
+        addField(fields, "checkId", batches.get(1));
+        if (batches.get(2).json() != null) {
+            fields.add(fields.size() / 2, batches.get(2).json());
+        }
+        List<Part> parts = new ArrayList<>(List.of(keyPart, named, runId, reason, time, message));
+        parts.addAll(batches);
+        return combine(String.join(", ", parts.stream().map(Part::label).toList()), keyBytes(keyPart),
+                ("{" + String.join(",", fields) + "}").getBytes(StandardCharsets.UTF_8), List.of(), parts, "");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** A missed-slot record or an answer to a check: a verdict on slots, not a question the stream answers itself. */
@@ -1125,6 +1774,12 @@ public final class HostileInputs {
         StringBuilder out = new StringBuilder();
         shown.chars().forEach(c -> out.append(c < 0x20 || Character.isSurrogate((char) c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
         return "'" + out + "'";
+    }
+
+    private static Part[] concat(Part[] parts, Part... more) {
+        Part[] all = Arrays.copyOf(parts, parts.length + more.length);
+        System.arraycopy(more, 0, all, parts.length, more.length);
+        return all;
     }
 
     private static String[] concat(String first, String... more) {

@@ -1,6 +1,12 @@
 package io.runwarden.stream;
 
+import io.runwarden.LogLines;
 import io.runwarden.model.Trigger;
+import io.runwarden.alerts.BatchDone;
+import io.runwarden.model.Alert;
+import io.runwarden.notify.Channel;
+import io.runwarden.notify.ChannelJson;
+import io.runwarden.notify.ChannelRules;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.DeadLetterHandler;
 import io.runwarden.metrics.RunwardenMeters;
@@ -80,6 +86,8 @@ class HostileRecordsProperties {
     /** A run whose deadline (now + 2 days) no forged control record may reach. */
     static final String VICTIM = "victim";
     static final Duration CALL_CEILING = Duration.ofSeconds(30);
+    static final String ALERT_OUTCOMES = Topics.alertOutcomes(TopologyFixture.APPLICATION);
+    static final String ALERT_FEED = Topics.alertFeed(TopologyFixture.APPLICATION);
 
     // ---- script-events: lifecycle events -------------------------------------------------------------------
 
@@ -308,6 +316,121 @@ class HostileRecordsProperties {
         }
     }
 
+    // ---- notification-channels -----------------------------------------------------------------------------
+
+    /** What a skipped channel record is counted as in runwarden_dead_letters_total. */
+    static final String INVALID_CHANNEL = "invalid-" + StoreNames.CHANNELS;
+
+    /**
+     * A bad channel record is not kept (a channel kept before under its name is removed) and is counted; a good one is
+     * kept exactly as {@link ChannelRules#checked} makes it; a tombstone removes the channel, uncounted; no log line
+     * quotes a secret, routing key or URL; and the stream goes on.
+     */
+    @Property(tries = 40)
+    void hostileChannelsAreSkippedAndCountedOrKeptAsTheRulesMakeThem(@ForAll("channelsLists") List<Hostile> records) {
+        try (Harness h = new Harness(); LogLines logs = LogLines.capture()) {
+            for (Hostile record : records) {
+                double counted = h.deadLettersCounted(INVALID_CHANNEL);
+                h.call("pipe " + record, () -> h.channels.pipeInput(h.record(record)));
+                h.assertSizes(record, h.drain());
+                boolean skipped = h.deadLettersCounted(INVALID_CHANNEL) > counted;
+                String key = record.keyText();
+                Channel stored = key == null ? null : h.get("read " + record,
+                        () -> h.fixture.driver.<String, Channel>getKeyValueStore(StoreNames.CHANNELS).get(key));
+                if (record.value() == null) {
+                    assertThat(stored).as("a tombstone removes the channel: %s", record).isNull();
+                    if (record.verdict() != Verdict.EITHER) {
+                        assertThat(skipped).as("a tombstone is counted only when its key is bad: %s", record)
+                                .isEqualTo(record.verdict() == Verdict.BAD);
+                    }
+                    continue;
+                }
+                if (record.verdict() == Verdict.BAD) {
+                    assertThat(stored).as("a bad channel is not kept: %s", record).isNull();
+                    assertThat(skipped).as("runwarden_dead_letters_total{reason=%s} counts %s", INVALID_CHANNEL, record).isTrue();
+                    continue;
+                }
+                if (record.verdict() == Verdict.GOOD) {
+                    assertThat(skipped).as("a good channel is no dead letter: %s", record).isFalse();
+                    assertThat(stored).as("a good channel is kept: %s", record).isNotNull();
+                }
+                if (skipped) {
+                    assertThat(stored).as("a skipped channel is not kept: %s", record).isNull();
+                } else {
+                    assertThat(stored).as("the channel kept of %s", record)
+                            .isEqualTo(ChannelRules.checked(key, ChannelJson.read(record.value())));
+                }
+            }
+            assertThat(logs.lines()).as("log lines while hostile channels were read").noneMatch(line -> line.contains(HostileInputs.CREDENTIAL));
+            h.assertGoodEventApplied();
+            h.assertSweepCompletes();
+        }
+    }
+
+    // ---- <application>-alert-outcomes ----------------------------------------------------------------------
+
+    /**
+     * A bad record on the alert outcomes is dead-lettered as bad-alert-outcome with its key and bytes, and raises no
+     * alert; a good one raises alerts within the bounds of a run; a batch's end goes on to the feed; afterwards a real
+     * failure still raises its alert, and the stream goes on.
+     */
+    @Property(tries = 40)
+    void hostileAlertOutcomesAreDeadLetteredAndAlertsGoOn(@ForAll("alertOutcomesLists") List<Hostile> records) {
+        try (Harness h = new Harness()) {
+            for (Hostile record : records) {
+                h.call("pipe " + record, () -> h.outcomes.pipeInput(h.record(record)));
+                Map<String, List<TestRecord<byte[], byte[]>>> out = h.drain();
+                h.assertSizes(record, out);
+                List<TestRecord<byte[], byte[]>> dead = out.getOrDefault(Topics.SCRIPT_EVENTS_DLQ, List.of());
+                List<TestRecord<byte[], byte[]>> alerts = out.getOrDefault(Topics.SCRIPT_ALERTS, List.of());
+                List<TestRecord<byte[], byte[]>> fed = out.getOrDefault(ALERT_FEED, List.of());
+                if (record.verdict() == Verdict.BAD) {
+                    assertThat(dead).as("dead letters of a bad outcome: %s", record).hasSize(1);
+                } else if (record.verdict() == Verdict.GOOD) {
+                    assertThat(dead).as("dead letters of a good outcome: %s", record).isEmpty();
+                }
+                assertThat(dead).as("dead letters of %s", record).hasSizeLessThanOrEqualTo(1);
+                for (TestRecord<byte[], byte[]> letter : dead) {
+                    assertDeadLetter(letter, record, true);
+                    assertThat(header(letter, DeadLetterHandler.REASON)).as("reason of the dead letter of %s", record)
+                            .isEqualTo("bad-alert-outcome");
+                    assertThat(alerts).as("a dead letter raises no alert: %s", record).isEmpty();
+                    assertThat(fed).as("a dead letter feeds nothing: %s", record).isEmpty();
+                }
+                alerts.forEach(alert -> assertAlertWithinBounds(alert, record));
+                boolean batchEnd = record.headers().stream().anyMatch(header -> header.key().equals(BatchDone.HEADER));
+                if (batchEnd && dead.isEmpty()) {
+                    assertThat(fed).as("the end of a batch of one run partition goes on to the feed: %s", record)
+                            .anySatisfy(r -> assertThat(r.headers().lastHeader(BatchDone.HEADER)).isNotNull());
+                }
+            }
+            String runId = "real-" + UUID.randomUUID();
+            h.call("a real failure", () -> {
+                h.fixture.started(runId, "real-script", NOW.minusSeconds(60));
+                h.fixture.ended(runId, "failed", NOW, "exit 1");
+            });
+            assertThat(h.drain().getOrDefault(Topics.SCRIPT_ALERTS, List.of())).as("alerts of a real failure after %s", records)
+                    .anySatisfy(r -> assertThat(Json.read(r.value(), Alert.class).alertId()).isEqualTo("failed:" + runId));
+            h.assertGoodEventApplied();
+            h.assertSweepCompletes();
+        }
+    }
+
+    static void assertAlertWithinBounds(TestRecord<byte[], byte[]> published, Hostile cause) {
+        Alert alert = Json.read(published.value(), Alert.class);
+        assertThat(new String(published.key(), StandardCharsets.UTF_8)).as("key of %s raised by %s", alert, cause)
+                .isEqualTo(alert.scriptName());
+        assertThat(isId(alert.scriptName())).as("scriptName of an alert raised by %s", cause).isTrue();
+        assertThat(isGeneratedId(alert.runId())).as("runId of an alert raised by %s", cause).isTrue();
+        assertThat(alert.kind()).as("kind of an alert raised by %s", cause).isNotNull();
+        assertThat(alert.time()).as("time of an alert raised by %s", cause).isNotNull().isBetween(Bounds.MIN_INSTANT, Bounds.MAX_INSTANT);
+        assertThat(alert.message() == null ? 0 : alert.message().length()).as("message of an alert raised by %s", cause)
+                .isLessThanOrEqualTo(Bounds.MAX_MESSAGE_CHARS);
+        for (String batch : Arrays.asList(alert.sweepId(), alert.checkId())) {
+            assertThat(batch == null || isGeneratedId(batch)).as("batch of an alert raised by %s", cause).isTrue();
+        }
+    }
+
     // ---- generators ----------------------------------------------------------------------------------------
 
     @Provide
@@ -353,6 +476,16 @@ class HostileRecordsProperties {
     @Provide
     Arbitrary<List<Hostile>> policiesLists() {
         return HostileInputs.policies().list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    @Provide
+    Arbitrary<List<Hostile>> alertOutcomesLists() {
+        return HostileInputs.alertOutcomes().list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    @Provide
+    Arbitrary<List<Hostile>> channelsLists() {
+        return HostileInputs.channels().list().ofMinSize(1).ofMaxSize(4);
     }
 
     // ---- assertions ----------------------------------------------------------------------------------------
@@ -445,6 +578,10 @@ class HostileRecordsProperties {
                 new ByteArraySerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         final TestInputTopic<byte[], byte[]> policies = fixture.driver.createInputTopic(Topics.SCRIPT_POLICIES,
                 new ByteArraySerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
+        final TestInputTopic<byte[], byte[]> channels = fixture.driver.createInputTopic(Topics.NOTIFICATION_CHANNELS,
+                new ByteArraySerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
+        final TestInputTopic<byte[], byte[]> outcomes = fixture.driver.createInputTopic(
+                Topics.alertOutcomes(TopologyFixture.APPLICATION), new ByteArraySerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         private final ExecutorService caller = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "hostile-driver");
             thread.setDaemon(true);
@@ -504,9 +641,10 @@ class HostileRecordsProperties {
         void assertSizes(Hostile cause, Map<String, List<TestRecord<byte[], byte[]>>> out) {
             out.forEach((topic, records) -> {
                 int limit = switch (topic) {
-                    case Topics.SCRIPT_RUNS, Topics.SCRIPT_RUN_FAILURES -> RUN_LIMIT;
+                    case Topics.SCRIPT_RUNS, Topics.SCRIPT_RUN_FAILURES, Topics.SCRIPT_ALERTS -> RUN_LIMIT;
                     case Topics.SCRIPT_EVENTS_DLQ -> Math.min(TOPIC_LIMIT, cause.size()) + DLQ_EXTRA;
-                    default -> TOPIC_LIMIT;
+                    // an alert and a run's outcome are bounded as a run is
+                    default -> topic.equals(ALERT_OUTCOMES) || topic.equals(ALERT_FEED) ? RUN_LIMIT : TOPIC_LIMIT;
                 };
                 for (TestRecord<byte[], byte[]> record : records) {
                     assertThat(size(record)).as("a record runwarden writes to %s after %s (limit %d bytes)", topic, cause, limit)
@@ -547,6 +685,11 @@ class HostileRecordsProperties {
 
         double deadLettersCounted() {
             return fixture.meters.find(RunwardenMeters.DEAD_LETTERS).counters().stream().mapToDouble(Counter::count).sum();
+        }
+
+        double deadLettersCounted(String reason) {
+            return fixture.meters.find(RunwardenMeters.DEAD_LETTERS).tag("reason", reason).counters().stream()
+                    .mapToDouble(Counter::count).sum();
         }
 
         void assertGoodEventApplied() {

@@ -69,6 +69,7 @@ final class StartCheckValues {
         }
         slot(missed.slot());
         instant(missed.foundAt());
+        checkId(missed.checkId(), missed.checkId()); // its alert names the check that found it
         if (!missed.slot().missedRunId().equals(record.key())) {
             throw invalid("a missed slot must be keyed by its runId");
         }

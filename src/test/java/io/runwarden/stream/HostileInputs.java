@@ -833,8 +833,10 @@ public final class HostileInputs {
             addField(fields, "slot", slot.part());
             addField(fields, "checkId", str(checkId));
             addField(fields, "foundAt", foundAt);
+            Part checkIdPart = checkId.isEmpty() || checkId.length() > 64
+                    ? Part.bad("checkId " + describe(checkId), null, BAD_CONTROL) : Part.good("checkId " + describe(checkId), null);
             return controlOf("missed-slot", keyPart, "{" + String.join(",", fields) + "}", List.of(),
-                    List.of(slot.part(), keyPart, foundAt, Part.good("checkId " + describe(checkId), null)));
+                    List.of(slot.part(), keyPart, foundAt, checkIdPart));
         });
         // no edge cases: they would favour the first and last value of every part, most of them faults
         return Arbitraries.frequencyOf(Tuple.of(3, checks), Tuple.of(2, checkParts), Tuple.of(3, missed), Tuple.of(3, pings()),

@@ -25,20 +25,12 @@ final class UnreadBody {
     }
 
     static void drain(Context ctx) {
-        try {
-            drain(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
-        } catch (IOException | IllegalStateException e) {
-            // the client went away or the body was already taken: nothing is left to drain
-        }
-    }
-
-    /** @param declared the body's Content-Length, -1 when it has none (chunked) */
-    static void drain(InputStream in, long declared) {
-        if (declared > MAX_BYTES) {
+        if (ctx.req().getContentLengthLong() > MAX_BYTES) {
             return; // not worth the wait: the connection is closed after the answer
         }
         long deadline = System.nanoTime() + MAX_TIME.toNanos();
         try {
+            InputStream in = ctx.req().getInputStream();
             byte[] buffer = new byte[16 * 1024];
             long left = MAX_BYTES;
             int read;
@@ -46,8 +38,8 @@ final class UnreadBody {
                     && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
                 left -= read;
             }
-        } catch (IOException | RuntimeException e) {
-            // the client went away, or the request cannot be read any more: nothing is left to drain
+        } catch (IOException | IllegalStateException e) {
+            // the client went away or the body was already taken: nothing is left to drain
         }
     }
 }

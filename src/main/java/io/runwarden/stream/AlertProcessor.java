@@ -108,8 +108,8 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     /**
      * An outcome as runwarden writes one, from a run it keeps: keyed by its script, with its runId and end time, every
      * id and instant within the bounds (a sweep's or a check's as a sweep request may give it) and a message no longer
-     * than a run's. Anything else on the topic was written by
-     * someone else, and would make alerts (and records) beyond the bounds every consumer of script-alerts relies on.
+     * than a run's. Anything else on the topic was written by someone else, and would make alerts (and records) beyond
+     * the bounds every consumer of script-alerts relies on.
      */
     private static RunOutcome checked(String key, RunOutcome outcome) {
         if (outcome.scriptName() == null || !outcome.scriptName().equals(key) || outcome.runId() == null || outcome.time() == null) {

@@ -4,23 +4,38 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
- * Reads what is left of a request body no route read, up to the body limit. An answer given before the body is read
- * (401, 403, 404, 405) otherwise makes Jetty close the connection while the client is still sending, and the client
- * sees a broken pipe instead of the answer.
+ * Reads and throws away what is left of a request body no route read, before the answer goes out. An answer given
+ * before the body is read (401, 403, 404, 405, 413, a 400 on the path) otherwise makes Jetty close the connection
+ * while the client is still sending: the unread bytes turn the close into a reset, and a client that writes its whole
+ * body before it reads (Java's HttpClient) sees a broken pipe or a reset instead of the answer. A client that asked
+ * for a 100 Continue gets it from this read and sends its body before it gets the answer: bytes spent, no answer lost.
+ * Bounded: a body declared larger than {@link #MAX_BYTES} is not waited for, nor one still coming after
+ * {@link #MAX_TIME}; then the close is the answer.
  */
 final class UnreadBody {
+    /** Far more than any request of this API holds (bodies are at most 64 KiB), and still quickly read on a network. */
+    static final long MAX_BYTES = 16L * 1024 * 1024;
+    /** Checked between reads; each read waits at most Jetty's idle timeout. */
+    static final Duration MAX_TIME = Duration.ofSeconds(10);
+
     private UnreadBody() {
     }
 
     static void drain(Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BYTES) {
+            return; // not worth the wait: the connection is closed after the answer
+        }
+        long deadline = System.nanoTime() + MAX_TIME.toNanos();
         try {
             InputStream in = ctx.req().getInputStream();
-            byte[] buffer = new byte[8192];
-            long left = ApiServer.MAX_BODY_BYTES;
+            byte[] buffer = new byte[16 * 1024];
+            long left = MAX_BYTES;
             int read;
-            while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
+            while (left > 0 && System.nanoTime() - deadline < 0
+                    && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
                 left -= read;
             }
         } catch (IOException | IllegalStateException e) {

@@ -115,6 +115,21 @@ public final class Bounds {
         return value;
     }
 
+    /** Sweeps and checks are named by runwarden (a UUID, a job's name and its slot) or by whoever requests a sweep. */
+    public static final int MAX_BATCH_ID_CHARS = MAX_ID_CHARS + 64;
+
+    /**
+     * The id of a batch of alerts, a sweep's or a missed-start check's, as a sweep request may give it: 1 to
+     * {@link #MAX_BATCH_ID_CHARS} characters, the first 256 within the bounds of an id.
+     */
+    public static String batchId(String value) {
+        if (value == null || value.isBlank() || value.length() > MAX_BATCH_ID_CHARS) {
+            throw new IllegalArgumentException("must be 1 to " + MAX_BATCH_ID_CHARS + " characters, not blank");
+        }
+        id(value.substring(0, Math.min(value.length(), MAX_ID_CHARS)));
+        return value;
+    }
+
     /**
      * An id runwarden may have generated itself (a missed slot's {@code {script}@{slot}}, a job's sweep's): exempt from
      * the length bound of the ids users give, as long as the name it was made from is within it.

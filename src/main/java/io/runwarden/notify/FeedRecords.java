@@ -33,10 +33,10 @@ final class FeedRecords {
             throw new IllegalArgumentException("message is longer than a run's " + Bounds.MAX_MESSAGE_CHARS + " characters");
         }
         if (alert.sweepId() != null) {
-            within("sweepId", alert.sweepId(), Bounds::generatedId);
+            within("sweepId", alert.sweepId(), Bounds::batchId);
         }
         if (alert.checkId() != null) {
-            within("checkId", alert.checkId(), Bounds::generatedId);
+            within("checkId", alert.checkId(), Bounds::batchId);
         }
         return alert;
     }
@@ -47,7 +47,7 @@ final class FeedRecords {
         if (end.batchId() == null) {
             throw new IllegalArgumentException("a batch's end needs its batchId");
         }
-        within("batchId", end.batchId(), Bounds::generatedId);
+        within("batchId", end.batchId(), Bounds::batchId);
         return end;
     }
 

@@ -89,8 +89,8 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         if (done.batchId() == null || done.partition() < 0 || done.partition() >= runPartitions) {
             throw new InvalidEventException("bad-alert-outcome", "a batch's end needs its batchId and a run partition");
         }
-        // a cron job's sweep is named after the job: a batch id may be as long as runwarden makes ids
-        within("batchId", done.batchId(), Bounds::generatedId);
+        // a cron job's sweep is named after the job, and a sweep request may name its sweep: as long as those may be
+        within("batchId", done.batchId(), Bounds::batchId);
         BatchProgress progress = batches.get(done.batchId());
         TreeSet<Integer> seen = progress == null ? new TreeSet<>() : new TreeSet<>(progress.done());
         seen.add(done.partition());
@@ -107,8 +107,9 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
 
     /**
      * An outcome as runwarden writes one, from a run it keeps: keyed by its script, with its runId and end time, every
-     * id and instant within the bounds and a message no longer than a run's. Anything else on the topic was written by
-     * someone else, and would make alerts (and records) beyond the bounds every consumer of script-alerts relies on.
+     * id and instant within the bounds (a sweep's or a check's as a sweep request may give it) and a message no longer
+     * than a run's. Anything else on the topic was written by someone else, and would make alerts (and records) beyond
+     * the bounds every consumer of script-alerts relies on.
      */
     private static RunOutcome checked(String key, RunOutcome outcome) {
         if (outcome.scriptName() == null || !outcome.scriptName().equals(key) || outcome.runId() == null || outcome.time() == null) {
@@ -122,10 +123,10 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
                     + " characters long; a run's holds at most " + Bounds.MAX_MESSAGE_CHARS);
         }
         if (outcome.sweepId() != null) {
-            within("sweepId", outcome.sweepId(), Bounds::generatedId);
+            within("sweepId", outcome.sweepId(), Bounds::batchId);
         }
         if (outcome.checkId() != null) {
-            within("checkId", outcome.checkId(), Bounds::generatedId);
+            within("checkId", outcome.checkId(), Bounds::batchId);
         }
         return outcome;
     }

@@ -2,6 +2,7 @@ package io.runwarden.stream;
 
 import io.runwarden.alerts.RunOutcome;
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
@@ -99,13 +100,23 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
         save(null, run, timestamp);
-        ended(RunOutcome.of(run, null, missed.checkId()), timestamp);
+        // the check that found it, if its id is one: a missed slot is trusted as a verdict, whatever check it names
+        ended(RunOutcome.of(run, null, isBatchId(missed.checkId()) ? missed.checkId() : null), timestamp);
         meters.missedSlot();
     }
 
     @Override
     public void batchDone(String batchId, int partition, long timestamp) {
         emitter.batchDone(batchId, partition, timestamp);
+    }
+
+    private static boolean isBatchId(String id) {
+        try {
+            Bounds.batchId(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A run of a script ended: its script's alerts decide what it means. */

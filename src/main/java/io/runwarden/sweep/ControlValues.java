@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 final class ControlValues {
     /** Sweep ids are generated (a UUID, or a job name and its slot), so they may exceed the ids' 256 characters. */
-    static final int MAX_SWEEP_ID_CHARS = Bounds.MAX_ID_CHARS + 64;
+    static final int MAX_SWEEP_ID_CHARS = Bounds.MAX_BATCH_ID_CHARS;
 
     /**
      * How far a sweep's asOf may lie ahead of this instance's clock: a sweep as of a later time would fail runs before

@@ -121,9 +121,11 @@ class HttpRobustnessProperties {
         try {
             response = send(call);
         } catch (IOException e) {
-            if (call.path().length() + call.query().length() > REQUEST_LINE_LIMIT) {
-                // Jetty answers 414 to a request line over its 8 KiB and closes the connection at once: a client still
-                // writing may see the close before the answer. Refusing such a request is right; the answer is best effort
+            if (call.path().length() + call.query().length() > REQUEST_LINE_LIMIT
+                    || call.body().length > 0 && refusedByJetty(call.path())) {
+                // Jetty answers 414 to a request line over its 8 KiB, and 400 to a path it refuses, and closes the
+                // connection at once: a client still writing may see the close before the answer. Refusing such a
+                // request is right; the answer is best effort
                 return;
             }
             throw new AssertionError("no answer to " + call + " with body '" + new String(call.body(), StandardCharsets.UTF_8)
@@ -350,6 +352,12 @@ class HttpRobustnessProperties {
         try {
             response = send(new Call("POST", null, call.path(), call.query(), call.body(), call.contentType(), "Bearer " + TOKEN, null));
         } catch (IOException e) {
+            if (call.body().length > 0 && refusedByJetty(call.path())) {
+                // Jetty refuses such a path itself, before any route can read (and drain, see UnreadBody) the body: a
+                // client still sending it may see the connection reset before the 400. Refusing it is right; the
+                // answer is best effort. Every answer runwarden gives itself arrives, whatever the body.
+                return;
+            }
             throw new AssertionError("no answer to " + call, e);
         }
         assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isLessThan(500);
@@ -404,6 +412,32 @@ class HttpRobustnessProperties {
     }
 
     private static final int MAX_BODY = 64 * 1024;
+
+    /** A path Jetty answers 400 itself, before any route: one holding an encoded NUL, or escapes that are not UTF-8. */
+    static boolean refusedByJetty(String rawPath) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%' && i + 2 < rawPath.length()) {
+                bytes.write(Integer.parseInt(rawPath.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        byte[] raw = bytes.toByteArray();
+        for (byte b : raw) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw));
+            return false;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return true;
+        }
+    }
 
     // ---- notification channels ---------------------------------------------------------------------------------
 

@@ -78,7 +78,7 @@ class FeedRecordsProperties {
         }
         assertThatThrownBy(() -> FeedRecords.alert(null)).isInstanceOf(RuntimeException.class);
         assertThatThrownBy(() -> FeedRecords.batchEnd(null)).isInstanceOf(RuntimeException.class);
-        for (String end : List.of("{\"partition\":0}", "{\"batchId\":\"\",\"partition\":0}", "{\"batchId\":\"" + "b".repeat(257) + "\"}",
+        for (String end : List.of("{\"partition\":0}", "{\"batchId\":\"\",\"partition\":0}", "{\"batchId\":\"" + "b".repeat(321) + "\"}",
                 "{\"batchId\":\"a\\u0000b\"}", "{\"batchId\":{}}")) {
             assertThatThrownBy(() -> FeedRecords.batchEnd(end.getBytes(StandardCharsets.UTF_8))).as(end).isInstanceOf(RuntimeException.class);
         }
@@ -172,7 +172,8 @@ class FeedRecordsProperties {
         Arbitrary<Field> batches = leaning(Field.good("no batch", null), Field.good("sweepId", "\"sweepId\":\"sweep-1\""),
                 Field.good("sweepId of a 256-char job", "\"sweepId\":\"" + LONG_JOB_SWEEP + "\""),
                 Field.good("checkId", "\"checkId\":\"check-20261128T115950Z-0\""), Field.good("unknown field", "\"x\":[1,{\"y\":null}]"),
-                Field.bad("sweepId empty", "\"sweepId\":\"\""), Field.bad("sweepId 257", "\"sweepId\":\"" + "w".repeat(257) + "\""),
+                Field.bad("sweepId empty", "\"sweepId\":\"\""), Field.good("sweepId 320", "\"sweepId\":\"" + "w".repeat(320) + "\""),
+                Field.bad("sweepId 321", "\"sweepId\":\"" + "w".repeat(321) + "\""),
                 Field.bad("checkId NUL", "\"checkId\":\"c\\u0000\""), Field.bad("checkId object", "\"checkId\":{}"),
                 Field.bad("unknown nested 5,000", "\"x\":" + "[".repeat(5_000) + "]".repeat(5_000)));
         return Combinators.combine(alertIds, kinds, scripts, runIds, times, messages, batches).as((alertId, kind, script, runId, time,

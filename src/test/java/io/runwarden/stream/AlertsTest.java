@@ -183,6 +183,27 @@ class AlertsTest {
         }
     }
 
+    /**
+     * A missed slot is a verdict, trusted whatever check it names: one naming no check id that could be one ('', or
+     * 20,000 characters) is recorded and alerts as any other, its alert carrying no checkId rather than that one.
+     */
+    @Test
+    void aMissedSlotNamingNoRealCheckStillAlertsWithoutACheckId() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            for (String checkId : List.of("", "c".repeat(20_000))) {
+                String slot = checkId.isEmpty() ? "2026-11-28T11:00:00Z" : "2026-11-28T11:05:00Z";
+                fixture.events.pipeInput(new TestRecord<>("report@" + slot, ("{\"slot\":{\"scriptName\":\"report\",\"slot\":\"" + slot
+                        + "\",\"grace\":\"PT1M\"},\"checkId\":\"" + checkId + "\",\"foundAt\":\"" + NOW + "\"}").getBytes(StandardCharsets.UTF_8),
+                        io.runwarden.model.ControlRecord.MISSED_SLOT.headers(), NOW));
+            }
+
+            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
+            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId, Alert::checkId).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("missed:report@2026-11-28T11:00:00Z", null),
+                    org.assertj.core.groups.Tuple.tuple("missed:report@2026-11-28T11:05:00Z", null));
+        }
+    }
+
     /** A cron job's sweep is named {job}-{slot}: with a job name of 256 characters, 271. Its end still reaches the feed. */
     @Test
     void theEndOfTheSweepOfAJobWithALongNameReachesTheFeed() {

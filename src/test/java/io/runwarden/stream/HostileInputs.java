@@ -1620,15 +1620,21 @@ public final class HostileInputs {
                 Part.bad("message object", "{\"text\":\"x\"}", BAD_OUTCOME));
     }
 
-    /** A sweepId or checkId: the id of a batch, one runwarden makes from a name (a job's sweep) included. */
+    /**
+     * A sweepId or checkId: the id of a batch, one runwarden makes from a name (a job's sweep) included, and one a sweep
+     * request may give (up to 320 characters, the first 256 within an id's bounds).
+     */
     private static Part[] batchIdParts(String field) {
         return new Part[]{
                 Part.good(field + " uuid", str("sweep-" + UUID.randomUUID())),
                 Part.good(field + " of a check", str("check-20261128T115950Z-0")),
                 Part.good(field + " of a 256-char job's sweep", str(LONG_JOB_SWEEP)),
+                Part.good(field + " 320 chars", str("w".repeat(320))),
+                Part.either(field + " NUL after 256 chars", str("w".repeat(300) + "\u0000")),
                 Part.either(field + " number", "42"),
                 Part.bad(field + " empty", str(""), BAD_OUTCOME),
-                Part.bad(field + " 257 chars", str(LONG_257), BAD_OUTCOME).quoting(LONG_257),
+                Part.bad(field + " blank", str("   "), BAD_OUTCOME),
+                Part.bad(field + " 321 chars", str("w".repeat(321)), BAD_OUTCOME).quoting("w".repeat(321)),
                 Part.bad(field + " 600 KB", str(HUGE_NAME), BAD_OUTCOME).quoting(HUGE_NAME),
                 Part.bad(field + " NUL", str("sweep\u0000"), BAD_OUTCOME),
                 Part.bad(field + " newline", str("sweep\nforged"), BAD_OUTCOME),

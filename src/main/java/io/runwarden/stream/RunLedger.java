@@ -2,7 +2,6 @@ package io.runwarden.stream;
 
 import io.runwarden.alerts.RunOutcome;
 import io.runwarden.metrics.RunwardenMeters;
-import io.runwarden.model.Bounds;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
@@ -100,8 +99,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
         save(null, run, timestamp);
-        // the check that found it, if its id is one: a missed slot is trusted as a verdict, whatever check it names
-        ended(RunOutcome.of(run, null, isBatchId(missed.checkId()) ? missed.checkId() : null), timestamp);
+        ended(RunOutcome.of(run, null, missed.checkId()), timestamp);
         meters.missedSlot();
     }
 
@@ -110,14 +108,6 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         emitter.batchDone(batchId, partition, timestamp);
     }
 
-    private static boolean isBatchId(String id) {
-        try {
-            Bounds.batchId(id);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
 
     /** A run of a script ended: its script's alerts decide what it means. */
     private void ended(RunOutcome outcome, long timestamp) {

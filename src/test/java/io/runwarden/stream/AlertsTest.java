@@ -184,11 +184,11 @@ class AlertsTest {
     }
 
     /**
-     * A missed slot is a verdict, trusted whatever check it names: one naming no check id that could be one ('', or
-     * 20,000 characters) is recorded and alerts as any other, its alert carrying no checkId rather than that one.
+     * A missed slot's record names the check that found it, as its alert does: one naming no check ('', or 20,000
+     * characters) is refused where it lands, before anything is recorded, rather than recorded without its alert.
      */
     @Test
-    void aMissedSlotNamingNoRealCheckStillAlertsWithoutACheckId() {
+    void aMissedSlotNamingNoCheckIsDeadLetteredAndRecordsNothing() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             for (String checkId : List.of("", "c".repeat(20_000))) {
                 String slot = checkId.isEmpty() ? "2026-11-28T11:00:00Z" : "2026-11-28T11:05:00Z";
@@ -197,10 +197,10 @@ class AlertsTest {
                         io.runwarden.model.ControlRecord.MISSED_SLOT.headers(), NOW));
             }
 
-            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
-            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId, Alert::checkId).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("missed:report@2026-11-28T11:00:00Z", null),
-                    org.assertj.core.groups.Tuple.tuple("missed:report@2026-11-28T11:05:00Z", null));
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(2).allSatisfy(dead -> assertThat(new String(
+                    dead.headers().lastHeader("runwarden.dlq.reason").value(), StandardCharsets.UTF_8)).isEqualTo("bad-control"));
+            assertThat(fixture.run("report@2026-11-28T11:00:00Z")).isNull();
+            assertThat(fixture.publishedAlerts()).isEmpty();
         }
     }
 

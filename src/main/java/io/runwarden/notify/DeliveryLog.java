@@ -110,6 +110,12 @@ public final class DeliveryLog implements AutoCloseable {
         return DeliverySummary.byChannel(latest.page(attempt -> true, null, KEPT), now);
     }
 
+    /** One channel's summary, from its own attempts only. */
+    public DeliverySummary summary(String channel, Instant now) {
+        return DeliverySummary.byChannel(latest.page(attempt -> channel.equals(attempt.channel()), null, KEPT), now)
+                .getOrDefault(channel, DeliverySummary.NONE);
+    }
+
     private static DeliveryAttempt read(byte[] value) {
         DeliveryAttempt attempt = Json.read(value, DeliveryAttempt.class);
         if (attempt.time() == null || attempt.channel() == null || attempt.notificationId() == null || attempt.outcome() == null) {

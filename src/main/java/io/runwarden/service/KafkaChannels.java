@@ -86,7 +86,7 @@ final class KafkaChannels implements Channels {
     }
 
     private DeliverySummary summary(String name) {
-        return deliveries.summaries(clock.instant()).getOrDefault(name, DeliverySummary.NONE);
+        return deliveries.summary(name, clock.instant());
     }
 
     private int count() {

@@ -74,8 +74,11 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         }
         RunOutcome outcome = checked(record.key(), read(record, RunOutcome.class));
         ScriptPolicy policy = policies.get(outcome.scriptName());
-        AlertRules.Decision decision = AlertRules.decide(health.get(outcome.scriptName()), outcome, policy != null && policy.paused());
-        health.put(outcome.scriptName(), decision.health());
+        ScriptHealth before = health.get(outcome.scriptName());
+        AlertRules.Decision decision = AlertRules.decide(before, outcome, policy != null && policy.paused());
+        if (!decision.health().equals(before)) {
+            health.put(outcome.scriptName(), decision.health()); // a write and a changelog record only when it changed
+        }
         // stamped when raised: a channel made at T delivers the alerts raised from T on, whatever the events' times
         long raised = context.currentSystemTimeMs();
         for (Alert alert : decision.alerts()) {

@@ -45,6 +45,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("integration")
 class HttpRobustnessProperties {
     private static final String TOKEN = "fuzz-token";
+    private static final String READ_TOKEN = "fuzz-read-token";
+    /** Authorization headers a client may send that hold no token of this service: each is a wrong token, 401. */
+    private static final List<String> WRONG_AUTH = List.of("Bearer wrong", "Basic Zm9vOmJhcg==", "Bearer ", "Bearer",
+            "Bearer " + TOKEN.toUpperCase(), "Bearer " + TOKEN + "," + READ_TOKEN, "Bearer " + READ_TOKEN + ", " + TOKEN,
+            "Bearer " + TOKEN + " " + TOKEN, "Bearer " + TOKEN.substring(1), "Bearer " + TOKEN + "x", "Token " + TOKEN,
+            TOKEN, "Bearer \"" + TOKEN + "\"", "Bearer " + TOKEN + "\u00e9", "Bearer \u00e9" + TOKEN, "Bearer%20" + TOKEN,
+            "Bearer " + "x".repeat(7_000), "Bearer " + TOKEN + ";" + TOKEN, "Digest username=\"" + TOKEN + "\"");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final List<String> PARAMS = List.of("scriptName", "status", "from", "to", "limit", "cursor", "dryRun",
             "timeout", "overwrite", "partition", "asOf", "rid", "x");
@@ -73,12 +80,13 @@ class HttpRobustnessProperties {
         logs = LogLines.capture();
         service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR",
                 Files.createTempDirectory("runwarden-fuzz").toString(), "RUNWARDEN_API_TOKEN", TOKEN,
+                "RUNWARDEN_READ_TOKEN", READ_TOKEN,
                 "RUNWARDEN_APPLICATION_ID", "runwarden-fuzz"));
         routes = new ArrayList<>();
         try (InputStream in = HttpRobustnessProperties.class.getResourceAsStream("/openapi.json")) {
             JsonNode paths = Json.MAPPER.readTree(in).path("paths");
             paths.fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method ->
-                    routes.add(new String[]{method.toUpperCase(), path.getKey()})));
+                    routes.add(new String[]{method.toUpperCase(), path.getKey(), need(path.getValue().path(method).path("security"))})));
         }
     }
 
@@ -95,8 +103,7 @@ class HttpRobustnessProperties {
             String status = "";
             while (!"0".equals(status) && Instant.now().isBefore(until)) {
                 Thread.sleep(100);
-                HttpResponse<String> run = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + "/script/logs/" + runId))
-                        .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> run = get("/script/logs/" + runId);
                 status = run.statusCode() == 200 ? Json.MAPPER.readTree(run.body()).path("data").path("status").asText() : "";
             }
             assertThat(status).as("the run the pings after the fuzzing started and ended").isEqualTo("0");
@@ -122,6 +129,7 @@ class HttpRobustnessProperties {
             response = send(call);
         } catch (IOException e) {
             if (call.path().length() + call.query().length() > REQUEST_LINE_LIMIT
+                    || call.auth() != null && call.path().length() + call.query().length() + call.auth().length() > REQUEST_LINE_LIMIT
                     || call.body().length > 0 && refusedByJetty(call.path())) {
                 // Jetty answers 414 to a request line over its 8 KiB, and 400 to a path it refuses, and closes the
                 // connection at once: a client still writing may see the close before the answer. Refusing such a
@@ -142,15 +150,46 @@ class HttpRobustnessProperties {
             JsonNode body = Json.MAPPER.readTree(response.body());
             assertThat(body.has("success")).as("%s -> %s", call, response.body()).isTrue();
         }
-        boolean mutation = Set.of("POST", "PUT").contains(call.method()) && call.template() != null
-                && routes.stream().anyMatch(r -> r[0].equals(call.method()) && r[1].equals(call.template()));
+        String need = call.template() == null ? null : routes.stream()
+                .filter(r -> r[0].equals(call.method()) && r[1].equals(call.template())).map(r -> r[2]).findFirst().orElse(null);
         // Jetty refuses some requests itself (a NUL in the path, a 100k URI) before any rule of ours can look at them
         boolean refusedByJetty = envelopeCode(response).startsWith("http_");
-        if (mutation && !refusedByJetty && call.foreignOrigin()) {
-            assertThat(response.statusCode()).as("%s", call).isEqualTo(403);
-        } else if (mutation && !refusedByJetty && !("Bearer " + TOKEN).equals(call.auth())) {
-            assertThat(response.statusCode()).as("%s", call).isEqualTo(401);
+        if (need == null || refusedByJetty) {
+            return;
         }
+        boolean mutation = Set.of("POST", "PUT", "DELETE", "PATCH").contains(call.method());
+        String holder = holder(call.auth());
+        if (mutation && call.foreignOrigin()) {
+            assertThat(envelopeCode(response)).as("%s", call).isEqualTo("forbidden_origin");
+        } else if (holder.equals("WRONG")) {
+            assertThat(response.statusCode()).as("a wrong token on any route: %s", call).isEqualTo(401);
+        } else if (holder.equals("NONE") && !need.equals("NOTHING") && !need.equals("METRICS")) {
+            assertThat(response.statusCode()).as("no token where a read token is set: %s", call).isEqualTo(401);
+        } else if (holder.equals("READ") && need.equals("WRITE") && !call.template().equals("/script/cleanup-stale")) {
+            assertThat(response.statusCode()).as("a read token on a change: %s", call).isEqualTo(403);
+        } else {
+            assertThat(response.statusCode()).as("%s", call).isNotIn(401, 403);
+        }
+    }
+
+    /** Whose token an Authorization header holds, as the contract reads it: the scheme in any case, spaces around. */
+    private static String holder(String auth) {
+        if (auth == null) {
+            return "NONE";
+        }
+        java.util.regex.Matcher bearer = java.util.regex.Pattern.compile("(?i)bearer (.*)").matcher(auth);
+        String token = bearer.matches() ? bearer.group(1).strip() : null;
+        return TOKEN.equals(token) ? "API" : READ_TOKEN.equals(token) ? "READ" : "WRONG";
+    }
+
+    /** What a route needs, from its security in openapi.json: the first scheme listed is the least it takes. */
+    private static String need(JsonNode security) {
+        if (security.isEmpty()) {
+            return "NOTHING";
+        }
+        List<String> schemes = new ArrayList<>();
+        security.forEach(requirement -> requirement.fieldNames().forEachRemaining(schemes::add));
+        return schemes.contains("metricsToken") ? "METRICS" : schemes.get(0).equals("readToken") ? "READ" : "WRITE";
     }
 
     // ---- policies and pings ------------------------------------------------------------------------------------
@@ -254,11 +293,9 @@ class HttpRobustnessProperties {
         }
         assertThat(response.statusCode()).as("%s -> %s", call, response.body()).isEqualTo(200);
         // what was kept reads back, and the dashboard still shows every script with its schedule
-        HttpResponse<String> read = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + path))
-                .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> read = get(path);
         assertThat(read.statusCode()).as("GET after %s -> %s", call, read.body()).isEqualTo(200);
-        HttpResponse<String> dashboard = CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + "/script/dashboard-view"))
-                .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> dashboard = get("/script/dashboard-view");
         assertThat(dashboard.statusCode()).as("the dashboard after %s -> %s", call, dashboard.body()).isEqualTo(200);
     }
 
@@ -652,9 +689,10 @@ class HttpRobustnessProperties {
         return response.statusCode() + " " + describe(response.body().length() > 300 ? response.body().substring(0, 300) + "…" : response.body());
     }
 
+    /** A read, with the read token. */
     private static HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + pathAndQuery)).timeout(Patience.HTTP_REQUEST).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(ownOrigin() + pathAndQuery)).timeout(Patience.HTTP_REQUEST)
+                .header("Authorization", "Bearer " + READ_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A test send: to a name that is not an id, to one with no channel, or to a channel made for it (deleted after). */
@@ -942,7 +980,11 @@ class HttpRobustnessProperties {
                 charset.map(c -> "application/json; charset=" + c), charset.map(c -> "text/plain; charset=" + c));
         Arbitrary<String> origin = Arbitraries.of("", "own", "http://evil.example", "null", "garbage", "http://127.0.0.1",
                 "https://127.0.0.1", "http://LOCALHOST", "http://[::1]", "file://", "http://127.0.0.1:1/x");
-        Arbitrary<String> auth = Arbitraries.of("", "Bearer " + TOKEN, "Bearer wrong", "Basic Zm9vOmJhcg==", "Bearer ");
+        Arbitrary<String> auth = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, Arbitraries.just("Bearer " + TOKEN)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.of("Bearer " + READ_TOKEN, "bearer " + READ_TOKEN, "BEARER  " + TOKEN + " ")),
+                net.jqwik.api.Tuple.of(2, Arbitraries.just("")), net.jqwik.api.Tuple.of(3, Arbitraries.of(WRONG_AUTH)),
+                // any text a client can put in a header: java.net.http refuses control characters
+                net.jqwik.api.Tuple.of(1, Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(60).map(String::strip)));
         return Combinators.combine(Arbitraries.of(METHODS), Arbitraries.frequencyOf(
                         net.jqwik.api.Tuple.of(4, routed), net.jqwik.api.Tuple.of(1, random)), query, body, contentType, auth, origin)
                 .as((method, target, q, b, type, a, o) -> new Call(method, target[0], target[1], q, b,

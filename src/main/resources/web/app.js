@@ -683,7 +683,7 @@ function readsRefused(result) {
  */
 async function askReadToken(error) {
   state.locked = false;
-  document.body.classList.remove('locked');
+  document.body.classList.add('locked'); // nothing was read: no empty sections behind the dialog that look like data
   $('locked').hidden = true;
   setState('locked', 'needs a token');
   const token = await askToken(error, 'read this dashboard', 'Open', true);
@@ -694,7 +694,6 @@ async function askReadToken(error) {
   }
   state.locked = true;
   clearTimeout(state.timer);
-  document.body.classList.add('locked');
   $('locked').hidden = false;
   $('locked-enter').focus();
 }

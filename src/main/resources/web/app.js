@@ -21,6 +21,11 @@ const state = {
   runsSeq: 0,
   channels: [],              // the notification channels last read, to re-render a row when its test send ends
   tests: new Map(),          // channel name → its test send: {pending} or {time, result} or {time, error}
+  accessKnown: false,        // GET /access answered for the token this tab holds (asked again when the token changes)
+  readOnly: false,           // this tab's token can read but not write: the write controls are gone from the page
+  asking: false,             // the token dialog is open: nothing else may open it, the refresh waits
+  locked: false,             // reads need a token and the user cancelled the dialog: nothing is read until "Enter a token…"
+  writes: 0,                 // changes under way with withToken, which asks for the token itself on a 401
 };
 
 const $ = (id) => document.getElementById(id);
@@ -134,11 +139,15 @@ function deadlineBar(run) {
 
 // ---------- talking to the API ----------
 
-/** One API call, with a JSON body when given: {status, body}; status 0 when the service cannot be reached at all. */
+/**
+ * One API call, with a JSON body when given: {status, body, token}; status 0 when the service cannot be reached at all.
+ * The tab's token goes with every call, reads included (a read token, or reads beyond loopback, need it); token says
+ * which one went, so that an answer to a token since replaced is not taken for an answer to the new one.
+ */
 async function api(method, path, json) {
   const headers = {Accept: 'application/json'};
   const token = sessionStorage.getItem(TOKEN_KEY);
-  if (method !== 'GET' && token) headers.Authorization = `Bearer ${token}`;
+  if (token) headers.Authorization = `Bearer ${token}`;
   if (json !== undefined) headers['Content-Type'] = 'application/json';
   try {
     const response = await fetch(path, {method, headers, cache: 'no-store',
@@ -149,14 +158,15 @@ async function api(method, path, json) {
     } catch (e) {
       body = null; // a proxy's HTML error page, say: the status is what matters
     }
-    return {status: response.status, body};
+    return {status: response.status, body, token};
   } catch (e) {
-    return {status: 0, body: null};
+    return {status: 0, body: null, token};
   }
 }
 
 function errorMessage(result) {
   if (result.status === 0) return 'cannot reach runwarden';
+  if (result.readOnly) return 'this token can only read, so nothing was changed';
   return result.body?.error?.message || `HTTP ${result.status}`;
 }
 
@@ -212,6 +222,7 @@ function scheduleBlock(script) {
 }
 
 function scriptActions(script) {
+  if (state.readOnly) return null; // a read token: no schedule to edit, pause or resume
   const name = script.scriptName;
   const paused = script.state === 'paused';
   return el('p', {class: 'card-actions'},
@@ -391,7 +402,7 @@ function channelCard(channel) {
     el('p', {class: 'counts'}, 'last 24 h: ',
       el('span', {class: summary.failedLast24h ? 'failed' : null}, `${summary.failedLast24h || 0} failed`), ' · ',
       el('span', {class: summary.retriedLast24h ? 'retried' : null}, `${summary.retriedLast24h || 0} retried`)),
-    el('div', {class: 'card-actions'},
+    !state.readOnly && el('div', {class: 'card-actions'},
       el('button', {type: 'button', class: 'send-test', 'data-focus': `${channel.name}\ntest`, disabled: Boolean(test?.pending),
         'aria-label': `Send a test message to ${channel.name}`, onclick: () => sendTest(channel.name)},
       test?.pending ? 'Sending…' : 'Send test')),
@@ -406,7 +417,8 @@ function channelsEmpty() {
     el('pre', {class: 'command'}, el('code', {},
       `curl -X PUT -H "Authorization: Bearer $RUNWARDEN_API_TOKEN" -H 'Content-Type: application/json' `
       + `-d '{"type":"webhook","url":"https://hooks.example.com/runwarden"}' ${url}`)),
-    el('p', {}, 'then send it a test from here. See "Notifications" in the README for every type and option.'));
+    el('p', {}, state.readOnly ? 'See "Notifications" in the README for every type and option.'
+      : 'then send it a test from here. See "Notifications" in the README for every type and option.'));
 }
 
 function renderChannels(channels) {
@@ -494,15 +506,20 @@ async function loadDetail() {
   return result;
 }
 
-/** Everything on the page, at once; a 503 from any part means the service is starting or rebalancing. */
+/**
+ * Everything on the page, at once; a 503 from any part means the service is starting or rebalancing. What the tab's
+ * token may do (GET /access) is asked with the first load, and again after the token changed.
+ */
 async function refresh() {
   clearTimeout(state.timer);
   const generation = ++state.generation; // an action's refresh may overlap the timer's: only the last one re-arms it
-  if (document.hidden) { // nobody is looking: poll again later instead of loading the service
+  if (state.locked) return; // reads need a token the user has not given: nothing to poll until "Enter a token…"
+  if (document.hidden || state.asking) { // nobody is looking, or the token is being asked for: poll again later
     state.timer = setTimeout(refresh, refreshSeconds * 1000);
     return;
   }
-  const [dashboard, running, runs, cron, , channels, alerts] = await Promise.all([
+  const [access, dashboard, running, runs, cron, , channels, alerts] = await Promise.all([
+    state.accessKnown ? null : api('GET', 'access'),
     api('GET', 'script/dashboard-view'),
     api('GET', 'script/logs?status=2&limit=100'),
     loadRuns(),
@@ -511,7 +528,19 @@ async function refresh() {
     api('GET', 'notifications/channels'),
     api('GET', `notifications/alerts?limit=${ALERTS_SHOWN}`),
   ]);
-  const results = [dashboard, running, runs, cron, channels, alerts];
+  const results = [access, dashboard, running, runs, cron, channels, alerts].filter(Boolean);
+  // 401: no token where reads need one, or the tab's token refused; 403: a token that cannot read (a metrics token)
+  const refused = results.find((r) => r.status === 401 || (r.status === 403 && r.body?.error?.code === 'forbidden'));
+  if (refused || (access?.status === 200 && access.body?.data?.read === false)) {
+    if (results.some((r) => r.token !== sessionStorage.getItem(TOKEN_KEY)) || state.asking || state.writes) {
+      // the token changed meanwhile, or a dialog is open, or a change is asking for it: look again in a moment
+      if (generation === state.generation) state.timer = setTimeout(refresh, refreshSeconds * 1000);
+    } else {
+      readsRefused(refused || {status: 403});
+    }
+    return;
+  }
+  if (access) applyAccess(access);
   if (dashboard.status === 200) {
     state.clockOffset = Date.parse(dashboard.body.data.generatedAt) - Date.now();
   }
@@ -589,9 +618,25 @@ function closeDetail() {
   for (const row of $('runs').tBodies[0].rows) row.classList.remove('selected');
 }
 
-/** Asks for the API token in the page's own dialog; resolves to the token, or null when cancelled. */
-function askToken(error, purpose, button) {
+// ---------- access: the token this tab holds, and what it may do ----------
+
+/** Which token the dialog asks for: the API token for a change; the read token or the API token to read. */
+function tokenWhich(read) {
+  return read
+    ? ['its read token (', el('code', {}, 'RUNWARDEN_READ_TOKEN'), ') or its API token (', el('code', {}, 'RUNWARDEN_API_TOKEN'), ')']
+    : ['its API token (', el('code', {}, 'RUNWARDEN_API_TOKEN'), ')'];
+}
+
+/**
+ * Asks for a token in the page's own dialog (the API token for a change, or any token that reads when read is true);
+ * resolves to the token, or null when cancelled. One dialog at a time: while it is open, another ask is a cancel.
+ */
+function askToken(error, purpose, button, read = false) {
+  if (state.asking) return Promise.resolve(null);
+  state.asking = true;
   const dialog = $('token-dialog');
+  $('token-title').textContent = read ? 'Token' : 'API token';
+  $('token-which').replaceChildren(...tokenWhich(read));
   $('token-purpose').textContent = purpose;
   $('token-submit').textContent = button;
   $('token-error').textContent = error || '';
@@ -600,6 +645,7 @@ function askToken(error, purpose, button) {
   dialog.showModal();
   return new Promise((resolve) => {
     const done = (value) => {
+      state.asking = false;
       $('token-form').onsubmit = null;
       $('token-cancel').onclick = null;
       dialog.onclose = null;
@@ -613,6 +659,106 @@ function askToken(error, purpose, button) {
     $('token-cancel').onclick = () => done(null);
     dialog.onclose = () => done(null); // Escape
   });
+}
+
+/**
+ * The reads were refused: with no token (reads need one here), with the tab's token (wrong, or rotated away: 401), or
+ * with a token that cannot read (403). The token is dropped and a new one asked for.
+ */
+function readsRefused(result) {
+  if (state.asking || state.locked) return;
+  const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  let error = null;
+  if (hadToken) {
+    error = result.status === 403 ? 'That token cannot read this dashboard; enter the read token or the API token.'
+      : 'That token was refused; enter the right one.';
+  }
+  askReadToken(error);
+}
+
+/**
+ * Asks for a token to read the page with; given one, keeps it for this tab and loads the page again with it. Cancelled,
+ * the page says it needs a token and offers to enter one, and reads nothing meanwhile (no dialog comes back by itself).
+ */
+async function askReadToken(error) {
+  state.locked = false;
+  document.body.classList.add('locked'); // nothing was read: no empty sections behind the dialog that look like data
+  $('locked').hidden = true;
+  setState('locked', 'needs a token');
+  const token = await askToken(error, 'read this dashboard', 'Open', true);
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    location.reload();
+    return;
+  }
+  state.locked = true;
+  clearTimeout(state.timer);
+  $('locked').hidden = false;
+  $('locked-enter').focus();
+}
+
+/** "Use another token": the page loads again with it (and asks again should it be refused); cancelled, nothing changes. */
+async function useAnotherToken() {
+  const token = await askToken(null, 'read this dashboard (the API token also allows changes)', 'Use token', true);
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  location.reload();
+}
+
+function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  location.reload();
+}
+
+/** What GET /access answered for the tab's token: read-only, or the token's mode with "Forget token", or nothing. */
+function applyAccess(result) {
+  if (result.status === 404) { // a service from before GET /access: the write controls stay, a write asks when it must
+    state.accessKnown = true;
+    document.body.classList.remove('access-pending');
+    return;
+  }
+  if (result.status !== 200) return; // starting, or unreachable: asked again on the next refresh
+  state.accessKnown = true;
+  const access = result.body.data;
+  const stored = sessionStorage.getItem(TOKEN_KEY) !== null;
+  if (stored && !access.write) {
+    enterReadOnly(null);
+    return;
+  }
+  document.body.classList.remove('access-pending');
+  if (!stored) { // anonymous: the write controls stay, and a write that needs the API token asks for it
+    $('access').hidden = true;
+    return;
+  }
+  $('access-badge').className = 'access-badge can-write';
+  $('access-badge').textContent = access.token === 'api' ? 'API token' : 'Token: changes allowed';
+  $('access-other').hidden = true;
+  $('access-forget').hidden = false;
+  $('access').hidden = false;
+}
+
+/**
+ * The tab's token can read but not write: every write control leaves the page (not merely hidden), the header says so
+ * and offers another token. note, when given, says why it happened (a change refused with 403).
+ */
+function enterReadOnly(note) {
+  state.readOnly = true;
+  document.body.classList.remove('access-pending');
+  document.body.classList.add('read-only');
+  if ($('schedule-dialog')?.open) $('schedule-dialog').close();
+  for (const id of ['cleanup', 'add-schedule', 'schedule-dialog']) $(id)?.remove();
+  for (const node of document.querySelectorAll('.card-actions, .write-control')) node.remove();
+  if (state.channels.length === 0 && $('channels').querySelector('.channels-empty')) renderChannels([]);
+  $('access-badge').className = 'access-badge read-only';
+  $('access-badge').textContent = 'Read-only token: changes are disabled';
+  $('access-other').hidden = false;
+  $('access-forget').hidden = false;
+  $('access').hidden = false;
+  if (note) {
+    $('access-note').textContent = note;
+    $('access-note').hidden = false;
+  }
 }
 
 function showCleanupResult(kind, ...content) {
@@ -636,24 +782,37 @@ function describeSweep(sweep) {
 
 /**
  * A change sent with the API token: on 401 it asks for the token, keeps it for this tab, and sends again. Resolves to
- * the API's answer, or null when the user cancelled instead of giving the token.
+ * the API's answer, or null when the user cancelled instead of giving the token. A 403 with a token means the token
+ * only reads: the page turns read-only, and the answer comes back marked readOnly.
  */
 async function withToken(send, purpose, button) {
-  let result = await send();
-  while (result.status === 401) {
-    const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
-    sessionStorage.removeItem(TOKEN_KEY);
-    const token = await askToken(hadToken ? 'That token was refused; enter the right one.' : null, purpose, button);
-    if (!token) return null;
-    sessionStorage.setItem(TOKEN_KEY, token);
-    result = await send();
+  state.writes += 1; // meanwhile a refused read is this change's business (it asks), not the refresh's
+  try {
+    let result = await send();
+    while (result.status === 401) {
+      const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
+      sessionStorage.removeItem(TOKEN_KEY);
+      state.accessKnown = false; // another token (or none): what it may do is asked again
+      const token = await askToken(hadToken ? 'That token was refused; enter the right one.' : null, purpose, button);
+      if (!token) return null;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      result = await send();
+    }
+    if (result.status === 403 && result.body?.error?.code === 'forbidden' && result.token) {
+      enterReadOnly('That token can only read: nothing was changed, and changes are disabled in this tab. '
+        + 'To change anything, use the API token ("Use another token").');
+      return {...result, readOnly: true};
+    }
+    return result;
+  } finally {
+    state.writes -= 1;
   }
-  return result;
 }
 
 /** "Clean up now": a manual sweep, with the token asked for when the service wants it. */
 async function cleanup() {
   const button = $('cleanup');
+  if (!button) return; // read-only
   button.disabled = true;
   showCleanupResult('pending', 'Cleaning up…');
   try {
@@ -669,9 +828,10 @@ async function cleanup() {
       result = await api('GET', result.body.data.resultUrl.replace(/^\//, ''));
     }
     if (result.status === 200) showCleanupResult('done', ...describeSweep(result.body.data));
+    else if (result.readOnly) showCleanupResult('error', 'Not cleaned up: this token can only read.');
     else showCleanupResult('error', `Clean-up failed: ${errorMessage(result)}`);
   } finally {
-    button.disabled = false;
+    button.disabled = false; // removed from the page if it turned read-only: harmless
     refresh();
   }
 }
@@ -681,7 +841,7 @@ async function cleanup() {
  * refreshes until the next test), the button disabled meanwhile; the card's summary follows on the next refresh.
  */
 async function sendTest(name) {
-  if (state.tests.get(name)?.pending) return;
+  if (state.readOnly || state.tests.get(name)?.pending) return;
   state.tests.set(name, {pending: true});
   renderChannels(state.channels);
   let outcome;
@@ -724,6 +884,7 @@ function showScheduleError(text, code) {
 
 /** Opens the schedule form for a script (its current schedule filled in), or for one to name when none is given. */
 async function openSchedule(name) {
+  if (state.readOnly) return;
   const form = $('schedule-form');
   form.reset();
   showScheduleError(null);
@@ -764,7 +925,10 @@ async function changeSchedule(change, button) {
   buttons.forEach((b) => { b.disabled = true; });
   try {
     const result = await withToken(() => api('PUT', policyPath(name), change), 'change schedules', button);
-    if (!result) {
+    if (result?.readOnly) {
+      $('scripts-error').textContent = `Not saved: this token can only read, so the schedule of ${name} is unchanged.`;
+      $('scripts-error').hidden = false;
+    } else if (!result) {
       showScheduleError('Not saved: changing a schedule needs the API token.');
     } else if (result.status === 200) {
       $('schedule-dialog').close();
@@ -801,6 +965,7 @@ function removeSchedule() {
 
 /** Pause or resume from a card: the card's badge shows the result on the refresh that follows. */
 async function setPaused(name, paused) {
+  if (state.readOnly) return;
   const verb = paused ? 'pause' : 'resume';
   const result = await withToken(() => api('PUT', policyPath(name), {paused}), `${verb} schedules`,
     paused ? 'Pause' : 'Resume');
@@ -847,13 +1012,16 @@ function init() {
   });
   $('detail-close').addEventListener('click', closeDetail);
   document.addEventListener('keydown', (e) => e.key === 'Escape' && !$('token-dialog').open
-    && !$('schedule-dialog').open && closeDetail());
+    && !$('schedule-dialog')?.open && closeDetail()); // no schedule dialog at all once read-only
   $('cleanup').addEventListener('click', cleanup);
   fillTimezones();
   $('add-schedule').addEventListener('click', () => openSchedule(null));
   $('schedule-form').addEventListener('submit', saveSchedule);
   $('schedule-remove').addEventListener('click', removeSchedule);
   $('schedule-cancel').addEventListener('click', () => $('schedule-dialog').close());
+  $('access-other').addEventListener('click', useAnotherToken);
+  $('access-forget').addEventListener('click', forgetToken);
+  $('locked-enter').addEventListener('click', () => askReadToken(null));
   document.addEventListener('visibilitychange', () => !document.hidden && refresh());
   state.filters = {limit: $('filter-limit').value};
   refresh();

@@ -1,0 +1,294 @@
+package io.runwarden.web;
+
+import io.runwarden.IntegrationTest;
+import io.runwarden.Patience;
+import io.runwarden.RunwardenService;
+import io.runwarden.TestSettings;
+import io.runwarden.http.HttpTestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in a real headless Chromium against a service that has both an API token and a read token (DESIGN
+ * "Access"): reads need a token, so the page asks for one first; with the read token it shows everything and offers no
+ * change at all (the write controls are not in the page, not merely hidden); with the API token it offers them and they
+ * work; a wrong token is asked for again; a cancelled dialog leaves the page saying it needs a token, and nothing brings
+ * the dialog back by itself. One service and one browser tab; the tests run in order because each one starts from the
+ * token the previous one left in the tab.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@IntegrationTest
+class DashboardAccessTest {
+    private static final String API_TOKEN = "access-api-token";
+    private static final String READ_TOKEN = "access-read-token";
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    /** The write controls of the page, none of which may be in it with a read token. */
+    private static final List<By> WRITE_CONTROLS = List.of(By.id("cleanup"), By.id("add-schedule"), By.id("schedule-dialog"),
+            By.id("schedule-remove"), By.cssSelector(".schedule-edit"), By.cssSelector(".schedule-pause"),
+            By.cssSelector(".send-test"), By.cssSelector(".card-actions"));
+    private static RunwardenService service;
+    private static HttpTestClient http;
+    private static ChromeDriver browser;
+    private static String page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("runwarden-access-page");
+        service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dir.toString(),
+                "RUNWARDEN_API_TOKEN", API_TOKEN, "RUNWARDEN_READ_TOKEN", READ_TOKEN,
+                "RUNWARDEN_APPLICATION_ID", "runwarden-access-page-test"));
+        http = new HttpTestClient(service.httpPort(), API_TOKEN);
+        page = "http://127.0.0.1:" + service.httpPort() + "/?refresh=1";
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort(); // closed again at once: the channel is disabled and never sends anyway
+        }
+        // a run far past its deadline (for "Clean up now"), a scheduled script (edit, pause) and a channel (send test)
+        startRun("stale-1", "stale", NOW.minus(Duration.ofDays(4)));
+        startRun("nightly-1", "nightly", NOW.minus(Duration.ofMinutes(10)));
+        assertThat(http.put("/script/policies/nightly", "{\"schedule\":\"0 3 * * *\"}").status()).isEqualTo(200);
+        assertThat(http.put("/notifications/channels/access-hook", "{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:"
+                + closedPort + "/hook\",\"enabled\":false}").status()).isEqualTo(200);
+        await().atMost(Patience.APPLIED).until(() ->
+                http.get("/script/logs?limit=100").data().path("logs").size() == 2
+                        && http.get("/script/dashboard-view").data().path("scripts").findValuesAsText("schedule").contains("0 3 * * *"));
+        browser = Chromium.start(Files.createTempDirectory("chromium-access-profile"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private static void startRun(String runId, String script, Instant time) {
+        String body = "{\"runId\":\"" + runId + "\",\"scriptName\":\"" + script + "\",\"time\":\"" + time + "\"}";
+        assertThat(http.post("/script/runs", body).status()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(1)
+    void withAReadTokenConfiguredThePageFirstAsksForAToken() {
+        browser.get(page);
+
+        eventually(() -> assertThat(dialogOpen()).isTrue());
+        assertThat(text("token-title")).isEqualTo("Token");
+        assertThat(text("token-purpose")).isEqualTo("read this dashboard");
+        assertThat(browser.findElement(By.id("token-dialog")).getText()).contains("RUNWARDEN_READ_TOKEN", "RUNWARDEN_API_TOKEN");
+        assertThat(browser.findElement(By.id("token-error")).isDisplayed()).as("no token was refused yet").isFalse();
+        assertThat(rowIds()).as("nothing read without a token").isEmpty();
+        Chromium.viewportScreenshot(browser, "dashboard-access-asks");
+    }
+
+    @Test
+    @Order(2)
+    void givenTheReadTokenItShowsTheRunsReadOnlyWithNoWriteControls() {
+        browser.findElement(By.id("token-input")).sendKeys(READ_TOKEN);
+        click(By.id("token-submit"));
+
+        eventually(() -> {
+            assertThat(rowIds()).containsExactlyInAnyOrder("stale-1", "nightly-1");
+            assertThat(card("nightly").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *");
+            assertThat(browser.findElement(By.cssSelector("#channels [data-channel='access-hook']")).isDisplayed()).isTrue();
+            assertThat(text("access-badge")).isEqualTo("Read-only token: changes are disabled");
+            assertThat(browser.findElement(By.id("access-other")).isDisplayed()).isTrue();
+            assertThat(text("access-other")).isEqualTo("Use another token");
+            assertThat(text("state")).startsWith("updated ");
+        });
+        assertThat(dialogOpen()).isFalse();
+        assertThat(storedToken()).isEqualTo(READ_TOKEN);
+        for (By control : WRITE_CONTROLS) {
+            assertThat(browser.findElements(control)).as("%s is not in the page, not even hidden", control).isEmpty();
+        }
+        assertThat(browser.getPageSource()).doesNotContain("Clean up now", "Send test", "Add a schedule", "Edit schedule");
+        Chromium.screenshot(browser, "dashboard-read-only");
+        Chromium.phone(browser, 390, 844);
+        try {
+            eventually(() -> {
+                assertThat(browser.findElement(By.id("access-badge")).isDisplayed()).isTrue();
+                Number width = (Number) browser.executeScript("return document.documentElement.scrollWidth");
+                assertThat(width.intValue()).as("the read-only header fits a phone").isLessThanOrEqualTo(390);
+            });
+            Chromium.viewportScreenshot(browser, "dashboard-read-only-phone");
+        } finally {
+            Chromium.desktop(browser);
+        }
+
+        // the server agrees: a change sent with the read token, by hand, is refused and changes nothing
+        Map<String, Object> write = fetch("POST", "script/cleanup-stale");
+        assertThat(write.get("status")).as("%s", write).isEqualTo(403L);
+        assertThat((String) write.get("body")).contains("\"forbidden\"");
+        assertThat(http.get("/script/logs/stale-1").data().path("status").asInt()).as("nothing swept").isEqualTo(2);
+        assertThat(fetch("GET", "access").get("body")).asString().contains("\"token\":\"read\"", "\"write\":false");
+    }
+
+    @Test
+    @Order(3)
+    void aWrongTokenGetsTheDialogAgainWithItsErrorLineAndCancellingLeavesTheNeedsATokenState() {
+        click(By.id("access-other"));
+        eventually(() -> assertThat(dialogOpen()).isTrue());
+        browser.findElement(By.id("token-input")).sendKeys("not-a-token");
+        click(By.id("token-submit"));
+
+        // the page loads again with it, is refused, forgets it and asks again, saying why
+        eventually(() -> {
+            assertThat(dialogOpen()).isTrue();
+            assertThat(browser.findElement(By.id("token-error")).isDisplayed()).isTrue();
+            assertThat(text("token-error")).isEqualTo("That token was refused; enter the right one.");
+        });
+        assertThat(storedToken()).isNull();
+        Chromium.viewportScreenshot(browser, "dashboard-access-refused");
+
+        click(By.id("token-cancel"));
+        eventually(() -> {
+            assertThat(dialogOpen()).isFalse();
+            assertThat(browser.findElement(By.id("locked")).isDisplayed()).isTrue();
+            assertThat(text("locked")).contains("This dashboard needs a token.");
+            assertThat(text("state")).isEqualTo("needs a token");
+            assertThat(browser.findElement(By.id("locked-enter")).isDisplayed()).isTrue();
+            assertThat(browser.findElement(By.tagName("main")).isDisplayed()).isFalse();
+        });
+        Chromium.viewportScreenshot(browser, "dashboard-access-needs-token");
+
+        // neither the periodic refresh (every second here) nor the tab coming back asks again, nor reads anything
+        browser.executeScript("window.fetches = 0; const original = window.fetch;"
+                + "window.fetch = (...args) => { window.fetches++; return original(...args); };"
+                + "document.dispatchEvent(new Event('visibilitychange'));");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !dialogOpen() && ((Number) browser.executeScript("return window.fetches")).intValue() == 0);
+        assertThat(browser.findElement(By.id("locked")).isDisplayed()).isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void givenTheApiTokenTheWriteControlsAreThereAndCleanUpNowWorks() {
+        click(By.id("locked-enter"));
+        eventually(() -> assertThat(dialogOpen()).isTrue());
+        assertThat(browser.findElement(By.id("token-error")).isDisplayed()).as("asked for, not refused").isFalse();
+        browser.findElement(By.id("token-input")).sendKeys(API_TOKEN);
+        click(By.id("token-submit"));
+
+        eventually(() -> {
+            assertThat(rowIds()).containsExactlyInAnyOrder("stale-1", "nightly-1");
+            assertThat(text("access-badge")).isEqualTo("API token");
+            assertThat(browser.findElement(By.id("access-forget")).isDisplayed()).isTrue();
+            assertThat(browser.findElement(By.id("access-other")).isDisplayed()).isFalse();
+            assertThat(browser.findElement(By.id("cleanup")).isDisplayed()).isTrue();
+            assertThat(browser.findElement(By.id("add-schedule")).isDisplayed()).isTrue();
+            assertThat(card("nightly").findElement(By.cssSelector(".schedule-edit")).isDisplayed()).isTrue();
+            assertThat(card("nightly").findElement(By.cssSelector(".schedule-pause")).isDisplayed()).isTrue();
+            assertThat(browser.findElement(By.cssSelector("#channels [data-channel='access-hook'] .send-test")).isDisplayed()).isTrue();
+        });
+        assertThat(browser.findElement(By.id("locked")).isDisplayed()).isFalse();
+        assertThat(storedToken()).isEqualTo(API_TOKEN);
+        Chromium.screenshot(browser, "dashboard-api-token");
+
+        click(By.id("cleanup"));
+        eventually(() -> assertThat(text("cleanup-total")).isEqualTo("1"));
+        assertThat(text("cleanup-result")).contains("Clean-up done: 1 run marked failed in 1 script (stale)");
+        assertThat(dialogOpen()).as("the tab's token was used: nothing asked").isFalse();
+        assertThat(http.get("/script/logs/stale-1").data().path("status").asInt()).isEqualTo(-1);
+        eventually(() -> assertThat(card("stale").findElement(By.cssSelector("header .pill")).getText()).isEqualTo("failed"));
+    }
+
+    /** The tab's token turns out to read only when a change is refused with 403: the page turns read-only and says why. */
+    @Test
+    @Order(5)
+    void aChangeRefusedAsReadOnlyTurnsThePageReadOnlyWithAClearMessage() {
+        browser.executeScript("sessionStorage.setItem('runwarden.token', arguments[0])", READ_TOKEN);
+        click(By.cssSelector("#scripts [data-script='nightly'] .schedule-pause"));
+
+        eventually(() -> {
+            assertThat(browser.findElement(By.id("access-note")).isDisplayed()).isTrue();
+            assertThat(text("access-note")).startsWith("That token can only read: nothing was changed");
+            assertThat(text("access-badge")).isEqualTo("Read-only token: changes are disabled");
+            assertThat(text("scripts-error")).isEqualTo("Could not pause nightly: this token can only read, so nothing was changed");
+        });
+        assertThat(dialogOpen()).isFalse();
+        for (By control : WRITE_CONTROLS) {
+            assertThat(browser.findElements(control)).as("%s is gone from the page", control).isEmpty();
+        }
+        assertThat(http.get("/script/policies/nightly").data().path("paused").asBoolean()).as("still running").isFalse();
+        eventually(() -> assertThat(text("state")).as("still reading with it").startsWith("updated "));
+    }
+
+    @Test
+    @Order(6)
+    void forgetTokenDropsItAndThePageAsksAgain() {
+        click(By.id("access-forget"));
+
+        eventually(() -> {
+            assertThat(dialogOpen()).isTrue();
+            assertThat(browser.findElement(By.id("token-error")).isDisplayed()).isFalse();
+        });
+        assertThat(storedToken()).isNull();
+        assertThat(rowIds()).isEmpty();
+    }
+
+    /** A request made by script from the page, with the tab's token: {status, body}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fetch(String method, String path) {
+        return (Map<String, Object>) browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch(arguments[1], {method: arguments[0], headers: {Accept: 'application/json',"
+                + " Authorization: 'Bearer ' + sessionStorage.getItem('runwarden.token')}})"
+                + ".then(async (r) => done({status: r.status, body: await r.text()}), (e) => done({status: -1, body: String(e)}));",
+                method, path);
+    }
+
+    private static boolean dialogOpen() {
+        return Boolean.TRUE.equals(browser.executeScript("return document.getElementById('token-dialog').open"));
+    }
+
+    private static String storedToken() {
+        return (String) browser.executeScript("return sessionStorage.getItem('runwarden.token')");
+    }
+
+    /** The page re-renders every second, so an element found a moment ago may be gone: find it again and retry. */
+    private static void click(By element) {
+        eventually(() -> browser.findElement(element).click());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> rowIds() {
+        return (List<String>) browser.executeScript(
+                "return [...document.querySelectorAll('#runs tbody tr[data-run-id]')].map(row => row.dataset.runId)");
+    }
+
+    private static WebElement card(String script) {
+        return browser.findElement(By.cssSelector("#scripts [data-script='" + script + "']"));
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    /** The page renders asynchronously and re-renders every second: retry until it shows what is expected. */
+    private static void eventually(Runnable assertion) {
+        await().atMost(Patience.PAGE).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .untilAsserted(assertion::run);
+    }
+}

@@ -83,7 +83,7 @@ public final class RunwardenService implements AutoCloseable {
         ApiServer api = null;
         ServiceMetrics metrics = new ServiceMetrics();
         try {
-            api = ApiServer.start(configured.httpHost(), configured.httpPort(), configured.apiToken(), metrics.registry());
+            api = ApiServer.start(configured.httpHost(), configured.httpPort(), configured.tokens(), metrics.registry());
             broker = started(starting);
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;

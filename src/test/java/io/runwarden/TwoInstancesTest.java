@@ -21,19 +21,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances of one application on one broker: each answers for the whole cluster. (That one scheduler fires
- * for the cluster is {@link FailoverTest}'s part, with three instances.)
+ * Two instances of one application on one broker, listening beyond loopback as a deployment does: each answers for the
+ * whole cluster, asking the other on its internal routes with the API token they share, here in the middle of a
+ * rotation (each presents a different token of the two both accept). A third instance that does not hold their token
+ * can neither ask them nor be asked: every read that needs it answers 503, never a part of the runs. (That one
+ * scheduler fires for the cluster is {@link FailoverTest}'s part, with three instances.)
  */
 @IntegrationTest
 class TwoInstancesTest {
+    private static final String OLD = "cluster-token-old";
+    private static final String NEW = "cluster-token-new";
+    private static final String READ = "cluster-read-token";
     @TempDir
     Path dataDir;
 
     @Test
     void anyInstanceAnswersForTheWholeClusterAndSweepsCoverEveryInstance() throws Exception {
         try (EmbeddedKafka broker = EmbeddedKafka.start(dataDir.resolve("broker"), 0);
-             RunwardenService first = RunwardenService.start(instance(broker, "a"));
-             RunwardenService second = RunwardenService.start(instance(broker, "b"));
+             RunwardenService first = RunwardenService.start(instance(broker, "a", OLD + "," + NEW));
+             RunwardenService second = RunwardenService.start(instance(broker, "b", NEW + "," + OLD));
              KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers())) {
             Instant fourDaysAgo = Instant.now().minus(Duration.ofDays(4));
             for (int i = 0; i < 30; i++) {
@@ -43,7 +49,7 @@ class TwoInstancesTest {
             await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().keySet().stream().filter(k -> k.startsWith("stale-")).count() == 30);
 
             for (RunwardenService instance : List.of(first, second)) {
-                JsonNode dry = new HttpTestClient(instance.httpPort(), null).post("/script/cleanup-stale?dryRun=true&limit=1000", null).data();
+                JsonNode dry = new HttpTestClient(instance.httpPort(), READ).post("/script/cleanup-stale?dryRun=true&limit=1000", null).data();
                 assertThat(dry.path("totalLogsUpdated").asInt()).as("dry run on every partition").isEqualTo(30);
                 assertThat(dry.path("runs").size()).isEqualTo(30);
             }
@@ -55,19 +61,40 @@ class TwoInstancesTest {
             assertThat(kafka.latestRuns().get("stale-7").status()).isEqualTo(RunStatus.FAILED);
 
             everyReadAnswersTheSameFromEitherInstance(first, second);
-            HttpTestClient.Response swept = new HttpTestClient(second.httpPort(), null).post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null);
+            HttpTestClient.Response swept = new HttpTestClient(second.httpPort(), NEW).post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null);
             assertThat(swept.status()).isEqualTo(200);
             assertThat(swept.data().path("partitions").asInt()).isEqualTo(6);
 
             assertThat(kafka.readAll(Topics.CRON_CONFIG)).as("default job seeded once by two instances").hasSize(1);
+
+            anInstanceWithoutTheTokenGetsNoAnswerAndGivesNone(broker, first);
         }
+    }
+
+    private void anInstanceWithoutTheTokenGetsNoAnswerAndGivesNone(EmbeddedKafka broker, RunwardenService first) {
+        HttpTestClient reader = new HttpTestClient(first.httpPort(), READ);
+        for (HttpTestClient caller : List.of(new HttpTestClient(first.httpPort(), null), reader,
+                new HttpTestClient(first.httpPort(), "intruder-token"))) {
+            assertThat(caller.get("/internal/logs?limit=10").status()).as("an internal route needs the API token").isIn(401, 403);
+        }
+        try (RunwardenService intruder = RunwardenService.start(instance(broker, "c", "intruder-token"))) {
+            HttpTestClient own = new HttpTestClient(intruder.httpPort(), "intruder-token");
+            await().atMost(Patience.APPLIED).until(() -> own.get("/internal/cluster").data().size() == 3
+                    && own.get("/script/logs?limit=1000").status() == 503);
+            HttpTestClient.Response refused = own.get("/script/logs?limit=1000");
+            assertThat(refused.body().path("error").path("code").asText()).isEqualTo("unavailable");
+            assertThat(refused.body().path("error").path("message").asText()).contains("answered 401");
+            await().atMost(Patience.APPLIED).until(() -> reader.get("/script/logs?limit=1000").status() == 503);
+        }
+        await().atMost(Patience.APPLIED).until(() -> reader.get("/script/logs?limit=1000").status() == 200);
+        assertThat(reader.get("/script/logs?limit=1000").data().path("logs").size()).isGreaterThanOrEqualTo(30);
     }
 
     /** Logs pages, single runs, the dashboard and jobs: the same answer whichever instance is asked. */
     private static void everyReadAnswersTheSameFromEitherInstance(RunwardenService first, RunwardenService second) {
-        HttpTestClient a = new HttpTestClient(first.httpPort(), null);
-        HttpTestClient b = new HttpTestClient(second.httpPort(), null);
-        JsonNode cluster = a.get("/internal/cluster").data();
+        HttpTestClient a = new HttpTestClient(first.httpPort(), READ);
+        HttpTestClient b = new HttpTestClient(second.httpPort(), READ);
+        JsonNode cluster = new HttpTestClient(first.httpPort(), OLD).get("/internal/cluster").data();
         assertThat(cluster).as("two instances").hasSize(2);
         cluster.forEach(instance -> assertThat(instance.path("activePartitions")).as("both instances own partitions").isNotEmpty());
         for (String path : List.of("/script/logs?limit=1000", "/script/logs?scriptName=script-1&limit=4",
@@ -90,8 +117,10 @@ class TwoInstancesTest {
         return scripts;
     }
 
-    private Settings instance(EmbeddedKafka broker, String name) {
+    private Settings instance(EmbeddedKafka broker, String name, String apiTokens) {
         return TestSettings.env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "RUNWARDEN_DATA_DIR", dataDir.resolve(name).toString(), "RUNWARDEN_APPLICATION_ID", "runwarden-cluster");
+                "RUNWARDEN_DATA_DIR", dataDir.resolve(name).toString(), "RUNWARDEN_APPLICATION_ID", "runwarden-cluster",
+                "RUNWARDEN_HTTP_HOST", "0.0.0.0", "RUNWARDEN_ADVERTISED_HOST", "127.0.0.1",
+                "RUNWARDEN_API_TOKEN", apiTokens, "RUNWARDEN_READ_TOKEN", READ);
     }
 }

@@ -20,14 +20,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Typed configuration, read from the environment (names are a contract, see README).
  * {@code bootstrapServers} empty means: start the embedded broker.
  */
 public record Settings(String bootstrapServers, int embeddedKafkaPort, Path dataDir, String httpHost, int httpPort,
-                       Duration defaultMaxRuntime, String apiToken, String applicationId, String advertisedHost,
+                       Duration defaultMaxRuntime, Tokens tokens, String applicationId, String advertisedHost,
                        Duration retention, Map<String, String> kafkaProperties, SmtpSettings smtp) {
 
     /** Environment variables {@code RUNWARDEN_KAFKA_SASL_MECHANISM=PLAIN} become client properties {@code sasl.mechanism}. */
@@ -36,8 +35,8 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     /** Every environment variable the service reads. */
     public static final List<String> ENV_VARS = Stream.concat(Stream.of("KAFKA_BOOTSTRAP_SERVERS", "RUNWARDEN_EMBEDDED_KAFKA_PORT",
             "RUNWARDEN_DATA_DIR", "RUNWARDEN_HTTP_HOST", "RUNWARDEN_HTTP_PORT", "RUNWARDEN_STALE_AFTER",
-            "RUNWARDEN_API_TOKEN", "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST", "RUNWARDEN_RETENTION",
-            "RUNWARDEN_LOG_FORMAT"), SmtpSettings.ENV_VARS.stream()).toList();
+            "RUNWARDEN_APPLICATION_ID", "RUNWARDEN_ADVERTISED_HOST", "RUNWARDEN_RETENTION", "RUNWARDEN_LOG_FORMAT"),
+            Stream.concat(Tokens.ENV_VARS.stream(), SmtpSettings.ENV_VARS.stream())).toList();
 
     /** Streams' own name for the replica count of the topics it creates; runwarden applies it to its topics too. */
     static final String REPLICATION_FACTOR = StreamsConfig.REPLICATION_FACTOR_CONFIG;
@@ -54,7 +53,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 env.getOrDefault("RUNWARDEN_HTTP_HOST", "127.0.0.1"),
                 port(env, "RUNWARDEN_HTTP_PORT", 8080),
                 duration(env, "RUNWARDEN_STALE_AFTER", "P3D"),
-                blankToNull(env.get("RUNWARDEN_API_TOKEN")),
+                Tokens.fromEnv(env),
                 env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"),
                 blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")),
                 duration(env, "RUNWARDEN_RETENTION", "P90D"),
@@ -133,22 +132,25 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
         }
     }
 
-    /** Mutating routes must not be open to a network without a token. */
-    public void requireTokenBeyondLoopback() {
-        boolean loopback;
+    /** Whether a listener on {@code host} is reachable from this machine only: then reads may stay open (DESIGN "Access"). */
+    public static boolean isLoopback(String host) {
         try {
-            loopback = InetAddress.getByName(httpHost).isLoopbackAddress();
+            return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("RUNWARDEN_HTTP_HOST=" + httpHost + " does not resolve");
+            throw new IllegalStateException("RUNWARDEN_HTTP_HOST=" + host + " does not resolve");
         }
-        if (!loopback && apiToken == null) {
+    }
+
+    /** Nothing may be open to a network without a token. */
+    public void requireTokenBeyondLoopback() {
+        if (tokens.api().isEmpty() && !isLoopback(httpHost)) {
             throw new IllegalStateException("RUNWARDEN_HTTP_HOST=" + httpHost + " listens beyond this machine:"
-                    + " set RUNWARDEN_API_TOKEN so that only its holders can trigger sweeps and change jobs");
+                    + " set RUNWARDEN_API_TOKEN so that only its holders can read runs, trigger sweeps and change jobs");
         }
     }
 
     /**
-     * What the start-up log line shows: every setting, but never the API token nor a Kafka property that Kafka itself
+     * What the start-up log line shows: every setting, but never a token nor a Kafka property that Kafka itself
      * treats as a password (sasl.jaas.config, ssl.*.password, ...) or does not know. A record's own toString would
      * print them all.
      */
@@ -161,7 +163,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
         return "Kafka " + kafka + ", Kafka properties " + properties + ", application id " + applicationId
                 + ", data dir " + dataDir + ", HTTP " + httpHost + ":" + httpPort
                 + (advertisedHost == null ? "" : " advertised as " + advertisedHost)
-                + ", API token " + (apiToken == null ? "unset" : "set")
+                + ", " + tokens
                 + ", default max runtime " + Times.format(defaultMaxRuntime) + ", retention " + Times.format(retention);
     }
 
@@ -170,7 +172,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     }
 
     public Settings withBootstrapServers(String servers) {
-        return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, defaultMaxRuntime, apiToken, applicationId,
+        return new Settings(servers, embeddedKafkaPort, dataDir, httpHost, httpPort, defaultMaxRuntime, tokens, applicationId,
                 advertisedHost, retention, kafkaProperties, smtp);
     }
 

@@ -1,5 +1,6 @@
 package io.runwarden.exec;
 
+import io.runwarden.config.Tokens;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.Times;
 
@@ -33,7 +34,7 @@ final class ExecArguments {
               --bootstrap SERVERS   Kafka to report to (default: $KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092);
                                     RUNWARDEN_KAFKA_* variables set client properties
               --url URL             report over the HTTP API instead, e.g. http://runwarden:8080
-              --token TOKEN         bearer token for --url (default: $RUNWARDEN_API_TOKEN)
+              --token TOKEN         bearer token for --url (default: the first of $RUNWARDEN_API_TOKEN)
               --help                this text
 
             exit code: the command's; 127 when it cannot be found, 126 when it cannot be run,
@@ -103,7 +104,7 @@ final class ExecArguments {
         return Optional.of(new ExecOptions(script, runId != null ? runId : UUID.randomUUID().toString(), maxRuntime,
                 heartbeat(heartbeat, maxRuntime),
                 bootstrap != null ? bootstrap : envOr(env, "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
-                url, token != null ? token : envOr(env, "RUNWARDEN_API_TOKEN", null), command));
+                url, token != null ? token : Tokens.first(env.get("RUNWARDEN_API_TOKEN")).orElse(null), command));
     }
 
     /** A heartbeat moves the deadline to now + max runtime: one as long as the max runtime would let a live run time out. */

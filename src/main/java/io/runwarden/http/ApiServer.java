@@ -7,6 +7,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.runwarden.config.Settings;
+import io.runwarden.config.Tokens;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.InvalidFieldException;
@@ -22,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String WEB_FILES = "/web";
     /** /metrics answers during start too: a scrape then shows the JVM, and a start that hangs can be seen. */
-    private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/openapi.json", "/metrics");
+    private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/openapi.json", "/metrics", "/access");
     /** Prometheus' text format, what {@link PrometheusMeterRegistry#scrape()} writes. */
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /**
@@ -54,7 +55,7 @@ public final class ApiServer implements AutoCloseable {
     /** Why the process is failing, once the service runner says so; null while it is not. */
     private volatile String failure;
 
-    private ApiServer(String token, PrometheusMeterRegistry metrics) {
+    private ApiServer(Access access, PrometheusMeterRegistry metrics) {
         String openApi = resource("/openapi.json");
         app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -62,14 +63,14 @@ public final class ApiServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            // Jetty caches the header fields a connection has sent, matched without regard to case by default: a
+            // token differing from a valid one only in case would pass on a connection that carried the valid one
+            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.routes.beforeMatched(ctx -> {
                 if (MUTATING.contains(ctx.method())) {
                     OriginRule.check(ctx);
                 }
-                if (token != null && MUTATING.contains(ctx.method()) && !authorized(ctx, token)) {
-                    ctx.header("WWW-Authenticate", "Bearer");
-                    throw new ApiException(401, "unauthorized", "this route needs Authorization: Bearer <RUNWARDEN_API_TOKEN>");
-                }
+                access.check(ctx, need(ctx));
                 if (!ALWAYS_OPEN.contains(ctx.path()) && !isDashboardFile(ctx.path()) && !isReady()) {
                     ctx.header("Retry-After", "5");
                     throw ApiException.unavailable("runwarden is starting or rebalancing; retry shortly");
@@ -91,7 +92,7 @@ public final class ApiServer implements AutoCloseable {
                     throw ApiException.unavailable(reason);
                 }
                 Envelope.ok(ctx, Map.of("status", "UP"));
-            });
+            }, Need.NOTHING);
             config.routes.get("/ready", ctx -> {
                 String reason = failure;
                 if (reason != null) {
@@ -103,9 +104,10 @@ public final class ApiServer implements AutoCloseable {
                     throw ApiException.unavailable("streams are not RUNNING or indexes are being rebuilt");
                 }
                 Envelope.ok(ctx, Map.of("status", "READY"));
-            });
-            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-            config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
+            }, Need.NOTHING);
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Need.READ);
+            config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()), Need.METRICS);
+            config.routes.get("/access", ctx -> Envelope.ok(ctx, access.grant(ctx)), Need.READ);
             routes(this::services).forEach(routes -> routes.register(config.routes));
 
             config.routes.after(UnreadBody::drain);
@@ -141,9 +143,12 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    /** Starts listening; {@code port} 0 takes any free port; {@code metrics} is what {@code GET /metrics} shows. */
-    public static ApiServer start(String host, int port, String token, PrometheusMeterRegistry metrics) {
-        ApiServer server = new ApiServer(token, metrics);
+    /**
+     * Starts listening; {@code port} 0 takes any free port; {@code metrics} is what {@code GET /metrics} shows. Whether
+     * {@code host} is a loopback address decides whether reads are open without a token (DESIGN "Access").
+     */
+    public static ApiServer start(String host, int port, Tokens tokens, PrometheusMeterRegistry metrics) {
+        ApiServer server = new ApiServer(new Access(tokens, Settings.isLoopback(host)), metrics);
         server.app.start(host, port);
         LOG.info("HTTP API listening on http://{}:{}", host, server.port());
         return server;
@@ -206,11 +211,13 @@ public final class ApiServer implements AutoCloseable {
                 && ApiServer.class.getResource(WEB_FILES + path) != null;
     }
 
-    private static boolean authorized(Context ctx, String token) {
-        String header = ctx.header("Authorization");
-        String expected = "Bearer " + token;
-        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
+    /**
+     * What the matched route declared; the dashboard's files declare nothing (they are not routes). Anything else
+     * without a declaration needs the API token: a route added without one is closed, not open.
+     */
+    private static Need need(Context ctx) {
+        return ctx.routeRoles().stream().filter(Need.class::isInstance).map(Need.class::cast).findFirst()
+                .orElse(isDashboardFile(ctx.path()) ? Need.NOTHING : Need.WRITE);
     }
 
     private static void fillIfEmpty(Context ctx, String code, String message) {

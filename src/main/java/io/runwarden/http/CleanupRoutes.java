@@ -38,8 +38,8 @@ final class CleanupRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.post("/script/cleanup-stale", this::cleanup);
-        routes.get("/script/cleanup-stale/{sweepId}", this::result);
+        routes.post("/script/cleanup-stale", this::cleanup, Need.WRITE_UNLESS_DRY_RUN);
+        routes.get("/script/cleanup-stale/{sweepId}", this::result, Need.READ);
     }
 
     private void cleanup(Context ctx) throws InterruptedException {

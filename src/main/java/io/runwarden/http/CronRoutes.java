@@ -22,11 +22,11 @@ final class CronRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/cron-config", ctx -> Envelope.ok(ctx, new Jobs(jobs().list())));
-        routes.get("/cron-config/{name}", this::get);
-        routes.put("/cron-config/{name}", this::put);
-        routes.post("/cron-config/seed", ctx -> Envelope.ok(ctx, jobs().seed(Params.flag(ctx, "overwrite"))));
-        routes.post("/cron-config/reload", ctx -> Envelope.ok(ctx, new Jobs(jobs().list())));
+        routes.get("/cron-config", ctx -> Envelope.ok(ctx, new Jobs(jobs().list())), Need.READ);
+        routes.get("/cron-config/{name}", this::get, Need.READ);
+        routes.put("/cron-config/{name}", this::put, Need.WRITE);
+        routes.post("/cron-config/seed", ctx -> Envelope.ok(ctx, jobs().seed(Params.flag(ctx, "overwrite"))), Need.WRITE);
+        routes.post("/cron-config/reload", ctx -> Envelope.ok(ctx, new Jobs(jobs().list())), Need.READ);
     }
 
     private void get(Context ctx) {

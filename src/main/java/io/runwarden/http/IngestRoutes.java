@@ -27,9 +27,9 @@ final class IngestRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.post("/script/runs", this::start);
+        routes.post("/script/runs", this::start, Need.WRITE);
         for (EventType type : new EventType[]{EventType.HEARTBEAT, EventType.SUCCEEDED, EventType.FAILED}) {
-            routes.post("/script/runs/{runId}/" + type.wireName(), ctx -> report(ctx, Params.pathId(ctx, "runId"), type, 202));
+            routes.post("/script/runs/{runId}/" + type.wireName(), ctx -> report(ctx, Params.pathId(ctx, "runId"), type, 202), Need.WRITE);
         }
     }
 

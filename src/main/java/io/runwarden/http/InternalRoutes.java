@@ -8,7 +8,7 @@ import io.runwarden.service.Services;
 import java.time.Instant;
 import java.util.function.Supplier;
 
-/** What one instance answers for its own partitions when another instance fans a query out. */
+/** What one instance answers for its own partitions when another instance fans a query out, to holders of the API token. */
 final class InternalRoutes implements Routes {
     private final Supplier<Services> services;
 
@@ -19,20 +19,20 @@ final class InternalRoutes implements Routes {
     @Override
     public void register(RoutesConfig routes) {
         String base = LocalPartitions.PATH;
-        routes.get(base + "/cluster", ctx -> Envelope.ok(ctx, local().instances()));
-        routes.get(base + "/logs", ctx -> Envelope.ok(ctx, local().logs(LogsRoutes.query(ctx))));
-        routes.get(base + "/script-stats", ctx -> Envelope.ok(ctx, local().scriptStats()));
+        routes.get(base + "/cluster", ctx -> Envelope.ok(ctx, local().instances()), Need.INTERNAL);
+        routes.get(base + "/logs", ctx -> Envelope.ok(ctx, local().logs(LogsRoutes.query(ctx))), Need.INTERNAL);
+        routes.get(base + "/script-stats", ctx -> Envelope.ok(ctx, local().scriptStats()), Need.INTERNAL);
         routes.get(base + "/due", ctx -> {
             Instant asOf = Params.instant(ctx, "asOf");
             Envelope.ok(ctx, local().due(asOf == null ? Instant.now() : asOf,
                     Params.integer(ctx, "limit", LogsRoutes.DEFAULT_LIMIT, 1, LogsRoutes.MAX_LIMIT)));
-        });
+        }, Need.INTERNAL);
         routes.get(base + "/runs/{runId}", ctx -> {
             String runId = Params.pathRunId(ctx);
             Envelope.ok(ctx, local().run(runId, partition(ctx)).orElseThrow(() -> ApiException.notFound("no run " + runId)));
-        });
+        }, Need.INTERNAL);
         routes.get(base + "/sweeps/{sweepId}", ctx -> Envelope.ok(ctx, local().sweep(ctx.pathParam("sweepId"), partition(ctx))
-                .orElseThrow(() -> ApiException.notFound("no sweep " + ctx.pathParam("sweepId")))));
+                .orElseThrow(() -> ApiException.notFound("no sweep " + ctx.pathParam("sweepId")))), Need.INTERNAL);
     }
 
     private LocalPartitions local() {

@@ -69,9 +69,9 @@ final class LogsRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/script/logs", ctx -> Envelope.ok(ctx, services.get().runs().logs(query(ctx))));
-        routes.get("/script/logs/{runId}", this::run);
-        routes.get("/script/dashboard-view", this::dashboard);
+        routes.get("/script/logs", ctx -> Envelope.ok(ctx, services.get().runs().logs(query(ctx))), Need.READ);
+        routes.get("/script/logs/{runId}", this::run, Need.READ);
+        routes.get("/script/dashboard-view", this::dashboard, Need.READ);
     }
 
     static LogsQuery query(Context ctx) {

@@ -44,20 +44,20 @@ final class NotificationRoutes implements Routes {
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/notifications/channels", ctx -> Envelope.ok(ctx, new ChannelList(channels().list().stream()
-                .sorted(Comparator.comparing(Channels.View::name, CodePointOrder.COMPARATOR)).toList())));
+                .sorted(Comparator.comparing(Channels.View::name, CodePointOrder.COMPARATOR)).toList())), Need.READ);
         routes.get(CHANNEL, ctx -> {
             String name = Params.pathId(ctx, "name");
             Envelope.ok(ctx, channels().get(name).orElseThrow(() -> noChannel(name)));
-        });
-        routes.put(CHANNEL, this::put);
-        routes.delete(CHANNEL, this::delete);
+        }, Need.READ);
+        routes.put(CHANNEL, this::put, Need.WRITE);
+        routes.delete(CHANNEL, this::delete, Need.WRITE);
         routes.post(CHANNEL + "/test", ctx -> {
             String name = Params.pathId(ctx, "name");
             Envelope.ok(ctx, channels().test(name).orElseThrow(() -> noChannel(name)));
-        });
-        routes.get("/notifications/deliveries", this::deliveries);
+        }, Need.WRITE);
+        routes.get("/notifications/deliveries", this::deliveries, Need.READ);
         routes.get("/notifications/alerts", ctx -> Envelope.ok(ctx, new AlertList(services.get().alerts().recent(
-                Params.id(ctx, "scriptName"), Params.integer(ctx, "limit", DEFAULT_ALERTS, 1, MAX_ALERTS)))));
+                Params.id(ctx, "scriptName"), Params.integer(ctx, "limit", DEFAULT_ALERTS, 1, MAX_ALERTS)))), Need.READ);
     }
 
     private void put(Context ctx) {

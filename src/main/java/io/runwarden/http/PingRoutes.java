@@ -28,8 +28,8 @@ final class PingRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.post("/ping/{scriptName}", ctx -> ping(ctx, EventType.SUCCEEDED, message(ctx)));
-        routes.post("/ping/{scriptName}/{action}", this::action);
+        routes.post("/ping/{scriptName}", ctx -> ping(ctx, EventType.SUCCEEDED, message(ctx)), Need.WRITE);
+        routes.post("/ping/{scriptName}/{action}", this::action, Need.WRITE);
     }
 
     private void action(Context ctx) {

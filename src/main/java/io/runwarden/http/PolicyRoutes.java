@@ -27,8 +27,8 @@ final class PolicyRoutes implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/script/policies/{scriptName}", ctx -> Envelope.ok(ctx, policies().get(Params.pathId(ctx, "scriptName"))));
-        routes.put("/script/policies/{scriptName}", this::put);
+        routes.get("/script/policies/{scriptName}", ctx -> Envelope.ok(ctx, policies().get(Params.pathId(ctx, "scriptName"))), Need.READ);
+        routes.put("/script/policies/{scriptName}", this::put, Need.WRITE);
     }
 
     private void put(Context ctx) {

@@ -43,12 +43,15 @@ final class ClusterQueries {
     private final KafkaStreams streams;
     private final LocalPartitions local;
     private final HostInfo self;
+    /** The first API token: the internal routes need it, and instances share it (DESIGN "Access"). */
+    private final Optional<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    ClusterQueries(KafkaStreams streams, LocalPartitions local, HostInfo self) {
+    ClusterQueries(KafkaStreams streams, LocalPartitions local, HostInfo self, Optional<String> token) {
         this.streams = streams;
         this.local = local;
         this.self = self;
+        this.token = token;
     }
 
     LogsPage logs(LogsQuery query) {
@@ -154,9 +157,10 @@ final class ClusterQueries {
 
     private HttpResponse<byte[]> call(HostInfo host, String path) {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + LocalPartitions.PATH + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT).GET();
+        token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new Unavailable("instance " + host + " is unreachable: " + e.getMessage());
         } catch (InterruptedException e) {

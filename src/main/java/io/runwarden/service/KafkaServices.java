@@ -49,7 +49,7 @@ public final class KafkaServices implements AutoCloseable {
         producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         Clock clock = Clock.systemUTC();
         LocalPartitions local = new StreamsPartitions(streams, runs, eventPartitions);
-        ClusterQueries cluster = new ClusterQueries(streams, local, self);
+        ClusterQueries cluster = new ClusterQueries(streams, local, self, settings.tokens().internal());
         GlobalStores stores = new GlobalStores(streams);
         Readiness readiness = new Readiness() {
             @Override

@@ -24,7 +24,7 @@ class SettingsTest {
         assertThat(settings.httpHost()).isEqualTo("127.0.0.1");
         assertThat(settings.httpPort()).isEqualTo(8080);
         assertThat(settings.defaultMaxRuntime()).isEqualTo(Duration.ofDays(3));
-        assertThat(settings.apiToken()).isNull();
+        assertThat(settings.tokens()).isEqualTo(Tokens.NONE);
         assertThat(settings.applicationId()).isEqualTo("runwarden");
     }
 
@@ -37,7 +37,7 @@ class SettingsTest {
         assertThat(settings.embeddedKafka()).isFalse();
         assertThat(settings.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(settings.defaultMaxRuntime()).isEqualTo(Duration.ofHours(6));
-        assertThat(settings.apiToken()).isEqualTo("s3cret");
+        assertThat(settings.tokens().api()).containsExactly("s3cret");
         assertThat(settings.applicationId()).isEqualTo("rw2");
         assertThat(settings.httpPort()).isEqualTo(9000);
         assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/runwarden"));
@@ -106,14 +106,57 @@ class SettingsTest {
     void theStartUpSummaryShowsSettingsButNoSecret() {
         String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"rw\" password=\"kafka-pw\";";
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
-                "RUNWARDEN_API_TOKEN", "api-s3cret", "RUNWARDEN_HTTP_HOST", "0.0.0.0",
+                "RUNWARDEN_API_TOKEN", "api-s3cret,api-next", "RUNWARDEN_READ_TOKEN", "read-s3cret",
+                "RUNWARDEN_METRICS_TOKEN", "metrics-s3cret", "RUNWARDEN_HTTP_HOST", "0.0.0.0",
                 "RUNWARDEN_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "RUNWARDEN_KAFKA_SASL_JAAS_CONFIG", jaas,
                 "RUNWARDEN_KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-pw", "RUNWARDEN_KAFKA_MY_PLUGIN_SECRET", "plugin-pw"));
 
         String summary = settings.toString();
 
         assertThat(summary).contains("Kafka broker:9093", "security.protocol=SASL_SSL", "sasl.jaas.config=[hidden]",
-                "ssl.truststore.password=[hidden]", "my.plugin.secret=[hidden]", "API token set", "HTTP 0.0.0.0:8080");
-        assertThat(summary).doesNotContain("api-s3cret", "kafka-pw", "trust-pw", "plugin-pw");
+                "ssl.truststore.password=[hidden]", "my.plugin.secret=[hidden]", "API tokens 2, read tokens 1, metrics tokens 1", "HTTP 0.0.0.0:8080");
+        assertThat(summary).doesNotContain("api-s3cret", "api-next", "read-s3cret", "metrics-s3cret", "kafka-pw", "trust-pw", "plugin-pw");
+    }
+
+    @Test
+    void tokenListsAreTrimmedAndTheirEmptyEntriesSkipped() {
+        Tokens tokens = Settings.fromEnv(Map.of("RUNWARDEN_API_TOKEN", " new-token , old-token,,", "RUNWARDEN_READ_TOKEN", "r1,r2",
+                "RUNWARDEN_METRICS_TOKEN", "   ")).tokens();
+
+        assertThat(tokens.api()).containsExactly("new-token", "old-token");
+        assertThat(tokens.internal()).as("the token this instance presents to the others").hasValue("new-token");
+        assertThat(tokens.read()).containsExactly("r1", "r2");
+        assertThat(tokens.metrics()).isEmpty();
+        assertThat(Tokens.first(" , first , second")).hasValue("first");
+        assertThat(Tokens.first(" ")).isEmpty();
+        assertThat(Tokens.first(null)).isEmpty();
+    }
+
+    @Test
+    void tokensAnHttpHeaderCannotCarryOrThatWouldOpenTooMuchAreRefusedWithoutShowingThem() {
+        Map<Map<String, String>, String> refused = Map.of(
+                Map.of("RUNWARDEN_READ_TOKEN", "reader"), "RUNWARDEN_READ_TOKEN is set without RUNWARDEN_API_TOKEN",
+                Map.of("RUNWARDEN_API_TOKEN", "shared,api", "RUNWARDEN_READ_TOKEN", "shared"), "in both RUNWARDEN_API_TOKEN and RUNWARDEN_READ_TOKEN",
+                Map.of("RUNWARDEN_API_TOKEN", "two words"), "RUNWARDEN_API_TOKEN has a token with a character",
+                Map.of("RUNWARDEN_API_TOKEN", "ok,bad\u0000nul"), "RUNWARDEN_API_TOKEN has a token with a character",
+                Map.of("RUNWARDEN_API_TOKEN", "caf\u00e9"), "RUNWARDEN_API_TOKEN has a token with a character",
+                Map.of("RUNWARDEN_METRICS_TOKEN", "x".repeat(1025)), "RUNWARDEN_METRICS_TOKEN has a token longer than 1024",
+                Map.of("RUNWARDEN_API_TOKEN", ",,"), "RUNWARDEN_API_TOKEN lists no token");
+        refused.forEach((env, message) -> assertThatThrownBy(() -> Settings.fromEnv(env)).as("%s", env)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("reader", "shared", "two words", "nul", "caf", "xxxx")));
+        assertThat(Settings.fromEnv(Map.of("RUNWARDEN_API_TOKEN", "x".repeat(1024))).tokens().api()).hasSize(1);
+    }
+
+    @Test
+    void listeningBeyondLoopbackNeedsAnApiTokenAndOnLoopbackNothingDoes() {
+        assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_HTTP_HOST", "0.0.0.0", "RUNWARDEN_METRICS_TOKEN", "m"))
+                .requireTokenBeyondLoopback()).hasMessageContaining("set RUNWARDEN_API_TOKEN");
+        Settings.fromEnv(Map.of("RUNWARDEN_HTTP_HOST", "0.0.0.0", "RUNWARDEN_API_TOKEN", "a")).requireTokenBeyondLoopback();
+        Settings.fromEnv(Map.of("RUNWARDEN_HTTP_HOST", "localhost")).requireTokenBeyondLoopback();
+        Settings.fromEnv(Map.of("RUNWARDEN_HTTP_HOST", "::1")).requireTokenBeyondLoopback();
+        assertThat(Settings.isLoopback("127.0.0.2")).isTrue();
+        assertThat(Settings.isLoopback("0.0.0.0")).isFalse();
+        assertThat(Settings.isLoopback("::")).isFalse();
     }
 }

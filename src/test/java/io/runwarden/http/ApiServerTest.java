@@ -1,5 +1,6 @@
 package io.runwarden.http;
 
+import io.runwarden.config.Tokens;
 import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The HTTP server on its own, before any streams exist. */
 class ApiServerTest {
     private final ServiceMetrics metrics = new ServiceMetrics();
-    private final ApiServer server = ApiServer.start("127.0.0.1", 0, null, metrics.registry());
+    private final ApiServer server = ApiServer.start("127.0.0.1", 0, Tokens.NONE, metrics.registry());
     private final HttpTestClient http = new HttpTestClient(server.port(), null);
 
     @AfterEach
@@ -139,7 +140,7 @@ class ApiServerTest {
 
     @Test
     void theOriginRuleComesBeforeTheTokenCheck() {
-        try (ApiServer guarded = ApiServer.start("127.0.0.1", 0, "the-token", metrics.registry())) {
+        try (ApiServer guarded = ApiServer.start("127.0.0.1", 0, new Tokens(List.of("the-token"), List.of(), List.of()), metrics.registry())) {
             HttpTestClient withToken = new HttpTestClient(guarded.port(), "the-token");
             HttpTestClient without = new HttpTestClient(guarded.port(), null);
             for (HttpTestClient client : List.of(withToken, without)) {
@@ -217,7 +218,7 @@ class ApiServerTest {
     /** Every route the server has, as "METHOD path": the probes, and those of the route groups. */
     private static List<String> routes() {
         Javalin app = Javalin.create(config -> ApiServer.routes(() -> null).forEach(group -> group.register(config.routes)));
-        List<String> routes = new ArrayList<>(List.of("GET /health", "GET /ready", "GET /openapi.json", "GET /metrics"));
+        List<String> routes = new ArrayList<>(List.of("GET /health", "GET /ready", "GET /openapi.json", "GET /metrics", "GET /access"));
         app.unsafe.internalRouter.allHttpHandlers().forEach(route ->
                 routes.add(route.endpoint.method.name() + " " + route.endpoint.path));
         return routes;

@@ -49,14 +49,19 @@ public final class HttpTestClient {
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return send(withToken(HttpRequest.newBuilder(URI.create(base + path)).GET()));
     }
 
     /** A GET of something other than JSON, such as /metrics: the answer is in {@code text}, {@code body} is null. */
     public Response getText(String path) {
+        return sendText(withToken(HttpRequest.newBuilder(URI.create(base + path)).GET()));
+    }
+
+    /** Sends a request whose answer may be other than JSON: the answer is in {@code text}, {@code body} is null. */
+    Response sendText(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).GET()
-                    .timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request.timeout(Patience.HTTP_REQUEST).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), null, response.headers(), response.body());
         } catch (IOException e) {
             throw new AssertionError(e);

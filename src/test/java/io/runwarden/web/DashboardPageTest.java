@@ -1,5 +1,6 @@
 package io.runwarden.web;
 
+import io.runwarden.config.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.runwarden.TestSettings;
@@ -687,7 +688,7 @@ class DashboardPageTest {
     /** Before the streams run, the page is already served and says the service is starting. */
     @Test
     void whileTheServiceStartsThePageIsServedAndSaysSo() throws Exception {
-        try (ApiServer starting = ApiServer.start("127.0.0.1", 0, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (ApiServer starting = ApiServer.start("127.0.0.1", 0, Tokens.NONE, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
             String root = "http://127.0.0.1:" + starting.port() + "/";
             HttpResponse<String> html = HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(URI.create(root)).timeout(Patience.HTTP_REQUEST).build(), HttpResponse.BodyHandlers.ofString());

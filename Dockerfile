@@ -19,5 +19,7 @@ ENV RUNWARDEN_DATA_DIR=/data
 # after the chown: a new volume starts with the image's /data, owned by runwarden
 VOLUME /data
 USER 10001:10001
+# the API listens on 127.0.0.1 unless RUNWARDEN_HTTP_HOST says otherwise; to reach it from outside the container set
+# RUNWARDEN_HTTP_HOST=0.0.0.0 and RUNWARDEN_API_TOKEN, as docker-compose.yml does (every read then needs a token too)
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/runwarden.jar"]

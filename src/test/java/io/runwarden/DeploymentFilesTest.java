@@ -96,7 +96,6 @@ class DeploymentFilesTest {
             assertThat(env.path("RUNWARDEN_KAFKA_REPLICATION_FACTOR").asText()).as(name).isEqualTo(String.valueOf(brokers.size()));
             // other instances reach this one by its service name for the data it owns
             assertThat(env.path("RUNWARDEN_ADVERTISED_HOST").asText()).as(name).isEqualTo(name);
-            assertThat(env.path("RUNWARDEN_API_TOKEN").asText()).as(name).startsWith("${RUNWARDEN_API_TOKEN:?");
             assertThat(texts(instance.path("ports"))).as(name).hasSize(1)
                     .allMatch(port -> port.endsWith(":" + env.path("RUNWARDEN_HTTP_PORT").asText()));
             String[] published = texts(instance.path("ports")).get(0).split(":");
@@ -108,6 +107,38 @@ class DeploymentFilesTest {
         assertThat(applicationIds).as("one application: the instances share its partitions").hasSize(1);
         assertThat(volumes).as("a state directory each").hasSize(2);
         assertThat(hostPorts).containsExactly("8080", "8081");
+    }
+
+    @Test
+    void composePassesTheThreeTokensAndRequiresTheApiToken() throws Exception {
+        Map<String, JsonNode> instances = services(node -> node.path("build").asText().equals("."));
+        assertThat(instances).hasSize(2);
+        instances.forEach((name, instance) -> {
+            JsonNode env = instance.path("environment");
+            // inside its container the API listens beyond loopback: without a token nothing but /health, /ready,
+            // /metrics and the page's files would answer, and the service refuses to start without the API token
+            assertThat(env.path("RUNWARDEN_HTTP_HOST").asText()).as(name).isEqualTo("0.0.0.0");
+            // ${VAR:?message}: compose itself refuses to start when the variable is unset or empty
+            assertThat(env.path("RUNWARDEN_API_TOKEN").asText()).as(name).startsWith("${RUNWARDEN_API_TOKEN:?");
+            // optional, passed through as given; empty is unset for the service
+            for (String optional : List.of("RUNWARDEN_READ_TOKEN", "RUNWARDEN_METRICS_TOKEN")) {
+                assertThat(env.path(optional).asText()).as(name + " " + optional).isEqualTo("${" + optional + ":-}");
+            }
+        });
+    }
+
+    @Test
+    void composeRefusesToStartWithoutTheApiToken() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed");
+        for (String token : new String[] {null, ""}) {
+            Map<String, String> env = new TreeMap<>();
+            if (token != null) {
+                env.put("RUNWARDEN_API_TOKEN", token);
+            }
+            CompletedCommand config = dockerComposeConfig(env);
+            assertThat(config.exitValue()).as("RUNWARDEN_API_TOKEN=" + token + "\n" + config.output()).isNotZero();
+            assertThat(config.output()).contains("set RUNWARDEN_API_TOKEN");
+        }
     }
 
     @Test
@@ -156,13 +187,9 @@ class DeploymentFilesTest {
     @Test
     void composeFileParsesWithDockerCompose() throws Exception {
         assumeTrue(onPath("docker-compose"), "docker-compose is not installed");
-        ProcessBuilder check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
-                .redirectErrorStream(true);
-        check.environment().put("RUNWARDEN_API_TOKEN", "test-token");
-        Process process = check.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(Patience.COMMAND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        // the API token alone: the read and metrics tokens are optional
+        CompletedCommand config = dockerComposeConfig(Map.of("RUNWARDEN_API_TOKEN", "test-token"));
+        assertThat(config.exitValue()).as(config.output()).isZero();
     }
 
     @Test
@@ -179,6 +206,23 @@ class DeploymentFilesTest {
         String ci = Files.readString(Path.of(".ci", "run"));
         String command = ci.lines().filter(l -> l.startsWith("mvn ")).findFirst().orElseThrow();
         assertThat(readme).contains("```sh\n" + command + "\n```");
+    }
+
+    private record CompletedCommand(int exitValue, String output) {
+    }
+
+    /** {@code docker-compose config -q} with these token variables and none of the others from this environment. */
+    private static CompletedCommand dockerComposeConfig(Map<String, String> tokens) throws Exception {
+        ProcessBuilder check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
+                .redirectErrorStream(true);
+        for (String variable : List.of("RUNWARDEN_API_TOKEN", "RUNWARDEN_READ_TOKEN", "RUNWARDEN_METRICS_TOKEN")) {
+            check.environment().remove(variable);
+        }
+        check.environment().putAll(tokens);
+        Process process = check.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(Patience.COMMAND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        return new CompletedCommand(process.exitValue(), output);
     }
 
     private static Map<String, JsonNode> services(Predicate<JsonNode> which) throws Exception {

@@ -84,7 +84,8 @@ final class ExecArguments {
                 case "--heartbeat" -> heartbeat = notBlank(name, value);
                 case "--bootstrap" -> bootstrap = notBlank(name, value);
                 case "--url" -> url = url(value);
-                case "--token" -> token = notBlank(name, value);
+                // trimmed as the service trims its own: "$(cat token.txt)" keeps the CR of a CRLF file
+                case "--token" -> token = notBlank(name, value).strip();
                 default -> throw new UsageException("unknown option " + name);
             }
         }

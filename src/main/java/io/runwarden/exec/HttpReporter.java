@@ -40,6 +40,11 @@ final class HttpReporter implements Reporter {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(event)));
         if (token != null) {
+            // java.net.http refuses other characters with a message that quotes the header: the token, on stderr
+            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new ReportException("the token (--token or RUNWARDEN_API_TOKEN) holds a character that is not"
+                        + " visible ASCII (a space, a control character or a non-ASCII letter): an HTTP header cannot carry it");
+            }
             request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> response;

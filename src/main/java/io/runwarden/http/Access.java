@@ -28,6 +28,16 @@ final class Access {
     record Grant(String token, boolean read, boolean write) {
     }
 
+    /** The lists the presented token is in; all false without a token. */
+    private record Credential(boolean api, boolean read, boolean metrics) {
+        static final Credential ANONYMOUS = new Credential(false, false, false);
+
+        /** The name {@code GET /access} gives it: the list that opens the most. */
+        Holder holder() {
+            return api ? Holder.API : read ? Holder.READ : metrics ? Holder.METRICS : Holder.NONE;
+        }
+    }
+
     private static final String SCHEME = "Bearer ";
     private static final String REALM = "Bearer realm=\"runwarden\"";
 
@@ -45,12 +55,12 @@ final class Access {
 
     /** Lets the request on, or throws the 401 or 403 that says why not. */
     void check(Context ctx, Need declared) {
-        Holder holder = holder(ctx);
+        Credential credential = credential(ctx);
         Need need = resolve(ctx, declared);
-        if (allows(need, holder)) {
+        if (allows(need, credential)) {
             return;
         }
-        if (holder == Holder.NONE) {
+        if (credential.holder() == Holder.NONE) {
             ctx.header("WWW-Authenticate", REALM);
             throw new ApiException(401, "unauthorized", "this route needs Authorization: Bearer <token> with "
                     + switch (need) {
@@ -60,22 +70,24 @@ final class Access {
                     });
         }
         ctx.header("WWW-Authenticate", REALM + ", error=\"insufficient_scope\"");
-        throw new ApiException(403, "forbidden", holder == Holder.READ ? "this token can only read: changes need an API token"
+        throw new ApiException(403, "forbidden", need == Need.METRICS
+                ? "this token does not open /metrics: that takes a metrics token (RUNWARDEN_METRICS_TOKEN) or an API token"
+                : credential.read() ? "this token can only read: changes need an API token"
                 : "this token opens /metrics only");
     }
 
     /** What the caller may do; a wrong token never gets here ({@link #check} refused it). */
     Grant grant(Context ctx) {
-        Holder holder = holder(ctx);
-        return new Grant(holder.wireName(), allows(Need.READ, holder), allows(Need.WRITE, holder));
+        Credential credential = credential(ctx);
+        return new Grant(credential.holder().wireName(), allows(Need.READ, credential), allows(Need.WRITE, credential));
     }
 
-    private boolean allows(Need need, Holder holder) {
+    private boolean allows(Need need, Credential credential) {
         return switch (need) {
             case NOTHING -> true;
-            case METRICS -> metrics.isEmpty() || holder == Holder.METRICS || holder == Holder.API;
-            case READ -> loopbackOnly && read.isEmpty() || holder == Holder.READ || holder == Holder.API;
-            case WRITE, WRITE_UNLESS_DRY_RUN, INTERNAL -> loopbackOnly && api.isEmpty() || holder == Holder.API;
+            case METRICS -> metrics.isEmpty() || credential.metrics() || credential.api();
+            case READ -> loopbackOnly && read.isEmpty() || credential.read() || credential.api();
+            case WRITE, WRITE_UNLESS_DRY_RUN, INTERNAL -> loopbackOnly && api.isEmpty() || credential.api();
         };
     }
 
@@ -92,29 +104,22 @@ final class Access {
     }
 
     /**
-     * Whose token the request carries. RFC 6750's {@code Bearer <token>}, the scheme in any case (RFC 9110); another
-     * scheme, no token, two headers or a token nobody holds is a wrong token, refused on every route. Every token is
-     * compared, each by its SHA-256, so that the time taken says nothing of how much of a token was right.
+     * Which lists the request's token is in. RFC 6750's {@code Bearer <token>}, the scheme in any case (RFC 9110);
+     * another scheme, no token, two headers or a token nobody holds is a wrong token, refused on every route. A token
+     * may be in the read and the metrics lists both, and then opens what each opens. Every token is compared, each by
+     * its SHA-256, so that the time taken says nothing of how much of a token was right.
      */
-    private Holder holder(Context ctx) {
+    private Credential credential(Context ctx) {
         List<String> headers = Collections.list(ctx.req().getHeaders("Authorization"));
         if (headers.isEmpty()) {
-            return Holder.NONE;
+            return Credential.ANONYMOUS;
         }
         String header = headers.get(0);
         if (headers.size() == 1 && header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             byte[] presented = digest(header.substring(SCHEME.length()).strip());
-            boolean isApi = matches(api, presented);
-            boolean isRead = matches(read, presented);
-            boolean isMetrics = matches(metrics, presented);
-            if (isApi) {
-                return Holder.API;
-            }
-            if (isRead) {
-                return Holder.READ;
-            }
-            if (isMetrics) {
-                return Holder.METRICS;
+            Credential credential = new Credential(matches(api, presented), matches(read, presented), matches(metrics, presented));
+            if (credential.holder() != Holder.NONE) {
+                return credential;
             }
         }
         ctx.header("WWW-Authenticate", REALM + ", error=\"invalid_token\"");

@@ -99,7 +99,7 @@ final class ClusterQueries {
         if (owner.activeHost().equals(self)) {
             return here.apply(key, owner.partition());
         }
-        HttpResponse<byte[]> response = call(owner.activeHost(), path + encode(key) + "?partition=" + owner.partition());
+        HttpResponse<byte[]> response = call(owner.activeHost(), path + pathSegment(key) + "?partition=" + owner.partition());
         return response.statusCode() == 404 ? Optional.empty()
                 : Optional.of(read(owner.activeHost(), response, type(type)));
     }
@@ -167,6 +167,14 @@ final class ClusterQueries {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while asking " + host);
         }
+    }
+
+    /**
+     * A key as one path segment: form encoding but for the space, which a path keeps as {@code +} (a run id with a
+     * space was asked for with a {@code +} in its place, and answered 404 by its owner).
+     */
+    static String pathSegment(String key) {
+        return encode(key).replace("+", "%20");
     }
 
     private static String encode(String text) {

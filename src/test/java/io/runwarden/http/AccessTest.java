@@ -158,6 +158,31 @@ class AccessTest {
         assertThat(send(guarded, new Call("GET", "/access", Need.READ), Caller.METRICS).status()).isEqualTo(403);
     }
 
+    /**
+     * Only the API and read lists must not share a token: one monitoring token may well be both the read token and the
+     * metrics token, and then it opens both (it was taken for a read token only, and refused on /metrics).
+     */
+    @Test
+    void aTokenInBothTheReadAndTheMetricsListsOpensReadsAndMetrics() {
+        String shared = "monitoring-token";
+        HttpTestClient anonymous = serve(new Setup("0.0.0.0", API, shared + "," + READ, shared + "," + METRICS));
+        Response scrape = anonymous.sendText(anonymous.request("/metrics").header("Authorization", "Bearer " + shared).GET());
+        assertThat(scrape.status()).as(scrape.text()).isEqualTo(200);
+        assertThat(send(anonymous, new Call("GET", "/script/logs", Need.READ), Caller.NONE).status()).isEqualTo(401);
+        assertThat(anonymous.send(anonymous.request("/script/logs").header("Authorization", "Bearer " + shared).GET())
+                .status()).isEqualTo(200);
+        Response write = anonymous.send(anonymous.request("/script/cleanup-stale").header("Authorization", "Bearer " + shared)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(write.status()).isEqualTo(403);
+        assertThat(fake.sweepsRequested).isEmpty();
+        Response grant = anonymous.send(anonymous.request("/access").header("Authorization", "Bearer " + shared).GET());
+        assertThat(grant.data().path("token").asText()).isEqualTo("read");
+        // a read token alone still may not scrape, and is told what /metrics takes, not that it "can only read"
+        Response refused = anonymous.sendText(anonymous.request("/metrics").header("Authorization", "Bearer " + READ).GET());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.text()).contains("RUNWARDEN_METRICS_TOKEN").doesNotContain("changes need");
+    }
+
     /** On one connection, as a proxy's pooled connection carries many clients' requests (Jetty caches header fields). */
     @Test
     void theTokenIsReadFromABearerHeaderOnlyInAnyCaseOfTheSchemeButNeverOfTheToken() {

@@ -5,6 +5,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.Roles;
+import io.javalin.security.RouteRole;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.runwarden.config.Settings;
@@ -215,8 +218,16 @@ public final class ApiServer implements AutoCloseable {
      * What the matched route declared; the dashboard's files declare nothing (they are not routes). Anything else
      * without a declaration needs the API token: a route added without one is closed, not open.
      */
-    private static Need need(Context ctx) {
-        return ctx.routeRoles().stream().filter(Need.class::isInstance).map(Need.class::cast).findFirst()
+    private Need need(Context ctx) {
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.isEmpty() && ctx.method() == HandlerType.HEAD) {
+            // Javalin answers a HEAD with the GET route of its path but passes on none of its roles: a HEAD needs what
+            // its GET needs (a probe's HEAD /health, a HEAD of the logs that says as much as their GET's headers)
+            ParsedEndpoint get = app.unsafe.internalRouter.findFirstHttpHandlerEntry(HandlerType.GET, ctx.path());
+            Roles declared = get == null ? null : get.endpoint.metadata(Roles.class);
+            roles = declared == null ? roles : declared.getRoles();
+        }
+        return roles.stream().filter(Need.class::isInstance).map(Need.class::cast).findFirst()
                 .orElse(isDashboardFile(ctx.path()) ? Need.NOTHING : Need.WRITE);
     }
 

@@ -38,9 +38,9 @@ import java.util.Map;
 public final class Benchmarks {
     /**
      * Which parts to run: {@code start} (B5's start), {@code ingest} (B1), {@code scale} (B2, B3, B4, B5's memory),
-     * {@code checks} (B6), {@code notify} (B7).
+     * {@code checks} (B6), {@code notify} (B7), {@code report} (B8).
      */
-    private static final List<String> ALL = List.of("start", "ingest", "scale", "checks", "notify");
+    private static final List<String> ALL = List.of("start", "ingest", "scale", "checks", "notify", "report");
     private static final List<String> ONLY = List.of(System.getProperty("bench.only", String.join(",", ALL)).split(","));
     private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
     private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
@@ -62,6 +62,10 @@ public final class Benchmarks {
     private static final String CHECK_METRIC = "runwarden_start_check_duration_seconds";
     private static final String MISSED_METRIC = "runwarden_missed_slots_total";
     private static final Duration LONG = Duration.ofMinutes(20);
+    /** B8: wrk's connections, seconds a measure, and the scripts the runs are spread over. */
+    private static final int REPORT_CONNECTIONS = 64;
+    private static final int REPORT_SECONDS = 10;
+    private static final int REPORT_SCRIPTS = 100;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Path work;
@@ -89,6 +93,9 @@ public final class Benchmarks {
         }
         if (ONLY.contains("notify")) {
             bench.notifyLatency();
+        }
+        if (ONLY.contains("report")) {
+            bench.httpReporting();
         }
         bench.report.finish(Duration.ofNanos(System.nanoTime() - began), SCALE, REPEATS);
         System.out.println(bench.report.markdown());
@@ -541,6 +548,76 @@ public final class Benchmarks {
         kafka.send(Topics.SCRIPT_EVENTS, runId, "{\"event\":\"failed\",\"message\":\"exit 1\"}".getBytes(StandardCharsets.UTF_8));
         kafka.flush();
         return Instant.now();
+    }
+
+    /**
+     * B8: reporting over HTTP under wrk (64 connections), runwarden as the README runs it (embedded broker): each
+     * {@code POST /script/runs} opens a run of its own, each end ping records one; every answered report must become a
+     * run (read back from the dashboard's counts). The baseline is {@code GET /health} on the same server: what the HTTP
+     * stack alone costs. One warm-up pass of each, not counted: the figures are of a JIT-compiled service.
+     */
+    private void httpReporting() throws Exception {
+        int http = Proc.freePort();
+        try (Proc service = Proc.start(Proc.runwardenJar(), Map.of("RUNWARDEN_DATA_DIR", work.resolve("b8").toString(),
+                "RUNWARDEN_EMBEDDED_KAFKA_PORT", String.valueOf(Proc.freePort()), "RUNWARDEN_HTTP_PORT", String.valueOf(http)),
+                work.resolve("logs/b8.log"))) {
+            service.awaitHttpOk(http, "/ready", Duration.ofMinutes(3));
+            String base = "http://127.0.0.1:" + http;
+            record Target(String name, String prefix, boolean pings, boolean reports) {
+            }
+            List<Target> targets = List.of(new Target("GET /health", null, false, false),
+                    new Target("POST /script/runs", "http", false, true), new Target("POST /ping/{script}", "ping", true, true));
+            long runsAnswered = 0;
+            long pingsAnswered = 0;
+            for (Target target : targets) {
+                List<Double> p50 = new ArrayList<>();
+                List<Double> p99 = new ArrayList<>();
+                List<Double> rps = new ArrayList<>();
+                long errors = 0;
+                for (int i = -1; i < REPEATS; i++) { // -1: the warm-up
+                    String prefix = target.prefix() + "-" + (i + 1) + "-";
+                    Path lua = target.reports() ? Wrk.reports(work, "b8-" + target.prefix() + (i + 1), target.pings(), prefix,
+                            REPORT_SCRIPTS) : null;
+                    Wrk.Result r = Wrk.run(base + (target.reports() ? "" : "/health"), REPORT_CONNECTIONS, REPORT_SECONDS, lua);
+                    if (target.reports()) {
+                        long answered = r.requests() - r.errors();
+                        if (target.pings()) {
+                            pingsAnswered += answered;
+                        } else {
+                            runsAnswered += answered;
+                        }
+                    }
+                    if (i >= 0) {
+                        p50.add(r.p50Millis());
+                        p99.add(r.p99Millis());
+                        rps.add(r.requestsPerSecond());
+                        errors += r.errors();
+                    }
+                    progress("B8 " + target.name() + (i < 0 ? " warm-up" : " #" + i) + ": " + r);
+                }
+                report.httpReporting(target.name(), REPORT_CONNECTIONS, new Stats(p50), new Stats(p99), new Stats(rps), errors);
+            }
+            // wrk counts no request still waiting at its deadline: up to one a connection and wrk run became a run unseen
+            long unseen = (long) REPORT_CONNECTIONS * (REPEATS + 1);
+            long began = System.nanoTime();
+            long[] applied = {0, 0};
+            while (applied[0] < runsAnswered || applied[1] < pingsAnswered) {
+                check(began + LONG.toNanos(), "applying the reports");
+                Proc.sleep(500);
+                applied = new long[]{0, 0};
+                for (JsonNode script : get(http, "/script/dashboard-view").path("data").path("scripts")) {
+                    int slot = script.path("scriptName").asText().startsWith("http") ? 0 : 1;
+                    applied[slot] += script.path("counts").path("total").asLong();
+                }
+            }
+            if (applied[0] > runsAnswered + unseen || applied[1] > pingsAnswered + unseen) {
+                throw new IllegalStateException("more runs than reports: " + applied[0] + " of " + runsAnswered + " and "
+                        + applied[1] + " of " + pingsAnswered);
+            }
+            progress("B8 applied " + applied[0] + " runs of " + runsAnswered + " answered POST /script/runs and " + applied[1]
+                    + " of " + pingsAnswered + " answered pings");
+            report.reportsApplied(runsAnswered, pingsAnswered);
+        }
     }
 
     /** A broker in a process of its own, so that its CPU and memory are not counted as runwarden's. */

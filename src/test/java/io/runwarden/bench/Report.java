@@ -57,6 +57,28 @@ final class Report {
                 logs ? "p99 ≤ 20 ms" : "—", logs ? p99.median() <= 20 && errors == 0 : null);
     }
 
+    private double healthRate;
+
+    void httpReporting(String route, int connections, Stats p50, Stats p99, Stats rps, long errors) {
+        boolean health = route.equals("GET /health");
+        if (health) {
+            healthRate = rps.median();
+        }
+        boolean met = !health && rps.median() >= 4_000 && p99.median() <= 50 && errors == 0;
+        row("B8", route + " under wrk (2 threads, " + connections + " connections), as the README runs it (embedded broker)",
+                "p50 " + p50.show(1) + " ms; p99 " + p99.show(1) + " ms; " + rps.show(0) + " req/s"
+                        + (errors > 0 ? "; " + errors + " errors" : ""),
+                health ? "(the baseline)" : "see GET /health", health ? "—" : ratio(rps.median() / healthRate) + " of /health's rate",
+                health ? "—" : "≥ 4,000 req/s, p99 ≤ 50 ms", health ? null : met);
+    }
+
+    /** Called once every answered report is a run: the bench stops with an error when they do not all become one. */
+    void reportsApplied(long runs, long pings) {
+        row("B8", "reports answered 201/202 that became runs", count(runs) + " of POST /script/runs and " + count(pings)
+                        + " pings: all (and at most one more a connection, sent as wrk stopped)",
+                "—", "—", "every one", true);
+    }
+
     void memory(long rssBytes, int runs) {
         double gb = rssBytes / 1e9;
         row("B5", "resident memory with " + count(runs) + " runs (after B3)", String.format(Locale.ROOT, "%.2f GB", gb),

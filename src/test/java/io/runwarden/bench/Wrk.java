@@ -10,11 +10,13 @@ import java.util.regex.Pattern;
 
 /** Runs wrk (Debian's package) against one URL and reads its latency percentiles and throughput. */
 final class Wrk {
-    record Result(double p50Millis, double p99Millis, double requestsPerSecond, long errors) {
+    /** {@code requests}: how many were answered, {@code errors} of them or not at all. */
+    record Result(double p50Millis, double p99Millis, double requestsPerSecond, long requests, long errors) {
     }
 
     private static final Pattern PERCENTILE = Pattern.compile("^\\s*(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
@@ -51,7 +53,8 @@ final class Wrk {
             }
         }
         Matcher rate = RATE.matcher(out);
-        if (!rate.find() || Double.isNaN(p50) || Double.isNaN(p99)) {
+        Matcher requests = REQUESTS.matcher(out);
+        if (!rate.find() || !requests.find() || Double.isNaN(p50) || Double.isNaN(p99)) {
             throw new IOException("cannot read wrk's output: " + out);
         }
         long errors = 0;
@@ -65,7 +68,35 @@ final class Wrk {
                 errors += Long.parseLong(s.group(i));
             }
         }
-        return new Result(p50, p99, Double.parseDouble(rate.group(1)), errors);
+        return new Result(p50, p99, Double.parseDouble(rate.group(1)), Long.parseLong(requests.group(1)), errors);
+    }
+
+    /**
+     * A wrk script that reports over HTTP: each request one new run, {@code POST /script/runs} with a runId of its own
+     * ({@code prefix}, the thread, a counter) over {@code scripts} scripts, or an end ping ({@code POST /ping/{script}}),
+     * which records a run that started and ended at once when the script has no run opened by a start ping.
+     */
+    static Path reports(Path dir, String name, boolean pings, String prefix, int scripts) throws IOException {
+        Path lua = dir.resolve(name + ".lua");
+        String request = pings
+                ? "return wrk.format(\"POST\", \"/ping/%s\" .. (counter %% %d), {[\"Content-Type\"]=\"text/plain\"}, \"done\")"
+                .formatted(prefix, scripts)
+                : ("return wrk.format(\"POST\", \"/script/runs\", {[\"Content-Type\"]=\"application/json\"}, "
+                + "'{\"scriptName\":\"%s' .. (counter %% %d) .. '\",\"runId\":\"%s-' .. tid .. '-' .. counter .. '\"}')")
+                .formatted(prefix, scripts, prefix);
+        Files.writeString(lua, """
+                local threads = 0
+                setup = function(thread)
+                  thread:set("tid", threads)
+                  threads = threads + 1
+                end
+                counter = 0
+                request = function()
+                  counter = counter + 1
+                  %s
+                end
+                """.formatted(request));
+        return lua;
     }
 
     /** A wrk script that asks for one script's logs per request, cycling over every script. */

@@ -107,6 +107,40 @@ class AccessTest {
         assertThat(checked).isEqualTo(setups.size() * calls.size() * Caller.values().length);
     }
 
+    /** Javalin answers a HEAD with the GET route: a load balancer's HEAD /health must pass as its GET does. */
+    @Test
+    void aHeadNeedsWhatItsGetNeeds() {
+        Setup setup = new Setup("0.0.0.0", API, READ, METRICS);
+        HttpTestClient anonymous = serve(setup);
+        int checked = 0;
+        for (Call call : calls()) {
+            if (!call.method.equals("GET")) {
+                continue;
+            }
+            for (Caller caller : Caller.values()) {
+                HttpRequest.Builder head = anonymous.request(call.path).method("HEAD", HttpRequest.BodyPublishers.noBody());
+                if (caller != Caller.NONE) {
+                    head.header("Authorization", "Bearer " + (caller == Caller.WRONG ? "wrong-token" : switch (caller) {
+                        case API -> API;
+                        case API_NEXT -> API_NEXT;
+                        case READ -> READ;
+                        default -> METRICS;
+                    }));
+                }
+                int status = anonymous.sendText(head).status();
+                int expected = expected(setup, call.need, caller);
+                String what = "HEAD " + call.path + " as " + caller;
+                if (expected == 0) {
+                    assertThat(status).as(what).isNotIn(401, 403).isLessThan(500);
+                } else {
+                    assertThat(status).as(what).isEqualTo(expected);
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(100);
+    }
+
     @Test
     void aDryRunCleanupAndAReloadAreReadsAndARealCleanupIsAWrite() {
         HttpTestClient anonymous = serve(new Setup("0.0.0.0", API, READ, null));

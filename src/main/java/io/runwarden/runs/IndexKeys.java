@@ -1,5 +1,6 @@
 package io.runwarden.runs;
 
+import io.runwarden.model.RunStatus;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 import java.time.Instant;
@@ -30,6 +31,11 @@ final class IndexKeys {
 
     static String oldestFirst(Instant time, String runId) {
         return digits(Math.max(0, time.toEpochMilli())) + ":" + runId;
+    }
+
+    /** The start of a status's part of the status index. */
+    static String statusPrefix(RunStatus status) {
+        return status.code() + String.valueOf(SCRIPT_END);
     }
 
     static String scriptPrefix(String scriptName) {

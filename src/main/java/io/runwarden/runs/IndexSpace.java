@@ -14,6 +14,11 @@ enum IndexSpace {
     BY_TIME('t'),
     /** Every run by "script \0 newest-first start:runId": one script's logs, newest first. */
     BY_SCRIPT('s'),
+    /**
+     * Every run by "status \0 newest-first start:runId": the logs of one status, newest first, without reading the
+     * runs of the others (failures are rare among a million runs).
+     */
+    BY_STATUS('r'),
     /** In-progress runs by "script \0 start:runId": each script's oldest open run. */
     OPEN_BY_SCRIPT('o'),
     /** Finished runs by "end time:runId", oldest first: what retention removes, read in order. */

@@ -67,8 +67,11 @@ public final class LocalRuns {
     }
 
     public LogsPage logs(LogsQuery query) {
-        String prefix = query.scriptName() == null ? "" : IndexKeys.scriptPrefix(query.scriptName());
-        IndexSpace space = query.scriptName() == null ? IndexSpace.BY_TIME : IndexSpace.BY_SCRIPT;
+        // one script's runs, else one status's, else all; a script's runs of one status are filtered from the script's
+        String prefix = query.scriptName() != null ? IndexKeys.scriptPrefix(query.scriptName())
+                : query.status() != null ? IndexKeys.statusPrefix(query.status()) : "";
+        IndexSpace space = query.scriptName() != null ? IndexSpace.BY_SCRIPT
+                : query.status() != null ? IndexSpace.BY_STATUS : IndexSpace.BY_TIME;
         String after = query.after();
         String lower = prefix + max(after, query.to() == null ? null : IndexKeys.newestFirstFrom(query.to()));
         // ';' follows ':' so the bound takes in every run of the `from` millisecond

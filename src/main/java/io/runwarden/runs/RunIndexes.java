@@ -23,6 +23,7 @@ public final class RunIndexes {
     private final DeadlineIndex deadlines;
     private final WritableIndex byTime;
     private final WritableIndex byScript;
+    private final WritableIndex byStatus;
     private final WritableIndex openByScript;
     private final WritableIndex finishedByEnd;
     private final WritableIndex stats;
@@ -33,6 +34,7 @@ public final class RunIndexes {
         this.deadlines = new DeadlineIndex(new WritableIndex(store, IndexSpace.DEADLINE));
         this.byTime = new WritableIndex(store, IndexSpace.BY_TIME);
         this.byScript = new WritableIndex(store, IndexSpace.BY_SCRIPT);
+        this.byStatus = new WritableIndex(store, IndexSpace.BY_STATUS);
         this.openByScript = new WritableIndex(store, IndexSpace.OPEN_BY_SCRIPT);
         this.finishedByEnd = new WritableIndex(store, IndexSpace.FINISHED);
         this.stats = new WritableIndex(store, IndexSpace.STATS);
@@ -113,6 +115,7 @@ public final class RunIndexes {
         deadlines.update(run, null);
         IndexKeys.move(byTime, timeKey(run), null, run.runId());
         IndexKeys.move(byScript, scriptKey(run), null, run.runId());
+        IndexKeys.move(byStatus, statusKey(run), null, run.runId());
         IndexKeys.move(openByScript, openKey(run), null, run.runId());
         IndexKeys.move(finishedByEnd, finishedKey(run), null, run.runId());
         String script = run.scriptName();
@@ -145,6 +148,7 @@ public final class RunIndexes {
         String scriptBefore = scriptKey(before);
         String scriptAfter = scriptKey(after);
         IndexKeys.move(byScript, scriptBefore, scriptAfter, after.runId());
+        IndexKeys.move(byStatus, statusKey(before), statusKey(after), after.runId());
         String openBefore = openKey(before);
         String openAfter = openKey(after);
         IndexKeys.move(openByScript, openBefore, openAfter, after.runId());
@@ -241,6 +245,10 @@ public final class RunIndexes {
     private static String scriptKey(RunRecord run) {
         return run == null || run.scriptName() == null ? null
                 : IndexKeys.scriptPrefix(run.scriptName()) + timeKey(run);
+    }
+
+    private static String statusKey(RunRecord run) {
+        return run == null ? null : IndexKeys.statusPrefix(run.status()) + timeKey(run);
     }
 
     private static String finishedKey(RunRecord run) {

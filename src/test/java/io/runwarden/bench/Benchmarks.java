@@ -62,6 +62,8 @@ public final class Benchmarks {
     private static final String CHECK_METRIC = "runwarden_start_check_duration_seconds";
     private static final String MISSED_METRIC = "runwarden_missed_slots_total";
     private static final Duration LONG = Duration.ofMinutes(20);
+    /** B3: the scripts of the 10,000 that have a schedule when the dashboard is read. */
+    private static final int SCHEDULED_SCRIPTS = scaled(1_000);
     /** B8: wrk's connections, seconds a measure, and the scripts the runs are spread over. */
     private static final int REPORT_CONNECTIONS = 64;
     private static final int REPORT_SECONDS = 10;
@@ -79,6 +81,7 @@ public final class Benchmarks {
         Path work = Files.createTempDirectory("runwarden-bench");
         Benchmarks bench = new Benchmarks(work);
         long began = System.nanoTime();
+        bench.report.jar(Files.size(Path.of("target", "runwarden.jar")));
         if (ONLY.contains("start")) {
             bench.footprintStart();
         }
@@ -210,6 +213,8 @@ public final class Benchmarks {
                 Stats largePg = postgresSweeps(postgres, "large");
                 report.sweeps(SMALL_N, LARGE_N, STALE_K, smallRw, largeRw, smallPg, largePg);
 
+                workload.policies(SCHEDULED_SCRIPTS, "0 3 * * *", Duration.ofMinutes(10), Instant.now());
+                awaitScheduled(http);
                 reads(http);
                 report.memory(service.rssBytes(), LARGE_N);
             } finally {
@@ -267,6 +272,21 @@ public final class Benchmarks {
         return new Stats(seconds);
     }
 
+    /** Until the dashboard shows the schedules just written (the policies reach each instance's global store). */
+    private static void awaitScheduled(int http) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + LONG.toNanos();
+        int scheduled = 0;
+        while (scheduled < SCHEDULED_SCRIPTS) {
+            check(deadline, "the schedules reaching the dashboard");
+            Proc.sleep(200);
+            scheduled = 0;
+            for (JsonNode script : get(http, "/script/dashboard-view").path("data").path("scripts")) {
+                scheduled += script.path("schedule").isTextual() ? 1 : 0;
+            }
+        }
+        progress("B3 " + scheduled + " scripts have a schedule");
+    }
+
     /** B3: wrk on each page, and on /health of the same server as the baseline. */
     private void reads(int http) throws Exception {
         String base = "http://127.0.0.1:" + http;
@@ -276,6 +296,7 @@ public final class Benchmarks {
         List<Target> targets = List.of(new Target("GET /health", "/health", null),
                 new Target("GET /script/logs?limit=100", "/script/logs?limit=100", null),
                 new Target("GET /script/logs?scriptName=…&limit=50", "/script/logs", byScript),
+                new Target("GET /script/logs?status=-1&limit=100", "/script/logs?status=-1&limit=100", null),
                 new Target("GET /script/dashboard-view", "/script/dashboard-view", null));
         for (Target target : targets) {
             List<Double> p50 = new ArrayList<>();

@@ -25,8 +25,14 @@ final class Report {
     private String footer = "";
 
     void startToReady(Stats seconds) {
-        row("B5", "start to ready, embedded broker, empty data dir", seconds.show(1) + " s", "—", "—", "≤ 10 s",
-                seconds.median() <= 10);
+        row("B5", "start to ready, embedded broker, empty data dir", seconds.show(1) + " s", "—", "—", "≤ 8 s",
+                seconds.median() <= 8);
+    }
+
+    void jar(long bytes) {
+        double mb = bytes / 1024.0 / 1024.0;
+        row("B5", "jar size (natives for Linux x86-64 and aarch64, macOS)", String.format(Locale.ROOT, "%.1f MB", mb),
+                "—", "—", "≤ 75 MB", mb <= 75);
     }
 
     void ingest(long events, Stats runwarden, Stats minimal, Stats raw) {
@@ -43,18 +49,20 @@ final class Report {
                 "PostgreSQL 15 " + smallPg.show(2), ratio(smallRw.median() / smallPg.median()) + " of PostgreSQL", "—", null);
         row("B2", "sweep of K = " + count(stale) + " stale runs among N = " + count(large) + ", s", largeRw.show(2),
                 "PostgreSQL 15 " + largePg.show(2), ratio(largeRw.median() / largePg.median()) + " of PostgreSQL",
-                "≤ 1 × PostgreSQL", largeRw.median() <= largePg.median());
+                "≤ 3 × PostgreSQL", largeRw.median() <= 3 * largePg.median());
         row("B2", "sweep time growth N = " + count(small) + " → " + count(large), ratio(growth), "PostgreSQL "
                 + ratio(largePg.median() / smallPg.median()), "—", "≤ 1.3", growth <= 1.3);
     }
 
     void reads(String route, Stats p50, Stats p99, Stats rps, long errors) {
-        boolean logs = route.contains("/script/logs");
-        row("B3", route + " under wrk (2 threads, 4 connections), 1M runs, 10,000 scripts",
+        // the logs pages p99 ≤ 15 ms, a status filter's (failures rare) ≤ 20 ms, the dashboard's ≤ 50 ms
+        Integer target = route.contains("status=") ? Integer.valueOf(20) : route.contains("/script/logs") ? Integer.valueOf(15)
+                : route.contains("dashboard") ? Integer.valueOf(50) : null;
+        row("B3", route + " under wrk (2 threads, 4 connections), 1M runs, 10,000 scripts, 1,000 with a schedule",
                 "p50 " + p50.show(1) + " ms; p99 " + p99.show(1) + " ms; " + rps.show(0) + " req/s"
                         + (errors > 0 ? "; " + errors + " errors" : ""),
                 route.equals("GET /health") ? "(the baseline)" : "see GET /health", "—",
-                logs ? "p99 ≤ 20 ms" : "—", logs ? p99.median() <= 20 && errors == 0 : null);
+                target == null ? "—" : "p99 ≤ " + target + " ms", target == null ? null : p99.median() <= target && errors == 0);
     }
 
     private double healthRate;
@@ -89,7 +97,7 @@ final class Report {
         double ratio = raw.median() / restore.median();
         row("B4", "restore " + count(runs) + " runs after the local state is wiped: start to ready, s", restore.show(1),
                 "plain consumer reads the same " + changelogs.size() + " changelogs (" + count(records) + " records) in "
-                        + raw.show(1) + " s", ratio(ratio) + " of the raw rate", "≥ 0.5", ratio >= 0.5);
+                        + raw.show(1) + " s", ratio(ratio) + " of the raw rate", "≥ 0.3", ratio >= 0.3);
     }
 
     /**

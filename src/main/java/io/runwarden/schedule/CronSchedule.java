@@ -51,6 +51,20 @@ public final class CronSchedule {
     private final ZoneId zone;
     private final ZoneRules rules;
     private final boolean fixedTime;
+    /** The slots around the instant last asked about: the dashboard asks the same for every scheduled script. */
+    private volatile Window window;
+
+    /**
+     * The latest slot at or before {@code from} and the first after it. No slot lies between them, so for any instant
+     * from {@code from} until {@code next} both answers are the same; a cron-utils search costs ~0.1 ms.
+     */
+    private record Window(Instant from, Optional<Instant> latest, Optional<Instant> next) {
+        boolean covers(Instant now) {
+            return next.isPresent() && !now.isBefore(from) && now.isBefore(next.get())
+                    // the latest slot is looked for 400 days back: keep a day's room before it leaves the window
+                    && latest.map(slot -> slot.isAfter(now.minus(LOOK_BACK).plus(NEAR))).orElse(true);
+        }
+    }
 
     private CronSchedule(ExecutionTime wallClock, ZoneId zone, boolean fixedTime) {
         this.wallClock = wallClock;
@@ -80,7 +94,8 @@ public final class CronSchedule {
         return parsed;
     }
 
-    private static CronSchedule parse(String schedule, String timezone) {
+    /** A new instance, not one of the shared ones. */
+    static CronSchedule parse(String schedule, String timezone) {
         if (schedule == null) {
             throw new InvalidFieldException("schedule", "schedule is missing");
         }
@@ -132,6 +147,24 @@ public final class CronSchedule {
 
     /** The latest slot at or before {@code now}, if the schedule had one in the last 400 days. */
     public Optional<Instant> latestSlot(Instant now) {
+        return around(now).latest();
+    }
+
+    /** The first slot after {@code now}, if it comes within 366 days. */
+    public Optional<Instant> nextSlot(Instant now) {
+        return around(now).next();
+    }
+
+    private Window around(Instant now) {
+        Window known = window;
+        if (known == null || !known.covers(now)) {
+            known = new Window(now, searchLatestSlot(now), searchNextSlot(now));
+            window = known;
+        }
+        return known;
+    }
+
+    private Optional<Instant> searchLatestSlot(Instant now) {
         Duration margin = margin(now, now);
         LocalDateTime local = wallTime(now).plus(margin).plusMinutes(1);
         LocalDateTime oldest = wallTime(now.minus(LOOK_BACK));
@@ -151,8 +184,7 @@ public final class CronSchedule {
         return Optional.ofNullable(latest);
     }
 
-    /** The first slot after {@code now}, if it comes within 366 days. */
-    public Optional<Instant> nextSlot(Instant now) {
+    private Optional<Instant> searchNextSlot(Instant now) {
         List<Instant> next = slotsBetween(now, now.plus(Bounds.MAX_SCHEDULE_GAP), 1);
         return next.isEmpty() ? Optional.empty() : Optional.of(next.get(0));
     }

@@ -9,13 +9,16 @@ import io.runwarden.runs.LocalRuns;
 import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
 import io.runwarden.sweep.SweepProgress;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,11 +28,13 @@ final class StreamsPartitions implements LocalPartitions {
     private final KafkaStreams streams;
     private final LocalRuns runs;
     private final int eventPartitions;
+    private final CachedStats stats;
 
     StreamsPartitions(KafkaStreams streams, LocalRuns runs, int eventPartitions) {
         this.streams = streams;
         this.runs = runs;
         this.eventPartitions = eventPartitions;
+        this.stats = new CachedStats(this::committedOffsets, runs::scriptStats, System::nanoTime);
     }
 
     @Override
@@ -52,7 +57,15 @@ final class StreamsPartitions implements LocalPartitions {
 
     @Override
     public Map<String, ScriptStats> scriptStats() {
-        return runs.scriptStats();
+        return stats.get();
+    }
+
+    /** Where each active task here stands: it moves as records are processed and committed, and with every rebalance. */
+    private Map<TaskId, Map<TopicPartition, Long>> committedOffsets() {
+        Map<TaskId, Map<TopicPartition, Long>> offsets = new HashMap<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> offsets.put(task.taskId(), task.committedOffsets())));
+        return offsets;
     }
 
     @Override

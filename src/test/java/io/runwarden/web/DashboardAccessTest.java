@@ -49,6 +49,7 @@ class DashboardAccessTest {
     private static RunwardenService service;
     private static HttpTestClient http;
     private static ChromeDriver browser;
+    private static DashboardPage dashboard;
     private static String page;
 
     @BeforeAll
@@ -73,6 +74,7 @@ class DashboardAccessTest {
                 http.get("/script/logs?limit=100").data().path("logs").size() == 2
                         && http.get("/script/dashboard-view").data().path("scripts").findValuesAsText("schedule").contains("0 3 * * *"));
         browser = Chromium.start(Files.createTempDirectory("chromium-access-profile"));
+        dashboard = new DashboardPage(browser);
     }
 
     @AfterAll
@@ -95,12 +97,12 @@ class DashboardAccessTest {
     void withAReadTokenConfiguredThePageFirstAsksForAToken() {
         browser.get(page);
 
-        eventually(() -> assertThat(dialogOpen()).isTrue());
-        assertThat(text("token-title")).isEqualTo("Token");
-        assertThat(text("token-purpose")).isEqualTo("read this dashboard");
+        DashboardPage.eventually(() -> assertThat(dialogOpen()).isTrue());
+        assertThat(dashboard.text("token-title")).isEqualTo("Token");
+        assertThat(dashboard.text("token-purpose")).isEqualTo("read this dashboard");
         assertThat(browser.findElement(By.id("token-dialog")).getText()).contains("RUNWARDEN_READ_TOKEN", "RUNWARDEN_API_TOKEN");
         assertThat(browser.findElement(By.id("token-error")).isDisplayed()).as("no token was refused yet").isFalse();
-        assertThat(rowIds()).as("nothing read without a token").isEmpty();
+        assertThat(dashboard.rowIds()).as("nothing read without a token").isEmpty();
         Chromium.viewportScreenshot(browser, "dashboard-access-asks");
     }
 
@@ -108,16 +110,16 @@ class DashboardAccessTest {
     @Order(2)
     void givenTheReadTokenItShowsTheRunsReadOnlyWithNoWriteControls() {
         browser.findElement(By.id("token-input")).sendKeys(READ_TOKEN);
-        click(By.id("token-submit"));
+        dashboard.click(By.id("token-submit"));
 
-        eventually(() -> {
-            assertThat(rowIds()).containsExactlyInAnyOrder("stale-1", "nightly-1");
-            assertThat(card("nightly").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *");
+        DashboardPage.eventually(() -> {
+            assertThat(dashboard.rowIds()).containsExactlyInAnyOrder("stale-1", "nightly-1");
+            assertThat(dashboard.card("nightly").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *");
             assertThat(browser.findElement(By.cssSelector("#channels [data-channel='access-hook']")).isDisplayed()).isTrue();
-            assertThat(text("access-badge")).isEqualTo("Read-only token: changes are disabled");
+            assertThat(dashboard.text("access-badge")).isEqualTo("Read-only token: changes are disabled");
             assertThat(browser.findElement(By.id("access-other")).isDisplayed()).isTrue();
-            assertThat(text("access-other")).isEqualTo("Use another token");
-            assertThat(text("state")).startsWith("updated ");
+            assertThat(dashboard.text("access-other")).isEqualTo("Use another token");
+            assertThat(dashboard.text("state")).startsWith("updated ");
         });
         assertThat(dialogOpen()).isFalse();
         assertThat(storedToken()).isEqualTo(READ_TOKEN);
@@ -128,7 +130,7 @@ class DashboardAccessTest {
         Chromium.screenshot(browser, "dashboard-read-only");
         Chromium.phone(browser, 390, 844);
         try {
-            eventually(() -> {
+            DashboardPage.eventually(() -> {
                 assertThat(browser.findElement(By.id("access-badge")).isDisplayed()).isTrue();
                 Number width = (Number) browser.executeScript("return document.documentElement.scrollWidth");
                 assertThat(width.intValue()).as("the read-only header fits a phone").isLessThanOrEqualTo(390);
@@ -149,26 +151,26 @@ class DashboardAccessTest {
     @Test
     @Order(3)
     void aWrongTokenGetsTheDialogAgainWithItsErrorLineAndCancellingLeavesTheNeedsATokenState() {
-        click(By.id("access-other"));
-        eventually(() -> assertThat(dialogOpen()).isTrue());
+        dashboard.click(By.id("access-other"));
+        DashboardPage.eventually(() -> assertThat(dialogOpen()).isTrue());
         browser.findElement(By.id("token-input")).sendKeys("not-a-token");
-        click(By.id("token-submit"));
+        dashboard.click(By.id("token-submit"));
 
         // the page loads again with it, is refused, forgets it and asks again, saying why
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(dialogOpen()).isTrue();
             assertThat(browser.findElement(By.id("token-error")).isDisplayed()).isTrue();
-            assertThat(text("token-error")).isEqualTo("That token was refused; enter the right one.");
+            assertThat(dashboard.text("token-error")).isEqualTo("That token was refused; enter the right one.");
         });
         assertThat(storedToken()).isNull();
         Chromium.viewportScreenshot(browser, "dashboard-access-refused");
 
-        click(By.id("token-cancel"));
-        eventually(() -> {
+        dashboard.click(By.id("token-cancel"));
+        DashboardPage.eventually(() -> {
             assertThat(dialogOpen()).isFalse();
             assertThat(browser.findElement(By.id("locked")).isDisplayed()).isTrue();
-            assertThat(text("locked")).contains("This dashboard needs a token.");
-            assertThat(text("state")).isEqualTo("needs a token");
+            assertThat(dashboard.text("locked")).contains("This dashboard needs a token.");
+            assertThat(dashboard.text("state")).isEqualTo("needs a token");
             assertThat(browser.findElement(By.id("locked-enter")).isDisplayed()).isTrue();
             assertThat(browser.findElement(By.tagName("main")).isDisplayed()).isFalse();
         });
@@ -186,33 +188,33 @@ class DashboardAccessTest {
     @Test
     @Order(4)
     void givenTheApiTokenTheWriteControlsAreThereAndCleanUpNowWorks() {
-        click(By.id("locked-enter"));
-        eventually(() -> assertThat(dialogOpen()).isTrue());
+        dashboard.click(By.id("locked-enter"));
+        DashboardPage.eventually(() -> assertThat(dialogOpen()).isTrue());
         assertThat(browser.findElement(By.id("token-error")).isDisplayed()).as("asked for, not refused").isFalse();
         browser.findElement(By.id("token-input")).sendKeys(API_TOKEN);
-        click(By.id("token-submit"));
+        dashboard.click(By.id("token-submit"));
 
-        eventually(() -> {
-            assertThat(rowIds()).containsExactlyInAnyOrder("stale-1", "nightly-1");
-            assertThat(text("access-badge")).isEqualTo("API token");
+        DashboardPage.eventually(() -> {
+            assertThat(dashboard.rowIds()).containsExactlyInAnyOrder("stale-1", "nightly-1");
+            assertThat(dashboard.text("access-badge")).isEqualTo("API token");
             assertThat(browser.findElement(By.id("access-forget")).isDisplayed()).isTrue();
             assertThat(browser.findElement(By.id("access-other")).isDisplayed()).isFalse();
             assertThat(browser.findElement(By.id("cleanup")).isDisplayed()).isTrue();
             assertThat(browser.findElement(By.id("add-schedule")).isDisplayed()).isTrue();
-            assertThat(card("nightly").findElement(By.cssSelector(".schedule-edit")).isDisplayed()).isTrue();
-            assertThat(card("nightly").findElement(By.cssSelector(".schedule-pause")).isDisplayed()).isTrue();
+            assertThat(dashboard.card("nightly").findElement(By.cssSelector(".schedule-edit")).isDisplayed()).isTrue();
+            assertThat(dashboard.card("nightly").findElement(By.cssSelector(".schedule-pause")).isDisplayed()).isTrue();
             assertThat(browser.findElement(By.cssSelector("#channels [data-channel='access-hook'] .send-test")).isDisplayed()).isTrue();
         });
         assertThat(browser.findElement(By.id("locked")).isDisplayed()).isFalse();
         assertThat(storedToken()).isEqualTo(API_TOKEN);
         Chromium.screenshot(browser, "dashboard-api-token");
 
-        click(By.id("cleanup"));
-        eventually(() -> assertThat(text("cleanup-total")).isEqualTo("1"));
-        assertThat(text("cleanup-result")).contains("Clean-up done: 1 run marked failed in 1 script (stale)");
+        dashboard.click(By.id("cleanup"));
+        DashboardPage.eventually(() -> assertThat(dashboard.text("cleanup-total")).isEqualTo("1"));
+        assertThat(dashboard.text("cleanup-result")).contains("Clean-up done: 1 run marked failed in 1 script (stale)");
         assertThat(dialogOpen()).as("the tab's token was used: nothing asked").isFalse();
         assertThat(http.get("/script/logs/stale-1").data().path("status").asInt()).isEqualTo(-1);
-        eventually(() -> assertThat(card("stale").findElement(By.cssSelector("header .pill")).getText()).isEqualTo("failed"));
+        DashboardPage.eventually(() -> assertThat(dashboard.card("stale").findElement(By.cssSelector("header .pill")).getText()).isEqualTo("failed"));
     }
 
     /** The tab's token turns out to read only when a change is refused with 403: the page turns read-only and says why. */
@@ -220,33 +222,33 @@ class DashboardAccessTest {
     @Order(5)
     void aChangeRefusedAsReadOnlyTurnsThePageReadOnlyWithAClearMessage() {
         browser.executeScript("sessionStorage.setItem('runwarden.token', arguments[0])", READ_TOKEN);
-        click(By.cssSelector("#scripts [data-script='nightly'] .schedule-pause"));
+        dashboard.click(By.cssSelector("#scripts [data-script='nightly'] .schedule-pause"));
 
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(browser.findElement(By.id("access-note")).isDisplayed()).isTrue();
-            assertThat(text("access-note")).startsWith("That token can only read: nothing was changed");
-            assertThat(text("access-badge")).isEqualTo("Read-only token: changes are disabled");
-            assertThat(text("scripts-error")).isEqualTo("Could not pause nightly: this token can only read, so nothing was changed");
+            assertThat(dashboard.text("access-note")).startsWith("That token can only read: nothing was changed");
+            assertThat(dashboard.text("access-badge")).isEqualTo("Read-only token: changes are disabled");
+            assertThat(dashboard.text("scripts-error")).isEqualTo("Could not pause nightly: this token can only read, so nothing was changed");
         });
         assertThat(dialogOpen()).isFalse();
         for (By control : WRITE_CONTROLS) {
             assertThat(browser.findElements(control)).as("%s is gone from the page", control).isEmpty();
         }
         assertThat(http.get("/script/policies/nightly").data().path("paused").asBoolean()).as("still running").isFalse();
-        eventually(() -> assertThat(text("state")).as("still reading with it").startsWith("updated "));
+        DashboardPage.eventually(() -> assertThat(dashboard.text("state")).as("still reading with it").startsWith("updated "));
     }
 
     @Test
     @Order(6)
     void forgetTokenDropsItAndThePageAsksAgain() {
-        click(By.id("access-forget"));
+        dashboard.click(By.id("access-forget"));
 
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(dialogOpen()).isTrue();
             assertThat(browser.findElement(By.id("token-error")).isDisplayed()).isFalse();
         });
         assertThat(storedToken()).isNull();
-        assertThat(rowIds()).isEmpty();
+        assertThat(dashboard.rowIds()).isEmpty();
     }
 
     /** A request made by script from the page, with the tab's token: {status, body}. */
@@ -267,28 +269,4 @@ class DashboardAccessTest {
         return (String) browser.executeScript("return sessionStorage.getItem('runwarden.token')");
     }
 
-    /** The page re-renders every second, so an element found a moment ago may be gone: find it again and retry. */
-    private static void click(By element) {
-        eventually(() -> browser.findElement(element).click());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> rowIds() {
-        return (List<String>) browser.executeScript(
-                "return [...document.querySelectorAll('#runs tbody tr[data-run-id]')].map(row => row.dataset.runId)");
-    }
-
-    private static WebElement card(String script) {
-        return browser.findElement(By.cssSelector("#scripts [data-script='" + script + "']"));
-    }
-
-    private static String text(String id) {
-        return browser.findElement(By.id(id)).getText();
-    }
-
-    /** The page renders asynchronously and re-renders every second: retry until it shows what is expected. */
-    private static void eventually(Runnable assertion) {
-        await().atMost(Patience.PAGE).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .untilAsserted(assertion::run);
-    }
 }

@@ -73,6 +73,7 @@ class DashboardPageTest {
     private static RunwardenService service;
     private static HttpTestClient http;
     private static ChromeDriver browser;
+    private static DashboardPage dashboard;
     private static String page;
     private static Receiver receiver;
     private static int closedPort;
@@ -90,6 +91,7 @@ class DashboardPageTest {
             closedPort = socket.getLocalPort(); // closed again at once: nothing listens there
         }
         browser = Chromium.start(Files.createTempDirectory("chromium-profile"));
+        dashboard = new DashboardPage(browser);
     }
 
     @AfterAll
@@ -132,26 +134,26 @@ class DashboardPageTest {
     void everyScriptShowsItsStatusColourAndHowCloseItsRunIsToTheDeadline() {
         browser.get(page);
 
-        eventually(() -> { // the page re-renders every second: each try reads it afresh
-            assertThat(pill(card("backup")).getText()).isEqualTo("success");
-            assertThat(card("backup").getAttribute("class")).contains("success");
-            assertThat(card("backup").getText()).contains("0 in progress", BACKUP_RUNS + " ok", "0 failed");
-            assertThat(pill(card("report")).getText()).isEqualTo("failed");
-            assertThat(card("report").getText()).contains("disk full");
-            assertThat(pill(card("archive")).getAttribute("class")).contains("running");
-            assertThat(card("archive").getText()).contains("due in 2 d 23 h");
-            assertThat(pill(card("synchro")).getAttribute("class")).as("amber near its deadline").contains("near");
-            assertThat(card("synchro").getText()).containsPattern("due in \\d+ min");
-            assertThat(pill(card("import")).getText()).isEqualTo("in progress");
-            assertThat(pill(card("import")).getAttribute("class")).contains("overdue");
-            assertThat(card("import").getText()).contains("overdue by 1 d", "oldest in progress: started 4 d ago");
+        DashboardPage.eventually(() -> { // the page re-renders every second: each try reads it afresh
+            assertThat(pill(dashboard.card("backup")).getText()).isEqualTo("success");
+            assertThat(dashboard.card("backup").getAttribute("class")).contains("success");
+            assertThat(dashboard.card("backup").getText()).contains("0 in progress", BACKUP_RUNS + " ok", "0 failed");
+            assertThat(pill(dashboard.card("report")).getText()).isEqualTo("failed");
+            assertThat(dashboard.card("report").getText()).contains("disk full");
+            assertThat(pill(dashboard.card("archive")).getAttribute("class")).contains("running");
+            assertThat(dashboard.card("archive").getText()).contains("due in 2 d 23 h");
+            assertThat(pill(dashboard.card("synchro")).getAttribute("class")).as("amber near its deadline").contains("near");
+            assertThat(dashboard.card("synchro").getText()).containsPattern("due in \\d+ min");
+            assertThat(pill(dashboard.card("import")).getText()).isEqualTo("in progress");
+            assertThat(pill(dashboard.card("import")).getAttribute("class")).contains("overdue");
+            assertThat(dashboard.card("import").getText()).contains("overdue by 1 d", "oldest in progress: started 4 d ago");
         });
-        eventually(() -> {
-            assertThat(text("count-scripts")).startsWith("5");
-            assertThat(text("count-in-progress")).startsWith("3");
-            assertThat(text("count-overdue")).startsWith("1");
-            assertThat(text("count-success")).startsWith(String.valueOf(BACKUP_RUNS));
-            assertThat(text("count-failed")).startsWith("1");
+        DashboardPage.eventually(() -> {
+            assertThat(dashboard.text("count-scripts")).startsWith("5");
+            assertThat(dashboard.text("count-in-progress")).startsWith("3");
+            assertThat(dashboard.text("count-overdue")).startsWith("1");
+            assertThat(dashboard.text("count-success")).startsWith(String.valueOf(BACKUP_RUNS));
+            assertThat(dashboard.text("count-failed")).startsWith("1");
             List<WebElement> running = browser.findElements(By.cssSelector("#in-progress .running-run"));
             assertThat(running).extracting(row -> row.getAttribute("data-run-id"))
                     .as("most urgent first").containsExactly("import-1", "synchro-1", "archive-1");
@@ -161,11 +163,11 @@ class DashboardPageTest {
             assertThat(Long.parseLong(minutes.group(1))).isBetween(10L,
                     Duration.between(NOW.minus(Duration.ofMinutes(10)), Instant.now()).toMinutes() + 1);
         });
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             WebElement job = browser.findElement(By.cssSelector("#cron tr[data-job='daily-cleanup-2am']"));
             assertThat(job.findElement(By.cssSelector(".next-run time")).getAttribute("datetime")).endsWith("T02:00:00.000Z");
             assertThat(job.getText()).contains("0 2 * * *");
-            assertThat(text("state")).startsWith("updated ");
+            assertThat(dashboard.text("state")).startsWith("updated ");
         });
         Chromium.screenshot(browser, "dashboard");
     }
@@ -174,20 +176,20 @@ class DashboardPageTest {
     @Order(2)
     void filtersByScriptAndStatusNarrowTheRunsTable() {
         filter("report", "");
-        eventually(() -> assertThat(rowIds()).containsExactly("report-1"));
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).containsExactly("report-1"));
 
         filter("", "2");
-        eventually(() -> assertThat(rowIds()).containsExactlyInAnyOrder("import-1", "synchro-1", "archive-1"));
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).containsExactlyInAnyOrder("import-1", "synchro-1", "archive-1"));
 
         filter("", "-1");
-        eventually(() -> assertThat(rowIds()).containsExactly("report-1"));
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).containsExactly("report-1"));
 
         filter("backup", "0");
-        eventually(() -> assertThat(rowIds()).as("newest first").hasSize(BACKUP_RUNS).startsWith("backup-" + BACKUP_RUNS)
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).as("newest first").hasSize(BACKUP_RUNS).startsWith("backup-" + BACKUP_RUNS)
                 .allMatch(id -> id.startsWith("backup-")));
 
         filter("nothing-like-this", "");
-        eventually(() -> assertThat(browser.findElement(By.cssSelector("#runs tbody")).getText())
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.cssSelector("#runs tbody")).getText())
                 .isEqualTo("No run matches these filters."));
     }
 
@@ -196,16 +198,16 @@ class DashboardPageTest {
     void aSmallPageOffersTheNextPageAndBack() {
         new Select(browser.findElement(By.id("filter-limit"))).selectByVisibleText("10");
         filter("backup", "");
-        eventually(() -> assertThat(rowIds()).hasSize(10).startsWith("backup-12"));
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).hasSize(10).startsWith("backup-12"));
         assertThat(browser.findElement(By.id("prev-page")).isEnabled()).isFalse();
 
-        click(By.id("next-page"));
-        eventually(() -> assertThat(rowIds()).containsExactly("backup-2", "backup-1"));
-        assertThat(text("page-label")).isEqualTo("page 2");
+        dashboard.click(By.id("next-page"));
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).containsExactly("backup-2", "backup-1"));
+        assertThat(dashboard.text("page-label")).isEqualTo("page 2");
         assertThat(browser.findElement(By.id("next-page")).isEnabled()).isFalse();
 
-        click(By.id("prev-page"));
-        eventually(() -> assertThat(rowIds()).hasSize(10).startsWith("backup-12"));
+        dashboard.click(By.id("prev-page"));
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).hasSize(10).startsWith("backup-12"));
         new Select(browser.findElement(By.id("filter-limit"))).selectByVisibleText("25");
     }
 
@@ -213,10 +215,10 @@ class DashboardPageTest {
     @Order(4)
     void clickingARunShowsAllItsFields() {
         filter("synchro", "");
-        eventually(() -> assertThat(rowIds()).containsExactly("synchro-1"));
-        click(By.cssSelector("#runs tr[data-run-id='synchro-1']"));
+        DashboardPage.eventually(() -> assertThat(dashboard.rowIds()).containsExactly("synchro-1"));
+        dashboard.click(By.cssSelector("#runs tr[data-run-id='synchro-1']"));
 
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(detail("runId")).isEqualTo("synchro-1");
             assertThat(detail("status")).isEqualTo("in progress");
             assertThat(detail("scriptName")).isEqualTo("synchro");
@@ -227,49 +229,49 @@ class DashboardPageTest {
         });
         Chromium.viewportScreenshot(browser, "dashboard-detail"); // the drawer is fixed to the viewport
 
-        click(By.id("detail-close"));
-        eventually(() -> assertThat(browser.findElement(By.id("detail")).isDisplayed()).isFalse());
+        dashboard.click(By.id("detail-close"));
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("detail")).isDisplayed()).isFalse());
     }
 
     @Test
     @Order(5)
     void cleanUpNowAsksForTheTokenThenShowsTheSweepAndTheStaleRunTurnsFailed() {
         filter("import", "");
-        click(By.id("cleanup"));
+        dashboard.click(By.id("cleanup"));
 
-        eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
         browser.findElement(By.id("token-input")).sendKeys("not-the-token");
-        click(By.id("token-submit"));
-        eventually(() -> assertThat(text("token-error")).contains("refused"));
+        dashboard.click(By.id("token-submit"));
+        DashboardPage.eventually(() -> assertThat(dashboard.text("token-error")).contains("refused"));
         assertThat(http.get("/script/logs/import-1").data().path("status").asInt()).as("nothing swept yet").isEqualTo(2);
 
         browser.findElement(By.id("token-input")).sendKeys(TOKEN);
-        click(By.id("token-submit"));
+        dashboard.click(By.id("token-submit"));
 
-        eventually(() -> assertThat(text("cleanup-total")).isEqualTo("1"));
-        assertThat(text("cleanup-scripts")).isEqualTo("1");
-        assertThat(text("cleanup-result")).contains("Clean-up done: 1 run marked failed in 1 script (import)");
-        eventually(() -> {
-            assertThat(pill(card("import")).getText()).isEqualTo("failed");
-            assertThat(rowIds()).containsExactly("import-1");
+        DashboardPage.eventually(() -> assertThat(dashboard.text("cleanup-total")).isEqualTo("1"));
+        assertThat(dashboard.text("cleanup-scripts")).isEqualTo("1");
+        assertThat(dashboard.text("cleanup-result")).contains("Clean-up done: 1 run marked failed in 1 script (import)");
+        DashboardPage.eventually(() -> {
+            assertThat(pill(dashboard.card("import")).getText()).isEqualTo("failed");
+            assertThat(dashboard.rowIds()).containsExactly("import-1");
             assertThat(browser.findElement(By.cssSelector("#runs tr[data-run-id='import-1']")).getText()).contains("failed");
         });
         Chromium.screenshot(browser, "dashboard-cleanup");
 
         // the script finishes after all: the run stays failed and the page shows the late completion
         http.post("/script/runs/import-1/succeeded", "{\"message\":\"done at last\"}");
-        click(By.cssSelector("#runs tr[data-run-id='import-1']"));
-        eventually(() -> {
+        dashboard.click(By.cssSelector("#runs tr[data-run-id='import-1']"));
+        DashboardPage.eventually(() -> {
             assertThat(detail("lateCompletion")).startsWith("the script reported success at ")
                     .endsWith("after a sweep had failed the run: done at last");
             assertThat(detail("status")).isEqualTo("failed");
             assertThat(detail("failureReason")).isEqualTo("timeout");
             assertThat(detail("message")).isEqualTo("Script marked as failed - exceeded 3 day timeout");
         });
-        click(By.id("detail-close"));
+        dashboard.click(By.id("detail-close"));
 
-        click(By.id("cleanup"));
-        eventually(() -> assertThat(text("cleanup-result")).as("the token is kept for this tab")
+        dashboard.click(By.id("cleanup"));
+        DashboardPage.eventually(() -> assertThat(dashboard.text("cleanup-result")).as("the token is kept for this tab")
                 .contains("Clean-up done: 0 runs marked failed"));
     }
 
@@ -278,20 +280,20 @@ class DashboardPageTest {
     void thePageRefreshesByItself() {
         start("newcomer-1", "newcomer", NOW, null);
 
-        eventually(() -> assertThat(pill(card("newcomer")).getText()).isEqualTo("in progress"));
+        DashboardPage.eventually(() -> assertThat(pill(dashboard.card("newcomer")).getText()).isEqualTo("in progress"));
     }
 
     @Test
     @Order(7)
     void readableOnAPhone() {
-        click(By.id("reset-filters"));
+        dashboard.click(By.id("reset-filters"));
         Chromium.phone(browser, 390, 844);
         try {
             browser.navigate().refresh();
-            eventually(() -> assertThat(card("synchro").isDisplayed()).isTrue());
+            DashboardPage.eventually(() -> assertThat(dashboard.card("synchro").isDisplayed()).isTrue());
             Number pageWidth = (Number) browser.executeScript("return document.documentElement.scrollWidth");
             assertThat(pageWidth.intValue()).as("nothing wider than the phone").isLessThanOrEqualTo(390);
-            assertThat(card("backup").getRect().getWidth()).isGreaterThan(300);
+            assertThat(dashboard.card("backup").getRect().getWidth()).isGreaterThan(300);
             Chromium.viewportScreenshot(browser, "dashboard-phone");
         } finally {
             Chromium.desktop(browser);
@@ -302,28 +304,28 @@ class DashboardPageTest {
     @Order(8)
     void aScheduleSetThroughThePageShowsOnItsCardWithTheNextExpectedStart() {
         browser.executeScript("sessionStorage.removeItem('runwarden.token')"); // a new tab: the token is asked again
-        click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
-        eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).isEnabled()).isTrue());
+        dashboard.click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).isEnabled()).isTrue());
         assertThat(browser.findElement(By.id("schedule-title")).getText()).isEqualTo("Schedule of backup");
         assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).as("none yet").isEmpty();
         type("schedule-cron", "0 3 * * *");
         type("schedule-timezone", "Europe/Paris");
         type("schedule-grace", "PT15M");
-        click(By.id("schedule-save"));
+        dashboard.click(By.id("schedule-save"));
 
-        eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
-        assertThat(text("token-submit")).isEqualTo("Save");
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+        assertThat(dashboard.text("token-submit")).isEqualTo("Save");
         browser.findElement(By.id("token-input")).sendKeys(TOKEN);
-        click(By.id("token-submit"));
-        eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
+        dashboard.click(By.id("token-submit"));
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
 
         HttpTestClient.Response policy = http.get("/script/policies/backup");
         assertThat(policy.data().path("schedule").asText()).isEqualTo("0 3 * * *");
         assertThat(policy.data().path("timezone").asText()).isEqualTo("Europe/Paris");
         assertThat(policy.data().path("startGrace").asText()).isEqualTo("PT15M");
         Instant next = Instant.parse(policy.data().path("nextExpectedStart").asText());
-        eventually(() -> {
-            WebElement card = card("backup");
+        DashboardPage.eventually(() -> {
+            WebElement card = dashboard.card("backup");
             assertThat(card.findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *");
             assertThat(card.findElement(By.cssSelector(".schedule .zone")).getText()).isEqualTo("Europe/Paris");
             assertThat(badge(card).getText()).isEqualToIgnoringCase("on schedule");
@@ -344,9 +346,9 @@ class DashboardPageTest {
     @Test
     @Order(9)
     void pauseMutesTheScheduleAndResumeBringsItBack() {
-        click(By.cssSelector("#scripts [data-script='backup'] .schedule-pause"));
-        eventually(() -> {
-            WebElement card = card("backup");
+        dashboard.click(By.cssSelector("#scripts [data-script='backup'] .schedule-pause"));
+        DashboardPage.eventually(() -> {
+            WebElement card = dashboard.card("backup");
             assertThat(badge(card).getText()).isEqualToIgnoringCase("paused");
             assertThat(badge(card).getAttribute("data-state")).isEqualTo("paused");
             assertThat(card.findElement(By.cssSelector(".next-start")).getText()).isEqualTo("next expected start none while paused");
@@ -355,9 +357,9 @@ class DashboardPageTest {
         assertThat(http.get("/script/policies/backup").data().path("paused").asBoolean()).isTrue();
         assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).as("the token is kept for this tab").isFalse();
 
-        click(By.cssSelector("#scripts [data-script='backup'] .schedule-pause"));
-        eventually(() -> {
-            WebElement card = card("backup");
+        dashboard.click(By.cssSelector("#scripts [data-script='backup'] .schedule-pause"));
+        DashboardPage.eventually(() -> {
+            WebElement card = dashboard.card("backup");
             assertThat(badge(card).getAttribute("data-state")).isEqualTo("ok");
             assertThat(card.findElement(By.cssSelector(".next-start time")).getText()).startsWith("in ");
             assertThat(card.findElement(By.cssSelector(".schedule-pause")).getText()).isEqualTo("Pause");
@@ -373,22 +375,22 @@ class DashboardPageTest {
         assertThat(refused.body().path("error").path("code").asText()).isEqualTo("invalid_schedule");
         String message = refused.body().path("error").path("message").asText();
 
-        click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
-        eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).isEqualTo("0 3 * * *"));
+        dashboard.click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).isEqualTo("0 3 * * *"));
         assertThat(browser.findElement(By.id("schedule-timezone")).getAttribute("value")).isEqualTo("Europe/Paris");
         assertThat(browser.findElement(By.id("schedule-grace")).getAttribute("value")).isEqualTo("PT15M");
         type("schedule-cron", "0 0 31 2 *");
-        click(By.id("schedule-save"));
+        dashboard.click(By.id("schedule-save"));
 
-        eventually(() -> assertThat(text("schedule-error")).isEqualTo(message));
+        DashboardPage.eventually(() -> assertThat(dashboard.text("schedule-error")).isEqualTo(message));
         assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).as("left open to correct it").isTrue();
         Chromium.viewportScreenshot(browser, "dashboard-schedule-error");
 
-        click(By.id("schedule-cancel"));
-        eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
+        dashboard.click(By.id("schedule-cancel"));
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
         assertThat(http.get("/script/policies/backup").data().path("schedule").asText()).isEqualTo("0 3 * * *");
-        eventually(() -> assertThat(card("backup").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *"));
+        DashboardPage.eventually(() -> assertThat(dashboard.card("backup").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("0 3 * * *"));
     }
 
     /** A slot every minute that only a start within a second keeps: the next one is missed, checked every 10 s. */
@@ -397,20 +399,20 @@ class DashboardPageTest {
     void aMissedSlotShowsOnTheCardAndAsAMissedRunInTheTable() {
         assertThat(http.put("/script/policies/ticker", "{\"schedule\":\"* * * * *\",\"startGrace\":\"PT1S\"}").status())
                 .isEqualTo(200);
-        eventually(() -> assertThat(card("ticker").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("* * * * *"));
+        DashboardPage.eventually(() -> assertThat(dashboard.card("ticker").findElement(By.cssSelector(".schedule .cron")).getText()).isEqualTo("* * * * *"));
 
         await().atMost(Patience.SLOT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
-            WebElement card = card("ticker");
+            WebElement card = dashboard.card("ticker");
             assertThat(badge(card).getAttribute("data-state")).isEqualTo("missed");
             assertThat(badge(card).getText()).isEqualToIgnoringCase("missed");
             assertThat(card.getAttribute("class")).contains("sched-missed");
             assertThat(pill(card).getText()).isEqualTo("missed");
         });
-        eventually(() -> assertThat(text("count-missed")).startsWith("1"));
+        DashboardPage.eventually(() -> assertThat(dashboard.text("count-missed")).startsWith("1"));
 
         filter("ticker", "-1");
-        eventually(() -> {
-            List<String> ids = rowIds();
+        DashboardPage.eventually(() -> {
+            List<String> ids = dashboard.rowIds();
             assertThat(ids).isNotEmpty().allMatch(id -> id.matches("ticker@\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00Z"));
             WebElement row = browser.findElement(By.cssSelector("#runs tr[data-run-id='" + ids.get(0) + "']"));
             assertThat(row.getAttribute("data-failure-reason")).isEqualTo("missed");
@@ -425,15 +427,15 @@ class DashboardPageTest {
     @Test
     @Order(12)
     void removingAScheduleThroughThePageEndsTheExpectation() {
-        click(By.cssSelector("#scripts [data-script='ticker'] .schedule-edit"));
-        eventually(() -> assertThat(browser.findElement(By.id("schedule-remove")).isDisplayed()).isTrue());
+        dashboard.click(By.cssSelector("#scripts [data-script='ticker'] .schedule-edit"));
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-remove")).isDisplayed()).isTrue());
         assertThat(browser.findElement(By.id("schedule-grace")).getAttribute("value")).isEqualTo("PT1S");
-        click(By.id("schedule-remove"));
+        dashboard.click(By.id("schedule-remove"));
 
-        eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-dialog")).isDisplayed()).isFalse());
         assertThat(http.get("/script/policies/ticker").data().path("schedule").isNull()).isTrue();
-        eventually(() -> { // its missed runs stay, and so does its card, now with no schedule
-            WebElement card = card("ticker");
+        DashboardPage.eventually(() -> { // its missed runs stay, and so does its card, now with no schedule
+            WebElement card = dashboard.card("ticker");
             assertThat(card.findElements(By.cssSelector(".schedule"))).isEmpty();
             assertThat(card.findElements(By.cssSelector(".schedule-pause"))).isEmpty();
             assertThat(card.findElement(By.cssSelector(".schedule-edit")).getText()).isEqualTo("Set a schedule");
@@ -444,13 +446,13 @@ class DashboardPageTest {
     @Order(13)
     void withNoChannelTheNotificationsPanelSaysHowToAddOneAndListsTheAlertsAlreadyRaised() {
         browser.navigate().refresh();
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             WebElement empty = browser.findElement(By.cssSelector("#channels .channels-empty"));
             assertThat(empty.getText()).contains("No notification channel yet", "curl -X PUT",
                     "http://127.0.0.1:" + service.httpPort() + "/notifications/channels/NAME", "\"Notifications\" in the README");
         });
         // report-1 failed and the clean-up timed import-1 out before any channel: recorded all the same
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(alertKind("failed:report-1").getAttribute("class")).contains("alarm");
             assertThat(alertRow("failed:report-1").findElement(By.cssSelector("td.script")).getText()).isEqualTo("report");
             assertThat(alertRow("failed:report-1").findElement(By.cssSelector("td.message")).getText()).isEqualTo("disk full");
@@ -472,9 +474,9 @@ class DashboardPageTest {
         putChannel("page-pager", "{\"type\":\"pagerduty\",\"routingKey\":\"" + ROUTING_KEY + "\",\"url\":\"http://127.0.0.1:"
                 + closedPort + "/v2/enqueue\",\"scripts\":[\"never-*\"],\"kinds\":[\"missed\"]}");
 
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(channelNames()).as("by name").containsExactly("page-broken", "page-gone", "page-hook", "page-pager", "page-slack");
-            assertThat(text("channels-note")).isEqualTo("(5 channels)");
+            assertThat(dashboard.text("channels-note")).isEqualTo("(5 channels)");
             assertThat(channel("page-hook").findElement(By.cssSelector(".channel-type")).getText())
                     .isEqualTo("webhook to 127.0.0.1:" + receiver.port());
             assertThat(channel("page-hook").findElement(By.cssSelector(".routes")).getText()).isEqualTo("scripts page-* · kinds all");
@@ -503,7 +505,7 @@ class DashboardPageTest {
         assertThat(http.post("/script/runs/page-run-1/failed", "{\"message\":\"exit 3\"}").status()).isEqualTo(202);
         await().atMost(Patience.APPLIED).until(() -> receiver.alertIds().contains("failed:page-run-1"));
 
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(alertIds().get(0)).isEqualTo("failed:page-run-1");
             WebElement row = alertRow("failed:page-run-1");
             assertThat(alertKind("failed:page-run-1").getText()).isEqualTo("failed");
@@ -513,7 +515,7 @@ class DashboardPageTest {
             assertThat(row.findElement(By.cssSelector("td.message")).getText()).isEqualTo("exit 3");
             assertThat(row.findElement(By.cssSelector("time")).getAttribute("datetime")).isNotEmpty();
         });
-        eventually(() -> { // delivered to the receiver; tried on the closed port, to be tried again
+        DashboardPage.eventually(() -> { // delivered to the receiver; tried on the closed port, to be tried again
             WebElement hook = channel("page-hook");
             assertThat(hook.getAttribute("data-state")).isEqualTo("ok");
             assertThat(hook.findElement(By.cssSelector(".last-delivery")).getText()).matches("last delivery \\d+ (s|min) ago");
@@ -529,15 +531,15 @@ class DashboardPageTest {
         start("page-run-2", "page-job", Instant.now(), null);
         assertThat(http.post("/script/runs/page-run-2/succeeded", "{\"message\":\"fine again\"}").status()).isEqualTo(202);
         await().atMost(Patience.APPLIED).until(() -> receiver.alertIds().contains("recovered:page-run-2"));
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(alertIds()).as("newest first").startsWith("recovered:page-run-2", "failed:page-run-1");
             assertThat(alertKind("recovered:page-run-2").getText()).isEqualTo("recovered");
             assertThat(alertKind("recovered:page-run-2").getAttribute("class")).contains("ok").doesNotContain("alarm");
         });
 
-        click(By.cssSelector("#alerts tr[data-alert-id='failed:page-run-1'] td.run-id button"));
-        eventually(() -> assertThat(detail("runId")).isEqualTo("page-run-1"));
-        click(By.id("detail-close"));
+        dashboard.click(By.cssSelector("#alerts tr[data-alert-id='failed:page-run-1'] td.run-id button"));
+        DashboardPage.eventually(() -> assertThat(detail("runId")).isEqualTo("page-run-1"));
+        dashboard.click(By.id("detail-close"));
     }
 
     @Test
@@ -546,16 +548,16 @@ class DashboardPageTest {
         browser.executeScript("sessionStorage.removeItem('runwarden.token')"); // a new tab: the token is asked again
         receiver.holdTests();
         try {
-            click(By.cssSelector("#channels [data-channel='page-hook'] .send-test"));
-            eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
-            assertThat(text("token-purpose")).isEqualTo("send test messages");
-            assertThat(text("token-submit")).isEqualTo("Send test");
+            dashboard.click(By.cssSelector("#channels [data-channel='page-hook'] .send-test"));
+            DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+            assertThat(dashboard.text("token-purpose")).isEqualTo("send test messages");
+            assertThat(dashboard.text("token-submit")).isEqualTo("Send test");
             browser.findElement(By.id("token-input")).sendKeys(TOKEN);
-            click(By.id("token-submit"));
+            dashboard.click(By.id("token-submit"));
 
             // held by the receiver: the send is in flight, and the page says so
             await().atMost(Patience.PAGE).until(() -> receiver.alertIds().stream().anyMatch(id -> id.startsWith("test:page-hook:")));
-            eventually(() -> {
+            DashboardPage.eventually(() -> {
                 WebElement button = channel("page-hook").findElement(By.cssSelector(".send-test"));
                 assertThat(button.isEnabled()).isFalse();
                 assertThat(button.getText()).isEqualTo("Sending…");
@@ -565,7 +567,7 @@ class DashboardPageTest {
         }
         String testId = receiver.alertIds().stream().filter(id -> id.startsWith("test:page-hook:")).findFirst().orElseThrow();
 
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             WebElement result = channel("page-hook").findElement(By.cssSelector(".test-result"));
             assertThat(result.getAttribute("class")).contains("delivered");
             assertThat(result.getText()).matches("Test delivered \\(HTTP 200\\) at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
@@ -578,7 +580,7 @@ class DashboardPageTest {
                 .path("deliveries").path(0).path("notificationId").asText().equals(testId));
         Instant tested = Instant.parse(http.get("/notifications/deliveries?channel=page-hook&limit=1").data()
                 .path("deliveries").path(0).path("time").asText());
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             WebElement hook = channel("page-hook");
             assertThat(Instant.parse(hook.findElement(By.cssSelector(".last-attempt time")).getAttribute("datetime"))).isEqualTo(tested);
             assertThat(Instant.parse(hook.findElement(By.cssSelector(".last-delivery time")).getAttribute("datetime"))).isEqualTo(tested);
@@ -592,10 +594,10 @@ class DashboardPageTest {
     @Order(17)
     void aTestThatFailsShowsItsStatusAndDetailAndOneWithoutTheTokenSaysSo() {
         browser.executeScript("sessionStorage.removeItem('runwarden.token')");
-        click(By.cssSelector("#channels [data-channel='page-broken'] .send-test"));
-        eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
-        click(By.id("token-cancel"));
-        eventually(() -> {
+        dashboard.click(By.cssSelector("#channels [data-channel='page-broken'] .send-test"));
+        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("token-dialog")).isDisplayed()).isTrue());
+        dashboard.click(By.id("token-cancel"));
+        DashboardPage.eventually(() -> {
             WebElement result = channel("page-broken").findElement(By.cssSelector(".test-result"));
             assertThat(result.getAttribute("class")).contains("error");
             assertThat(result.getText()).isEqualTo("Test not sent: sending a test needs the API token.");
@@ -606,8 +608,8 @@ class DashboardPageTest {
 
         // the closed port: no HTTP status, a network error, which an alert would retry
         browser.executeScript("sessionStorage.setItem('runwarden.token', arguments[0])", TOKEN);
-        click(By.cssSelector("#channels [data-channel='page-broken'] .send-test"));
-        eventually(() -> {
+        dashboard.click(By.cssSelector("#channels [data-channel='page-broken'] .send-test"));
+        DashboardPage.eventually(() -> {
             WebElement result = channel("page-broken").findElement(By.cssSelector(".test-result"));
             assertThat(result.getAttribute("class")).contains("retried");
             assertThat(result.getText()).startsWith("Test retried (an alert would be retried): ").doesNotContain("HTTP");
@@ -619,7 +621,7 @@ class DashboardPageTest {
         assertThat(broken.has("httpStatus")).isFalse();
         String brokenDetail = broken.path("detail").asText();
         assertThat(brokenDetail).startsWith("could not connect");
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             assertThat(channel("page-broken").findElement(By.cssSelector(".test-result")).getText())
                     .matches("Test retried \\(an alert would be retried\\): " + Pattern.quote(brokenDetail) + " at .+");
             assertThat(channel("page-broken").findElement(By.cssSelector(".last-attempt")).getText()).endsWith(": retried — " + brokenDetail);
@@ -628,14 +630,14 @@ class DashboardPageTest {
         });
 
         // a receiver that answers 404 (with markup): given up, its status and answer shown as text, counted as failed
-        click(By.cssSelector("#channels [data-channel='page-gone'] .send-test"));
-        eventually(() -> {
+        dashboard.click(By.cssSelector("#channels [data-channel='page-gone'] .send-test"));
+        DashboardPage.eventually(() -> {
             WebElement result = channel("page-gone").findElement(By.cssSelector(".test-result"));
             assertThat(result.getAttribute("class")).contains("failed");
             assertThat(result.getText()).startsWith("Test failed (an alert would be given up): HTTP 404: " + MARKUP_ANSWER + " at ");
         });
         assertThat(receiver.alertIds()).anyMatch(id -> id.startsWith("test:page-gone:"));
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             WebElement gone = channel("page-gone");
             assertThat(gone.getAttribute("data-state")).isEqualTo("failing");
             assertThat(gone.findElement(By.cssSelector(".badge")).getText()).isEqualToIgnoringCase("failing");
@@ -653,11 +655,11 @@ class DashboardPageTest {
         start("page-markup-1", MARKUP_SCRIPT, Instant.now(), null);
         assertThat(http.post("/script/runs/page-markup-1/failed", "{\"message\":\"" + MARKUP_MESSAGE + "\"}").status()).isEqualTo(202);
 
-        eventually(() -> {
+        DashboardPage.eventually(() -> {
             WebElement row = alertRow("failed:page-markup-1");
             assertThat(row.findElement(By.cssSelector("td.script")).getText()).isEqualTo(MARKUP_SCRIPT);
             assertThat(row.findElement(By.cssSelector("td.message")).getText()).isEqualTo(MARKUP_MESSAGE);
-            assertThat(card(MARKUP_SCRIPT).getText()).contains(MARKUP_SCRIPT);
+            assertThat(dashboard.card(MARKUP_SCRIPT).getText()).contains(MARKUP_SCRIPT);
         });
         assertThat(channel("page-broken").findElement(By.cssSelector(".routes")).getText()).contains(MARKUP_GLOB);
         assertThat(channel("page-gone").findElement(By.cssSelector(".last-attempt")).getText()).contains(MARKUP_ANSWER);
@@ -671,7 +673,7 @@ class DashboardPageTest {
         Chromium.phone(browser, 390, 844);
         try {
             browser.navigate().refresh();
-            eventually(() -> {
+            DashboardPage.eventually(() -> {
                 assertThat(channel("page-hook").isDisplayed()).isTrue();
                 assertThat(alertRow("failed:page-run-1").isDisplayed()).isTrue();
             });
@@ -702,8 +704,8 @@ class DashboardPageTest {
             }
 
             browser.get(root);
-            eventually(() -> assertThat(text("state")).isEqualTo("starting…"));
-            assertThat(text("banner")).contains("starting");
+            DashboardPage.eventually(() -> assertThat(dashboard.text("state")).isEqualTo("starting…"));
+            assertThat(dashboard.text("banner")).contains("starting");
             Chromium.screenshot(browser, "dashboard-starting");
         }
     }
@@ -713,23 +715,7 @@ class DashboardPageTest {
         name.clear();
         name.sendKeys(script);
         new Select(browser.findElement(By.id("filter-status"))).selectByValue(status);
-        click(By.id("apply-filters"));
-    }
-
-    /** The page re-renders every second, so an element found a moment ago may be gone: find it again and retry. */
-    private static void click(By element) {
-        eventually(() -> browser.findElement(element).click());
-    }
-
-    /** The run ids of the table's rows, read in one go so that a refresh cannot replace the rows half-way through. */
-    @SuppressWarnings("unchecked")
-    private static List<String> rowIds() {
-        return (List<String>) browser.executeScript(
-                "return [...document.querySelectorAll('#runs tbody tr[data-run-id]')].map(row => row.dataset.runId)");
-    }
-
-    private static WebElement card(String script) {
-        return browser.findElement(By.cssSelector("#scripts [data-script='" + script + "']"));
+        dashboard.click(By.id("apply-filters"));
     }
 
     private static WebElement badge(WebElement card) {
@@ -760,10 +746,6 @@ class DashboardPageTest {
 
     private static String detail(String field) {
         return browser.findElement(By.cssSelector("#detail dd[data-field='" + field + "']")).getText();
-    }
-
-    private static String text(String id) {
-        return browser.findElement(By.id(id)).getText();
     }
 
     /** The channel's latest test attempt as the deliveries record it, or null. */
@@ -875,9 +857,4 @@ class DashboardPageTest {
         }
     }
 
-    /** The page renders asynchronously and re-renders every second: retry until it shows what is expected. */
-    private static void eventually(Runnable assertion) {
-        await().atMost(Patience.PAGE).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .untilAsserted(assertion::run);
-    }
 }

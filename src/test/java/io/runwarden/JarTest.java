@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 class JarTest {
     private static final Path JAR = Path.of("target", "runwarden.jar");
-    private static final long MAX_BYTES = 75L * 1024 * 1024;
+    private static final long MAX_BYTES = 75_000_000;
 
     @Test
     void theJarIsAtMost75MbAndCarriesTheNativesOfLinuxAndMacOsOnly() throws IOException {

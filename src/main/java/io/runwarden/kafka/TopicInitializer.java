@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -51,9 +52,11 @@ public final class TopicInitializer {
                 .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
                         replicationFactor.or(() -> Optional.ofNullable(spec.replicationFactor()))).configs(spec.config()))
                 .toList();
+        // one request for all of them: a fresh start creates eleven, about 40 ms each when asked for one by one
+        Map<String, KafkaFuture<Void>> created = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
         for (NewTopic topic : missing) {
             try {
-                admin.createTopics(List.of(topic)).all().get();
+                created.get(topic.name()).get();
                 // NewTopic says -1 when the broker's default.replication.factor decides
                 LOG.info("created topic {} with {} partitions (replication factor: {})", topic.name(), topic.numPartitions(),
                         topic.replicationFactor() < 0 ? "broker default" : topic.replicationFactor());

@@ -105,6 +105,18 @@ public final class LocalRuns {
         }
     }
 
+    /**
+     * What the local partitions' stats were built as: equal answers, equal {@link #scriptStats}. It moves with every
+     * change of a script's stats, a rebuild and a partition that comes or goes.
+     */
+    public Map<Integer, List<String>> statsVersion() {
+        Map<Integer, List<String>> versions = new HashMap<>();
+        for (int partition : partitions()) {
+            versions.put(partition, StatsVersion.of(store(StoreNames.INDEXES, partition)));
+        }
+        return versions;
+    }
+
     /** Each script's stats over the local partitions. */
     public Map<String, ScriptStats> scriptStats() {
         Map<String, ScriptStats> merged = new HashMap<>();

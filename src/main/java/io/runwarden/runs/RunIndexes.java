@@ -27,6 +27,7 @@ public final class RunIndexes {
     private final WritableIndex openByScript;
     private final WritableIndex finishedByEnd;
     private final WritableIndex stats;
+    private final StatsVersion statsVersion;
     private IndexRebuild rebuild = IndexRebuild.none();
 
     RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store) {
@@ -38,6 +39,7 @@ public final class RunIndexes {
         this.openByScript = new WritableIndex(store, IndexSpace.OPEN_BY_SCRIPT);
         this.finishedByEnd = new WritableIndex(store, IndexSpace.FINISHED);
         this.stats = new WritableIndex(store, IndexSpace.STATS);
+        this.statsVersion = new StatsVersion(store);
     }
 
     /**
@@ -140,6 +142,7 @@ public final class RunIndexes {
         } else {
             stats.put(script, Json.string(next));
         }
+        statsVersion.next();
     }
 
     void update(RunRecord before, RunRecord after) {
@@ -209,6 +212,7 @@ public final class RunIndexes {
                     : oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
         }
         stats.put(script, Json.string(next));
+        statsVersion.next();
     }
 
     /**

@@ -8,13 +8,13 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * This instance's per-script stats, merged over its partitions once and served again while they cannot have changed:
- * the dashboard reads every script's stats, 10,000 JSON values parsed and merged per read. Stats change only as the
- * streams process records, and a record processed moves its task's committed offsets within a commit interval; what
- * changes them without a record (retention's punctuation) shows within {@link #MAX_AGE}.
+ * This instance's per-script stats, merged over its partitions once and served again while they have not changed:
+ * the dashboard reads every script's stats, 10,000 JSON values parsed and merged per read. Each partition's indexes
+ * keep a version that moves with every change of its stats; a read of another version merges again. {@link #MAX_AGE}
+ * bounds how long a merge is served whatever the versions say.
  */
 final class CachedStats {
-    static final Duration MAX_AGE = Duration.ofSeconds(1);
+    static final Duration MAX_AGE = Duration.ofSeconds(30);
 
     private record Snapshot(Object version, long takenAt, Map<String, ScriptStats> stats) {
     }
@@ -25,7 +25,7 @@ final class CachedStats {
     private volatile Snapshot last;
 
     /**
-     * @param version  what the stats were built from (the local tasks' committed offsets): equal versions, equal stats
+     * @param version  what the stats were built as (each local partition's stats version): equal versions, equal stats
      * @param read     the stats as the stores hold them now
      * @param nanoTime a monotonic clock, {@link System#nanoTime}
      */
@@ -36,7 +36,7 @@ final class CachedStats {
     }
 
     Map<String, ScriptStats> get() {
-        Object current = version.get(); // before the read: a commit during it makes the next call read again
+        Object current = version.get(); // before the read: a change during it makes the next call read again
         Snapshot known = last;
         long now = nanoTime.getAsLong();
         if (known != null && known.version().equals(current) && now - known.takenAt() < MAX_AGE.toNanos()) {

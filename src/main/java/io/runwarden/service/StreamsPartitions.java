@@ -9,16 +9,13 @@ import io.runwarden.runs.LocalRuns;
 import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
 import io.runwarden.sweep.SweepProgress;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +31,7 @@ final class StreamsPartitions implements LocalPartitions {
         this.streams = streams;
         this.runs = runs;
         this.eventPartitions = eventPartitions;
-        this.stats = new CachedStats(this::committedOffsets, runs::scriptStats, System::nanoTime);
+        this.stats = new CachedStats(runs::statsVersion, runs::scriptStats, System::nanoTime);
     }
 
     @Override
@@ -60,13 +57,6 @@ final class StreamsPartitions implements LocalPartitions {
         return stats.get();
     }
 
-    /** Where each active task here stands: it moves as records are processed and committed, and with every rebalance. */
-    private Map<TaskId, Map<TopicPartition, Long>> committedOffsets() {
-        Map<TaskId, Map<TopicPartition, Long>> offsets = new HashMap<>();
-        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
-                .forEach(task -> offsets.put(task.taskId(), task.committedOffsets())));
-        return offsets;
-    }
 
     @Override
     public DueRuns due(Instant asOf, int limit) {

@@ -30,7 +30,7 @@ final class Report {
     }
 
     void jar(long bytes) {
-        double mb = bytes / 1024.0 / 1024.0;
+        double mb = bytes / 1e6;
         row("B5", "jar size (natives for Linux x86-64 and aarch64, macOS)", String.format(Locale.ROOT, "%.1f MB", mb),
                 "—", "—", "≤ 75 MB", mb <= 75);
     }

@@ -58,6 +58,44 @@ class RunIndexesProperties {
         assertThat(entries(indexStore)).isEqualTo(entries(rebuilt(context, runs)));
     }
 
+    /** The dashboard keeps the stats it merged while their version stands: any change of a script's stats moves it. */
+    @Property(tries = 100)
+    void anyChangeOfAScriptsStatsMovesTheStatsVersion(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int steps) {
+        Random random = new Random(seed);
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        KeyValueStore<String, RunRecord> runs = store(context, "runs", Json.serde(RunRecord.class));
+        KeyValueStore<String, String> indexStore = store(context, "indexes", Serdes.String());
+        RunIndexes indexes = new RunIndexes(runs, indexStore);
+
+        for (int i = 0; i < steps; i++) {
+            Map<String, String> statsBefore = stats(indexStore);
+            Object versionBefore = StatsVersion.of(indexStore);
+            String runId = runId(random);
+            RunRecord before = runs.get(runId);
+            if (before != null && random.nextInt(8) == 0) {
+                runs.delete(runId);
+                indexes.removed(before);
+            } else {
+                RunRecord after = change(random, runId, before);
+                runs.put(runId, after);
+                indexes.changed(before, after);
+            }
+            if (!stats(indexStore).equals(statsBefore)) {
+                assertThat(StatsVersion.of(indexStore)).as("the version after step %d", i).isNotEqualTo(versionBefore);
+            }
+        }
+    }
+
+    private static Map<String, String> stats(KeyValueStore<String, String> store) {
+        Map<String, String> stats = new TreeMap<>();
+        entries(store).forEach((key, value) -> {
+            if (key.startsWith("c|")) {
+                stats.put(key, value);
+            }
+        });
+        return stats;
+    }
+
     @Property(tries = 60)
     void aRebuildInBatchesBetweenChangesEndsWithTheIndexesOfAWholeRebuild(@ForAll long seed,
                                                                         @ForAll @IntRange(min = 0, max = 300) int runsBefore,

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The stats are read again whenever they may have changed: another version, or older than a second. */
+/** The stats are read again whenever they may have changed: another version, or a merge older than its maximum age. */
 class CachedStatsTest {
-    private final AtomicReference<Object> version = new AtomicReference<>("offsets-1");
+    private final AtomicReference<Object> version = new AtomicReference<>("stats-1");
     private final AtomicLong nanos = new AtomicLong();
     private final AtomicInteger reads = new AtomicInteger();
     private final Map<String, ScriptStats> stored = new HashMap<>(Map.of("backup", ScriptStats.empty("backup")));
@@ -23,7 +23,7 @@ class CachedStatsTest {
     }, nanos::get);
 
     @Test
-    void theSameVersionWithinASecondIsServedWithoutReading() {
+    void theSameVersionWithinTheMaximumAgeIsServedWithoutReading() {
         assertThat(cached.get()).containsOnlyKeys("backup");
         nanos.addAndGet(CachedStats.MAX_AGE.toNanos() - 1);
         stored.put("report", ScriptStats.empty("report"));
@@ -36,14 +36,14 @@ class CachedStatsTest {
     void anotherVersionIsReadAtOnce() {
         cached.get();
         stored.put("report", ScriptStats.empty("report"));
-        version.set("offsets-2");
+        version.set("stats-2");
 
         assertThat(cached.get()).containsOnlyKeys("backup", "report");
         assertThat(reads).hasValue(2);
     }
 
     @Test
-    void aSecondLaterTheStatsAreReadAgainWhateverTheVersion() {
+    void pastItsMaximumAgeAMergeIsReadAgainWhateverTheVersion() {
         cached.get();
         stored.put("report", ScriptStats.empty("report"));
         nanos.addAndGet(CachedStats.MAX_AGE.toNanos());
@@ -57,7 +57,7 @@ class CachedStatsTest {
         CachedStats racing = new CachedStats(version::get, () -> {
             reads.incrementAndGet();
             Map<String, ScriptStats> seen = Map.copyOf(stored);
-            version.set("offsets-2"); // a commit while the stores were read: what was read may predate it
+            version.set("stats-2"); // a change while the stores were read: what was read may predate it
             return seen;
         }, nanos::get);
         racing.get();

@@ -51,6 +51,11 @@ public record Tokens(List<String> api, List<String> read, List<String> metrics) 
                 : Arrays.stream(list.split(",")).map(String::strip).filter(token -> !token.isEmpty()).findFirst();
     }
 
+    /** Whether an HTTP header can carry {@code token} as it is: visible ASCII, no space. */
+    public static boolean headerSafe(String token) {
+        return token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
     /** What the start-up line says: how many tokens of each kind, never a token. */
     @Override
     public String toString() {
@@ -79,7 +84,7 @@ public record Tokens(List<String> api, List<String> read, List<String> metrics) 
             if (token.length() > MAX_LENGTH) {
                 throw new IllegalArgumentException(name + " has a token longer than " + MAX_LENGTH + " characters");
             }
-            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            if (!headerSafe(token)) {
                 throw new IllegalArgumentException(name + " has a token with a character that is not visible ASCII"
                         + " (a space, a control character or a non-ASCII letter): an HTTP header could not carry it");
             }

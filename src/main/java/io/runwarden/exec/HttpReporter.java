@@ -2,6 +2,7 @@ package io.runwarden.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.runwarden.config.Tokens;
 import io.runwarden.model.EventCodec;
 import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
@@ -41,7 +42,7 @@ final class HttpReporter implements Reporter {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(event)));
         if (token != null) {
             // java.net.http refuses other characters with a message that quotes the header: the token, on stderr
-            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            if (!Tokens.headerSafe(token)) {
                 throw new ReportException("the token (--token or RUNWARDEN_API_TOKEN) holds a character that is not"
                         + " visible ASCII (a space, a control character or a non-ASCII letter): an HTTP header cannot carry it");
             }

@@ -15,15 +15,6 @@ import java.util.List;
  * valid token that does not open the route is 403. Both carry {@code WWW-Authenticate} as RFC 6750 says.
  */
 final class Access {
-    /** What the caller's credential is, by the {@code token} name {@code GET /access} answers. */
-    enum Holder {
-        NONE, METRICS, READ, API;
-
-        String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     /** What {@code GET /access} answers: what the caller's credential opens, so that the page can hide what it cannot do. */
     record Grant(String token, boolean read, boolean write) {
     }
@@ -32,9 +23,13 @@ final class Access {
     private record Credential(boolean api, boolean read, boolean metrics) {
         static final Credential ANONYMOUS = new Credential(false, false, false);
 
+        boolean anonymous() {
+            return !(api || read || metrics);
+        }
+
         /** The name {@code GET /access} gives it: the list that opens the most. */
-        Holder holder() {
-            return api ? Holder.API : read ? Holder.READ : metrics ? Holder.METRICS : Holder.NONE;
+        String name() {
+            return api ? "api" : read ? "read" : metrics ? "metrics" : "none";
         }
     }
 
@@ -60,7 +55,7 @@ final class Access {
         if (allows(need, credential)) {
             return;
         }
-        if (credential.holder() == Holder.NONE) {
+        if (credential.anonymous()) {
             ctx.header("WWW-Authenticate", REALM);
             throw new ApiException(401, "unauthorized", "this route needs Authorization: Bearer <token> with "
                     + switch (need) {
@@ -79,7 +74,7 @@ final class Access {
     /** What the caller may do; a wrong token never gets here ({@link #check} refused it). */
     Grant grant(Context ctx) {
         Credential credential = credential(ctx);
-        return new Grant(credential.holder().wireName(), allows(Need.READ, credential), allows(Need.WRITE, credential));
+        return new Grant(credential.name(), allows(Need.READ, credential), allows(Need.WRITE, credential));
     }
 
     private boolean allows(Need need, Credential credential) {
@@ -118,7 +113,7 @@ final class Access {
         if (headers.size() == 1 && header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             byte[] presented = digest(header.substring(SCHEME.length()).strip());
             Credential credential = new Credential(matches(api, presented), matches(read, presented), matches(metrics, presented));
-            if (credential.holder() != Holder.NONE) {
+            if (!credential.anonymous()) {
                 return credential;
             }
         }

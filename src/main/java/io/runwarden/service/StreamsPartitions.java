@@ -57,7 +57,6 @@ final class StreamsPartitions implements LocalPartitions {
         return stats.get();
     }
 
-
     @Override
     public DueRuns due(Instant asOf, int limit) {
         return runs.due(asOf, limit);

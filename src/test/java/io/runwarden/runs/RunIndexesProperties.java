@@ -43,16 +43,7 @@ class RunIndexesProperties {
         RunIndexes indexes = new RunIndexes(runs, indexStore);
 
         for (int i = 0; i < steps; i++) {
-            String runId = runId(random);
-            RunRecord before = runs.get(runId);
-            if (before != null && random.nextInt(8) == 0) {
-                runs.delete(runId);
-                indexes.removed(before);
-            } else {
-                RunRecord after = change(random, runId, before);
-                runs.put(runId, after);
-                indexes.changed(before, after);
-            }
+            randomStep(random, runs, indexes);
         }
 
         assertThat(entries(indexStore)).isEqualTo(entries(rebuilt(context, runs)));
@@ -70,19 +61,24 @@ class RunIndexesProperties {
         for (int i = 0; i < steps; i++) {
             Map<String, String> statsBefore = stats(indexStore);
             Object versionBefore = StatsVersion.of(indexStore);
-            String runId = runId(random);
-            RunRecord before = runs.get(runId);
-            if (before != null && random.nextInt(8) == 0) {
-                runs.delete(runId);
-                indexes.removed(before);
-            } else {
-                RunRecord after = change(random, runId, before);
-                runs.put(runId, after);
-                indexes.changed(before, after);
-            }
+            randomStep(random, runs, indexes);
             if (!stats(indexStore).equals(statsBefore)) {
                 assertThat(StatsVersion.of(indexStore)).as("the version after step %d", i).isNotEqualTo(versionBefore);
             }
+        }
+    }
+
+    /** One run changed in any way a run can, or one in eight times removed when it exists. */
+    private static void randomStep(Random random, KeyValueStore<String, RunRecord> runs, RunIndexes indexes) {
+        String runId = runId(random);
+        RunRecord before = runs.get(runId);
+        if (before != null && random.nextInt(8) == 0) {
+            runs.delete(runId);
+            indexes.removed(before);
+        } else {
+            RunRecord after = change(random, runId, before);
+            runs.put(runId, after);
+            indexes.changed(before, after);
         }
     }
 

@@ -1,13 +1,16 @@
 package io.runwarden.http;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.runwarden.model.FailureReason;
+import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
 import io.runwarden.runs.LogsQuery;
 import io.runwarden.schedule.ScheduleState;
+import io.runwarden.service.Runs;
 import io.runwarden.service.ScriptSummary;
 import io.runwarden.service.Services;
 
@@ -62,6 +65,7 @@ final class LogsRoutes implements Routes {
     }
 
     private final Supplier<Services> services;
+    private final ViewCache dashboards = new ViewCache(System::nanoTime);
 
     LogsRoutes(Supplier<Services> services) {
         this.services = services;
@@ -96,12 +100,19 @@ final class LogsRoutes implements Routes {
         Envelope.ok(ctx, run);
     }
 
+    /** Rendered at most once a second while nothing changes: see {@link ViewCache}. */
     private void dashboard(Context ctx) {
+        Runs runs = services.get().runs();
+        byte[] body = dashboards.get(runs::scriptsVersion, () -> Json.bytes(new Envelope.Ok(true, dashboard(runs.scripts()))));
+        ctx.contentType(ContentType.APPLICATION_JSON).result(body);
+    }
+
+    private static Dashboard dashboard(List<ScriptSummary> summaries) {
         Instant now = Instant.now();
-        List<DashboardScript> scripts = services.get().runs().scripts().stream()
+        List<DashboardScript> scripts = summaries.stream()
                 .sorted(Comparator.comparing(summary -> summary.stats().scriptName()))
                 .map(summary -> DashboardScript.of(summary, now))
                 .toList();
-        Envelope.ok(ctx, new Dashboard(scripts, now));
+        return new Dashboard(scripts, now);
     }
 }

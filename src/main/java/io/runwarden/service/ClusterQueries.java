@@ -73,6 +73,11 @@ final class ClusterQueries {
         return merged;
     }
 
+    /** The version of {@link #scriptStats} when this instance holds every partition, else null. */
+    Object scriptStatsVersion() {
+        return otherHosts().isEmpty() ? local.scriptStatsVersion() : null;
+    }
+
     DueRuns due(Instant asOf, int limit) {
         DueRuns due = local.due(asOf, limit);
         for (HostInfo host : otherHosts()) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Policies written to {@code script-policies} and read from every instance's global store of them. */
 final class KafkaPolicies implements Policies {
@@ -18,6 +19,7 @@ final class KafkaPolicies implements Policies {
     private final GlobalStores stores;
     private final Duration defaultMaxRuntime;
     private final Clock clock;
+    private final AtomicLong changes = new AtomicLong();
 
     KafkaPolicies(Producer<String, byte[]> producer, GlobalStores stores, Duration defaultMaxRuntime, Clock clock) {
         this.producer = producer;
@@ -40,7 +42,13 @@ final class KafkaPolicies implements Policies {
         ScriptPolicy kept = next.empty() ? null : next;
         Writes.send(producer, Topics.SCRIPT_POLICIES, scriptName, kept == null ? null : Json.bytes(kept), null);
         Writes.awaitVisible(() -> Objects.equals(kept, current(scriptName)));
+        changes.incrementAndGet();
         return View.of(next, defaultMaxRuntime, now);
+    }
+
+    /** How many changes this instance has made, each counted once it is visible here. */
+    long changes() {
+        return changes.get();
     }
 
     private ScriptPolicy current(String scriptName) {

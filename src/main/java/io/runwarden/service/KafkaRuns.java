@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /** Runs reported to {@code script-events} and read across the cluster. */
 final class KafkaRuns implements Runs {
@@ -32,12 +33,16 @@ final class KafkaRuns implements Runs {
     private final ClusterQueries cluster;
     private final GlobalStores stores;
     private final Clock clock;
+    private final LongSupplier policyChanges;
 
-    KafkaRuns(Producer<String, byte[]> producer, ClusterQueries cluster, GlobalStores stores, Clock clock) {
+    /** @param policyChanges how many policy changes this instance has made visible */
+    KafkaRuns(Producer<String, byte[]> producer, ClusterQueries cluster, GlobalStores stores, Clock clock,
+              LongSupplier policyChanges) {
         this.producer = producer;
         this.cluster = cluster;
         this.stores = stores;
         this.clock = clock;
+        this.policyChanges = policyChanges;
     }
 
     @Override
@@ -78,5 +83,15 @@ final class KafkaRuns implements Runs {
         Set<String> names = new TreeSet<>(stats.keySet());
         names.addAll(scheduled.keySet());
         return names.stream().map(name -> ScriptSummary.of(name, stats.get(name), scheduled.get(name), now)).toList();
+    }
+
+    /**
+     * The stats' version and this instance's policy changes. A policy written to the topic by anything else is not
+     * counted: views cached on this version are kept at most a second ({@code http/ViewCache}).
+     */
+    @Override
+    public Object scriptsVersion() {
+        Object stats = cluster.scriptStatsVersion();
+        return stats == null ? null : List.of(stats, policyChanges.getAsLong());
     }
 }

@@ -70,10 +70,11 @@ public final class KafkaServices implements AutoCloseable {
         alerts = new AlertLog(settings.kafkaClientConfig(), Topics.SCRIPT_ALERTS).start();
         // one set of senders: a test send goes out exactly as the notifier's alerts do
         Senders senders = new Senders(Senders.httpClient(), settings.smtp());
-        services = new Services(new KafkaRuns(producer, cluster, stores, clock),
+        KafkaPolicies policies = new KafkaPolicies(producer, stores, settings.defaultMaxRuntime(), clock);
+        services = new Services(new KafkaRuns(producer, cluster, stores, clock, policies::changes),
                 new KafkaSweeps(producer, streams, cluster, eventPartitions, settings.defaultMaxRuntime(), clock),
                 new KafkaCronJobs(producer, stores, seeder, clock),
-                new KafkaPolicies(producer, stores, settings.defaultMaxRuntime(), clock),
+                policies,
                 new KafkaChannels(producer, stores, senders, deliveries, clock), deliveries::page, alerts::recent,
                 local, readiness);
         notifier = new Notifier(() -> channels(stores), settings.kafkaClientConfig(), settings.applicationId(),

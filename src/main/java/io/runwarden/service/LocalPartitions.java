@@ -30,6 +30,9 @@ public interface LocalPartitions {
 
     Map<String, ScriptStats> scriptStats();
 
+    /** What {@link #scriptStats} would be built from now: equal answers, equal stats. */
+    Object scriptStatsVersion();
+
     DueRuns due(Instant asOf, int limit);
 
     Optional<RunRecord> run(String runId, int partition);

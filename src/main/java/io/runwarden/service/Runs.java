@@ -33,4 +33,10 @@ public interface Runs {
      * stands against its schedule.
      */
     List<ScriptSummary> scripts();
+
+    /**
+     * What {@link #scripts} would be built from now: equal answers, equal scripts but for the passing of time. Null
+     * when that cannot be known here (other instances hold some of the partitions).
+     */
+    Object scriptsVersion();
 }

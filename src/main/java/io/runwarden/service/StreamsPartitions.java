@@ -58,6 +58,11 @@ final class StreamsPartitions implements LocalPartitions {
     }
 
     @Override
+    public Object scriptStatsVersion() {
+        return runs.statsVersion();
+    }
+
+    @Override
     public DueRuns due(Instant asOf, int limit) {
         return runs.due(asOf, limit);
     }

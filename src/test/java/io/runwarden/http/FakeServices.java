@@ -178,6 +178,12 @@ final class FakeServices {
             // unsorted, as a service may answer: the route sorts
             return names.stream().map(name -> ScriptSummary.of(name, byName.get(name), policies.get(name), NOW)).toList();
         }
+
+        /** The data itself, so that a view cached on it is rendered again whenever a test changes it. */
+        @Override
+        public Object scriptsVersion() {
+            return List.of(Map.copyOf(stats), Map.copyOf(policies));
+        }
     }
 
     private final class FakeSweeps implements Sweeps {
@@ -357,6 +363,11 @@ final class FakeServices {
         @Override
         public Map<String, ScriptStats> scriptStats() {
             check();
+            return Map.copyOf(stats);
+        }
+
+        @Override
+        public Object scriptStatsVersion() {
             return Map.copyOf(stats);
         }
 

@@ -1,0 +1,101 @@
+package io.runwarden.http;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The last rendering of a view, served again while what it was rendered from is unchanged and it is younger than
+ * {@link #MAX_AGE}: the dashboard view of 10,000 scripts is 5 MB of JSON built from 10,000 summaries, too much to
+ * build per request. Past {@link #REFRESH_AFTER} a request still gets the rendering it finds and starts the next one
+ * in the background, so that under steady reads no request waits for one. A changed version is rendered before the
+ * answer, so a change this instance has made visible is in the next view; a null version (part of the data is on
+ * other instances) is never cached.
+ */
+final class ViewCache {
+    static final Duration REFRESH_AFTER = Duration.ofMillis(500);
+    static final Duration MAX_AGE = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(ViewCache.class);
+
+    private record Rendered(Object version, long renderedAt, byte[] body) {
+    }
+
+    private final LongSupplier nanoTime;
+    private final Executor background;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile Rendered last;
+
+    ViewCache(LongSupplier nanoTime) {
+        this(nanoTime, oneIdleThread());
+    }
+
+    ViewCache(LongSupplier nanoTime, Executor background) {
+        this.nanoTime = nanoTime;
+        this.background = background;
+    }
+
+    /**
+     * @param version what the view is rendered from: equal versions, equal views (but for the time); null, unknown
+     * @param render  the view's bytes as of now
+     */
+    byte[] get(Supplier<Object> version, Supplier<byte[]> render) {
+        Object current = version.get();
+        Rendered known = last;
+        if (current != null && known != null && known.version().equals(current)) {
+            long age = nanoTime.getAsLong() - known.renderedAt();
+            if (age < MAX_AGE.toNanos()) {
+                if (age >= REFRESH_AFTER.toNanos() && refreshing.compareAndSet(false, true)) {
+                    background.execute(() -> refresh(version, render, known));
+                }
+                return known.body();
+            }
+        }
+        return render(version, render, known);
+    }
+
+    private void refresh(Supplier<Object> version, Supplier<byte[]> render, Rendered seen) {
+        try {
+            render(version, render, seen);
+        } catch (RuntimeException e) {
+            // the next request renders for itself and answers with whatever went wrong
+            LOG.debug("a view was not rendered ahead: {}", e.toString());
+        } finally {
+            refreshing.set(false);
+        }
+    }
+
+    /**
+     * One rendering at a time: a caller that waited for another's takes its result when it is of the same version.
+     * @param seen the rendering the caller found too old or of another version
+     */
+    private synchronized byte[] render(Supplier<Object> version, Supplier<byte[]> render, Rendered seen) {
+        Object current = version.get(); // before the read: a change during it makes the next call render again
+        Rendered known = last;
+        if (known != seen && current != null && known.version().equals(current)
+                && nanoTime.getAsLong() - known.renderedAt() < MAX_AGE.toNanos()) {
+            return known.body();
+        }
+        long at = nanoTime.getAsLong();
+        byte[] body = render.get();
+        if (current != null) {
+            last = new Rendered(current, at, body);
+        }
+        return body;
+    }
+
+    private static Executor oneIdleThread() {
+        return new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, "runwarden-view-render");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}

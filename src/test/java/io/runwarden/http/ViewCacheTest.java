@@ -1,0 +1,100 @@
+package io.runwarden.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ViewCacheTest {
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final List<Runnable> queued = new ArrayList<>();
+    private final ViewCache cache = new ViewCache(clock::get, queued::add);
+    private final AtomicReference<Object> version = new AtomicReference<>("v1");
+    private final AtomicInteger renders = new AtomicInteger();
+    private final Supplier<byte[]> render = () -> ("view " + renders.incrementAndGet() + " of " + version.get())
+            .getBytes(StandardCharsets.UTF_8);
+
+    private String get() {
+        return new String(cache.get(version::get, render), StandardCharsets.UTF_8);
+    }
+
+    private void advanceMillis(long millis) {
+        clock.addAndGet(millis * 1_000_000L);
+    }
+
+    @Test
+    void anUnchangedViewIsRenderedOnceAndServedAgain() {
+        assertThat(get()).isEqualTo("view 1 of v1");
+        advanceMillis(400);
+        assertThat(get()).isEqualTo("view 1 of v1");
+        assertThat(queued).as("nothing rendered ahead while the view is fresh").isEmpty();
+    }
+
+    @Test
+    void aChangedVersionIsRenderedBeforeTheAnswer() {
+        get();
+        version.set("v2");
+        assertThat(get()).isEqualTo("view 2 of v2");
+        assertThat(get()).isEqualTo("view 2 of v2");
+    }
+
+    @Test
+    void pastHalfASecondTheViewIsServedAndTheNextOneRenderedAheadOnce() {
+        get();
+        advanceMillis(600);
+        assertThat(get()).isEqualTo("view 1 of v1");
+        assertThat(get()).isEqualTo("view 1 of v1");
+        assertThat(queued).as("one rendering ahead, however many requests").hasSize(1);
+        queued.remove(0).run();
+        assertThat(get()).isEqualTo("view 2 of v1");
+        assertThat(renders).hasValue(2);
+    }
+
+    @Test
+    void aViewASecondOldIsRenderedBeforeTheAnswer() {
+        get();
+        advanceMillis(1_000);
+        assertThat(get()).isEqualTo("view 2 of v1");
+    }
+
+    @Test
+    void aRenderingAheadThatWasOvertakenIsNotDoneTwice() {
+        get();
+        advanceMillis(600);
+        get(); // queues a rendering ahead
+        version.set("v2");
+        assertThat(get()).isEqualTo("view 2 of v2");
+        queued.remove(0).run();
+        assertThat(renders).as("the queued rendering found a fresh view of its version").hasValue(2);
+        assertThat(get()).isEqualTo("view 2 of v2");
+    }
+
+    @Test
+    void anUnknownVersionIsRenderedEveryTime() {
+        version.set(null);
+        assertThat(get()).isEqualTo("view 1 of null");
+        assertThat(get()).isEqualTo("view 2 of null");
+    }
+
+    @Test
+    void aRenderingAheadThatFailsIsTriedAgainByTheNextRequest() {
+        get();
+        advanceMillis(600);
+        cache.get(version::get, () -> {
+            throw new IllegalStateException("not ready");
+        });
+        queued.remove(0).run();
+        advanceMillis(100);
+        assertThat(get()).as("the view it had").isEqualTo("view 1 of v1");
+        assertThat(queued).as("rendered ahead again").hasSize(1);
+        queued.remove(0).run();
+        assertThat(get()).isEqualTo("view 2 of v1");
+    }
+}

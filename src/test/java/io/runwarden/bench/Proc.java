@@ -16,9 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A child process of the benchmark (broker, runwarden, the minimal app), its output in a log file. */
 final class Proc implements AutoCloseable {
+    /** The README's command that runs the service: its JVM options are group 1. */
+    private static final Pattern README_RUN = Pattern.compile("package && java (.*)-jar target/runwarden\\.jar\n");
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Process process;
     private final Path log;
@@ -47,15 +52,33 @@ final class Proc implements AutoCloseable {
         return command;
     }
 
-    /** runwarden exactly as the README runs it, with {@code bench.jvmOptions} (e.g. to record a JFR profile) if given. */
+    /**
+     * runwarden exactly as the README runs it (the JVM options of its run command), with {@code bench.jvmOptions} (e.g.
+     * to record a JFR profile) if given.
+     */
     static List<String> runwardenJar() {
         List<String> command = new ArrayList<>(List.of(javaBin()));
+        command.addAll(readmeJvmOptions());
         String options = System.getProperty("bench.jvmOptions", "").trim();
         if (!options.isEmpty()) {
             command.addAll(List.of(options.split("\\s+")));
         }
         command.addAll(List.of("-jar", Path.of("target", "runwarden.jar").toAbsolutePath().toString()));
         return command;
+    }
+
+    /** The options between {@code java} and {@code -jar} in the README's command that runs the service. */
+    static List<String> readmeJvmOptions() {
+        try {
+            Matcher run = README_RUN.matcher(Files.readString(Path.of("README.md")));
+            if (!run.find()) {
+                throw new IllegalStateException("README.md has no line that runs " + README_RUN.pattern());
+            }
+            String options = run.group(1).trim();
+            return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void awaitLine(String text, Duration timeout) {

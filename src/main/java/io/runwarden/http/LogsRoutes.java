@@ -100,7 +100,7 @@ final class LogsRoutes implements Routes {
         Envelope.ok(ctx, run);
     }
 
-    /** Rendered at most once a second while nothing changes: see {@link ViewCache}. */
+    /** Rendered again when its data changes, and at least every two seconds: see {@link ViewCache}. */
     private void dashboard(Context ctx) {
         Runs runs = services.get().runs();
         byte[] body = dashboards.get(runs::scriptsVersion, () -> Json.bytes(new Envelope.Ok(true, dashboard(runs.scripts()))));

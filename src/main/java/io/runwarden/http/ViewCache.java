@@ -13,16 +13,16 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The last rendering of a view, served again while what it was rendered from is unchanged and it is younger than
- * {@link #MAX_AGE}: the dashboard view of 10,000 scripts is 5 MB of JSON built from 10,000 summaries, too much to
- * build per request. Past {@link #REFRESH_AFTER} a request still gets the rendering it finds and starts the next one
- * in the background, so that under steady reads no request waits for one. A changed version is rendered before the
- * answer, so a change this instance has made visible is in the next view; a null version (part of the data is on
- * other instances) is never cached.
+ * The last rendering of a view, served again while what it was rendered from is unchanged: the dashboard view of
+ * 10,000 scripts is 5 MB of JSON built from 10,000 summaries, too much to build per request. A changed version is
+ * rendered before the answer, so the view never lags what the stores hold. Past {@link #REFRESH_AFTER} a request
+ * still gets the rendering it finds and starts the next one in the background, so that under steady reads no
+ * request waits for one, and the view's clock-relative fields (ages, schedule states) are never more than
+ * {@link #MAX_AGE} old. A null version (part of the data is on other instances) is never cached.
  */
 final class ViewCache {
     static final Duration REFRESH_AFTER = Duration.ofMillis(500);
-    static final Duration MAX_AGE = Duration.ofSeconds(1);
+    static final Duration MAX_AGE = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ViewCache.class);
 
     private record Rendered(Object version, long renderedAt, byte[] body) {
@@ -34,7 +34,11 @@ final class ViewCache {
     private volatile Rendered last;
 
     ViewCache(LongSupplier nanoTime) {
-        this(nanoTime, oneIdleThread());
+        this(nanoTime, new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, "runwarden-view-render");
+            thread.setDaemon(true);
+            return thread;
+        }));
     }
 
     ViewCache(LongSupplier nanoTime, Executor background) {
@@ -43,12 +47,12 @@ final class ViewCache {
     }
 
     /**
-     * @param version what the view is rendered from: equal versions, equal views (but for the time); null, unknown
+     * @param version what the view is rendered from: equal versions, equal views but for the time; null, unknown
      * @param render  the view's bytes as of now
      */
     byte[] get(Supplier<Object> version, Supplier<byte[]> render) {
-        Object current = version.get();
         Rendered known = last;
+        Object current = version.get();
         if (current != null && known != null && known.version().equals(current)) {
             long age = nanoTime.getAsLong() - known.renderedAt();
             if (age < MAX_AGE.toNanos()) {
@@ -80,7 +84,7 @@ final class ViewCache {
         Object current = version.get(); // before the read: a change during it makes the next call render again
         Rendered known = last;
         if (known != seen && current != null && known.version().equals(current)
-                && nanoTime.getAsLong() - known.renderedAt() < MAX_AGE.toNanos()) {
+                && nanoTime.getAsLong() - known.renderedAt() < REFRESH_AFTER.toNanos()) {
             return known.body();
         }
         long at = nanoTime.getAsLong();
@@ -89,13 +93,5 @@ final class ViewCache {
             last = new Rendered(current, at, body);
         }
         return body;
-    }
-
-    private static Executor oneIdleThread() {
-        return new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread thread = new Thread(r, "runwarden-view-render");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 }

@@ -87,7 +87,7 @@ final class KafkaRuns implements Runs {
 
     /**
      * The stats' version and this instance's policy changes. A policy written to the topic by anything else is not
-     * counted: views cached on this version are kept at most a second ({@code http/ViewCache}).
+     * counted: a view cached on this version is at most two seconds old ({@code http/ViewCache}).
      */
     @Override
     public Object scriptsVersion() {

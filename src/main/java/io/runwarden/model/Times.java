@@ -49,15 +49,16 @@ public final class Times {
     }
 
     /**
-     * The form nearly every event has, {@code 2025-11-20T10:30:00Z} or {@code 2025-11-20T10:30:00.123Z}, read by hand
-     * (the general parser was the dearest step of applying an event); null for anything else, which the general
-     * parser then reads or refuses.
+     * The form nearly every event has, {@code 2025-11-20T10:30:00Z} with no fraction or one of 1 to 9 digits (shell
+     * {@code date}, JavaScript, Java), read by hand (the general parser was the dearest step of applying an event);
+     * null for anything else, which the general parser then reads or refuses.
      */
     private static Instant parseCommon(String text) {
         int length = text.length();
-        if ((length != 20 && length != 24) || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-'
+        int fraction = length - 21; // digits after the '.', when there is one
+        if (length < 20 || length > 30 || length == 21 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-'
                 || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
-                || (length == 24 && text.charAt(19) != '.')) {
+                || (length > 20 && text.charAt(19) != '.')) {
             return null;
         }
         int year = number(text, 0, 4);
@@ -66,12 +67,15 @@ public final class Times {
         int hour = number(text, 11, 2);
         int minute = number(text, 14, 2);
         int second = number(text, 17, 2);
-        int millis = length == 24 ? number(text, 20, 3) : 0;
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || millis < 0) {
+        int nanos = length == 20 ? 0 : number(text, 20, fraction);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || nanos < 0) {
             return null;
         }
+        for (int i = fraction; i < 9 && length > 20; i++) {
+            nanos *= 10;
+        }
         try {
-            return LocalDateTime.of(year, month, day, hour, minute, second, millis * 1_000_000).toInstant(ZoneOffset.UTC);
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
         } catch (DateTimeException e) {
             return null;
         }

@@ -9,9 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,9 +19,6 @@ import java.util.Objects;
  * are rebuilt step by step ({@link #rebuildStep}) while events go on being applied.
  */
 public final class RunIndexes {
-    /** Scripts whose stats a partition keeps parsed: at most a run's size each (its latest run), about 10 KB. */
-    static final int STATS_KEPT = 2_000;
-
     private final KeyValueStore<String, RunRecord> runs;
     private final DeadlineIndex deadlines;
     private final WritableIndex byTime;
@@ -33,16 +28,6 @@ public final class RunIndexes {
     private final WritableIndex finishedByEnd;
     private final WritableIndex stats;
     private final StatsVersion statsVersion;
-    /**
-     * The stats last written, as written: reading them back was a JSON parse per event applied. Only this task writes
-     * its partition's stats, and a rebuild begins with an instance of its own, so these are never behind the store.
-     */
-    private final Map<String, ScriptStats> statsWritten = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ScriptStats> eldest) {
-            return size() > STATS_KEPT;
-        }
-    };
     private IndexRebuild rebuild = IndexRebuild.none();
 
     RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store) {
@@ -154,9 +139,8 @@ public final class RunIndexes {
         }
         if (next.inProgress() + next.success() + next.failed() <= 0) {
             stats.delete(script);
-            statsWritten.remove(script);
         } else {
-            putStats(next);
+            stats.put(script, Json.string(next));
         }
         statsVersion.next();
     }
@@ -227,13 +211,8 @@ public final class RunIndexes {
             next = next.withOldestInProgress(next.inProgress() == 0 ? null
                     : oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
         }
-        putStats(next);
+        stats.put(script, Json.string(next));
         statsVersion.next();
-    }
-
-    private void putStats(ScriptStats next) {
-        stats.put(next.scriptName(), Json.string(next));
-        statsWritten.put(next.scriptName(), next);
     }
 
     /**
@@ -251,10 +230,6 @@ public final class RunIndexes {
     }
 
     private ScriptStats stats(String script) {
-        ScriptStats written = statsWritten.get(script);
-        if (written != null) {
-            return written;
-        }
         String json = stats.get(script);
         return json == null ? null : Json.read(json, ScriptStats.class);
     }

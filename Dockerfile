@@ -16,12 +16,14 @@ RUN groupadd --system --gid 10001 runwarden \
 WORKDIR /app
 COPY --from=build /src/target/runwarden.jar /app/runwarden.jar
 ENV RUNWARDEN_DATA_DIR=/data
-# the heap the README's command gives (1M runs stay within about 1.2 GB resident); set your own to change it
-ENV JAVA_TOOL_OPTIONS=-Xmx768m
+# the JVM options: the heap the README's command gives (1M runs stay within about 1.2 GB resident); set your own
+# to change it (JAVA_TOOL_OPTIONS would do too, but the JVM then prints a line that is not JSON before any log)
+ENV JAVA_OPTS=-Xmx768m
 # after the chown: a new volume starts with the image's /data, owned by runwarden
 VOLUME /data
 USER 10001:10001
 # the API listens on 127.0.0.1 unless RUNWARDEN_HTTP_HOST says otherwise; to reach it from outside the container set
 # RUNWARDEN_HTTP_HOST=0.0.0.0 and RUNWARDEN_API_TOKEN, as docker-compose.yml does (every read then needs a token too)
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/runwarden.jar"]
+# a shell only to expand JAVA_OPTS: exec leaves java as PID 1, so it gets the stop signal itself
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/runwarden.jar \"$@\"", "runwarden"]

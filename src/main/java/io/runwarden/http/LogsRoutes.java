@@ -103,12 +103,14 @@ final class LogsRoutes implements Routes {
     /** Rendered again when its data changes, and at least every two seconds: see {@link ViewCache}. */
     private void dashboard(Context ctx) {
         Runs runs = services.get().runs();
-        byte[] body = dashboards.get(runs::scriptsVersion, () -> Json.bytes(new Envelope.Ok(true, dashboard(runs.scripts()))));
+        byte[] body = dashboards.get(runs::scriptsVersion, () -> {
+            Instant now = Instant.now(); // before the summaries: generatedAt is never later than what they were judged at
+            return Json.bytes(new Envelope.Ok(true, dashboard(runs.scripts(), now)));
+        });
         ctx.contentType(ContentType.APPLICATION_JSON).result(body);
     }
 
-    private static Dashboard dashboard(List<ScriptSummary> summaries) {
-        Instant now = Instant.now();
+    private static Dashboard dashboard(List<ScriptSummary> summaries, Instant now) {
         List<DashboardScript> scripts = summaries.stream()
                 .sorted(Comparator.comparing(summary -> summary.stats().scriptName()))
                 .map(summary -> DashboardScript.of(summary, now))

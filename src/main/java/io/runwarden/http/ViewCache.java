@@ -51,9 +51,12 @@ final class ViewCache {
      * @param render  the view's bytes as of now
      */
     byte[] get(Supplier<Object> version, Supplier<byte[]> render) {
-        Rendered known = last;
         Object current = version.get();
-        if (current != null && known != null && known.version().equals(current)) {
+        if (current == null) {
+            return render.get(); // each request its own, side by side, as before there was a cache
+        }
+        Rendered known = last;
+        if (known != null && known.version().equals(current)) {
             long age = nanoTime.getAsLong() - known.renderedAt();
             if (age < MAX_AGE.toNanos()) {
                 if (age >= REFRESH_AFTER.toNanos() && refreshing.compareAndSet(false, true)) {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 /** A child process of the benchmark (broker, runwarden, the minimal app), its output in a log file. */
 final class Proc implements AutoCloseable {
     /** The README's command that runs the service: its JVM options are group 1. */
-    private static final Pattern README_RUN = Pattern.compile("package && java (.*)-jar target/runwarden\\.jar\n");
+    private static final Pattern README_RUN = Pattern.compile("(?m)package && java (.*)-jar target/runwarden\\.jar\r?$");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Process process;

@@ -56,8 +56,7 @@ final class TopologyFixture implements AutoCloseable {
      * Where the drivers keep their RocksDB stores: tmpfs when the machine has it. Opening and closing a dozen stores
      * per driver costs their fsyncs, which on a disk made a hostile-input try take 180 ms, most of it waiting.
      */
-    static final Path STATE_ROOT = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))
-            ? Path.of("/dev/shm", "runwarden-tests") : Path.of("target");
+    static final Path STATE_ROOT = stateRoot();
 
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> events;
@@ -72,6 +71,14 @@ final class TopologyFixture implements AutoCloseable {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Instant wallClock;
     private final Path dataDir = STATE_ROOT.resolve("ttd-" + UUID.randomUUID());
+
+    private static Path stateRoot() {
+        try {
+            return Files.createDirectories(Path.of("/dev/shm", "runwarden-tests-" + System.getProperty("user.name")));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Path.of("target");
+        }
+    }
 
     TopologyFixture(Duration defaultMaxRuntime, Instant wallClock) {
         this.wallClock = wallClock;

@@ -41,6 +41,10 @@ public final class LocalRuns {
     }
 
     private final Partitions partitions;
+    private volatile InProgressCount inProgressCount;
+
+    private record InProgressCount(Map<Integer, List<String>> version, long total) {
+    }
 
     public LocalRuns(Partitions partitions) {
         this.partitions = partitions;
@@ -128,16 +132,32 @@ public final class LocalRuns {
 
     /**
      * Runs in progress on the local partitions whose stats can be read now: a partition still restoring or moving in
-     * a rebalance counts as none, so that a metrics scrape answers with what is there instead of failing.
+     * a rebalance counts as none, so that a metrics scrape answers with what is there instead of failing. Counted
+     * again only when the stats' version moved: a count parses every script's stats, 60,000 JSON values with 10,000
+     * scripts, which made one scrape take up to half a second.
      */
     public long runsInProgress() {
+        Map<Integer, List<String>> version;
+        try {
+            version = statsVersion();
+        } catch (InvalidStateStoreException e) {
+            version = null;
+        }
+        InProgressCount known = inProgressCount;
+        if (version != null && known != null && known.version().equals(version)) {
+            return known.total();
+        }
         long[] total = {0};
+        boolean whole = version != null;
         for (int partition : partitions()) {
             try {
                 forEachStats(partition, stats -> total[0] += stats.inProgress());
             } catch (InvalidStateStoreException e) {
-                // counted again at the next scrape, once the partition has settled here or elsewhere
+                whole = false; // counted again at the next scrape, once the partition has settled here or elsewhere
             }
+        }
+        if (whole) {
+            inProgressCount = new InProgressCount(version, total[0]);
         }
         return total[0];
     }

@@ -209,6 +209,21 @@ class LogsPagesProperties {
                 .isEqualTo(due.stream().limit(limit).map(RunRecord::deadline).toList());
     }
 
+    /** What the runs-in-progress gauge reads: counted again whenever a partition's stats change, never before. */
+    @Property(tries = 100)
+    void runsInProgressIsTheirCountAndFollowsEveryChange(@ForAll("runs") List<Spec> specs,
+                                                         @ForAll @IntRange(min = 1, max = 6) int partitions) {
+        Cluster cluster = new Cluster(specs, partitions);
+        LocalRuns local = cluster.instance(cluster.all());
+        List<RunRecord> open = cluster.runs().stream().filter(run -> run.inProgress() && run.scriptName() != null).toList();
+        assertThat(local.runsInProgress()).isEqualTo(open.size());
+        assertThat(local.runsInProgress()).as("read again").isEqualTo(open.size());
+        for (int i = 0; i < open.size(); i++) {
+            cluster.forget(open.get(i));
+            assertThat(local.runsInProgress()).as("after forgetting %d of them", i + 1).isEqualTo(open.size() - i - 1);
+        }
+    }
+
     /**
      * Valid runIds (no control character, no lone surrogate) whose Java String order differs from their UTF-8 byte
      * order, all in one or two milliseconds, so that the runId decides the order: through one instance and through two.
@@ -324,10 +339,11 @@ class LogsPagesProperties {
         private final Map<Integer, KeyValueStore<String, RunRecord>> runStores = new LinkedHashMap<>();
         private final Map<Integer, KeyValueStore<String, String>> indexStores = new LinkedHashMap<>();
         private final List<RunRecord> runs = new ArrayList<>();
+        private final Map<Integer, RunIndexes> indexes = new LinkedHashMap<>();
+        private final Map<String, Integer> partitionOf = new LinkedHashMap<>();
 
         Cluster(List<Spec> specs, int partitions) {
             MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-            Map<Integer, RunIndexes> indexes = new LinkedHashMap<>();
             for (int p = 0; p < partitions; p++) {
                 runStores.put(p, store(context, "runs-" + p, Json.serde(RunRecord.class)));
                 indexStores.put(p, store(context, "indexes-" + p, Serdes.String()));
@@ -346,6 +362,7 @@ class LogsPagesProperties {
 
         private void write(Spec spec, List<RunRecord> states, int partitions, Map<Integer, RunIndexes> indexes) {
             int p = spec.partition() % partitions;
+            partitionOf.put(spec.runId(), p);
             for (RunRecord after : states) {
                 RunRecord before = runStores.get(p).get(after.runId());
                 runStores.get(p).put(after.runId(), after);
@@ -355,6 +372,13 @@ class LogsPagesProperties {
 
         List<RunRecord> runs() {
             return runs;
+        }
+
+        /** Deletes a run as retention does: from its store, then from its indexes. */
+        void forget(RunRecord run) {
+            int p = partitionOf.get(run.runId());
+            runStores.get(p).delete(run.runId());
+            indexes.get(p).removed(run);
         }
 
         List<Integer> all() {

@@ -60,11 +60,11 @@ public final class RunwardenTopology {
     public static Topology build(Duration defaultMaxRuntime, Duration retention, int eventPartitions, String applicationId) {
         // records passed on unchanged (bytes) keep their exact form; everything else is written as JSON
         Serializer<Object> json = (topic, value) -> value == null ? null
-                : value instanceof byte[] raw ? raw : Json.bytes(value);
+                : value instanceof byte[] raw ? raw : value instanceof RunRecord run ? RunBytes.of(run) : Json.bytes(value);
         Topology topology = new Topology();
         topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions), EVENTS_SOURCE);
-        topology.addStateStore(store(StoreNames.RUNS, Json.serde(RunRecord.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.RUNS, RunBytes.serde()), PROCESSOR);
         // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
         topology.addStateStore(store(StoreNames.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(store(StoreNames.INDEX_GENERATION, Serdes.String()), PROCESSOR);

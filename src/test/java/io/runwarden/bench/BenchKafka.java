@@ -25,6 +25,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -33,6 +35,9 @@ final class BenchKafka implements AutoCloseable {
     private final String bootstrap;
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
+    /** Sends the broker did not take: counted so that a lost event fails the benchmark at once instead of stalling it. */
+    private final AtomicLong failedSends = new AtomicLong();
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     BenchKafka(String bootstrap) {
         this.bootstrap = bootstrap;
@@ -44,7 +49,28 @@ final class BenchKafka implements AutoCloseable {
 
     /** The topics runwarden creates at start, created before the workload is produced. */
     void createTopics() {
-        new TopicInitializer(admin, java.util.Optional.empty()).ensure(TopicSpec.all("runwarden"), List.of());
+        List<TopicSpec> topics = TopicSpec.all("runwarden");
+        new TopicInitializer(admin, java.util.Optional.empty()).ensure(topics, List.of());
+        awaitLeaders(topics.stream().map(TopicSpec::name).toList());
+    }
+
+    /**
+     * Until every partition of the topics has a leader: a workload produced into topics just created met
+     * NOT_LEADER_OR_FOLLOWER hundreds of times, and lost records to it.
+     */
+    private void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        try {
+            while (!admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the topics have no leader after a minute: " + topics);
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An output topic of the baseline app, partitioned like script-runs. */
@@ -61,11 +87,20 @@ final class BenchKafka implements AutoCloseable {
     }
 
     void send(String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
+        producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
+            if (e != null) {
+                failedSends.incrementAndGet();
+                firstFailure.compareAndSet(null, e);
+            }
+        });
     }
 
+    /** Waits for every send so far; throws if the broker did not take one: the figures would wait for it for ever. */
     void flush() {
         producer.flush();
+        if (failedSends.get() > 0) {
+            throw new IllegalStateException(failedSends.get() + " records were not written, the first: " + firstFailure.get());
+        }
     }
 
     /** The sum of the end offsets of a topic's partitions: how many records it holds (no transactions on input). */

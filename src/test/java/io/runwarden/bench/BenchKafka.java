@@ -42,9 +42,13 @@ final class BenchKafka implements AutoCloseable {
     BenchKafka(String bootstrap) {
         this.bootstrap = bootstrap;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        // not idempotent: on topics just created its first batches met NOT_LEADER_OR_FOLLOWER, and its retries then
+        // came back as sequence 0 and were refused (OutOfOrderSequenceException) until they expired; one request in
+        // flight keeps each partition's order through retries, which is all the workload needs
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 10,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The topics runwarden creates at start, created before the workload is produced. */

@@ -25,13 +25,11 @@ final class StreamsPartitions implements LocalPartitions {
     private final KafkaStreams streams;
     private final LocalRuns runs;
     private final int eventPartitions;
-    private final CachedStats stats;
 
     StreamsPartitions(KafkaStreams streams, LocalRuns runs, int eventPartitions) {
         this.streams = streams;
         this.runs = runs;
         this.eventPartitions = eventPartitions;
-        this.stats = new CachedStats(runs::statsVersion, runs::scriptStats, System::nanoTime);
     }
 
     @Override
@@ -54,7 +52,7 @@ final class StreamsPartitions implements LocalPartitions {
 
     @Override
     public Map<String, ScriptStats> scriptStats() {
-        return stats.get();
+        return runs.scriptStats();
     }
 
     @Override

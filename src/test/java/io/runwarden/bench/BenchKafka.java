@@ -53,28 +53,7 @@ final class BenchKafka implements AutoCloseable {
 
     /** The topics runwarden creates at start, created before the workload is produced. */
     void createTopics() {
-        List<TopicSpec> topics = TopicSpec.all("runwarden");
-        new TopicInitializer(admin, java.util.Optional.empty()).ensure(topics, List.of());
-        awaitLeaders(topics.stream().map(TopicSpec::name).toList());
-    }
-
-    /**
-     * Until every partition of the topics has a leader: a workload produced into topics just created met
-     * NOT_LEADER_OR_FOLLOWER hundreds of times, and lost records to it.
-     */
-    private void awaitLeaders(List<String> topics) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        try {
-            while (!admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the topics have no leader after a minute: " + topics);
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
+        new TopicInitializer(admin, java.util.Optional.empty()).ensure(TopicSpec.all("runwarden"), List.of());
     }
 
     /** An output topic of the baseline app, partitioned like script-runs. */

@@ -1,4 +1,4 @@
-package io.runwarden.service;
+package io.runwarden.runs;
 
 import io.runwarden.model.ScriptStats;
 import org.junit.jupiter.api.Test;

@@ -26,6 +26,13 @@ public final class StreamsProperties {
     /** @param dlqMaxRecordBytes the largest record {@code script-events-dlq} accepts, as the cluster says */
     public static Properties of(Settings settings, int httpPort, RunwardenMeters meters, int dlqMaxRecordBytes) {
         Properties props = new Properties();
+        // defaults a RUNWARDEN_KAFKA_* setting may override. Each run change goes to its changelog and to
+        // script-runs: with the default 16 KB batches the broker spent six times the minimal app's CPU per event
+        // on produce requests (B1, docs/benchmarks.md); a commit sends what a batch holds anyway
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // no task reads two partitions, so nothing waits for another partition's data: idle tasks answer at once
+        // instead of formatting a trace message for each empty partition on every pass of the thread
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.putAll(settings.kafkaClientConfig());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised() + ":" + httpPort);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());

@@ -77,6 +77,15 @@ class SettingsTest {
     }
 
     @Test
+    void runwardensProducerBatchesGiveWayToTheUsersSetting() {
+        RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
+        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters))
+                .containsEntry("batch.size", 256 * 1024).containsEntry("max.task.idle.ms", -1L);
+        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_BATCH_SIZE", "16384")), 8080, meters))
+                .containsEntry("batch.size", "16384");
+    }
+
+    @Test
     void oneReplicationFactorGivesTheServiceTopicsAndTheStreamsChangelogsTheirReplicas() {
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
                 "RUNWARDEN_KAFKA_REPLICATION_FACTOR", "3"));

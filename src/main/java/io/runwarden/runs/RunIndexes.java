@@ -9,7 +9,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,6 +22,9 @@ import java.util.Objects;
  * are rebuilt step by step ({@link #rebuildStep}) while events go on being applied.
  */
 public final class RunIndexes {
+    /** Scripts whose stats a partition keeps parsed: far more than a partition's busy scripts, a few MB at most. */
+    static final int CACHED_SCRIPTS = 4_096;
+
     private final KeyValueStore<String, RunRecord> runs;
     private final DeadlineIndex deadlines;
     private final WritableIndex byTime;
@@ -28,10 +34,25 @@ public final class RunIndexes {
     private final WritableIndex finishedByEnd;
     private final WritableIndex stats;
     private final StatsVersion statsVersion;
+    /**
+     * The stats this partition wrote last, as their JSON reads back: parsing them again was a tenth of applying an
+     * event. Only this task writes the store, and a rebuild starts with a new instance, so they never go stale.
+     */
+    private final Map<String, ScriptStats> storedStats;
     private IndexRebuild rebuild = IndexRebuild.none();
 
     RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store) {
+        this(runs, store, CACHED_SCRIPTS);
+    }
+
+    RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store, int cachedScripts) {
         this.runs = runs;
+        this.storedStats = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ScriptStats> eldest) {
+                return size() > cachedScripts;
+            }
+        };
         this.deadlines = new DeadlineIndex(new WritableIndex(store, IndexSpace.DEADLINE));
         this.byTime = new WritableIndex(store, IndexSpace.BY_TIME);
         this.byScript = new WritableIndex(store, IndexSpace.BY_SCRIPT);
@@ -139,10 +160,11 @@ public final class RunIndexes {
         }
         if (next.inProgress() + next.success() + next.failed() <= 0) {
             stats.delete(script);
+            storedStats.remove(script);
+            statsVersion.next();
         } else {
-            stats.put(script, Json.string(next));
+            save(next);
         }
-        statsVersion.next();
     }
 
     void update(RunRecord before, RunRecord after) {
@@ -211,8 +233,22 @@ public final class RunIndexes {
             next = next.withOldestInProgress(next.inProgress() == 0 ? null
                     : oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
         }
-        stats.put(script, Json.string(next));
+        save(next);
+    }
+
+    /**
+     * As the stored JSON has them: instants to the millisecond (a run in memory may hold an event's microseconds),
+     * so that the kept copy compares as one read back would.
+     */
+    private void save(ScriptStats next) {
+        ScriptStats stored = next.withLastStart(millis(next.lastStart())).withOldestInProgress(millis(next.oldestInProgress()));
+        stats.put(stored.scriptName(), Json.string(stored));
+        storedStats.put(stored.scriptName(), stored);
         statsVersion.next();
+    }
+
+    private static Instant millis(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /**
@@ -230,8 +266,16 @@ public final class RunIndexes {
     }
 
     private ScriptStats stats(String script) {
+        ScriptStats kept = storedStats.get(script);
+        if (kept != null) {
+            return kept;
+        }
         String json = stats.get(script);
-        return json == null ? null : Json.read(json, ScriptStats.class);
+        ScriptStats read = json == null ? null : Json.read(json, ScriptStats.class);
+        if (read != null) {
+            storedStats.put(script, read);
+        }
+        return read;
     }
 
     private Instant oldestOpen(String script) {

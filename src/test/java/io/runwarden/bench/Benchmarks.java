@@ -62,6 +62,8 @@ public final class Benchmarks {
     private static final String CHECK_METRIC = "runwarden_start_check_duration_seconds";
     private static final String MISSED_METRIC = "runwarden_missed_slots_total";
     private static final Duration LONG = Duration.ofMinutes(20);
+    /** How long a drain waits for the broker to go quiet after the previous one (see {@link Proc#awaitQuiet}). */
+    private static final Duration QUIET = Duration.ofMinutes(1);
     /** B3: the scripts of the 10,000 that have a schedule when the dashboard is read. */
     private static final int SCHEDULED_SCRIPTS = scaled(1_000);
     /** B8: wrk's connections, seconds a measure, and the scripts the runs are spread over. */
@@ -138,6 +140,7 @@ public final class Benchmarks {
             for (int i = 0; i < REPEATS; i++) {
                 String app = "bench-rw-" + i;
                 int http = Proc.freePort();
+                broker.proc().awaitQuiet(QUIET);
                 try (Proc service = Proc.start(Proc.runwardenJar(), runwardenEnv(kafka, app, "b1-rw-" + i, http),
                         work.resolve("logs/b1-rw-" + i + ".log"))) {
                     runwarden.add(drainRate(kafka, app, events));
@@ -145,12 +148,14 @@ public final class Benchmarks {
                 progress("B1 runwarden #" + i + ": " + last(runwarden) + " events/s");
                 String minimalApp = "bench-minimal-" + i;
                 kafka.createTopic("minimal-out-" + i, 6);
+                broker.proc().awaitQuiet(QUIET);
                 try (Proc app2 = Proc.start(Proc.java(MinimalStreamsApp.class, kafka.bootstrap(), minimalApp,
                         work.resolve("b1-min-" + i).toString(), Topics.SCRIPT_EVENTS, "minimal-out-" + i), Map.of(),
                         work.resolve("logs/b1-min-" + i + ".log"))) {
                     minimal.add(drainRate(kafka, minimalApp, events));
                 }
                 progress("B1 minimal app #" + i + ": " + last(minimal) + " events/s");
+                broker.proc().awaitQuiet(QUIET);
                 long began = System.nanoTime();
                 long read = kafka.readAll(List.of(Topics.SCRIPT_EVENTS));
                 raw.add(read / elapsedSeconds(began));

@@ -121,6 +121,34 @@ final class Proc implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the process has used under a tenth of a core for a whole second (up to {@code timeout}): a broker
+     * goes on cleaning and compacting after a run, and whichever app drains next would pay for it.
+     */
+    void awaitQuiet(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long before = cpuTicks();
+        do {
+            sleep(1_000);
+            long now = cpuTicks();
+            if (now - before < 10) { // clock ticks are 1/100 s: under 0.1 s of CPU in the last second
+                return;
+            }
+            before = now;
+        } while (System.nanoTime() < deadline);
+    }
+
+    /** User and system CPU time of the process in clock ticks ({@code /proc/<pid>/stat}, fields 14 and 15). */
+    private long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();

@@ -9,10 +9,11 @@ import java.util.function.Supplier;
 
 /**
  * This instance's per-script stats, merged over its partitions once and served again while they have not changed:
- * the dashboard reads every script's stats, 10,000 JSON values parsed and merged per read. Each partition's indexes
- * keep a version that moves with every change of its stats; a read of another version merges again. {@link #MAX_AGE}
+ * the dashboard reads every script's stats, and with 10,000 scripts a merge decodes 60,000 stored stats and reads
+ * 10,000 latest runs. Each partition's indexes keep a version that moves with every change of its stats; a read of
+ * another version merges again. {@link #MAX_AGE}
  * bounds how long a merge is served whatever the versions say: long enough that the first dashboard read after a quiet
- * spell does not merge 60,000 stats again (a third of a second at 10,000 scripts) when nothing changed.
+ * spell does not merge 60,000 stats again when nothing changed.
  */
 final class CachedStats {
     static final Duration MAX_AGE = Duration.ofMinutes(5);

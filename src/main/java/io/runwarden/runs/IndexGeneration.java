@@ -14,8 +14,9 @@ import java.util.UUID;
  * While a rebuild is under way a local mark says so, and queries of the indexes wait for it.
  */
 final class IndexGeneration {
-    // the version of the indexes' form: a new one (stats gained lastStart; runs by status) is built anew from the runs
-    private static final String KEY = "generation-3";
+    // the version of the indexes' form: a new one (stats gained lastStart; runs by status; stats as StoredStats) is
+    // built anew from the runs
+    private static final String KEY = "generation-4";
     private static final String REBUILDING = "rebuilding";
 
     private final KeyValueStore<String, String> logged;

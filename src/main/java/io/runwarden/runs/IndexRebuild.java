@@ -126,6 +126,7 @@ final class IndexRebuild {
             cursor = utf8(last);
         }
         if (found.size() < batchSize) {
+            indexes.saveKeptStats();
             generation.renew();
             complete = true;
         }

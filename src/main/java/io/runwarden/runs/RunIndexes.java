@@ -1,6 +1,5 @@
 package io.runwarden.runs;
 
-import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunTimes;
 import io.runwarden.model.ScriptStats;
@@ -9,11 +8,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The writing side of one partition's run read model: the indexes kept in step with every change of a run, so that
@@ -22,8 +22,8 @@ import java.util.Objects;
  * are rebuilt step by step ({@link #rebuildStep}) while events go on being applied.
  */
 public final class RunIndexes {
-    /** Scripts whose stats a partition keeps parsed: far more than a partition's busy scripts, a few MB at most. */
-    static final int CACHED_SCRIPTS = 4_096;
+    /** Scripts whose stats a partition keeps parsed: every script of most installations, about 3 MB at most. */
+    static final int CACHED_SCRIPTS = 16_384;
 
     private final KeyValueStore<String, RunRecord> runs;
     private final DeadlineIndex deadlines;
@@ -35,10 +35,15 @@ public final class RunIndexes {
     private final WritableIndex stats;
     private final StatsVersion statsVersion;
     /**
-     * The stats this partition wrote last, as their JSON reads back: parsing them again was a tenth of applying an
-     * event. Only this task writes the store, and a rebuild starts with a new instance, so they never go stale.
+     * The stats this partition wrote last, as they read back: parsing them again was a tenth of applying an event.
+     * Only this task writes the store, and a rebuild starts with a new instance, so they never go stale.
      */
-    private final Map<String, ScriptStats> storedStats;
+    private final Map<String, StoredStats> storedStats;
+    /**
+     * Scripts whose kept stats the store has yet to get. Only while a rebuild runs, when no query reads them: it
+     * changes a script's stats once a run, and writing them once a script instead was a third of rebuilding.
+     */
+    private final Set<String> unsaved = new HashSet<>();
     private IndexRebuild rebuild = IndexRebuild.none();
 
     RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store) {
@@ -49,8 +54,14 @@ public final class RunIndexes {
         this.runs = runs;
         this.storedStats = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ScriptStats> eldest) {
-                return size() > cachedScripts;
+            protected boolean removeEldestEntry(Map.Entry<String, StoredStats> eldest) {
+                if (size() <= cachedScripts) {
+                    return false;
+                }
+                if (unsaved.remove(eldest.getKey())) {
+                    stats.put(eldest.getKey(), eldest.getValue().encode());
+                }
+                return true;
             }
         };
         this.deadlines = new DeadlineIndex(new WritableIndex(store, IndexSpace.DEADLINE));
@@ -74,7 +85,12 @@ public final class RunIndexes {
 
     static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
                            KeyValueStore<String, String> generations, int batch) {
-        RunIndexes opened = new RunIndexes(runs, indexes);
+        return open(runs, indexes, generations, batch, CACHED_SCRIPTS);
+    }
+
+    static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
+                           KeyValueStore<String, String> generations, int batch, int cachedScripts) {
+        RunIndexes opened = new RunIndexes(runs, indexes, cachedScripts);
         IndexGeneration generation = new IndexGeneration(generations, indexes);
         if (!generation.current()) {
             opened.rebuild = IndexRebuild.start(runs, indexes, opened, generation, batch);
@@ -142,12 +158,12 @@ public final class RunIndexes {
         IndexKeys.move(openByScript, openKey(run), null, run.runId());
         IndexKeys.move(finishedByEnd, finishedKey(run), null, run.runId());
         String script = run.scriptName();
-        ScriptStats current = script == null ? null : stats(script);
+        StoredStats current = script == null ? null : stats(script);
         if (current == null) {
             return;
         }
-        ScriptStats next = current.count(run.status(), -1);
-        if (next.latestRun() != null && next.latestRun().runId().equals(run.runId())) {
+        StoredStats next = current.count(run.status(), -1);
+        if (run.runId().equals(next.latestRunId())) {
             next = next.withLatestRun(latestOf(script));
         }
         String open = openKey(run);
@@ -158,12 +174,13 @@ public final class RunIndexes {
         if (ScriptStats.isStart(run) && run.startTime().equals(next.lastStart())) {
             next = next.withLastStart(lastStartOf(script));
         }
-        if (next.inProgress() + next.success() + next.failed() <= 0) {
+        if (next.runs() <= 0) {
             stats.delete(script);
             storedStats.remove(script);
+            unsaved.remove(script);
             statsVersion.next();
         } else {
-            save(next);
+            save(script, next);
         }
     }
 
@@ -210,16 +227,15 @@ public final class RunIndexes {
      */
     private void updateStats(RunRecord before, RunRecord after, boolean moved, String openBefore, String openAfter) {
         String script = after.scriptName();
-        ScriptStats current = stats(script);
-        ScriptStats next = current == null ? ScriptStats.empty(script) : current;
+        StoredStats current = stats(script);
+        StoredStats next = current == null ? StoredStats.EMPTY : current;
         if (before != null && before.scriptName() != null) {
             next = next.count(before.status(), -1);
         }
         next = next.count(after.status(), +1);
-        RunRecord latest = next.latestRun();
-        if (latest == null || RunTimes.newer(after, latest)) {
+        if (next.latestIsOlderThan(after)) {
             next = next.withLatestRun(after);
-        } else if (latest.runId().equals(after.runId())) {
+        } else if (after.runId().equals(next.latestRunId())) {
             // the latest run moved back in the listing (a start that came after its heartbeat): another may now lead
             next = next.withLatestRun(moved ? latestOf(script) : after);
         }
@@ -233,22 +249,26 @@ public final class RunIndexes {
             next = next.withOldestInProgress(next.inProgress() == 0 ? null
                     : oldestOpen(script, next.oldestInProgress(), openBefore, openAfter));
         }
-        save(next);
+        save(script, next);
     }
 
-    /**
-     * As the stored JSON has them: instants to the millisecond (a run in memory may hold an event's microseconds),
-     * so that the kept copy compares as one read back would.
-     */
-    private void save(ScriptStats next) {
-        ScriptStats stored = next.withLastStart(millis(next.lastStart())).withOldestInProgress(millis(next.oldestInProgress()));
-        stats.put(stored.scriptName(), Json.string(stored));
-        storedStats.put(stored.scriptName(), stored);
+    private void save(String script, StoredStats next) {
+        storedStats.put(script, next);
+        if (rebuild.complete()) {
+            stats.put(script, next.encode());
+            statsVersion.next();
+        } else {
+            unsaved.add(script);
+        }
+    }
+
+    /** Writes the stats a rebuild kept back: the last step before it is complete. */
+    void saveKeptStats() {
+        for (String script : unsaved) {
+            stats.put(script, storedStats.get(script).encode());
+        }
+        unsaved.clear();
         statsVersion.next();
-    }
-
-    private static Instant millis(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /**
@@ -265,13 +285,13 @@ public final class RunIndexes {
         return joined != null && (oldest == null || joined.isBefore(oldest)) ? joined : oldest;
     }
 
-    private ScriptStats stats(String script) {
-        ScriptStats kept = storedStats.get(script);
+    private StoredStats stats(String script) {
+        StoredStats kept = storedStats.get(script);
         if (kept != null) {
             return kept;
         }
-        String json = stats.get(script);
-        ScriptStats read = json == null ? null : Json.read(json, ScriptStats.class);
+        String text = stats.get(script);
+        StoredStats read = text == null ? null : StoredStats.decode(text);
         if (read != null) {
             storedStats.put(script, read);
         }

@@ -1,6 +1,6 @@
 package io.runwarden.runs;
 
-import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -36,10 +36,14 @@ public final class IndexContents {
         return values(IndexSpace.FINISHED);
     }
 
-    /** A script's stats; null when it has no run. */
-    public ScriptStats stats(String script) {
-        String json = new IndexView(store, IndexSpace.STATS).get(script);
-        return json == null ? null : Json.read(json, ScriptStats.class);
+    /** A script's stats, with its latest run from {@code runs}; null when it has no run. */
+    public ScriptStats stats(String script, ReadOnlyKeyValueStore<String, RunRecord> runs) {
+        String text = new IndexView(store, IndexSpace.STATS).get(script);
+        if (text == null) {
+            return null;
+        }
+        StoredStats stats = StoredStats.decode(text);
+        return stats.toScriptStats(script, stats.latestRunId() == null ? null : runs.get(stats.latestRunId()));
     }
 
     private List<String> values(IndexSpace space) {

@@ -97,7 +97,8 @@ class RunIndexesProperties {
     @Property(tries = 60)
     void aRebuildInBatchesBetweenChangesEndsWithTheIndexesOfAWholeRebuild(@ForAll long seed,
                                                                         @ForAll @IntRange(min = 0, max = 300) int runsBefore,
-                                                                        @ForAll @IntRange(min = 1, max = 50) int batch) {
+                                                                        @ForAll @IntRange(min = 1, max = 50) int batch,
+                                                                        @ForAll @IntRange(min = 1, max = 4) int cachedScripts) {
         Random random = new Random(seed);
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
         KeyValueStore<String, RunRecord> runs = store(context, "runs", Json.serde(RunRecord.class));
@@ -113,10 +114,11 @@ class RunIndexesProperties {
                 stale.update(null, run);
             }
         }
-        indexStore.put("c|ghost", "{\"scriptName\":\"ghost\",\"inProgress\":7}");
+        indexStore.put("c|ghost", "7|0|0|||0|ghost-run");
         indexStore.put("t|0000000000000000001:ghost", "ghost");
 
-        RunIndexes indexes = RunIndexes.open(runs, indexStore, generations, batch);
+        RunIndexes indexes = RunIndexes.open(runs, indexStore, generations, batch,
+                cachedScripts == 4 ? RunIndexes.CACHED_SCRIPTS : cachedScripts);
         assertThat(IndexGeneration.rebuilding(indexStore)).isTrue();
         assertThat(indexes.complete()).isFalse();
         while (!indexes.complete()) {

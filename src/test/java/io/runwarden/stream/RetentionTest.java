@@ -3,9 +3,11 @@ package io.runwarden.stream;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.runs.IndexContents;
 
+import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -52,11 +54,12 @@ class RetentionTest {
             assertThat(indexes(fixture).byScript()).containsExactlyInAnyOrder("kept", "forever-open", "long-runner");
 
             IndexContents stats = indexes(fixture);
-            assertThat(stats.stats("old")).as("a script with no run left leaves the dashboard").isNull();
-            ScriptStats mixed = stats.stats("mixed");
+            KeyValueStore<String, RunRecord> runs = fixture.driver.getKeyValueStore(StoreNames.RUNS);
+            assertThat(stats.stats("old", runs)).as("a script with no run left leaves the dashboard").isNull();
+            ScriptStats mixed = stats.stats("mixed", runs);
             assertThat(List.of(mixed.inProgress(), mixed.success(), mixed.failed())).containsExactly(1L, 0L, 1L);
             assertThat(mixed.latestRun().runId()).isEqualTo("kept");
-            ScriptStats flip = stats.stats("flip");
+            ScriptStats flip = stats.stats("flip", runs);
             assertThat(flip.latestRun().runId()).isEqualTo("long-runner");
             assertThat(flip.success()).isEqualTo(1);
 

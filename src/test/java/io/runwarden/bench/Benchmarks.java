@@ -184,6 +184,9 @@ public final class Benchmarks {
         return (events - firstCommitted) / elapsedSeconds(began);
     }
 
+    /** B4: the same service's first start on the same broker, with nothing to restore, s. */
+    private double emptyStart;
+
     /** B2, B3, B4 and B5's memory: one runwarden on its own broker, filled to 100k runs, then to 1M. */
     private void atScale() throws Exception {
         Instant now = Instant.now();
@@ -196,9 +199,11 @@ public final class Benchmarks {
             String app = "bench";
             int http = Proc.freePort();
             Map<String, String> env = runwardenEnv(kafka, app, "b2-rw", http);
+            long startBegan = System.nanoTime();
             Proc service = Proc.start(Proc.runwardenJar(), env, work.resolve("logs/b2-rw.log"));
             try {
                 service.awaitHttpOk(http, "/ready", Duration.ofMinutes(3));
+                emptyStart = elapsedSeconds(startBegan);
                 long loadBegan = System.nanoTime();
                 workload.storedRuns("stored-", 0, SMALL_N - STALE_K, now);
                 kafka.awaitCaughtUp(app, Topics.SCRIPT_EVENTS, LONG);
@@ -343,7 +348,7 @@ public final class Benchmarks {
             raw.add(elapsedSeconds(began));
             progress("B4 raw read of " + records + " changelog records #" + i + ": " + last(raw) + " s");
         }
-        report.recovery(LARGE_N, changelogs, records, new Stats(restore), new Stats(raw));
+        report.recovery(LARGE_N, changelogs, records, new Stats(restore), emptyStart, new Stats(raw));
     }
 
     /**

@@ -93,11 +93,18 @@ final class Report {
                 "—", "—", "≤ 1.5 GB", gb <= 1.5);
     }
 
-    void recovery(int runs, List<String> changelogs, long records, Stats restore, Stats raw) {
-        double ratio = raw.median() / restore.median();
-        row("B4", "restore " + count(runs) + " runs after the local state is wiped: start to ready, s", restore.show(1),
+    /**
+     * B4. The rate is taken net of what any start takes: the service's start to ready on the same broker with nothing
+     * to restore, measured in the same run, is subtracted, as the plain consumer's start is not counted either.
+     */
+    void recovery(int runs, List<String> changelogs, long records, Stats restore, double emptyStart, Stats raw) {
+        double net = restore.median() - emptyStart;
+        double ratio = raw.median() / net;
+        row("B4", "restore " + count(runs) + " runs after the local state is wiped: start to ready, s", restore.show(1)
+                        + "; net of an empty start (" + String.format(Locale.ROOT, "%.1f", emptyStart) + " s on the same broker) "
+                        + String.format(Locale.ROOT, "%.1f", net),
                 "plain consumer reads the same " + changelogs.size() + " changelogs (" + count(records) + " records) in "
-                        + raw.show(1) + " s", ratio(ratio) + " of the raw rate", "≥ 0.3", ratio >= 0.3);
+                        + raw.show(1) + " s", ratio(ratio) + " of the raw rate (net)", "≥ 0.3", ratio >= 0.3);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.runwarden.runs;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,12 @@ final class IndexGeneration {
     // the version of the indexes' form: a new one (stats gained lastStart; runs by status; stats as StoredStats) is
     // built anew from the runs
     private static final String KEY = "generation-4";
+    /**
+     * Earlier forms' keys. A release that reads one of them and finds it equal to its local copy reuses its indexes:
+     * so a rebuild deletes them, and a partition where one is back was processed by such a release since (a rolling
+     * upgrade, a rollback), and is rebuilt.
+     */
+    private static final List<String> EARLIER_KEYS = List.of("generation-1", "generation-2", "generation-3");
     private static final String REBUILDING = "rebuilding";
 
     private final KeyValueStore<String, String> logged;
@@ -30,7 +37,8 @@ final class IndexGeneration {
 
     boolean current() {
         String generation = logged.get(KEY);
-        return generation != null && generation.equals(local.get(KEY)) && local.get(REBUILDING) == null;
+        return generation != null && generation.equals(local.get(KEY)) && local.get(REBUILDING) == null
+                && EARLIER_KEYS.stream().allMatch(key -> logged.get(key) == null);
     }
 
     /** The indexes are about to be cleared and built anew: until {@link #renew}, they are neither current nor complete. */
@@ -40,6 +48,10 @@ final class IndexGeneration {
     }
 
     void renew() {
+        for (String earlier : EARLIER_KEYS) {
+            logged.delete(earlier);
+            local.delete(earlier);
+        }
         String generation = UUID.randomUUID().toString();
         logged.put(KEY, generation);
         local.put(KEY, generation);

@@ -23,7 +23,7 @@ enum IndexSpace {
     OPEN_BY_SCRIPT('o'),
     /** Finished runs by "end time:runId", oldest first: what retention removes, read in order. */
     FINISHED('f'),
-    /** Per script, its {@link io.runwarden.model.ScriptStats} as JSON (merged across partitions by the API). */
+    /** Per script, its {@link StoredStats} (merged across partitions, with the latest run read, by the API). */
     STATS('c'),
     /** The generation these indexes were built as ({@link IndexGeneration}): cleared and written with them. */
     GENERATION('g');

@@ -22,7 +22,10 @@ import java.util.Set;
  * are rebuilt step by step ({@link #rebuildStep}) while events go on being applied.
  */
 public final class RunIndexes {
-    /** Scripts whose stats a partition keeps parsed: every script of most installations, about 3 MB at most. */
+    /**
+     * Scripts whose stats a partition keeps parsed: every script of most installations. An entry is about 200 bytes,
+     * up to 1 KB with the longest script names and runIds: 3 to 16 MB a partition when full.
+     */
     static final int CACHED_SCRIPTS = 16_384;
 
     private final KeyValueStore<String, RunRecord> runs;

@@ -136,6 +136,7 @@ final class Proc implements AutoCloseable {
             }
             before = now;
         } while (System.nanoTime() < deadline);
+        System.out.println("the process " + process.pid() + " was still busy after " + timeout + "; measuring anyway");
     }
 
     /** User and system CPU time of the process in clock ticks ({@code /proc/<pid>/stat}, fields 14 and 15). */

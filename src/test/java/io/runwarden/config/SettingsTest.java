@@ -80,8 +80,7 @@ class SettingsTest {
     void runwardensProducerBatchesGiveWayToTheUsersSetting() {
         RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters))
-                .containsEntry("batch.size", 256 * 1024).containsEntry("max.task.idle.ms", -1L)
-                .containsEntry("num.stream.threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
+                .containsEntry("batch.size", 256 * 1024).containsEntry("max.task.idle.ms", -1L);
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_BATCH_SIZE", "16384")), 8080, meters))
                 .containsEntry("batch.size", "16384");
     }

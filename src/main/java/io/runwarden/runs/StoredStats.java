@@ -49,20 +49,21 @@ record StoredStats(long inProgress, long success, long failed, String latestRunI
 
     /** Whether {@code run} comes before the latest run in the logs' order ({@link RunTimes#newer}), or there is none. */
     boolean latestIsOlderThan(RunRecord run) {
-        if (latestRunId == null) {
-            return true;
-        }
-        long time = RunTimes.sortTime(run).toEpochMilli();
-        return time != latestTime ? time > latestTime : CodePointOrder.compare(run.runId(), latestRunId) < 0;
+        return latestRunId == null || newer(RunTimes.sortTime(run).toEpochMilli(), run.runId(), latestTime, latestRunId);
     }
 
     /** Two partitions' stats of the same script as one: the later latest run, as {@link ScriptStats#merge} picks it. */
     StoredStats merge(StoredStats other) {
-        boolean theirs = latestRunId == null || other.latestRunId != null && (other.latestTime != latestTime
-                ? other.latestTime > latestTime : CodePointOrder.compare(other.latestRunId, latestRunId) < 0);
+        boolean theirs = latestRunId == null
+                || other.latestRunId != null && newer(other.latestTime, other.latestRunId, latestTime, latestRunId);
         return new StoredStats(inProgress + other.inProgress, success + other.success, failed + other.failed,
                 theirs ? other.latestRunId : latestRunId, theirs ? other.latestTime : latestTime,
                 earlier(oldestInProgress, other.oldestInProgress), later(lastStart, other.lastStart));
+    }
+
+    /** {@link RunTimes#newer} on what is stored of a run: later first, then the smaller runId in code point order. */
+    private static boolean newer(long time, String runId, long otherTime, String otherRunId) {
+        return time != otherTime ? time > otherTime : CodePointOrder.compare(runId, otherRunId) < 0;
     }
 
     /** The dashboard's form, with the latest run as the runs' store holds it. */
@@ -79,19 +80,13 @@ record StoredStats(long inProgress, long success, long failed, String latestRunI
 
     /** The runId comes last, whole: it may hold the separator. */
     static StoredStats decode(String text) {
-        long[] numbers = new long[6];
-        String[] texts = new String[6];
-        int from = 0;
-        for (int i = 0; i < numbers.length; i++) {
-            int to = text.indexOf(SEPARATOR, from);
-            texts[i] = text.substring(from, to);
-            numbers[i] = texts[i].isEmpty() ? 0 : Long.parseLong(texts[i]);
-            from = to + 1;
-        }
-        String latest = text.substring(from);
-        return new StoredStats(numbers[0], numbers[1], numbers[2], latest.isEmpty() ? null : latest, numbers[5],
-                texts[3].isEmpty() ? null : Instant.ofEpochMilli(numbers[3]),
-                texts[4].isEmpty() ? null : Instant.ofEpochMilli(numbers[4]));
+        String[] fields = text.split("\\" + SEPARATOR, 7);
+        return new StoredStats(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+                fields[6].isEmpty() ? null : fields[6], Long.parseLong(fields[5]), instant(fields[3]), instant(fields[4]));
+    }
+
+    private static Instant instant(String epochMillis) {
+        return epochMillis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(epochMillis));
     }
 
     private static String epochMillis(Instant instant) {

@@ -32,7 +32,7 @@ final class IndexGeneration {
     /** @param indexes the local indexes' store: their generation lives with them, and goes when they are cleared */
     IndexGeneration(KeyValueStore<String, String> logged, KeyValueStore<String, String> indexes) {
         this.logged = logged;
-        this.local = new WritableIndex(indexes, IndexSpace.GENERATION);
+        this.local = new WritableIndex(new IndexWrites(indexes), IndexSpace.GENERATION);
     }
 
     boolean current() {

@@ -94,14 +94,14 @@ final class IndexRebuild {
     /** Deletes a batch of one space's stale entries; the space is done when a batch comes back short. */
     private void clearSome() {
         IndexSpace space = staleSpaces.get(0);
-        List<String> keys = new ArrayList<>();
+        List<KeyValue<String, String>> deletes = new ArrayList<>();
         try (KeyValueIterator<String, String> it = indexStore.range(space.first(), space.last())) {
-            while (it.hasNext() && keys.size() < batchSize) {
-                keys.add(it.next().key);
+            while (it.hasNext() && deletes.size() < batchSize) {
+                deletes.add(KeyValue.pair(it.next().key, null));
             }
         }
-        keys.forEach(indexStore::delete);
-        if (keys.size() < batchSize) {
+        indexStore.putAll(deletes);
+        if (deletes.size() < batchSize) {
             staleSpaces.remove(0);
         }
     }
@@ -120,7 +120,7 @@ final class IndexRebuild {
                 last = entry.key;
             }
         }
-        found.forEach(run -> indexes.update(null, run));
+        indexes.indexAll(found);
         indexed += found.size();
         if (last != null) {
             cursor = utf8(last);

@@ -29,6 +29,7 @@ public final class RunIndexes {
     static final int CACHED_SCRIPTS = 16_384;
 
     private final KeyValueStore<String, RunRecord> runs;
+    private final IndexWrites writes;
     private final DeadlineIndex deadlines;
     private final WritableIndex byTime;
     private final WritableIndex byScript;
@@ -67,14 +68,15 @@ public final class RunIndexes {
                 return true;
             }
         };
-        this.deadlines = new DeadlineIndex(new WritableIndex(store, IndexSpace.DEADLINE));
-        this.byTime = new WritableIndex(store, IndexSpace.BY_TIME);
-        this.byScript = new WritableIndex(store, IndexSpace.BY_SCRIPT);
-        this.byStatus = new WritableIndex(store, IndexSpace.BY_STATUS);
-        this.openByScript = new WritableIndex(store, IndexSpace.OPEN_BY_SCRIPT);
-        this.finishedByEnd = new WritableIndex(store, IndexSpace.FINISHED);
-        this.stats = new WritableIndex(store, IndexSpace.STATS);
-        this.statsVersion = new StatsVersion(store);
+        this.writes = new IndexWrites(store);
+        this.deadlines = new DeadlineIndex(new WritableIndex(writes, IndexSpace.DEADLINE));
+        this.byTime = new WritableIndex(writes, IndexSpace.BY_TIME);
+        this.byScript = new WritableIndex(writes, IndexSpace.BY_SCRIPT);
+        this.byStatus = new WritableIndex(writes, IndexSpace.BY_STATUS);
+        this.openByScript = new WritableIndex(writes, IndexSpace.OPEN_BY_SCRIPT);
+        this.finishedByEnd = new WritableIndex(writes, IndexSpace.FINISHED);
+        this.stats = new WritableIndex(writes, IndexSpace.STATS);
+        this.statsVersion = new StatsVersion(writes);
     }
 
     /**
@@ -185,6 +187,11 @@ public final class RunIndexes {
         } else {
             save(script, next);
         }
+    }
+
+    /** Indexes runs that a rebuild reached, their entries written together. */
+    void indexAll(List<RunRecord> found) {
+        writes.gathered(() -> found.forEach(run -> update(null, run)));
     }
 
     void update(RunRecord before, RunRecord after) {

@@ -1,7 +1,6 @@
 package io.runwarden.runs;
 
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ final class StatsVersion {
     private final String writer = UUID.randomUUID() + ":";
     private long changes;
 
-    StatsVersion(KeyValueStore<String, String> indexes) {
+    StatsVersion(IndexWrites indexes) {
         this.marks = new WritableIndex(indexes, IndexSpace.GENERATION);
     }
 

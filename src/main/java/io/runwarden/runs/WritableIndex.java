@@ -1,12 +1,10 @@
 package io.runwarden.runs;
 
-import org.apache.kafka.streams.state.KeyValueStore;
-
 /** The processor's side of an {@link IndexView}: it also writes. */
 final class WritableIndex extends IndexView {
-    private final KeyValueStore<String, String> store;
+    private final IndexWrites store;
 
-    WritableIndex(KeyValueStore<String, String> store, IndexSpace space) {
+    WritableIndex(IndexWrites store, IndexSpace space) {
         super(store, space);
         this.store = store;
     }

@@ -1,0 +1,78 @@
+package io.runwarden.runs;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The indexes' store as their writer uses it: entry by entry, or, while a rebuild indexes a batch of runs, gathered
+ * into one write (a RocksDB write batch), as a put of its own was a third of rebuilding. Any read first writes what
+ * was gathered, so reads see every write. A delete is a put of null: the store's own delete reads the old value first.
+ */
+final class IndexWrites implements ReadOnlyKeyValueStore<String, String> {
+    private final KeyValueStore<String, String> store;
+    private final List<KeyValue<String, String>> gathered = new ArrayList<>();
+    private boolean gathering;
+
+    IndexWrites(KeyValueStore<String, String> store) {
+        this.store = store;
+    }
+
+    void put(String key, String value) {
+        if (gathering) {
+            gathered.add(KeyValue.pair(key, value));
+        } else {
+            store.put(key, value);
+        }
+    }
+
+    void delete(String key) {
+        put(key, null);
+    }
+
+    /** Runs {@code writes}, their puts and deletes written together at the end. */
+    void gathered(Runnable writes) {
+        gathering = true;
+        try {
+            writes.run();
+        } finally {
+            gathering = false;
+            write();
+        }
+    }
+
+    private void write() {
+        if (!gathered.isEmpty()) {
+            store.putAll(gathered);
+            gathered.clear();
+        }
+    }
+
+    @Override
+    public String get(String key) {
+        write();
+        return store.get(key);
+    }
+
+    @Override
+    public KeyValueIterator<String, String> range(String from, String to) {
+        write();
+        return store.range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<String, String> all() {
+        write();
+        return store.all();
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        write();
+        return store.approximateNumEntries();
+    }
+}

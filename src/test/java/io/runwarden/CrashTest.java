@@ -2,6 +2,7 @@ package io.runwarden;
 
 import io.runwarden.model.FailureReason;
 import io.runwarden.http.HttpTestClient;
+import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunFailure;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -98,12 +100,14 @@ class CrashTest {
                         // the service applies events again before it is killed: a SIGKILL in the very moment its
                         // producer comes back to a restarted broker can leave a transaction that Kafka does not abort
                         // for minutes, and the next start cannot read its committed offsets (see the closing note of
-                        // issue 10); that is Kafka's recovery, not what this test is about
-                        String probe = "probe-after-broker-restart";
-                        kafka.send(Topics.SCRIPT_EVENTS, probe, "{\"scriptName\":\"probe\",\"event\":\"started\"}");
+                        // issue 10); that is Kafka's recovery, not what this test is about. A probe on every
+                        // partition, so that each stream thread's producer is back, however many there are
+                        List<String> probes = probeOnEachPartition(kafka.partitions(Topics.SCRIPT_EVENTS));
+                        probes.forEach(probe -> kafka.send(Topics.SCRIPT_EVENTS, probe,
+                                "{\"scriptName\":\"probe\",\"event\":\"started\"}"));
                         kafka.flush();
                         await().atMost(Patience.RESTART).pollInterval(Duration.ofMillis(500))
-                                .until(() -> http.get("/script/logs/" + probe).status() == 200);
+                                .until(() -> probes.stream().allMatch(probe -> http.get("/script/logs/" + probe).status() == 200));
                     }
                     service.kill();
                     kills++;
@@ -140,6 +144,16 @@ class CrashTest {
             service.stop();
             broker.stop();
         }
+    }
+
+    /** runIds whose keys fall on each of the partitions, one apiece. */
+    private static List<String> probeOnEachPartition(int partitions) {
+        Map<Integer, String> probes = new TreeMap<>();
+        for (int i = 0; probes.size() < partitions; i++) {
+            String probe = "probe-after-broker-restart-" + i;
+            probes.putIfAbsent(EventPartitions.of(probe, partitions), probe);
+        }
+        return List.copyOf(probes.values());
     }
 
     /** Fills {@code events} (key, JSON) in send order and returns each run's expected final state. */

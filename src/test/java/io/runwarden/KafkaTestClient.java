@@ -54,6 +54,10 @@ final class KafkaTestClient implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, partition, key, value, headers), this::sent);
     }
 
+    int partitions(String topic) {
+        return producer.partitionsFor(topic).size();
+    }
+
     /** Waits until every event sent so far is written; fails if one could not be. */
     void flush() {
         producer.flush();

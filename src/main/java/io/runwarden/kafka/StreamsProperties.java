@@ -20,12 +20,19 @@ public final class StreamsProperties {
      */
     public static Properties of(Settings settings, int httpPort, RunwardenMeters meters) {
         return of(settings, httpPort, meters, Integer.parseInt(TopicSpec.named(Topics.SCRIPT_EVENTS_DLQ).config()
-                .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)));
+                .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)), TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
     }
 
-    /** @param dlqMaxRecordBytes the largest record {@code script-events-dlq} accepts, as the cluster says */
-    public static Properties of(Settings settings, int httpPort, RunwardenMeters meters, int dlqMaxRecordBytes) {
+    /**
+     * @param dlqMaxRecordBytes the largest record {@code script-events-dlq} accepts, as the cluster says
+     * @param eventPartitions   the partitions of {@code script-events}: more stream threads would have no run to apply
+     */
+    public static Properties of(Settings settings, int httpPort, RunwardenMeters meters, int dlqMaxRecordBytes,
+                                int eventPartitions) {
         Properties props = new Properties();
+        // a thread per core: an index rebuild, a sweep and a missed-start check go task after task on a thread
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), eventPartitions)));
         // defaults a RUNWARDEN_KAFKA_* setting may override. Each run change goes to its changelog and to
         // script-runs: with the default 16 KB batches the broker spent six times the minimal app's CPU per event
         // on produce requests (B1, docs/benchmarks.md); a commit sends what a batch holds anyway

@@ -86,6 +86,18 @@ class SettingsTest {
     }
 
     @Test
+    void aStreamThreadPerCoreUpToThePartitionsOfTheEventsUnlessTheUserSetsThem() {
+        RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters, 1_048_576, 1_000))
+                .containsEntry("num.stream.threads", cores);
+        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters, 1_048_576, 1))
+                .as("a thread more than the partitions would have no run to apply").containsEntry("num.stream.threads", 1);
+        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_NUM_STREAM_THREADS", "3")), 8080, meters,
+                1_048_576, 1)).containsEntry("num.stream.threads", "3");
+    }
+
+    @Test
     void oneReplicationFactorGivesTheServiceTopicsAndTheStreamsChangelogsTheirReplicas() {
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
                 "RUNWARDEN_KAFKA_REPLICATION_FACTOR", "3"));

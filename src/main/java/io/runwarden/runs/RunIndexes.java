@@ -124,7 +124,7 @@ public final class RunIndexes {
     /** Keeps the indexes in step with a run that changed, already saved in the runs' store. @param before null for a new run */
     public void changed(RunRecord before, RunRecord after) {
         if (rebuild.covers(after.runId())) {
-            update(before, after);
+            writes.gathered(() -> update(before, after));
         }
     }
 

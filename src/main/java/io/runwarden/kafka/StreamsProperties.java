@@ -24,15 +24,21 @@ public final class StreamsProperties {
     }
 
     /**
+     * A thread per core, as an index rebuild, a sweep and a missed-start check go task after task on a thread; no
+     * more than the partitions of {@code script-events}, as a thread more would have no run to apply.
+     */
+    public static int streamThreads(int eventPartitions) {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), eventPartitions));
+    }
+
+    /**
      * @param dlqMaxRecordBytes the largest record {@code script-events-dlq} accepts, as the cluster says
      * @param eventPartitions   the partitions of {@code script-events}: more stream threads would have no run to apply
      */
     public static Properties of(Settings settings, int httpPort, RunwardenMeters meters, int dlqMaxRecordBytes,
                                 int eventPartitions) {
         Properties props = new Properties();
-        // a thread per core: an index rebuild, a sweep and a missed-start check go task after task on a thread
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), eventPartitions)));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads(eventPartitions));
         // defaults a RUNWARDEN_KAFKA_* setting may override. Each run change goes to its changelog and to
         // script-runs: with the default 16 KB batches the broker spent six times the minimal app's CPU per event
         // on produce requests (B1, docs/benchmarks.md); a commit sends what a batch holds anyway

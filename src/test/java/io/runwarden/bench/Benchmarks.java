@@ -2,6 +2,8 @@ package io.runwarden.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.BrokerProcess;
+import io.runwarden.kafka.StreamsProperties;
+import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
@@ -42,6 +44,7 @@ public final class Benchmarks {
      */
     private static final List<String> ALL = List.of("start", "ingest", "scale", "checks", "notify", "report");
     private static final List<String> ONLY = List.of(System.getProperty("bench.only", String.join(",", ALL)).split(","));
+    private static final Map<String, String> BENCH_ENV = benchEnv();
     private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
     private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
     private static final int INGEST_RUNS = scaled(100_000);
@@ -137,6 +140,10 @@ public final class Benchmarks {
             List<Double> runwarden = new ArrayList<>();
             List<Double> minimal = new ArrayList<>();
             List<Double> raw = new ArrayList<>();
+            int partitions = TopicSpec.named(Topics.SCRIPT_EVENTS).partitions();
+            // the baseline runs as many stream threads as runwarden does
+            String threads = BENCH_ENV.getOrDefault("RUNWARDEN_KAFKA_NUM_STREAM_THREADS",
+                    String.valueOf(StreamsProperties.streamThreads(partitions)));
             for (int i = 0; i < REPEATS; i++) {
                 String app = "bench-rw-" + i;
                 int http = Proc.freePort();
@@ -147,10 +154,10 @@ public final class Benchmarks {
                 }
                 progress("B1 runwarden #" + i + ": " + last(runwarden) + " events/s");
                 String minimalApp = "bench-minimal-" + i;
-                kafka.createTopic("minimal-out-" + i, 6);
+                kafka.createTopic("minimal-out-" + i, partitions);
                 broker.proc().awaitQuiet(QUIET);
                 try (Proc app2 = Proc.start(Proc.java(MinimalStreamsApp.class, kafka.bootstrap(), minimalApp,
-                        work.resolve("b1-min-" + i).toString(), Topics.SCRIPT_EVENTS, "minimal-out-" + i), Map.of(),
+                        work.resolve("b1-min-" + i).toString(), Topics.SCRIPT_EVENTS, "minimal-out-" + i, threads), Map.of(),
                         work.resolve("logs/b1-min-" + i + ".log"))) {
                     minimal.add(drainRate(kafka, minimalApp, events));
                 }
@@ -161,7 +168,7 @@ public final class Benchmarks {
                 raw.add(read / elapsedSeconds(began));
                 progress("B1 raw consumer #" + i + ": " + last(raw) + " events/s");
             }
-            report.ingest(events, new Stats(runwarden), new Stats(minimal), new Stats(raw));
+            report.ingest(events, threads, new Stats(runwarden), new Stats(minimal), new Stats(raw));
         }
     }
 
@@ -672,6 +679,13 @@ public final class Benchmarks {
         Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap(),
                 "RUNWARDEN_APPLICATION_ID", app, "RUNWARDEN_DATA_DIR", work.resolve(dir).toString(),
                 "RUNWARDEN_HTTP_PORT", String.valueOf(http)));
+        env.putAll(BENCH_ENV);
+        return env;
+    }
+
+    /** {@code bench.env}: settings added to runwarden's environment. */
+    private static Map<String, String> benchEnv() {
+        Map<String, String> env = new java.util.HashMap<>();
         for (String pair : System.getProperty("bench.env", "").split(",")) {
             if (pair.contains("=")) {
                 env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));

@@ -16,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * B1's baseline: the least a Kafka Streams application can do per event under the same guarantees as runwarden
- * (exactly_once_v2, one thread, default commit interval): put the record in RocksDB and forward it.
- * Args: bootstrap servers, application id, state dir, input topic, output topic.
+ * (exactly_once_v2, default commit interval, as many stream threads): put the record in RocksDB and forward it.
+ * Args: bootstrap servers, application id, state dir, input topic, output topic, stream threads.
  */
 public final class MinimalStreamsApp {
     private MinimalStreamsApp() {
@@ -53,6 +53,7 @@ public final class MinimalStreamsApp {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, args[1]);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(args[2]).toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.parseInt(args[5]));
         KafkaStreams streams = new KafkaStreams(topology, props);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

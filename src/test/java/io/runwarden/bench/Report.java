@@ -35,9 +35,10 @@ final class Report {
                 "—", "—", "≤ 75 MB", mb <= 75);
     }
 
-    void ingest(long events, Stats runwarden, Stats minimal, Stats raw) {
+    void ingest(long events, String threads, Stats runwarden, Stats minimal, Stats raw) {
         double ratio = runwarden.median() / minimal.median();
-        row("B1", "ingest, events/s (" + count(events) + " events of whole runs, exactly_once_v2, 1 instance)",
+        row("B1", "ingest, events/s (" + count(events) + " events of whole runs, exactly_once_v2, 1 instance, "
+                        + threads + " stream threads each)",
                 runwarden.show(0), "minimal Streams app " + minimal.show(0) + "; raw consumer " + raw.show(0),
                 ratio(ratio) + " of the minimal app; " + ratio(runwarden.median() / raw.median()) + " of raw",
                 "≥ 0.6 of the minimal app", ratio >= 0.6);

@@ -87,23 +87,17 @@ public final class Benchmarks {
         Benchmarks bench = new Benchmarks(work);
         long began = System.nanoTime();
         bench.report.jar(Files.size(Path.of("target", "runwarden.jar")));
-        if (ONLY.contains("start")) {
-            bench.footprintStart();
-        }
-        if (ONLY.contains("ingest")) {
-            bench.ingest();
-        }
-        if (ONLY.contains("scale")) {
-            bench.atScale();
-        }
-        if (ONLY.contains("checks")) {
-            bench.startChecks();
-        }
-        if (ONLY.contains("notify")) {
-            bench.notifyLatency();
-        }
-        if (ONLY.contains("report")) {
-            bench.httpReporting();
+        try {
+            bench.runParts();
+        } finally {
+            // the brokers' and the services' data: 2 to 5 GB a run, which filled the disk; the logs stay
+            try (var entries = Files.list(work)) {
+                for (Path entry : entries.filter(entry -> !entry.getFileName().toString().equals("logs")).toList()) {
+                    deleteTree(entry);
+                }
+            } catch (IOException e) {
+                System.err.println("could not delete the data in " + work + ": " + e);
+            }
         }
         bench.report.finish(Duration.ofNanos(System.nanoTime() - began), SCALE, REPEATS);
         System.out.println(bench.report.markdown());
@@ -112,6 +106,27 @@ public final class Benchmarks {
             System.out.println("written to docs/benchmarks.md");
         }
         System.out.println("the processes' logs are in " + work);
+    }
+
+    private void runParts() throws Exception {
+        if (ONLY.contains("start")) {
+            footprintStart();
+        }
+        if (ONLY.contains("ingest")) {
+            ingest();
+        }
+        if (ONLY.contains("scale")) {
+            atScale();
+        }
+        if (ONLY.contains("checks")) {
+            startChecks();
+        }
+        if (ONLY.contains("notify")) {
+            notifyLatency();
+        }
+        if (ONLY.contains("report")) {
+            httpReporting();
+        }
     }
 
     /** B5, first half: start to ready with the embedded broker, on a fresh data directory each time. */

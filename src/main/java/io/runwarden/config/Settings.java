@@ -105,6 +105,12 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
             throw new IllegalArgumentException(KAFKA_PROPERTY_PREFIX + "REPLICATION_FACTOR=" + replicas
                     + " is not a replica count (1 or more; -1 for the broker's default)");
         }
+        // Kafka Streams takes 0 and then applies nothing, while the service says it is ready
+        String threads = properties.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG);
+        if (threads != null && !threads.trim().matches("[1-9][0-9]{0,2}")) {
+            throw new IllegalArgumentException(KAFKA_PROPERTY_PREFIX + "NUM_STREAM_THREADS=" + threads
+                    + " is not a number of stream threads (1 to 999)");
+        }
         return Map.copyOf(properties);
     }
 

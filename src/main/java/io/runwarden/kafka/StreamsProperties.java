@@ -11,6 +11,7 @@ import java.util.Properties;
 
 /** The Kafka Streams configuration of the service. */
 public final class StreamsProperties {
+    static final int MAX_DEFAULT_THREADS = 4;
     private StreamsProperties() {
     }
 
@@ -25,10 +26,12 @@ public final class StreamsProperties {
 
     /**
      * A thread per core, as an index rebuild, a sweep and a missed-start check go task after task on a thread; no
-     * more than the partitions of {@code script-events}, as a thread more would have no run to apply.
+     * more than the partitions of {@code script-events}, as a thread more would have no run to apply; and no more
+     * than {@link #MAX_DEFAULT_THREADS}, as each thread holds a producer's buffer (up to 32 MB) in the heap the README
+     * gives the service.
      */
     public static int streamThreads(int eventPartitions) {
-        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), eventPartitions));
+        return Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(), eventPartitions), MAX_DEFAULT_THREADS));
     }
 
     /**

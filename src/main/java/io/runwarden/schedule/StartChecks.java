@@ -47,6 +47,13 @@ public final class StartChecks {
     static final Duration LOOK_BACK = Duration.ofDays(1);
     /** How long a moved start is remembered at most: a check can only need it while this partition lags behind. */
     static final Duration FORWARDED_KEPT = Duration.ofDays(1);
+    /**
+     * How long after it was moved a start may still reach its run's partition behind a later check. The move and the
+     * check may leave through different producers (stream threads or instances), each sending its transaction in its
+     * own time; a transaction is done within its timeout (Kafka Streams: 10 s), and a minute leaves room for that and
+     * for the batch-wide time Kafka Streams gives the records it processes.
+     */
+    static final Duration FORWARD_SETTLE = Duration.ofMinutes(1);
     /** Before a script's name, the key of its last decided slot in the scheduler's store: no job name holds a NUL. */
     static final String DECIDED = "\u0000decided\u0000";
     private static final String DECIDED_END = "\u0000decided\u0001";
@@ -185,8 +192,8 @@ public final class StartChecks {
     }
 
     /**
-     * This partition moved a start to the partition of its run: a check written before the move may reach that
-     * partition ahead of it, so this partition counts the start for such checks itself.
+     * This partition moved a start to the partition of its run: a check written before the move, or soon after it
+     * by another producer, may reach that partition ahead of it, so this partition counts the start for such checks.
      */
     public void forwarded(LifecycleEvent start) {
         ScriptPolicy policy = start.scriptName() == null ? null : policies.get(start.scriptName());
@@ -220,16 +227,18 @@ public final class StartChecks {
     }
 
     /**
-     * The starts this partition moved at or after a check was written, by script; those moved before it reached their
-     * partition ahead of that check and of every later one, and are forgotten.
+     * The starts this partition moved that may reach their partition after a check written at {@code written}, by
+     * script; those moved more than {@link #FORWARD_SETTLE} before it reached their partition ahead of that check and
+     * of every later one, and are forgotten. Counting a start that also reached its partition is harmless.
      */
     private Map<String, List<Instant>> forwardedSince(Instant written) {
         Map<String, List<Instant>> starts = new HashMap<>();
         List<String> covered = new ArrayList<>();
+        Instant settled = written.minus(FORWARD_SETTLE);
         try (KeyValueIterator<String, Instant> it = forwardedStarts.all()) {
             while (it.hasNext()) {
                 KeyValue<String, Instant> entry = it.next();
-                if (entry.value.isBefore(written)) {
+                if (entry.value.isBefore(settled)) {
                     covered.add(entry.key);
                 } else {
                     int nul = entry.key.indexOf('\0');

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,15 +87,20 @@ class SettingsTest {
     }
 
     @Test
-    void aStreamThreadPerCoreUpToThePartitionsOfTheEventsUnlessTheUserSetsThem() {
+    void aStreamThreadPerCoreUpToFourAndThePartitionsOfTheEventsUnlessTheUserSetsThem() {
         RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
         int cores = Runtime.getRuntime().availableProcessors();
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters, 1_048_576, 1_000))
-                .containsEntry("num.stream.threads", cores);
+                .as("each thread holds a producer's buffer in the heap").containsEntry("num.stream.threads", Math.min(cores, 4));
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters, 1_048_576, 1))
                 .as("a thread more than the partitions would have no run to apply").containsEntry("num.stream.threads", 1);
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_NUM_STREAM_THREADS", "3")), 8080, meters,
                 1_048_576, 1)).containsEntry("num.stream.threads", "3");
+        for (String none : List.of("0", "-1", "two", "")) {
+            assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_NUM_STREAM_THREADS", none)))
+                    .as("a service that applies nothing but says it is ready").hasMessage(
+                            "RUNWARDEN_KAFKA_NUM_STREAM_THREADS=" + none + " is not a number of stream threads (1 to 999)");
+        }
     }
 
     @Test

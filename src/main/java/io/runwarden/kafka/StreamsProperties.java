@@ -12,6 +12,7 @@ import java.util.Properties;
 /** The Kafka Streams configuration of the service. */
 public final class StreamsProperties {
     static final int MAX_DEFAULT_THREADS = 4;
+
     private StreamsProperties() {
     }
 
@@ -31,7 +32,8 @@ public final class StreamsProperties {
      * gives the service.
      */
     public static int streamThreads(int eventPartitions) {
-        return Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(), eventPartitions), MAX_DEFAULT_THREADS));
+        int threads = Math.min(Runtime.getRuntime().availableProcessors(), Math.min(eventPartitions, MAX_DEFAULT_THREADS));
+        return Math.max(1, threads);
     }
 
     /**

@@ -30,9 +30,9 @@ final class IndexGeneration {
     private final WritableIndex local;
 
     /** @param indexes the local indexes' store: their generation lives with them, and goes when they are cleared */
-    IndexGeneration(KeyValueStore<String, String> logged, KeyValueStore<String, String> indexes) {
+    IndexGeneration(KeyValueStore<String, String> logged, IndexWrites indexes) {
         this.logged = logged;
-        this.local = new WritableIndex(new IndexWrites(indexes), IndexSpace.GENERATION);
+        this.local = new WritableIndex(indexes, IndexSpace.GENERATION);
     }
 
     boolean current() {

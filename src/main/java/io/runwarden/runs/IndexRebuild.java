@@ -23,7 +23,7 @@ final class IndexRebuild {
     static final int BATCH = 2_000;
 
     private final KeyValueStore<String, RunRecord> runs;
-    private final KeyValueStore<String, String> indexStore;
+    private final IndexWrites indexStore;
     private final RunIndexes indexes;
     private final IndexGeneration generation;
     private final int batchSize;
@@ -40,13 +40,13 @@ final class IndexRebuild {
     }
 
     /** @param batch runs or stale entries per batch ({@link #BATCH}) */
-    static IndexRebuild start(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexStore,
+    static IndexRebuild start(KeyValueStore<String, RunRecord> runs, IndexWrites indexStore,
                               RunIndexes indexes, IndexGeneration generation, int batch) {
         generation.startRebuild();
         return new IndexRebuild(runs, indexStore, indexes, generation, batch);
     }
 
-    private IndexRebuild(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexStore,
+    private IndexRebuild(KeyValueStore<String, RunRecord> runs, IndexWrites indexStore,
                          RunIndexes indexes, IndexGeneration generation, int batch) {
         this.runs = runs;
         this.indexStore = indexStore;
@@ -94,14 +94,14 @@ final class IndexRebuild {
     /** Deletes a batch of one space's stale entries; the space is done when a batch comes back short. */
     private void clearSome() {
         IndexSpace space = staleSpaces.get(0);
-        List<KeyValue<String, String>> deletes = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, String> it = indexStore.range(space.first(), space.last())) {
-            while (it.hasNext() && deletes.size() < batchSize) {
-                deletes.add(KeyValue.pair(it.next().key, null));
+            while (it.hasNext() && keys.size() < batchSize) {
+                keys.add(it.next().key);
             }
         }
-        indexStore.putAll(deletes);
-        if (deletes.size() < batchSize) {
+        indexStore.gathered(() -> keys.forEach(indexStore::delete));
+        if (keys.size() < batchSize) {
             staleSpaces.remove(0);
         }
     }

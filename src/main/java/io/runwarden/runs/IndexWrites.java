@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The indexes' store as their writer uses it: entry by entry, or, while a rebuild indexes a batch of runs, gathered
- * into one write (a RocksDB write batch), as a put of its own was a third of rebuilding. Any read first writes what
- * was gathered, so reads see every write. A delete is a put of null: the store's own delete reads the old value first.
+ * The indexes' store as their one writer uses it: entry by entry, or gathered into one write (a RocksDB write batch)
+ * for a change of a run, a rebuild's batch of runs or of stale entries, as a put of its own was a third of
+ * rebuilding. Any read first writes what was gathered, so reads see every write. A delete is a put of null: the
+ * store's own delete reads the old value first.
  */
 final class IndexWrites implements ReadOnlyKeyValueStore<String, String> {
     private final KeyValueStore<String, String> store;

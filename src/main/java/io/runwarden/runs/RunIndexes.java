@@ -96,9 +96,9 @@ public final class RunIndexes {
     static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
                            KeyValueStore<String, String> generations, int batch, int cachedScripts) {
         RunIndexes opened = new RunIndexes(runs, indexes, cachedScripts);
-        IndexGeneration generation = new IndexGeneration(generations, indexes);
+        IndexGeneration generation = new IndexGeneration(generations, opened.writes);
         if (!generation.current()) {
-            opened.rebuild = IndexRebuild.start(runs, indexes, opened, generation, batch);
+            opened.rebuild = IndexRebuild.start(runs, opened.writes, opened, generation, batch);
         }
         return opened;
     }

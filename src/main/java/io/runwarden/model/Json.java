@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import org.apache.kafka.common.errors.SerializationException;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The one JSON mapper: instants as {@code 2025-11-20T10:30:00.000Z}, durations as {@code P3D}. */
 public final class Json {
@@ -51,6 +54,9 @@ public final class Json {
             // state written by an older version must stay readable after fields are added
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /** A reader per type, resolved once: the mapper resolved the type again on every read of a stored run. */
+    private static final Map<Class<?>, ObjectReader> READERS = new ConcurrentHashMap<>();
+
     private Json() {
     }
 
@@ -64,7 +70,7 @@ public final class Json {
 
     public static <T> T read(byte[] bytes, Class<T> type) {
         try {
-            return MAPPER.readValue(bytes, type);
+            return READERS.computeIfAbsent(type, MAPPER::readerFor).readValue(bytes);
         } catch (IOException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from JSON", e);
         }

@@ -3,7 +3,6 @@ package io.runwarden.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The status of a run, written as the original script logs' codes: 2 in progress, 0 success, -1 failed. */
@@ -24,7 +23,13 @@ public enum RunStatus {
     }
 
     public static Optional<RunStatus> fromCode(int code) {
-        return Arrays.stream(values()).filter(s -> s.code == code).findFirst();
+        // read with every stored run: a stream over the values here was a tenth of a rebuild's allocations
+        return switch (code) {
+            case 2 -> Optional.of(IN_PROGRESS);
+            case 0 -> Optional.of(SUCCESS);
+            case -1 -> Optional.of(FAILED);
+            default -> Optional.empty();
+        };
     }
 
     @JsonCreator

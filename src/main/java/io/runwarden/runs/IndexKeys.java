@@ -21,7 +21,7 @@ final class IndexKeys {
 
     /** "{@code <newest-first time>:<runId>}": also the position a logs cursor remembers. */
     static String newestFirst(Instant time, String runId) {
-        return digits(Long.MAX_VALUE - Math.max(0, time.toEpochMilli())) + ":" + runId;
+        return timed(Long.MAX_VALUE - Math.max(0, time.toEpochMilli()), runId);
     }
 
     /** The smallest newest-first key at or after {@code time} (later times sort first). */
@@ -30,7 +30,14 @@ final class IndexKeys {
     }
 
     static String oldestFirst(Instant time, String runId) {
-        return digits(Math.max(0, time.toEpochMilli())) + ":" + runId;
+        return timed(Math.max(0, time.toEpochMilli()), runId);
+    }
+
+    /** "{@code <19 digits>:<runId>}" in one pass: keys are built for every run a rebuild reads. */
+    private static String timed(long value, String runId) {
+        String number = Long.toString(value);
+        return new StringBuilder(20 + runId.length()).append(ZEROS, number.length(), ZEROS.length()).append(number)
+                .append(':').append(runId).toString();
     }
 
     /** The start of a status's part of the status index. */

@@ -157,9 +157,10 @@ public final class RunIndexes {
     /** Forgets a run already deleted from the runs' store: every index entry, its count, its place as latest or oldest open. */
     public void removed(RunRecord run) {
         deadlines.update(run, null);
-        IndexKeys.move(byTime, timeKey(run), null, run.runId());
-        IndexKeys.move(byScript, scriptKey(run), null, run.runId());
-        IndexKeys.move(byStatus, statusKey(run), null, run.runId());
+        String time = timeKey(run);
+        IndexKeys.move(byTime, time, null, run.runId());
+        IndexKeys.move(byScript, scriptKey(run, time), null, run.runId());
+        IndexKeys.move(byStatus, statusKey(run, time), null, run.runId());
         IndexKeys.move(openByScript, openKey(run), null, run.runId());
         IndexKeys.move(finishedByEnd, finishedKey(run), null, run.runId());
         String script = run.scriptName();
@@ -196,11 +197,13 @@ public final class RunIndexes {
 
     void update(RunRecord before, RunRecord after) {
         deadlines.update(before, after);
-        IndexKeys.move(byTime, timeKey(before), timeKey(after), after.runId());
-        String scriptBefore = scriptKey(before);
-        String scriptAfter = scriptKey(after);
+        String timeBefore = timeKey(before);
+        String timeAfter = timeKey(after);
+        IndexKeys.move(byTime, timeBefore, timeAfter, after.runId());
+        String scriptBefore = scriptKey(before, timeBefore);
+        String scriptAfter = scriptKey(after, timeAfter);
         IndexKeys.move(byScript, scriptBefore, scriptAfter, after.runId());
-        IndexKeys.move(byStatus, statusKey(before), statusKey(after), after.runId());
+        IndexKeys.move(byStatus, statusKey(before, timeBefore), statusKey(after, timeAfter), after.runId());
         String openBefore = openKey(before);
         String openAfter = openKey(after);
         IndexKeys.move(openByScript, openBefore, openAfter, after.runId());
@@ -287,12 +290,17 @@ public final class RunIndexes {
      * applying one, and it grows dearer with every file RocksDB has yet to compact.
      */
     private Instant oldestOpen(String script, Instant oldest, String openBefore, String openAfter) {
-        Instant left = openBefore == null ? null : IndexKeys.oldestFirstTime(openBefore.substring(script.length() + 1));
+        Instant left = openBefore == null ? null : oldestFirstTime(script, openBefore);
         if (left != null && oldest != null && !left.isAfter(oldest)) {
             return oldestOpen(script);
         }
-        Instant joined = openAfter == null ? null : IndexKeys.oldestFirstTime(openAfter.substring(script.length() + 1));
+        Instant joined = openAfter == null ? null : oldestFirstTime(script, openAfter);
         return joined != null && (oldest == null || joined.isBefore(oldest)) ? joined : oldest;
+    }
+
+    /** The time of a key of {@link IndexSpace#OPEN_BY_SCRIPT}: the run's listing time as the index orders it. */
+    private static Instant oldestFirstTime(String script, String openKey) {
+        return IndexKeys.oldestFirstTime(openKey.substring(script.length() + 1));
     }
 
     private StoredStats stats(String script) {
@@ -320,13 +328,13 @@ public final class RunIndexes {
         return run == null ? null : IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
     }
 
-    private static String scriptKey(RunRecord run) {
-        return run == null || run.scriptName() == null ? null
-                : IndexKeys.scriptPrefix(run.scriptName()) + timeKey(run);
+    /** @param timeKey the run's {@link #timeKey} */
+    private static String scriptKey(RunRecord run, String timeKey) {
+        return run == null || run.scriptName() == null ? null : IndexKeys.scriptPrefix(run.scriptName()) + timeKey;
     }
 
-    private static String statusKey(RunRecord run) {
-        return run == null ? null : IndexKeys.statusPrefix(run.status()) + timeKey(run);
+    private static String statusKey(RunRecord run, String timeKey) {
+        return run == null ? null : IndexKeys.statusPrefix(run.status()) + timeKey;
     }
 
     private static String finishedKey(RunRecord run) {

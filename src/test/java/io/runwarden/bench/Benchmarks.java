@@ -35,7 +35,8 @@ import java.util.Map;
  * the same run on the same machine.
  * Run by {@code bench/run}; prints the table and writes it into {@code docs/benchmarks.md}.
  * System properties: {@code bench.repeats} (default 3), {@code bench.scale} (default 1.0, smaller for a quick look),
- * {@code bench.only} (a part of the benchmarks, for a quick look; the file is written only after a full run).
+ * {@code bench.only} (a part of the benchmarks, for a quick look; the file is written only after a full run),
+ * {@code bench.keep} (keep the data at the end).
  */
 public final class Benchmarks {
     /**
@@ -46,6 +47,8 @@ public final class Benchmarks {
     private static final List<String> ONLY = List.of(System.getProperty("bench.only", String.join(",", ALL)).split(","));
     private static final Map<String, String> BENCH_ENV = benchEnv();
     private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
+    /** {@code bench.keep}: keep the brokers' and services' data (to profile a part again on the same data). */
+    private static final boolean KEEP_DATA = Boolean.getBoolean("bench.keep");
     private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
     private static final int INGEST_RUNS = scaled(100_000);
     private static final int SMALL_N = scaled(100_000);
@@ -90,13 +93,8 @@ public final class Benchmarks {
         try {
             bench.runParts();
         } finally {
-            // the brokers' and the services' data: 2 to 5 GB a run, which filled the disk; the logs stay
-            try (var entries = Files.list(work)) {
-                for (Path entry : entries.filter(entry -> !entry.getFileName().toString().equals("logs")).toList()) {
-                    deleteTree(entry);
-                }
-            } catch (IOException e) {
-                System.err.println("could not delete the data in " + work + ": " + e);
+            if (!KEEP_DATA) {
+                deleteData(work);
             }
         }
         bench.report.finish(Duration.ofNanos(System.nanoTime() - began), SCALE, REPEATS);
@@ -241,9 +239,11 @@ public final class Benchmarks {
                 long loadEvents = kafka.endOffsets(Topics.SCRIPT_EVENTS);
                 progress("B2 loaded " + LARGE_N + " runs in " + loadSeconds + " s");
                 Stats largeRw = sweeps(kafka, workload, app, http, "B2", "large").http();
+                Stats emptyRw = emptySweeps(http);
                 postgres.load(LARGE_N - STALE_K, Workload.SCRIPTS, now);
                 Stats largePg = postgresSweeps(postgres, "large");
                 report.sweeps(SMALL_N, LARGE_N, STALE_K, smallRw, largeRw, smallPg, largePg);
+                report.emptySweeps(LARGE_N, emptyRw, largePg);
 
                 workload.policies(SCHEDULED_SCRIPTS, "0 3 * * *", Duration.ofMinutes(10), Instant.now());
                 awaitScheduled(http);
@@ -284,6 +284,21 @@ public final class Benchmarks {
                     + " s from its asOf to completedAt)");
         }
         return new SweepTimes(new Stats(seconds), new Stats(inService));
+    }
+
+    /** B2's floor: sweeps with nothing due, request to answer: the in-band protocol's hops and nothing else. */
+    private Stats emptySweeps(int http) throws Exception {
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < 5 * REPEATS; i++) {
+            long began = System.nanoTime();
+            JsonNode result = post(http, "/script/cleanup-stale?timeout=PT5M");
+            seconds.add(elapsedSeconds(began));
+            if (result.path("data").path("totalLogsUpdated").asInt(-1) != 0) {
+                throw new IllegalStateException("a sweep with nothing due failed runs: " + result);
+            }
+        }
+        progress("B2 runwarden sweeps with nothing due: " + seconds + " s");
+        return new Stats(seconds);
     }
 
     private Stats postgresSweeps(Postgres postgres, String label) throws Exception {
@@ -719,6 +734,17 @@ public final class Benchmarks {
 
     private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return Json.MAPPER.readTree(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+    }
+
+    /** The brokers' and the services' data: 2 to 5 GB a run, which filled the disk; the logs stay. */
+    private static void deleteData(Path work) {
+        try (var entries = Files.list(work)) {
+            for (Path entry : entries.filter(entry -> !entry.getFileName().toString().equals("logs")).toList()) {
+                deleteTree(entry);
+            }
+        } catch (IOException e) {
+            System.err.println("could not delete the data in " + work + ": " + e);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

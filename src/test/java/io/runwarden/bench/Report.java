@@ -55,6 +55,12 @@ final class Report {
                 + ratio(largePg.median() / smallPg.median()), "—", "≤ 1.3", growth <= 1.3);
     }
 
+    void emptySweeps(int runs, Stats empty, Stats pgSweep) {
+        row("B2", "sweep with nothing due among N = " + count(runs) + " (the in-band hops alone: request, markers, parts), s",
+                empty.show(2), "PostgreSQL 15's sweep of K runs above " + pgSweep.show(2),
+                ratio(empty.median() / pgSweep.median()) + " of PostgreSQL", "—", null);
+    }
+
     void reads(String route, Stats p50, Stats p99, Stats rps, long errors) {
         // the logs pages p99 ≤ 15 ms, a status filter's (failures rare) ≤ 20 ms, the dashboard's ≤ 50 ms
         Integer target = route.contains("status=") ? Integer.valueOf(20) : route.contains("/script/logs") ? Integer.valueOf(15)

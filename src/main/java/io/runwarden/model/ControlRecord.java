@@ -68,10 +68,9 @@ public enum ControlRecord {
     }
 
     /**
-     * Whether a step of a sweep or a check waits for this record's effects, on another partition or in the caller's
-     * answer: its transaction is committed once it is applied, not at the next commit interval (an empty sweep
-     * answered in about 0.27 s with three such hops, 0.12–0.23 s with this). Pings and missed slots are not: they come
-     * in numbers, and nothing waits on one of them.
+     * Whether the next step of a sweep or a check waits for this record, sent on to another partition or to its own
+     * later: it is committed once sent, not at the next commit interval (a sweep with nothing due answered in about
+     * 0.27 s with three such hops, 0.09-0.17 s so). Pings and missed slots come in numbers, and nothing waits on one.
      */
     public boolean awaited() {
         return this != PING && this != MISSED_SLOT;

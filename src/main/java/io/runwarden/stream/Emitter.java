@@ -4,6 +4,7 @@ import io.runwarden.alerts.BatchDone;
 import io.runwarden.alerts.RunOutcome;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlChannel;
+import io.runwarden.model.ControlRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,9 +46,16 @@ final class Emitter implements ControlChannel {
         context.forward(new Record<>(batchId, new BatchDone(batchId, partition), timestamp, headers), OUTCOMES_SINK);
     }
 
-    /** Back to {@code script-events}, with a copy of {@code headers}. */
+    /**
+     * Back to {@code script-events}, with a copy of {@code headers}. A step of a sweep or a check that another partition
+     * waits for is committed as soon as it can be, not at the next commit interval; only what runwarden sends on asks
+     * for it, so records that fail their checks cannot make the thread commit for each of them.
+     */
     @Override
     public void send(String key, Object value, Headers headers, long timestamp) {
         context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
+        if (ControlRecord.of(headers).filter(ControlRecord::awaited).isPresent()) {
+            context.commit();
+        }
     }
 }

@@ -130,9 +130,6 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         } else if (control.orElse(null) == ControlRecord.MISSED_SLOT) {
             startChecks.checkMissed(record);
         }
-        if (control.isPresent() && control.get().awaited()) {
-            context.commit();
-        }
         if (misrouted(record, control)) {
             // e.g. librdkafka's default partitioner: move it to the partition that holds the run's state
             if (event != null && event.type() == EventType.STARTED) {

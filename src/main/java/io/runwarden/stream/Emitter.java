@@ -20,6 +20,11 @@ final class Emitter implements ControlChannel {
     static final String EVENTS_SINK = Topics.SCRIPT_EVENTS + "-sink";
     static final String OUTCOMES_SINK = "alert-outcomes-sink";
 
+    /** At most one commit asked for in this long on a stream thread: four times the rate of the 100 ms commit interval. */
+    static final long COMMIT_GAP_MS = 25;
+    /** When a task of this stream thread last asked for a commit. */
+    private static final ThreadLocal<long[]> COMMIT_ASKED = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2});
+
     private final ProcessorContext<String, Object> context;
 
     Emitter(ProcessorContext<String, Object> context) {
@@ -48,14 +53,20 @@ final class Emitter implements ControlChannel {
 
     /**
      * Back to {@code script-events}, with a copy of {@code headers}. A step of a sweep or a check that another partition
-     * waits for is committed as soon as it can be, not at the next commit interval; only what runwarden sends on asks
-     * for it, so records that fail their checks cannot make the thread commit for each of them.
+     * waits for asks for its transaction to be committed now, not at the next commit interval; at most once per
+     * {@link #COMMIT_GAP_MS} on a stream thread (which commits all its tasks at once), so that records written from
+     * outside to set such steps off, however many, cannot make it commit after each of them.
      */
     @Override
     public void send(String key, Object value, Headers headers, long timestamp) {
         context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
-        if (ControlRecord.of(headers).filter(ControlRecord::awaited).isPresent()) {
-            context.commit();
+        if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
+            long now = context.currentSystemTimeMs();
+            long[] lastAsked = COMMIT_ASKED.get();
+            if (now - lastAsked[0] >= COMMIT_GAP_MS || now < lastAsked[0]) { // or the clock went back
+                lastAsked[0] = now;
+                context.commit();
+            }
         }
     }
 }

@@ -20,10 +20,11 @@ final class Emitter implements ControlChannel {
     static final String EVENTS_SINK = Topics.SCRIPT_EVENTS + "-sink";
     static final String OUTCOMES_SINK = "alert-outcomes-sink";
 
-    /** At most one commit asked for in this long on a stream thread: four times the rate of the 100 ms commit interval. */
+    /** At most one commit asked for in this long on a stream thread: four times the 100 ms commit interval's rate. */
     static final long COMMIT_GAP_MS = 25;
     /** When a task of this stream thread last asked for a commit. */
-    private static final ThreadLocal<long[]> COMMIT_ASKED = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2});
+    private static final ThreadLocal<long[]> COMMIT_ASKED =
+            ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2});
 
     private final ProcessorContext<String, Object> context;
 
@@ -52,9 +53,9 @@ final class Emitter implements ControlChannel {
     }
 
     /**
-     * Back to {@code script-events}, with a copy of {@code headers}. A step of a sweep or a check that another partition
-     * waits for asks for its transaction to be committed now, not at the next commit interval; at most once per
-     * {@link #COMMIT_GAP_MS} on a stream thread (which commits all its tasks at once), so that records written from
+     * Back to {@code script-events}, with a copy of {@code headers}. A step of a sweep or a check that another
+     * partition waits for asks for its transaction to be committed now, not at the next commit interval; at most once
+     * per {@link #COMMIT_GAP_MS} on a stream thread (which commits all its tasks at once), so that records written from
      * outside to set such steps off, however many, cannot make it commit after each of them.
      */
     @Override
@@ -63,7 +64,8 @@ final class Emitter implements ControlChannel {
         if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
             long now = context.currentSystemTimeMs();
             long[] lastAsked = COMMIT_ASKED.get();
-            if (now - lastAsked[0] >= COMMIT_GAP_MS || now < lastAsked[0]) { // or the clock went back
+            // or the clock went back
+            if (now - lastAsked[0] >= COMMIT_GAP_MS || now < lastAsked[0]) {
                 lastAsked[0] = now;
                 context.commit();
             }

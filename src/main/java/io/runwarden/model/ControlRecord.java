@@ -6,7 +6,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Sweeps travel in-band on {@code script-events}, marked by a header, so that each partition applies a sweep
@@ -40,6 +42,10 @@ public enum ControlRecord {
     public static final String HEADER = "runwarden.control";
     /** The partition a continuation must go back to. */
     public static final String PARTITION = "runwarden.partition";
+
+    /** Looked up for every record runwarden sends back to {@code script-events}. */
+    private static final Map<String, ControlRecord> BY_WIRE_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(c -> c.wireName, c -> c));
 
     private final String wireName;
 
@@ -100,7 +106,7 @@ public enum ControlRecord {
     public static Optional<ControlRecord> known(Headers headers) {
         Header header = headers == null ? null : headers.lastHeader(HEADER);
         String name = header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-        return Arrays.stream(values()).filter(c -> c.wireName.equals(name)).findFirst();
+        return Optional.ofNullable(BY_WIRE_NAME.get(name));
     }
 
     /**

@@ -35,9 +35,7 @@ final class IndexKeys {
 
     /** "{@code <19 digits>:<runId>}" in one pass: keys are built for every run a rebuild reads. */
     private static String timed(long value, String runId) {
-        String number = Long.toString(value);
-        return new StringBuilder(20 + runId.length()).append(ZEROS, number.length(), ZEROS.length()).append(number)
-                .append(':').append(runId).toString();
+        return padded(new StringBuilder(20 + runId.length()), value).append(':').append(runId).toString();
     }
 
     /** The start of a status's part of the status index. */
@@ -59,9 +57,13 @@ final class IndexKeys {
     }
 
     static String digits(long value) {
-        // String.format was the dearest step of writing an index entry
+        return padded(new StringBuilder(19), value).toString();
+    }
+
+    /** {@code value} in 19 digits: String.format was the dearest step of writing an index entry. */
+    private static StringBuilder padded(StringBuilder to, long value) {
         String number = Long.toString(value);
-        return ZEROS.substring(number.length()) + number;
+        return to.append(ZEROS, number.length(), ZEROS.length()).append(number);
     }
 
     /** Moves a run's index entry from {@code oldKey} to {@code newKey}; a null key means "not indexed". */

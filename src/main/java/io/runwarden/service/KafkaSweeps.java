@@ -22,7 +22,11 @@ import java.util.UUID;
 
 /** Manual sweeps: a control record on {@code script-events}; the result read back from the sweep's home partition. */
 final class KafkaSweeps implements Sweeps {
+    /** How often a waiting caller reads the result: often while a sweep is quick (an empty one takes ~40 ms)… */
+    private static final Duration QUICK_POLL = Duration.ofMillis(3);
+    /** …and less often once it has taken longer, as the result may be another instance's to answer. */
     private static final Duration POLL = Duration.ofMillis(25);
+    private static final Duration QUICK = Duration.ofSeconds(1);
 
     private final Producer<String, byte[]> producer;
     private final KafkaStreams streams;
@@ -62,7 +66,8 @@ final class KafkaSweeps implements Sweeps {
 
     @Override
     public SweepResult await(String sweepId, Duration timeout) throws SweepTimeoutException, InterruptedException {
-        Instant until = Instant.now().plus(timeout);
+        Instant began = Instant.now();
+        Instant until = began.plus(timeout);
         while (true) {
             Optional<SweepResult> result = poll(sweepId);
             if (result.isPresent()) {
@@ -71,7 +76,7 @@ final class KafkaSweeps implements Sweeps {
             if (Instant.now().isAfter(until)) {
                 throw new SweepTimeoutException(sweepId);
             }
-            Thread.sleep(POLL.toMillis());
+            Thread.sleep(Instant.now().isBefore(began.plus(QUICK)) ? QUICK_POLL.toMillis() : POLL.toMillis());
         }
     }
 

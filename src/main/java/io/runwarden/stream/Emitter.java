@@ -20,10 +20,15 @@ final class Emitter implements ControlChannel {
     static final String EVENTS_SINK = Topics.SCRIPT_EVENTS + "-sink";
     static final String OUTCOMES_SINK = "alert-outcomes-sink";
 
-    /** At most one commit asked for in this long on a stream thread: four times the 100 ms commit interval's rate. */
+    /**
+     * A stream thread's commit asks, as a token bucket: a burst of this many (a sweep's or a check's hops, which
+     * follow one another on the same thread within milliseconds), then one per {@link #COMMIT_GAP_MS}.
+     */
+    static final int COMMIT_BURST = 8;
+    /** Past the burst, one ask in this long: four times the 100 ms commit interval's rate. */
     static final long COMMIT_GAP_MS = 25;
-    /** When a task of this stream thread last asked for a commit. */
-    private static final ThreadLocal<long[]> COMMIT_ASKED =
+    /** For each stream thread, when its bucket is full again (all of its tasks commit at once, so they share one). */
+    private static final ThreadLocal<long[]> BUCKET_FULL_AT =
             ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2});
 
     private final ProcessorContext<String, Object> context;
@@ -54,19 +59,22 @@ final class Emitter implements ControlChannel {
 
     /**
      * Back to {@code script-events}, with a copy of {@code headers}. A step of a sweep or a check that another
-     * partition waits for asks for its transaction to be committed now, not at the next commit interval; at most once
-     * per {@link #COMMIT_GAP_MS} on a stream thread (which commits all its tasks at once), so that records written from
-     * outside to set such steps off, however many, cannot make it commit after each of them.
+     * partition waits for asks for its transaction to be committed now, not at the next commit interval; within
+     * the thread's bucket of asks, so that records written from outside to set such steps off, however many, cannot
+     * make it commit after each of them.
      */
     @Override
     public void send(String key, Object value, Headers headers, long timestamp) {
         context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
         if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
             long now = context.currentSystemTimeMs();
-            long[] lastAsked = COMMIT_ASKED.get();
-            // or the clock went back
-            if (now - lastAsked[0] >= COMMIT_GAP_MS || now < lastAsked[0]) {
-                lastAsked[0] = now;
+            long[] fullAt = BUCKET_FULL_AT.get();
+            // further ahead than a whole bucket can only mean that the clock went back: start again full
+            if (fullAt[0] < now || fullAt[0] - now > COMMIT_BURST * COMMIT_GAP_MS) {
+                fullAt[0] = now;
+            }
+            if (fullAt[0] - now <= (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
+                fullAt[0] += COMMIT_GAP_MS;
                 context.commit();
             }
         }

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A sweep or a check waits for each of its hops to be committed before the next partition reads it: what runwarden
  * sends on for one asks for the commit at once, anything else waits for the commit interval, and however many hops
- * records from outside set off, a stream thread asks at most once per {@link Emitter#COMMIT_GAP_MS}.
+ * records from outside set off, a stream thread asks no more than a burst of {@link Emitter#COMMIT_BURST}, then once
+ * per {@link Emitter#COMMIT_GAP_MS}.
  */
 class EmitterTest {
     /**
@@ -55,26 +56,47 @@ class EmitterTest {
     }
 
     @Test
-    void aThreadAsksAtMostOncePerGapHoweverManyHopsItsTasksSend() {
+    void theHopsOfOneSweepFollowingEachOtherOnAThreadEachAskForTheirCommit() {
+        MockProcessorContext<String, Object> context = context();
+        Emitter home = new Emitter(context);
+        Emitter other = new Emitter(context);
+        long began = context.currentSystemTimeMs();
+        ControlRecord[] hops = {ControlRecord.SWEEP_MARKER, ControlRecord.SWEEP_CONTINUE, ControlRecord.SWEEP_PART};
+        for (int i = 0; i < hops.length; i++) {
+            context.resetCommit();
+            context.setCurrentSystemTimeMs(began + 2L * i);
+            (i % 2 == 0 ? home : other).send("sweep-1", new byte[0], hops[i].headers(), 0L);
+            assertTrue(context.committed(), hops[i] + " " + 2 * i + " ms after the first hop asked");
+        }
+    }
+
+    @Test
+    void aFloodOfHopsGetsABurstOfAsksThenOnePerGap() {
         MockProcessorContext<String, Object> context = context();
         Emitter oneTask = new Emitter(context);
         Emitter anotherTask = new Emitter(context);
         long began = context.currentSystemTimeMs();
-        oneTask.send("check-1", new byte[0], ControlRecord.START_CHECK_PART.headers(), 0L);
-        assertTrue(context.committed());
-
         int asked = 0;
-        for (long ms = 1; ms < Emitter.COMMIT_GAP_MS; ms++) {
-            context.resetCommit();
-            context.setCurrentSystemTimeMs(began + ms);
-            (ms % 2 == 0 ? oneTask : anotherTask).send("check-" + ms, new byte[0], ControlRecord.START_CHECK_PART.headers(), 0L);
-            asked += context.committed() ? 1 : 0;
+        long floodMs = 100 * Emitter.COMMIT_GAP_MS;
+        for (long ms = 0; ms < floodMs; ms++) {
+            for (int record = 0; record < 10; record++) {
+                context.resetCommit();
+                context.setCurrentSystemTimeMs(began + ms);
+                (record % 2 == 0 ? oneTask : anotherTask).send("check-" + ms, new byte[0],
+                        ControlRecord.START_CHECK_PART.headers(), 0L);
+                asked += context.committed() ? 1 : 0;
+            }
         }
-        assertEquals(0, asked, "asks within the gap");
+        assertEquals(Emitter.COMMIT_BURST + floodMs / Emitter.COMMIT_GAP_MS - 1, asked,
+                "asks in " + floodMs + " ms of ten hops a millisecond");
 
-        context.setCurrentSystemTimeMs(began + Emitter.COMMIT_GAP_MS);
-        anotherTask.send("sweep-1", new byte[0], ControlRecord.SWEEP_PART.headers(), 0L);
-        assertTrue(context.committed(), "the first hop after the gap asks again");
+        context.resetCommit();
+        context.setCurrentSystemTimeMs(began + floodMs + Emitter.COMMIT_BURST * Emitter.COMMIT_GAP_MS);
+        for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
+            context.resetCommit();
+            oneTask.send("sweep-1", new byte[0], ControlRecord.SWEEP_PART.headers(), 0L);
+            assertTrue(context.committed(), "hop " + hop + " of a burst once the flood has stopped");
+        }
     }
 
     @Test

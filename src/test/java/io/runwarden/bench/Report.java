@@ -61,6 +61,16 @@ final class Report {
                 ratio(empty.median() / pgSweep.median()) + " of PostgreSQL", "—", null);
     }
 
+    void writeFloor(int stale, Stats records, Stats contractRecords, Stats pgSweep) {
+        row("B2", "the least a sweep of K = " + count(stale) + " writes under exactly-once, and nothing else: two"
+                        + " transactional producers write each failed run's 4 records (the run to its changelog and to"
+                        + " script-runs, its failed event, its alert outcome), s",
+                records.show(2) + "; the contract's 2 alone (script-runs, the failed event) " + contractRecords.show(2),
+                "PostgreSQL 15's sweep of K runs above " + pgSweep.show(2),
+                ratio(records.median() / pgSweep.median()) + " (4 records); " + ratio(contractRecords.median() / pgSweep.median())
+                        + " (2) of PostgreSQL", "—", null);
+    }
+
     void reads(String route, Stats p50, Stats p99, Stats rps, long errors) {
         // the logs pages p99 ≤ 15 ms, a status filter's (failures rare) ≤ 20 ms, the dashboard's ≤ 50 ms
         Integer target = route.contains("status=") ? Integer.valueOf(20) : route.contains("/script/logs") ? Integer.valueOf(15)

@@ -22,11 +22,14 @@ import java.util.UUID;
 
 /** Manual sweeps: a control record on {@code script-events}; the result read back from the sweep's home partition. */
 final class KafkaSweeps implements Sweeps {
-    /** How often a waiting caller reads the result: often while a sweep is quick (an empty one takes ~40 ms)… */
+    /**
+     * How often a waiting caller reads a result this instance holds, in the first {@link #QUICK}: a sweep with nothing
+     * due takes about 40 ms…
+     */
     private static final Duration QUICK_POLL = Duration.ofMillis(3);
-    /** …and less often once it has taken longer, as the result may be another instance's to answer. */
-    private static final Duration POLL = Duration.ofMillis(25);
     private static final Duration QUICK = Duration.ofSeconds(1);
+    /** …and after that, or when another instance holds it (each read an HTTP call to it). */
+    private static final Duration POLL = Duration.ofMillis(25);
 
     private final Producer<String, byte[]> producer;
     private final KafkaStreams streams;
@@ -66,8 +69,8 @@ final class KafkaSweeps implements Sweeps {
 
     @Override
     public SweepResult await(String sweepId, Duration timeout) throws SweepTimeoutException, InterruptedException {
-        Instant began = Instant.now();
-        Instant until = began.plus(timeout);
+        Instant until = Instant.now().plus(timeout);
+        long quickUntil = System.nanoTime() + QUICK.toNanos();
         while (true) {
             Optional<SweepResult> result = poll(sweepId);
             if (result.isPresent()) {
@@ -76,7 +79,9 @@ final class KafkaSweeps implements Sweeps {
             if (Instant.now().isAfter(until)) {
                 throw new SweepTimeoutException(sweepId);
             }
-            Thread.sleep(Instant.now().isBefore(began.plus(QUICK)) ? QUICK_POLL.toMillis() : POLL.toMillis());
+            boolean quick = System.nanoTime() - quickUntil < 0
+                    && EventPartitions.activeHere(streams).contains(EventPartitions.of(sweepId, eventPartitions));
+            Thread.sleep(quick ? QUICK_POLL.toMillis() : POLL.toMillis());
         }
     }
 

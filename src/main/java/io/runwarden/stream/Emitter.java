@@ -22,14 +22,17 @@ final class Emitter implements ControlChannel {
 
     /**
      * A stream thread's commit asks, as a token bucket: a burst of this many (a sweep's or a check's hops, which
-     * follow one another on the same thread within milliseconds), then one per {@link #COMMIT_GAP_MS}.
+     * follow one another on the same thread within milliseconds), then one per {@link #COMMIT_GAP_MS}. It counts asks,
+     * not commits: the asks of one pass over the thread's tasks make one commit, so a sweep spends one more than the
+     * partitions of its thread that it visits, and a tick's missed-start checks may spend the burst and go on at the
+     * steady rate.
      */
     static final int COMMIT_BURST = 8;
     /** Past the burst, one ask in this long: four times the 100 ms commit interval's rate. */
     static final long COMMIT_GAP_MS = 25;
     /** For each stream thread, when its bucket is full again (all of its tasks commit at once, so they share one). */
     private static final ThreadLocal<long[]> BUCKET_FULL_AT =
-            ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2});
+            ThreadLocal.withInitial(() -> new long[1]);
 
     private final ProcessorContext<String, Object> context;
 
@@ -69,9 +72,11 @@ final class Emitter implements ControlChannel {
         if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
             long now = context.currentSystemTimeMs();
             long[] fullAt = BUCKET_FULL_AT.get();
-            // further ahead than a whole bucket can only mean that the clock went back: start again full
-            if (fullAt[0] < now || fullAt[0] - now > COMMIT_BURST * COMMIT_GAP_MS) {
+            if (fullAt[0] < now) {
                 fullAt[0] = now;
+            } else if (fullAt[0] - now > COMMIT_BURST * COMMIT_GAP_MS) {
+                // further ahead than a whole bucket: the clock went back. One ask, as if the bucket had just one left
+                fullAt[0] = now + (COMMIT_BURST - 1) * COMMIT_GAP_MS;
             }
             if (fullAt[0] - now <= (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
                 fullAt[0] += COMMIT_GAP_MS;

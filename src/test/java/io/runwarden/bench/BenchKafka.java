@@ -65,6 +65,14 @@ final class BenchKafka implements AutoCloseable {
         }
     }
 
+    void deleteTopics(Collection<String> names) {
+        try {
+            admin.deleteTopics(names).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String bootstrap() {
         return bootstrap;
     }

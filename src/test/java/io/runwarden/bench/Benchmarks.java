@@ -240,13 +240,13 @@ public final class Benchmarks {
                 progress("B2 loaded " + LARGE_N + " runs in " + loadSeconds + " s");
                 Stats largeRw = sweeps(kafka, workload, app, http, "B2", "large").http();
                 Stats emptyRw = emptySweeps(http);
-                List<byte[]> records = WriteFloor.recordsOfAFailedRun("stale-floor");
+                List<WriteFloor.Written> records = WriteFloor.recordsOfAFailedRun();
                 Stats writes;
                 Stats contractWrites;
                 try (WriteFloor floor = new WriteFloor(kafka, broker.bootstrap(),
                         TopicSpec.named(Topics.SCRIPT_EVENTS).partitions())) {
-                    writes = writeFloor(floor, records, "its four records");
-                    contractWrites = writeFloor(floor, records.subList(1, 3), "the contract's two records");
+                    writes = writeFloor(floor, records, "its six records");
+                    contractWrites = writeFloor(floor, WriteFloor.contractRecords(records), "the contract's three records");
                 }
                 postgres.load(LARGE_N - STALE_K, Workload.SCRIPTS, now);
                 Stats largePg = postgresSweeps(postgres, "large");
@@ -311,7 +311,7 @@ public final class Benchmarks {
     }
 
     /** B2's other floor: K failed runs' records written and committed, nothing else; two warm-ups first. */
-    private Stats writeFloor(WriteFloor floor, List<byte[]> records, String label) throws Exception {
+    private Stats writeFloor(WriteFloor floor, List<WriteFloor.Written> records, String label) throws Exception {
         List<Double> seconds = new ArrayList<>();
         for (int i = -2; i < 5 * REPEATS; i++) {
             double took = floor.write(STALE_K, records);

@@ -1,15 +1,20 @@
 package io.runwarden.bench;
 
 import io.runwarden.alerts.RunOutcome;
+import io.runwarden.model.Alert;
+import io.runwarden.model.AlertKind;
 import io.runwarden.model.FailureReason;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.Trigger;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -26,18 +31,26 @@ import java.util.concurrent.Future;
 /**
  * B2's floor under exactly-once: the least a sweep of K runs must write, and nothing else (no reading, no indexes,
  * no hops). Two transactional producers, as runwarden has two stream threads here, each write half of the runs'
- * records in one transaction, with runwarden's batch size, to a topic partitioned like {@code script-events}; the
- * time runs from the first send to the second commit.
+ * records in one transaction, each kind of record to a topic of its own partitioned like {@code script-events},
+ * with runwarden's batch size and an input offset committed with it as a Streams transaction does; the time runs
+ * from the first send to the second commit.
  */
 final class WriteFloor implements AutoCloseable {
-    static final String TOPIC = "bench-write-floor";
     private static final int PRODUCERS = 2;
 
+    /** A record a failed run gets, and the topic standing in for where runwarden writes it. */
+    record Written(String topic, byte[] value) {
+    }
+
+    private final BenchKafka kafka;
+    private final List<String> topics;
     private final List<KafkaProducer<String, byte[]>> producers = new ArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(PRODUCERS);
 
     WriteFloor(BenchKafka kafka, String bootstrap, int partitions) {
-        kafka.createTopic(TOPIC, partitions);
+        this.kafka = kafka;
+        this.topics = recordsOfAFailedRun().stream().map(Written::topic).toList();
+        topics.forEach(topic -> kafka.createTopic(topic, partitions));
         for (int i = 0; i < PRODUCERS; i++) {
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -50,23 +63,33 @@ final class WriteFloor implements AutoCloseable {
     }
 
     /**
-     * The records each failed run gets, as runwarden writes them: the run (to its store's changelog and to
-     * {@code script-runs}), its {@code failed} event and its alert outcome.
+     * The records each failed run gets, as runwarden writes them, in this order: the run to its store's changelog
+     * and to {@code script-runs}, its {@code failed} event, its alert outcome, then the alert on
+     * {@code script-alerts} and on the notifiers' feed. The contract's are {@link #contractRecords}.
      */
-    static List<byte[]> recordsOfAFailedRun(String runId) {
+    static List<Written> recordsOfAFailedRun() {
         Instant start = Instant.now().minus(Duration.ofDays(4));
-        RunRecord run = RunRecord.builder(runId).scriptName(Workload.script(7)).status(RunStatus.FAILED)
+        RunRecord run = RunRecord.builder("stale-floor-1").scriptName(Workload.script(7)).status(RunStatus.FAILED)
                 .startTime(start).endTime(Instant.now()).failureReason(FailureReason.TIMEOUT)
                 .deadline(start.plus(Duration.ofDays(3)))
                 .message("Script marked as failed - exceeded 3 day timeout").build();
         String sweepId = UUID.randomUUID().toString();
         byte[] runBytes = Json.bytes(run);
-        return List.of(runBytes, runBytes, Json.bytes(RunFailure.timeout(run, sweepId, Trigger.MANUAL)),
-                Json.bytes(RunOutcome.of(run, sweepId, null)));
+        byte[] alert = Json.bytes(Alert.of(AlertKind.TIMEOUT, run.scriptName(), run.runId(), run.endTime(),
+                run.message(), sweepId, null));
+        return List.of(new Written("bench-floor-runs-changelog", runBytes), new Written("bench-floor-script-runs", runBytes),
+                new Written("bench-floor-failures", Json.bytes(RunFailure.timeout(run, sweepId, Trigger.MANUAL))),
+                new Written("bench-floor-outcomes", Json.bytes(RunOutcome.of(run, sweepId, null))),
+                new Written("bench-floor-script-alerts", alert), new Written("bench-floor-alert-feed", alert));
+    }
+
+    /** What DESIGN.md asks for each failed run: its state on script-runs, its failed event and its alert. */
+    static List<Written> contractRecords(List<Written> all) {
+        return List.of(all.get(1), all.get(2), all.get(4));
     }
 
     /** Seconds to write {@code records} for each of {@code runs} runs, committed. */
-    double write(int runs, List<byte[]> records) throws Exception {
+    double write(int runs, List<Written> records) throws Exception {
         long began = System.nanoTime();
         List<Future<?>> writing = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
@@ -75,10 +98,12 @@ final class WriteFloor implements AutoCloseable {
             writing.add(pool.submit(() -> {
                 producer.beginTransaction();
                 for (int run = first; run < runs; run += PRODUCERS) {
-                    for (byte[] record : records) {
-                        producer.send(new ProducerRecord<>(TOPIC, "stale-floor-" + run, record));
+                    for (Written record : records) {
+                        producer.send(new ProducerRecord<>(record.topic(), "stale-floor-" + run, record.value()));
                     }
                 }
+                producer.sendOffsetsToTransaction(Map.of(new TopicPartition(topics.get(0), first), new OffsetAndMetadata(0)),
+                        new ConsumerGroupMetadata("bench-write-floor"));
                 producer.commitTransaction();
                 return null;
             }));
@@ -89,9 +114,11 @@ final class WriteFloor implements AutoCloseable {
         return (System.nanoTime() - began) / 1e9;
     }
 
+    /** Leaves the broker as it was: the later parts run on it. */
     @Override
     public void close() {
         pool.shutdownNow();
         producers.forEach(KafkaProducer::close);
+        kafka.deleteTopics(topics);
     }
 }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,96 +18,134 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A sweep or a check waits for each of its hops to be committed before the next partition reads it: what runwarden
  * sends on for one asks for the commit at once, anything else waits for the commit interval, and however many hops
  * records from outside set off, a stream thread asks no more than a burst of {@link Emitter#COMMIT_BURST}, then once
- * per {@link Emitter#COMMIT_GAP_MS}.
+ * per {@link Emitter#COMMIT_GAP_MS}. A thread's bucket is shared by its tasks, so each test runs on a thread of its own.
  */
 class EmitterTest {
-    /**
-     * The stream thread's clock, an hour on for each test: the last ask is the thread's, so tests share it (the
-     * topology tests before them on this thread asked at the real time, which these times precede: a clock set back).
-     */
-    private static final AtomicLong CLOCK = new AtomicLong(1_000_000_000_000L);
+    private static final long NOW = 1_000_000_000_000L;
 
-    private static MockProcessorContext<String, Object> context() {
+    /** A task of the thread: its own context, as Kafka Streams gives each task one. */
+    private static MockProcessorContext<String, Object> task() {
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(CLOCK.addAndGet(3_600_000));
+        context.setCurrentSystemTimeMs(NOW);
         return context;
+    }
+
+    private static void onAThreadOfItsOwn(Runnable test) throws InterruptedException {
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                test.run();
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        });
+        thread.start();
+        thread.join();
+        if (failed.get() instanceof Error error) {
+            throw error;
+        } else if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+    }
+
+    /** Sends a hop from the task and tells whether it asked for a commit. */
+    private static boolean asked(MockProcessorContext<String, Object> task, long at, ControlRecord hop) {
+        task.resetCommit();
+        task.setCurrentSystemTimeMs(at);
+        new Emitter(task).send("sweep-1", new byte[0], hop.headers(), 0L);
+        return task.committed();
     }
 
     @ParameterizedTest
     @EnumSource(ControlRecord.class)
-    void aHopOfASweepOrACheckAsksForTheCommitAndNothingElseDoes(ControlRecord kind) {
-        MockProcessorContext<String, Object> context = context();
-        new Emitter(context).send("key", new byte[0], kind.headers(), 0L);
+    void aHopOfASweepOrACheckAsksForTheCommitAndNothingElseDoes(ControlRecord kind) throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            MockProcessorContext<String, Object> context = task();
+            new Emitter(context).send("key", new byte[0], kind.headers(), 0L);
 
-        assertEquals(1, context.forwarded().size());
-        boolean awaited = kind != ControlRecord.PING && kind != ControlRecord.MISSED_SLOT;
-        assertEquals(awaited, context.committed(), kind + " committed");
+            assertEquals(1, context.forwarded().size());
+            boolean awaited = kind != ControlRecord.PING && kind != ControlRecord.MISSED_SLOT;
+            assertEquals(awaited, context.committed(), kind + " committed");
+        });
     }
 
     @Test
-    void aMovedEventAndTheRunsOwnRecordsWaitForTheCommitInterval() {
-        MockProcessorContext<String, Object> context = context();
-        Emitter emitter = new Emitter(context);
-        emitter.send("run-1", new byte[0], new RecordHeaders(), 0L);
-        emitter.toRuns("run-1", "a run", 0L);
-        emitter.toFailures("run-1", "a failure", 0L);
+    void aMovedEventAndTheRunsOwnRecordsWaitForTheCommitInterval() throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            MockProcessorContext<String, Object> context = task();
+            Emitter emitter = new Emitter(context);
+            emitter.send("run-1", new byte[0], new RecordHeaders(), 0L);
+            emitter.toRuns("run-1", "a run", 0L);
+            emitter.toFailures("run-1", "a failure", 0L);
 
-        assertEquals(3, context.forwarded().size());
-        assertFalse(context.committed());
+            assertEquals(3, context.forwarded().size());
+            assertFalse(context.committed());
+        });
     }
 
     @Test
-    void theHopsOfOneSweepFollowingEachOtherOnAThreadEachAskForTheirCommit() {
-        MockProcessorContext<String, Object> context = context();
-        Emitter home = new Emitter(context);
-        Emitter other = new Emitter(context);
-        long began = context.currentSystemTimeMs();
-        ControlRecord[] hops = {ControlRecord.SWEEP_MARKER, ControlRecord.SWEEP_CONTINUE, ControlRecord.SWEEP_PART};
-        for (int i = 0; i < hops.length; i++) {
-            context.resetCommit();
-            context.setCurrentSystemTimeMs(began + 2L * i);
-            (i % 2 == 0 ? home : other).send("sweep-1", new byte[0], hops[i].headers(), 0L);
-            assertTrue(context.committed(), hops[i] + " " + 2 * i + " ms after the first hop asked");
-        }
-    }
-
-    @Test
-    void aFloodOfHopsGetsABurstOfAsksThenOnePerGap() {
-        MockProcessorContext<String, Object> context = context();
-        Emitter oneTask = new Emitter(context);
-        Emitter anotherTask = new Emitter(context);
-        long began = context.currentSystemTimeMs();
-        int asked = 0;
-        long floodMs = 100 * Emitter.COMMIT_GAP_MS;
-        for (long ms = 0; ms < floodMs; ms++) {
-            for (int record = 0; record < 10; record++) {
-                context.resetCommit();
-                context.setCurrentSystemTimeMs(began + ms);
-                (record % 2 == 0 ? oneTask : anotherTask).send("check-" + ms, new byte[0],
-                        ControlRecord.START_CHECK_PART.headers(), 0L);
-                asked += context.committed() ? 1 : 0;
+    void theHopsOfOneSweepFollowingEachOtherOnAThreadEachAskForTheirCommit() throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            List<MockProcessorContext<String, Object>> tasks = List.of(task(), task());
+            ControlRecord[] hops = {ControlRecord.SWEEP_MARKER, ControlRecord.SWEEP_CONTINUE, ControlRecord.SWEEP_PART};
+            for (int i = 0; i < hops.length; i++) {
+                assertTrue(asked(tasks.get(i % 2), NOW + 2L * i, hops[i]), hops[i] + " " + 2 * i + " ms after the first hop");
             }
-        }
-        assertEquals(Emitter.COMMIT_BURST + floodMs / Emitter.COMMIT_GAP_MS - 1, asked,
-                "asks in " + floodMs + " ms of ten hops a millisecond");
-
-        context.resetCommit();
-        context.setCurrentSystemTimeMs(began + floodMs + Emitter.COMMIT_BURST * Emitter.COMMIT_GAP_MS);
-        for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
-            context.resetCommit();
-            oneTask.send("sweep-1", new byte[0], ControlRecord.SWEEP_PART.headers(), 0L);
-            assertTrue(context.committed(), "hop " + hop + " of a burst once the flood has stopped");
-        }
+        });
     }
 
     @Test
-    void aClockSetBackDoesNotStopTheAsking() {
-        MockProcessorContext<String, Object> context = context();
-        Emitter emitter = new Emitter(context);
-        emitter.send("sweep-1", new byte[0], ControlRecord.SWEEP_MARKER.headers(), 0L);
-        context.resetCommit();
-        context.setCurrentSystemTimeMs(context.currentSystemTimeMs() - 3_600_000);
-        emitter.send("sweep-1", new byte[0], ControlRecord.SWEEP_PART.headers(), 0L);
-        assertTrue(context.committed());
+    void aFloodOfHopsOverTheThreadsTasksGetsABurstOfAsksThenOnePerGap() throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            List<MockProcessorContext<String, Object>> tasks = List.of(task(), task(), task());
+            long floodMs = 100 * Emitter.COMMIT_GAP_MS;
+            int asks = 0;
+            for (long ms = 0; ms < floodMs; ms++) {
+                for (int record = 0; record < 9; record++) {
+                    asks += asked(tasks.get(record % 3), NOW + ms, ControlRecord.START_CHECK_PART) ? 1 : 0;
+                }
+            }
+            assertEquals(Emitter.COMMIT_BURST + floodMs / Emitter.COMMIT_GAP_MS - 1, asks,
+                    "asks in " + floodMs + " ms of nine hops a millisecond over three tasks");
+
+            long quiet = NOW + floodMs + Emitter.COMMIT_BURST * Emitter.COMMIT_GAP_MS;
+            for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
+                assertTrue(asked(tasks.get(hop % 3), quiet, ControlRecord.SWEEP_PART), "hop " + hop + " of a burst once the flood has stopped");
+            }
+        });
+    }
+
+    @Test
+    void eachStreamThreadHasABucketOfItsOwn() throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            MockProcessorContext<String, Object> busy = task();
+            for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
+                asked(busy, NOW, ControlRecord.SWEEP_PART);
+            }
+            assertFalse(asked(busy, NOW, ControlRecord.SWEEP_PART), "this thread's bucket is spent");
+            try {
+                onAThreadOfItsOwn(() -> {
+                    MockProcessorContext<String, Object> other = task();
+                    for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
+                        assertTrue(asked(other, NOW, ControlRecord.SWEEP_PART), "hop " + hop + " on another thread");
+                    }
+                });
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    void aClockSetBackDoesNotStopTheAskingNorRefillTheBucket() throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            MockProcessorContext<String, Object> context = task();
+            for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
+                asked(context, NOW, ControlRecord.SWEEP_MARKER);
+            }
+            long setBack = NOW - 3_600_000;
+            assertTrue(asked(context, setBack, ControlRecord.SWEEP_PART), "the first hop after the clock went back");
+            assertFalse(asked(context, setBack, ControlRecord.SWEEP_PART), "the second at the same time");
+        });
     }
 }

@@ -71,6 +71,7 @@ final class KafkaSweeps implements Sweeps {
     public SweepResult await(String sweepId, Duration timeout) throws SweepTimeoutException, InterruptedException {
         Instant until = Instant.now().plus(timeout);
         long quickUntil = System.nanoTime() + QUICK.toNanos();
+        boolean here = EventPartitions.activeHere(streams).contains(EventPartitions.of(sweepId, eventPartitions));
         while (true) {
             Optional<SweepResult> result = poll(sweepId);
             if (result.isPresent()) {
@@ -79,8 +80,7 @@ final class KafkaSweeps implements Sweeps {
             if (Instant.now().isAfter(until)) {
                 throw new SweepTimeoutException(sweepId);
             }
-            boolean quick = System.nanoTime() - quickUntil < 0
-                    && EventPartitions.activeHere(streams).contains(EventPartitions.of(sweepId, eventPartitions));
+            boolean quick = here && System.nanoTime() - quickUntil < 0;
             Thread.sleep(quick ? QUICK_POLL.toMillis() : POLL.toMillis());
         }
     }

@@ -69,19 +69,25 @@ final class Emitter implements ControlChannel {
     @Override
     public void send(String key, Object value, Headers headers, long timestamp) {
         context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
-        if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
-            long now = context.currentSystemTimeMs();
-            long[] fullAt = BUCKET_FULL_AT.get();
-            if (fullAt[0] < now) {
-                fullAt[0] = now;
-            } else if (fullAt[0] - now > COMMIT_BURST * COMMIT_GAP_MS) {
-                // further ahead than a whole bucket: the clock went back. One ask, as if the bucket had just one left
-                fullAt[0] = now + (COMMIT_BURST - 1) * COMMIT_GAP_MS;
-            }
-            if (fullAt[0] - now <= (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
-                fullAt[0] += COMMIT_GAP_MS;
-                context.commit();
-            }
+        if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()
+                && takeAsk(context.currentSystemTimeMs())) {
+            context.commit();
         }
+    }
+
+    /** Takes an ask from this stream thread's bucket, if one is left at {@code now}. */
+    private static boolean takeAsk(long now) {
+        long[] fullAt = BUCKET_FULL_AT.get();
+        if (fullAt[0] < now) {
+            fullAt[0] = now;
+        } else if (fullAt[0] - now > COMMIT_BURST * COMMIT_GAP_MS) {
+            // further ahead than a whole bucket: the clock went back. One ask, as if the bucket had just one left
+            fullAt[0] = now + (COMMIT_BURST - 1) * COMMIT_GAP_MS;
+        }
+        if (fullAt[0] - now > (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
+            return false;
+        }
+        fullAt[0] += COMMIT_GAP_MS;
+        return true;
     }
 }

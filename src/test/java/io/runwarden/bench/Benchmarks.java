@@ -240,13 +240,12 @@ public final class Benchmarks {
                 progress("B2 loaded " + LARGE_N + " runs in " + loadSeconds + " s");
                 Stats largeRw = sweeps(kafka, workload, app, http, "B2", "large").http();
                 Stats emptyRw = emptySweeps(http);
-                List<WriteFloor.Written> records = WriteFloor.recordsOfAFailedRun();
                 Stats writes;
                 Stats contractWrites;
                 try (WriteFloor floor = new WriteFloor(kafka, broker.bootstrap(),
                         TopicSpec.named(Topics.SCRIPT_EVENTS).partitions())) {
-                    writes = writeFloor(floor, records, "its six records");
-                    contractWrites = writeFloor(floor, WriteFloor.contractRecords(records), "the contract's three records");
+                    writes = writeFloor(floor, floor.records(), "its six records");
+                    contractWrites = writeFloor(floor, floor.contractRecords(), "the contract's three records");
                 }
                 postgres.load(LARGE_N - STALE_K, Workload.SCRIPTS, now);
                 Stats largePg = postgresSweeps(postgres, "large");

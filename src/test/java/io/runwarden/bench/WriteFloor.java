@@ -43,13 +43,13 @@ final class WriteFloor implements AutoCloseable {
     }
 
     private final BenchKafka kafka;
-    private final List<String> topics;
+    private final List<Written> records = recordsOfAFailedRun();
+    private final List<String> topics = records.stream().map(Written::topic).toList();
     private final List<KafkaProducer<String, byte[]>> producers = new ArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(PRODUCERS);
 
     WriteFloor(BenchKafka kafka, String bootstrap, int partitions) {
         this.kafka = kafka;
-        this.topics = recordsOfAFailedRun().stream().map(Written::topic).toList();
         topics.forEach(topic -> kafka.createTopic(topic, partitions));
         for (int i = 0; i < PRODUCERS; i++) {
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -62,12 +62,21 @@ final class WriteFloor implements AutoCloseable {
         }
     }
 
+    /** The records each failed run gets, as runwarden writes them: {@link #recordsOfAFailedRun}. */
+    List<Written> records() {
+        return records;
+    }
+
+    /** What DESIGN.md asks for each failed run: its state on script-runs, its failed event and its alert. */
+    List<Written> contractRecords() {
+        return List.of(records.get(1), records.get(2), records.get(4));
+    }
+
     /**
-     * The records each failed run gets, as runwarden writes them, in this order: the run to its store's changelog
-     * and to {@code script-runs}, its {@code failed} event, its alert outcome, then the alert on
-     * {@code script-alerts} and on the notifiers' feed. The contract's are {@link #contractRecords}.
+     * In this order: the run to its store's changelog and to {@code script-runs}, its {@code failed} event, its alert
+     * outcome, then the alert on {@code script-alerts} and on the notifiers' feed.
      */
-    static List<Written> recordsOfAFailedRun() {
+    private static List<Written> recordsOfAFailedRun() {
         Instant start = Instant.now().minus(Duration.ofDays(4));
         RunRecord run = RunRecord.builder("stale-floor-1").scriptName(Workload.script(7)).status(RunStatus.FAILED)
                 .startTime(start).endTime(Instant.now()).failureReason(FailureReason.TIMEOUT)
@@ -81,11 +90,6 @@ final class WriteFloor implements AutoCloseable {
                 new Written("bench-floor-failures", Json.bytes(RunFailure.timeout(run, sweepId, Trigger.MANUAL))),
                 new Written("bench-floor-outcomes", Json.bytes(RunOutcome.of(run, sweepId, null))),
                 new Written("bench-floor-script-alerts", alert), new Written("bench-floor-alert-feed", alert));
-    }
-
-    /** What DESIGN.md asks for each failed run: its state on script-runs, its failed event and its alert. */
-    static List<Written> contractRecords(List<Written> all) {
-        return List.of(all.get(1), all.get(2), all.get(4));
     }
 
     /** Seconds to write {@code records} for each of {@code runs} runs, committed. */

@@ -56,6 +56,12 @@ class EmitterTest {
         return task.committed();
     }
 
+    private static void spendTheBurst(MockProcessorContext<String, Object> task, ControlRecord hop) {
+        for (int ask = 0; ask < Emitter.COMMIT_BURST; ask++) {
+            asked(task, NOW, hop);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ControlRecord.class)
     void aHopOfASweepOrACheckAsksForTheCommitAndNothingElseDoes(ControlRecord kind) throws InterruptedException {
@@ -119,9 +125,7 @@ class EmitterTest {
     void eachStreamThreadHasABucketOfItsOwn() throws InterruptedException {
         onAThreadOfItsOwn(() -> {
             MockProcessorContext<String, Object> busy = task();
-            for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
-                asked(busy, NOW, ControlRecord.SWEEP_PART);
-            }
+            spendTheBurst(busy, ControlRecord.SWEEP_PART);
             assertFalse(asked(busy, NOW, ControlRecord.SWEEP_PART), "this thread's bucket is spent");
             try {
                 onAThreadOfItsOwn(() -> {
@@ -140,9 +144,7 @@ class EmitterTest {
     void aClockSetBackDoesNotStopTheAskingNorRefillTheBucket() throws InterruptedException {
         onAThreadOfItsOwn(() -> {
             MockProcessorContext<String, Object> context = task();
-            for (int hop = 0; hop < Emitter.COMMIT_BURST; hop++) {
-                asked(context, NOW, ControlRecord.SWEEP_MARKER);
-            }
+            spendTheBurst(context, ControlRecord.SWEEP_MARKER);
             long setBack = NOW - 3_600_000;
             assertTrue(asked(context, setBack, ControlRecord.SWEEP_PART), "the first hop after the clock went back");
             assertFalse(asked(context, setBack, ControlRecord.SWEEP_PART), "the second at the same time");

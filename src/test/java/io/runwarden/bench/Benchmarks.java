@@ -152,6 +152,7 @@ public final class Benchmarks {
             progress("B1 produced " + events + " events");
             List<Double> runwarden = new ArrayList<>();
             List<Double> minimal = new ArrayList<>();
+            List<Double> json = new ArrayList<>();
             List<Double> raw = new ArrayList<>();
             int partitions = TopicSpec.named(Topics.SCRIPT_EVENTS).partitions();
             // the baseline runs as many stream threads as runwarden does
@@ -175,6 +176,15 @@ public final class Benchmarks {
                     minimal.add(drainRate(kafka, minimalApp, events));
                 }
                 progress("B1 minimal app #" + i + ": " + last(minimal) + " events/s");
+                String jsonApp = "bench-json-" + i;
+                kafka.createTopic("json-out-" + i, partitions);
+                broker.proc().awaitQuiet(QUIET);
+                try (Proc app3 = Proc.start(Proc.java(MinimalStreamsApp.class, kafka.bootstrap(), jsonApp,
+                        work.resolve("b1-json-" + i).toString(), Topics.SCRIPT_EVENTS, "json-out-" + i, threads, "json"),
+                        Map.of(), work.resolve("logs/b1-json-" + i + ".log"))) {
+                    json.add(drainRate(kafka, jsonApp, events));
+                }
+                progress("B1 minimal app with the runs' JSON #" + i + ": " + last(json) + " events/s");
                 broker.proc().awaitQuiet(QUIET);
                 long began = System.nanoTime();
                 long read = kafka.readAll(List.of(Topics.SCRIPT_EVENTS));
@@ -182,6 +192,7 @@ public final class Benchmarks {
                 progress("B1 raw consumer #" + i + ": " + last(raw) + " events/s");
             }
             report.ingest(events, threads, new Stats(runwarden), new Stats(minimal), new Stats(raw));
+            report.ingestJsonFloor(new Stats(json), new Stats(minimal), new Stats(runwarden));
         }
     }
 

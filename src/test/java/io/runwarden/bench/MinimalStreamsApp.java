@@ -1,5 +1,11 @@
 package io.runwarden.bench;
 
+import io.runwarden.model.EventCodec;
+import io.runwarden.model.EventType;
+import io.runwarden.model.Json;
+import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -11,19 +17,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * B1's baseline: the least a Kafka Streams application can do per event under the same guarantees as runwarden
  * (exactly_once_v2, default commit interval, as many stream threads): put the record in RocksDB and forward it.
- * Args: bootstrap servers, application id, state dir, input topic, output topic, stream threads.
+ * With {@code json}, the least an application that keeps each run's state must add to that: parse the event, read
+ * the run's JSON, and write the changed run as JSON to the store and the output, with runwarden's own codec.
+ * Args: bootstrap servers, application id, state dir, input topic, output topic, stream threads, and optionally
+ * {@code json}.
  */
 public final class MinimalStreamsApp {
     private MinimalStreamsApp() {
     }
 
+    private static final Duration MAX_RUNTIME = Duration.ofDays(3);
+
     public static void main(String[] args) throws InterruptedException {
+        boolean json = args.length > 6 && args[6].equals("json");
         String input = args[3];
         String output = args[4];
         Topology topology = new Topology();
@@ -40,8 +53,26 @@ public final class MinimalStreamsApp {
 
             @Override
             public void process(Record<String, byte[]> record) {
-                store.put(record.key(), record.value());
-                context.forward(record);
+                byte[] value = json ? runAfter(record) : record.value();
+                store.put(record.key(), value);
+                context.forward(record.withValue(value));
+            }
+
+            private byte[] runAfter(Record<String, byte[]> record) {
+                LifecycleEvent event = EventCodec.parse(record.key(), record.value(), record.timestamp());
+                byte[] stored = store.get(record.key());
+                RunRecord.Builder run = stored == null ? RunRecord.builder(event.runId())
+                        : Json.read(stored, RunRecord.class).toBuilder();
+                if (event.scriptName() != null) {
+                    run.scriptName(event.scriptName());
+                }
+                switch (event.type()) {
+                    case STARTED -> run.startTime(event.time()).deadline(event.time().plus(MAX_RUNTIME));
+                    case HEARTBEAT -> run.lastHeartbeat(event.time()).deadline(event.time().plus(MAX_RUNTIME));
+                    case SUCCEEDED, FAILED -> run.endTime(event.time()).message(event.message())
+                            .status(event.type() == EventType.SUCCEEDED ? RunStatus.SUCCESS : RunStatus.FAILED);
+                }
+                return Json.bytes(run.build());
             }
         }, "in");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("state"),

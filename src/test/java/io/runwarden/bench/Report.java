@@ -44,6 +44,13 @@ final class Report {
                 "≥ 0.6 of the minimal app", ratio >= 0.6);
     }
 
+    /** B1's floor: what the JSON a run's state needs costs the minimal app, and how near runwarden comes to that. */
+    void ingestJsonFloor(Stats json, Stats minimal, Stats runwarden) {
+        row("B1", "floor: the minimal app that also parses each event and keeps its run as JSON (runwarden's codec), events/s",
+                json.show(0), "minimal Streams app, above", ratio(json.median() / minimal.median()) + " of the minimal app; runwarden "
+                        + ratio(runwarden.median() / json.median()) + " of this floor", "—", null);
+    }
+
     void sweeps(int small, int large, int stale, Stats smallRw, Stats largeRw, Stats smallPg, Stats largePg) {
         double growth = largeRw.median() / smallRw.median();
         row("B2", "sweep of K = " + count(stale) + " stale runs among N = " + count(small) + ", s", smallRw.show(2),

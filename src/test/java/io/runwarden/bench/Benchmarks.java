@@ -418,6 +418,24 @@ public final class Benchmarks {
             progress("B4 raw read of " + records + " changelog records #" + i + ": " + last(raw) + " s");
         }
         report.recovery(LARGE_N, changelogs, records, new Stats(restore), emptyStart, new Stats(raw));
+        rebuildFloor(LARGE_N / TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
+    }
+
+    /** B4's floor: one partition's rebuild on this thread, with and without writing its entries. */
+    private void rebuildFloor(int runs) {
+        List<Double> all = new ArrayList<>();
+        List<Double> withoutWrites = new ArrayList<>();
+        double entries = 0;
+        try (RebuildFloor floor = new RebuildFloor(work.resolve("rebuild-floor"), runs, Instant.now())) {
+            for (int i = 0; i < REPEATS; i++) {
+                RebuildFloor.Result result = floor.measure();
+                all.add(result.cpuPerRun());
+                withoutWrites.add(result.cpuPerRunWithoutWrites());
+                entries = result.entriesPerRun();
+                progress("B4 rebuild floor #" + i + ": " + result);
+            }
+        }
+        report.rebuildFloor(runs, new Stats(all), new Stats(withoutWrites), entries);
     }
 
     /**

@@ -133,6 +133,14 @@ final class Report {
                         + raw.show(1) + " s", ratio(ratio) + " of the raw rate (net)", "≥ 0.3", ratio >= 0.3);
     }
 
+    /** B4's floor: what a rebuild costs a stream thread a run, and the share of it that writes index entries. */
+    void rebuildFloor(int runs, Stats all, Stats withoutWrites, double entriesPerRun) {
+        row("B4", "floor: rebuilding one partition's indexes (" + count(runs) + " runs, shaped as B2's) on one thread, CPU a run, µs",
+                all.show(2), "the same rebuild without writing its " + String.format(Locale.ROOT, "%.1f", entriesPerRun)
+                        + " index entries a run " + withoutWrites.show(2),
+                ratio((all.median() - withoutWrites.median()) / all.median()) + " of it writes entries", "—", null);
+    }
+
     /**
      * B6. The check's figure is the slowest check of each minute's tick (all of a tick's checks start at the tick, so
      * it is the time until every slot of the minute is decided); the sweep's is from its request to its completion,

@@ -1,0 +1,211 @@
+package io.runwarden.bench;
+
+import io.runwarden.kafka.BoundedRocksDb;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.runs.RunIndexes;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Properties;
+
+/**
+ * B4's floor: what rebuilding one partition's indexes costs a stream thread, per run, and how much of that is writing
+ * the index entries into RocksDB. runwarden's own rebuild ({@link RunIndexes}) runs on this thread over a RocksDB
+ * store of one partition's runs, shaped as B2 loads them, in steps of 100 ms with a flush after each (a commit); then
+ * again into a store that only counts what it is given.
+ */
+final class RebuildFloor implements AutoCloseable {
+    private static final Duration STEP = Duration.ofMillis(100);
+
+    /** CPU a run, µs: the whole rebuild, and the rebuild without its writes; index entries a run. */
+    record Result(double cpuPerRun, double cpuPerRunWithoutWrites, double entriesPerRun) {
+    }
+
+    private final MockProcessorContext<String, Object> context;
+    private final KeyValueStore<String, RunRecord> runs;
+    private final int count;
+    private int rebuilds;
+
+    RebuildFloor(Path dir, int runs, Instant now) {
+        Properties config = new Properties();
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
+        context = new MockProcessorContext<>(config, new TaskId(0, 0), dir.toFile());
+        this.runs = store("runs", Json.serde(RunRecord.class));
+        this.count = runs;
+        List<KeyValue<String, RunRecord>> batch = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            batch.add(KeyValue.pair("stored-" + i, run(i, now)));
+            if (batch.size() == 10_000 || i == runs - 1) {
+                this.runs.putAll(batch);
+                batch.clear();
+            }
+        }
+        this.runs.flush();
+    }
+
+    /** As {@link Workload#storedRuns}: a script in ten thousand, half of the runs still in progress. */
+    private static RunRecord run(int i, Instant now) {
+        Instant start = now.minusSeconds(i % 3600);
+        RunRecord.Builder run = RunRecord.builder("stored-" + i).scriptName(Workload.script(i)).startTime(start)
+                .lastHeartbeat(start).deadline(start.plus(Duration.ofDays(3)));
+        return i % 2 == 1 ? run.status(RunStatus.SUCCESS).endTime(now).build() : run.build();
+    }
+
+    Result measure() {
+        KeyValueStore<String, String> indexes = store("indexes-" + rebuilds, Serdes.String());
+        double all = rebuildCpu(indexes);
+        CountingStore counted = new CountingStore();
+        double withoutWrites = rebuildCpu(counted);
+        indexes.close();
+        return new Result(all, withoutWrites, (double) counted.entries / count);
+    }
+
+    /** @return CPU µs a run */
+    private double rebuildCpu(KeyValueStore<String, String> indexes) {
+        KeyValueStore<String, String> generations = store("generations-" + rebuilds++, Serdes.String());
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long began = threads.getCurrentThreadCpuTime();
+        RunIndexes rebuilt = RunIndexes.open(runs, indexes, generations);
+        while (!rebuilt.rebuildStep(STEP)) {
+            indexes.flush();
+        }
+        indexes.flush();
+        long cpu = threads.getCurrentThreadCpuTime() - began;
+        generations.close();
+        if (rebuilt.rebuiltRuns() != count) {
+            throw new IllegalStateException("rebuilt " + rebuilt.rebuiltRuns() + " of " + count + " runs");
+        }
+        return cpu / 1_000.0 / count;
+    }
+
+    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+                Serdes.String(), values).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+
+    @Override
+    public void close() {
+        runs.close();
+    }
+
+    /** An index store that keeps nothing: a rebuild reads only what it wrote, and it reads nothing back here. */
+    private static final class CountingStore implements KeyValueStore<String, String> {
+        long entries;
+
+        @Override
+        public void put(String key, String value) {
+            if (value != null) {
+                entries++;
+            }
+        }
+
+        @Override
+        public String putIfAbsent(String key, String value) {
+            put(key, value);
+            return null;
+        }
+
+        @Override
+        public void putAll(List<KeyValue<String, String>> entries) {
+            entries.forEach(entry -> put(entry.key, entry.value));
+        }
+
+        @Override
+        public String delete(String key) {
+            return null;
+        }
+
+        @Override
+        public String get(String key) {
+            return null;
+        }
+
+        @Override
+        public KeyValueIterator<String, String> range(String from, String to) {
+            return new KeyValueIterator<>() {
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public String peekNextKey() {
+                    throw new NoSuchElementException();
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return false;
+                }
+
+                @Override
+                public KeyValue<String, String> next() {
+                    throw new NoSuchElementException();
+                }
+            };
+        }
+
+        @Override
+        public KeyValueIterator<String, String> all() {
+            return range(null, null);
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return 0;
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public void init(StateStoreContext context, StateStore root) {
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean persistent() {
+            return false;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public Position getPosition() {
+            return Position.emptyPosition();
+        }
+    }
+}

@@ -153,6 +153,7 @@ public final class Benchmarks {
             List<Double> runwarden = new ArrayList<>();
             List<Double> minimal = new ArrayList<>();
             List<Double> json = new ArrayList<>();
+            List<Double> sized = new ArrayList<>();
             List<Double> raw = new ArrayList<>();
             int partitions = TopicSpec.named(Topics.SCRIPT_EVENTS).partitions();
             // the baseline runs as many stream threads as runwarden does
@@ -167,24 +168,9 @@ public final class Benchmarks {
                     runwarden.add(drainRate(kafka, app, events));
                 }
                 progress("B1 runwarden #" + i + ": " + last(runwarden) + " events/s");
-                String minimalApp = "bench-minimal-" + i;
-                kafka.createTopic("minimal-out-" + i, partitions);
-                broker.proc().awaitQuiet(QUIET);
-                try (Proc app2 = Proc.start(Proc.java(MinimalStreamsApp.class, kafka.bootstrap(), minimalApp,
-                        work.resolve("b1-min-" + i).toString(), Topics.SCRIPT_EVENTS, "minimal-out-" + i, threads), Map.of(),
-                        work.resolve("logs/b1-min-" + i + ".log"))) {
-                    minimal.add(drainRate(kafka, minimalApp, events));
-                }
-                progress("B1 minimal app #" + i + ": " + last(minimal) + " events/s");
-                String jsonApp = "bench-json-" + i;
-                kafka.createTopic("json-out-" + i, partitions);
-                broker.proc().awaitQuiet(QUIET);
-                try (Proc app3 = Proc.start(Proc.java(MinimalStreamsApp.class, kafka.bootstrap(), jsonApp,
-                        work.resolve("b1-json-" + i).toString(), Topics.SCRIPT_EVENTS, "json-out-" + i, threads, "json"),
-                        Map.of(), work.resolve("logs/b1-json-" + i + ".log"))) {
-                    json.add(drainRate(kafka, jsonApp, events));
-                }
-                progress("B1 minimal app with the runs' JSON #" + i + ": " + last(json) + " events/s");
+                minimal.add(baseline(broker, kafka, "minimal", i, threads, partitions, events));
+                json.add(baseline(broker, kafka, "json", i, threads, partitions, events));
+                sized.add(baseline(broker, kafka, "sized", i, threads, partitions, events));
                 broker.proc().awaitQuiet(QUIET);
                 long began = System.nanoTime();
                 long read = kafka.readAll(List.of(Topics.SCRIPT_EVENTS));
@@ -192,7 +178,21 @@ public final class Benchmarks {
                 progress("B1 raw consumer #" + i + ": " + last(raw) + " events/s");
             }
             report.ingest(events, threads, new Stats(runwarden), new Stats(minimal), new Stats(raw));
-            report.ingestJsonFloor(new Stats(json), new Stats(minimal), new Stats(runwarden));
+            report.ingestFloors(new Stats(json), new Stats(sized), new Stats(minimal), new Stats(runwarden));
+        }
+    }
+
+    /** The minimal app ({@link MinimalStreamsApp}), or a variant of it for B1's floors, drains the same events, events/s. */
+    private double baseline(Broker broker, BenchKafka kafka, String variant, int i, String threads, int partitions,
+                            long events) throws Exception {
+        String app = "bench-" + variant + "-" + i;
+        kafka.createTopic(app + "-out", partitions);
+        broker.proc().awaitQuiet(QUIET);
+        try (Proc baseline = Proc.start(Proc.java(MinimalStreamsApp.class, kafka.bootstrap(), app, work.resolve(app).toString(),
+                Topics.SCRIPT_EVENTS, app + "-out", threads, variant), Map.of(), work.resolve("logs/" + app + ".log"))) {
+            double rate = drainRate(kafka, app, events);
+            progress("B1 " + variant + " app #" + i + ": " + Stats.fmt(rate, 2) + " events/s");
+            return rate;
         }
     }
 

@@ -18,25 +18,32 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * B1's baseline: the least a Kafka Streams application can do per event under the same guarantees as runwarden
  * (exactly_once_v2, default commit interval, as many stream threads): put the record in RocksDB and forward it.
- * With {@code json}, the least an application that keeps each run's state must add to that: parse the event, read
- * the run's JSON, and write the changed run as JSON to the store and the output, with runwarden's own codec.
- * Args: bootstrap servers, application id, state dir, input topic, output topic, stream threads, and optionally
- * {@code json}.
+ * B1's floors, two variants of it: {@code json}, the least an application that keeps each run's state must add to that
+ * (parse the event, read the run's JSON, write the changed run as JSON to the store and the output, with runwarden's
+ * own codec); {@code sized}, no JSON work but records the size of a run's JSON in place of the event; anything
+ * else (e.g. {@code minimal}), the baseline itself.
+ * Args: bootstrap servers, application id, state dir, input topic, output topic, stream threads, and optionally the
+ * variant.
  */
 public final class MinimalStreamsApp {
     private MinimalStreamsApp() {
     }
 
     private static final Duration MAX_RUNTIME = Duration.ofDays(3);
+    /** A finished run as {@code json} writes one. */
+    private static final byte[] A_RUN = Json.bytes(RunRecord.builder("run-123456").scriptName("script-1234")
+            .startTime(Instant.now()).lastHeartbeat(Instant.now()).deadline(Instant.now()).endTime(Instant.now())
+            .status(RunStatus.SUCCESS).build());
 
     public static void main(String[] args) throws InterruptedException {
-        boolean json = args.length > 6 && args[6].equals("json");
+        String variant = args.length > 6 ? args[6] : "";
         String input = args[3];
         String output = args[4];
         Topology topology = new Topology();
@@ -53,7 +60,11 @@ public final class MinimalStreamsApp {
 
             @Override
             public void process(Record<String, byte[]> record) {
-                byte[] value = json ? runAfter(record) : record.value();
+                byte[] value = switch (variant) {
+                    case "json" -> runAfter(record);
+                    case "sized" -> A_RUN;
+                    default -> record.value();
+                };
                 store.put(record.key(), value);
                 context.forward(record.withValue(value));
             }

@@ -54,7 +54,7 @@ public final class Benchmarks {
     private static final int SMALL_N = scaled(100_000);
     private static final int LARGE_N = scaled(1_000_000);
     private static final int STALE_K = scaled(10_000);
-    private static final Duration STALE_AFTER = Duration.ofDays(3);
+    static final Duration STALE_AFTER = Duration.ofDays(3);
     /** B7: failures sent, and how many a second. */
     private static final int NOTIFY_ALERTS = 300;
     private static final int NOTIFY_PER_SECOND = 5;
@@ -178,7 +178,7 @@ public final class Benchmarks {
                 progress("B1 raw consumer #" + i + ": " + last(raw) + " events/s");
             }
             report.ingest(events, threads, new Stats(runwarden), new Stats(minimal), new Stats(raw));
-            report.ingestFloors(new Stats(json), new Stats(sized), new Stats(minimal), new Stats(runwarden));
+            report.ingestFloor(new Stats(runwarden), new Stats(minimal), new Stats(json), new Stats(sized));
         }
     }
 
@@ -427,6 +427,7 @@ public final class Benchmarks {
         List<Double> withoutWrites = new ArrayList<>();
         double entries = 0;
         try (RebuildFloor floor = new RebuildFloor(work.resolve("rebuild-floor"), runs, Instant.now())) {
+            progress("B4 rebuild floor, warming up: " + floor.measure());
             for (int i = 0; i < REPEATS; i++) {
                 RebuildFloor.Result result = floor.measure();
                 all.add(result.cpuPerRun());

@@ -14,36 +14,88 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * B1's baseline: the least a Kafka Streams application can do per event under the same guarantees as runwarden
  * (exactly_once_v2, default commit interval, as many stream threads): put the record in RocksDB and forward it.
- * B1's floors, two variants of it: {@code json}, the least an application that keeps each run's state must add to that
- * (parse the event, read the run's JSON, write the changed run as JSON to the store and the output, with runwarden's
- * own codec); {@code sized}, no JSON work but records the size of a run's JSON in place of the event; anything
- * else (e.g. {@code minimal}), the baseline itself.
- * Args: bootstrap servers, application id, state dir, input topic, output topic, stream threads, and optionally the
- * variant.
+ * Two variants weigh what B1's target leaves ({@link Variant}). Args: bootstrap servers, application id, state dir,
+ * input topic, output topic, stream threads, and optionally the variant's name (lower case).
  */
 public final class MinimalStreamsApp {
+    private static final String STORE = "state";
+
+    /** What the app does with each record before it puts it in its store and forwards it. */
+    enum Variant {
+        /** Nothing: the baseline. */
+        MINIMAL(true) {
+            @Override
+            byte[] value(Record<String, byte[]> record, KeyValueStore<String, byte[]> store) {
+                return record.value();
+            }
+        },
+        /**
+         * B1's floor, the least any implementation of the contract does per event: parse the event, read the run's
+         * JSON, write the changed run's JSON once (to the output; the store is not changelogged, as a store restored
+         * from {@code script-runs} would not be), with runwarden's own codec.
+         */
+        JSON(false) {
+            @Override
+            byte[] value(Record<String, byte[]> record, KeyValueStore<String, byte[]> store) {
+                LifecycleEvent event = EventCodec.parse(record.key(), record.value(), record.timestamp());
+                byte[] stored = store.get(record.key());
+                RunRecord.Builder run = stored == null ? RunRecord.builder(event.runId())
+                        : Json.read(stored, RunRecord.class).toBuilder();
+                if (event.scriptName() != null) {
+                    run.scriptName(event.scriptName());
+                }
+                if (event.type().isEnd()) {
+                    run.endTime(event.time()).message(event.message()).status(event.type().status());
+                } else {
+                    run.deadline(event.time().plus(Benchmarks.STALE_AFTER));
+                    if (event.type() == EventType.STARTED) {
+                        run.startTime(event.time());
+                    } else {
+                        run.lastHeartbeat(event.time());
+                    }
+                }
+                return Json.bytes(run.build());
+            }
+        },
+        /** A control: no JSON work, but in place of each event a record the size of a finished run's JSON. */
+        SIZED(true) {
+            @Override
+            byte[] value(Record<String, byte[]> record, KeyValueStore<String, byte[]> store) {
+                return A_RUN;
+            }
+        };
+
+        private static final Instant AN_INSTANT = Instant.parse("2026-12-01T02:00:00.123Z");
+        private static final byte[] A_RUN = Json.bytes(RunRecord.builder("run-123456").scriptName("script-1234")
+                .startTime(AN_INSTANT).deadline(AN_INSTANT).endTime(AN_INSTANT).message("42 rows")
+                .status(RunStatus.SUCCESS).build());
+
+        private final boolean logged;
+
+        Variant(boolean logged) {
+            this.logged = logged;
+        }
+
+        abstract byte[] value(Record<String, byte[]> record, KeyValueStore<String, byte[]> store);
+    }
+
     private MinimalStreamsApp() {
     }
 
-    private static final Duration MAX_RUNTIME = Duration.ofDays(3);
-    /** A finished run as {@code json} writes one. */
-    private static final byte[] A_RUN = Json.bytes(RunRecord.builder("run-123456").scriptName("script-1234")
-            .startTime(Instant.now()).lastHeartbeat(Instant.now()).deadline(Instant.now()).endTime(Instant.now())
-            .status(RunStatus.SUCCESS).build());
-
     public static void main(String[] args) throws InterruptedException {
-        String variant = args.length > 6 ? args[6] : "";
+        Variant variant = Variant.valueOf((args.length > 6 ? args[6] : "minimal").toUpperCase(Locale.ROOT));
         String input = args[3];
         String output = args[4];
         Topology topology = new Topology();
@@ -55,41 +107,20 @@ public final class MinimalStreamsApp {
             @Override
             public void init(ProcessorContext<String, byte[]> context) {
                 this.context = context;
-                this.store = context.getStateStore("state");
+                this.store = context.getStateStore(STORE);
             }
 
             @Override
             public void process(Record<String, byte[]> record) {
-                byte[] value = switch (variant) {
-                    case "json" -> runAfter(record);
-                    case "sized" -> A_RUN;
-                    default -> record.value();
-                };
+                byte[] value = variant.value(record, store);
                 store.put(record.key(), value);
                 context.forward(record.withValue(value));
             }
-
-            private byte[] runAfter(Record<String, byte[]> record) {
-                LifecycleEvent event = EventCodec.parse(record.key(), record.value(), record.timestamp());
-                byte[] stored = store.get(record.key());
-                RunRecord.Builder run = stored == null ? RunRecord.builder(event.runId())
-                        : Json.read(stored, RunRecord.class).toBuilder();
-                if (event.scriptName() != null) {
-                    run.scriptName(event.scriptName());
-                }
-                switch (event.type()) {
-                    case STARTED -> run.startTime(event.time()).deadline(event.time().plus(MAX_RUNTIME));
-                    case HEARTBEAT -> run.lastHeartbeat(event.time()).deadline(event.time().plus(MAX_RUNTIME));
-                    case SUCCEEDED, FAILED -> run.endTime(event.time()).message(event.message())
-                            .status(event.type() == EventType.SUCCEEDED ? RunStatus.SUCCESS : RunStatus.FAILED);
-                }
-                return Json.bytes(run.build());
-            }
         }, "in");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("state"),
-                Serdes.String(), Serdes.ByteArray()), "put");
+        StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray());
+        topology.addStateStore(variant.logged ? store : store.withLoggingDisabled(), "put");
         topology.addSink("out", output, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "put");
-
         Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, args[1]);

@@ -45,15 +45,15 @@ final class Report {
     }
 
     /**
-     * B1's floors: the minimal app doing the JSON a run's state needs, and the minimal app writing records the size of
-     * a run without any JSON work; how near runwarden comes to the first.
+     * B1 against its floor, the minimal app that does only the JSON a run's state needs; with the control that writes
+     * run-sized records and no JSON, to tell the bytes from the work.
      */
-    void ingestFloors(Stats json, Stats sized, Stats minimal, Stats runwarden) {
-        row("B1", "floors: the minimal app that also parses each event and keeps its run as JSON (runwarden's codec); "
-                        + "the minimal app writing records the size of a run's JSON, with no JSON work, events/s",
-                json.show(0) + "; " + sized.show(0), "minimal Streams app, above",
-                ratio(json.median() / minimal.median()) + " and " + ratio(sized.median() / minimal.median())
-                        + " of the minimal app; runwarden " + ratio(runwarden.median() / json.median()) + " of the first",
+    void ingestFloor(Stats runwarden, Stats minimal, Stats json, Stats sized) {
+        row("B1", "ingest against a floor: the minimal app that also parses each event and writes its run's JSON once "
+                        + "(runwarden's codec); a control writing run-sized records with no JSON, events/s",
+                runwarden.show(0), "floor " + json.show(0) + "; control " + sized.show(0) + "; minimal app above",
+                ratio(runwarden.median() / json.median()) + " of the floor; the floor " + ratio(json.median() / minimal.median())
+                        + " and the control " + ratio(sized.median() / minimal.median()) + " of the minimal app",
                 "—", null);
     }
 
@@ -142,7 +142,7 @@ final class Report {
     /** B4's floor: what a rebuild costs a stream thread a run, and the share of it that writes index entries. */
     void rebuildFloor(int runs, Stats all, Stats withoutWrites, double entriesPerRun) {
         row("B4", "floor: rebuilding one partition's indexes (" + count(runs) + " runs, shaped as B2's) on one thread, CPU a run, µs",
-                all.show(2), "the same rebuild without writing its " + String.format(Locale.ROOT, "%.1f", entriesPerRun)
+                all.show(2), "the same rebuild without writing its " + String.format(Locale.ROOT, "%.2f", entriesPerRun)
                         + " index entries a run " + withoutWrites.show(2),
                 ratio((all.median() - withoutWrites.median()) / all.median()) + " of it writes entries", "—", null);
     }

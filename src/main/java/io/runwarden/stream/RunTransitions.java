@@ -18,18 +18,18 @@ import java.util.function.Function;
  * How an event changes a run, as pure functions. Events may come twice or out of order: the first end wins,
  * a start after an end only fills in what the run lacked, and nothing reopens a run.
  */
-final class RunTransitions {
+public final class RunTransitions {
     private final Duration defaultMaxRuntime;
     private final Function<String, Duration> scriptMaxRuntime;
 
     /** @param scriptMaxRuntime a script's policy for its new runs, null when it has none */
-    RunTransitions(Duration defaultMaxRuntime, Function<String, Duration> scriptMaxRuntime) {
+    public RunTransitions(Duration defaultMaxRuntime, Function<String, Duration> scriptMaxRuntime) {
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.scriptMaxRuntime = scriptMaxRuntime;
     }
 
     /** @return the run after the event; the very same instance when the event changes nothing */
-    RunRecord apply(RunRecord current, LifecycleEvent event) {
+    public RunRecord apply(RunRecord current, LifecycleEvent event) {
         if (current == null) {
             return create(event);
         }

@@ -1,11 +1,11 @@
 package io.runwarden.bench;
 
 import io.runwarden.model.EventCodec;
-import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
+import io.runwarden.stream.RunTransitions;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -43,30 +43,17 @@ public final class MinimalStreamsApp {
         },
         /**
          * B1's floor, the least any implementation of the contract does per event: parse the event, read the run's
-         * JSON, write the changed run's JSON once (to the output; the store is not changelogged, as a store restored
-         * from {@code script-runs} would not be), with runwarden's own codec.
+         * JSON, apply the event as runwarden does ({@link RunTransitions}), write the changed run's JSON once (to
+         * the output; the store is not changelogged, as a store restored from {@code script-runs} would not be), with
+         * runwarden's own codec.
          */
         JSON(false) {
             @Override
             byte[] value(Record<String, byte[]> record, KeyValueStore<String, byte[]> store) {
                 LifecycleEvent event = EventCodec.parse(record.key(), record.value(), record.timestamp());
                 byte[] stored = store.get(record.key());
-                RunRecord.Builder run = stored == null ? RunRecord.builder(event.runId())
-                        : Json.read(stored, RunRecord.class).toBuilder();
-                if (event.scriptName() != null) {
-                    run.scriptName(event.scriptName());
-                }
-                if (event.type().isEnd()) {
-                    run.endTime(event.time()).message(event.message()).status(event.type().status());
-                } else {
-                    run.deadline(event.time().plus(Benchmarks.STALE_AFTER));
-                    if (event.type() == EventType.STARTED) {
-                        run.startTime(event.time());
-                    } else {
-                        run.lastHeartbeat(event.time());
-                    }
-                }
-                return Json.bytes(run.build());
+                RunRecord run = TRANSITIONS.apply(stored == null ? null : Json.read(stored, RunRecord.class), event);
+                return Json.bytes(run);
             }
         },
         /** A control: no JSON work, but in place of each event a record the size of a finished run's JSON. */
@@ -77,6 +64,8 @@ public final class MinimalStreamsApp {
             }
         };
 
+        /** runwarden's own, every script with the default maximum runtime. */
+        private static final RunTransitions TRANSITIONS = new RunTransitions(Benchmarks.STALE_AFTER, script -> null);
         private static final Instant AN_INSTANT = Instant.parse("2026-12-01T02:00:00.123Z");
         private static final byte[] A_RUN = Json.bytes(RunRecord.builder("run-123456").scriptName("script-1234")
                 .startTime(AN_INSTANT).deadline(AN_INSTANT).endTime(AN_INSTANT).message("42 rows")

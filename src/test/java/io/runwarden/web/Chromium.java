@@ -20,8 +20,13 @@ import java.util.concurrent.TimeUnit;
 final class Chromium {
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String INSTALL =
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver";
+    /**
+     * The integration tests run in two JVMs, and two page tests starting together both found Chromium missing: the
+     * second apt-get failed on the first one's dpkg lock. One install at a time, and none once the first is done.
+     */
+    private static final String INSTALL = "flock /tmp/runwarden-chromium-install.lock sh -c '"
+            + "[ -x " + BROWSER + " ] && [ -x " + DRIVER + " ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+            + "apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium chromium-driver; }'";
 
     private Chromium() {
     }

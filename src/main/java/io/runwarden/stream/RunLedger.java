@@ -18,16 +18,30 @@ import io.runwarden.sweep.SweepRequest;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /** The runs of one partition: applies events and sweeps, keeps the indexes in step and publishes every change. */
 final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.PartitionRuns {
+    /** Changed runs kept for the commit at most: beyond, they are written at once (a long commit interval). */
+    static final int MAX_PENDING = 10_000;
     private final KeyValueStore<String, RunRecord> runs;
     private final RunIndexes indexes;
     private final RunTransitions transitions;
     private final Emitter emitter;
     private final RunwardenMeters meters;
+    /**
+     * Runs changed by events since the task's last commit, in the order of their last change: each is written once,
+     * with its indexes, stats, record on script-runs and end, when the task commits ({@link #flush}).
+     */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+
+    /** A run as stored before the events since the last commit, and as they left it. */
+    private record Pending(RunRecord stored, RunRecord latest, long timestamp) {
+    }
 
     RunLedger(KeyValueStore<String, RunRecord> runs, RunIndexes indexes, RunTransitions transitions, Emitter emitter,
               RunwardenMeters meters) {
@@ -38,17 +52,51 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         this.meters = meters;
     }
 
+    /** Applies an event and writes its run at once: a sweep's answer reads its audit run right after. */
     @Override
     public void apply(LifecycleEvent event, long timestamp) {
-        RunRecord before = runs.get(event.runId());
+        applyAtCommit(event, timestamp);
+        flush();
+    }
+
+    /** Applies an event; its run is written, with every other the task changed, when the task commits ({@link #flush}). */
+    void applyAtCommit(LifecycleEvent event, long timestamp) {
+        Pending changed = pending.get(event.runId());
+        RunRecord before = changed != null ? changed.latest() : runs.get(event.runId());
         RunRecord after = transitions.apply(before, event);
         if (after != before) {
-            save(before, after, timestamp);
-            if ((before == null || before.inProgress()) && !after.inProgress()) {
-                ended(RunOutcome.of(after, null, null), timestamp);
+            pending.remove(event.runId());
+            pending.put(event.runId(), new Pending(changed != null ? changed.stored() : before, after, timestamp));
+            if (pending.size() >= MAX_PENDING) {
+                flush();
             }
         }
         meters.applied(event.type());
+    }
+
+    /** Writes the runs events changed since the last commit: before the commit, and before anything reads the runs. */
+    void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<RunOutcome> ends = new ArrayList<>();
+        long last = 0;
+        for (Pending changed : pending.values()) {
+            RunRecord before = changed.stored();
+            RunRecord after = changed.latest();
+            save(before, after, changed.timestamp());
+            if ((before == null || before.inProgress()) && !after.inProgress()) {
+                ended(ends, RunOutcome.of(after, null, null));
+            }
+            last = Math.max(last, changed.timestamp());
+        }
+        pending.clear();
+        emitter.toOutcomes(ends, last);
+    }
+
+    /** Forgets the changes of a task closed without a commit: their events come again. */
+    void drop() {
+        pending.clear();
     }
 
     /**
@@ -58,21 +106,24 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
      */
     @Override
     public SweepPart failDue(SweepRequest sweep, int partition, long timestamp, int limit) {
+        flush();
         if (!indexes.complete() && !indexes.rebuildStep(ScriptEventProcessor.REBUILD_STEP)) {
             return null;
         }
         List<String> due = indexes.due(sweep.asOf(), limit);
         TreeSet<String> scripts = new TreeSet<>();
+        List<RunOutcome> ends = new ArrayList<>();
         for (String runId : due) {
             RunRecord before = runs.get(runId);
             RunRecord after = transitions.timeout(before, sweep.asOf());
             save(before, after, timestamp);
             emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
-            ended(RunOutcome.of(after, sweep.sweepId(), null), timestamp);
+            ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
             if (after.scriptName() != null) {
                 scripts.add(after.scriptName());
             }
         }
+        emitter.toOutcomes(ends, timestamp);
         return new SweepPart(sweep.sweepId(), partition, due.size(), List.copyOf(scripts), due.size(), false);
     }
 
@@ -83,12 +134,14 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
 
     @Override
     public boolean kept(ExpectedSlot slot) {
+        flush();
         return indexes.startedWithin(slot.scriptName(), slot.from(), slot.to());
     }
 
     /** A slot no run kept, recorded as a failed run of its own, once: a record that comes twice changes nothing. */
     @Override
     public void recordMissed(MissedSlot missed, long timestamp) {
+        flush();
         ExpectedSlot slot = missed.slot();
         String runId = slot.missedRunId();
         if (runs.get(runId) != null) {
@@ -99,7 +152,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
         save(null, run, timestamp);
-        ended(RunOutcome.of(run, null, missed.checkId()), timestamp);
+        emitter.toOutcomes(List.of(RunOutcome.of(run, null, missed.checkId())), timestamp);
         meters.missedSlot();
     }
 
@@ -110,9 +163,9 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
 
 
     /** A run of a script ended: its script's alerts decide what it means. */
-    private void ended(RunOutcome outcome, long timestamp) {
+    private static void ended(List<RunOutcome> ends, RunOutcome outcome) {
         if (outcome.scriptName() != null) {
-            emitter.toOutcomes(outcome, timestamp);
+            ends.add(outcome);
         }
     }
 
@@ -122,6 +175,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
      * @return how many were removed
      */
     int expire(Instant cutoff, int limit, long timestamp) {
+        flush();
         if (!indexes.complete()) {
             return 0; // it reads the index of finished runs: next time
         }

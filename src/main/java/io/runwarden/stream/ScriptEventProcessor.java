@@ -45,6 +45,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private final Duration defaultMaxRuntime;
     private final Duration retention;
     private final int partitions;
+    private final int outcomePartitions;
     private ProcessorContext<String, Object> context;
     private Emitter emitter;
     private RunLedger runs;
@@ -53,17 +54,18 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private PingPairing pings;
     private Cancellable rebuilding;
 
-    ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
+    ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions, int outcomePartitions) {
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.retention = retention;
         this.partitions = partitions;
+        this.outcomePartitions = outcomePartitions;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         RunwardenMeters meters = RunwardenMeters.from(context.appConfigs());
-        emitter = new Emitter(context);
+        emitter = new Emitter(context, outcomePartitions);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(StoreNames.RUNS);
         RunIndexes indexes = RunIndexes.open(runStore, context.getStateStore(StoreNames.INDEXES),
                 context.getStateStore(StoreNames.INDEX_GENERATION));
@@ -74,6 +76,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return policy == null ? null : policy.maxRuntime();
         });
         runs = new RunLedger(runStore, indexes, transitions, emitter, meters);
+        CommitHook hook = context.getStateStore(CommitHook.NAME);
+        hook.beforeCommit(context, runs::flush, runs::drop);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(StoreNames.SWEEPS);
         sweeps = new SweepProtocol(sweepStore, runs, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
@@ -135,7 +139,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return;
         }
         if (event != null) {
-            runs.apply(event, record.timestamp());
+            runs.applyAtCommit(event, record.timestamp());
         } else if (control.get().sweep()) {
             sweeps.handle(control.get(), record, partition());
         } else if (control.get() == ControlRecord.PING) {

@@ -31,7 +31,7 @@ public final class SweepProtocol {
 
     /** The runs of the partition a record of the protocol arrived on. */
     public interface PartitionRuns {
-        /** Applies an event of a sweep's audit run, as any event is applied. */
+        /** Applies an event of a sweep's audit run, as any event is applied, and writes the run before the answer. */
         void apply(LifecycleEvent event, long timestamp);
 
         /**

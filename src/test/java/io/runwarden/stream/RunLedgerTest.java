@@ -1,0 +1,138 @@
+package io.runwarden.stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.runwarden.alerts.RunOutcome;
+import io.runwarden.alerts.RunOutcomes;
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.EventType;
+import io.runwarden.model.Json;
+import io.runwarden.model.LifecycleEvent;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import io.runwarden.model.Trigger;
+import io.runwarden.runs.RunIndexes;
+import io.runwarden.sweep.SweepPart;
+import io.runwarden.sweep.SweepRequest;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runs events change are written when the task commits, once a run however many events it had: what a user
+ * sees is each run's last state, its end told once, and a sweep that never overtakes an event applied before it.
+ */
+class RunLedgerTest {
+    private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
+
+    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private final KeyValueStore<String, RunRecord> store = store("runs", Json.serde(RunRecord.class));
+    private final RunIndexes indexes = RunIndexes.open(store, store("indexes", Serdes.String()),
+            store("generations", Serdes.String()));
+    private final RunLedger ledger = new RunLedger(store, indexes, new RunTransitions(Duration.ofDays(3), script -> null),
+            new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()));
+
+    @Test
+    void aRunsEventsBeforeACommitAreWrittenOnceWithTheirEndToldOnce() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        ledger.applyAtCommit(event("r1", EventType.STARTED, START), 1);
+        ledger.applyAtCommit(event("r1", EventType.HEARTBEAT, START.plusSeconds(60)), 2);
+        ledger.applyAtCommit(event("r1", EventType.SUCCEEDED, START.plusSeconds(120)), 3);
+        assertThat(store.get("r1")).as("nothing written before the commit").isNull();
+        assertThat(context.forwarded()).isEmpty();
+
+        ledger.flush();
+
+        assertThat(store.get("r1").status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(store.get("r1").lastHeartbeat()).isEqualTo(START.plusSeconds(60));
+        List<Object> runs = forwardedTo(Emitter.RUNS_SINK);
+        assertThat(runs).hasSize(1);
+        assertThat(((RunRecord) runs.get(0)).status()).isEqualTo(RunStatus.SUCCESS);
+        List<RunOutcome> outcomes = outcomes();
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0).succeeded()).isTrue();
+        assertThat(indexes.due(START.plus(Duration.ofDays(10)), 10)).as("a finished run is never due").isEmpty();
+        assertThat(context.forwarded().get(0).record().timestamp()).as("stamped as its last event").isEqualTo(3);
+
+        context.resetForwards();
+        ledger.flush();
+        assertThat(context.forwarded()).as("a second commit writes nothing again").isEmpty();
+    }
+
+    @Test
+    void aSweepFailsARunWhoseStartWasAppliedButNotYetCommitted() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        ledger.applyAtCommit(event("old", EventType.STARTED, START), 1);
+
+        SweepPart part = ledger.failDue(new SweepRequest("sweep-1", Trigger.MANUAL, START.plus(Duration.ofDays(4)), null),
+                0, 2, 100);
+
+        assertThat(part.failed()).isEqualTo(1);
+        assertThat(store.get("old").status()).isEqualTo(RunStatus.FAILED);
+        assertThat(forwardedTo(Emitter.RUNS_SINK)).extracting(run -> ((RunRecord) run).status())
+                .as("its start, then its failure, in that order").containsExactly(RunStatus.IN_PROGRESS, RunStatus.FAILED);
+        assertThat(outcomes()).extracting(RunOutcome::sweepId).containsExactly("sweep-1");
+    }
+
+    @Test
+    void aRunAlreadyStoredMovesItsIndexesFromWhereTheyWereBeforeTheCommit() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        ledger.applyAtCommit(event("r1", EventType.STARTED, START), 1);
+        ledger.flush();
+        assertThat(indexes.due(START.plus(Duration.ofDays(4)), 10)).containsExactly("r1");
+
+        ledger.applyAtCommit(event("r1", EventType.HEARTBEAT, START.plus(Duration.ofDays(2))), 2);
+        ledger.applyAtCommit(event("r1", EventType.HEARTBEAT, START.plus(Duration.ofDays(3))), 3);
+        ledger.flush();
+
+        assertThat(indexes.due(START.plus(Duration.ofDays(4)), 10)).as("the old deadline's entry is gone").isEmpty();
+        assertThat(indexes.due(START.plus(Duration.ofDays(6)), 10)).containsExactly("r1");
+    }
+
+    @Test
+    void changesOfATaskClosedWithoutACommitAreForgotten() {
+        ledger.applyAtCommit(event("r1", EventType.STARTED, START), 1);
+        ledger.drop();
+        ledger.flush();
+        assertThat(store.get("r1")).isNull();
+        assertThat(context.forwarded()).isEmpty();
+    }
+
+    @Test
+    void aLongCommitIntervalStillWritesRunsInBoundedBatches() {
+        for (int i = 0; i < RunLedger.MAX_PENDING; i++) {
+            ledger.applyAtCommit(event("r" + i, EventType.STARTED, START), i);
+        }
+        assertThat(forwardedTo(Emitter.RUNS_SINK)).hasSize(RunLedger.MAX_PENDING);
+        assertThat(store.approximateNumEntries()).isEqualTo(RunLedger.MAX_PENDING);
+    }
+
+    private List<RunOutcome> outcomes() {
+        return forwardedTo(Emitter.OUTCOMES_SINK).stream()
+                .flatMap(batch -> Json.read((byte[]) batch, RunOutcomes.class).outcomes().stream()).toList();
+    }
+
+    private List<Object> forwardedTo(String sink) {
+        return context.forwarded().stream().filter(f -> f.childName().filter(sink::equals).isPresent())
+                .<Object>map(f -> f.record().value()).toList();
+    }
+
+    private static LifecycleEvent event(String runId, EventType type, Instant time) {
+        return new LifecycleEvent(runId, "backup", type, time, null, null);
+    }
+
+    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
+        KeyValueStore<String, V> built = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values).withLoggingDisabled().build();
+        built.init(context.getStateStoreContext(), built);
+        return built;
+    }
+}

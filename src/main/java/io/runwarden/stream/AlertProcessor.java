@@ -3,8 +3,6 @@ package io.runwarden.stream;
 import io.runwarden.alerts.AlertRules;
 import io.runwarden.alerts.BatchDone;
 import io.runwarden.alerts.RunOutcome;
-import io.runwarden.alerts.RunOutcomes;
-import io.runwarden.kafka.EventPartitions;
 import io.runwarden.alerts.ScriptHealth;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.metrics.RunwardenMeters;
@@ -42,7 +40,6 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     static final Duration BATCH_PRUNE_TICK = Duration.ofMinutes(10);
 
     private final int runPartitions;
-    private final int outcomePartitions;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ScriptHealth> health;
     private KeyValueStore<String, BatchProgress> batches;
@@ -53,14 +50,9 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     record BatchProgress(TreeSet<Integer> done, Instant since) {
     }
 
-    /**
-     * @param runPartitions     the partitions of {@code script-events}, each of which ends every batch
-     * @param outcomePartitions the partitions of the alert outcomes, each of which holds the scripts the default
-     *                          partitioner gives it
-     */
-    AlertProcessor(int runPartitions, int outcomePartitions) {
+    /** @param runPartitions the partitions of {@code script-events}, each of which ends every batch */
+    AlertProcessor(int runPartitions) {
         this.runPartitions = runPartitions;
-        this.outcomePartitions = outcomePartitions;
     }
 
     @Override
@@ -80,28 +72,7 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
             batchDone(read(record, BatchDone.class));
             return;
         }
-        if (record.headers().lastHeader(RunOutcomes.HEADER) != null) {
-            // all checked before any is decided: a record is applied whole or dead-lettered whole
-            RunOutcomes batch = read(record, RunOutcomes.class);
-            if (batch.outcomes() == null || batch.outcomes().isEmpty()) {
-                throw new InvalidEventException("bad-alert-outcome", "a record of outcomes needs at least one");
-            }
-            int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
-            for (RunOutcome outcome : batch.outcomes()) {
-                checked(outcome == null ? null : outcome.scriptName(), outcome);
-                if (EventPartitions.of(outcome.scriptName(), outcomePartitions) != partition) {
-                    throw new InvalidEventException("bad-alert-outcome", "the outcome of script "
-                            + Bounds.quote(outcome.scriptName()) + " belongs to another partition than " + partition);
-                }
-            }
-            batch.outcomes().forEach(this::decide);
-            return;
-        }
-        decide(checked(record.key(), read(record, RunOutcome.class)));
-    }
-
-    /** Raises the alerts of one outcome and keeps its script's health. */
-    private void decide(RunOutcome outcome) {
+        RunOutcome outcome = checked(record.key(), read(record, RunOutcome.class));
         ScriptPolicy policy = policies.get(outcome.scriptName());
         ScriptHealth before = health.get(outcome.scriptName());
         AlertRules.Decision decision = AlertRules.decide(before, outcome, policy != null && policy.paused());
@@ -144,7 +115,7 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
      * the bounds every consumer of script-alerts relies on.
      */
     private static RunOutcome checked(String key, RunOutcome outcome) {
-        if (outcome == null || outcome.scriptName() == null || !outcome.scriptName().equals(key) || outcome.runId() == null || outcome.time() == null) {
+        if (outcome.scriptName() == null || !outcome.scriptName().equals(key) || outcome.runId() == null || outcome.time() == null) {
             throw new InvalidEventException("bad-alert-outcome", "an outcome needs a runId and a time, and is keyed by its scriptName");
         }
         within("scriptName", outcome.scriptName(), Bounds::id);

@@ -15,28 +15,26 @@ import java.util.Map;
 
 /**
  * A state store that holds nothing and runs a processor's work just before Kafka Streams commits the task: Streams
- * flushes the cache of every store of a task before it commits its offsets and transaction (and before it suspends or
- * closes it cleanly), as it does for the caches of its own tables. The work forwards records as the processor does,
- * inside the transaction being committed; on a dirty close the work is dropped, and the uncommitted input comes again.
+ * flushes the cache of every store of a task before it takes the task's offsets to commit (at a commit, a suspension,
+ * a clean close), as it does for the caches of its own tables. The work forwards records as the processor does,
+ * inside the transaction being committed. A dirty close runs it too, into a transaction that is aborted and a local
+ * state that exactly-once wipes; the processor starts again with a new init. This holds while no store the work
+ * writes has a cache of its own (it could be flushed before this one) and state stores are not transactional.
  */
 final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
     static final String NAME = "commit-hook";
 
     private Runnable beforeCommit = () -> {
     };
-    private Runnable dropped = () -> {
-    };
     private boolean open;
 
     /**
      * Runs {@code work} before each commit of the task, as if {@code context}'s processor ran it: Streams calls a
      * store's flush outside any processor, where a record could not be forwarded. Call it from the processor's init.
-     * @param drop forgets the work when the task is closed without a commit
      */
-    void beforeCommit(ProcessorContext<?, ?> context, Runnable work, Runnable drop) {
+    void beforeCommit(ProcessorContext<?, ?> context, Runnable work) {
         InternalProcessorContext<?, ?> internal = (InternalProcessorContext<?, ?>) context;
         ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
-        this.dropped = drop;
         this.beforeCommit = () -> {
             ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
             ProcessorRecordContext previousRecord = internal.recordContext();
@@ -57,9 +55,9 @@ final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
         beforeCommit.run();
     }
 
+    /** Called when a task's stores are recycled, after its last commit: nothing is left to drop. */
     @Override
     public void clearCache() {
-        dropped.run();
     }
 
     @Override

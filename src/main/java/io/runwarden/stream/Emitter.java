@@ -2,23 +2,13 @@ package io.runwarden.stream;
 
 import io.runwarden.alerts.BatchDone;
 import io.runwarden.alerts.RunOutcome;
-import io.runwarden.alerts.RunOutcomes;
-import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.Topics;
-import io.runwarden.model.Json;
 import io.runwarden.model.ControlChannel;
 import io.runwarden.model.ControlRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Sends records to the topology's sinks. Every record gets fresh headers: the control header of a sweep marker
@@ -44,18 +34,10 @@ final class Emitter implements ControlChannel {
     private static final ThreadLocal<long[]> BUCKET_FULL_AT =
             ThreadLocal.withInitial(() -> new long[1]);
 
-    /** The most a record of outcomes holds: far below what the topic takes, whatever the outcomes' messages. */
-    static final int OUTCOMES_BYTES = 256 * 1024;
-    private static final byte[] OUTCOMES_OPEN = "{\"outcomes\":[".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] OUTCOMES_CLOSE = "]}".getBytes(StandardCharsets.UTF_8);
-
     private final ProcessorContext<String, Object> context;
-    private final int outcomePartitions;
 
-    /** @param outcomePartitions the partitions of the alert outcomes, each of which decides the alerts of its scripts */
-    Emitter(ProcessorContext<String, Object> context, int outcomePartitions) {
+    Emitter(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.outcomePartitions = outcomePartitions;
     }
 
     void toRuns(String runId, Object run, long timestamp) {
@@ -66,39 +48,9 @@ final class Emitter implements ControlChannel {
         context.forward(new Record<>(runId, failure, timestamp, new RecordHeaders()), FAILURES_SINK);
     }
 
-    /**
-     * How runs ended, each to its script's partition of the alert outcomes, in their order: a record per partition,
-     * keyed by the partition, of at most {@link #OUTCOMES_BYTES} (or one outcome, if that is bigger).
-     */
-    void toOutcomes(List<RunOutcome> outcomes, long timestamp) {
-        Map<Integer, List<byte[]>> byPartition = new TreeMap<>();
-        for (RunOutcome outcome : outcomes) {
-            byPartition.computeIfAbsent(EventPartitions.of(outcome.scriptName(), outcomePartitions), p -> new ArrayList<>())
-                    .add(Json.bytes(outcome));
-        }
-        byPartition.forEach((partition, encoded) -> {
-            ByteArrayOutputStream batch = new ByteArrayOutputStream();
-            for (byte[] outcome : encoded) {
-                if (batch.size() > 0 && batch.size() + outcome.length > OUTCOMES_BYTES) {
-                    sendOutcomes(partition, batch, timestamp);
-                    batch.reset();
-                }
-                if (batch.size() == 0) {
-                    batch.writeBytes(OUTCOMES_OPEN);
-                } else {
-                    batch.write(',');
-                }
-                batch.writeBytes(outcome);
-            }
-            sendOutcomes(partition, batch, timestamp);
-        });
-    }
-
-    private void sendOutcomes(int partition, ByteArrayOutputStream batch, long timestamp) {
-        batch.writeBytes(OUTCOMES_CLOSE);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(RunOutcomes.HEADER, new byte[0]);
-        context.forward(new Record<>(String.valueOf(partition), batch.toByteArray(), timestamp, headers), OUTCOMES_SINK);
+    /** How a run ended, to its script's partition of the alert outcomes. */
+    void toOutcomes(RunOutcome outcome, long timestamp) {
+        context.forward(new Record<>(outcome.scriptName(), outcome, timestamp, new RecordHeaders()), OUTCOMES_SINK);
     }
 
     /** This partition is done with a batch: to every partition of the alert outcomes, behind its outcomes. */

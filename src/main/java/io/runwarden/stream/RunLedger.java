@@ -15,19 +15,25 @@ import io.runwarden.schedule.StartChecks;
 import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /** The runs of one partition: applies events and sweeps, keeps the indexes in step and publishes every change. */
 final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.PartitionRuns {
     /** Changed runs kept for the commit at most: beyond, they are written at once (a long commit interval). */
     static final int MAX_PENDING = 10_000;
+    /** A trickle of events, written at the end of the thread's pass: at most this many since the last write... */
+    static final int TRICKLE_EVENTS = 8;
+    /** ...which was at least this long ago. A flood brings more in less: at 400 events a second a task, it waits. */
+    static final long TRICKLE_MS = 20;
     private final KeyValueStore<String, RunRecord> runs;
     private final RunIndexes indexes;
     private final RunTransitions transitions;
@@ -38,13 +44,18 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
      * with its indexes, stats, record on script-runs and end, when the task commits ({@link #flush}).
      */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final LongSupplier clock;
+    private long flushedAt;
+    private long appliedSinceFlush;
 
     /** A run as stored before the events since the last commit, and as they left it. */
     private record Pending(RunRecord stored, RunRecord latest, long timestamp) {
     }
 
+    /** @param clock wall-clock milliseconds, to tell a trickle of events from a flood ({@link #flushIfTrickle}) */
     RunLedger(KeyValueStore<String, RunRecord> runs, RunIndexes indexes, RunTransitions transitions, Emitter emitter,
-              RunwardenMeters meters) {
+              RunwardenMeters meters, LongSupplier clock) {
+        this.clock = clock;
         this.runs = runs;
         this.indexes = indexes;
         this.transitions = transitions;
@@ -61,6 +72,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
 
     /** Applies an event; its run is written, with every other the task changed, when the task commits ({@link #flush}). */
     void applyAtCommit(LifecycleEvent event, long timestamp) {
+        appliedSinceFlush++;
         Pending changed = pending.get(event.runId());
         RunRecord before = changed != null ? changed.latest() : runs.get(event.runId());
         RunRecord after = transitions.apply(before, event);
@@ -74,29 +86,42 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         meters.applied(event.type());
     }
 
-    /** Writes the runs events changed since the last commit: before the commit, and before anything reads the runs. */
-    void flush() {
-        if (pending.isEmpty()) {
-            return;
+    /**
+     * Writes the changed runs now if only a trickle of events came since the last write: at most
+     * {@link #TRICKLE_EVENTS}, and that write {@link #TRICKLE_MS} or more ago. A run so reported can be read at once,
+     * while a flood (a backlog, a burst) is written once per run and commit. Called after each pass of the stream
+     * thread over its records.
+     */
+    void flushIfTrickle() {
+        if (!pending.isEmpty() && appliedSinceFlush <= TRICKLE_EVENTS && clock.getAsLong() - flushedAt >= TRICKLE_MS) {
+            flush();
         }
-        List<RunOutcome> ends = new ArrayList<>();
-        long last = 0;
-        for (Pending changed : pending.values()) {
-            RunRecord before = changed.stored();
-            RunRecord after = changed.latest();
-            save(before, after, changed.timestamp());
-            if ((before == null || before.inProgress()) && !after.inProgress()) {
-                ended(ends, RunOutcome.of(after, null, null));
-            }
-            last = Math.max(last, changed.timestamp());
-        }
-        pending.clear();
-        emitter.toOutcomes(ends, last);
     }
 
-    /** Forgets the changes of a task closed without a commit: their events come again. */
-    void drop() {
-        pending.clear();
+    /**
+     * Writes the runs events changed since the last commit: before the commit, and before anything reads the runs. A
+     * failure here is no event's fault (each was applied when it came): it fails the task, whose transaction is
+     * aborted, and the events come again; carrying on would leave runs half written.
+     */
+    void flush() {
+        flushedAt = clock.getAsLong();
+        appliedSinceFlush = 0;
+        try {
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+                Pending changed = it.next();
+                RunRecord before = changed.stored();
+                RunRecord after = changed.latest();
+                save(before, after, changed.timestamp());
+                if ((before == null || before.inProgress()) && !after.inProgress()) {
+                    ended(RunOutcome.of(after, null, null), changed.timestamp());
+                }
+                it.remove();
+            }
+        } catch (StreamsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StreamsException("writing the runs changed since the last commit failed", e);
+        }
     }
 
     /**
@@ -112,18 +137,16 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         }
         List<String> due = indexes.due(sweep.asOf(), limit);
         TreeSet<String> scripts = new TreeSet<>();
-        List<RunOutcome> ends = new ArrayList<>();
         for (String runId : due) {
             RunRecord before = runs.get(runId);
             RunRecord after = transitions.timeout(before, sweep.asOf());
             save(before, after, timestamp);
             emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
-            ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
+            ended(RunOutcome.of(after, sweep.sweepId(), null), timestamp);
             if (after.scriptName() != null) {
                 scripts.add(after.scriptName());
             }
         }
-        emitter.toOutcomes(ends, timestamp);
         return new SweepPart(sweep.sweepId(), partition, due.size(), List.copyOf(scripts), due.size(), false);
     }
 
@@ -152,7 +175,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
         save(null, run, timestamp);
-        emitter.toOutcomes(List.of(RunOutcome.of(run, null, missed.checkId())), timestamp);
+        ended(RunOutcome.of(run, null, missed.checkId()), timestamp);
         meters.missedSlot();
     }
 
@@ -163,9 +186,9 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
 
 
     /** A run of a script ended: its script's alerts decide what it means. */
-    private static void ended(List<RunOutcome> ends, RunOutcome outcome) {
+    private void ended(RunOutcome outcome, long timestamp) {
         if (outcome.scriptName() != null) {
-            ends.add(outcome);
+            emitter.toOutcomes(outcome, timestamp);
         }
     }
 

@@ -32,6 +32,8 @@ import java.util.Optional;
 final class ScriptEventProcessor implements Processor<String, byte[], String, Object> {
     /** How often partition 0's task looks at the cron jobs; slots are whole minutes. */
     static final Duration SCHEDULER_TICK = Duration.ofSeconds(1);
+    /** How often the runs changed by a trickle of events are written: after each pass of the thread over its records. */
+    static final Duration FLUSH_TICK = Duration.ofMillis(1);
     /** Retention removes at most this many runs per partition per tick, keeping each transaction short. */
     static final int RETENTION_CHUNK = 1_000;
     static final Duration RETENTION_TICK = Duration.ofSeconds(10);
@@ -45,7 +47,6 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private final Duration defaultMaxRuntime;
     private final Duration retention;
     private final int partitions;
-    private final int outcomePartitions;
     private ProcessorContext<String, Object> context;
     private Emitter emitter;
     private RunLedger runs;
@@ -54,18 +55,17 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private PingPairing pings;
     private Cancellable rebuilding;
 
-    ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions, int outcomePartitions) {
+    ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.retention = retention;
         this.partitions = partitions;
-        this.outcomePartitions = outcomePartitions;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         RunwardenMeters meters = RunwardenMeters.from(context.appConfigs());
-        emitter = new Emitter(context, outcomePartitions);
+        emitter = new Emitter(context);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(StoreNames.RUNS);
         RunIndexes indexes = RunIndexes.open(runStore, context.getStateStore(StoreNames.INDEXES),
                 context.getStateStore(StoreNames.INDEX_GENERATION));
@@ -75,9 +75,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             ScriptPolicy policy = policies.get(script);
             return policy == null ? null : policy.maxRuntime();
         });
-        runs = new RunLedger(runStore, indexes, transitions, emitter, meters);
+        runs = new RunLedger(runStore, indexes, transitions, emitter, meters, context::currentSystemTimeMs);
         CommitHook hook = context.getStateStore(CommitHook.NAME);
-        hook.beforeCommit(context, runs::flush, runs::drop);
+        hook.beforeCommit(context, runs::flush);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(StoreNames.SWEEPS);
         sweeps = new SweepProtocol(sweepStore, runs, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
@@ -85,6 +85,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
                 context.getStateStore(StoreNames.FORWARDED_STARTS), policies, runs, emitter, partitions, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
+        context.schedule(FLUSH_TICK, PunctuationType.WALL_CLOCK_TIME, now -> runs.flushIfTrickle());
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
                 runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));
         context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {

@@ -1,7 +1,6 @@
 package io.runwarden.stream;
 
 import io.runwarden.alerts.BatchDone;
-import io.runwarden.alerts.RunOutcomes;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.Alert;
 import io.runwarden.model.AlertKind;
@@ -156,37 +155,6 @@ class AlertsTest {
             fixture.ended("run-1", "failed", T.plusSeconds(1), "still heard");
             assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("failed:run-1");
         }
-    }
-
-    /**
-     * The outcomes a commit or a sweep's chunk sends together raise their alerts in their order; a record of outcomes
-     * with one that no run of runwarden's could have ended with raises none of them, and is dead-lettered whole.
-     */
-    @Test
-    void outcomesSentTogetherAlertInTheirOrderOrAreDeadLetteredWhole() {
-        try (TopologyFixture fixture = new TopologyFixture()) {
-            TestInputTopic<String, byte[]> outcomes = fixture.driver.createInputTopic(
-                    io.runwarden.kafka.Topics.alertOutcomes(TopologyFixture.APPLICATION), new StringSerializer(), new ByteArraySerializer());
-            RecordHeaders together = new RecordHeaders();
-            together.add(RunOutcomes.HEADER, new byte[0]);
-            String bad = "{\"runId\":\"r3\",\"scriptName\":\"s\",\"reason\":\"error\"}";
-            outcomes.pipeInput(new TestRecord<>("0", ("{\"outcomes\":[" + outcome("r1", "error", "11:00") + "," + bad + "]}")
-                    .getBytes(StandardCharsets.UTF_8), together, NOW));
-            outcomes.pipeInput(new TestRecord<>("0", "{\"outcomes\":[]}".getBytes(StandardCharsets.UTF_8), together, NOW));
-            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(2);
-            assertThat(fixture.publishedAlerts()).isEmpty();
-
-            outcomes.pipeInput(new TestRecord<>("0", ("{\"outcomes\":[" + outcome("r1", "error", "11:00") + ","
-                    + outcome("r2", null, "11:05") + "]}").getBytes(StandardCharsets.UTF_8), together, NOW));
-
-            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("failed:r1", "recovered:r2");
-            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
-        }
-    }
-
-    private static String outcome(String runId, String reason, String time) {
-        return "{\"runId\":\"" + runId + "\",\"scriptName\":\"s\"" + (reason == null ? "" : ",\"reason\":\"" + reason + "\"")
-                + ",\"time\":\"2026-11-28T" + time + ":00Z\"}";
     }
 
     /**

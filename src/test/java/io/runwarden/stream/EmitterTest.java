@@ -1,21 +1,13 @@
 package io.runwarden.stream;
 
-import io.runwarden.alerts.RunOutcome;
-import io.runwarden.alerts.RunOutcomes;
-import io.runwarden.kafka.EventPartitions;
 import io.runwarden.model.ControlRecord;
-import io.runwarden.model.Json;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +52,7 @@ class EmitterTest {
     private static boolean asked(MockProcessorContext<String, Object> task, long at, ControlRecord hop) {
         task.resetCommit();
         task.setCurrentSystemTimeMs(at);
-        new Emitter(task, 1).send("sweep-1", new byte[0], hop.headers(), 0L);
+        new Emitter(task).send("sweep-1", new byte[0], hop.headers(), 0L);
         return task.committed();
     }
 
@@ -75,7 +67,7 @@ class EmitterTest {
     void aHopOfASweepOrACheckAsksForTheCommitAndNothingElseDoes(ControlRecord kind) throws InterruptedException {
         onAThreadOfItsOwn(() -> {
             MockProcessorContext<String, Object> context = task();
-            new Emitter(context, 1).send("key", new byte[0], kind.headers(), 0L);
+            new Emitter(context).send("key", new byte[0], kind.headers(), 0L);
 
             assertEquals(1, context.forwarded().size());
             boolean awaited = kind != ControlRecord.PING && kind != ControlRecord.MISSED_SLOT;
@@ -87,7 +79,7 @@ class EmitterTest {
     void aMovedEventAndTheRunsOwnRecordsWaitForTheCommitInterval() throws InterruptedException {
         onAThreadOfItsOwn(() -> {
             MockProcessorContext<String, Object> context = task();
-            Emitter emitter = new Emitter(context, 1);
+            Emitter emitter = new Emitter(context);
             emitter.send("run-1", new byte[0], new RecordHeaders(), 0L);
             emitter.toRuns("run-1", "a run", 0L);
             emitter.toFailures("run-1", "a failure", 0L);
@@ -157,44 +149,5 @@ class EmitterTest {
             assertTrue(asked(context, setBack, ControlRecord.SWEEP_PART), "the first hop after the clock went back");
             assertFalse(asked(context, setBack, ControlRecord.SWEEP_PART), "the second at the same time");
         });
-    }
-
-    /**
-     * A commit's or a sweep chunk's outcomes go one record per partition of their scripts, in their order, keyed by
-     * that partition; a record stays far below what the topic takes, however long the messages.
-     */
-    @Test
-    void outcomesGoTogetherPerPartitionOfTheirScriptsAndInRecordsOfBoundedSize() {
-        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-        int partitions = 6;
-        List<RunOutcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
-            outcomes.add(new RunOutcome("run-" + i, "script-" + (i % 20), null,
-                    Instant.parse("2026-11-28T12:00:00Z"), "m".repeat(i < 300 ? 10 : 8_000), null, null));
-        }
-        new Emitter(context, partitions).toOutcomes(outcomes, 7L);
-
-        Map<String, List<String>> runIdsByKey = new TreeMap<>();
-        for (var forwarded : context.forwarded()) {
-            byte[] value = (byte[]) forwarded.record().value();
-            assertTrue(value.length <= Emitter.OUTCOMES_BYTES + 30_000, "a record of " + value.length + " bytes");
-            assertTrue(forwarded.record().headers().lastHeader(RunOutcomes.HEADER) != null);
-            assertEquals(7L, forwarded.record().timestamp());
-            for (var outcome : Json.read(value, RunOutcomes.class).outcomes()) {
-                assertEquals(String.valueOf(EventPartitions.of(outcome.scriptName(), partitions)),
-                        forwarded.record().key(), "the partition of " + outcome.scriptName());
-                runIdsByKey.computeIfAbsent(forwarded.record().key(), k -> new ArrayList<>()).add(outcome.runId());
-            }
-        }
-        assertTrue(context.forwarded().size() > runIdsByKey.size(), "the long messages take several records a partition");
-        List<String> expected = new ArrayList<>();
-        for (var entry : runIdsByKey.entrySet()) {
-            List<String> inOrder = outcomes.stream().filter(o -> String.valueOf(
-                    EventPartitions.of(o.scriptName(), partitions)).equals(entry.getKey()))
-                    .map(RunOutcome::runId).toList();
-            assertEquals(inOrder, entry.getValue(), "every outcome of partition " + entry.getKey() + ", in order");
-            expected.addAll(inOrder);
-        }
-        assertEquals(600, expected.size());
     }
 }

@@ -2,7 +2,6 @@ package io.runwarden.stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.alerts.RunOutcome;
-import io.runwarden.alerts.RunOutcomes;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
@@ -15,16 +14,21 @@ import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepRequest;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The runs events change are written when the task commits, once a run however many events it had: what a user
@@ -34,11 +38,12 @@ class RunLedgerTest {
     private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
 
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private long clock = 1_000_000;
     private final KeyValueStore<String, RunRecord> store = store("runs", Json.serde(RunRecord.class));
     private final RunIndexes indexes = RunIndexes.open(store, store("indexes", Serdes.String()),
             store("generations", Serdes.String()));
     private final RunLedger ledger = new RunLedger(store, indexes, new RunTransitions(Duration.ofDays(3), script -> null),
-            new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()));
+            new Emitter(context), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
 
     @Test
     void aRunsEventsBeforeACommitAreWrittenOnceWithTheirEndToldOnce() {
@@ -56,15 +61,43 @@ class RunLedgerTest {
         List<Object> runs = forwardedTo(Emitter.RUNS_SINK);
         assertThat(runs).hasSize(1);
         assertThat(((RunRecord) runs.get(0)).status()).isEqualTo(RunStatus.SUCCESS);
-        List<RunOutcome> outcomes = outcomes();
+        List<Object> outcomes = forwardedTo(Emitter.OUTCOMES_SINK);
         assertThat(outcomes).hasSize(1);
-        assertThat(outcomes.get(0).succeeded()).isTrue();
+        assertThat(((RunOutcome) outcomes.get(0)).succeeded()).isTrue();
         assertThat(indexes.due(START.plus(Duration.ofDays(10)), 10)).as("a finished run is never due").isEmpty();
         assertThat(context.forwarded().get(0).record().timestamp()).as("stamped as its last event").isEqualTo(3);
 
         context.resetForwards();
         ledger.flush();
         assertThat(context.forwarded()).as("a second commit writes nothing again").isEmpty();
+    }
+
+    /** A run reported by a trickle of events can be read at once; a flood of events waits for the commit. */
+    @Test
+    void aTrickleIsWrittenAfterTheThreadsPassAndAFloodAtTheCommit() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        ledger.flush();
+        clock += 60_000;
+        ledger.applyAtCommit(event("r1", EventType.STARTED, START), 1);
+        ledger.flushIfTrickle();
+        assertThat(store.get("r1")).as("one event in a minute: written after the pass").isNotNull();
+
+        clock += RunLedger.TRICKLE_MS - 1;
+        ledger.applyAtCommit(event("r2", EventType.STARTED, START), 2);
+        ledger.flushIfTrickle();
+        assertThat(store.get("r2")).as("right after a write: kept a little").isNull();
+        clock += 1;
+        ledger.flushIfTrickle();
+        assertThat(store.get("r2")).isNotNull();
+
+        clock += 60_000;
+        for (int i = 0; i <= RunLedger.TRICKLE_EVENTS; i++) {
+            ledger.applyAtCommit(event("flood-" + i, EventType.STARTED, START), 3);
+        }
+        ledger.flushIfTrickle();
+        assertThat(store.get("flood-0")).as("more events than a trickle: kept for the commit").isNull();
+        ledger.flush();
+        assertThat(store.get("flood-0")).isNotNull();
     }
 
     @Test
@@ -79,7 +112,8 @@ class RunLedgerTest {
         assertThat(store.get("old").status()).isEqualTo(RunStatus.FAILED);
         assertThat(forwardedTo(Emitter.RUNS_SINK)).extracting(run -> ((RunRecord) run).status())
                 .as("its start, then its failure, in that order").containsExactly(RunStatus.IN_PROGRESS, RunStatus.FAILED);
-        assertThat(outcomes()).extracting(RunOutcome::sweepId).containsExactly("sweep-1");
+        assertThat(forwardedTo(Emitter.OUTCOMES_SINK)).extracting(outcome -> ((RunOutcome) outcome).sweepId())
+                .containsExactly("sweep-1");
     }
 
     @Test
@@ -97,13 +131,40 @@ class RunLedgerTest {
         assertThat(indexes.due(START.plus(Duration.ofDays(6)), 10)).containsExactly("r1");
     }
 
+    /**
+     * A write that fails at the commit is no event's fault: it fails the task (Streams aborts its transaction and the
+     * events come again) instead of being dead-lettered as whatever record came last, and what was already written
+     * is not written twice if the ledger is flushed again.
+     */
     @Test
-    void changesOfATaskClosedWithoutACommitAreForgotten() {
+    void aWriteThatFailsAtTheCommitFailsTheTaskAndWritesNothingTwice() {
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        @SuppressWarnings("unchecked")
+        KeyValueStore<String, RunRecord> failing = (KeyValueStore<String, RunRecord>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put") && "r2".equals(args[0]) && failOnce.getAndSet(false)) {
+                        throw new IllegalStateException("a fault writing r2");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        RunIndexes failingIndexes = RunIndexes.open(failing, store("indexes-2", Serdes.String()), store("generations-2", Serdes.String()));
+        assertThat(failingIndexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        RunLedger ledger = new RunLedger(failing, failingIndexes, new RunTransitions(Duration.ofDays(3), script -> null),
+                new Emitter(context), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
         ledger.applyAtCommit(event("r1", EventType.STARTED, START), 1);
-        ledger.drop();
+        ledger.applyAtCommit(event("r1", EventType.FAILED, START.plusSeconds(5)), 2);
+        ledger.applyAtCommit(event("r2", EventType.STARTED, START), 3);
+
+        assertThatThrownBy(ledger::flush).isInstanceOf(StreamsException.class).hasRootCauseMessage("a fault writing r2");
         ledger.flush();
-        assertThat(store.get("r1")).isNull();
-        assertThat(context.forwarded()).isEmpty();
+
+        assertThat(forwardedTo(Emitter.RUNS_SINK)).extracting(run -> ((RunRecord) run).runId()).containsExactly("r1", "r2");
+        assertThat(forwardedTo(Emitter.OUTCOMES_SINK)).hasSize(1);
+        assertThat(failingIndexes.due(START.plus(Duration.ofDays(4)), 10)).containsExactly("r2");
     }
 
     @Test
@@ -113,11 +174,6 @@ class RunLedgerTest {
         }
         assertThat(forwardedTo(Emitter.RUNS_SINK)).hasSize(RunLedger.MAX_PENDING);
         assertThat(store.approximateNumEntries()).isEqualTo(RunLedger.MAX_PENDING);
-    }
-
-    private List<RunOutcome> outcomes() {
-        return forwardedTo(Emitter.OUTCOMES_SINK).stream()
-                .flatMap(batch -> Json.read((byte[]) batch, RunOutcomes.class).outcomes().stream()).toList();
     }
 
     private List<Object> forwardedTo(String sink) {

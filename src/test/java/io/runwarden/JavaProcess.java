@@ -1,18 +1,15 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -107,34 +104,9 @@ final class JavaProcess {
         return starts;
     }
 
-    /**
-     * A port free on loopback now, for a process to listen on later. Taken below the kernel's ephemeral range: a port
-     * from it (what binding port 0 gives) could meanwhile become the local end of any outgoing connection, a Kafka
-     * client's say, and the process then failed to start with "port already in use" (once in a CI run).
-     */
-    static int freePort() throws IOException {
-        int ephemeral = ephemeralStart();
-        int low = Math.max(10_000, ephemeral - 12_000);
-        for (int attempt = 0; attempt < 200 && low < ephemeral; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(low, ephemeral);
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-                return socket.getLocalPort();
-            } catch (BindException taken) {
-                // another one
-            }
-        }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** The first port of Linux's ip_local_port_range, or of its default where it cannot be read. */
-    private static int ephemeralStart() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 32_768;
-        }
+    /** A port free on loopback now, for a process to listen on later (see {@link LoopbackPorts#free}). */
+    static int freePort() {
+        return LoopbackPorts.free();
     }
 
     private long readyLines() throws IOException {

@@ -45,8 +45,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The same, with broker properties of the caller's on top of runwarden's (a broker process of its own, say). */
     public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerProperties) {
-        int brokerPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        int brokerPort = port == 0 ? LoopbackPorts.free() : port;
+        int controllerPort = LoopbackPorts.free();
         Path logDir = dataDir.resolve("kafka").toAbsolutePath();
         try {
             Files.createDirectories(logDir);
@@ -123,14 +123,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("port " + HOST + ":" + port + " is in use: set RUNWARDEN_EMBEDDED_KAFKA_PORT to a"
                     + " free port, or KAFKA_BOOTSTRAP_SERVERS to use a running cluster", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + HOST, e);
         }
     }
 }

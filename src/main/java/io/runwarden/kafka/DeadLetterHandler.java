@@ -6,6 +6,7 @@ import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.Bounds;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -23,8 +24,9 @@ import java.util.Map;
  * Sends a record that cannot be applied to {@code script-events-dlq}, with its original key and bytes and headers
  * saying why, and lets the stream go on: no single record may silence the watchdog. An invalid event says why
  * itself; any other exception from one record's processing is a bug met by that record ({@code internal-error},
- * stack trace in the log). A state store or Kafka failure is an outage, not the record's fault: it fails the task,
- * and the restarted process retries the same record, losing nothing.
+ * stack trace in the log). A state store or Kafka failure is an outage, not the record's fault, and so is a retriable
+ * Kafka error that outlasted its retries (a send that timed out waiting for the broker): it fails the task, and the
+ * restarted process retries the same record, losing nothing.
  */
 public final class DeadLetterHandler implements ProcessingExceptionHandler {
     public static final String REASON = "runwarden.dlq.reason";
@@ -52,7 +54,8 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (exception instanceof StreamsException || exception instanceof RecordTooLargeException) {
+        if (exception instanceof StreamsException || exception instanceof RecordTooLargeException
+                || exception instanceof RetriableException) {
             return Response.fail();
         }
         String reason;

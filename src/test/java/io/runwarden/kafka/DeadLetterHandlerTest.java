@@ -6,6 +6,7 @@ import io.runwarden.model.InvalidEventException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -51,7 +52,8 @@ class DeadLetterHandlerTest {
 
     @Test
     void anOutageFailsTheTaskSoThatARestartRetriesTheRecord() {
-        for (Exception outage : List.of(new ProcessorStateException("disk full"), new RecordTooLargeException("too large"))) {
+        for (Exception outage : List.of(new ProcessorStateException("disk full"), new RecordTooLargeException("too large"),
+                new TimeoutException("Topic script-runs not present in metadata after 60000 ms."))) {
             Response response = handler.handleError(context(utf8("r1"), utf8("{}")), new Record<>("r1", utf8("{}"), 0L), outage);
 
             assertThat(response.result()).isEqualTo(Result.FAIL);

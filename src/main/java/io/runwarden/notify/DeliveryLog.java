@@ -105,6 +105,11 @@ public final class DeliveryLog implements AutoCloseable {
         return DeliveryPage.of(latest.page(query::matches, query.after(), query.limit() + 1), query.limit());
     }
 
+    /** Whether this instance has read an attempt of the notification back from the deliveries topic. */
+    public boolean holds(String notificationId) {
+        return !latest.page(attempt -> notificationId.equals(attempt.notificationId()), null, 1).isEmpty();
+    }
+
     /** Each channel's summary of the attempts in memory; a channel without any has none here. */
     public Map<String, DeliverySummary> summaries(Instant now) {
         return DeliverySummary.byChannel(latest.page(attempt -> true, null, KEPT), now);

@@ -33,10 +33,17 @@ final class Writes {
 
     /** Waits until a written value is visible in this instance's global store, so a GET after the PUT sees it. */
     static void awaitVisible(BooleanSupplier visible) {
-        Instant until = Instant.now().plus(VISIBLE_TIMEOUT);
+        if (!visibleWithin(visible, VISIBLE_TIMEOUT)) {
+            throw new Unavailable("the write was accepted but is not visible yet; read it again shortly");
+        }
+    }
+
+    /** Waits at most {@code timeout} until a write can be read back. @return whether it can */
+    static boolean visibleWithin(BooleanSupplier visible, Duration timeout) {
+        Instant until = Instant.now().plus(timeout);
         while (!visible.getAsBoolean()) {
             if (Instant.now().isAfter(until)) {
-                throw new Unavailable("the write was accepted but is not visible yet; read it again shortly");
+                return false;
             }
             try {
                 Thread.sleep(20);
@@ -45,5 +52,6 @@ final class Writes {
                 throw new Unavailable("interrupted while waiting for the write");
             }
         }
+        return true;
     }
 }

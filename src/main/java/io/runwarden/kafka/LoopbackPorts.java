@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Ports free on loopback now, to listen on a moment later. */
+/** Ports free on 127.0.0.1 now (where the embedded broker listens), to listen on a moment later. */
 public final class LoopbackPorts {
     private LoopbackPorts() {
     }
@@ -21,17 +21,18 @@ public final class LoopbackPorts {
      */
     public static int free() {
         try {
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
             int ephemeral = ephemeralStart();
             int low = Math.max(10_000, ephemeral - 12_000);
             for (int attempt = 0; attempt < 200 && low < ephemeral; attempt++) {
                 int port = ThreadLocalRandom.current().nextInt(low, ephemeral);
-                try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                try (ServerSocket socket = new ServerSocket(port, 1, loopback)) {
                     return socket.getLocalPort();
                 } catch (BindException taken) {
                     // another one
                 }
             }
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            try (ServerSocket socket = new ServerSocket(0, 1, loopback)) {
                 return socket.getLocalPort();
             }
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.runwarden.stream;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -8,10 +9,10 @@ import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.AbstractStoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
-import java.util.Map;
 
 /**
  * A state store that holds nothing and runs a processor's work just before Kafka Streams commits the task: Streams
@@ -92,47 +93,13 @@ final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
         return open;
     }
 
+    /** Its builder: the hook holds nothing, so nothing to log. */
     static StoreBuilder<CommitHook> builder() {
-        return new StoreBuilder<>() {
-            @Override
-            public StoreBuilder<CommitHook> withCachingEnabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<CommitHook> withCachingDisabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<CommitHook> withLoggingEnabled(Map<String, String> config) {
-                throw new UnsupportedOperationException("the commit hook holds nothing to log");
-            }
-
-            @Override
-            public StoreBuilder<CommitHook> withLoggingDisabled() {
-                return this;
-            }
-
+        return new AbstractStoreBuilder<Void, Void, CommitHook>(NAME, null, null, Time.SYSTEM) {
             @Override
             public CommitHook build() {
                 return new CommitHook();
             }
-
-            @Override
-            public Map<String, String> logConfig() {
-                return Map.of();
-            }
-
-            @Override
-            public boolean loggingEnabled() {
-                return false;
-            }
-
-            @Override
-            public String name() {
-                return NAME;
-            }
-        };
+        }.withLoggingDisabled();
     }
 }

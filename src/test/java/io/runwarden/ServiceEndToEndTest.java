@@ -168,6 +168,30 @@ class ServiceEndToEndTest {
         }
     }
 
+    /**
+     * A light load is committed as its tasks ask (every 100 ms), not at the commit interval left to floods: with an
+     * interval of ten minutes, a run, its alert and a dead letter still reach read-committed consumers at once.
+     */
+    @Test
+    void aLightLoadIsCommittedWithoutWaitingForTheCommitInterval() throws Exception {
+        Settings settings = TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(), "RUNWARDEN_APPLICATION_ID",
+                "runwarden-test", "RUNWARDEN_KAFKA_COMMIT_INTERVAL_MS", "600000",
+                "RUNWARDEN_KAFKA_PRODUCER_TRANSACTION_TIMEOUT_MS", "900000");
+        try (RunwardenService service = RunwardenService.start(settings);
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+            kafka.send(Topics.SCRIPT_EVENTS, "light", started("light", "nightly", NOW));
+            kafka.send(Topics.SCRIPT_EVENTS, "light", "{\"event\":\"failed\",\"message\":\"disk full\"}");
+            kafka.send(Topics.SCRIPT_EVENTS, "bad", "{not json");
+            kafka.flush();
+
+            await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().get("light") != null
+                    && kafka.latestRuns().get("light").status() == RunStatus.FAILED);
+            await().atMost(Patience.APPLIED).until(() -> kafka.readAll(Topics.SCRIPT_ALERTS).stream()
+                    .anyMatch(alert -> "nightly".equals(alert.key())));
+            await().atMost(Patience.APPLIED).until(() -> !kafka.readAll(Topics.SCRIPT_EVENTS_DLQ).isEmpty());
+        }
+    }
+
     static Settings embedded(Path dataDir) {
         return TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(), "RUNWARDEN_APPLICATION_ID", "runwarden-test");
     }

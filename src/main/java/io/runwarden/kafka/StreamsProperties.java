@@ -12,6 +12,8 @@ import java.util.Properties;
 /** The Kafka Streams configuration of the service. */
 public final class StreamsProperties {
     static final int MAX_DEFAULT_THREADS = 4;
+    /** How long a flood of events goes between commits (a light load is committed every 100 ms as it asks). */
+    static final int COMMIT_INTERVAL_MS = 1_000;
 
     private StreamsProperties() {
     }
@@ -51,6 +53,9 @@ public final class StreamsProperties {
         // no task reads two partitions, so nothing waits for another partition's data: idle tasks answer at once
         // instead of formatting a trace message for each empty partition on every pass of the thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // exactly-once commits every 100 ms by default; runwarden's tasks ask for that pace themselves while their load
+        // is light, and leave floods to this longer interval (stream/CommitPace)
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         props.putAll(settings.kafkaClientConfig());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised() + ":" + httpPort);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());

@@ -45,6 +45,7 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     private KeyValueStore<String, BatchProgress> batches;
     private KeyValueStore<String, ScriptPolicy> policies;
     private RunwardenMeters meters;
+    private final CommitPace pace = new CommitPace();
 
     /** The run partitions done with a batch so far, and when the first said so. */
     record BatchProgress(TreeSet<Integer> done, Instant since) {
@@ -64,10 +65,16 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         meters = RunwardenMeters.from(context.appConfigs());
         context.schedule(BATCH_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME,
                 now -> prune(Instant.ofEpochMilli(now).minus(BATCH_KEPT)));
+        context.schedule(CommitPace.TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (pace.askNow(now)) {
+                context.commit();
+            }
+        });
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        pace.processed();
         if (record.headers().lastHeader(BatchDone.HEADER) != null) {
             batchDone(read(record, BatchDone.class));
             return;

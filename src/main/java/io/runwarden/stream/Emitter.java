@@ -28,7 +28,7 @@ final class Emitter implements ControlChannel {
      * steady rate.
      */
     static final int COMMIT_BURST = 8;
-    /** Past the burst, one ask in this long: four times the 100 ms commit interval's rate. */
+    /** Past the burst, one ask in this long: four times the rate of a task's pace under a light load (100 ms). */
     static final long COMMIT_GAP_MS = 25;
     /** For each stream thread, when its bucket is full again (all of its tasks commit at once, so they share one). */
     private static final ThreadLocal<long[]> BUCKET_FULL_AT =

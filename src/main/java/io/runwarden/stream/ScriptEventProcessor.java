@@ -32,7 +32,10 @@ import java.util.Optional;
 final class ScriptEventProcessor implements Processor<String, byte[], String, Object> {
     /** How often partition 0's task looks at the cron jobs; slots are whole minutes. */
     static final Duration SCHEDULER_TICK = Duration.ofSeconds(1);
-    /** How often the runs changed by a trickle of events are written: after each pass of the thread over its records. */
+    /**
+     * How often the runs changed by a trickle of events are written, after each pass of the thread over its records,
+     * and the task's {@link CommitPace} is asked whether to commit.
+     */
     static final Duration FLUSH_TICK = Duration.ofMillis(1);
     /** Retention removes at most this many runs per partition per tick, keeping each transaction short. */
     static final int RETENTION_CHUNK = 1_000;
@@ -54,6 +57,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private StartChecks startChecks;
     private PingPairing pings;
     private Cancellable rebuilding;
+    private final CommitPace pace = new CommitPace();
 
     ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
         this.defaultMaxRuntime = defaultMaxRuntime;
@@ -85,7 +89,12 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
                 context.getStateStore(StoreNames.FORWARDED_STARTS), policies, runs, emitter, partitions, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
-        context.schedule(FLUSH_TICK, PunctuationType.WALL_CLOCK_TIME, now -> runs.flushIfTrickle());
+        context.schedule(FLUSH_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
+            runs.flushIfTrickle();
+            if (pace.askNow(now)) {
+                context.commit();
+            }
+        });
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
                 runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));
         context.schedule(SWEEP_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -123,6 +132,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
 
     @Override
     public void process(Record<String, byte[]> record) {
+        pace.processed();
         Optional<ControlRecord> control = ControlRecord.of(record.headers());
         // read before anything moves it: a bad record is dead-lettered where it landed, with its original bytes
         LifecycleEvent event = control.isEmpty() ? EventCodec.parse(record.key(), record.value(), record.timestamp()) : null;

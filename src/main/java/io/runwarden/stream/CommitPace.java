@@ -1,0 +1,36 @@
+package io.runwarden.stream;
+
+import java.time.Duration;
+
+/**
+ * When a task asks for its commit, which is when what it wrote becomes visible to read-committed consumers. Under a
+ * light load it asks at the end of every {@link #WINDOW_MS} in which it processed a record, so its output is seen
+ * within 100 ms, as with exactly-once's default commit interval. Under a flood (more than {@link #LIGHT_RECORDS} in a
+ * window) it leaves the commit to the longer interval runwarden sets ({@code commit.interval.ms}, 1 s): fewer, larger
+ * transactions, and a run changed by several of its events written once per transaction, drain a backlog faster.
+ * One per task; a commit asked by any task of a stream thread commits all of them.
+ */
+final class CommitPace {
+    static final long WINDOW_MS = 100;
+    /** How often a task that has no tick of its own asks {@link #askNow}: at most this late past its window. */
+    static final Duration TICK = Duration.ofMillis(5);
+    static final int LIGHT_RECORDS = 100;
+
+    private long windowStart;
+    private int processed;
+
+    void processed() {
+        processed++;
+    }
+
+    /** Called often (every few ms): whether to ask for a commit now, as a window that was light ends. */
+    boolean askNow(long now) {
+        if (now - windowStart < WINDOW_MS && now >= windowStart) {
+            return false;
+        }
+        boolean ask = processed > 0 && processed <= LIGHT_RECORDS;
+        windowStart = now;
+        processed = 0;
+        return ask;
+    }
+}

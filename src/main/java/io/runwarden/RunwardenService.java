@@ -20,12 +20,14 @@ import io.runwarden.stream.RunwardenTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -89,6 +91,7 @@ public final class RunwardenService implements AutoCloseable {
             int eventPartitions;
             int feedPartitions;
             int deadLetterMaxBytes;
+            Topology topology;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
                 eventPartitions = topics.ensure(TopicSpec.all(settings.applicationId()),
@@ -96,12 +99,16 @@ public final class RunwardenService implements AutoCloseable {
                 feedPartitions = topics.requireSamePartitions(Topics.alertOutcomes(settings.applicationId()),
                         Topics.alertFeed(settings.applicationId()));
                 deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
+                topology = RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
+                        settings.applicationId());
+                topics.startCreatingCompacted(RunwardenTopology.changelogs(topology, settings.applicationId(), Map.of(
+                        Topics.SCRIPT_EVENTS, eventPartitions, Topics.alertOutcomes(settings.applicationId()), feedPartitions)),
+                        settings.topicConfig());
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
 
-            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
-                            settings.applicationId()),
+            KafkaStreams streams = new KafkaStreams(topology,
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes, eventPartitions));
             LocalRuns runs = new LocalRuns(streams);
             metrics.watch(streams, runs::runsInProgress);

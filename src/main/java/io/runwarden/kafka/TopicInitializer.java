@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +82,26 @@ public final class TopicInitializer {
             }
         });
         return eventPartitions;
+    }
+
+    /**
+     * Asks for the compacted topics of {@code partitions} that are missing, and does not wait for them: Kafka Streams
+     * waits for its changelogs when it joins its group, and by then the broker has made them. One not made here (say,
+     * another instance made it first) is left to Streams, which creates or refuses it with its own message.
+     *
+     * @param config topic settings given to Kafka Streams ({@code topic.*}), which it would give its changelogs
+     */
+    public void startCreatingCompacted(Map<String, Integer> partitions, Map<String, String> config) {
+        Set<String> existing = call(() -> admin.listTopics().names().get());
+        Map<String, String> compacted = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        compacted.putAll(config);
+        List<NewTopic> missing = partitions.entrySet().stream()
+                .filter(topic -> !existing.contains(topic.getKey()))
+                .map(topic -> new NewTopic(topic.getKey(), Optional.of(topic.getValue()), replicationFactor).configs(compacted))
+                .toList();
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing);
+        }
     }
 
     /**

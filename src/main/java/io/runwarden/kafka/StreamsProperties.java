@@ -14,6 +14,8 @@ public final class StreamsProperties {
     static final int MAX_DEFAULT_THREADS = 4;
     /** How long a flood of events goes between commits (a light load is committed every 100 ms as it asks). */
     static final int COMMIT_INTERVAL_MS = 1_000;
+    /** The transaction timeout Kafka Streams gives its producers under exactly-once unless told otherwise. */
+    private static final int STREAMS_TRANSACTION_TIMEOUT_MS = 10_000;
 
     private StreamsProperties() {
     }
@@ -53,10 +55,10 @@ public final class StreamsProperties {
         // no task reads two partitions, so nothing waits for another partition's data: idle tasks answer at once
         // instead of formatting a trace message for each empty partition on every pass of the thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        props.putAll(settings.kafkaClientConfig());
         // exactly-once commits every 100 ms by default; runwarden's tasks ask for that pace themselves while their load
         // is light, and leave floods to this longer interval (stream/CommitPace)
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
-        props.putAll(settings.kafkaClientConfig());
+        props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval(props));
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertised() + ":" + httpPort);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.dataDir().resolve("streams").toAbsolutePath().toString());
@@ -72,5 +74,22 @@ public final class StreamsProperties {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Math.max(1_048_576, dlqMaxRecordBytes + 65_536));
         return props;
+    }
+
+    /**
+     * {@link #COMMIT_INTERVAL_MS}, or half the producers' transaction timeout if that is shorter: a transaction stays
+     * open for a commit interval and the work of one pass, and one open past the timeout is aborted and its producer
+     * fenced. Either form of the timeout counts (Streams checks only the {@code producer.} one against the interval).
+     */
+    private static int commitInterval(Properties props) {
+        Object timeout = props.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        int timeoutMs = STREAMS_TRANSACTION_TIMEOUT_MS;
+        try {
+            timeoutMs = timeout == null ? timeoutMs : Integer.parseInt(timeout.toString().trim());
+        } catch (NumberFormatException e) {
+            // not a number: the producer refuses it, with its own message
+        }
+        return Math.max(1, Math.min(COMMIT_INTERVAL_MS, timeoutMs / 2));
     }
 }

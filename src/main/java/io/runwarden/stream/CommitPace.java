@@ -17,20 +17,27 @@ final class CommitPace {
     static final int LIGHT_RECORDS = 100;
 
     private long windowStart;
-    private int processed;
+    private int inWindow;
+    /** Whether a record was processed since the last ask: the last records of a flood must not wait for the interval. */
+    private boolean unasked;
 
     void processed() {
-        processed++;
+        inWindow++;
+        unasked = true;
     }
 
-    /** Called often (every few ms): whether to ask for a commit now, as a window that was light ends. */
+    /**
+     * Called often (every few ms): whether to ask for a commit now, as a window ends that was light (a flood's last,
+     * quiet window included) and left records uncommitted.
+     */
     boolean askNow(long now) {
         if (now - windowStart < WINDOW_MS && now >= windowStart) {
             return false;
         }
-        boolean ask = processed > 0 && processed <= LIGHT_RECORDS;
+        boolean ask = unasked && inWindow <= LIGHT_RECORDS;
         windowStart = now;
-        processed = 0;
+        inWindow = 0;
+        unasked &= !ask;
         return ask;
     }
 }

@@ -104,6 +104,25 @@ class SettingsTest {
     }
 
     @Test
+    void aFloodCommitsEverySecondOrWithinHalfTheTransactionTimeout() {
+        assertThat(streamsProperties()).containsEntry("commit.interval.ms", 1000);
+        assertThat(streamsProperties("RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS", "1000"))
+                .as("a transaction open past its timeout fences its producer").containsEntry("commit.interval.ms", 500);
+        assertThat(streamsProperties("RUNWARDEN_KAFKA_PRODUCER_TRANSACTION_TIMEOUT_MS", "600")).containsEntry("commit.interval.ms", 300);
+        assertThat(streamsProperties("RUNWARDEN_KAFKA_COMMIT_INTERVAL_MS", "5000")).containsEntry("commit.interval.ms", "5000");
+        assertThat(streamsProperties("RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS", "soon"))
+                .as("left to the producer to refuse").containsEntry("commit.interval.ms", 1000);
+    }
+
+    private static java.util.Properties streamsProperties(String... env) {
+        Map<String, String> vars = new java.util.HashMap<>();
+        for (int i = 0; i < env.length; i += 2) {
+            vars.put(env[i], env[i + 1]);
+        }
+        return StreamsProperties.of(Settings.fromEnv(vars), 8080, new RunwardenMeters(new SimpleMeterRegistry()));
+    }
+
+    @Test
     void topicSettingsForStreamsAreTheOnesRunwardenGivesTheChangelogsItCreates() {
         Settings settings = Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_TOPIC_SEGMENT_MS", "3600000",
                 "RUNWARDEN_KAFKA_TOPIC_MIN_INSYNC_REPLICAS", "2", "RUNWARDEN_KAFKA_ACKS", "all"));

@@ -84,17 +84,33 @@ class TopicInitializerTest {
             String runs = StoreNames.changelog("app", StoreNames.RUNS);
             admin.createTopics(List.of(new NewTopic(runs, 2, (short) 1))).all().get();
 
-            new TopicInitializer(admin, Optional.empty()).startCreatingCompacted(changelogs, Map.of(TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
+            TopicInitializer topics = new TopicInitializer(admin, Optional.empty());
+            topics.askForCompacted(changelogs, Map.of(TopicConfig.SEGMENT_MS_CONFIG, "3600000"));
+            topics.awaitLeaders(List.of());
 
-            await().atMost(Patience.APPLIED).ignoreExceptions().untilAsserted(() -> {
-                Map<String, TopicDescription> made = admin.describeTopics(changelogs.keySet()).allTopicNames().get();
-                made.forEach((name, topic) -> assertThat(topic.partitions()).as(name)
-                        .hasSize(name.equals(runs) ? 2 : changelogs.get(name)));
-                ConfigResource health = new ConfigResource(ConfigResource.Type.TOPIC, StoreNames.changelog("app", StoreNames.SCRIPT_HEALTH));
-                Config config = admin.describeConfigs(List.of(health)).all().get().get(health);
-                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
-                assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).isEqualTo("3600000");
+            Map<String, TopicDescription> made = admin.describeTopics(changelogs.keySet()).allTopicNames().get();
+            made.forEach((name, topic) -> {
+                assertThat(topic.partitions()).as(name).hasSize(name.equals(runs) ? 2 : changelogs.get(name));
+                assertThat(topic.partitions()).as("awaited until led").allMatch(partition -> partition.leader() != null);
             });
+            ConfigResource health = new ConfigResource(ConfigResource.Type.TOPIC, StoreNames.changelog("app", StoreNames.SCRIPT_HEALTH));
+            Config config = admin.describeConfigs(List.of(health)).all().get().get(health);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+            assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("CreateTime");
+            assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).isEqualTo("3600000");
+        }
+    }
+
+    /** A changelog the broker refuses to make is left to Kafka Streams, which says why: the start does not wait for it. */
+    @Test
+    void aChangelogTheBrokerRefusesIsNotWaitedFor() throws Exception {
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir, 0);
+             Admin admin = Admin.create(settings(broker, "1").kafkaClientConfig())) {
+            TopicInitializer topics = new TopicInitializer(admin, Optional.empty());
+            topics.askForCompacted(Map.of("app-runs-changelog", 6), Map.of(TopicConfig.SEGMENT_MS_CONFIG, "abc"));
+            topics.awaitLeaders(List.of());
+
+            assertThat(admin.listTopics().names().get()).doesNotContain("app-runs-changelog");
         }
     }
 

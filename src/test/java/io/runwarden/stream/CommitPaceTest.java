@@ -17,14 +17,29 @@ class CommitPaceTest {
     }
 
     @Test
-    void aFloodIsLeftToTheCommitInterval() {
+    void aFloodIsLeftToTheCommitIntervalUntilItEnds() {
         pace.askNow(1_000);
+        flood();
+        assertThat(pace.askNow(1_100)).isFalse();
+        flood();
+        assertThat(pace.askNow(1_200)).isFalse();
+        assertThat(pace.askNow(1_300)).as("the flood is over: its last records are not left waiting").isTrue();
+        assertThat(pace.askNow(1_400)).isFalse();
+    }
+
+    @Test
+    void aFloodThatEndsWithAFewRecordsIsCommittedAsItsWindowEnds() {
+        pace.askNow(1_000);
+        flood();
+        pace.askNow(1_100);
+        pace.processed();
+        assertThat(pace.askNow(1_200)).isTrue();
+    }
+
+    private void flood() {
         for (int i = 0; i <= CommitPace.LIGHT_RECORDS; i++) {
             pace.processed();
         }
-        assertThat(pace.askNow(1_100)).isFalse();
-        pace.processed();
-        assertThat(pace.askNow(1_200)).as("the flood is over: its last records are not left waiting").isTrue();
     }
 
     @Test

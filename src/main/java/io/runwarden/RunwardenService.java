@@ -20,14 +20,12 @@ import io.runwarden.stream.RunwardenTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -90,31 +88,21 @@ public final class RunwardenService implements AutoCloseable {
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
             int feedPartitions;
-            KafkaStreams streams;
-            CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
+            int deadLetterMaxBytes;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
                 eventPartitions = topics.ensure(TopicSpec.all(settings.applicationId()),
                         List.of(StoreNames.changelog(settings.applicationId(), StoreNames.RUNS)));
-                String outcomes = Topics.alertOutcomes(settings.applicationId());
-                feedPartitions = topics.requireSamePartitions(outcomes, Topics.alertFeed(settings.applicationId()));
-                int deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
-                Topology topology = RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
-                        settings.applicationId());
-                // refuses settings Streams cannot run with before anything more is created
-                streams = new KafkaStreams(topology,
-                        StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes, eventPartitions));
-                try {
-                    // Streams' changelogs are made by the broker while the cron jobs are seeded, not when Streams joins
-                    topics.askForCompacted(RunwardenTopology.changelogs(topology, settings.applicationId(),
-                            Map.of(Topics.SCRIPT_EVENTS, eventPartitions, outcomes, feedPartitions)), settings.topicConfig());
-                    seeder.seed(false);
-                    topics.awaitLeaders(List.of(Topics.SCRIPT_EVENTS, outcomes));
-                } catch (RuntimeException e) {
-                    streams.close(CLOSE_TIMEOUT); // its clients hold threads already
-                    throw e;
-                }
+                feedPartitions = topics.requireSamePartitions(Topics.alertOutcomes(settings.applicationId()),
+                        Topics.alertFeed(settings.applicationId()));
+                deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
             }
+            CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
+            seeder.seed(false);
+
+            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
+                            settings.applicationId()),
+                    StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes, eventPartitions));
             LocalRuns runs = new LocalRuns(streams);
             metrics.watch(streams, runs::runsInProgress);
             CountDownLatch settled = new CountDownLatch(1);

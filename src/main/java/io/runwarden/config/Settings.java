@@ -40,8 +40,6 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
 
     /** Streams' own name for the replica count of the topics it creates; runwarden applies it to its topics too. */
     static final String REPLICATION_FACTOR = StreamsConfig.REPLICATION_FACTOR_CONFIG;
-    /** Kafka Streams' prefix for the settings of the topics it creates. */
-    static final String TOPIC_PREFIX = StreamsConfig.TOPIC_PREFIX;
 
     /** The formats that have a logback-<format>.xml to include. */
     private static final Set<String> LOG_FORMATS = Set.of("text", "json");
@@ -79,17 +77,6 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     private static Map<String, Object> kafkaClientConfig(String bootstrapServers, Map<String, String> kafkaProperties) {
         Map<String, Object> config = new HashMap<>(kafkaProperties);
         config.put("bootstrap.servers", bootstrapServers);
-        return config;
-    }
-
-    /** The topic settings Kafka Streams gives the changelogs it creates ({@code RUNWARDEN_KAFKA_TOPIC_*}, unprefixed). */
-    public Map<String, String> topicConfig() {
-        Map<String, String> config = new TreeMap<>();
-        kafkaProperties.forEach((name, value) -> {
-            if (name.startsWith(TOPIC_PREFIX) && name.length() > TOPIC_PREFIX.length()) {
-                config.put(name.substring(TOPIC_PREFIX.length()), value);
-            }
-        });
         return config;
     }
 

@@ -15,13 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -31,12 +28,9 @@ import java.util.stream.Collectors;
 public final class TopicInitializer {
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
     private static final Duration METADATA_WAIT = Duration.ofMinutes(1);
-    private static final Duration METADATA_POLL = Duration.ofMillis(20);
 
     private final Admin admin;
     private final Optional<Short> replicationFactor;
-    /** Topics {@link #askForCompacted} asked for, until {@link #awaitLeaders}. */
-    private final Map<String, KafkaFuture<Void>> asked = new HashMap<>();
 
     /**
      * @param replicationFactor the deployment's replica count for every topic created here, ahead of one in
@@ -90,58 +84,6 @@ public final class TopicInitializer {
     }
 
     /**
-     * Asks for the compacted topics of {@code partitions} that are missing, without waiting for them: the broker makes
-     * them while the service goes on starting, and {@link #awaitLeaders} waits for them before Kafka Streams starts.
-     *
-     * @param config topic settings given to Kafka Streams ({@code topic.*}), which it gives the changelogs it makes
-     */
-    public void askForCompacted(Map<String, Integer> partitions, Map<String, String> config) {
-        Set<String> existing = call(() -> admin.listTopics().names().get());
-        // what Kafka Streams gives every changelog it makes (InternalTopicConfig), then the deployment's settings
-        Map<String, String> compacted = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"));
-        compacted.putAll(config);
-        List<NewTopic> missing = partitions.entrySet().stream()
-                .filter(topic -> !existing.contains(topic.getKey()))
-                .map(topic -> new NewTopic(topic.getKey(), Optional.of(topic.getValue()), replicationFactor).configs(compacted))
-                .toList();
-        if (!missing.isEmpty()) {
-            asked.putAll(admin.createTopics(missing).values());
-        }
-    }
-
-    /**
-     * Waits until every partition of {@code topics}, and of those {@link #askForCompacted} asked for, has a leader:
-     * Kafka Streams assigns only the partitions its consumers know of, and a source topic the broker is still making
-     * would be assigned by a second rebalance, after the service said it was ready. A topic that could not be made
-     * is left to Kafka Streams, which makes it or says why it cannot.
-     */
-    public void awaitLeaders(Collection<String> topics) {
-        Set<String> awaited = new HashSet<>(topics);
-        asked.forEach((name, creation) -> {
-            try {
-                creation.get();
-                awaited.add(name);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof TopicExistsException) {
-                    awaited.add(name);
-                } else {
-                    LOG.warn("could not create {} ({}): Kafka Streams will try", name, e.getCause().getMessage());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while creating topics", e);
-            }
-        });
-        asked.clear();
-        boolean led = afterMetadata(() -> admin.describeTopics(awaited).allTopicNames().get().values().stream()
-                .allMatch(topic -> topic.partitions().stream().allMatch(partition -> partition.leader() != null)), all -> all);
-        if (!led) {
-            LOG.warn("some partitions of {} still have no leader after {}: starting anyway", awaited, METADATA_WAIT);
-        }
-    }
-
-    /**
      * Refuses to start when two topics that must be partitioned alike are not: each partition of the alert outcomes
      * ends its batches on the same partition of the alert feed.
      */
@@ -172,20 +114,10 @@ public final class TopicInitializer {
 
     /** A call about topics created a moment ago, which not every broker may know yet: retried for a while. */
     private static <T> T afterMetadata(AdminCall<T> call) {
-        return afterMetadata(call, answer -> true);
-    }
-
-    /**
-     * The same, also retried while the answer is not {@code done} yet; after {@link #METADATA_WAIT}, the last answer.
-     */
-    private static <T> T afterMetadata(AdminCall<T> call, Predicate<T> done) {
         long until = System.nanoTime() + METADATA_WAIT.toNanos();
         while (true) {
             try {
-                T answer = call.get();
-                if (done.test(answer) || System.nanoTime() > until) {
-                    return answer;
-                }
+                return call.get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) {
                     throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e);
@@ -195,7 +127,7 @@ public final class TopicInitializer {
                 throw new IllegalStateException("interrupted while talking to Kafka", e);
             }
             try {
-                Thread.sleep(METADATA_POLL.toMillis());
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while talking to Kafka", e);

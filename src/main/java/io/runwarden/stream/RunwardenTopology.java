@@ -25,16 +25,13 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -50,8 +47,6 @@ public final class RunwardenTopology {
     static final String PROCESSOR = "script-event-processor";
     static final String OUTCOMES_SOURCE = "alert-outcomes-source";
     static final String ALERT_PROCESSOR = "alert-processor";
-    /** The stores of the tasks that have no changelog: the indexes are rebuilt from the runs, the hook holds nothing. */
-    private static final Set<String> UNLOGGED = Set.of(StoreNames.INDEXES, CommitHook.NAME);
 
     private RunwardenTopology() {
     }
@@ -69,16 +64,16 @@ public final class RunwardenTopology {
         Topology topology = new Topology();
         topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions), EVENTS_SOURCE);
-        addStore(topology, store(StoreNames.RUNS, RunBytes.serde()), PROCESSOR);
-        addStore(topology, CommitHook.builder(), PROCESSOR);
+        topology.addStateStore(store(StoreNames.RUNS, RunBytes.serde()), PROCESSOR);
+        topology.addStateStore(CommitHook.builder(), PROCESSOR);
         // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
-        addStore(topology, store(StoreNames.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
-        addStore(topology, store(StoreNames.INDEX_GENERATION, Serdes.String()), PROCESSOR);
-        addStore(topology, store(StoreNames.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
-        addStore(topology, store(StoreNames.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
-        addStore(topology, store(StoreNames.START_CHECKS, Json.serde(StartCheckProgress.class)), PROCESSOR);
-        addStore(topology, store(StoreNames.FORWARDED_STARTS, Json.serde(Instant.class)), PROCESSOR);
-        addStore(topology, store(StoreNames.PING_RUNS, Json.serde(PingPairing.PingRuns.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(store(StoreNames.INDEX_GENERATION, Serdes.String()), PROCESSOR);
+        topology.addStateStore(store(StoreNames.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.START_CHECKS, Json.serde(StartCheckProgress.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.FORWARDED_STARTS, Json.serde(Instant.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.PING_RUNS, Json.serde(PingPairing.PingRuns.class)), PROCESSOR);
         topology.addSink(Emitter.RUNS_SINK, Topics.SCRIPT_RUNS, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.FAILURES_SINK, Topics.SCRIPT_RUN_FAILURES, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
@@ -109,8 +104,8 @@ public final class RunwardenTopology {
                         : Optional.of(Set.of(EventPartitions.of(key, partitions))), PROCESSOR);
         topology.addSource(OUTCOMES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), outcomes);
         topology.addProcessor(ALERT_PROCESSOR, () -> new AlertProcessor(eventPartitions), OUTCOMES_SOURCE);
-        addStore(topology, store(StoreNames.SCRIPT_HEALTH, Json.serde(ScriptHealth.class)), ALERT_PROCESSOR);
-        addStore(topology, store(StoreNames.ALERT_BATCHES, Json.serde(AlertProcessor.BatchProgress.class)), ALERT_PROCESSOR);
+        topology.addStateStore(store(StoreNames.SCRIPT_HEALTH, Json.serde(ScriptHealth.class)), ALERT_PROCESSOR);
+        topology.addStateStore(store(StoreNames.ALERT_BATCHES, Json.serde(AlertProcessor.BatchProgress.class)), ALERT_PROCESSOR);
         topology.addSink(AlertProcessor.ALERTS_SINK, Topics.SCRIPT_ALERTS, new StringSerializer(), json, ALERT_PROCESSOR);
         // a batch's end stays on the partition that passed it on, behind that partition's alerts
         topology.addSink(AlertProcessor.FEED_SINK, Topics.alertFeed(applicationId), new StringSerializer(), json,
@@ -129,38 +124,6 @@ public final class RunwardenTopology {
         topology.addGlobalStore(store(store, Json.serde(type)).withLoggingDisabled(), topic + "-source",
                 new StringDeserializer(), new ByteArrayDeserializer(), topic, store + "-updater",
                 () -> new GlobalTableUpdater<>(store, reader, validate));
-    }
-
-    /**
-     * The changelogs Kafka Streams keeps for the topology's stores, each with the partitions of its sub-topology's
-     * source topic: the service creates them with its own topics, so that the broker makes their partitions while
-     * the service goes on starting, instead of Streams waiting for them when it joins its group.
-     *
-     * @param sourcePartitions the partitions of each source topic
-     */
-    public static Map<String, Integer> changelogs(Topology topology, String applicationId, Map<String, Integer> sourcePartitions) {
-        Map<String, Integer> changelogs = new TreeMap<>();
-        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
-            int partitions = sub.nodes().stream()
-                    .filter(node -> node instanceof TopologyDescription.Source)
-                    .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
-                    .mapToInt(topic -> sourcePartitions.getOrDefault(topic, 0)).max().orElse(0);
-            sub.nodes().stream()
-                    .filter(node -> node instanceof TopologyDescription.Processor)
-                    .flatMap(node -> ((TopologyDescription.Processor) node).stores().stream())
-                    .filter(store -> !UNLOGGED.contains(store))
-                    .forEach(store -> changelogs.put(StoreNames.changelog(applicationId, store), partitions));
-        }
-        return changelogs;
-    }
-
-    /** Adds a store, which must be changelogged unless {@link #UNLOGGED} names it ({@link #changelogs} relies on it). */
-    private static void addStore(Topology topology, StoreBuilder<?> store, String processor) {
-        if (store.loggingEnabled() == UNLOGGED.contains(store.name())) {
-            throw new IllegalStateException("store " + store.name() + (store.loggingEnabled() ? " is" : " is not")
-                    + " changelogged, against RunwardenTopology.UNLOGGED");
-        }
-        topology.addStateStore(store, processor);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

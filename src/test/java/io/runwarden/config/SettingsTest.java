@@ -123,17 +123,6 @@ class SettingsTest {
     }
 
     @Test
-    void topicSettingsForStreamsAreTheOnesRunwardenGivesTheChangelogsItCreates() {
-        Settings settings = Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_TOPIC_SEGMENT_MS", "3600000",
-                "RUNWARDEN_KAFKA_TOPIC_MIN_INSYNC_REPLICAS", "2", "RUNWARDEN_KAFKA_ACKS", "all"));
-
-        assertThat(settings.topicConfig()).containsExactlyInAnyOrderEntriesOf(Map.of("segment.ms", "3600000",
-                "min.insync.replicas", "2"));
-        assertThat(StreamsProperties.of(settings, 8080, new RunwardenMeters(new SimpleMeterRegistry())))
-                .as("the same settings, as Streams reads them").containsEntry("topic.segment.ms", "3600000");
-    }
-
-    @Test
     void oneReplicationFactorGivesTheServiceTopicsAndTheStreamsChangelogsTheirReplicas() {
         Settings settings = Settings.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
                 "RUNWARDEN_KAFKA_REPLICATION_FACTOR", "3"));

@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import io.runwarden.cli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class CommandLineProcessTest {
     @Test
     void execStillRunsACommand() throws Exception {
         // reports to a port nobody listens on: exec warns on stderr and still exits with the command's code
-        Exit exit = run("exec", "--script", "cli-test", "--url", "http://127.0.0.1:" + JavaProcess.freePort(),
+        Exit exit = run("exec", "--script", "cli-test", "--url", "http://127.0.0.1:" + LoopbackPorts.free(),
                 "--", "sh", "-c", "echo out; exit 3");
         assertThat(exit.code()).as(exit.stderr()).isEqualTo(3);
         assertThat(exit.stdout()).isEqualTo("out\n");

@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import io.runwarden.model.FailureReason;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.EventPartitions;
@@ -51,8 +52,8 @@ class CrashTest {
 
     @Test
     void nothingIsLostOrDoubledAcrossKillsAndABrokerRestart() throws Exception {
-        int brokerPort = JavaProcess.freePort();
-        int httpPort = JavaProcess.freePort();
+        int brokerPort = LoopbackPorts.free();
+        int httpPort = LoopbackPorts.free();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort)), Map.of(), dir.resolve("broker.log"), "BROKER READY")
                 .start(Patience.START);

@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
@@ -38,7 +39,7 @@ class FailoverTest {
 
     @Test
     void survivorsAnswerEverythingAfterAnInstanceDiesAndTheSchedulerMovesWithItsTask() throws Exception {
-        int brokerPort = JavaProcess.freePort();
+        int brokerPort = LoopbackPorts.free();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort)), Map.of(), dir.resolve("broker.log"), "BROKER READY").start(Patience.START);
         String bootstrap = "127.0.0.1:" + brokerPort;
@@ -46,7 +47,7 @@ class FailoverTest {
         List<HttpTestClient> clients = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            int port = JavaProcess.freePort();
+            int port = LoopbackPorts.free();
             ports.add(port);
             clients.add(new HttpTestClient(port, null));
             instances.add(new JavaProcess(Main.class, List.of(), Map.of(

@@ -1,6 +1,5 @@
 package io.runwarden;
 
-import io.runwarden.kafka.LoopbackPorts;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
@@ -102,11 +101,6 @@ final class JavaProcess {
 
     int starts() {
         return starts;
-    }
-
-    /** A port free on loopback now, for a process to listen on later (see {@link LoopbackPorts#free}). */
-    static int freePort() {
-        return LoopbackPorts.free();
     }
 
     private long readyLines() throws IOException {

@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.model.Json;
@@ -32,7 +33,7 @@ class JsonLogsTest {
 
     @Test
     void everyLineIsJsonAndSaysStartReadySweepAndStopWithoutSecrets() throws Exception {
-        int httpPort = JavaProcess.freePort();
+        int httpPort = LoopbackPorts.free();
         Path stdout = dir.resolve("stdout.log");
         Path stderr = dir.resolve("stderr.log");
         ProcessBuilder builder = service(stdout, stderr);

@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,14 +34,14 @@ class NotifierFailoverTest {
 
     @Test
     void channelsSpreadOverTheInstancesAndTheSurvivorDeliversWhatTheDeadOneOwed() throws Exception {
-        int brokerPort = JavaProcess.freePort();
+        int brokerPort = LoopbackPorts.free();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort)), Map.of(), dir.resolve("broker.log"), "BROKER READY").start(Patience.START);
         String bootstrap = "127.0.0.1:" + brokerPort;
         List<JavaProcess> instances = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            int port = JavaProcess.freePort();
+            int port = LoopbackPorts.free();
             ports.add(port);
             instances.add(new JavaProcess(Main.class, List.of(), Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,

@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
@@ -62,8 +63,8 @@ class RestoreTest {
 
     @Test
     void aRestoreWhoseIndexRebuildOutlastsTheTransactionTimeoutStartsAndServesEveryRun() throws Exception {
-        int brokerPort = JavaProcess.freePort();
-        int httpPort = JavaProcess.freePort();
+        int brokerPort = LoopbackPorts.free();
+        int httpPort = LoopbackPorts.free();
         Path serviceLog = dir.resolve("service.log");
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort), "transaction.abort.timed.out.transaction.cleanup.interval.ms=" + ABORT_CHECK_MS),

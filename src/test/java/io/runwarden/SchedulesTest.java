@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
@@ -369,7 +370,7 @@ class SchedulesTest {
 
     private static void failoverBetweenSlotAndCheck(Path data) throws Exception {
         String application = "runwarden-schedules-failover";
-        int brokerPort = JavaProcess.freePort();
+        int brokerPort = LoopbackPorts.free();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(data.resolve("broker").toString(), String.valueOf(brokerPort)),
                 Map.of(), data.resolve("broker.log"), "BROKER READY");
         String bootstrap = "127.0.0.1:" + brokerPort;
@@ -377,7 +378,7 @@ class SchedulesTest {
         List<JavaProcess> instances = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            int port = JavaProcess.freePort();
+            int port = LoopbackPorts.free();
             ports.add(port);
             instances.add(new JavaProcess(Main.class, List.of(), Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,

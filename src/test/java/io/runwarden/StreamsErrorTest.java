@@ -1,5 +1,6 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.RunStatus;
@@ -34,11 +35,11 @@ class StreamsErrorTest {
 
     @Test
     void streamsThatStopForGoodMakeTheProcessExitWithStatusOneAndARestartCatchesUp() throws Exception {
-        int brokerPort = JavaProcess.freePort();
+        int brokerPort = LoopbackPorts.free();
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort)), Map.of(), dir.resolve("broker.log"), "BROKER READY").start(Patience.START);
         String bootstrap = "127.0.0.1:" + brokerPort;
-        int httpPort = JavaProcess.freePort();
+        int httpPort = LoopbackPorts.free();
         JavaProcess service = new JavaProcess(Main.class, List.of(), Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "RUNWARDEN_DATA_DIR", dir.resolve("service").toString(),

@@ -65,11 +65,7 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         meters = RunwardenMeters.from(context.appConfigs());
         context.schedule(BATCH_PRUNE_TICK, PunctuationType.WALL_CLOCK_TIME,
                 now -> prune(Instant.ofEpochMilli(now).minus(BATCH_KEPT)));
-        context.schedule(CommitPace.TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (pace.askNow(now)) {
-                context.commit();
-            }
-        });
+        context.schedule(CommitPace.TICK, PunctuationType.WALL_CLOCK_TIME, now -> pace.commitIfDue(context, now));
     }
 
     @Override

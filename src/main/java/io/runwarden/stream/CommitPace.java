@@ -1,5 +1,7 @@
 package io.runwarden.stream;
 
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+
 import java.time.Duration;
 
 /**
@@ -12,7 +14,7 @@ import java.time.Duration;
  */
 final class CommitPace {
     static final long WINDOW_MS = 100;
-    /** How often a task that has no tick of its own asks {@link #askNow}: at most this late past its window. */
+    /** How often a task that has no tick of its own calls {@link #commitIfDue}: at most this late past its window. */
     static final Duration TICK = Duration.ofMillis(5);
     static final int LIGHT_RECORDS = 100;
 
@@ -26,8 +28,15 @@ final class CommitPace {
         unasked = true;
     }
 
+    /** Called often (every few ms, from a punctuator): asks {@code context} for a commit when {@link #askNow} says so. */
+    void commitIfDue(ProcessorContext<?, ?> context, long now) {
+        if (askNow(now)) {
+            context.commit();
+        }
+    }
+
     /**
-     * Called often (every few ms): whether to ask for a commit now, as a window ends that was light (a flood's last,
+     * Whether to ask for a commit now, as a window ends that was light (a flood's last,
      * quiet window included) and left records uncommitted.
      */
     boolean askNow(long now) {

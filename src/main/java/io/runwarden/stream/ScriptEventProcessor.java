@@ -91,9 +91,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
         context.schedule(FLUSH_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
             runs.flushIfTrickle();
-            if (pace.askNow(now)) {
-                context.commit();
-            }
+            pace.commitIfDue(context, now);
         });
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
                 runs.expire(Instant.ofEpochMilli(now).minus(retention), RETENTION_CHUNK, now));

@@ -5,7 +5,8 @@ COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY topics topics
 COPY src src
-RUN mvn -B -q -DskipTests package
+# the class data archive is made in the runtime stage below, by the JVM that will map it
+RUN mvn -B -q -DskipTests -Dcds.skip=true package
 
 FROM eclipse-temurin:17-jre
 # an unprivileged system user with a fixed numeric id: a hole in the service or a dependency gets no root, and
@@ -15,10 +16,14 @@ RUN groupadd --system --gid 10001 runwarden \
  && mkdir -p /data && chown runwarden:runwarden /data
 WORKDIR /app
 COPY --from=build /src/target/runwarden.jar /app/runwarden.jar
+# runwarden selftest starts and stops a throwaway service (about 15 s) to record the classes a start loads: the JVM
+# maps them from /app/runwarden.jsa and starts about 1.5 s sooner. Made here, by the JRE that runs it.
+RUN java -Xmx768m -Xlog:cds=off -XX:ArchiveClassesAtExit=/app/runwarden.jsa -jar /app/runwarden.jar selftest
 ENV RUNWARDEN_DATA_DIR=/data
-# the JVM options: the heap the README's command gives (1M runs stay within about 1.2 GB resident); set your own
-# to change it (JAVA_TOOL_OPTIONS would do too, but the JVM then prints a line that is not JSON before any log)
-ENV JAVA_OPTS=-Xmx768m
+# the JVM options: the class data archive made above, and the heap the README's command gives (1M runs stay within
+# about 1.2 GB resident); set your own to change them (JAVA_TOOL_OPTIONS would do too, but the JVM then prints a line
+# that is not JSON before any log)
+ENV JAVA_OPTS="-XX:SharedArchiveFile=/app/runwarden.jsa -Xmx768m"
 # after the chown: a new volume starts with the image's /data, owned by runwarden
 VOLUME /data
 USER 10001:10001

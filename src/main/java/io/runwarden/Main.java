@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Wiring only: {@link CommandLine} says what to do; {@code exec …} runs a command as a monitored run; the service is
- * wired from the environment and stopped cleanly on SIGTERM; {@code --help} and {@code --version} start nothing.
+ * wired from the environment and stopped cleanly on SIGTERM; {@code selftest} runs a throwaway one; {@code --help} and
+ * {@code --version} start nothing.
  */
 public final class Main {
     private Main() {
@@ -32,12 +33,21 @@ public final class Main {
             case HELP -> System.out.print(CommandLine.USAGE);
             case VERSION -> System.out.println("runwarden " + Version.current());
             case EXEC -> {
-                // before any logger exists: the command owns stdout, so Kafka's client logs go to stderr, and only errors
-                System.setProperty("logback.configurationFile", "logback-exec.xml");
+                quietLogs("exec");
                 System.exit(ExecCommand.run(command.args(), System.getenv()));
+            }
+            case SELFTEST -> {
+                quietLogs("selftest");
+                System.exit(SelfTest.run(System.out, System.err));
             }
             case SERVE -> serve();
         }
+    }
+
+    /** Before any logger exists: stdout is the command's or the result's, so logs go to stderr, and only warnings. */
+    private static void quietLogs(String command) {
+        System.setProperty("runwarden.command", command);
+        System.setProperty("logback.configurationFile", "logback-command.xml");
     }
 
     private static void serve() throws InterruptedException {

@@ -19,8 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** runwarden's own arguments, given to a real JVM as a user types them. */
 @IntegrationTest
 class CommandLineProcessTest {
-    /** Generous for a JVM that prints and exits, on 2 busy cores; a service that started instead would never exit. */
-    private static final Duration CEILING = Duration.ofMinutes(2);
+    /**
+     * Generous for a JVM that prints and exits, or for a selftest's throwaway service (about 12 s), on 2 busy cores; a
+     * service that started instead would never exit.
+     */
+    private static final Duration CEILING = Duration.ofMinutes(4);
 
     @TempDir
     Path dir;
@@ -65,13 +68,42 @@ class CommandLineProcessTest {
         assertThat(exit.stdout()).isEqualTo("out\n");
     }
 
+    @Test
+    void selftestRunsAThrowawayServiceAndLeavesNothingBehind() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Exit exit = run(List.of("-Djava.io.tmpdir=" + tmp), "selftest");
+        assertThat(exit.code()).as(exit.stderr()).isZero();
+        assertThat(exit.stdout()).matches("runwarden selftest passed: ready in \\d+ ms, a run reported over HTTP, read back "
+                + "and swept; all in \\d+ ms\n");
+        assertThat(exit.stderr()).as("nothing worth a warning").isEmpty();
+        // its broker, state and lock were in a temporary directory of its own, deleted; the configured one is untouched
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(Path::getFileName).map(Path::toString)).noneMatch(name -> name.startsWith("runwarden-selftest"));
+        }
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void aSelftestThatCannotRunSaysWhyAndExitsOne() throws Exception {
+        Exit exit = run(List.of("-Djava.io.tmpdir=" + dir.resolve("no-such-dir")), "selftest");
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.stdout()).isEmpty();
+        assertThat(exit.stderr()).startsWith("runwarden selftest failed: ").contains("no-such-dir");
+    }
+
+    private Exit run(String... args) throws IOException, InterruptedException {
+        return run(List.of(), args);
+    }
+
     /**
      * Runs Main with {@code args} in an empty working directory. The data dir and ports are set anyway: should the
      * arguments start a service after all, it must not take ports or files another test uses.
      */
-    private Exit run(String... args) throws IOException, InterruptedException {
+    private Exit run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
@@ -14,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The jar that {@code mvn package} builds and the README runs: small enough to ship, and with the native libraries of
  * every platform runwarden runs on (Linux x86-64 and aarch64, macOS on Intel and Apple silicon), for RocksDB and the
- * compression codecs of Kafka's clients, and of no other.
+ * compression codecs of Kafka's clients, and of no other; and the class data archive that the README's command maps.
  */
 @IntegrationTest
 class JarTest {
@@ -41,5 +43,19 @@ class JarTest {
                     "org/xerial/snappy/native/Mac/x86_64/libsnappyjava.dylib",
                     "org/xerial/snappy/native/Mac/aarch64/libsnappyjava.dylib");
         }
+    }
+
+    @Test
+    void theReadmesCommandMapsTheClassDataArchiveThatThePackageMade() throws Exception {
+        // -Xshare:on turns "cannot use the archive" (another JVM, a jar rebuilt since) from a warning into an exit 1
+        List<String> command = new ArrayList<>(List.of("java", "-Xshare:on"));
+        command.addAll(ReadmeCommand.jvmOptions());
+        assertThat(command).contains("-XX:SharedArchiveFile=target/runwarden.jsa");
+        command.addAll(List.of("-jar", JAR.toString(), "--version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(java.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertThat(java.exitValue()).as(output).isZero();
+        assertThat(output).startsWith("runwarden ").doesNotContain("warning");
     }
 }

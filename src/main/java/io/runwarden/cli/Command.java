@@ -9,6 +9,8 @@ public record Command(Kind kind, List<String> args) {
         SERVE,
         /** {@code exec …}: one monitored run of a command. */
         EXEC,
+        /** {@code selftest}: a throwaway service on this machine reports, reads and sweeps a run, then stops. */
+        SELFTEST,
         HELP,
         VERSION
     }

@@ -8,12 +8,16 @@ public final class CommandLine {
     public static final String USAGE = """
             usage: java -jar runwarden.jar [serve]
                    java -jar runwarden.jar exec --script NAME [options] -- command [args...]
+                   java -jar runwarden.jar selftest
                    java -jar runwarden.jar --help | --version
 
             commands:
               serve       run the service (the default): the embedded Kafka broker unless
                           KAFKA_BOOTSTRAP_SERVERS is set, the streams and the HTTP API
               exec        run a command as a monitored run of a script (exec --help for its options)
+              selftest    start a throwaway service (embedded broker, temporary data, free
+                          loopback ports), report a run to it over HTTP, read it back, sweep,
+                          stop; prints the result, exits 0 if it passed and 1 if not
               --help      this text
               --version   the version of runwarden
 
@@ -36,6 +40,7 @@ public final class CommandLine {
         }
         Command.Kind kind = switch (first) {
             case "serve" -> Command.Kind.SERVE;
+            case "selftest" -> Command.Kind.SELFTEST;
             case "--help" -> Command.Kind.HELP;
             case "--version" -> Command.Kind.VERSION;
             default -> throw new CommandLineException("unknown argument '" + first + "'");

@@ -1,5 +1,7 @@
 package io.runwarden.bench;
 
+import io.runwarden.ReadmeCommand;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,14 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** A child process of the benchmark (broker, runwarden, the minimal app), its output in a log file. */
 final class Proc implements AutoCloseable {
-    /** The README's command that runs the service: its JVM options are group 1. */
-    private static final Pattern README_RUN = Pattern.compile("(?m)package && java (.*)-jar target/runwarden\\.jar\r?$");
-
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Process process;
     private final Path log;
@@ -58,27 +55,13 @@ final class Proc implements AutoCloseable {
      */
     static List<String> runwardenJar() {
         List<String> command = new ArrayList<>(List.of(javaBin()));
-        command.addAll(readmeJvmOptions());
+        command.addAll(ReadmeCommand.jvmOptions());
         String options = System.getProperty("bench.jvmOptions", "").trim();
         if (!options.isEmpty()) {
             command.addAll(List.of(options.split("\\s+")));
         }
         command.addAll(List.of("-jar", Path.of("target", "runwarden.jar").toAbsolutePath().toString()));
         return command;
-    }
-
-    /** The options between {@code java} and {@code -jar} in the README's command that runs the service. */
-    static List<String> readmeJvmOptions() {
-        try {
-            Matcher run = README_RUN.matcher(Files.readString(Path.of("README.md")));
-            if (!run.find()) {
-                throw new IllegalStateException("README.md has no line that runs " + README_RUN.pattern());
-            }
-            String options = run.group(1).trim();
-            return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     void awaitLine(String text, Duration timeout) {

@@ -19,7 +19,8 @@ class CommandLineTest {
     }
 
     @Test
-    void helpAndVersion() throws Exception {
+    void helpVersionAndSelftest() throws Exception {
+        assertThat(CommandLine.parse("selftest").kind()).isEqualTo(Command.Kind.SELFTEST);
         assertThat(CommandLine.parse("--help").kind()).isEqualTo(Command.Kind.HELP);
         assertThat(CommandLine.parse("--version").kind()).isEqualTo(Command.Kind.VERSION);
     }
@@ -46,11 +47,13 @@ class CommandLineTest {
                 .isInstanceOf(CommandLineException.class).hasMessage("unexpected argument '--help' after --version");
         assertThatThrownBy(() -> CommandLine.parse("serve", "now"))
                 .isInstanceOf(CommandLineException.class).hasMessage("unexpected argument 'now' after serve");
+        assertThatThrownBy(() -> CommandLine.parse("selftest", "--verbose"))
+                .isInstanceOf(CommandLineException.class).hasMessage("unexpected argument '--verbose' after selftest");
     }
 
     @Test
     void theUsageNamesEveryCommandAndPointsToTheReadme() {
-        assertThat(CommandLine.USAGE).contains("serve", "(the default)", "exec", "--help", "--version", "README");
+        assertThat(CommandLine.USAGE).contains("serve", "(the default)", "exec", "selftest", "--help", "--version", "README");
     }
 
     @Test

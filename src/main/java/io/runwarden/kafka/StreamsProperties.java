@@ -3,6 +3,7 @@ package io.runwarden.kafka;
 import io.runwarden.metrics.RunwardenMeters;
 
 import io.runwarden.config.Settings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,6 +17,10 @@ public final class StreamsProperties {
     static final int COMMIT_INTERVAL_MS = 1_000;
     /** The transaction timeout Kafka Streams gives its producers under exactly-once unless told otherwise. */
     private static final int STREAMS_TRANSACTION_TIMEOUT_MS = 10_000;
+    /** How long a restore consumer's empty fetch waits at the broker: it fetches only while a store is restored. */
+    static final int RESTORE_FETCH_WAIT_MS = 20;
+    /** The same for the global tables' consumer, which fetches all the time: ten empty fetches a second when idle. */
+    static final int GLOBAL_FETCH_WAIT_MS = 100;
 
     private StreamsProperties() {
     }
@@ -55,6 +60,11 @@ public final class StreamsProperties {
         // no task reads two partitions, so nothing waits for another partition's data: idle tasks answer at once
         // instead of formatting a trace message for each empty partition on every pass of the thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // an empty fetch waits at the broker for data up to fetch.max.wait.ms (500 ms), and the broker answers a
+        // connection's requests in order: a restore or global consumer's next question (the end of a changelog just
+        // assigned, the start of the next global table) waited behind it, half a second at a time, four times a start
+        props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_WAIT_MS);
+        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_FETCH_WAIT_MS);
         props.putAll(settings.kafkaClientConfig());
         // exactly-once commits every 100 ms by default; runwarden's tasks ask for that pace themselves while their load
         // is light, and leave floods to this longer interval (stream/CommitPace)

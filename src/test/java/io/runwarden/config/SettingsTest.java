@@ -87,6 +87,17 @@ class SettingsTest {
     }
 
     @Test
+    void theRestoreAndGlobalConsumersWaitBrieflyForDataUnlessTheUserSaysOtherwise() {
+        RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
+        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters))
+                .containsEntry("restore.consumer.fetch.max.wait.ms", 20)
+                .containsEntry("global.consumer.fetch.max.wait.ms", 100)
+                .doesNotContainKey("fetch.max.wait.ms");
+        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS", "500")),
+                8080, meters)).containsEntry("global.consumer.fetch.max.wait.ms", "500");
+    }
+
+    @Test
     void aStreamThreadPerCoreUpToFourAndThePartitionsOfTheEventsUnlessTheUserSetsThem() {
         RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
         int cores = Runtime.getRuntime().availableProcessors();

@@ -132,7 +132,7 @@ public final class RunwardenService implements AutoCloseable {
             }
             KafkaServices services = new KafkaServices(settings, streams, runs, eventPartitions,
                     new HostInfo(settings.advertised(), api.port()), seeder, feedPartitions, metrics.registry());
-            awaitReady(services.services().readiness());
+            awaitReady(services.services().readiness(), streams);
             api.serve(services.services());
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
@@ -156,13 +156,17 @@ public final class RunwardenService implements AutoCloseable {
         }
     }
 
-    /** A rebuild of the indexes goes step by step while events are applied; reads wait for it, and so does ready. */
-    private static void awaitReady(Readiness readiness) throws InterruptedException {
+    /**
+     * A rebuild of the indexes goes step by step while events are applied, and an assignment that left a partition to
+     * nobody is redone: reads wait for both, and so does ready. Streams that stop for good end the wait.
+     */
+    private static void awaitReady(Readiness readiness, KafkaStreams streams) throws InterruptedException {
         long lastLog = System.nanoTime();
-        while (readiness.running() && !readiness.ready()) {
+        while (streams.state().isRunningOrRebalancing() && !readiness.ready()) {
             Thread.sleep(INDEX_POLL.toMillis());
             if (System.nanoTime() - lastLog > START_PROGRESS.toNanos()) {
-                LOG.info("rebuilding the indexes from the runs; /ready answers once they are complete");
+                LOG.info("streams are {}: rebuilding the indexes from the runs, or waiting for every partition to be "
+                        + "assigned; /ready answers once both are done", streams.state());
                 lastLog = System.nanoTime();
             }
         }

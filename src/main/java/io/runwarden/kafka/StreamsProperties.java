@@ -21,6 +21,8 @@ public final class StreamsProperties {
     static final int RESTORE_FETCH_WAIT_MS = 20;
     /** The same for the global tables' consumer, which fetches all the time: ten empty fetches a second when idle. */
     static final int GLOBAL_FETCH_WAIT_MS = 100;
+    /** How often a stream thread's consumer asks for the sources' metadata, instead of every 5 minutes. */
+    static final int SOURCE_METADATA_MAX_AGE_MS = 10_000;
 
     private StreamsProperties() {
     }
@@ -65,6 +67,9 @@ public final class StreamsProperties {
         // assigned, the start of the next global table) waited behind it, half a second at a time, four times a start
         props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_WAIT_MS);
         props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_FETCH_WAIT_MS);
+        // an assignment made before the group's leader saw every partition of a source (a broker just started) leaves
+        // them to nobody until the leader's metadata of the sources changes, which it learns at its next refresh
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), SOURCE_METADATA_MAX_AGE_MS);
         props.putAll(settings.kafkaClientConfig());
         // exactly-once commits every 100 ms by default; runwarden's tasks ask for that pace themselves while their load
         // is light, and leave floods to this longer interval (stream/CommitPace)

@@ -51,21 +51,8 @@ public final class KafkaServices implements AutoCloseable {
         LocalPartitions local = new StreamsPartitions(streams, runs, eventPartitions);
         ClusterQueries cluster = new ClusterQueries(streams, local, self, settings.tokens().internal());
         GlobalStores stores = new GlobalStores(streams);
-        Readiness readiness = new Readiness() {
-            @Override
-            public boolean running() {
-                return streams.state() == KafkaStreams.State.RUNNING;
-            }
-
-            @Override
-            public boolean ready() {
-                try {
-                    return running() && runs.indexesComplete();
-                } catch (InvalidStateStoreException e) {
-                    return false; // a store moving in a rebalance
-                }
-            }
-        };
+        Readiness readiness = new StreamsReadiness(streams, runs, Map.of(Topics.SCRIPT_EVENTS, eventPartitions,
+                Topics.alertOutcomes(settings.applicationId()), feedPartitions));
         deliveries = new DeliveryLog(settings.kafkaClientConfig(), Topics.deliveries(settings.applicationId()), registry).start();
         alerts = new AlertLog(settings.kafkaClientConfig(), Topics.SCRIPT_ALERTS).start();
         // one set of senders: a test send goes out exactly as the notifier's alerts do

@@ -87,11 +87,12 @@ class SettingsTest {
     }
 
     @Test
-    void theRestoreAndGlobalConsumersWaitBrieflyForDataUnlessTheUserSaysOtherwise() {
+    void theRestoreAndGlobalConsumersWaitBrieflyAndTheMainOnesLookAtTheSourcesOftenUnlessTheUserSaysOtherwise() {
         RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters))
                 .containsEntry("restore.consumer.fetch.max.wait.ms", 20)
                 .containsEntry("global.consumer.fetch.max.wait.ms", 100)
+                .containsEntry("main.consumer.metadata.max.age.ms", 10_000)
                 .doesNotContainKey("fetch.max.wait.ms");
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS", "500")),
                 8080, meters)).containsEntry("global.consumer.fetch.max.wait.ms", "500");

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -26,8 +27,10 @@ import java.util.stream.Stream;
  * the build runs it to record the classes a start loads in the class data archive that the README's command maps.
  */
 public final class SelfTest {
-    /** For each step, on 2 busy cores: a start takes about 8 s. */
+    /** For each step, on 2 busy cores: a start takes about 6 s. */
     private static final Duration PATIENCE = Duration.ofMinutes(3);
+    /** For all of it: a selftest that hangs (a build waiting on it, say) fails instead. */
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -37,19 +40,40 @@ public final class SelfTest {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    /** @return the exit code: 0 passed, 1 failed (the reason on {@code err}) */
+    /**
+     * @return the exit code: 0 passed, 1 failed (the reason on {@code err}). Interrupted (Ctrl-C) or past
+     * {@link #DEADLINE}, the process exits: its shutdown hook stops the service and deletes the directory.
+     */
     public static int run(PrintStream out, PrintStream err) {
         long began = System.nanoTime();
-        Path dir = null;
+        Path dir;
         try {
             dir = Files.createTempDirectory("runwarden-selftest");
+        } catch (IOException | RuntimeException e) {
+            err.println("runwarden selftest failed: " + e);
+            return 1;
+        }
+        AtomicReference<RunwardenService> service = new AtomicReference<>();
+        Thread cleanUp = new Thread(() -> stop(service, dir), "runwarden-selftest-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
+        Thread deadline = new Thread(() -> {
+            try {
+                Thread.sleep(DEADLINE.toMillis());
+                err.println("runwarden selftest failed: not done within " + DEADLINE);
+                System.exit(1);
+            } catch (InterruptedException done) {
+                // passed or failed in time
+            }
+        }, "runwarden-selftest-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
+        try {
             Settings settings = Settings.fromEnv(Map.of("RUNWARDEN_DATA_DIR", dir.toString(),
                     "RUNWARDEN_EMBEDDED_KAFKA_PORT", String.valueOf(LoopbackPorts.free()), "RUNWARDEN_HTTP_PORT", "0"));
-            long ready;
-            try (RunwardenService service = RunwardenService.start(settings)) {
-                ready = System.nanoTime();
-                new SelfTest(service.httpPort()).reportReadAndSweep();
-            }
+            service.set(RunwardenService.start(settings));
+            long ready = System.nanoTime();
+            new SelfTest(service.get().httpPort()).reportReadAndSweep();
+            stop(service, dir);
             out.printf("runwarden selftest passed: ready in %d ms, a run reported over HTTP, read back and swept; all in %d ms%n",
                     (ready - began) / 1_000_000, (System.nanoTime() - began) / 1_000_000);
             return 0;
@@ -61,8 +85,23 @@ public final class SelfTest {
             err.println("runwarden selftest interrupted");
             return 1;
         } finally {
-            deleteQuietly(dir);
+            deadline.interrupt();
+            stop(service, dir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException exiting) {
+                // the hook runs anyway, and finds nothing left to do
+            }
         }
+    }
+
+    /** Stops the service if it runs, then deletes its directory; once, whoever calls first. */
+    private static synchronized void stop(AtomicReference<RunwardenService> service, Path dir) {
+        RunwardenService running = service.getAndSet(null);
+        if (running != null) {
+            running.close();
+        }
+        deleteQuietly(dir);
     }
 
     private void reportReadAndSweep() throws IOException, InterruptedException {
@@ -105,7 +144,7 @@ public final class SelfTest {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (dir == null) {
+        if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {

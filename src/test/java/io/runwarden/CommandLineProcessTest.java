@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** runwarden's own arguments, given to a real JVM as a user types them. */
 @IntegrationTest
@@ -77,10 +78,24 @@ class CommandLineProcessTest {
                 + "and swept; all in \\d+ ms\n");
         // stderr may hold the embedded broker's own complaints on a loaded machine ("controller event queue overloaded")
         // its broker, state and lock were in a temporary directory of its own, deleted; the configured one is untouched
-        try (var left = Files.list(tmp)) {
-            assertThat(left.map(Path::getFileName).map(Path::toString)).noneMatch(name -> name.startsWith("runwarden-selftest"));
-        }
+        assertThat(selftestDirectories(tmp)).isEmpty();
         assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void aSelftestStoppedMidwayStillLeavesNothingBehind() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Process selftest = start(List.of("-Djava.io.tmpdir=" + tmp), "selftest");
+        try {
+            // stopped (SIGTERM, as Ctrl-C or a build's timeout would) once its broker has written its logs
+            await().atMost(CEILING).pollInterval(Duration.ofMillis(50)).until(() -> selftestDirectories(tmp).stream()
+                    .anyMatch(selftestDir -> Files.isDirectory(selftestDir.resolve("kafka").resolve("__cluster_metadata-0"))));
+            selftest.destroy();
+            assertThat(selftest.waitFor(CEILING.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        } finally {
+            selftest.destroyForcibly();
+        }
+        assertThat(selftestDirectories(tmp)).isEmpty();
     }
 
     @Test
@@ -95,33 +110,50 @@ class CommandLineProcessTest {
         return run(List.of(), args);
     }
 
+    private static List<Path> selftestDirectories(Path tmp) throws IOException {
+        try (var entries = Files.list(tmp)) {
+            return entries.filter(path -> path.getFileName().toString().startsWith("runwarden-selftest")).toList();
+        }
+    }
+
+    /** Runs Main with {@code args} until it exits. */
+    private Exit run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        Process process = start(jvmOptions, args);
+        try {
+            assertThat(process.waitFor(CEILING.toSeconds(), TimeUnit.SECONDS))
+                    .as("runwarden " + String.join(" ", args) + " exits; it printed " + Files.readString(stdout())).isTrue();
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        return new Exit(process.exitValue(), Files.readString(stdout()), Files.readString(stderr()));
+    }
+
     /**
-     * Runs Main with {@code args} in an empty working directory. The data dir and ports are set anyway: should the
+     * Starts Main with {@code args} in an empty working directory. The data dir and ports are set anyway: should the
      * arguments start a service after all, it must not take ports or files another test uses.
      */
-    private Exit run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+    private Process start(List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        Path stdout = dir.resolve("stdout.txt");
-        Path stderr = dir.resolve("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+                .redirectOutput(stdout().toFile()).redirectError(stderr().toFile());
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
         builder.environment().put("RUNWARDEN_DATA_DIR", dir.resolve("data").toString());
         builder.environment().put("RUNWARDEN_EMBEDDED_KAFKA_PORT", "0");
         builder.environment().put("RUNWARDEN_HTTP_PORT", "0");
-        Process process = builder.start();
-        try {
-            assertThat(process.waitFor(CEILING.toSeconds(), TimeUnit.SECONDS))
-                    .as("runwarden " + String.join(" ", args) + " exits; it printed " + Files.readString(stdout)).isTrue();
-        } finally {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-        return new Exit(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+        return builder.start();
+    }
+
+    private Path stdout() {
+        return dir.resolve("stdout.txt");
+    }
+
+    private Path stderr() {
+        return dir.resolve("stderr.txt");
     }
 
     /** The project's own version, as the build knows it, so that the test proves it is not written in Java. */

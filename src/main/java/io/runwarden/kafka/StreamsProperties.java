@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
+import java.util.Map;
 import java.util.Properties;
 
 /** The Kafka Streams configuration of the service. */
@@ -17,8 +18,11 @@ public final class StreamsProperties {
     static final int COMMIT_INTERVAL_MS = 1_000;
     /** The transaction timeout Kafka Streams gives its producers under exactly-once unless told otherwise. */
     private static final int STREAMS_TRANSACTION_TIMEOUT_MS = 10_000;
-    /** How long a restore consumer's empty fetch waits at the broker: it fetches only while a store is restored. */
-    static final int RESTORE_FETCH_WAIT_MS = 20;
+    /**
+     * How long a restore consumer's empty fetch waits at the broker. It fetches while a store is restored, and all the
+     * time for standby replicas (num.standby.replicas): then twenty empty fetches a second when idle.
+     */
+    static final int RESTORE_FETCH_WAIT_MS = 50;
     /** The same for the global tables' consumer, which fetches all the time: ten empty fetches a second when idle. */
     static final int GLOBAL_FETCH_WAIT_MS = 100;
     /** How often a stream thread's consumer asks for the sources' metadata, instead of every 5 minutes. */
@@ -62,15 +66,19 @@ public final class StreamsProperties {
         // no task reads two partitions, so nothing waits for another partition's data: idle tasks answer at once
         // instead of formatting a trace message for each empty partition on every pass of the thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        Map<String, Object> user = settings.kafkaClientConfig();
         // an empty fetch waits at the broker for data up to fetch.max.wait.ms (500 ms), and the broker answers a
         // connection's requests in order: a restore or global consumer's next question (the end of a changelog just
         // assigned, the start of the next global table) waited behind it, half a second at a time, four times a start
-        props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_WAIT_MS);
-        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_FETCH_WAIT_MS);
+        consumerDefault(props, user, StreamsConfig.RESTORE_CONSUMER_PREFIX, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                RESTORE_FETCH_WAIT_MS);
+        consumerDefault(props, user, StreamsConfig.GLOBAL_CONSUMER_PREFIX, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                GLOBAL_FETCH_WAIT_MS);
         // an assignment made before the group's leader saw every partition of a source (a broker just started) leaves
         // them to nobody until the leader's metadata of the sources changes, which it learns at its next refresh
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), SOURCE_METADATA_MAX_AGE_MS);
-        props.putAll(settings.kafkaClientConfig());
+        consumerDefault(props, user, StreamsConfig.MAIN_CONSUMER_PREFIX, ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                SOURCE_METADATA_MAX_AGE_MS);
+        props.putAll(user);
         // exactly-once commits every 100 ms by default; runwarden's tasks ask for that pace themselves while their load
         // is light, and leave floods to this longer interval (stream/CommitPace)
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval(props));
@@ -89,6 +97,16 @@ public final class StreamsProperties {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Math.max(1_048_576, dlqMaxRecordBytes + 65_536));
         return props;
+    }
+
+    /**
+     * runwarden's value of {@code key} for one kind of Streams consumer, unless the user set {@code key} for it, for every
+     * consumer or for every client: Streams would otherwise let the prefixed default win over the user's setting.
+     */
+    private static void consumerDefault(Properties props, Map<String, Object> user, String prefix, String key, int value) {
+        if (!user.containsKey(key) && !user.containsKey(StreamsConfig.CONSUMER_PREFIX + key) && !user.containsKey(prefix + key)) {
+            props.put(prefix + key, value);
+        }
     }
 
     /**

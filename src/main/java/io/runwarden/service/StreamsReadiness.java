@@ -35,8 +35,8 @@ final class StreamsReadiness implements Readiness {
         try {
             return running() && everySourcePartitionAssigned(assigned(streams.metadataForAllStreamsClients()), sources)
                     && runs.indexesComplete();
-        } catch (InvalidStateStoreException e) {
-            return false; // a store moving in a rebalance
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            return false; // a store moving in a rebalance, or the streams stopping since running() was asked
         }
     }
 

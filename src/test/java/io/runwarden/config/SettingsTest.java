@@ -3,6 +3,7 @@ package io.runwarden.config;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.kafka.StreamsProperties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -88,14 +89,27 @@ class SettingsTest {
 
     @Test
     void theRestoreAndGlobalConsumersWaitBrieflyAndTheMainOnesLookAtTheSourcesOftenUnlessTheUserSaysOtherwise() {
-        RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
-        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters))
-                .containsEntry("restore.consumer.fetch.max.wait.ms", 20)
-                .containsEntry("global.consumer.fetch.max.wait.ms", 100)
-                .containsEntry("main.consumer.metadata.max.age.ms", 10_000)
-                .doesNotContainKey("fetch.max.wait.ms");
-        assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS", "500")),
-                8080, meters)).containsEntry("global.consumer.fetch.max.wait.ms", "500");
+        StreamsConfig defaults = streamsConfig(Map.of());
+        assertThat(defaults.getRestoreConsumerConfigs("c")).containsEntry("fetch.max.wait.ms", 50);
+        assertThat(defaults.getGlobalConsumerConfigs("c")).containsEntry("fetch.max.wait.ms", 100);
+        assertThat(defaults.getMainConsumerConfigs("g", "c", 0)).containsEntry("metadata.max.age.ms", 10_000);
+
+        // Streams lets a prefixed setting win over a plain one: the user's, in any form, must win over runwarden's
+        for (Map<String, String> env : List.of(
+                Map.of("RUNWARDEN_KAFKA_FETCH_MAX_WAIT_MS", "300", "RUNWARDEN_KAFKA_METADATA_MAX_AGE_MS", "60000"),
+                Map.of("RUNWARDEN_KAFKA_CONSUMER_FETCH_MAX_WAIT_MS", "300", "RUNWARDEN_KAFKA_CONSUMER_METADATA_MAX_AGE_MS", "60000"),
+                Map.of("RUNWARDEN_KAFKA_RESTORE_CONSUMER_FETCH_MAX_WAIT_MS", "300", "RUNWARDEN_KAFKA_GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS",
+                        "300", "RUNWARDEN_KAFKA_MAIN_CONSUMER_METADATA_MAX_AGE_MS", "60000"))) {
+            StreamsConfig users = streamsConfig(env);
+            assertThat(users.getRestoreConsumerConfigs("c")).as(env.toString()).containsEntry("fetch.max.wait.ms", "300");
+            assertThat(users.getGlobalConsumerConfigs("c")).as(env.toString()).containsEntry("fetch.max.wait.ms", "300");
+            assertThat(users.getMainConsumerConfigs("g", "c", 0)).as(env.toString()).containsEntry("metadata.max.age.ms", "60000");
+        }
+    }
+
+    private static StreamsConfig streamsConfig(Map<String, String> env) {
+        Settings settings = Settings.fromEnv(env).withBootstrapServers("127.0.0.1:9092");
+        return new StreamsConfig(StreamsProperties.of(settings, 8080, new RunwardenMeters(new SimpleMeterRegistry())));
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -453,28 +454,38 @@ class SchedulesTest {
     /**
      * The policy is set once the service answers, before the slot: the slot is expected. Its grace (1 s) runs out
      * within the first seconds of the service, before the checks' first tick (10 s after partition 0's task began).
+     * That needs the service ready in the last seconds of a minute: it is started at :52, and should a loaded machine
+     * make it ready too late, started again on fresh data as many seconds before the minute as that start took.
      */
     private static void firstSlotOfAFreshService(Path data) throws Exception {
-        Instant now = Instant.now();
-        Instant startAt = now.truncatedTo(ChronoUnit.MINUTES).plusSeconds(52);
-        at(startAt.isAfter(now) ? startAt : startAt.plus(Duration.ofMinutes(1)));
-        Settings settings = TestSettings.env("RUNWARDEN_DATA_DIR", data.toString(), "RUNWARDEN_APPLICATION_ID", "runwarden-schedules-fresh");
-        try (RunwardenService service = RunwardenService.start(settings);
-             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
-            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
-            JsonNode policy = putPolicy(service.httpPort(), "fresh", "{\"schedule\":\"" + EVERY_MINUTE + "\",\"startGrace\":\"PT1S\"}");
-            Instant since = Instant.parse(policy.path("scheduleSince").asText());
-            Instant slot = Instant.parse(policy.path("nextExpectedStart").asText());
-            log("fresh service: policy set at %s, first slot %s, grace 1 s", since, slot);
-            Assumptions.assumeTrue(Duration.between(since, slot).compareTo(Duration.ofSeconds(10)) < 0,
-                    "the service took so long to start that its first check came before the first slot");
-
-            Instant next = slot.plus(Duration.ofMinutes(1));
-            awaitRun(http, missedId("fresh", next), Patience.SLOT);
-            barrier(kafka, http, "fresh");
-            assertThat(missedRuns(http, "fresh")).extracting(run -> run.path("runId").asText())
-                    .as("the first slot, after the policy was set, with no start, is reported as the next one is")
-                    .contains(missedId("fresh", slot), missedId("fresh", next));
+        Duration lead = Duration.ofSeconds(8);
+        for (int attempt = 1; ; attempt++) {
+            Instant now = Instant.now();
+            Instant startAt = now.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60).minus(lead);
+            at(startAt.isAfter(now.plusSeconds(1)) ? startAt : startAt.plus(Duration.ofMinutes(1)));
+            Instant began = Instant.now();
+            Settings settings = TestSettings.env("RUNWARDEN_DATA_DIR", data.resolve("attempt-" + attempt).toString(),
+                    "RUNWARDEN_APPLICATION_ID", "runwarden-schedules-fresh");
+            try (RunwardenService service = RunwardenService.start(settings);
+                 KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+                HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+                JsonNode policy = putPolicy(service.httpPort(), "fresh", "{\"schedule\":\"" + EVERY_MINUTE + "\",\"startGrace\":\"PT1S\"}");
+                Instant since = Instant.parse(policy.path("scheduleSince").asText());
+                Instant slot = Instant.parse(policy.path("nextExpectedStart").asText());
+                log("fresh service, attempt %d: policy set at %s, first slot %s, grace 1 s", attempt, since, slot);
+                if (Duration.between(since, slot).compareTo(Duration.ofSeconds(10)) >= 0) {
+                    Assumptions.assumeTrue(attempt < 4, "four starts took so long that their first check came before the first slot");
+                    lead = Collections.min(List.of(Duration.between(began, since).plusSeconds(3), Duration.ofSeconds(50)));
+                    continue;
+                }
+                Instant next = slot.plus(Duration.ofMinutes(1));
+                awaitRun(http, missedId("fresh", next), Patience.SLOT);
+                barrier(kafka, http, "fresh");
+                assertThat(missedRuns(http, "fresh")).extracting(run -> run.path("runId").asText())
+                        .as("the first slot, after the policy was set, with no start, is reported as the next one is")
+                        .contains(missedId("fresh", slot), missedId("fresh", next));
+                return;
+            }
         }
     }
 

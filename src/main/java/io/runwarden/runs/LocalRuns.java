@@ -1,6 +1,7 @@
 package io.runwarden.runs;
 
 import io.runwarden.kafka.EventPartitions;
+import io.runwarden.kafka.PartitionStoreType;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.CodePointOrder;
 import io.runwarden.model.Json;
@@ -11,7 +12,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Instant;
@@ -25,6 +25,7 @@ import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The reading side of the run read model, over the partitions this instance owns. A logs page merges one ordered
@@ -58,8 +59,8 @@ public final class LocalRuns {
 
             @Override
             public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
-                return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
-                        name, QueryableStoreTypes.keyValueStore()).withPartition(partition));
+                return streams.store(StoreQueryParameters.fromNameAndType(name, new PartitionStoreType<String, V>())
+                        .withPartition(partition));
             }
         });
     }
@@ -80,6 +81,7 @@ public final class LocalRuns {
         String upper = query.from() == null ? prefix + '\uffff' : prefix + IndexKeys.newestFirstFrom(query.from()) + ';';
         PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::position, CodePointOrder.COMPARATOR));
         List<KeyValueIterator<String, String>> open = new ArrayList<>();
+        Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runs = runStores();
         try {
             for (int partition : partitions()) {
                 KeyValueIterator<String, String> it = index(space, partition).range(lower, upper);
@@ -92,7 +94,7 @@ public final class LocalRuns {
             List<RunRecord> page = new ArrayList<>();
             while (page.size() < query.limit() && !heads.isEmpty()) {
                 Head head = heads.poll();
-                RunRecord run = this.<RunRecord>store(StoreNames.RUNS, head.partition()).get(head.runId());
+                RunRecord run = runs.apply(head.partition()).get(head.runId());
                 if (run != null && (query.status() == null || run.status() == query.status())) {
                     page.add(run);
                 }
@@ -132,7 +134,8 @@ public final class LocalRuns {
                     PartitionStats::merge));
         }
         Map<String, ScriptStats> stats = new HashMap<>();
-        merged.forEach((script, partitionStats) -> stats.put(script, partitionStats.withLatestRun(script, this)));
+        Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runs = runStores();
+        merged.forEach((script, partitionStats) -> stats.put(script, partitionStats.withLatestRun(script, runs)));
         return stats;
     }
 
@@ -143,9 +146,9 @@ public final class LocalRuns {
             return new PartitionStats(both, Objects.equals(both.latestRunId(), stats.latestRunId()) ? latestIn : other.latestIn);
         }
 
-        ScriptStats withLatestRun(String script, LocalRuns local) {
+        ScriptStats withLatestRun(String script, Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runs) {
             String runId = stats.latestRunId();
-            RunRecord latest = runId == null ? null : local.<RunRecord>store(StoreNames.RUNS, latestIn).get(runId);
+            RunRecord latest = runId == null ? null : runs.apply(latestIn).get(runId);
             return stats.toScriptStats(script, latest);
         }
     }
@@ -206,6 +209,12 @@ public final class LocalRuns {
 
     private List<Integer> partitions() {
         return partitions.held();
+    }
+
+    /** The runs' store of each partition, found at most once for one query: finding it costs more than a read. */
+    private Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runStores() {
+        Map<Integer, ReadOnlyKeyValueStore<String, RunRecord>> found = new HashMap<>();
+        return partition -> found.computeIfAbsent(partition, p -> store(StoreNames.RUNS, p));
     }
 
     private void forEachStats(int partition, BiConsumer<String, StoredStats> action) {

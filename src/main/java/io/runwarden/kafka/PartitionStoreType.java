@@ -1,9 +1,15 @@
 package io.runwarden.kafka;
 
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStoreWithHeaders;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.internals.StateStoreProvider;
 
 import java.util.List;
@@ -12,18 +18,34 @@ import java.util.List;
  * A key-value store of one partition, found once when asked for. Kafka Streams' own type finds the store again at
  * every read, going through every task of every thread: a third of a logs page's CPU when it read 100 runs one by
  * one. A store so found is for one query: if its task moves meanwhile, a read fails as an open iterator would.
+ * Only plain key-value stores, read as they are: Streams would hand a timestamped one over unwrapped.
  */
 public final class PartitionStoreType<K, V> implements QueryableStoreType<ReadOnlyKeyValueStore<K, V>> {
     private final QueryableStoreType<ReadOnlyKeyValueStore<K, V>> streams = QueryableStoreTypes.keyValueStore();
 
+    /**
+     * The store {@code name} of {@code partition} on this instance. Streams that are not running (shutting down, or
+     * failed) answer as a store that moved does, which the API answers with 503, not 500.
+     */
+    public static <K, V> ReadOnlyKeyValueStore<K, V> find(KafkaStreams streams, String name, int partition) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, new PartitionStoreType<K, V>())
+                    .withPartition(partition));
+        } catch (IllegalStateException e) {
+            throw new InvalidStateStoreException("the store " + name + " cannot be read: " + e.getMessage());
+        }
+    }
+
     @Override
-    public boolean accepts(org.apache.kafka.streams.processor.StateStore stateStore) {
-        return streams.accepts(stateStore);
+    public boolean accepts(StateStore stateStore) {
+        return streams.accepts(stateStore) && !(stateStore instanceof TimestampedKeyValueStore<?, ?>)
+                && !(stateStore instanceof TimestampedKeyValueStoreWithHeaders<?, ?>)
+                && !(stateStore instanceof VersionedKeyValueStore<?, ?>);
     }
 
     @Override
     public ReadOnlyKeyValueStore<K, V> create(StateStoreProvider provider, String storeName) {
-        List<ReadOnlyKeyValueStore<K, V>> found = provider.stores(storeName, streams);
+        List<ReadOnlyKeyValueStore<K, V>> found = provider.stores(storeName, this);
         if (found.size() != 1) {
             throw new InvalidStateStoreException("the store " + storeName + " of one partition was found "
                     + found.size() + " times; the partition may be moving");

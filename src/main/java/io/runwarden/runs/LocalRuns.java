@@ -9,7 +9,6 @@ import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -59,8 +58,7 @@ public final class LocalRuns {
 
             @Override
             public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
-                return streams.store(StoreQueryParameters.fromNameAndType(name, new PartitionStoreType<String, V>())
-                        .withPartition(partition));
+                return PartitionStoreType.find(streams, name, partition);
             }
         });
     }

@@ -2,6 +2,7 @@ package io.runwarden.service;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -13,8 +14,13 @@ final class GlobalStores {
         this.streams = streams;
     }
 
+    /** Streams that are not running (shutting down, or failed) answer as a store that moved: 503, not 500. */
     <V> ReadOnlyKeyValueStore<String, V> get(String store) {
-        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
-                store, QueryableStoreTypes.keyValueStore()));
+        try {
+            return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(
+                    store, QueryableStoreTypes.keyValueStore()));
+        } catch (IllegalStateException e) {
+            throw new InvalidStateStoreException("the store " + store + " cannot be read: " + e.getMessage());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.runwarden.service;
 
 import io.runwarden.kafka.EventPartitions;
+import io.runwarden.kafka.PartitionStoreType;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptStats;
@@ -10,8 +11,6 @@ import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
 import io.runwarden.sweep.SweepProgress;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Instant;
@@ -72,9 +71,7 @@ final class StreamsPartitions implements LocalPartitions {
 
     @Override
     public Optional<SweepProgress> sweep(String sweepId, int partition) {
-        ReadOnlyKeyValueStore<String, SweepProgress> sweeps = streams.store(StoreQueryParameters
-                .<ReadOnlyKeyValueStore<String, SweepProgress>>fromNameAndType(StoreNames.SWEEPS, QueryableStoreTypes.keyValueStore())
-                .withPartition(partition));
+        ReadOnlyKeyValueStore<String, SweepProgress> sweeps = PartitionStoreType.find(streams, StoreNames.SWEEPS, partition);
         return Optional.ofNullable(sweeps.get(sweepId));
     }
 }

@@ -97,7 +97,8 @@ final class ClusterQueries {
     /** One key's value, read where Kafka Streams says the key lives: here, or on the instance that owns it. */
     private <T> Optional<T> byKey(String store, String key, BiFunction<String, Integer, Optional<T>> here,
                                   String path, Class<T> type) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+        KeyQueryMetadata owner = Unavailable.unlessStopping(
+                () -> streams.queryMetadataForKey(store, key, Serdes.String().serializer()));
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw new Unavailable("the owner of this key is not known yet (rebalancing)");
         }
@@ -110,7 +111,7 @@ final class ClusterQueries {
     }
 
     private List<HostInfo> otherHosts() {
-        return streams.metadataForAllStreamsClients().stream()
+        return Unavailable.unlessStopping(streams::metadataForAllStreamsClients).stream()
                 .map(StreamsMetadata::hostInfo)
                 .filter(host -> !host.equals(self))
                 .distinct().toList();

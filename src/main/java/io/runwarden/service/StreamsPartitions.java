@@ -33,7 +33,7 @@ final class StreamsPartitions implements LocalPartitions {
 
     @Override
     public List<Instance> instances() {
-        return streams.metadataForAllStreamsClients().stream()
+        return Unavailable.unlessStopping(streams::metadataForAllStreamsClients).stream()
                 .map(m -> new Instance(m.hostInfo().host(), m.hostInfo().port(), EventPartitions.of(m.topicPartitions()),
                         EventPartitions.of(m.standbyTopicPartitions())))
                 .sorted(Comparator.comparing(Instance::port)).toList();

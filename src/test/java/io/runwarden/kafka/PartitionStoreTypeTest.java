@@ -5,17 +5,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.internals.StateStoreProvider;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,21 +52,7 @@ class PartitionStoreTypeTest {
 
     @Test
     void streamsThatStoppedAnswerAsAStoreThatMovedNotAsAnError(@TempDir Path dir) {
-        Topology topology = new Topology();
-        topology.addSource("in", "in").addProcessor("p", () -> new Processor<Object, Object, Object, Object>() {
-                    @Override
-                    public void process(Record<Object, Object> record) {
-                    }
-                }, "in")
-                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("runs"), Serdes.String(),
-                        Serdes.String()), "p");
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "partition-store-type-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        config.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-        KafkaStreams streams = new KafkaStreams(topology, config);
-        streams.close(Duration.ofSeconds(30));
-        assertThat(streams.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+        KafkaStreams streams = StoppedStreams.create(dir);
         // Kafka Streams itself throws IllegalStateException here, which the API would answer with 500
         assertThatThrownBy(() -> PartitionStoreType.find(streams, "runs", 0))
                 .isInstanceOf(InvalidStateStoreException.class).hasMessageContaining("runs");

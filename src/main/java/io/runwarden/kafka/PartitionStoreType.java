@@ -21,7 +21,7 @@ import java.util.List;
  * Only plain key-value stores, read as they are: Streams would hand a timestamped one over unwrapped.
  */
 public final class PartitionStoreType<K, V> implements QueryableStoreType<ReadOnlyKeyValueStore<K, V>> {
-    private final QueryableStoreType<ReadOnlyKeyValueStore<K, V>> streams = QueryableStoreTypes.keyValueStore();
+    private final QueryableStoreType<ReadOnlyKeyValueStore<K, V>> streamsOwn = QueryableStoreTypes.keyValueStore();
 
     /**
      * The store {@code name} of {@code partition} on this instance. Streams that are not running (shutting down, or
@@ -38,7 +38,7 @@ public final class PartitionStoreType<K, V> implements QueryableStoreType<ReadOn
 
     @Override
     public boolean accepts(StateStore stateStore) {
-        return streams.accepts(stateStore) && !(stateStore instanceof TimestampedKeyValueStore<?, ?>)
+        return streamsOwn.accepts(stateStore) && !(stateStore instanceof TimestampedKeyValueStore<?, ?>)
                 && !(stateStore instanceof TimestampedKeyValueStoreWithHeaders<?, ?>)
                 && !(stateStore instanceof VersionedKeyValueStore<?, ?>);
     }

@@ -5,6 +5,9 @@ public interface Readiness {
     /** The streams run: queries may go to them (a partition whose indexes are being rebuilt answers 503 itself). */
     boolean running();
 
-    /** Running, and every local partition's indexes are complete, so that reads are whole: what /ready says. */
+    /**
+     * Running, every partition of the sources assigned to some instance, and every local partition's indexes
+     * complete, so that reads are whole: what /ready says.
+     */
     boolean ready();
 }

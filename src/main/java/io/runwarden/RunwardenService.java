@@ -28,8 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Owns the lifecycle: the embedded broker when no cluster is configured, topics, default cron jobs, the streams.
@@ -105,30 +103,13 @@ public final class RunwardenService implements AutoCloseable {
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes, eventPartitions));
             LocalRuns runs = new LocalRuns(streams);
             metrics.watch(streams, runs::runsInProgress);
-            CountDownLatch settled = new CountDownLatch(1);
-            ApiServer health = api;
-            streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
-                    health.fail("Kafka Streams is " + now + ": runwarden processes no event any more");
-                }
-                if (now == KafkaStreams.State.ERROR && settled.getCount() == 0) {
-                    LOG.error("Kafka Streams stopped for good (ERROR): nothing is processed any more");
-                    // not on the streams' own thread, which closing the streams waits for
-                    new Thread(onStreamsError, "runwarden-streams-error").start();
-                }
-                if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
-                    settled.countDown();
-                }
-            });
+            StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);
+            streams.setStateListener(watch);
+            streams.setUncaughtExceptionHandler(watch);
             streams.start();
-            // Restoring a large state after its local copy was lost takes as long as it takes: giving up would
-            // lose the progress (exactly-once wipes an unclean task) and start over. /ready says 503 meanwhile.
-            while (!settled.await(START_PROGRESS.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.info("streams are {}: restoring state or joining the group; /ready answers once they run", streams.state());
-            }
-            if (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!watch.awaitFirstRun(streams, START_PROGRESS)) {
                 streams.close(CLOSE_TIMEOUT);
-                throw new IllegalStateException("streams failed to start: " + streams.state());
+                throw new IllegalStateException("streams failed to start: they reached ERROR before they first ran", watch.failure());
             }
             KafkaServices services = new KafkaServices(settings, streams, runs, eventPartitions,
                     new HostInfo(settings.advertised(), api.port()), seeder, feedPartitions, metrics.registry());

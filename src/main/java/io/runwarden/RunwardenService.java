@@ -64,8 +64,9 @@ public final class RunwardenService implements AutoCloseable {
     }
 
     /**
-     * @param onStreamsError called once, on a thread of its own, when the streams reach ERROR after the start: nothing
-     *                       is processed any more, so the process should exit for its supervisor to restart it
+     * @param onStreamsError called once, on a thread of its own, when the streams reach ERROR after they first ran:
+     *                       nothing is processed any more, so the process should exit for its supervisor to restart it
+     *                       (a start that fails before the streams first ran throws instead)
      */
     public static RunwardenService start(Settings configured, Runnable onStreamsError) {
         long began = System.nanoTime();
@@ -79,6 +80,8 @@ public final class RunwardenService implements AutoCloseable {
                 : CompletableFuture.completedFuture(null);
         EmbeddedKafka broker = null;
         ApiServer api = null;
+        KafkaStreams streams = null;
+        KafkaServices services = null;
         ServiceMetrics metrics = new ServiceMetrics();
         try {
             api = ApiServer.start(configured.httpHost(), configured.httpPort(), configured.tokens(), metrics.registry());
@@ -98,7 +101,7 @@ public final class RunwardenService implements AutoCloseable {
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
 
-            KafkaStreams streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
+            streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
                             settings.applicationId()),
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes, eventPartitions));
             LocalRuns runs = new LocalRuns(streams);
@@ -108,12 +111,14 @@ public final class RunwardenService implements AutoCloseable {
             streams.setUncaughtExceptionHandler(watch);
             streams.start();
             if (!watch.awaitFirstRun(streams, START_PROGRESS)) {
-                streams.close(CLOSE_TIMEOUT);
-                throw new IllegalStateException("streams failed to start: they reached ERROR before they first ran", watch.failure());
+                throw new IllegalStateException("streams failed to start: they failed before they first ran", watch.failure());
             }
-            KafkaServices services = new KafkaServices(settings, streams, runs, eventPartitions,
+            services = new KafkaServices(settings, streams, runs, eventPartitions,
                     new HostInfo(settings.advertised(), api.port()), seeder, feedPartitions, metrics.registry());
             awaitReady(services.services().readiness(), streams);
+            if (!streams.state().isRunningOrRebalancing()) {
+                throw new IllegalStateException("streams failed before the service was ready: " + streams.state(), watch.failure());
+            }
             api.serve(services.services());
             LOG.info("runwarden ready in {} ms: Kafka {}, {} partitions of script-events, default max runtime {}, HTTP port {}",
                     (System.nanoTime() - began) / 1_000_000, settings.bootstrapServers(), eventPartitions,
@@ -122,14 +127,14 @@ public final class RunwardenService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             try {
-                closeQuietly(api, metrics, broker);
+                closeQuietly(api, services, streams, metrics, broker);
             } finally {
                 dataDirLock.close();
             }
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
             try {
-                closeQuietly(api, metrics, starting.exceptionally(failed -> null).join());
+                closeQuietly(api, services, streams, metrics, starting.exceptionally(failed -> null).join());
             } finally {
                 dataDirLock.close();
             }
@@ -192,9 +197,17 @@ public final class RunwardenService implements AutoCloseable {
         LOG.info("runwarden stopped");
     }
 
-    private static void closeQuietly(ApiServer api, ServiceMetrics metrics, EmbeddedKafka broker) {
+    /** What a failed start opened, in the order {@link #close} goes; the streams' state directory is unlocked with them. */
+    private static void closeQuietly(ApiServer api, KafkaServices services, KafkaStreams streams, ServiceMetrics metrics,
+                                     EmbeddedKafka broker) {
         if (api != null) {
             api.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+        if (streams != null) {
+            streams.close(CLOSE_TIMEOUT);
         }
         metrics.close();
         if (broker != null) {

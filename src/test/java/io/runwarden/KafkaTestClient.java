@@ -35,8 +35,9 @@ final class KafkaTestClient implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
         // a send waits out a broker restart and a loaded machine instead of dropping the event after Kafka's 2 minutes
         int patience = (int) Patience.DRAIN.toMillis();
+        // batches of 256 KB: a backlog of a million events is queued several times faster than with the default 16 KB
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, patience, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, patience),
                 new StringSerializer(), new ByteArraySerializer());
     }

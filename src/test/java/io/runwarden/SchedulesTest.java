@@ -74,8 +74,13 @@ class SchedulesTest {
     private static final int FIRST_BACKLOG_EVENTS = 1_000_000;
     private static final int MAX_BACKLOG_EVENTS = 4_000_000;
     private static final int BACKLOG_ATTEMPTS = 3;
-    /** Seen here: 700,000 events queued in 1.5 s; a backlog starts early enough to be queued 3 s before its slot. */
+    /**
+     * A backlog starts early enough to be queued (and flushed) 3 s before its slot at this rate; a retry plans with the
+     * rate the last one showed. Seen here: 1,000,000 events in 4.1 s; 10.3 s on a loaded machine with 16 KB batches.
+     */
     private static final int BACKLOG_QUEUED_PER_MILLI = 400;
+    /** The longest a retry's backlog may take to queue: it and the start must fit within the minute before its slot. */
+    private static final Duration BACKLOG_QUEUE_TIME = Duration.ofSeconds(50);
     /** A ceiling on each scenario: minutes of slots, a restart or a failover, and a drained backlog. */
     private static final Duration SCENARIO = Duration.ofMinutes(20);
     private static final DateTimeFormatter WHOLE_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'")
@@ -234,17 +239,23 @@ class SchedulesTest {
                 lateScript.flush();
                 return Instant.now();
             }, THREADS);
-            BacklogTrial trial = startBehindABacklog(kafka, http, "backlogged", s2, FIRST_BACKLOG_EVENTS);
+            BacklogTrial trial = startBehindABacklog(kafka, http, "backlogged", s2, FIRST_BACKLOG_EVENTS, BACKLOG_QUEUED_PER_MILLI);
             Instant lateSentAt = lateSent.get(Patience.APPLIED.toMillis(), TimeUnit.MILLISECONDS);
             List<ConsumerRecord<String, byte[]>> events = kafka.readAll(Topics.SCRIPT_EVENTS);
             verify(STARTS_IN_GRACE, () -> {
+                // a loaded machine may drain the backlog past S3, which neither script starts for
+                boolean s2IsLatest = Instant.now().plusSeconds(1).isBefore(s2.plus(Duration.ofMinutes(1)));
                 assertThat(lateSentAt).as("late's start for S2 was sent within its grace").isBefore(s2.plus(GRACE));
-                assertThat(missedRuns(http, "early")).as("early kept S1 and S2").isEmpty();
-                assertThat(missedRuns(http, "late")).as("late kept S1 and S2").isEmpty();
-                assertThat(state(http, "early")).isIn("ok", "running");
-                assertThat(state(http, "late")).isEqualTo("running");
-                assertThat(dashboard(http, "early").path("counts").path("failed").asInt()).isZero();
-                assertThat(dashboard(http, "late").path("counts").path("failed").asInt()).isZero();
+                assertThat(missedRunsUpTo(http, "early", s2)).as("early kept S1 and S2").isEmpty();
+                assertThat(missedRunsUpTo(http, "late", s2)).as("late kept S1 and S2").isEmpty();
+                if (s2IsLatest) {
+                    assertThat(state(http, "early")).isIn("ok", "running");
+                    assertThat(state(http, "late")).isEqualTo("running");
+                    assertThat(dashboard(http, "early").path("counts").path("failed").asInt()).isZero();
+                    assertThat(dashboard(http, "late").path("counts").path("failed").asInt()).isZero();
+                } else {
+                    log("the backlog drained past S3: early's and late's states and counts are not checked");
+                }
             });
             verify(GRACE_SHORTENED, () -> {
                 // S2 is decided (never's S2 is recorded, every partition past it), and with it every slot due by then
@@ -254,8 +265,7 @@ class SchedulesTest {
                         .contains(missedId("shortened", s1), missedId("shortened", s2));
             });
             verify(NEVER_STARTS, () -> {
-                List<JsonNode> missed = missedRuns(http, "never").stream()
-                        .filter(run -> !Instant.parse(run.path("startTime").asText()).isAfter(s2)).toList();
+                List<JsonNode> missed = missedRunsUpTo(http, "never", s2);
                 assertThat(missed).extracting(run -> run.path("runId").asText())
                         .as("exactly two missed runs up to S2, one per slot").containsExactlyInAnyOrder(missedId("never", s1), missedId("never", s2));
                 assertMissed(http.get("/script/logs/" + missedId("never", s2)).data(), "never", s2, GRACE);
@@ -274,33 +284,43 @@ class SchedulesTest {
                 });
             });
 
-            // the backlog case proves something only if S2's check was written while the start still waited; a service
-            // that drained faster than the backlog was sized for tries again with a script that expects a later slot
+            // the backlog case proves something only if the start was queued within its grace and S2's check was written
+            // while the start still waited; a service that drained faster than the backlog was sized for, or a machine
+            // that queued it slower than planned, tries again with a script that expects a later slot
             List<ConsumerRecord<String, byte[]>> written = events;
-            for (int attempt = 2; attempt <= BACKLOG_ATTEMPTS && !trial.outlastedItsCheck(written); attempt++) {
-                log("backlog %d drained before its check; attempt %d", trial.events(), attempt);
+            for (int attempt = 2; attempt <= BACKLOG_ATTEMPTS && !trial.proves(written); attempt++) {
+                log("backlog %d %s; attempt %d", trial.events(), !trial.queuedInGrace() ? "queued too slowly: the start went"
+                        + " out past its grace" : !trial.aheadOfItsCheck(written) ? "queued too slowly: the start reached its"
+                        + " partition after the check" : "drained before its check", attempt);
                 String script = "backlogged" + attempt;
-                if (Instant.now().atZone(ZoneOffset.UTC).getSecond() > 30) {
-                    at(Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1)).plusMillis(200));
+                double perMilli = Math.min(BACKLOG_QUEUED_PER_MILLI, trial.queuedPerMilli() * 0.8);
+                // queued, then the start 3 s before its slot, within the minute the policy is put in
+                boolean queuedInTime = trial.queuedInGrace() && trial.aheadOfItsCheck(written);
+                int backlogEvents = (int) Math.min(queuedInTime ? trial.resized() : trial.events(),
+                        perMilli * BACKLOG_QUEUE_TIME.toMillis()) / 2 * 2;
+                Duration lead = Duration.ofMillis((long) (backlogEvents / perMilli)).plusSeconds(5);
+                Instant nextMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+                if (Duration.between(Instant.now(), nextMinute).compareTo(lead) < 0) {
+                    at(nextMinute.plusMillis(200));
                 }
                 JsonNode policy = putPolicy(service.httpPort(), script, "{\"schedule\":\"" + EVERY_MINUTE + "\",\"startGrace\":\"PT5S\"}");
-                trial = startBehindABacklog(kafka, http, script, Instant.parse(policy.path("nextExpectedStart").asText()), trial.resized());
+                trial = startBehindABacklog(kafka, http, script, Instant.parse(policy.path("nextExpectedStart").asText()),
+                        backlogEvents, perMilli);
                 written = kafka.readAll(Topics.SCRIPT_EVENTS);
             }
             BacklogTrial backlog = trial;
             List<ConsumerRecord<String, byte[]>> backlogEvents = written;
             verify(BACKLOG, () -> {
-                // valid by construction: the start was queued within its grace and ahead of its slot's check, and that
-                // check was written, and the grace had run out, while the start still waited in the backlog
+                // what makes the case (the loop above tries again without it): the start was queued within its grace
+                // and ahead of its slot's check, and that check was written, and the grace had run out, while the
+                // start still waited in the backlog
                 Instant slot = backlog.slot();
                 assertThat(backlog.start()).as("the start within its slot's grace").isBetween(slot.minus(GRACE), slot.plus(GRACE));
+                assertThat(backlog.aheadOfItsCheck(backlogEvents)).as("the start is ahead of the check in its partition").isTrue();
                 Check check = checkOf(backlogEvents, backlog.script(), slot);
                 log("%s's check %s written at slot + %d ms; the start applied at slot + %d ms", backlog.script(),
                         check.checkId(), Duration.between(slot, check.asOf()).toMillis(), Duration.between(slot, backlog.applied()).toMillis());
                 assertThat(check.slots()).as("never's slot is decided by the same check").contains(missedId("never", slot));
-                ConsumerRecord<String, byte[]> start = backlogEvents.stream().filter(r -> backlog.runId().equals(r.key())).findFirst().orElseThrow();
-                assertThat(start.offset()).as("the start is ahead of the check in its partition")
-                        .isLessThan(check.offsets().get(start.partition()));
                 assertThat(backlog.outlastedItsCheck(backlogEvents)).as("the start still waited when the grace ran out and the check"
                         + " was written (%d backlogs tried, the last of %d events)", BACKLOG_ATTEMPTS, backlog.events()).isTrue();
 
@@ -514,6 +534,11 @@ class SchedulesTest {
     }
 
     /** The script's runs that are missed slots, as GET /script/logs lists them. */
+    /** The script's missed runs for slots up to {@code last}: later slots may be decided meanwhile. */
+    private static List<JsonNode> missedRunsUpTo(HttpTestClient http, String script, Instant last) {
+        return missedRuns(http, script).stream().filter(run -> !Instant.parse(run.path("startTime").asText()).isAfter(last)).toList();
+    }
+
     private static List<JsonNode> missedRuns(HttpTestClient http, String script) {
         HttpTestClient.Response page = http.get("/script/logs?limit=1000&scriptName=" + script);
         assertThat(page.status()).isEqualTo(200);
@@ -574,10 +599,15 @@ class SchedulesTest {
      * A backlog of {@code events} queued to end 3 s before the slot or later, then the script's start (a run that succeeds at once) behind
      * it; returns once the start is applied, the slot decided (never's missed run recorded) and every partition past it.
      */
-    private static BacklogTrial startBehindABacklog(KafkaTestClient kafka, HttpTestClient http, String script, Instant slot, int events) {
-        at(slot.minusSeconds(3).minus(Duration.ofMillis(events / BACKLOG_QUEUED_PER_MILLI)));
+    /** @param queuedPerMilli the events the test is expected to queue a millisecond: the backlog begins that early */
+    private static BacklogTrial startBehindABacklog(KafkaTestClient kafka, HttpTestClient http, String script, Instant slot,
+                                                    int events, double queuedPerMilli) {
+        at(slot.minusSeconds(3).minus(Duration.ofMillis((long) (events / queuedPerMilli))));
         Instant queueing = Instant.now();
         fill(kafka, script + "-backlog-", events, slot.minus(Duration.ofHours(1)));
+        // on the broker before the start is sent: the start is then written when it is sent, behind the whole backlog
+        kafka.flush();
+        Instant queued = Instant.now();
         at(slot.minusSeconds(3));
         Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String runId = script + "-1";
@@ -603,12 +633,33 @@ class SchedulesTest {
         log("backlog drained: %s's start applied %d ms after the backlog began (last seen absent at slot + %d ms), the slot"
                         + " decided and every partition past it %d ms after; grace %s", script, Duration.between(queueing, applied).toMillis(),
                 Duration.between(slot, lastAbsent.get()).toMillis(), Duration.between(queueing, Instant.now()).toMillis(), GRACE);
-        return new BacklogTrial(script, runId, slot, events, queueing, start, lastAbsent.get(), applied);
+        return new BacklogTrial(script, runId, slot, events, queueing, queued, start, lastAbsent.get(), applied);
     }
 
     /** One try at the backlog case: what was queued, and when the start was last seen waiting. */
-    private record BacklogTrial(String script, String runId, Instant slot, int events, Instant queueing, Instant start,
-                                Instant lastAbsent, Instant applied) {
+    private record BacklogTrial(String script, String runId, Instant slot, int events, Instant queueing, Instant queued,
+                                Instant start, Instant lastAbsent, Instant applied) {
+        /** What the case needs: the start queued within its grace, still waiting when the grace ran out and the check was written. */
+        boolean proves(List<ConsumerRecord<String, byte[]>> events) {
+            return queuedInGrace() && aheadOfItsCheck(events) && outlastedItsCheck(events);
+        }
+
+        /** Whether the start reached its partition before the check, as a start sent late may not. */
+        boolean aheadOfItsCheck(List<ConsumerRecord<String, byte[]>> events) {
+            ConsumerRecord<String, byte[]> startRecord = events.stream().filter(r -> runId.equals(r.key())).findFirst().orElseThrow();
+            return startRecord.offset() < checkOf(events, script, slot).offsets().get(startRecord.partition());
+        }
+
+        /** Whether the start went out within its slot's grace: a loaded machine may queue the backlog ahead of it slowly. */
+        boolean queuedInGrace() {
+            return !start.isBefore(slot.minus(GRACE)) && !start.isAfter(slot.plus(GRACE));
+        }
+
+        /** The events this trial queued a millisecond. */
+        double queuedPerMilli() {
+            return events / (double) Math.max(1, Duration.between(queueing, queued).toMillis());
+        }
+
         /** The start still waited when its grace ran out and when the check that decides its slot was written. */
         boolean outlastedItsCheck(List<ConsumerRecord<String, byte[]>> events) {
             return lastAbsent.isAfter(slot.plus(GRACE)) && lastAbsent.isAfter(checkOf(events, script, slot).asOf());

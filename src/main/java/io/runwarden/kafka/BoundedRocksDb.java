@@ -11,10 +11,12 @@ import java.util.Map;
 
 /**
  * One block cache for every RocksDB store of the process: each store would otherwise keep a 50 MB cache of its
- * own. Index and filter blocks live in it too. Memtables need no budget of their own: Kafka Streams flushes every
- * store at every commit, so they hold at most one commit interval of writes. (A shared write-buffer budget was
- * tried and removed: stores that had just been rebuilt kept their memtables full until the first commit, so the
- * next store to be rebuilt flushed a tiny file at every write and stalled for minutes.)
+ * own. Index and filter blocks live in it too. Memtables keep Streams' defaults (16 MB, up to 3 a store): Kafka
+ * Streams 4.4 flushes no store at a commit (it writes the changelog offsets into the store instead), so a store's
+ * writes stay in its memtables until RocksDB flushes a full one, or the store closes; B5's resident memory at 1M runs
+ * is measured with them. (A shared write-buffer budget was tried when Streams still flushed every store at each
+ * commit, and removed: stores just rebuilt kept their memtables full until the first commit, so the next store to be
+ * rebuilt flushed a tiny file at every write and stalled for minutes.)
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
     static final long CACHE_BYTES = 192L * 1024 * 1024;

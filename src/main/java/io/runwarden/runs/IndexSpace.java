@@ -3,9 +3,9 @@ package io.runwarden.runs;
 import io.runwarden.kafka.StoreNames;
 
 /**
- * The key spaces of the one {@link io.runwarden.kafka.StoreNames#INDEXES} store. Kafka Streams flushes every RocksDB store to disk at
- * every commit (ten times a second under exactly-once), so the derived indexes share one store instead of
- * costing a flush each; a one-letter prefix keeps each index's keys contiguous and in their own order.
+ * The key spaces of the one {@link io.runwarden.kafka.StoreNames#INDEXES} store: the derived indexes share one
+ * RocksDB store a partition (one set of memtables and files, one write batch a change) instead of one each; a
+ * one-letter prefix keeps each index's keys contiguous and in their own order.
  */
 enum IndexSpace {
     /** In-progress runs by "deadline:runId", so a sweep reads only the runs that are due. */

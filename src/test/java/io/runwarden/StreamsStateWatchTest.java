@@ -33,6 +33,7 @@ class StreamsStateWatchTest {
     private final List<String> callers = new CopyOnWriteArrayList<>();
     private final CountDownLatch errorCalled = new CountDownLatch(1);
     private StreamsStateWatch watch;
+    private volatile State last = State.CREATED;
 
     @BeforeEach
     void watch() {
@@ -44,6 +45,14 @@ class StreamsStateWatchTest {
         });
     }
 
+    /** The streams' state changes, from the last one played (at first CREATED), as Kafka Streams calls its listener. */
+    private void play(State... states) {
+        for (State now : states) {
+            watch.onChange(now, last);
+            last = now;
+        }
+    }
+
     @AfterEach
     void close() {
         streams.close();
@@ -51,10 +60,8 @@ class StreamsStateWatchTest {
 
     @Test
     void aRebalanceRightAfterTheFirstRunIsAStart() throws InterruptedException {
-        watch.onChange(State.REBALANCING, State.CREATED);
-        watch.onChange(State.RUNNING, State.REBALANCING);
-        // a restart's follow-up assignment, before the starting thread looked
-        watch.onChange(State.REBALANCING, State.RUNNING);
+        // the last: a restart's follow-up assignment, before the starting thread looked
+        play(State.REBALANCING, State.RUNNING, State.REBALANCING);
 
         assertThat(watch.awaitFirstRun(streams, PROGRESS)).isTrue();
         assertThat(failing).isEmpty();
@@ -63,9 +70,7 @@ class StreamsStateWatchTest {
 
     @Test
     void anErrorBeforeTheFirstRunFailsTheStartWithoutCallingTheHost() throws InterruptedException {
-        watch.onChange(State.REBALANCING, State.CREATED);
-        watch.onChange(State.PENDING_ERROR, State.REBALANCING);
-        watch.onChange(State.ERROR, State.PENDING_ERROR);
+        play(State.REBALANCING, State.PENDING_ERROR, State.ERROR);
 
         assertThat(watch.awaitFirstRun(streams, PROGRESS)).isFalse();
         assertThat(failing).hasSize(2).allMatch(reason -> reason.contains("processes no event"));
@@ -75,22 +80,19 @@ class StreamsStateWatchTest {
     @Test
     void aPendingErrorEndsTheWaitThoughErrorMayNeverCome() throws InterruptedException {
         // ERROR comes once every thread has stopped: one that hangs while stopping would keep the start waiting
-        watch.onChange(State.REBALANCING, State.CREATED);
-        watch.onChange(State.PENDING_ERROR, State.REBALANCING);
+        play(State.REBALANCING, State.PENDING_ERROR);
 
         assertThat(watch.awaitFirstRun(streams, PROGRESS)).isFalse();
-        watch.onChange(State.ERROR, State.PENDING_ERROR);
+        play(State.ERROR);
         assertThat(errorCalls).hasValue(0);
     }
 
     @Test
     void anErrorAfterTheFirstRunCallsTheHostOnceOnAThreadOfItsOwn() throws InterruptedException {
-        watch.onChange(State.REBALANCING, State.CREATED);
-        watch.onChange(State.RUNNING, State.REBALANCING);
+        play(State.REBALANCING, State.RUNNING);
         assertThat(watch.awaitFirstRun(streams, PROGRESS)).isTrue();
 
-        watch.onChange(State.PENDING_ERROR, State.RUNNING);
-        watch.onChange(State.ERROR, State.PENDING_ERROR);
+        play(State.PENDING_ERROR, State.ERROR);
 
         assertThat(errorCalled.await(30, TimeUnit.SECONDS)).as("the host was called").isTrue();
         assertThat(callers).containsExactly("runwarden-streams-error");
@@ -114,8 +116,7 @@ class StreamsStateWatchTest {
         Thread later = new Thread(() -> {
             // only once the start is inside its wait
             await().atMost(Duration.ofMinutes(1)).until(() -> waiting.getState() == Thread.State.TIMED_WAITING);
-            watch.onChange(State.REBALANCING, State.CREATED);
-            watch.onChange(State.RUNNING, State.REBALANCING);
+            play(State.REBALANCING, State.RUNNING);
         });
         later.start();
 

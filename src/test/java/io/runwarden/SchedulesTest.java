@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -288,15 +289,13 @@ class SchedulesTest {
             // while the start still waited; a service that drained faster than the backlog was sized for, or a machine
             // that queued it slower than planned, tries again with a script that expects a later slot
             List<ConsumerRecord<String, byte[]>> written = events;
-            for (int attempt = 2; attempt <= BACKLOG_ATTEMPTS && !trial.proves(written); attempt++) {
-                log("backlog %d %s; attempt %d", trial.events(), !trial.queuedInGrace() ? "queued too slowly: the start went"
-                        + " out past its grace" : !trial.aheadOfItsCheck(written) ? "queued too slowly: the start reached its"
-                        + " partition after the check" : "drained before its check", attempt);
+            Optional<Shortfall> shortfall = trial.shortfall(written);
+            for (int attempt = 2; attempt <= BACKLOG_ATTEMPTS && shortfall.isPresent(); attempt++) {
+                log("backlog %d %s; attempt %d", trial.events(), shortfall.get().what, attempt);
                 String script = "backlogged" + attempt;
                 double perMilli = Math.min(BACKLOG_QUEUED_PER_MILLI, trial.queuedPerMilli() * 0.8);
                 // queued, then the start 3 s before its slot, within the minute the policy is put in
-                boolean queuedInTime = trial.queuedInGrace() && trial.aheadOfItsCheck(written);
-                int backlogEvents = (int) Math.min(queuedInTime ? trial.resized() : trial.events(),
+                int backlogEvents = (int) Math.min(shortfall.get() == Shortfall.DRAINED_BEFORE_CHECK ? trial.resized() : trial.events(),
                         perMilli * BACKLOG_QUEUE_TIME.toMillis()) / 2 * 2;
                 Duration lead = Duration.ofMillis((long) (backlogEvents / perMilli)).plusSeconds(5);
                 Instant nextMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
@@ -307,6 +306,7 @@ class SchedulesTest {
                 trial = startBehindABacklog(kafka, http, script, Instant.parse(policy.path("nextExpectedStart").asText()),
                         backlogEvents, perMilli);
                 written = kafka.readAll(Topics.SCRIPT_EVENTS);
+                shortfall = trial.shortfall(written);
             }
             BacklogTrial backlog = trial;
             List<ConsumerRecord<String, byte[]>> backlogEvents = written;
@@ -533,12 +533,12 @@ class SchedulesTest {
         return script + "@" + WHOLE_SECONDS.format(slot);
     }
 
-    /** The script's runs that are missed slots, as GET /script/logs lists them. */
     /** The script's missed runs for slots up to {@code last}: later slots may be decided meanwhile. */
     private static List<JsonNode> missedRunsUpTo(HttpTestClient http, String script, Instant last) {
         return missedRuns(http, script).stream().filter(run -> !Instant.parse(run.path("startTime").asText()).isAfter(last)).toList();
     }
 
+    /** The script's runs that are missed slots, as GET /script/logs lists them. */
     private static List<JsonNode> missedRuns(HttpTestClient http, String script) {
         HttpTestClient.Response page = http.get("/script/logs?limit=1000&scriptName=" + script);
         assertThat(page.status()).isEqualTo(200);
@@ -598,8 +598,9 @@ class SchedulesTest {
     /**
      * A backlog of {@code events} queued to end 3 s before the slot or later, then the script's start (a run that succeeds at once) behind
      * it; returns once the start is applied, the slot decided (never's missed run recorded) and every partition past it.
+     *
+     * @param queuedPerMilli the events the test is expected to queue a millisecond: the backlog begins that early
      */
-    /** @param queuedPerMilli the events the test is expected to queue a millisecond: the backlog begins that early */
     private static BacklogTrial startBehindABacklog(KafkaTestClient kafka, HttpTestClient http, String script, Instant slot,
                                                     int events, double queuedPerMilli) {
         at(slot.minusSeconds(3).minus(Duration.ofMillis((long) (events / queuedPerMilli))));
@@ -636,12 +637,30 @@ class SchedulesTest {
         return new BacklogTrial(script, runId, slot, events, queueing, queued, start, lastAbsent.get(), applied);
     }
 
+    /** Why a backlog trial proved nothing. */
+    private enum Shortfall {
+        START_PAST_GRACE("queued too slowly: the start went out past its grace"),
+        START_BEHIND_CHECK("queued too slowly: the start reached its partition after the check"),
+        DRAINED_BEFORE_CHECK("drained before its check");
+
+        final String what;
+
+        Shortfall(String what) {
+            this.what = what;
+        }
+    }
+
     /** One try at the backlog case: what was queued, and when the start was last seen waiting. */
     private record BacklogTrial(String script, String runId, Instant slot, int events, Instant queueing, Instant queued,
                                 Instant start, Instant lastAbsent, Instant applied) {
-        /** What the case needs: the start queued within its grace, still waiting when the grace ran out and the check was written. */
-        boolean proves(List<ConsumerRecord<String, byte[]>> events) {
-            return queuedInGrace() && aheadOfItsCheck(events) && outlastedItsCheck(events);
+        /**
+         * What keeps the trial from proving the case, if anything: the case needs the start queued within its grace,
+         * ahead of the check, and still waiting when the grace ran out and the check was written.
+         */
+        Optional<Shortfall> shortfall(List<ConsumerRecord<String, byte[]>> events) {
+            return Optional.ofNullable(!queuedInGrace() ? Shortfall.START_PAST_GRACE
+                    : !aheadOfItsCheck(events) ? Shortfall.START_BEHIND_CHECK
+                    : !outlastedItsCheck(events) ? Shortfall.DRAINED_BEFORE_CHECK : null);
         }
 
         /** Whether the start reached its partition before the check, as a start sent late may not. */

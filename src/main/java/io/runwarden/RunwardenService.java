@@ -102,7 +102,7 @@ public final class RunwardenService implements AutoCloseable {
             seeder.seed(false);
 
             streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
-                            settings.applicationId()),
+                            feedPartitions, settings.applicationId()),
                     StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes, eventPartitions));
             LocalRuns runs = new LocalRuns(streams);
             metrics.watch(streams, runs::runsInProgress);

@@ -4,6 +4,7 @@ import io.runwarden.alerts.AlertRules;
 import io.runwarden.alerts.BatchDone;
 import io.runwarden.alerts.RunOutcome;
 import io.runwarden.alerts.ScriptHealth;
+import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.Alert;
@@ -23,7 +24,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -40,8 +45,16 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     static final Duration BATCH_PRUNE_TICK = Duration.ofMinutes(10);
 
     private final int runPartitions;
+    private final int outcomePartitions;
     private ProcessorContext<String, Object> context;
+    /**
+     * Scripts whose health this task keeps parsed, as it last wrote or read it: reading it back from the store was a
+     * tenth of deciding a success (B1). Only this task writes the store, and {@link #init} starts afresh.
+     */
+    static final int CACHED_SCRIPTS = 16_384;
+
     private KeyValueStore<String, ScriptHealth> health;
+    private Map<String, ScriptHealth> knownHealth;
     private KeyValueStore<String, BatchProgress> batches;
     private KeyValueStore<String, ScriptPolicy> policies;
     private RunwardenMeters meters;
@@ -51,15 +64,25 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     record BatchProgress(TreeSet<Integer> done, Instant since) {
     }
 
-    /** @param runPartitions the partitions of {@code script-events}, each of which ends every batch */
-    AlertProcessor(int runPartitions) {
+    /**
+     * @param runPartitions     the partitions of {@code script-events}, each of which ends every batch
+     * @param outcomePartitions the partitions of the alert outcomes: a record's outcomes all belong to its key's
+     */
+    AlertProcessor(int runPartitions, int outcomePartitions) {
         this.runPartitions = runPartitions;
+        this.outcomePartitions = outcomePartitions;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         health = context.getStateStore(StoreNames.SCRIPT_HEALTH);
+        knownHealth = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ScriptHealth> eldest) {
+                return size() > CACHED_SCRIPTS;
+            }
+        };
         batches = context.getStateStore(StoreNames.ALERT_BATCHES);
         policies = context.getStateStore(StoreNames.POLICIES);
         meters = RunwardenMeters.from(context.appConfigs());
@@ -70,17 +93,31 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
 
     @Override
     public void process(Record<String, byte[]> record) {
-        pace.processed();
+        boolean told = false;
         if (record.headers().lastHeader(BatchDone.HEADER) != null) {
-            batchDone(read(record, BatchDone.class));
-            return;
+            told = batchDone(read(record, BatchDone.class));
+        } else {
+            // every outcome of a record is checked before any is decided: a record is taken whole or dead-lettered whole
+            for (RunOutcome outcome : outcomes(record)) {
+                told |= decide(outcome);
+            }
         }
-        RunOutcome outcome = checked(record.key(), read(record, RunOutcome.class));
+        // only what someone waits for asks for a commit: a success of a healthy script changes nothing but its health,
+        // and an ask commits every task of the stream thread
+        if (told) {
+            pace.processed();
+        }
+    }
+
+    /** @return whether the outcome raised an alert */
+    private boolean decide(RunOutcome outcome) {
         ScriptPolicy policy = policies.get(outcome.scriptName());
-        ScriptHealth before = health.get(outcome.scriptName());
+        ScriptHealth before = knownHealth.computeIfAbsent(outcome.scriptName(),
+                script -> Objects.requireNonNullElse(health.get(script), ScriptHealth.UNKNOWN));
         AlertRules.Decision decision = AlertRules.decide(before, outcome, policy != null && policy.paused());
         if (!decision.health().equals(before)) {
             health.put(outcome.scriptName(), decision.health()); // a write and a changelog record only when it changed
+            knownHealth.put(outcome.scriptName(), decision.health());
         }
         // stamped when raised: a channel made at T delivers the alerts raised from T on, whatever the events' times
         long raised = context.currentSystemTimeMs();
@@ -89,9 +126,11 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
             context.forward(new Record<>(alert.scriptName(), alert, raised, new RecordHeaders()), FEED_SINK);
             meters.alerted(alert.kind());
         }
+        return !decision.alerts().isEmpty();
     }
 
-    private void batchDone(BatchDone done) {
+    /** @return whether every run partition is now done with the batch, and its end was passed on */
+    private boolean batchDone(BatchDone done) {
         if (done.batchId() == null || done.partition() < 0 || done.partition() >= runPartitions) {
             throw new InvalidEventException("bad-alert-outcome", "a batch's end needs its batchId and a run partition");
         }
@@ -102,23 +141,58 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         seen.add(done.partition());
         if (seen.size() < runPartitions) {
             batches.put(done.batchId(), new BatchProgress(seen, progress == null ? now() : progress.since()));
-            return;
+            return false;
         }
         batches.delete(done.batchId());
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
         RecordHeaders headers = new RecordHeaders();
         headers.add(BatchDone.HEADER, new byte[0]);
         context.forward(new Record<>(done.batchId(), new BatchDone(done.batchId(), partition), context.currentSystemTimeMs(), headers), FEED_SINK);
+        return true;
     }
 
     /**
-     * An outcome as runwarden writes one, from a run it keeps: keyed by its script, with its runId and end time, every
-     * id and instant within the bounds (a sweep's or a check's as a sweep request may give it) and a message no longer
-     * than a run's. Anything else on the topic was written by someone else, and would make alerts (and records) beyond
-     * the bounds every consumer of script-alerts relies on.
+     * The outcomes of a record as runwarden writes them: a JSON array of outcomes whose scripts share the partition of
+     * its key, the first keyed by its own script (an outcome alone, as earlier versions wrote one, is keyed by its
+     * script), each {@link #checked}. Anything else on the topic was written by someone else.
      */
-    private static RunOutcome checked(String key, RunOutcome outcome) {
-        if (outcome.scriptName() == null || !outcome.scriptName().equals(key) || outcome.runId() == null || outcome.time() == null) {
+    static List<RunOutcome> outcomes(String key, byte[] value, int outcomePartitions) {
+        if (value == null || value.length == 0 || value[0] != '[') {
+            RunOutcome outcome = checked(read(value, RunOutcome.class));
+            keyedBy(key, outcome);
+            return List.of(outcome);
+        }
+        List<RunOutcome> outcomes = Arrays.asList(read(value, RunOutcome[].class));
+        if (outcomes.isEmpty()) {
+            throw new InvalidEventException("bad-alert-outcome", "a record of outcomes without an outcome");
+        }
+        keyedBy(key, checked(outcomes.get(0)));
+        int partition = EventPartitions.of(key, outcomePartitions);
+        for (RunOutcome outcome : outcomes.subList(1, outcomes.size())) {
+            if (EventPartitions.of(checked(outcome).scriptName(), outcomePartitions) != partition) {
+                throw new InvalidEventException("bad-alert-outcome", "an outcome of a script of another partition");
+            }
+        }
+        return outcomes;
+    }
+
+    private List<RunOutcome> outcomes(Record<String, byte[]> record) {
+        return outcomes(record.key(), record.value(), outcomePartitions);
+    }
+
+    private static void keyedBy(String key, RunOutcome outcome) {
+        if (!outcome.scriptName().equals(key)) {
+            throw new InvalidEventException("bad-alert-outcome", "an outcome is keyed by its scriptName");
+        }
+    }
+
+    /**
+     * An outcome as runwarden writes one, from a run it keeps: with its script, runId and end time, every id and
+     * instant within the bounds (a sweep's or a check's as a sweep request may give it) and a message no longer than a
+     * run's. Anything else would make alerts (and records) beyond the bounds every consumer of script-alerts relies on.
+     */
+    private static RunOutcome checked(RunOutcome outcome) {
+        if (outcome == null || outcome.scriptName() == null || outcome.runId() == null || outcome.time() == null) {
             throw new InvalidEventException("bad-alert-outcome", "an outcome needs a runId and a time, and is keyed by its scriptName");
         }
         within("scriptName", outcome.scriptName(), Bounds::id);
@@ -162,8 +236,12 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     }
 
     private static <T> T read(Record<String, byte[]> record, Class<T> type) {
+        return read(record.value(), type);
+    }
+
+    private static <T> T read(byte[] bytes, Class<T> type) {
         try {
-            T value = record.value() == null ? null : Json.read(record.value(), type);
+            T value = bytes == null ? null : Json.read(bytes, type);
             if (value == null) {
                 throw new InvalidEventException("bad-alert-outcome", "a record of the alert outcomes without a value");
             }

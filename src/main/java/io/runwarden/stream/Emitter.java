@@ -1,14 +1,25 @@
 package io.runwarden.stream;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import io.runwarden.alerts.BatchDone;
 import io.runwarden.alerts.RunOutcome;
+import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlChannel;
 import io.runwarden.model.ControlRecord;
+import io.runwarden.model.Json;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Sends records to the topology's sinks. Every record gets fresh headers: the control header of a sweep marker
@@ -34,10 +45,19 @@ final class Emitter implements ControlChannel {
     private static final ThreadLocal<long[]> BUCKET_FULL_AT =
             ThreadLocal.withInitial(() -> new long[1]);
 
-    private final ProcessorContext<String, Object> context;
+    /**
+     * The most JSON a record of outcomes gathers before another is started: one outcome is at most about 50 KB (a
+     * run's message of 8,192 characters, each escaped), so a record stays well under a topic's default 1 MB.
+     */
+    static final int OUTCOMES_MAX_BYTES = 256 * 1024;
 
-    Emitter(ProcessorContext<String, Object> context) {
+    private final ProcessorContext<String, Object> context;
+    private final int outcomePartitions;
+
+    /** @param outcomePartitions the partitions of the alert outcomes, by which runs' ends are gathered */
+    Emitter(ProcessorContext<String, Object> context, int outcomePartitions) {
         this.context = context;
+        this.outcomePartitions = outcomePartitions;
     }
 
     void toRuns(String runId, Object run, long timestamp) {
@@ -48,9 +68,59 @@ final class Emitter implements ControlChannel {
         context.forward(new Record<>(runId, failure, timestamp, new RecordHeaders()), FAILURES_SINK);
     }
 
-    /** How a run ended, to its script's partition of the alert outcomes. */
-    void toOutcomes(RunOutcome outcome, long timestamp) {
-        context.forward(new Record<>(outcome.scriptName(), outcome, timestamp, new RecordHeaders()), OUTCOMES_SINK);
+    /**
+     * How runs ended, each to its script's partition of the alert outcomes, in the order given: one record a
+     * partition (another past {@link #OUTCOMES_MAX_BYTES}), a JSON array keyed by its first outcome's script. A record
+     * per run cost as much as the rest of a run's way (issue 15, B1).
+     */
+    void toOutcomes(List<RunOutcome> outcomes, long timestamp) {
+        Map<Integer, OutcomeArray> open = new TreeMap<>();
+        for (RunOutcome outcome : outcomes) {
+            OutcomeArray array = open.computeIfAbsent(EventPartitions.of(outcome.scriptName(), outcomePartitions),
+                    partition -> new OutcomeArray(outcome.scriptName()));
+            if (array.add(outcome) >= OUTCOMES_MAX_BYTES) {
+                array.send(timestamp);
+                open.values().remove(array);
+            }
+        }
+        open.values().forEach(array -> array.send(timestamp));
+    }
+
+    /** Outcomes of one partition of the alert outcomes, written as one JSON array by one writer. */
+    private final class OutcomeArray {
+        private static final ObjectWriter WRITER = Json.MAPPER.writerFor(RunOutcome.class);
+
+        private final String key;
+        private final ByteArrayOutputStream json = new ByteArrayOutputStream();
+        private final SequenceWriter writer;
+
+        OutcomeArray(String key) {
+            this.key = key;
+            try {
+                writer = WRITER.writeValuesAsArray(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** @return the size of the array so far, in bytes */
+        int add(RunOutcome outcome) {
+            try {
+                writer.write(outcome).flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return json.size();
+        }
+
+        void send(long timestamp) {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            context.forward(new Record<>(key, json.toByteArray(), timestamp, new RecordHeaders()), OUTCOMES_SINK);
+        }
     }
 
     /** This partition is done with a batch: to every partition of the alert outcomes, behind its outcomes. */

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +107,8 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     void flush() {
         flushedAt = clock.getAsLong();
         appliedSinceFlush = 0;
+        List<RunOutcome> ends = new ArrayList<>();
+        long last = 0;
         try {
             for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
                 Pending changed = it.next();
@@ -113,14 +116,17 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 RunRecord after = changed.latest();
                 save(before, after, changed.timestamp());
                 if ((before == null || before.inProgress()) && !after.inProgress()) {
-                    ended(RunOutcome.of(after, null, null), changed.timestamp());
+                    ended(ends, RunOutcome.of(after, null, null));
                 }
+                last = Math.max(last, changed.timestamp());
                 it.remove();
             }
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new StreamsException("writing the runs changed since the last commit failed", e);
+        } finally {
+            emitter.toOutcomes(ends, last); // the ends of the runs written, even if a later one failed
         }
     }
 
@@ -137,16 +143,18 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         }
         List<String> due = indexes.due(sweep.asOf(), limit);
         TreeSet<String> scripts = new TreeSet<>();
+        List<RunOutcome> ends = new ArrayList<>(due.size());
         for (String runId : due) {
             RunRecord before = runs.get(runId);
             RunRecord after = transitions.timeout(before, sweep.asOf());
             save(before, after, timestamp);
             emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
-            ended(RunOutcome.of(after, sweep.sweepId(), null), timestamp);
+            ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
             if (after.scriptName() != null) {
                 scripts.add(after.scriptName());
             }
         }
+        emitter.toOutcomes(ends, timestamp);
         return new SweepPart(sweep.sweepId(), partition, due.size(), List.copyOf(scripts), due.size(), false);
     }
 
@@ -175,7 +183,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
         save(null, run, timestamp);
-        ended(RunOutcome.of(run, null, missed.checkId()), timestamp);
+        emitter.toOutcomes(List.of(RunOutcome.of(run, null, missed.checkId())), timestamp);
         meters.missedSlot();
     }
 
@@ -186,9 +194,9 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
 
 
     /** A run of a script ended: its script's alerts decide what it means. */
-    private void ended(RunOutcome outcome, long timestamp) {
+    private static void ended(List<RunOutcome> ends, RunOutcome outcome) {
         if (outcome.scriptName() != null) {
-            emitter.toOutcomes(outcome, timestamp);
+            ends.add(outcome);
         }
     }
 

@@ -55,15 +55,17 @@ public final class RunwardenTopology {
      * @param defaultMaxRuntime the deadline of runs that set none ({@code RUNWARDEN_STALE_AFTER})
      * @param retention         how long finished runs are kept after their end ({@code RUNWARDEN_RETENTION})
      * @param eventPartitions   the partitions of {@code script-events}: every sweep waits for a part from each
+     * @param outcomePartitions the partitions of the alert outcomes: runs' ends are gathered by them
      * @param applicationId     names the topics internal to this application (the alert outcomes and feed)
      */
-    public static Topology build(Duration defaultMaxRuntime, Duration retention, int eventPartitions, String applicationId) {
+    public static Topology build(Duration defaultMaxRuntime, Duration retention, int eventPartitions, int outcomePartitions,
+                                 String applicationId) {
         // records passed on unchanged (bytes) keep their exact form; everything else is written as JSON
         Serializer<Object> json = (topic, value) -> value == null ? null
                 : value instanceof byte[] raw ? raw : value instanceof RunRecord run ? RunBytes.of(run) : Json.bytes(value);
         Topology topology = new Topology();
         topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.SCRIPT_EVENTS);
-        topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions), EVENTS_SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions, outcomePartitions), EVENTS_SOURCE);
         topology.addStateStore(store(StoreNames.RUNS, RunBytes.serde()), PROCESSOR);
         topology.addStateStore(CommitHook.builder(), PROCESSOR);
         // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
@@ -78,7 +80,7 @@ public final class RunwardenTopology {
         topology.addSink(Emitter.FAILURES_SINK, Topics.SCRIPT_RUN_FAILURES, new StringSerializer(), json, PROCESSOR);
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
                 new EventPartitions.Partitioner(), PROCESSOR);
-        addAlerts(topology, eventPartitions, applicationId, json);
+        addAlerts(topology, eventPartitions, outcomePartitions, applicationId, json);
         addGlobalTable(topology, StoreNames.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class, (name, job) -> {
             CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), Bounds.message(job.description()));
             CronSchedule.accepted(named, Instant.now());
@@ -93,17 +95,19 @@ public final class RunwardenTopology {
     }
 
     /**
-     * Runs' ends go, keyed by script, to the alert outcomes, where each script's alerts are decided in one place and
-     * sent to {@code script-alerts} and the feed the notifier reads; a batch's end reaches every outcome partition.
+     * Runs' ends go to their scripts' partitions of the alert outcomes, gathered a partition at a time, where each
+     * script's alerts are decided in one place and sent to {@code script-alerts} and the feed the notifier reads; a
+     * batch's end reaches every outcome partition.
      */
-    private static void addAlerts(Topology topology, int eventPartitions, String applicationId, Serializer<Object> json) {
+    private static void addAlerts(Topology topology, int eventPartitions, int outcomePartitions, String applicationId,
+                                  Serializer<Object> json) {
         String outcomes = Topics.alertOutcomes(applicationId);
         topology.addSink(Emitter.OUTCOMES_SINK, outcomes, new StringSerializer(), json,
                 (topic, key, value, partitions) -> value instanceof BatchDone
                         ? Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()))
                         : Optional.of(Set.of(EventPartitions.of(key, partitions))), PROCESSOR);
         topology.addSource(OUTCOMES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), outcomes);
-        topology.addProcessor(ALERT_PROCESSOR, () -> new AlertProcessor(eventPartitions), OUTCOMES_SOURCE);
+        topology.addProcessor(ALERT_PROCESSOR, () -> new AlertProcessor(eventPartitions, outcomePartitions), OUTCOMES_SOURCE);
         topology.addStateStore(store(StoreNames.SCRIPT_HEALTH, Json.serde(ScriptHealth.class)), ALERT_PROCESSOR);
         topology.addStateStore(store(StoreNames.ALERT_BATCHES, Json.serde(AlertProcessor.BatchProgress.class)), ALERT_PROCESSOR);
         topology.addSink(AlertProcessor.ALERTS_SINK, Topics.SCRIPT_ALERTS, new StringSerializer(), json, ALERT_PROCESSOR);

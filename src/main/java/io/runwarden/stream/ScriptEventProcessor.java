@@ -50,6 +50,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private final Duration defaultMaxRuntime;
     private final Duration retention;
     private final int partitions;
+    private final int outcomePartitions;
     private ProcessorContext<String, Object> context;
     private Emitter emitter;
     private RunLedger runs;
@@ -59,17 +60,18 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private Cancellable rebuilding;
     private final CommitPace pace = new CommitPace();
 
-    ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions) {
+    ScriptEventProcessor(Duration defaultMaxRuntime, Duration retention, int partitions, int outcomePartitions) {
         this.defaultMaxRuntime = defaultMaxRuntime;
         this.retention = retention;
         this.partitions = partitions;
+        this.outcomePartitions = outcomePartitions;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         RunwardenMeters meters = RunwardenMeters.from(context.appConfigs());
-        emitter = new Emitter(context);
+        emitter = new Emitter(context, outcomePartitions);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(StoreNames.RUNS);
         RunIndexes indexes = RunIndexes.open(runStore, context.getStateStore(StoreNames.INDEXES),
                 context.getStateStore(StoreNames.INDEX_GENERATION));

@@ -1,9 +1,12 @@
 package io.runwarden.stream;
 
 import io.runwarden.alerts.BatchDone;
+import io.runwarden.alerts.RunOutcome;
+import io.runwarden.kafka.EventPartitions;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.Alert;
 import io.runwarden.model.AlertKind;
+import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.schedule.StartChecks;
 import io.runwarden.sweep.SweepResult;
@@ -21,6 +24,7 @@ import java.util.List;
 
 import static io.runwarden.stream.TopologyFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Alerts on the topology: one per fact on {@code script-alerts}, keyed by script, with an id a replay gives again;
@@ -155,6 +159,71 @@ class AlertsTest {
             fixture.ended("run-1", "failed", T.plusSeconds(1), "still heard");
             assertThat(fixture.publishedAlerts()).extracting(Alert::alertId).containsExactly("failed:run-1");
         }
+    }
+
+    /**
+     * A record gathers the outcomes of every run a write of runs ended on one outcome partition: each is decided, in
+     * order, as if it had come alone.
+     */
+    @Test
+    void outcomesGatheredInOneRecordAreEachDecidedInTheirOrder() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestInputTopic<String, byte[]> outcomes = outcomesTopic(fixture);
+            outcomes.pipeInput("backup", ("[" + outcome("run-1", "backup", "error", 10) + "," + outcome("run-2", "report", "error", 11)
+                    + "," + outcome("run-3", "backup", null, 12) + "]").getBytes(StandardCharsets.UTF_8));
+
+            assertThat(fixture.publishedAlerts()).extracting(Alert::alertId)
+                    .containsExactly("failed:run-1", "failed:run-2", "recovered:run-3");
+            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
+        }
+    }
+
+    /**
+     * A record of outcomes runwarden could not have written is dead-lettered whole, none of its outcomes decided: an
+     * empty one, one with a null or out-of-bounds outcome among good ones, one not keyed by its first outcome's script.
+     */
+    @Test
+    void aRecordOfOutcomesWithOneBadOutcomeIsDeadLetteredWhole() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestInputTopic<String, byte[]> outcomes = outcomesTopic(fixture);
+            String good = outcome("run-1", "backup", "error", 10);
+            for (String batch : List.of("[]", "[" + good + ",null]", "[" + good + ",{\"runId\":\"r\",\"scriptName\":\"backup\"}]",
+                    "[" + good + "," + outcome("run-2", "backup", "error", 10).replace("2026", "+10000") + "]")) {
+                outcomes.pipeInput("backup", batch.getBytes(StandardCharsets.UTF_8));
+            }
+            outcomes.pipeInput("report", ("[" + good + "]").getBytes(StandardCharsets.UTF_8));
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(5).allSatisfy(dead -> assertThat(
+                    new String(dead.headers().lastHeader("runwarden.dlq.reason").value(), StandardCharsets.UTF_8)).isEqualTo("bad-alert-outcome"));
+            assertThat(fixture.publishedAlerts()).isEmpty();
+        }
+    }
+
+    /** Each outcome of a record belongs to the partition of its key: a script of another would split its health. */
+    @Test
+    void aRecordOfOutcomesHoldingAScriptOfAnotherPartitionIsRefused() {
+        int partitions = 6;
+        String key = "backup";
+        String other = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "script-" + i)
+                .filter(script -> EventPartitions.of(script, partitions) != EventPartitions.of(key, partitions)).findFirst().orElseThrow();
+        String neighbour = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "script-" + i)
+                .filter(script -> EventPartitions.of(script, partitions) == EventPartitions.of(key, partitions)).findFirst().orElseThrow();
+        byte[] together = ("[" + outcome("r1", key, "error", 1) + "," + outcome("r2", neighbour, null, 2) + "]").getBytes(StandardCharsets.UTF_8);
+        byte[] apart = ("[" + outcome("r1", key, "error", 1) + "," + outcome("r2", other, null, 2) + "]").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(AlertProcessor.outcomes(key, together, partitions)).extracting(RunOutcome::scriptName).containsExactly(key, neighbour);
+        assertThatThrownBy(() -> AlertProcessor.outcomes(key, apart, partitions)).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("another partition");
+    }
+
+    private static TestInputTopic<String, byte[]> outcomesTopic(TopologyFixture fixture) {
+        return fixture.driver.createInputTopic(io.runwarden.kafka.Topics.alertOutcomes(TopologyFixture.APPLICATION),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static String outcome(String runId, String script, String reason, int second) {
+        return "{\"runId\":\"" + runId + "\",\"scriptName\":\"" + script + "\"" + (reason == null ? "" : ",\"reason\":\"" + reason + "\"")
+                + ",\"time\":\"" + T.plusSeconds(second) + "\"}";
     }
 
     /**

@@ -52,7 +52,7 @@ class EmitterTest {
     private static boolean asked(MockProcessorContext<String, Object> task, long at, ControlRecord hop) {
         task.resetCommit();
         task.setCurrentSystemTimeMs(at);
-        new Emitter(task).send("sweep-1", new byte[0], hop.headers(), 0L);
+        new Emitter(task, 1).send("sweep-1", new byte[0], hop.headers(), 0L);
         return task.committed();
     }
 
@@ -67,7 +67,7 @@ class EmitterTest {
     void aHopOfASweepOrACheckAsksForTheCommitAndNothingElseDoes(ControlRecord kind) throws InterruptedException {
         onAThreadOfItsOwn(() -> {
             MockProcessorContext<String, Object> context = task();
-            new Emitter(context).send("key", new byte[0], kind.headers(), 0L);
+            new Emitter(context, 1).send("key", new byte[0], kind.headers(), 0L);
 
             assertEquals(1, context.forwarded().size());
             boolean awaited = kind != ControlRecord.PING && kind != ControlRecord.MISSED_SLOT;
@@ -79,7 +79,7 @@ class EmitterTest {
     void aMovedEventAndTheRunsOwnRecordsWaitForTheCommitInterval() throws InterruptedException {
         onAThreadOfItsOwn(() -> {
             MockProcessorContext<String, Object> context = task();
-            Emitter emitter = new Emitter(context);
+            Emitter emitter = new Emitter(context, 1);
             emitter.send("run-1", new byte[0], new RecordHeaders(), 0L);
             emitter.toRuns("run-1", "a run", 0L);
             emitter.toFailures("run-1", "a failure", 0L);

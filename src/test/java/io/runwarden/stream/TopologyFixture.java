@@ -86,7 +86,7 @@ final class TopologyFixture implements AutoCloseable {
                 "RUNWARDEN_DATA_DIR", dataDir.toString()));
         Properties props = StreamsProperties.of(settings, 0, new RunwardenMeters(meters));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION);
-        driver = new TopologyTestDriver(RunwardenTopology.build(defaultMaxRuntime, RETENTION, 1, APPLICATION), props, wallClock);
+        driver = new TopologyTestDriver(RunwardenTopology.build(defaultMaxRuntime, RETENTION, 1, 1, APPLICATION), props, wallClock);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         cronConfig = driver.createInputTopic(Topics.CRON_CONFIG, new StringSerializer(), new ByteArraySerializer());
         policies = driver.createInputTopic(Topics.SCRIPT_POLICIES, new StringSerializer(), new ByteArraySerializer());

@@ -123,7 +123,7 @@ final class Proc implements AutoCloseable {
     }
 
     /** User and system CPU time of the process in clock ticks ({@code /proc/<pid>/stat}, fields 14 and 15). */
-    private long cpuTicks() {
+    long cpuTicks() {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -76,12 +76,12 @@ final class Report {
 
     void writeFloor(int stale, Stats records, Stats contractRecords, Stats pgSweep) {
         row("B2", "the least a sweep of K = " + count(stale) + " writes under exactly-once, and nothing else: two"
-                        + " transactional producers write and commit each failed run's 6 records (the run to its changelog"
-                        + " and to script-runs, its failed event, its alert outcome, its alert to script-alerts and to the"
-                        + " notifiers' feed), each kind to a topic of its own, s",
+                        + " transactional producers write and commit each failed run's 5 records (the run to its changelog"
+                        + " and to script-runs, its failed event, its alert to script-alerts and to the notifiers' feed)"
+                        + " and the runs' alert outcomes gathered in an array a partition, each kind to a topic of its own, s",
                 records.show(2) + "; the contract's 3 alone (script-runs, the failed event, the alert) " + contractRecords.show(2),
                 "PostgreSQL 15's sweep of K runs above " + pgSweep.show(2),
-                ratio(records.median() / pgSweep.median()) + " (6 records); " + ratio(contractRecords.median() / pgSweep.median())
+                ratio(records.median() / pgSweep.median()) + " (runwarden's); " + ratio(contractRecords.median() / pgSweep.median())
                         + " (3) of PostgreSQL", "—", null);
     }
 

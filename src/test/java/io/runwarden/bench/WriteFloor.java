@@ -42,14 +42,21 @@ final class WriteFloor implements AutoCloseable {
     record Written(String topic, byte[] value) {
     }
 
+    private static final String OUTCOMES = "bench-floor-outcomes";
+
     private final BenchKafka kafka;
+    private final int partitions;
     private final List<Written> records = recordsOfAFailedRun();
-    private final List<String> topics = records.stream().map(Written::topic).toList();
+    private final byte[] outcome = Json.bytes(RunOutcome.of(Json.read(records.get(0).value(), RunRecord.class),
+            UUID.randomUUID().toString(), null));
+    private final List<String> topics = java.util.stream.Stream.concat(records.stream().map(Written::topic),
+            java.util.stream.Stream.of(OUTCOMES)).toList();
     private final List<KafkaProducer<String, byte[]>> producers = new ArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(PRODUCERS);
 
     WriteFloor(BenchKafka kafka, String bootstrap, int partitions) {
         this.kafka = kafka;
+        this.partitions = partitions;
         topics.forEach(topic -> kafka.createTopic(topic, partitions));
         for (int i = 0; i < PRODUCERS; i++) {
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -69,12 +76,13 @@ final class WriteFloor implements AutoCloseable {
 
     /** What DESIGN.md asks for each failed run: its state on script-runs, its failed event and its alert. */
     List<Written> contractRecords() {
-        return List.of(records.get(1), records.get(2), records.get(4));
+        return List.of(records.get(1), records.get(2), records.get(3));
     }
 
     /**
-     * In this order: the run to its store's changelog and to {@code script-runs}, its {@code failed} event, its alert
-     * outcome, then the alert on {@code script-alerts} and on the notifiers' feed.
+     * In this order: the run to its store's changelog and to {@code script-runs}, its {@code failed} event, then the
+     * alert on {@code script-alerts} and on the notifiers' feed. Its outcome goes with the others of its partition of
+     * the alert outcomes, in a JSON array ({@link #write} with outcomes).
      */
     private static List<Written> recordsOfAFailedRun() {
         Instant start = Instant.now().minus(Duration.ofDays(4));
@@ -88,12 +96,14 @@ final class WriteFloor implements AutoCloseable {
                 run.message(), sweepId, null));
         return List.of(new Written("bench-floor-runs-changelog", runBytes), new Written("bench-floor-script-runs", runBytes),
                 new Written("bench-floor-failures", Json.bytes(RunFailure.timeout(run, sweepId, Trigger.MANUAL))),
-                new Written("bench-floor-outcomes", Json.bytes(RunOutcome.of(run, sweepId, null))),
                 new Written("bench-floor-script-alerts", alert), new Written("bench-floor-alert-feed", alert));
     }
 
-    /** Seconds to write {@code records} for each of {@code runs} runs, committed. */
-    double write(int runs, List<Written> records) throws Exception {
+    /**
+     * Seconds to write {@code records} for each of {@code runs} runs, committed; with {@code outcomes}, each producer
+     * also writes its runs' outcomes as runwarden gathers them, an array to each partition.
+     */
+    double write(int runs, List<Written> records, boolean outcomes) throws Exception {
         long began = System.nanoTime();
         List<Future<?>> writing = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
@@ -106,6 +116,13 @@ final class WriteFloor implements AutoCloseable {
                         producer.send(new ProducerRecord<>(record.topic(), "stale-floor-" + run, record.value()));
                     }
                 }
+                if (outcomes) {
+                    int each = runs / PRODUCERS / partitions;
+                    byte[] array = outcomeArray(each);
+                    for (int partition = 0; partition < partitions; partition++) {
+                        producer.send(new ProducerRecord<>(OUTCOMES, partition, "stale-floor-" + partition, array));
+                    }
+                }
                 producer.sendOffsetsToTransaction(Map.of(new TopicPartition(topics.get(0), first), new OffsetAndMetadata(0)),
                         new ConsumerGroupMetadata("bench-write-floor"));
                 producer.commitTransaction();
@@ -116,6 +133,20 @@ final class WriteFloor implements AutoCloseable {
             done.get();
         }
         return (System.nanoTime() - began) / 1e9;
+    }
+
+    /** {@code count} outcomes as one JSON array. */
+    private byte[] outcomeArray(int count) {
+        java.io.ByteArrayOutputStream array = new java.io.ByteArrayOutputStream();
+        array.write('[');
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                array.write(',');
+            }
+            array.writeBytes(outcome);
+        }
+        array.write(']');
+        return array.toByteArray();
     }
 
     /** Leaves the broker as it was: the later parts run on it. */

@@ -13,7 +13,7 @@ public final class Topics {
     /** In {@code topics.json}, the application id in the name of a topic that is internal to one application. */
     public static final String APPLICATION = "{application}";
 
-    /** Internal: how runs ended, keyed by script, from the run partitions to the alerts' (see {@code RunOutcome}). */
+    /** Internal: how runs ended, gathered by their scripts' partition, from the run partitions to the alerts' (see {@code RunOutcome}). */
     public static String alertOutcomes(String applicationId) {
         return applicationId + "-alert-outcomes";
     }

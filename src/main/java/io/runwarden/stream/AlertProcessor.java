@@ -94,19 +94,21 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     @Override
     public void process(Record<String, byte[]> record) {
         boolean told = false;
+        int load = 1;
         if (record.headers().lastHeader(BatchDone.HEADER) != null) {
             told = batchDone(read(record, BatchDone.class));
         } else {
-            // every outcome of a record is checked before any is decided: a record is taken whole or dead-lettered whole
-            for (RunOutcome outcome : outcomes(record)) {
+            // every outcome of a record is checked before any is decided: one runwarden did not write is dead-lettered
+            // whole, none of it decided
+            List<RunOutcome> outcomes = outcomes(record);
+            for (RunOutcome outcome : outcomes) {
                 told |= decide(outcome);
             }
+            load = outcomes.size();
         }
-        // only what someone waits for asks for a commit: a success of a healthy script changes nothing but its health,
-        // and an ask commits every task of the stream thread
-        if (told) {
-            pace.processed();
-        }
+        // each outcome counts toward a flood; only what someone waits for asks for a commit: a success of a healthy
+        // script changes nothing but its health, and an ask commits every task of the stream thread
+        pace.processed(load, told);
     }
 
     /** @return whether the outcome raised an alert */

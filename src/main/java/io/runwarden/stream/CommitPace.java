@@ -10,7 +10,8 @@ import java.time.Duration;
  * within 100 ms, as with exactly-once's default commit interval. Under a flood (more than {@link #LIGHT_RECORDS} in a
  * window) it leaves the commit to the longer interval runwarden sets ({@code commit.interval.ms}, 1 s): fewer, larger
  * transactions, and a run changed by several of its events written once per transaction, drain a backlog faster.
- * One per task; a commit asked by any task of a stream thread commits all of them.
+ * One per task; a commit asked by any task of a stream thread commits all of them, so a task asks only for output
+ * someone waits for (the alert tasks: alerts, not the health a success moves).
  */
 final class CommitPace {
     static final long WINDOW_MS = 100;
@@ -20,12 +21,23 @@ final class CommitPace {
 
     private long windowStart;
     private int inWindow;
-    /** Whether a record was processed since the last ask: the last records of a flood must not wait for the interval. */
+    /**
+     * Whether output someone waits for was written since the last ask: the last records of a flood must not wait for
+     * the interval.
+     */
     private boolean unasked;
 
     void processed() {
-        inWindow++;
-        unasked = true;
+        processed(1, true);
+    }
+
+    /**
+     * @param records  how many records of the load this was (the outcomes a record of them gathers)
+     * @param awaited  whether it wrote what someone waits for: only then is a commit asked for
+     */
+    void processed(int records, boolean awaited) {
+        inWindow += records;
+        unasked |= awaited;
     }
 
     /** Called often (every few ms, from a punctuator): asks {@code context} for a commit when {@link #askNow} says so. */

@@ -12,11 +12,11 @@ import io.runwarden.model.Json;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,7 +99,7 @@ final class Emitter implements ControlChannel {
             try {
                 writer = WRITER.writeValuesAsArray(json);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new StreamsException("writing runs' outcomes failed", e);
             }
         }
 
@@ -108,7 +108,7 @@ final class Emitter implements ControlChannel {
             try {
                 writer.write(outcome).flush();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new StreamsException("writing runs' outcomes failed", e);
             }
             return json.size();
         }
@@ -117,7 +117,7 @@ final class Emitter implements ControlChannel {
             try {
                 writer.close();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new StreamsException("writing runs' outcomes failed", e);
             }
             context.forward(new Record<>(key, json.toByteArray(), timestamp, new RecordHeaders()), OUTCOMES_SINK);
         }

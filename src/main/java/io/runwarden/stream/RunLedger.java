@@ -144,17 +144,20 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         List<String> due = indexes.due(sweep.asOf(), limit);
         TreeSet<String> scripts = new TreeSet<>();
         List<RunOutcome> ends = new ArrayList<>(due.size());
-        for (String runId : due) {
-            RunRecord before = runs.get(runId);
-            RunRecord after = transitions.timeout(before, sweep.asOf());
-            save(before, after, timestamp);
-            emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
-            ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
-            if (after.scriptName() != null) {
-                scripts.add(after.scriptName());
+        try {
+            for (String runId : due) {
+                RunRecord before = runs.get(runId);
+                RunRecord after = transitions.timeout(before, sweep.asOf());
+                save(before, after, timestamp);
+                emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
+                ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
+                if (after.scriptName() != null) {
+                    scripts.add(after.scriptName());
+                }
             }
+        } finally {
+            emitter.toOutcomes(ends, timestamp); // the ends of the runs failed, even if a later one could not be
         }
-        emitter.toOutcomes(ends, timestamp);
         return new SweepPart(sweep.sweepId(), partition, due.size(), List.copyOf(scripts), due.size(), false);
     }
 

@@ -42,6 +42,18 @@ class CommitPaceTest {
         }
     }
 
+    /** An alert task's record of outcomes: each outcome counts toward a flood, only an alert asks for a commit. */
+    @Test
+    void recordsNobodyWaitsForAskForNothingButCountTowardAFlood() {
+        pace.askNow(1_000);
+        pace.processed(CommitPace.LIGHT_RECORDS, false);
+        assertThat(pace.askNow(1_100)).as("successes of healthy scripts: nothing to see").isFalse();
+        pace.processed(CommitPace.LIGHT_RECORDS, false);
+        pace.processed(1, true);
+        assertThat(pace.askNow(1_200)).as("an alert in a flood waits for the flood's end").isFalse();
+        assertThat(pace.askNow(1_300)).isTrue();
+    }
+
     @Test
     void aClockThatWentBackEndsTheWindow() {
         pace.askNow(5_000);

@@ -167,6 +167,38 @@ class RunLedgerTest {
         assertThat(failingIndexes.due(START.plus(Duration.ofDays(4)), 10)).containsExactly("r2");
     }
 
+    /**
+     * A run a sweep chunk cannot fail leaves the runs it failed before it told: their outcomes go out, or a record
+     * dead-lettered with the transaction committed would leave timed-out runs that no alert ever announces.
+     */
+    @Test
+    void aSweepChunkThatFailsPartwayStillTellsTheEndsOfTheRunsItFailed() {
+        @SuppressWarnings("unchecked")
+        KeyValueStore<String, RunRecord> failing = (KeyValueStore<String, RunRecord>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put") && "late".equals(args[0])
+                            && ((RunRecord) args[1]).status() == RunStatus.FAILED) {
+                        throw new IllegalStateException("a fault failing late");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        RunIndexes failingIndexes = RunIndexes.open(failing, store("indexes-3", Serdes.String()), store("generations-3", Serdes.String()));
+        assertThat(failingIndexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        RunLedger ledger = new RunLedger(failing, failingIndexes, new RunTransitions(Duration.ofDays(3), script -> null),
+                new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
+        ledger.apply(event("early", EventType.STARTED, START), 1);
+        ledger.apply(event("late", EventType.STARTED, START.plusSeconds(1)), 2);
+
+        assertThatThrownBy(() -> ledger.failDue(new SweepRequest("sweep-1", Trigger.MANUAL, START.plus(Duration.ofDays(4)), null),
+                0, 3, 100)).hasMessage("a fault failing late");
+
+        assertThat(outcomes()).extracting(RunOutcome::runId).containsExactly("early");
+    }
+
     @Test
     void aLongCommitIntervalStillWritesRunsInBoundedBatches() {
         for (int i = 0; i < RunLedger.MAX_PENDING; i++) {

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -139,22 +140,10 @@ class RunLedgerTest {
     @Test
     void aWriteThatFailsAtTheCommitFailsTheTaskAndWritesNothingTwice() {
         AtomicBoolean failOnce = new AtomicBoolean(true);
-        @SuppressWarnings("unchecked")
-        KeyValueStore<String, RunRecord> failing = (KeyValueStore<String, RunRecord>) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[]{KeyValueStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("put") && "r2".equals(args[0]) && failOnce.getAndSet(false)) {
-                        throw new IllegalStateException("a fault writing r2");
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        RunIndexes failingIndexes = RunIndexes.open(failing, store("indexes-2", Serdes.String()), store("generations-2", Serdes.String()));
-        assertThat(failingIndexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
-        RunLedger ledger = new RunLedger(failing, failingIndexes, new RunTransitions(Duration.ofDays(3), script -> null),
-                new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
+        KeyValueStore<String, RunRecord> failing = failing((runId, run) -> runId.equals("r2") && failOnce.getAndSet(false),
+                "a fault writing r2");
+        RunIndexes failingIndexes = indexesOver(failing);
+        RunLedger ledger = ledgerOver(failing, failingIndexes);
         ledger.applyAtCommit(event("r1", EventType.STARTED, START), 1);
         ledger.applyAtCommit(event("r1", EventType.FAILED, START.plusSeconds(5)), 2);
         ledger.applyAtCommit(event("r2", EventType.STARTED, START), 3);
@@ -173,23 +162,9 @@ class RunLedgerTest {
      */
     @Test
     void aSweepChunkThatFailsPartwayStillTellsTheEndsOfTheRunsItFailed() {
-        @SuppressWarnings("unchecked")
-        KeyValueStore<String, RunRecord> failing = (KeyValueStore<String, RunRecord>) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[]{KeyValueStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("put") && "late".equals(args[0])
-                            && ((RunRecord) args[1]).status() == RunStatus.FAILED) {
-                        throw new IllegalStateException("a fault failing late");
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        RunIndexes failingIndexes = RunIndexes.open(failing, store("indexes-3", Serdes.String()), store("generations-3", Serdes.String()));
-        assertThat(failingIndexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
-        RunLedger ledger = new RunLedger(failing, failingIndexes, new RunTransitions(Duration.ofDays(3), script -> null),
-                new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
+        KeyValueStore<String, RunRecord> failing = failing(
+                (runId, run) -> runId.equals("late") && run.status() == RunStatus.FAILED, "a fault failing late");
+        RunLedger ledger = ledgerOver(failing, indexesOver(failing));
         ledger.apply(event("early", EventType.STARTED, START), 1);
         ledger.apply(event("late", EventType.STARTED, START.plusSeconds(1)), 2);
 
@@ -206,6 +181,34 @@ class RunLedgerTest {
         }
         assertThat(forwardedTo(Emitter.RUNS_SINK)).hasSize(RunLedger.MAX_PENDING);
         assertThat(store.approximateNumEntries()).isEqualTo(RunLedger.MAX_PENDING);
+    }
+
+    /** The runs' store, throwing {@code fault} on a put that {@code failsOn} picks. */
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<String, RunRecord> failing(BiPredicate<String, RunRecord> failsOn, String fault) {
+        return (KeyValueStore<String, RunRecord>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put") && failsOn.test((String) args[0], (RunRecord) args[1])) {
+                        throw new IllegalStateException(fault);
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private RunIndexes indexesOver(KeyValueStore<String, RunRecord> runs) {
+        RunIndexes built = RunIndexes.open(runs, store("indexes-" + runs.hashCode(), Serdes.String()),
+                store("generations-" + runs.hashCode(), Serdes.String()));
+        assertThat(built.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        return built;
+    }
+
+    private RunLedger ledgerOver(KeyValueStore<String, RunRecord> runs, RunIndexes indexes) {
+        return new RunLedger(runs, indexes, new RunTransitions(Duration.ofDays(3), script -> null),
+                new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
     }
 
     /** The outcomes forwarded, in order, out of the records that gather them. */

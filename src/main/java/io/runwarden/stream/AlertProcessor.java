@@ -44,15 +44,15 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
     static final Duration BATCH_KEPT = Duration.ofDays(1);
     static final Duration BATCH_PRUNE_TICK = Duration.ofMinutes(10);
 
-    private final int runPartitions;
-    private final int outcomePartitions;
-    private ProcessorContext<String, Object> context;
     /**
      * Scripts whose health this task keeps parsed, as it last wrote or read it: reading it back from the store was a
      * tenth of deciding a success (B1). Only this task writes the store, and {@link #init} starts afresh.
      */
     static final int CACHED_SCRIPTS = 16_384;
 
+    private final int runPartitions;
+    private final int outcomePartitions;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ScriptHealth> health;
     private Map<String, ScriptHealth> knownHealth;
     private KeyValueStore<String, BatchProgress> batches;

@@ -11,8 +11,8 @@ import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 import java.io.ByteArrayOutputStream;
@@ -76,11 +76,11 @@ final class Emitter implements ControlChannel {
     void toOutcomes(List<RunOutcome> outcomes, long timestamp) {
         Map<Integer, OutcomeArray> open = new TreeMap<>();
         for (RunOutcome outcome : outcomes) {
-            OutcomeArray array = open.computeIfAbsent(EventPartitions.of(outcome.scriptName(), outcomePartitions),
-                    partition -> new OutcomeArray(outcome.scriptName()));
+            int partition = EventPartitions.of(outcome.scriptName(), outcomePartitions);
+            OutcomeArray array = open.computeIfAbsent(partition, p -> new OutcomeArray(outcome.scriptName()));
             if (array.add(outcome) >= OUTCOMES_MAX_BYTES) {
                 array.send(timestamp);
-                open.values().remove(array);
+                open.remove(partition);
             }
         }
         open.values().forEach(array -> array.send(timestamp));
@@ -99,7 +99,7 @@ final class Emitter implements ControlChannel {
             try {
                 writer = WRITER.writeValuesAsArray(json);
             } catch (IOException e) {
-                throw new StreamsException("writing runs' outcomes failed", e);
+                throw failed(e);
             }
         }
 
@@ -108,7 +108,7 @@ final class Emitter implements ControlChannel {
             try {
                 writer.write(outcome).flush();
             } catch (IOException e) {
-                throw new StreamsException("writing runs' outcomes failed", e);
+                throw failed(e);
             }
             return json.size();
         }
@@ -117,9 +117,14 @@ final class Emitter implements ControlChannel {
             try {
                 writer.close();
             } catch (IOException e) {
-                throw new StreamsException("writing runs' outcomes failed", e);
+                throw failed(e);
             }
             context.forward(new Record<>(key, json.toByteArray(), timestamp, new RecordHeaders()), OUTCOMES_SINK);
+        }
+
+        /** Not the record's fault: it fails the task, whose transaction is aborted, rather than being dead-lettered. */
+        private static StreamsException failed(IOException e) {
+            return new StreamsException("writing runs' outcomes failed", e);
         }
     }
 

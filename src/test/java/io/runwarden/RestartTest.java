@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static io.runwarden.ServiceEndToEndTest.embedded;
 import static io.runwarden.ServiceEndToEndTest.started;
@@ -83,15 +85,27 @@ class RestartTest {
         Map<String, JsonNode> reads = new java.util.TreeMap<>();
         for (String path : List.of("/script/logs?limit=100", "/script/logs?scriptName=script-1&limit=100",
                 "/script/logs?status=-1&limit=100", "/script/dashboard-view")) {
-            reads.put(path, http.get(path).data());
+            reads.put(path, answered(() -> http.get(path)));
         }
         // the dashboard's clock-relative fields move between two reads; everything else must not
         JsonNode dashboard = reads.get("/script/dashboard-view");
         ((com.fasterxml.jackson.databind.node.ObjectNode) dashboard).remove("generatedAt");
         dashboard.path("scripts").forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("oldestInProgressAge"));
-        JsonNode due = http.post("/script/cleanup-stale?dryRun=true", "").data();
-        reads.put("due", due.path("runs"));
+        reads.put("due", answered(() -> http.post("/script/cleanup-stale?dryRun=true", "")).path("runs"));
         return reads;
+    }
+
+    /**
+     * The data of a request's first 200, asked again after each 503 as a client honouring {@code Retry-After} does: a
+     * broker that has just started may still move the group once after ready.
+     */
+    private static JsonNode answered(Supplier<HttpTestClient.Response> request) {
+        AtomicReference<HttpTestClient.Response> last = new AtomicReference<>();
+        await().atMost(Patience.APPLIED).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            last.set(request.get());
+            assertThat(last.get().status()).as("answer %s", last.get().body()).isEqualTo(200);
+        });
+        return last.get().data();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -29,18 +29,19 @@ final class IngestRoutes implements Routes {
     public void register(RoutesConfig routes) {
         routes.post("/script/runs", this::start, Need.WRITE);
         for (EventType type : new EventType[]{EventType.HEARTBEAT, EventType.SUCCEEDED, EventType.FAILED}) {
-            routes.post("/script/runs/{runId}/" + type.wireName(), ctx -> report(ctx, Params.pathId(ctx, "runId"), type, 202), Need.WRITE);
+            routes.post("/script/runs/{runId}/" + type.wireName(),
+                    ctx -> report(ctx, Params.body(ctx), Params.pathId(ctx, "runId"), type, 202), Need.WRITE);
         }
     }
 
     private void start(Context ctx) {
-        String runId = Params.bodyId(Params.body(ctx), "runId");
-        report(ctx, runId != null ? runId : UUID.randomUUID().toString(), EventType.STARTED, 201);
+        JsonNode body = Params.body(ctx);
+        String runId = Params.bodyId(body, "runId");
+        report(ctx, body, runId != null ? runId : UUID.randomUUID().toString(), EventType.STARTED, 201);
     }
 
     /** The body holds the event's fields but {@code event}, which the path says; it is written as the caller wrote it. */
-    private void report(Context ctx, String runId, EventType type, int status) {
-        JsonNode body = Params.body(ctx);
+    private void report(Context ctx, JsonNode body, String runId, EventType type, int status) {
         String bodyRunId = Params.bodyId(body, "runId");
         if (bodyRunId != null && !bodyRunId.equals(runId)) {
             throw ApiException.badRequest("runId", Bounds.quote(bodyRunId) + " differs from the run " + Bounds.quote(runId) + " of the path");
@@ -51,7 +52,7 @@ final class IngestRoutes implements Routes {
                 throw ApiException.badRequest(field, "is not a field of an event (" + String.join(", ", EventCodec.FIELDS) + ")");
             }
         });
-        ObjectNode event = ((ObjectNode) body).deepCopy();
+        ObjectNode event = (ObjectNode) body; // parsed for this request alone
         event.put("runId", runId);
         event.put("event", type.wireName());
         services.get().runs().report(event);

@@ -29,8 +29,10 @@ final class IngestRoutes implements Routes {
     public void register(RoutesConfig routes) {
         routes.post("/script/runs", this::start, Need.WRITE);
         for (EventType type : new EventType[]{EventType.HEARTBEAT, EventType.SUCCEEDED, EventType.FAILED}) {
-            routes.post("/script/runs/{runId}/" + type.wireName(),
-                    ctx -> report(ctx, Params.body(ctx), Params.pathId(ctx, "runId"), type, 202), Need.WRITE);
+            routes.post("/script/runs/{runId}/" + type.wireName(), ctx -> {
+                String runId = Params.pathId(ctx, "runId"); // the path is checked before the body, as on every route
+                report(ctx, Params.body(ctx), runId, type, 202);
+            }, Need.WRITE);
         }
     }
 

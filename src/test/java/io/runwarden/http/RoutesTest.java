@@ -341,6 +341,7 @@ class RoutesTest {
                 "a scriptName over 256       | /script/runs                 | {\"scriptName\": \"RRR\"}              | invalid_scriptName",
                 "a scriptName with a NUL     | /script/runs/r1/failed       | {\"scriptName\": \"a\\u0000b\"}        | invalid_scriptName",
                 "a path runId with a control | /script/runs/r%01/heartbeat  | {}                                         | invalid_runId",
+                "the path before the body    | /script/runs/r%01/succeeded  | [\"scriptName\"]                           | invalid_runId",
         })
         void aBadReportIs400NamingWhatIsWrongAndReportsNothing(String name, String path, String body, String code) {
             Response response = http.post(path, body == null ? null : body.replace("RRR", "r".repeat(257)));

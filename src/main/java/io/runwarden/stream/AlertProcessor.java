@@ -96,11 +96,11 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         boolean told = false;
         int load = 1;
         if (record.headers().lastHeader(BatchDone.HEADER) != null) {
-            told = batchDone(read(record, BatchDone.class));
+            told = batchDone(read(record.value(), BatchDone.class));
         } else {
             // every outcome of a record is checked before any is decided: one runwarden did not write is dead-lettered
             // whole, none of it decided
-            List<RunOutcome> outcomes = outcomes(record);
+            List<RunOutcome> outcomes = outcomes(record.key(), record.value(), outcomePartitions);
             for (RunOutcome outcome : outcomes) {
                 told |= decide(outcome);
             }
@@ -178,10 +178,6 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         return outcomes;
     }
 
-    private List<RunOutcome> outcomes(Record<String, byte[]> record) {
-        return outcomes(record.key(), record.value(), outcomePartitions);
-    }
-
     private static void keyedBy(String key, RunOutcome outcome) {
         if (!outcome.scriptName().equals(key)) {
             throw new InvalidEventException("bad-alert-outcome", "an outcome is keyed by its scriptName");
@@ -235,10 +231,6 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
 
     private Instant now() {
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
-    }
-
-    private static <T> T read(Record<String, byte[]> record, Class<T> type) {
-        return read(record.value(), type);
     }
 
     private static <T> T read(byte[] bytes, Class<T> type) {

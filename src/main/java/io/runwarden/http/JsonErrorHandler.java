@@ -16,6 +16,12 @@ import java.nio.ByteBuffer;
  * instead of Jetty's HTML page.
  */
 final class JsonErrorHandler extends ErrorHandler {
+    /** Every method: Jetty's own handler writes a page for GET, POST and HEAD only, and an empty 4xx for a PUT. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {

@@ -93,6 +93,17 @@ class ApiServerTest {
     }
 
     @Test
+    void headersJettyFindsTooLargeAnswerInTheEnvelopeWhateverTheMethod() {
+        for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+            Response response = http.send(http.request("/cron-config/nightly").header("X-Padding", "x".repeat(9_000))
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+
+            assertThat(response.status()).as(method).isEqualTo(431);
+            assertThat(response.errorCode()).as(method).isEqualTo("http_431");
+        }
+    }
+
+    @Test
     void listeningBeyondLoopbackWithoutATokenIsRefusedAtStart() {
         Settings open = TestSettings.env("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
                 "RUNWARDEN_DATA_DIR", Path.of("target", "never").toString(), "RUNWARDEN_HTTP_HOST", "0.0.0.0");

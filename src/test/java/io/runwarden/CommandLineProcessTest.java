@@ -134,10 +134,7 @@ class CommandLineProcessTest {
      * arguments start a service after all, it must not take ports or files another test uses.
      */
     private Process start(List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new java.util.ArrayList<>(TestJvm.command("256m", Main.class, jvmOptions.toArray(String[]::new)));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(stdout().toFile()).redirectError(stderr().toFile());

@@ -25,8 +25,7 @@ final class JavaProcess {
 
     JavaProcess(Class<?> main, List<String> args, Map<String, String> env, Path log, String readyLine) {
         this.main = main.getSimpleName();
-        this.command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), main.getName()));
+        this.command = TestJvm.command("512m", main);
         this.command.addAll(args);
         this.env = env;
         this.log = log;

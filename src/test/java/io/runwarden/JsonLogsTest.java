@@ -108,9 +108,7 @@ class JsonLogsTest {
     private ProcessBuilder service(Path stdout, Path stderr) {
         // the test classpath carries logback-test.xml, which a child would otherwise pick
         String shipped = getClass().getClassLoader().getResource("logback.xml").toString();
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dlogback.configurationFile=" + shipped, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName())
+        return new ProcessBuilder(TestJvm.command("512m", Main.class, "-Dlogback.configurationFile=" + shipped))
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
     }
 

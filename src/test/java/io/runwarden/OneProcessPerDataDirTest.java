@@ -31,8 +31,7 @@ class OneProcessPerDataDirTest {
         try (RunwardenService first = RunwardenService.start(embedded(dataDir))) {
             Path log = tmp.resolve("second.log");
             // other ports, so that only the data dir can make it fail
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName())
+            ProcessBuilder builder = new ProcessBuilder(TestJvm.command("256m", Main.class))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
             builder.environment().put("RUNWARDEN_DATA_DIR", dataDir.toString());

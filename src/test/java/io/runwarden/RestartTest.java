@@ -145,8 +145,7 @@ class RestartTest {
     @Test
     void mainStopsCleanlyOnSigterm() throws Exception {
         Path log = dataDir.resolve("main.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        ProcessBuilder builder = new ProcessBuilder(TestJvm.command("512m", Main.class))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("RUNWARDEN_DATA_DIR", dataDir.toString());
         builder.environment().put("RUNWARDEN_EMBEDDED_KAFKA_PORT", "0");

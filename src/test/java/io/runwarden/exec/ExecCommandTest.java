@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.IntegrationTest;
 import io.runwarden.Main;
 import io.runwarden.Patience;
+import io.runwarden.TestJvm;
 import io.runwarden.RunwardenService;
 import io.runwarden.http.HttpTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -205,8 +206,8 @@ class ExecCommandTest {
     }
 
     private static Process start(Map<String, String> env, Path out, Path err, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "exec"));
+        List<String> command = new ArrayList<>(TestJvm.command("128m", Main.class));
+        command.add("exec");
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

@@ -18,7 +18,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -46,15 +47,14 @@ public final class SelfTest {
      */
     public static int run(PrintStream out, PrintStream err) {
         long began = System.nanoTime();
-        Path dir;
+        Scratch scratch;
         try {
-            dir = Files.createTempDirectory("runwarden-selftest");
+            scratch = new Scratch(Files.createTempDirectory("runwarden-selftest"));
         } catch (IOException | RuntimeException e) {
             err.println("runwarden selftest failed: " + e);
             return 1;
         }
-        AtomicReference<RunwardenService> service = new AtomicReference<>();
-        Thread cleanUp = new Thread(() -> stop(service, dir), "runwarden-selftest-cleanup");
+        Thread cleanUp = new Thread(() -> scratch.stop(PATIENCE), "runwarden-selftest-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         Thread deadline = new Thread(() -> {
             try {
@@ -68,12 +68,12 @@ public final class SelfTest {
         deadline.setDaemon(true);
         deadline.start();
         try {
-            Settings settings = Settings.fromEnv(Map.of("RUNWARDEN_DATA_DIR", dir.toString(),
+            Settings settings = Settings.fromEnv(Map.of("RUNWARDEN_DATA_DIR", scratch.dir.toString(),
                     "RUNWARDEN_EMBEDDED_KAFKA_PORT", String.valueOf(LoopbackPorts.free()), "RUNWARDEN_HTTP_PORT", "0"));
-            service.set(RunwardenService.start(settings));
+            RunwardenService service = scratch.start(settings);
             long ready = System.nanoTime();
-            new SelfTest(service.get().httpPort()).reportReadAndSweep();
-            stop(service, dir);
+            new SelfTest(service.httpPort()).reportReadAndSweep();
+            scratch.stop(PATIENCE);
             out.printf("runwarden selftest passed: ready in %d ms, a run reported over HTTP, read back and swept; all in %d ms%n",
                     (ready - began) / 1_000_000, (System.nanoTime() - began) / 1_000_000);
             return 0;
@@ -86,7 +86,7 @@ public final class SelfTest {
             return 1;
         } finally {
             deadline.interrupt();
-            stop(service, dir);
+            scratch.stop(PATIENCE);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanUp);
             } catch (IllegalStateException exiting) {
@@ -95,13 +95,55 @@ public final class SelfTest {
         }
     }
 
-    /** Stops the service if it runs, then deletes its directory; once, whoever calls first. */
-    private static synchronized void stop(AtomicReference<RunwardenService> service, Path dir) {
-        RunwardenService running = service.getAndSet(null);
-        if (running != null) {
-            running.close();
+    /**
+     * The throwaway service and its directory. A stop (the end, Ctrl-C, the deadline) waits for a start under way:
+     * deleting the directory under a broker still starting left it behind, the broker writing into it again. A start
+     * after a stop does not happen.
+     */
+    private static final class Scratch {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Path dir;
+        private RunwardenService service;
+        private boolean stopped;
+
+        Scratch(Path dir) {
+            this.dir = dir;
         }
-        deleteQuietly(dir);
+
+        RunwardenService start(Settings settings) {
+            lock.lock();
+            try {
+                if (stopped) {
+                    throw new IllegalStateException("stopped before its service started");
+                }
+                service = RunwardenService.start(settings);
+                return service;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Stops the service and deletes the directory, once; a start that outlasts {@code patience} is not waited for. */
+        void stop(Duration patience) {
+            boolean locked = false;
+            try {
+                locked = lock.tryLock(patience.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                stopped = true;
+                if (service != null) {
+                    service.close();
+                    service = null;
+                }
+                deleteQuietly(dir);
+            } finally {
+                if (locked) {
+                    lock.unlock();
+                }
+            }
+        }
     }
 
     private void reportReadAndSweep() throws IOException, InterruptedException {

@@ -136,7 +136,7 @@ class CommandLineProcessTest {
     private Process start(List<String> jvmOptions, String... args) throws IOException {
         // 512 MB: the selftest runs a broker, whose log cleaner alone takes 128 MB of heap; with 256 MB the old generation
         // of the serial collector stayed full
-        List<String> command = new java.util.ArrayList<>(TestJvm.command("512m", Main.class, jvmOptions.toArray(String[]::new)));
+        List<String> command = TestJvm.command("512m", Main.class, jvmOptions.toArray(String[]::new));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(stdout().toFile()).redirectError(stderr().toFile());

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,7 +205,7 @@ class ExecCommandTest {
     }
 
     private static Process start(Map<String, String> env, Path out, Path err, String... args) throws IOException {
-        List<String> command = new ArrayList<>(TestJvm.command("128m", Main.class));
+        List<String> command = TestJvm.command("128m", Main.class);
         command.add("exec");
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())

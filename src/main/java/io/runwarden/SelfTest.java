@@ -33,6 +33,8 @@ public final class SelfTest {
     /** For all of it: a selftest that hangs (a build waiting on it, say) fails instead. */
     private static final Duration DEADLINE = Duration.ofMinutes(5);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** How long an exit waits for a start under way to end, so that it can stop the service before deleting its files. */
+    private static final Duration START_UNDER_WAY = Duration.ofSeconds(30);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
@@ -54,7 +56,7 @@ public final class SelfTest {
             err.println("runwarden selftest failed: " + e);
             return 1;
         }
-        Thread cleanUp = new Thread(() -> scratch.stop(PATIENCE), "runwarden-selftest-cleanup");
+        Thread cleanUp = new Thread(() -> scratch.stop(START_UNDER_WAY), "runwarden-selftest-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         Thread deadline = new Thread(() -> {
             try {
@@ -73,7 +75,7 @@ public final class SelfTest {
             RunwardenService service = scratch.start(settings);
             long ready = System.nanoTime();
             new SelfTest(service.httpPort()).reportReadAndSweep();
-            scratch.stop(PATIENCE);
+            scratch.stop(START_UNDER_WAY);
             out.printf("runwarden selftest passed: ready in %d ms, a run reported over HTTP, read back and swept; all in %d ms%n",
                     (ready - began) / 1_000_000, (System.nanoTime() - began) / 1_000_000);
             return 0;
@@ -86,7 +88,7 @@ public final class SelfTest {
             return 1;
         } finally {
             deadline.interrupt();
-            scratch.stop(PATIENCE);
+            scratch.stop(START_UNDER_WAY);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanUp);
             } catch (IllegalStateException exiting) {

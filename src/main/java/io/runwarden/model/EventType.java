@@ -3,7 +3,6 @@ package io.runwarden.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** What a lifecycle event on {@code script-events} says happened to a run. */
@@ -12,6 +11,9 @@ public enum EventType {
     HEARTBEAT("heartbeat"),
     SUCCEEDED("succeeded"),
     FAILED("failed");
+
+    /** {@code values()} copies its array on every call: once here, as every event's type is looked up. */
+    private static final EventType[] TYPES = values();
 
     private final String wireName;
 
@@ -38,7 +40,12 @@ public enum EventType {
     }
 
     public static Optional<EventType> fromWireName(String name) {
-        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+        for (EventType type : TYPES) {
+            if (type.wireName.equals(name)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The original logs' form: {@code "status": 2 | 0 | -1}. */

@@ -1,8 +1,10 @@
 package io.runwarden.model;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,23 +18,40 @@ public final class Times {
     private Times() {
     }
 
+    /** Days since the epoch of 0000-01-01 and 9999-12-31: the years {@link #format} writes by hand. */
+    private static final long FIRST_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long LAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
     /**
-     * Every instant of every run is written this way, several times per event: by hand for years 0–9999, which
-     * costs a tenth of the formatter's time.
+     * Every instant of every run is written this way, several times per event: by hand for years 0–9999, digit by
+     * digit into the string's bytes (JFR of B1: with a builder and {@code Integer.toString} it was a thirtieth of the
+     * stream threads).
      */
     public static String format(Instant instant) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
-        if (t.getYear() < 0 || t.getYear() > 9999) {
+        long seconds = instant.getEpochSecond();
+        long day = Math.floorDiv(seconds, 86_400);
+        if (day < FIRST_DAY || day > LAST_DAY) {
             return INSTANT.format(instant);
         }
-        StringBuilder text = new StringBuilder(24);
-        pad(text, t.getYear(), 4).append('-');
-        pad(text, t.getMonthValue(), 2).append('-');
-        pad(text, t.getDayOfMonth(), 2).append('T');
-        pad(text, t.getHour(), 2).append(':');
-        pad(text, t.getMinute(), 2).append(':');
-        pad(text, t.getSecond(), 2).append('.');
-        return pad(text, t.getNano() / 1_000_000, 3).append('Z').toString();
+        LocalDate date = LocalDate.ofEpochDay(day);
+        int second = (int) Math.floorMod(seconds, 86_400);
+        byte[] text = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', '.', '0', '0', '0', 'Z'};
+        digits(text, 0, date.getYear(), 4);
+        digits(text, 5, date.getMonthValue(), 2);
+        digits(text, 8, date.getDayOfMonth(), 2);
+        digits(text, 11, second / 3_600, 2);
+        digits(text, 14, second / 60 % 60, 2);
+        digits(text, 17, second % 60, 2);
+        digits(text, 20, instant.getNano() / 1_000_000, 3);
+        return new String(text, StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@code value}'s last {@code count} decimal digits ending before {@code from + count}. */
+    private static void digits(byte[] text, int from, int value, int count) {
+        for (int i = from + count - 1; i >= from; i--) {
+            text[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** Accepts {@code Z} or an offset ({@code 2025-11-20T11:30:00+01:00}), with or without fractions. */
@@ -92,14 +111,6 @@ public final class Times {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    private static StringBuilder pad(StringBuilder text, int value, int digits) {
-        String number = Integer.toString(value);
-        for (int i = number.length(); i < digits; i++) {
-            text.append('0');
-        }
-        return text.append(number);
     }
 
     /** ISO-8601 with whole days kept as days: {@code P3D}, {@code P1DT6H}, {@code PT6H} (Java alone writes PT72H). */

@@ -1,5 +1,6 @@
 package io.runwarden.model;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,10 +23,23 @@ class TimesProperties {
     private static final long FIRST = -62_135_596_800_000L;
     private static final long LAST = 253_402_300_799_999L;
 
+    /** The years 0 and 9999 (the hand-written path's ends) and beyond, where the formatter writes them instead. */
     @Property(tries = 2000)
-    void writesWhatTheFormatterWrites(@ForAll @LongRange(min = FIRST, max = LAST) long millis, @ForAll @LongRange(max = 999_999) long nanos) {
+    void writesWhatTheFormatterWrites(@ForAll @LongRange(min = 20 * FIRST, max = 2 * LAST) long millis,
+                                      @ForAll @LongRange(max = 999_999) long nanos) {
         Instant instant = Instant.ofEpochMilli(millis).plusNanos(nanos);
         assertThat(Times.format(instant)).isEqualTo(REFERENCE.format(instant));
+    }
+
+    @Example
+    void writesTheEndsOfTheHandWrittenYears() {
+        for (String text : List.of("0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "-0001-12-31T23:59:59.999Z",
+                "+10000-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "1970-01-01T00:00:00.000Z")) {
+            Instant instant = Instant.parse(text);
+            assertThat(Times.format(instant)).isEqualTo(REFERENCE.format(instant));
+        }
+        assertThat(Times.format(Instant.parse("0000-01-01T00:00:00Z"))).isEqualTo("0000-01-01T00:00:00.000Z");
+        assertThat(Times.format(Instant.parse("1969-12-31T23:59:59.999Z"))).isEqualTo("1969-12-31T23:59:59.999Z");
     }
 
     @Property(tries = 2000)

@@ -66,6 +66,9 @@ public final class StreamsProperties {
         // no task reads two partitions, so nothing waits for another partition's data: idle tasks answer at once
         // instead of formatting a trace message for each empty partition on every pass of the thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // /metrics reads the clients' metrics from Kafka Streams itself: registering each of them as a JMX bean too
+        // (Kafka's default reporter) took a twentieth of the stream threads while B1's tasks started
+        props.put(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         Map<String, Object> user = settings.kafkaClientConfig();
         // an empty fetch waits at the broker for data up to fetch.max.wait.ms (500 ms), and the broker answers a
         // connection's requests in order: a restore or global consumer's next question (the end of a changelog just

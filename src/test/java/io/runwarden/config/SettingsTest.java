@@ -107,6 +107,18 @@ class SettingsTest {
         }
     }
 
+    /** /metrics reads the Streams clients' metrics from Kafka Streams; JMX beans for each are the user's choice. */
+    @Test
+    void theStreamsClientsRegisterNoJmxBeansUnlessTheUserAsks() {
+        StreamsConfig defaults = streamsConfig(Map.of());
+        assertThat(defaults.getList(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG)).isEmpty();
+        assertThat(defaults.getMainConsumerConfigs("g", "c", 0)).containsEntry("metric.reporters", "");
+        assertThat(defaults.getProducerConfigs("c")).containsEntry("metric.reporters", "");
+
+        StreamsConfig users = streamsConfig(Map.of("RUNWARDEN_KAFKA_METRIC_REPORTERS", "org.apache.kafka.common.metrics.JmxReporter"));
+        assertThat(users.getList(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG)).containsExactly("org.apache.kafka.common.metrics.JmxReporter");
+    }
+
     private static StreamsConfig streamsConfig(Map<String, String> env) {
         Settings settings = Settings.fromEnv(env).withBootstrapServers("127.0.0.1:9092");
         return new StreamsConfig(StreamsProperties.of(settings, 8080, new RunwardenMeters(new SimpleMeterRegistry())));

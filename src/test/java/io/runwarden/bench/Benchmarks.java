@@ -36,7 +36,8 @@ import java.util.Map;
  * Run by {@code bench/run}; prints the table and writes it into {@code docs/benchmarks.md}.
  * System properties: {@code bench.repeats} (default 3), {@code bench.scale} (default 1.0, smaller for a quick look),
  * {@code bench.only} (a part of the benchmarks, for a quick look; the file is written only after a full run),
- * {@code bench.keep} (keep the data at the end).
+ * {@code bench.keep} (keep the data at the end), {@code bench.jvmOptions} and {@code bench.baselineJvmOptions} (more JVM
+ * options for runwarden and for B1's minimal apps, e.g. a JFR recording or another collector).
  */
 public final class Benchmarks {
     /**
@@ -188,7 +189,7 @@ public final class Benchmarks {
         String app = "bench-" + variant + "-" + i;
         kafka.createTopic(app + "-out", partitions);
         broker.proc().awaitQuiet(QUIET);
-        try (Proc baseline = Proc.start(Proc.java(MinimalStreamsApp.class, kafka.bootstrap(), app, work.resolve(app).toString(),
+        try (Proc baseline = Proc.start(Proc.java(Proc.options("bench.baselineJvmOptions"), MinimalStreamsApp.class, kafka.bootstrap(), app, work.resolve(app).toString(),
                 Topics.SCRIPT_EVENTS, app + "-out", threads, variant), Map.of(), work.resolve("logs/" + app + ".log"))) {
             double rate = drainRate(kafka, app, events, baseline, broker.proc());
             progress("B1 " + variant + " app #" + i + ": " + Stats.fmt(rate, 2) + " events/s");

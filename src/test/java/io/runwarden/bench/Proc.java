@@ -44,9 +44,21 @@ final class Proc implements AutoCloseable {
 
     /** A JVM on the benchmark's own classpath (test classes and every dependency). */
     static List<String> java(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path"), main.getName()));
+        return java(List.of(), main, args);
+    }
+
+    static List<String> java(List<String> jvmOptions, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBin()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** The options of a system property, split at spaces: none when it is not set. */
+    static List<String> options(String property) {
+        String options = System.getProperty(property, "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     /**
@@ -56,10 +68,7 @@ final class Proc implements AutoCloseable {
     static List<String> runwardenJar() {
         List<String> command = new ArrayList<>(List.of(javaBin()));
         command.addAll(ReadmeCommand.jvmOptions());
-        String options = System.getProperty("bench.jvmOptions", "").trim();
-        if (!options.isEmpty()) {
-            command.addAll(List.of(options.split("\\s+")));
-        }
+        command.addAll(options("bench.jvmOptions"));
         command.addAll(List.of("-jar", Path.of("target", "runwarden.jar").toAbsolutePath().toString()));
         return command;
     }

@@ -125,7 +125,10 @@ public final class SelfTest {
             }
         }
 
-        /** Stops the service and deletes the directory, once; a start that outlasts {@code patience} is not waited for. */
+        /**
+         * Stops the service if it runs and deletes the directory; a later call finds nothing to stop. A start that
+         * outlasts {@code patience} is not waited for.
+         */
         void stop(Duration patience) {
             boolean locked = false;
             try {

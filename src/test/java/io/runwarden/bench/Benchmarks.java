@@ -189,8 +189,9 @@ public final class Benchmarks {
         String app = "bench-" + variant + "-" + i;
         kafka.createTopic(app + "-out", partitions);
         broker.proc().awaitQuiet(QUIET);
-        try (Proc baseline = Proc.start(Proc.java(Proc.options("bench.baselineJvmOptions"), MinimalStreamsApp.class, kafka.bootstrap(), app, work.resolve(app).toString(),
-                Topics.SCRIPT_EVENTS, app + "-out", threads, variant), Map.of(), work.resolve("logs/" + app + ".log"))) {
+        List<String> command = Proc.java(Proc.options("bench.baselineJvmOptions"), MinimalStreamsApp.class,
+                kafka.bootstrap(), app, work.resolve(app).toString(), Topics.SCRIPT_EVENTS, app + "-out", threads, variant);
+        try (Proc baseline = Proc.start(command, Map.of(), work.resolve("logs/" + app + ".log"))) {
             double rate = drainRate(kafka, app, events, baseline, broker.proc());
             progress("B1 " + variant + " app #" + i + ": " + Stats.fmt(rate, 2) + " events/s");
             return rate;

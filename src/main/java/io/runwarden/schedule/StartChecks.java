@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -115,6 +116,8 @@ public final class StartChecks {
                 }
             }
         }
+        // the same minute of many scripts side by side, so that a check writes it once (SlotGroups)
+        due.sort(Comparator.comparing(ExpectedSlot::slot).thenComparing(ExpectedSlot::grace));
         for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
             StartCheck check = new StartCheck("check-" + CHECK_ID.format(now) + "-" + n, now,
                     List.copyOf(due.subList(from, Math.min(due.size(), from + SLOTS_PER_CHECK))));

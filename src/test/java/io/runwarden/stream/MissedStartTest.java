@@ -145,6 +145,31 @@ class MissedStartTest {
         }
     }
 
+    @Test
+    void malformedGroupsOfSlotsAreDeadLetteredAndAWellFormedOneIsDecided() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            String asOf = "\"asOf\":\"" + NOW + "\"";
+            String slot = "\"slot\":\"2026-11-28T11:00:00Z\",\"grace\":\"PT1M\"";
+            control(fixture, ControlRecord.START_CHECK, "c1", "{\"checkId\":\"c1\"," + asOf
+                    + ",\"slots\":[{\"scriptName\":\"x\"," + slot + ",\"scripts\":[\"y\"]}]}");
+            control(fixture, ControlRecord.START_CHECK, "c2", "{\"checkId\":\"c2\"," + asOf
+                    + ",\"slots\":[{" + slot + ",\"scripts\":[\"y\",null]}]}");
+            control(fixture, ControlRecord.START_CHECK, "c3", "{\"checkId\":\"c3\"," + asOf + ",\"slots\":[null]}");
+            control(fixture, ControlRecord.START_CHECK, "c4", "{\"checkId\":\"c4\"," + asOf
+                    + ",\"slots\":[{" + slot + ",\"scripts\":[" + "\"s\",".repeat(1_000) + "\"s\"]}]}");
+            control(fixture, ControlRecord.START_CHECK, "c5", "{\"checkId\":\"c5\"," + asOf
+                    + ",\"slots\":[{\"slot\":\"2026-11-28T11:00:00Z\",\"scripts\":[\"y\"]}]}");
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(5)
+                    .allSatisfy(dead -> assertThat(new String(dead.headers().lastHeader("runwarden.dlq.reason").value()))
+                            .isEqualTo("bad-control"));
+
+            control(fixture, ControlRecord.START_CHECK, "c6", "{\"checkId\":\"c6\"," + asOf
+                    + ",\"slots\":[{" + slot + ",\"scripts\":[\"quiet\"]}]}");
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).containsExactly("quiet@2026-11-28T11:00:00Z");
+            assertThat(fixture.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
     private static void control(TopologyFixture fixture, ControlRecord kind, String key, String json) {
         fixture.events.pipeInput(new TestRecord<>(key, json.getBytes(),
                 new RecordHeaders(kind.headers().toArray()), NOW));

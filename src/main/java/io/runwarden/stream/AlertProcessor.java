@@ -124,8 +124,9 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         // stamped when raised: a channel made at T delivers the alerts raised from T on, whatever the events' times
         long raised = context.currentSystemTimeMs();
         for (Alert alert : decision.alerts()) {
-            context.forward(new Record<>(alert.scriptName(), alert, raised, new RecordHeaders()), ALERTS_SINK);
-            context.forward(new Record<>(alert.scriptName(), alert, raised, new RecordHeaders()), FEED_SINK);
+            byte[] json = Json.bytes(alert); // written once for both topics
+            context.forward(new Record<>(alert.scriptName(), json, raised, new RecordHeaders()), ALERTS_SINK);
+            context.forward(new Record<>(alert.scriptName(), json, raised, new RecordHeaders()), FEED_SINK);
             meters.alerted(alert.kind());
         }
         return !decision.alerts().isEmpty();

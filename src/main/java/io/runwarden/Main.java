@@ -66,7 +66,7 @@ public final class Main {
         } catch (RuntimeException e) {
             // logged, not printed: with RUNWARDEN_LOG_FORMAT=json the reason is one more JSON line. The logger is
             // looked up only now, once Settings has accepted the format logback is configured by.
-            LoggerFactory.getLogger(Main.class).error("runwarden cannot start: {}", e.getMessage());
+            LoggerFactory.getLogger(Main.class).error("runwarden cannot start: {}", FailureMessage.of(e));
             System.exit(1);
             return;
         }

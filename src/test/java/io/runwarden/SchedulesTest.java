@@ -8,6 +8,7 @@ import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
+import io.runwarden.schedule.StartCheck;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Utils;
@@ -744,13 +745,12 @@ class SchedulesTest {
             if (!"start-check".equals(control(record))) {
                 continue;
             }
-            JsonNode check = Json.read(record.value(), JsonNode.class);
-            List<String> decides = new ArrayList<>();
-            check.path("slots").forEach(s -> decides.add(missedId(s.path("scriptName").asText(), Instant.parse(s.path("slot").asText()))));
+            StartCheck check = Json.read(record.value(), StartCheck.class);
+            List<String> decides = check.slots().stream().map(s -> missedId(s.scriptName(), s.slot())).toList();
             if (decides.contains(wanted)) {
                 assertThat(checkId == null || checkId.equals(record.key())).as(wanted + " in one check only").isTrue();
                 checkId = record.key();
-                asOf = Instant.parse(check.path("asOf").asText());
+                asOf = check.asOf();
                 slots = decides;
                 offsets.put(record.partition(), record.offset());
             }

@@ -680,11 +680,22 @@ public final class HostileInputs {
         });
         String longSlot = "{\"scriptName\":" + str("n".repeat(256)) + ",\"slot\":\"2026-11-28T10:00:00Z\",\"grace\":\"PT1M\"}";
         String victimSlot = "{\"scriptName\":" + str(VICTIM_SCRIPT) + ",\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"}";
+        // a check's slots as runwarden writes them: those of one minute and grace as one group of scripts
+        String victimGroup = "\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"";
+        String victims = String.join(",", Collections.nCopies(1_000, str(VICTIM_SCRIPT)));
         return Arbitraries.frequencyOf(Tuple.of(8, few), Tuple.of(2, Arbitraries.of(
                 Part.good("no slots", "[]"),
                 Part.good("1,000 victim slots", "[" + String.join(",", Collections.nCopies(1_000, victimSlot)) + "]"),
                 Part.good("1,000 slots of 256-char scripts", "[" + String.join(",", Collections.nCopies(1_000, longSlot)) + "]"),
                 Part.bad("1,001 slots", "[" + String.join(",", Collections.nCopies(1_001, victimSlot)) + "]", BAD_CONTROL),
+                Part.good("1,000 victim slots in one group", "[{" + victimGroup + ",\"scripts\":[" + victims + "]}]"),
+                Part.bad("1,001 slots in two groups", "[{" + victimGroup + ",\"scripts\":[" + victims + "]},{" + victimGroup
+                        + ",\"scripts\":[" + str(VICTIM_SCRIPT) + "]}]", BAD_CONTROL),
+                Part.bad("a group with a scriptName too", "[{\"scriptName\":" + str(VICTIM_SCRIPT) + "," + victimGroup
+                        + ",\"scripts\":[" + str(VICTIM_SCRIPT) + "]}]", BAD_CONTROL),
+                Part.bad("a group with a null script", "[{" + victimGroup + ",\"scripts\":[null]}]", BAD_CONTROL),
+                Part.bad("a group's scripts as text", "[{" + victimGroup + ",\"scripts\":" + str(VICTIM_SCRIPT) + "}]", BAD_CONTROL),
+                Part.bad("a null group", "[null]", BAD_CONTROL),
                 Part.bad("20,000 slots", "[" + String.join(",", Collections.nCopies(20_000, victimSlot)) + "]", BAD_CONTROL),
                 Part.bad("slots null", "null", BAD_CONTROL),
                 Part.bad("slots missing", null, BAD_CONTROL),

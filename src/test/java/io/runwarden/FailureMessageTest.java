@@ -23,5 +23,14 @@ class FailureMessageTest {
         assertThat(FailureMessage.of(new RuntimeException(cause))).isEqualTo("java.lang.IllegalStateException: data dir /d is in use");
         assertThat(FailureMessage.of(cause)).isEqualTo("data dir /d is in use");
         assertThat(FailureMessage.of(new RuntimeException((String) null))).isEqualTo("RuntimeException");
+        assertThat(FailureMessage.of(new RuntimeException("", cause))).isEqualTo("RuntimeException: data dir /d is in use");
+    }
+
+    @Test
+    void aChainThatLoopsBackEndsAndALineBreakStaysOnTheLine() {
+        Exception first = new Exception("first");
+        first.initCause(new Exception("second\nINFO forged line", first));
+
+        assertThat(FailureMessage.of(first)).isEqualTo("first: second INFO forged line");
     }
 }

@@ -54,6 +54,9 @@ final class SlotGroups {
                     slots.add(new ExpectedSlot(group.scriptName(), group.slot(), group.grace()));
                 } else if (group.scriptName() != null) {
                     throw new IllegalArgumentException("a group of slots names its scripts, not a scriptName");
+                } else if (slots.size() + group.scripts().size() > StartChecks.SLOTS_PER_CHECK) {
+                    // four bytes of JSON a script: refused before each becomes a slot of its own
+                    throw new IllegalArgumentException("a check holds at most " + StartChecks.SLOTS_PER_CHECK + " slots");
                 } else {
                     group.scripts().forEach(script -> slots.add(new ExpectedSlot(script, group.slot(), group.grace())));
                 }

@@ -80,6 +80,10 @@ final class StartCheckValues {
         if (slot == null || slot.scriptName() == null || slot.slot() == null || slot.grace() == null) {
             throw invalid("an expected slot needs scriptName, slot and grace");
         }
+        if (slot.slot().getNano() % 1_000_000 != 0) {
+            // a check's home keeps it as written, to the millisecond: it would answer to another list than the others
+            throw invalid("an expected slot is a whole millisecond");
+        }
         try {
             Bounds.id(slot.scriptName());
             Bounds.instant(slot.slot());

@@ -159,7 +159,9 @@ class MissedStartTest {
                     + ",\"slots\":[{" + slot + ",\"scripts\":[" + "\"s\",".repeat(1_000) + "\"s\"]}]}");
             control(fixture, ControlRecord.START_CHECK, "c5", "{\"checkId\":\"c5\"," + asOf
                     + ",\"slots\":[{\"slot\":\"2026-11-28T11:00:00Z\",\"scripts\":[\"y\"]}]}");
-            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(5)
+            control(fixture, ControlRecord.START_CHECK, "c7", "{\"checkId\":\"c7\"," + asOf
+                    + ",\"slots\":[{\"slot\":\"2026-11-28T11:00:00.0005Z\",\"grace\":\"PT1M\",\"scripts\":[\"y\"]}]}");
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(6)
                     .allSatisfy(dead -> assertThat(new String(dead.headers().lastHeader("runwarden.dlq.reason").value()))
                             .isEqualTo("bad-control"));
 

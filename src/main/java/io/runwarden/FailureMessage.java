@@ -1,5 +1,7 @@
 package io.runwarden;
 
+import io.runwarden.model.Bounds;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -23,7 +25,7 @@ final class FailureMessage {
         for (Throwable t = failure; t != null && seen.size() < MAX_CAUSES && seen.add(t); t = t.getCause()) {
             // one log line: a setting's value may hold a line break, and Kafka quotes it in its message
             String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName()
-                    : t.getMessage().replaceAll("\\p{Cntrl}", " ");
+                    : Bounds.oneLine(t.getMessage());
             // a wrapper often repeats its cause's message, or is only its cause's toString()
             if (messages.stream().noneMatch(m -> m.contains(message))) {
                 messages.add(message);

@@ -173,6 +173,12 @@ public final class Bounds {
         return clean == null ? cut : clean.toString();
     }
 
+    /** Control characters as spaces: text shown on one line (a subject, a summary, a log line's reason). */
+    public static String oneLine(String text) {
+        return text.chars().map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
     /**
      * A value as a log line or a header may show it: at most 256 characters, then how long it was; control characters
      * and lone surrogates written as {@code \\u} and four hex digits, so that no value can forge a line or break the

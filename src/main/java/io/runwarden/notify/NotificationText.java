@@ -2,6 +2,7 @@ package io.runwarden.notify;
 
 import io.runwarden.model.Alert;
 import io.runwarden.model.AlertKind;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.Times;
 
 import java.util.List;
@@ -23,7 +24,7 @@ final class NotificationText {
 
     /** A subject line: {@code [runwarden] timeout: backup}. */
     static String subject(Notification notification) {
-        return "[runwarden] " + oneLine(summary(notification));
+        return "[runwarden] " + Bounds.oneLine(summary(notification));
     }
 
     /** One line that says it all, for a subject, a PagerDuty summary or a digest's {@code message}. */
@@ -124,11 +125,5 @@ final class NotificationText {
         }
         int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
         return text.substring(0, end) + "…";
-    }
-
-    /** Control characters as spaces: a subject or summary is one line (a script name has none, a batch id neither). */
-    static String oneLine(String text) {
-        return text.chars().map(c -> Character.isISOControl(c) ? ' ' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

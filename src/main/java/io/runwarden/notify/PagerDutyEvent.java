@@ -2,6 +2,7 @@ package io.runwarden.notify;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.runwarden.model.Bounds;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,7 +32,7 @@ record PagerDutyEvent(@JsonProperty("routing_key") String routingKey,
                              Object details) {
         String severity = TRIGGER.equals(action) ? "error" : "info";
         return new PagerDutyEvent(routingKey, action, dedupKey(dedupKey), "runwarden",
-                new Payload(NotificationText.cut(NotificationText.oneLine(summary), MAX_SUMMARY_CHARS - 1), "runwarden",
+                new Payload(NotificationText.cut(Bounds.oneLine(summary), MAX_SUMMARY_CHARS - 1), "runwarden",
                         severity, timestamp, details));
     }
 

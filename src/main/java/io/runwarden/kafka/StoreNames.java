@@ -14,9 +14,9 @@ public final class StoreNames {
     /** The last slot each cron job fired, so restarts and failovers neither repeat nor skip one. */
     public static final String SCHEDULER_SLOTS = "scheduler-slots";
     /**
-     * The generation of the indexes: changelogged here, and in the indexes' own store (a key space of its own), at
-     * every rebuild from {@link #RUNS}. Both come back together from their changelogs; they differ when an earlier
-     * release, whose indexes were not changelogged, processed the partition since, and then the indexes are rebuilt.
+     * The generation of the indexes: they are not changelogged (that would triple what every
+     * event writes to Kafka) but rebuilt from {@link #RUNS}; a new generation is written here, changelogged, at every
+     * rebuild, and kept locally in the indexes' own store (a key space of its own).
      */
     public static final String INDEX_GENERATION = "index-generation";
     /** Missed-start checks by checkId, on their home partition: the answers so far. */

@@ -7,22 +7,23 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Tells whether this instance's indexes were built from the very runs its store holds now. Both come back from
- * their changelogs, written in the same transactions, after a crash, a move or a standby's promotion. Each rebuild
- * writes a new generation both to a store of its own and into the indexes' store; they differ, or an earlier form's
- * key is back, when an earlier release (whose indexes were not changelogged) processed these runs since, and then
- * the indexes are rebuilt. While a rebuild is under way a mark says so, and queries of the indexes wait for it.
+ * Tells whether this instance's indexes were built from the very runs its store holds now. The runs come back
+ * from their changelog after a crash, a move to another instance or a standby's promotion; the indexes do not.
+ * Each rebuild writes a new generation both to a changelogged store (restored with the runs) and to a local one:
+ * an instance holds a generation locally only if it built it, and any other instance that later processed these
+ * runs wrote another one, so equal generations mean nothing changed the runs behind the indexes' back.
+ * While a rebuild is under way a local mark says so, and queries of the indexes wait for it.
  */
 final class IndexGeneration {
     // the version of the indexes' form: a new one (stats gained lastStart; runs by status; stats as StoredStats) is
-    // built anew from the runs (generation-5: changelogged with them)
-    private static final String KEY = "generation-5";
+    // built anew from the runs
+    private static final String KEY = "generation-4";
     /**
      * Earlier forms' keys. A release that reads one of them and finds it equal to its local copy reuses its indexes:
      * so a rebuild deletes them, and a partition where one is back was processed by such a release since (a rolling
      * upgrade, a rollback), and is rebuilt.
      */
-    private static final List<String> EARLIER_KEYS = List.of("generation-1", "generation-2", "generation-3", "generation-4");
+    private static final List<String> EARLIER_KEYS = List.of("generation-1", "generation-2", "generation-3");
     private static final String REBUILDING = "rebuilding";
 
     private final KeyValueStore<String, String> logged;

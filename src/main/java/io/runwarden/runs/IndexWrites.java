@@ -23,15 +23,14 @@ final class IndexWrites implements ReadOnlyKeyValueStore<String, String> {
     private static final Comparator<KeyValue<String, String>> IN_KEY_ORDER = Comparator.comparing(entry -> entry.key);
     private final KeyValueStore<String, String> store;
     private final List<KeyValue<String, String>> gathered = new ArrayList<>();
-    /** Gatherings under way: one inside another (a run's change within a whole flush) writes with the outer one. */
-    private int gathering;
+    private boolean gathering;
 
     IndexWrites(KeyValueStore<String, String> store) {
         this.store = store;
     }
 
     void put(String key, String value) {
-        if (gathering > 0) {
+        if (gathering) {
             gathered.add(KeyValue.pair(key, value));
         } else {
             store.put(key, value);
@@ -44,33 +43,21 @@ final class IndexWrites implements ReadOnlyKeyValueStore<String, String> {
 
     /** Runs {@code writes}, their puts and deletes written together at the end. */
     void gathered(Runnable writes) {
-        gathering++;
+        gathering = true;
         try {
             writes.run();
         } finally {
-            if (--gathering == 0) {
-                write();
-            }
+            gathering = false;
+            write();
         }
     }
 
-    /**
-     * Writes what was gathered, each key once with its last value: every write is also a record on the store's
-     * changelog, and a script's stats change with each of its runs.
-     */
     private void write() {
-        if (gathered.isEmpty()) {
-            return;
+        if (!gathered.isEmpty()) {
+            gathered.sort(IN_KEY_ORDER);
+            store.putAll(gathered);
+            gathered.clear();
         }
-        gathered.sort(IN_KEY_ORDER);
-        List<KeyValue<String, String>> last = new ArrayList<>(gathered.size());
-        for (int i = 0; i < gathered.size(); i++) {
-            if (i + 1 == gathered.size() || !gathered.get(i).key.equals(gathered.get(i + 1).key)) {
-                last.add(gathered.get(i));
-            }
-        }
-        gathered.clear();
-        store.putAll(last);
     }
 
     @Override

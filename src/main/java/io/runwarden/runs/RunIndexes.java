@@ -18,9 +18,8 @@ import java.util.Set;
 /**
  * The writing side of one partition's run read model: the indexes kept in step with every change of a run, so that
  * a page of logs, the dashboard or a sweep reads about what it returns instead of every stored run. The indexes are
- * changelogged with the runs, so a restore brings them back (rebuilding 1M runs' took three times as long); when
- * they were not built from the very runs the store holds (an earlier release's form, or one that processed the
- * partition since), they are rebuilt step by step ({@link #rebuildStep}) while events go on being applied.
+ * not changelogged; when they were not built from the very runs the store holds (a crash, a move, a restore), they
+ * are rebuilt step by step ({@link #rebuildStep}) while events go on being applied.
  */
 public final class RunIndexes {
     /**
@@ -134,14 +133,6 @@ public final class RunIndexes {
         if (rebuild.covers(after.runId())) {
             writes.gathered(() -> update(before, after));
         }
-    }
-
-    /**
-     * Runs {@code changes} (calls of {@link #changed}), their index entries written together: a key written more than
-     * once, like the stats of a script with several runs among them, goes to the store and its changelog once.
-     */
-    public void together(Runnable changes) {
-        writes.gathered(changes);
     }
 
     /** The runIds of up to {@code limit} in-progress runs whose deadline is at or before {@code asOf}, earliest first. */

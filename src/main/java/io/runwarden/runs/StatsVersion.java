@@ -10,8 +10,8 @@ import java.util.UUID;
 /**
  * Tells a reader of a partition's per-script stats whether they changed since it last read them: a value, beside the
  * indexes' generation, that moves with every change of a script's stats, so that the dashboard can keep what it
- * merged instead of parsing 10,000 stats again. Unique to this writer (a restart or a move starts another); written
- * once per batch of changed runs, as it goes to the changelog with the indexes.
+ * merged instead of parsing 10,000 stats again. Unique to this writer (a restart or a move starts another), and not
+ * changelogged: the indexes are not either.
  */
 final class StatsVersion {
     private static final String KEY = "stats";

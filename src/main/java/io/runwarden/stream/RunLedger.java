@@ -108,27 +108,25 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         flushedAt = clock.getAsLong();
         appliedSinceFlush = 0;
         List<RunOutcome> ends = new ArrayList<>();
-        long[] last = {0};
+        long last = 0;
         try {
-            indexes.together(() -> {
-                for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
-                    Pending changed = it.next();
-                    RunRecord before = changed.stored();
-                    RunRecord after = changed.latest();
-                    save(before, after, changed.timestamp());
-                    if ((before == null || before.inProgress()) && !after.inProgress()) {
-                        ended(ends, RunOutcome.of(after, null, null));
-                    }
-                    last[0] = Math.max(last[0], changed.timestamp());
-                    it.remove();
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+                Pending changed = it.next();
+                RunRecord before = changed.stored();
+                RunRecord after = changed.latest();
+                save(before, after, changed.timestamp());
+                if ((before == null || before.inProgress()) && !after.inProgress()) {
+                    ended(ends, RunOutcome.of(after, null, null));
                 }
-            });
+                last = Math.max(last, changed.timestamp());
+                it.remove();
+            }
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new StreamsException("writing the runs changed since the last commit failed", e);
         } finally {
-            emitter.toOutcomes(ends, last[0]); // the ends of the runs written, even if a later one failed
+            emitter.toOutcomes(ends, last); // the ends of the runs written, even if a later one failed
         }
     }
 
@@ -147,18 +145,16 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         TreeSet<String> scripts = new TreeSet<>();
         List<RunOutcome> ends = new ArrayList<>(due.size());
         try {
-            indexes.together(() -> {
-                for (String runId : due) {
-                    RunRecord before = runs.get(runId);
-                    RunRecord after = transitions.timeout(before, sweep.asOf());
-                    save(before, after, timestamp);
-                    emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
-                    ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
-                    if (after.scriptName() != null) {
-                        scripts.add(after.scriptName());
-                    }
+            for (String runId : due) {
+                RunRecord before = runs.get(runId);
+                RunRecord after = transitions.timeout(before, sweep.asOf());
+                save(before, after, timestamp);
+                emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
+                ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
+                if (after.scriptName() != null) {
+                    scripts.add(after.scriptName());
                 }
-            });
+            }
         } finally {
             emitter.toOutcomes(ends, timestamp); // the ends of the runs failed, even if a later one could not be
         }

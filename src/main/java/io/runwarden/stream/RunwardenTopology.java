@@ -18,7 +18,6 @@ import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.sweep.SweepProgress;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,7 +30,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -48,8 +46,6 @@ public final class RunwardenTopology {
     static final String EVENTS_SOURCE = Topics.SCRIPT_EVENTS + "-source";
     static final String PROCESSOR = "script-event-processor";
     static final String OUTCOMES_SOURCE = "alert-outcomes-source";
-    /** The indexes' changelog segments: the log cleaner compacts only segments that are closed. */
-    static final int INDEX_SEGMENT_BYTES = 16 * 1024 * 1024;
     static final String ALERT_PROCESSOR = "alert-processor";
 
     private RunwardenTopology() {
@@ -72,10 +68,8 @@ public final class RunwardenTopology {
         topology.addProcessor(PROCESSOR, () -> new ScriptEventProcessor(defaultMaxRuntime, retention, eventPartitions, outcomePartitions), EVENTS_SOURCE);
         topology.addStateStore(store(StoreNames.RUNS, RunBytes.serde()), PROCESSOR);
         topology.addStateStore(CommitHook.builder(), PROCESSOR);
-        // changelogged, so that a restore brings them back whole (rebuilding them from the runs took three times as
-        // long); segments small enough for the log cleaner to keep only each entry's last write
-        topology.addStateStore(store(StoreNames.INDEXES, Serdes.String())
-                .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(INDEX_SEGMENT_BYTES))), PROCESSOR);
+        // derived from the runs and rebuilt from them when needed (see IndexGeneration): not changelogged
+        topology.addStateStore(store(StoreNames.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(store(StoreNames.INDEX_GENERATION, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(StoreNames.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
         topology.addStateStore(store(StoreNames.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);

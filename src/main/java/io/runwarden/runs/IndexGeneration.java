@@ -11,7 +11,8 @@ import java.util.UUID;
  * from their changelog after a crash, a move to another instance or a standby's promotion; the indexes do not.
  * Each rebuild writes a new generation both to a changelogged store (restored with the runs) and to a local one:
  * an instance holds a generation locally only if it built it, and any other instance that later processed these
- * runs wrote another one, so equal generations mean nothing changed the runs behind the indexes' back.
+ * runs deleted it as its own rebuild began, and wrote another one when it ended, so equal generations mean nothing
+ * changed the runs behind the indexes' back.
  * While a rebuild is under way a local mark says so, and queries of the indexes wait for it.
  */
 final class IndexGeneration {
@@ -45,13 +46,14 @@ final class IndexGeneration {
     void startRebuild() {
         local.delete(KEY);
         local.put(REBUILDING, "true");
+        // at once, not when complete: an instance (or an earlier release) that gets the partition back meanwhile
+        // would take its own indexes, which miss every run changed here since, for current
+        logged.delete(KEY);
+        EARLIER_KEYS.forEach(logged::delete);
     }
 
     void renew() {
-        for (String earlier : EARLIER_KEYS) {
-            logged.delete(earlier);
-            local.delete(earlier);
-        }
+        EARLIER_KEYS.forEach(local::delete);
         String generation = UUID.randomUUID().toString();
         logged.put(KEY, generation);
         local.put(KEY, generation);

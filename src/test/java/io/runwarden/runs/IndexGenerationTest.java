@@ -55,6 +55,27 @@ class IndexGenerationTest {
         assertThat(RunIndexes.open(runs, indexes, generations).complete()).isTrue();
     }
 
+    @Test
+    void anInstanceThatGetsThePartitionBackWhileAnotherRebuildsItRebuildsToo() {
+        RunIndexes.open(runs, indexes, generations).rebuildStep(Duration.ofSeconds(5));
+
+        RunIndexes moved = RunIndexes.open(runs, store("indexes-elsewhere", Serdes.String()), generations);
+
+        assertThat(moved.complete()).as("the other instance rebuilds, applying events meanwhile").isFalse();
+        assertThat(RunIndexes.open(runs, indexes, generations).complete())
+                .as("indexes built before that rebuild began miss what it applies").isFalse();
+    }
+
+    @Test
+    void anEarlierReleaseThatGetsThePartitionBackMidRebuildRebuildsToo() {
+        generations.put("generation-3", "an earlier release's, equal to its own local copy");
+        indexes.put("g|generation-3", generations.get("generation-3"));
+
+        assertThat(RunIndexes.open(runs, store("indexes-elsewhere", Serdes.String()), generations).complete()).isFalse();
+
+        assertThat(generations.get("generation-3")).as("gone before the first step").isNull();
+    }
+
     private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
         KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
                 Serdes.String(), values).withLoggingDisabled().build();

@@ -1,5 +1,6 @@
 package io.runwarden.runs;
 
+import org.apache.kafka.streams.KeyValue;
 import io.runwarden.model.RunRecord;
 
 import java.time.Instant;
@@ -21,9 +22,18 @@ final class DeadlineIndex {
         IndexKeys.move(store, keyOf(before), keyOf(after), after == null ? null : after.runId());
     }
 
-    /** The first {@code limit} runIds whose deadline is at or before {@code asOf}, earliest first. */
-    List<String> due(Instant asOf, int limit) {
-        return IndexKeys.valuesBefore(store, asOf.plusMillis(1), limit);
+    /** The first {@code limit} entries (key, runId) whose deadline is at or before {@code asOf}, earliest first. */
+    List<KeyValue<String, String>> due(Instant asOf, int limit) {
+        return IndexKeys.entriesBefore(store, asOf.plusMillis(1), limit);
+    }
+
+    /** Whether an entry {@link #due} read is the run's own: its deadline as the run now stands. */
+    static boolean isEntryOf(KeyValue<String, String> entry, RunRecord run) {
+        return run != null && entry.key.equals(keyOf(run));
+    }
+
+    void forget(KeyValue<String, String> entry) {
+        store.delete(entry.key);
     }
 
     /** The same, read from a queried partition: every due run. */

@@ -1,6 +1,7 @@
 package io.runwarden.runs;
 
 import io.runwarden.model.RunStatus;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 import java.time.Instant;
@@ -81,12 +82,17 @@ final class IndexKeys {
      * The bound sorts before every key of its own millisecond: "...0001:" > "...0001".
      */
     static List<String> valuesBefore(IndexView index, Instant before, int limit) {
-        List<String> values = new ArrayList<>();
+        return entriesBefore(index, before, limit).stream().map(entry -> entry.value).toList();
+    }
+
+    /** The same, with their keys. */
+    static List<KeyValue<String, String>> entriesBefore(IndexView index, Instant before, int limit) {
+        List<KeyValue<String, String>> entries = new ArrayList<>();
         try (KeyValueIterator<String, String> it = index.range(digits(0), digits(Math.max(0, before.toEpochMilli())))) {
-            while (it.hasNext() && values.size() < limit) {
-                values.add(it.next().value);
+            while (it.hasNext() && entries.size() < limit) {
+                entries.add(it.next());
             }
         }
-        return values;
+        return entries;
     }
 }

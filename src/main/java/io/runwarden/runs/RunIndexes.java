@@ -3,11 +3,13 @@ package io.runwarden.runs;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunTimes;
 import io.runwarden.model.ScriptStats;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,9 +137,23 @@ public final class RunIndexes {
         }
     }
 
-    /** The runIds of up to {@code limit} in-progress runs whose deadline is at or before {@code asOf}, earliest first. */
-    public List<String> due(Instant asOf, int limit) {
-        return deadlines.due(asOf, limit);
+    /**
+     * Up to {@code limit} in-progress runs whose deadline is at or before {@code asOf}, earliest first, as stored. An
+     * entry that is not its run's own deadline (the run gone, ended, or its deadline moved) is deleted and skipped:
+     * none is written so, but failing such a run would be a false alarm, and a run that is gone would fail the task.
+     */
+    public DueChunk due(Instant asOf, int limit) {
+        List<KeyValue<String, String>> entries = deadlines.due(asOf, limit);
+        List<RunRecord> due = new ArrayList<>(entries.size());
+        for (KeyValue<String, String> entry : entries) {
+            RunRecord run = runs.get(entry.value);
+            if (DeadlineIndex.isEntryOf(entry, run)) {
+                due.add(run);
+            } else {
+                deadlines.forget(entry);
+            }
+        }
+        return new DueChunk(due, entries.size());
     }
 
     /** Whether a start of the script (not a missed slot's record) lies from {@code from} to {@code to}, inclusive. */

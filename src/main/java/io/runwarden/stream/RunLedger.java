@@ -5,6 +5,7 @@ import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
+import io.runwarden.runs.DueChunk;
 import io.runwarden.runs.RunIndexes;
 import io.runwarden.model.FailureReason;
 import io.runwarden.model.RunStatus;
@@ -132,7 +133,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
 
     /**
      * Fails up to {@code limit} in-progress runs of this partition whose deadline is at or before the sweep's asOf,
-     * earliest deadline first. A part with {@code limit} failures may leave more due runs for another call. The
+     * earliest deadline first. A part that read {@code limit} entries may leave more due runs for another call. The
      * deadline index is complete only once rebuilt: until then the sweep waits, and drives the rebuild on.
      */
     @Override
@@ -141,15 +142,14 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         if (!indexes.complete() && !indexes.rebuildStep(ScriptEventProcessor.REBUILD_STEP)) {
             return null;
         }
-        List<String> due = indexes.due(sweep.asOf(), limit);
+        DueChunk due = indexes.due(sweep.asOf(), limit);
         TreeSet<String> scripts = new TreeSet<>();
-        List<RunOutcome> ends = new ArrayList<>(due.size());
+        List<RunOutcome> ends = new ArrayList<>(due.runs().size());
         try {
-            for (String runId : due) {
-                RunRecord before = runs.get(runId);
+            for (RunRecord before : due.runs()) {
                 RunRecord after = transitions.timeout(before, sweep.asOf());
                 save(before, after, timestamp);
-                emitter.toFailures(runId, RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
+                emitter.toFailures(after.runId(), RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
                 ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
                 if (after.scriptName() != null) {
                     scripts.add(after.scriptName());
@@ -158,7 +158,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         } finally {
             emitter.toOutcomes(ends, timestamp); // the ends of the runs failed, even if a later one could not be
         }
-        return new SweepPart(sweep.sweepId(), partition, due.size(), List.copyOf(scripts), due.size(), false);
+        return new SweepPart(sweep.sweepId(), partition, due.runs().size(), List.copyOf(scripts), due.examined(), false);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.Trigger;
+import io.runwarden.runs.DueChunk;
 import io.runwarden.runs.RunIndexes;
 import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepRequest;
@@ -66,7 +67,7 @@ class RunLedgerTest {
         List<RunOutcome> outcomes = outcomes();
         assertThat(outcomes).hasSize(1);
         assertThat(outcomes.get(0).succeeded()).isTrue();
-        assertThat(indexes.due(START.plus(Duration.ofDays(10)), 10)).as("a finished run is never due").isEmpty();
+        assertThat(dueEntries(indexes, START.plus(Duration.ofDays(10)), 10)).as("a finished run is never due").isEmpty();
         assertThat(context.forwarded().get(0).record().timestamp()).as("stamped as its last event").isEqualTo(3);
 
         context.resetForwards();
@@ -122,14 +123,14 @@ class RunLedgerTest {
         assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
         ledger.applyAtCommit(event("r1", EventType.STARTED, START), 1);
         ledger.flush();
-        assertThat(indexes.due(START.plus(Duration.ofDays(4)), 10)).containsExactly("r1");
+        assertThat(dueEntries(indexes, START.plus(Duration.ofDays(4)), 10)).containsExactly("r1");
 
         ledger.applyAtCommit(event("r1", EventType.HEARTBEAT, START.plus(Duration.ofDays(2))), 2);
         ledger.applyAtCommit(event("r1", EventType.HEARTBEAT, START.plus(Duration.ofDays(3))), 3);
         ledger.flush();
 
-        assertThat(indexes.due(START.plus(Duration.ofDays(4)), 10)).as("the old deadline's entry is gone").isEmpty();
-        assertThat(indexes.due(START.plus(Duration.ofDays(6)), 10)).containsExactly("r1");
+        assertThat(dueEntries(indexes, START.plus(Duration.ofDays(4)), 10)).as("the old deadline's entry is gone").isEmpty();
+        assertThat(dueEntries(indexes, START.plus(Duration.ofDays(6)), 10)).containsExactly("r1");
     }
 
     /**
@@ -153,7 +154,7 @@ class RunLedgerTest {
 
         assertThat(forwardedTo(Emitter.RUNS_SINK)).extracting(run -> ((RunRecord) run).runId()).containsExactly("r1", "r2");
         assertThat(outcomes()).extracting(RunOutcome::runId).containsExactly("r1");
-        assertThat(failingIndexes.due(START.plus(Duration.ofDays(4)), 10)).containsExactly("r2");
+        assertThat(dueEntries(failingIndexes, START.plus(Duration.ofDays(4)), 10)).containsExactly("r2");
     }
 
     /**
@@ -212,6 +213,13 @@ class RunLedgerTest {
     }
 
     /** The outcomes forwarded, in order, out of the records that gather them. */
+    /** The runIds of the due entries, each its run's own deadline: none stray. */
+    private static List<String> dueEntries(RunIndexes indexes, Instant asOf, int limit) {
+        DueChunk due = indexes.due(asOf, limit);
+        assertThat(due.examined()).as("every entry its run's own deadline").isEqualTo(due.runs().size());
+        return due.runs().stream().map(RunRecord::runId).toList();
+    }
+
     private List<RunOutcome> outcomes() {
         return forwardedTo(Emitter.OUTCOMES_SINK).stream()
                 .flatMap(record -> Arrays.stream(Json.read((byte[]) record, RunOutcome[].class))).toList();

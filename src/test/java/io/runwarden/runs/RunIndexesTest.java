@@ -1,0 +1,59 @@
+package io.runwarden.runs;
+
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A sweep fails a run only by its own deadline, whatever else the deadline index holds. */
+class RunIndexesTest {
+    private static final Instant START = Instant.parse("2026-11-30T10:00:00Z");
+    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private final KeyValueStore<String, RunRecord> runs = store("runs", Json.serde(RunRecord.class));
+    private final KeyValueStore<String, String> store = store("indexes", Serdes.String());
+    private final RunIndexes indexes = RunIndexes.open(runs, store, store("generations", Serdes.String()));
+
+    @Test
+    void aDeadlineEntryThatIsNotItsRunsOwnIsDroppedNotFailed() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        saved(RunRecord.builder("open").scriptName("backup").status(RunStatus.IN_PROGRESS).startTime(START)
+                .deadline(START.plus(Duration.ofHours(1))).build());
+        saved(RunRecord.builder("ended").scriptName("backup").status(RunStatus.SUCCESS).startTime(START)
+                .endTime(START.plusSeconds(60)).build());
+        // stray entries, as indexes out of step with the runs would hold them: the ended run's deadline, the open
+        // run's deadline before a heartbeat moved it, and a run that is gone
+        store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(30), "ended")), "ended");
+        store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(10), "open")), "open");
+        store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(20), "gone")), "gone");
+
+        DueChunk beforeItsDeadline = indexes.due(START.plus(Duration.ofMinutes(30)), 10);
+        assertThat(beforeItsDeadline.runs()).as("no run is due by its own deadline").isEmpty();
+        assertThat(beforeItsDeadline.examined()).isEqualTo(3);
+
+        DueChunk due = indexes.due(START.plus(Duration.ofHours(2)), 10);
+        assertThat(due.runs()).extracting(RunRecord::runId).containsExactly("open");
+        assertThat(due.examined()).as("the stray entries were deleted").isEqualTo(1);
+    }
+
+    private void saved(RunRecord run) {
+        runs.put(run.runId(), run);
+        indexes.changed(null, run);
+    }
+
+    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
+        KeyValueStore<String, V> made = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values).withLoggingDisabled().build();
+        made.init(context.getStateStoreContext(), made);
+        return made;
+    }
+}

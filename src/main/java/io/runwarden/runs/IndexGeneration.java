@@ -46,8 +46,15 @@ final class IndexGeneration {
     void startRebuild() {
         local.delete(KEY);
         local.put(REBUILDING, "true");
-        // at once, not when complete: an instance (or an earlier release) that gets the partition back meanwhile
-        // would take its own indexes, which miss every run changed here since, for current
+    }
+
+    /**
+     * Makes every other holder of the indexes' generation rebuild too: an instance (or an earlier release) that got
+     * the partition back while this rebuild applies events would take its own indexes, which miss every run changed
+     * here, for current. At the rebuild's first step, not in {@link #startRebuild}: a changelog write there, in a
+     * task's init, opened the thread's transaction before the other tasks' init and restore, past its timeout.
+     */
+    void disownOthers() {
         logged.delete(KEY);
         EARLIER_KEYS.forEach(logged::delete);
     }

@@ -30,6 +30,7 @@ final class IndexRebuild {
     private final List<IndexSpace> staleSpaces = new ArrayList<>(Arrays.asList(IndexSpace.values()));
     private byte[] cursor;
     private boolean complete;
+    private boolean stepped;
     private int indexed;
 
     /** A rebuild that has nothing to do: the indexes were built from these very runs. */
@@ -73,6 +74,10 @@ final class IndexRebuild {
     boolean step(Duration budget) {
         if (complete) {
             return true;
+        }
+        if (!stepped) {
+            generation.disownOthers();
+            stepped = true;
         }
         long until = System.nanoTime() + budget.toNanos();
         do {

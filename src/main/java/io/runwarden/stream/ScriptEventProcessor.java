@@ -114,9 +114,12 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         }
     }
 
-    /** No long work inside init (the thread's transaction is open): a rebuild goes step by step between events. */
+    /**
+     * No rebuild inside init: a step writes to Kafka, which there would open the thread's transaction before the other
+     * tasks' init and restore. A rebuild goes step by step between events.
+     */
     private void rebuildStepwise(RunIndexes indexes) {
-        if (indexes.rebuildStep(REBUILD_STEP)) {
+        if (indexes.complete()) {
             return;
         }
         LOG.info("rebuilding the indexes of {} from its runs, step by step while events are applied", context.taskId());

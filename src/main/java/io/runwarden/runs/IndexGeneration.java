@@ -51,8 +51,9 @@ final class IndexGeneration {
     /**
      * Makes every other holder of the indexes' generation rebuild too: an instance (or an earlier release) that got
      * the partition back while this rebuild applies events would take its own indexes, which miss every run changed
-     * here, for current. At the rebuild's first step, not in {@link #startRebuild}: a changelog write there, in a
-     * task's init, opened the thread's transaction before the other tasks' init and restore, past its timeout.
+     * here, for current. Before the task's first write (the rebuild's first step, or a run it changes before that),
+     * not in {@link #startRebuild}: a changelog write there, in a task's init, opened the thread's transaction before
+     * the other tasks' init and restore, past its timeout.
      */
     void disownOthers() {
         logged.delete(KEY);

@@ -30,7 +30,7 @@ final class IndexRebuild {
     private final List<IndexSpace> staleSpaces = new ArrayList<>(Arrays.asList(IndexSpace.values()));
     private byte[] cursor;
     private boolean complete;
-    private boolean stepped;
+    private boolean disowned;
     private int indexed;
 
     /** A rebuild that has nothing to do: the indexes were built from these very runs. */
@@ -70,15 +70,23 @@ final class IndexRebuild {
         return complete || cursor != null && Arrays.compareUnsigned(utf8(runId), cursor) <= 0;
     }
 
+    /**
+     * Before this task writes anything else: see {@link IndexGeneration#disownOthers}. Never in a task's init, where a
+     * write to Kafka opens the thread's transaction too early.
+     */
+    void disownOthers() {
+        if (!disowned) {
+            generation.disownOthers();
+            disowned = true;
+        }
+    }
+
     /** At least one batch of the rebuild, and more for about {@code budget}. @return whether it is complete */
     boolean step(Duration budget) {
         if (complete) {
             return true;
         }
-        if (!stepped) {
-            generation.disownOthers();
-            stepped = true;
-        }
+        disownOthers();
         long until = System.nanoTime() + budget.toNanos();
         do {
             batch();

@@ -72,9 +72,23 @@ class IndexGenerationTest {
         indexes.put("g|generation-3", generations.get("generation-3"));
 
         RunIndexes upgrading = RunIndexes.open(runs, store("indexes-elsewhere", Serdes.String()), generations, 1);
+        assertThat(generations.get("generation-3")).as("opened in a task's init: nothing written to Kafka there").isNotNull();
         assertThat(upgrading.rebuildStep(Duration.ZERO)).isFalse();
 
         assertThat(generations.get("generation-3")).as("gone at the first step, long before the last").isNull();
+    }
+
+    @Test
+    void aRunChangedBeforeTheRebuildsFirstStepMakesOthersRebuildToo() {
+        RunIndexes.open(runs, indexes, generations).rebuildStep(Duration.ofSeconds(5));
+        RunIndexes moved = RunIndexes.open(runs, store("indexes-elsewhere", Serdes.String()), generations, 1);
+        RunRecord run = RunRecord.builder("r2").scriptName("backup").status(RunStatus.IN_PROGRESS)
+                .startTime(Instant.parse("2026-11-30T11:00:00Z")).build();
+
+        runs.put("r2", run);
+        moved.changed(null, run);
+
+        assertThat(RunIndexes.open(runs, indexes, generations).complete()).as("these indexes miss r2").isFalse();
     }
 
     private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {

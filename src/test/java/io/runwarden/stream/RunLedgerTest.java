@@ -212,7 +212,6 @@ class RunLedgerTest {
                 new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
     }
 
-    /** The outcomes forwarded, in order, out of the records that gather them. */
     /** The runIds of the due entries, each its run's own deadline: none stray. */
     private static List<String> dueEntries(RunIndexes indexes, Instant asOf, int limit) {
         DueChunk due = indexes.due(asOf, limit);
@@ -220,6 +219,7 @@ class RunLedgerTest {
         return due.runs().stream().map(RunRecord::runId).toList();
     }
 
+    /** The outcomes forwarded, in order, out of the records that gather them. */
     private List<RunOutcome> outcomes() {
         return forwardedTo(Emitter.OUTCOMES_SINK).stream()
                 .flatMap(record -> Arrays.stream(Json.read((byte[]) record, RunOutcome[].class))).toList();

@@ -87,6 +87,8 @@ final class TopologyFixture implements AutoCloseable {
         Properties props = StreamsProperties.of(settings, 0, new RunwardenMeters(meters));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION);
         driver = new TopologyTestDriver(RunwardenTopology.build(defaultMaxRuntime, RETENTION, 1, 1, APPLICATION), props, wallClock);
+        // the fresh partition's (empty) index rebuild runs at its first tick, as in the service: no step runs in init
+        driver.advanceWallClockTime(ScriptEventProcessor.REBUILD_TICK);
         events = driver.createInputTopic(Topics.SCRIPT_EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         cronConfig = driver.createInputTopic(Topics.CRON_CONFIG, new StringSerializer(), new ByteArraySerializer());
         policies = driver.createInputTopic(Topics.SCRIPT_POLICIES, new StringSerializer(), new ByteArraySerializer());

@@ -1,5 +1,6 @@
 package io.runwarden.stream;
 
+import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.Trigger;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
@@ -7,6 +8,7 @@ import io.runwarden.model.RunStatus;
 import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -112,6 +114,27 @@ class SweepTest {
 
             assertThat(result.totalLogsUpdated()).isEqualTo(3);
             assertThat(result.entriesExamined()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void strayDeadlineEntriesFailNothingAndHideNoDueRunBehindThem() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            // a full chunk of entries whose runs are gone, due before the one run that is
+            KeyValueStore<String, String> indexes = fixture.driver.getKeyValueStore(StoreNames.INDEXES);
+            long strayDeadline = NOW.minus(Duration.ofDays(10)).toEpochMilli();
+            for (int i = 0; i < SweepProtocol.CHUNK; i++) {
+                indexes.put(String.format("d|%019d:gone-%04d", strayDeadline, i), String.format("gone-%04d", i));
+            }
+            fixture.started("old", "synchroFacture", FOUR_DAYS_AGO);
+
+            SweepResult result = fixture.sweep(NOW);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(1);
+            assertThat(result.entriesExamined()).isEqualTo(SweepProtocol.CHUNK + 1);
+            assertThat(fixture.run("old").status()).isEqualTo(RunStatus.FAILED);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).containsExactly("old");
+            assertThat(fixture.sweep(NOW.plusSeconds(60)).entriesExamined()).as("the stray entries are gone").isZero();
         }
     }
 

@@ -1,7 +1,7 @@
 package io.runwarden.runs;
 
-import org.apache.kafka.streams.KeyValue;
 import io.runwarden.model.RunRecord;
+import org.apache.kafka.streams.KeyValue;
 
 import java.time.Instant;
 import java.util.List;

@@ -72,10 +72,10 @@ final class IndexRebuild {
 
     /**
      * Before this task writes anything else: see {@link IndexGeneration#disownOthers}. Never in a task's init, where a
-     * write to Kafka opens the thread's transaction too early.
+     * write to Kafka opens the thread's transaction too early. Once, and only while the rebuild is under way.
      */
     void disownOthers() {
-        if (!disowned) {
+        if (!complete && !disowned) {
             generation.disownOthers();
             disowned = true;
         }

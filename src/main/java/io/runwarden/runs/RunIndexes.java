@@ -132,9 +132,7 @@ public final class RunIndexes {
 
     /** Keeps the indexes in step with a run that changed, already saved in the runs' store. @param before null for a new run */
     public void changed(RunRecord before, RunRecord after) {
-        if (!rebuild.complete()) {
-            rebuild.disownOthers(); // a run changed here, before the rebuild's first step, is one they would miss
-        }
+        rebuild.disownOthers(); // a run changed here, before the rebuild's first step, is one they would miss
         if (rebuild.covers(after.runId())) {
             writes.gathered(() -> update(before, after));
         }

@@ -16,11 +16,12 @@ public final class AlertRules {
     }
 
     /**
-     * A failure always raises its alert. It marks the script down, unless a success that ended later has been seen:
-     * then the failure is older news from a lagging partition, and that success's {@code recovered} follows it, so
-     * the last word is still that the script works. A success raises {@code recovered} when the script is down and
-     * it ended no earlier than the failure alerted last. A paused script raises nothing and its health stays as it
-     * was, so the first success after it resumes still says it recovered.
+     * A failure always raises its alert. It marks the script down, unless a success that ended no earlier has been
+     * seen: then the failure is older news from a lagging partition, and that success's {@code recovered} follows it,
+     * so the last word is still that the script works. A success raises {@code recovered} when the script is down and
+     * it ended no earlier than the failure alerted last. So a failure and a success that ended at the same instant
+     * tell one story in either order: failed, then recovered. A paused script raises nothing and its health stays as
+     * it was, so the first success after it resumes still says it recovered.
      */
     public static Decision decide(ScriptHealth health, RunOutcome outcome, boolean paused) {
         ScriptHealth now = health == null ? ScriptHealth.UNKNOWN : health;
@@ -30,7 +31,7 @@ public final class AlertRules {
         if (!outcome.succeeded()) {
             Alert failed = Alert.of(AlertKind.of(outcome.reason()), outcome.scriptName(), outcome.runId(), outcome.time(),
                     outcome.message(), outcome.sweepId(), outcome.checkId());
-            if (!now.down() && isBefore(outcome.time(), now.lastSuccess())) {
+            if (!now.down() && atOrBefore(outcome.time(), now.lastSuccess())) {
                 return new Decision(List.of(failed, recovered(outcome.scriptName(), now.lastSuccessRunId(), now.lastSuccess())), now);
             }
             return new Decision(List.of(failed), new ScriptHealth(true, latest(now.lastFailure(), outcome.time()),
@@ -55,6 +56,11 @@ public final class AlertRules {
     /** Strictly before; an unknown time is before nothing and nothing is before it. */
     private static boolean isBefore(Instant time, Instant than) {
         return time != null && than != null && time.isBefore(than);
+    }
+
+    /** At the same instant or before; an unknown time is neither, and nothing is at or before it. */
+    private static boolean atOrBefore(Instant time, Instant than) {
+        return time != null && than != null && !time.isAfter(than);
     }
 
     private static Instant latest(Instant last, Instant time) {

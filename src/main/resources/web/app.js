@@ -26,6 +26,7 @@ const state = {
   asking: false,             // the token dialog is open: nothing else may open it, the refresh waits
   locked: false,             // reads need a token and the user cancelled the dialog: nothing is read until "Enter a token…"
   writes: 0,                 // changes under way with withToken, which asks for the token itself on a 401
+  leaving: false,            // the page is loading again with another token: this one must change nothing more
 };
 
 const $ = (id) => document.getElementById(id);
@@ -513,7 +514,7 @@ async function loadDetail() {
 async function refresh() {
   clearTimeout(state.timer);
   const generation = ++state.generation; // an action's refresh may overlap the timer's: only the last one re-arms it
-  if (state.locked) return; // reads need a token the user has not given: nothing to poll until "Enter a token…"
+  if (state.locked || state.leaving) return; // no token given yet ("Enter a token…"), or the page is loading again
   if (document.hidden || state.asking) { // nobody is looking, or the token is being asked for: poll again later
     state.timer = setTimeout(refresh, refreshSeconds * 1000);
     return;
@@ -666,7 +667,7 @@ function askToken(error, purpose, button, read = false) {
  * with a token that cannot read (403). The token is dropped and a new one asked for.
  */
 function readsRefused(result) {
-  if (state.asking || state.locked) return;
+  if (state.asking || state.locked || state.leaving) return;
   const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
   sessionStorage.removeItem(TOKEN_KEY);
   let error = null;
@@ -688,8 +689,7 @@ async function askReadToken(error) {
   setState('locked', 'needs a token');
   const token = await askToken(error, 'read this dashboard', 'Open', true);
   if (token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    location.reload();
+    reloadWith(token);
     return;
   }
   state.locked = true;
@@ -702,12 +702,21 @@ async function askReadToken(error) {
 async function useAnotherToken() {
   const token = await askToken(null, 'read this dashboard (the API token also allows changes)', 'Use token', true);
   if (!token) return;
-  sessionStorage.setItem(TOKEN_KEY, token);
-  location.reload();
+  reloadWith(token);
 }
 
 function forgetToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
+  reloadWith(null);
+}
+
+/**
+ * Loads the page again with this token (or none). The old page lives on until the new one arrives, which can take a
+ * while on a busy machine: a refresh it sent with the new token and saw refused must not drop that token and ask again.
+ */
+function reloadWith(token) {
+  state.leaving = true;
+  clearTimeout(state.timer);
+  if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
   location.reload();
 }
 

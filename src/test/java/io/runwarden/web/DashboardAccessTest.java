@@ -246,6 +246,37 @@ class DashboardAccessTest {
         assertThat(dashboard.rowIds()).isEmpty();
     }
 
+    /**
+     * The page loads again with a new token, and the new page is slow to come: meanwhile the old page, still running,
+     * refreshes with that token and is refused. Whatever it hears then must not drop the token: the new page tries it
+     * and says it was refused, instead of asking afresh as if none had been given.
+     */
+    @Test
+    @Order(7)
+    void aRefusalTheOldPageHearsWhileTheNewOneLoadsDropsNoToken() throws Exception {
+        // longer than two of the page's refreshes (every second here), so the old page refreshes while it waits
+        try (SlowPageProxy slow = new SlowPageProxy(service.httpPort(), Duration.ofSeconds(4))) {
+            browser.get("http://127.0.0.1:" + slow.port() + "/?refresh=1");
+            DashboardPage.eventually(() -> assertThat(dialogOpen()).isTrue());
+            browser.findElement(By.id("token-input")).sendKeys(READ_TOKEN);
+            dashboard.click(By.id("token-submit"));
+            DashboardPage.eventually(() -> assertThat(dashboard.text("state")).startsWith("updated "));
+
+            dashboard.click(By.id("access-other"));
+            DashboardPage.eventually(() -> assertThat(dialogOpen()).isTrue());
+            browser.executeScript("window.oldPage = true");
+            browser.findElement(By.id("token-input")).sendKeys("not-a-token");
+            dashboard.click(By.id("token-submit"));
+
+            DashboardPage.eventually(() -> {
+                assertThat(browser.executeScript("return window.oldPage === undefined")).as("the new page").isEqualTo(true);
+                assertThat(dialogOpen()).isTrue();
+                assertThat(browser.findElement(By.id("token-error")).isDisplayed()).isTrue();
+                assertThat(dashboard.text("token-error")).isEqualTo("That token was refused; enter the right one.");
+            });
+        }
+    }
+
     /** A request made by script from the page, with the tab's token: {status, body}. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> fetch(String method, String path) {

@@ -116,7 +116,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 RunRecord before = changed.stored();
                 RunRecord after = changed.latest();
                 save(before, after, changed.timestamp());
-                if ((before == null || before.inProgress()) && !after.inProgress()) {
+                if (endIsNews(before, after)) {
                     ended(ends, RunOutcome.of(after, null, null));
                 }
                 last = Math.max(last, changed.timestamp());
@@ -195,6 +195,15 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         emitter.batchDone(batchId, partition, timestamp);
     }
 
+
+    /**
+     * Whether the alerts have yet to hear of this run's end: it just ended, or it had ended with no script to tell
+     * (an end that overtook its start, which names the script) and now has one.
+     */
+    private static boolean endIsNews(RunRecord before, RunRecord after) {
+        return !after.inProgress() && (before == null || before.inProgress()
+                || before.scriptName() == null && after.scriptName() != null);
+    }
 
     /** A run of a script ended: its script's alerts decide what it means. */
     private static void ended(List<RunOutcome> ends, RunOutcome outcome) {

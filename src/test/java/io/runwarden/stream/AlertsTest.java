@@ -65,6 +65,25 @@ class AlertsTest {
         }
     }
 
+    /** A failure that overtook its start, and named no script, is alerted once the start names it: once. */
+    @Test
+    void anEndThatOvertookItsStartIsAlertedWhenTheStartNamesItsScript() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.ended("early-end", "failed", T.plusSeconds(60), "exit 1");
+            fixture.driver.advanceWallClockTime(Duration.ofMillis(50)); // written: a run of no script yet
+            assertThat(fixture.run("early-end").scriptName()).isNull();
+            assertThat(fixture.publishedAlerts()).isEmpty();
+
+            fixture.started("early-end", "backup", T);
+            fixture.driver.advanceWallClockTime(Duration.ofMillis(50));
+            fixture.started("early-end", "backup", T); // again: nothing more to tell
+            fixture.driver.advanceWallClockTime(Duration.ofMillis(50));
+
+            assertThat(fixture.publishedAlerts()).containsExactly(
+                    new Alert("failed:early-end", AlertKind.FAILED, "backup", "early-end", T.plusSeconds(60), "exit 1", null, null));
+        }
+    }
+
     @Test
     void aSweepRaisesATimeoutPerRunWithItsSweepIdThenItsEndInTheFeed() {
         try (TopologyFixture fixture = new TopologyFixture()) {

@@ -31,18 +31,18 @@ public final class AlertRules {
         if (!outcome.succeeded()) {
             Alert failed = Alert.of(AlertKind.of(outcome.reason()), outcome.scriptName(), outcome.runId(), outcome.time(),
                     outcome.message(), outcome.sweepId(), outcome.checkId());
-            if (!now.down() && atOrBefore(outcome.time(), now.lastSuccess())) {
+            if (!now.down() && atOrBefore(outcome.at(), now.lastSuccess())) {
                 return new Decision(List.of(failed, recovered(outcome.scriptName(), now.lastSuccessRunId(), now.lastSuccess())), now);
             }
-            return new Decision(List.of(failed), new ScriptHealth(true, latest(now.lastFailure(), outcome.time()),
+            return new Decision(List.of(failed), new ScriptHealth(true, latest(now.lastFailure(), outcome.at()),
                     now.lastSuccess(), now.lastSuccessRunId()));
         }
-        boolean newest = !isBefore(outcome.time(), now.lastSuccess());
-        ScriptHealth succeeded = newest ? new ScriptHealth(false, null, outcome.time(), outcome.runId()) : now;
+        boolean newest = !isBefore(outcome.at(), now.lastSuccess());
+        ScriptHealth succeeded = newest ? new ScriptHealth(false, null, outcome.at(), outcome.runId()) : now;
         if (!now.down()) {
             return new Decision(List.of(), succeeded);
         }
-        if (isBefore(outcome.time(), now.lastFailure())) {
+        if (isBefore(outcome.at(), now.lastFailure())) {
             return new Decision(List.of(), now); // older than the failure that took it down: no recovery
         }
         return new Decision(List.of(recovered(outcome.scriptName(), outcome.runId(), outcome.time())),

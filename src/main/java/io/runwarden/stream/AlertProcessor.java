@@ -197,6 +197,9 @@ final class AlertProcessor implements Processor<String, byte[], String, Object> 
         within("scriptName", outcome.scriptName(), Bounds::id);
         within("runId", outcome.runId(), Bounds::generatedId);
         within("time", outcome.time(), Bounds::instant);
+        if (outcome.since() != null) {
+            within("since", outcome.since(), Bounds::instant);
+        }
         if (outcome.message() != null && outcome.message().length() > Bounds.MAX_MESSAGE_CHARS) {
             throw new InvalidEventException("bad-alert-outcome", "message is " + outcome.message().length()
                     + " characters long; a run's holds at most " + Bounds.MAX_MESSAGE_CHARS);

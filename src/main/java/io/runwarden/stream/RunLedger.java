@@ -186,7 +186,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
         save(null, run, timestamp);
-        emitter.toOutcomes(List.of(RunOutcome.of(run, null, missed.checkId())), timestamp);
+        emitter.toOutcomes(List.of(RunOutcome.missed(run, missed.checkId(), slot.to())), timestamp);
         meters.missedSlot();
     }
 

@@ -84,6 +84,23 @@ class AlertRulesTest {
         assertThat(successFirst.health().down()).isFalse();
     }
 
+    /** A missed slot holds from the end of its grace: a success after that and before the check found it is newer. */
+    @Test
+    void aMissedSlotIsOrderedByTheEndOfItsGraceNotByWhenItWasFound() {
+        RunOutcome missed = new RunOutcome("etl@slot", "etl", FailureReason.MISSED, T.plusSeconds(30), "did not start", null,
+                "check-1", T);
+        ScriptHealth up = AlertRules.decide(null, success("s", T.plusSeconds(4)), false).health();
+
+        AlertRules.Decision found = AlertRules.decide(up, missed, false);
+
+        assertThat(ids(found)).containsExactly("missed:etl@slot", "recovered:s");
+        assertThat(found.alerts().get(0).time()).as("the alert keeps the missed run's end").isEqualTo(T.plusSeconds(30));
+        assertThat(found.health().down()).isFalse();
+
+        AlertRules.Decision successAfter = AlertRules.decide(AlertRules.decide(null, missed, false).health(), success("s", T.plusSeconds(4)), false);
+        assertThat(ids(successAfter)).containsExactly("recovered:s");
+    }
+
     @Test
     void whilePausedNothingIsRaisedAndHealthStaysAsItWas() {
         ScriptHealth down = new ScriptHealth(true, T, null, null);

@@ -129,6 +129,25 @@ class AlertsTest {
         }
     }
 
+    /**
+     * A slot is missed once its grace runs out, and found so a little later: a run that started too late to keep it
+     * and succeeded in between is newer news than the missed slot, so the script reads recovered, not down until its
+     * next slot.
+     */
+    @Test
+    void aSuccessAfterASlotsGraceRanOutRecoversTheMissedSlotFoundAfterIt() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("report", null, "*/5 * * * *", "UTC", Duration.ofMinutes(1), false, NOW));
+            fixture.started("late-1", "report", NOW.plusSeconds(6 * 60 + 2)); // the 12:05 slot's grace ended at 12:06
+            fixture.ended("late-1", "succeeded", NOW.plusSeconds(6 * 60 + 4), "ok");
+            fixture.advanceTo(NOW.plusSeconds(6 * 60 + 30), Duration.ofSeconds(6 * 60 + 30)); // found at 12:06:30
+
+            List<Alert> alerts = fixture.publishedAlerts();
+            assertThat(alerts).extracting(Alert::alertId).containsExactly("missed:report@2026-11-28T12:05:00Z", "recovered:late-1");
+            assertThat(alerts.get(0).time()).as("the missed run's end: when it was found").isEqualTo(fixture.run("report@2026-11-28T12:05:00Z").endTime());
+        }
+    }
+
     @Test
     void aPausedScriptAlertsNothingAndItsFirstSuccessAfterResumingSaysItRecovered() {
         try (TopologyFixture fixture = new TopologyFixture()) {

@@ -716,6 +716,7 @@ function forgetToken() {
 function reloadWith(token) {
   state.leaving = true;
   clearTimeout(state.timer);
+  setState('starting', 'loading again…');
   if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
   location.reload();
 }
@@ -799,7 +800,13 @@ async function withToken(send, purpose, button) {
   try {
     let result = await send();
     while (result.status === 401) {
-      const hadToken = sessionStorage.getItem(TOKEN_KEY) !== null;
+      if (state.leaving) return null; // the page is loading again with another token: not this page's business
+      const current = sessionStorage.getItem(TOKEN_KEY);
+      if (current !== null && current !== result.token) { // refused a token since replaced (another dialog gave one)
+        result = await send();
+        continue;
+      }
+      const hadToken = current !== null;
       sessionStorage.removeItem(TOKEN_KEY);
       state.accessKnown = false; // another token (or none): what it may do is asked again
       const token = await askToken(hadToken ? 'That token was refused; enter the right one.' : null, purpose, button);

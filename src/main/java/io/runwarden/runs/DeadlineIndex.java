@@ -4,7 +4,11 @@ import io.runwarden.model.RunRecord;
 import org.apache.kafka.streams.KeyValue;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * In-progress runs ordered by deadline. Keys are "{@code <deadline millis, 19 digits>:<runId>}", so the
@@ -32,13 +36,25 @@ final class DeadlineIndex {
         return run != null && entry.key.equals(keyOf(run));
     }
 
+    /** Whether the run is in progress with a deadline at or before {@code asOf}. */
+    static boolean isDue(RunRecord run, Instant asOf) {
+        return keyOf(run) != null && !run.deadline().isAfter(asOf);
+    }
+
     void forget(KeyValue<String, String> entry) {
         store.delete(entry.key);
     }
 
-    /** The same, read from a queried partition: every due run. */
-    static List<String> due(IndexView index, Instant asOf) {
-        return IndexKeys.valuesBefore(index, asOf.plusMillis(1), Integer.MAX_VALUE);
+    /** The same, read from a queried partition: every run a sweep as of {@code asOf} would fail there, once each. */
+    static Collection<RunRecord> dueRuns(IndexView index, Function<String, RunRecord> runs, Instant asOf) {
+        Map<String, RunRecord> due = new LinkedHashMap<>();
+        for (KeyValue<String, String> entry : IndexKeys.entriesBefore(index, asOf.plusMillis(1), Integer.MAX_VALUE)) {
+            RunRecord run = runs.apply(entry.value);
+            if (isEntryOf(entry, run) || isDue(run, asOf)) {
+                due.putIfAbsent(entry.value, run);
+            }
+        }
+        return due.values();
     }
 
     private static String keyOf(RunRecord run) {

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -180,13 +181,12 @@ public final class LocalRuns {
             ReadOnlyKeyValueStore<String, RunRecord> runs = store(StoreNames.RUNS, partition);
             TreeSet<String> scripts = new TreeSet<>();
             List<RunRecord> first = new ArrayList<>();
-            List<String> due = DeadlineIndex.due(index(IndexSpace.DEADLINE, partition), asOf);
-            for (String runId : due) {
-                RunRecord run = runs.get(runId);
-                if (run != null && run.scriptName() != null) {
+            Collection<RunRecord> due = DeadlineIndex.dueRuns(index(IndexSpace.DEADLINE, partition), runs::get, asOf);
+            for (RunRecord run : due) {
+                if (run.scriptName() != null) {
                     scripts.add(run.scriptName());
                 }
-                if (run != null && first.size() < limit) {
+                if (first.size() < limit) {
                     first.add(run);
                 }
             }

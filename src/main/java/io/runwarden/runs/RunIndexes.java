@@ -145,16 +145,25 @@ public final class RunIndexes {
      */
     public DueChunk due(Instant asOf, int limit) {
         List<KeyValue<String, String>> entries = deadlines.due(asOf, limit);
-        List<RunRecord> due = new ArrayList<>(entries.size());
+        Map<String, RunRecord> due = new LinkedHashMap<>();
         for (KeyValue<String, String> entry : entries) {
             RunRecord run = runs.get(entry.value);
             if (DeadlineIndex.isEntryOf(entry, run)) {
-                due.add(run);
-            } else {
-                deadlines.forget(entry);
+                due.put(run.runId(), run);
+                continue;
+            }
+            deadlines.forget(entry);
+            // an entry out of step with its run says the index may have lost the run's own: due, it fails now; else
+            // its own entry is written (again), so that a later sweep finds it
+            if (run != null && run.inProgress()) {
+                if (DeadlineIndex.isDue(run, asOf)) {
+                    due.putIfAbsent(run.runId(), run);
+                } else {
+                    deadlines.update(null, run);
+                }
             }
         }
-        return new DueChunk(due, entries.size());
+        return new DueChunk(List.copyOf(due.values()), entries.size());
     }
 
     /** Whether a start of the script (not a missed slot's record) lies from {@code from} to {@code to}, inclusive. */
@@ -173,9 +182,20 @@ public final class RunIndexes {
         return false;
     }
 
-    /** The runIds of up to {@code limit} finished runs that ended before {@code cutoff}, oldest first. */
+    /**
+     * The runIds of up to {@code limit} finished runs that ended before {@code cutoff}, oldest first. An entry whose
+     * run is gone (indexes out of step with the runs) is dropped, and not listed: it would stop retention there.
+     */
     public List<String> finishedBefore(Instant cutoff, int limit) {
-        return IndexKeys.valuesBefore(finishedByEnd, cutoff, limit);
+        List<String> finished = new ArrayList<>();
+        for (KeyValue<String, String> entry : IndexKeys.entriesBefore(finishedByEnd, cutoff, limit)) {
+            if (runs.get(entry.value) != null) {
+                finished.add(entry.value);
+            } else {
+                finishedByEnd.delete(entry.key);
+            }
+        }
+        return finished;
     }
 
     /** Forgets a run already deleted from the runs' store: every index entry, its count, its place as latest or oldest open. */

@@ -45,6 +45,47 @@ class RunIndexesTest {
         assertThat(due.examined()).as("the stray entries were deleted").isEqualTo(1);
     }
 
+    /**
+     * An entry out of step with its in-progress run may be all the index has of it (its own lost): the sweep fails the
+     * run by its own deadline once that has passed, once, and until then writes its own entry back for a later sweep.
+     * A dry run's preview counts what the sweep would fail.
+     */
+    @Test
+    void aStrayEntryOfAnOpenRunWhoseOwnEntryIsLostStillFailsItByItsOwnDeadline() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        RunRecord late = RunRecord.builder("late").scriptName("backup").status(RunStatus.IN_PROGRESS).startTime(START)
+                .deadline(START.plus(Duration.ofHours(1))).build();
+        RunRecord overdue = RunRecord.builder("overdue").scriptName("backup").status(RunStatus.IN_PROGRESS).startTime(START)
+                .deadline(START.plus(Duration.ofMinutes(20))).build();
+        runs.put(late.runId(), late); // indexed only by a stale deadline each, as after indexes out of step with the runs
+        runs.put(overdue.runId(), overdue);
+        store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(10), "late")), "late");
+        store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(20), "overdue")), "overdue");
+        store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(30), "overdue")), "overdue");
+        Instant asOf = START.plus(Duration.ofMinutes(30));
+        assertThat(DeadlineIndex.dueRuns(new IndexView(store, IndexSpace.DEADLINE), runs::get, asOf))
+                .as("the preview").extracting(RunRecord::runId).containsExactly("overdue");
+
+        DueChunk due = indexes.due(asOf, 10);
+
+        assertThat(due.runs()).extracting(RunRecord::runId).as("due by its own deadline, once").containsExactly("overdue");
+        assertThat(indexes.due(asOf, 10).examined()).as("late's own entry, not yet due").isZero();
+        assertThat(indexes.due(START.plus(Duration.ofHours(2)), 10).runs()).extracting(RunRecord::runId)
+                .as("its own entry, written back").containsExactly("late");
+    }
+
+    /** A finished run's entry whose run is gone is dropped, not listed: retention goes on past it. */
+    @Test
+    void aFinishedEntryWhoseRunIsGoneIsDroppedAndRetentionGoesOn() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        saved(RunRecord.builder("old").scriptName("backup").status(RunStatus.SUCCESS).startTime(START)
+                .endTime(START.plusSeconds(60)).build());
+        store.put(IndexSpace.FINISHED.key(IndexKeys.oldestFirst(START.plusSeconds(30), "gone")), "gone");
+
+        assertThat(indexes.finishedBefore(START.plus(Duration.ofDays(1)), 10)).containsExactly("old");
+        assertThat(store.get(IndexSpace.FINISHED.key(IndexKeys.oldestFirst(START.plusSeconds(30), "gone")))).isNull();
+    }
+
     private void saved(RunRecord run) {
         runs.put(run.runId(), run);
         indexes.changed(null, run);

@@ -12,6 +12,7 @@ import io.runwarden.kafka.Topics;
 import io.runwarden.metrics.ServiceMetrics;
 import io.runwarden.model.Times;
 import io.runwarden.runs.LocalRuns;
+import io.runwarden.runs.RestoredRuns;
 import io.runwarden.service.CronConfigSeeder;
 import io.runwarden.service.KafkaServices;
 import io.runwarden.service.Readiness;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -101,9 +103,14 @@ public final class RunwardenService implements AutoCloseable {
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             seeder.seed(false);
 
+            Properties streamsProperties = StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes,
+                    eventPartitions);
+            RestoredRuns restoredRuns = new RestoredRuns();
+            streamsProperties.put(RestoredRuns.CONFIG, restoredRuns);
             streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
-                            feedPartitions, settings.applicationId()),
-                    StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes, eventPartitions));
+                            feedPartitions, settings.applicationId()), streamsProperties);
+            streams.setGlobalStateRestoreListener(restoredRuns);
+            streams.setStandbyUpdateListener(restoredRuns);
             LocalRuns runs = new LocalRuns(streams);
             metrics.watch(streams, runs::runsInProgress);
             StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);

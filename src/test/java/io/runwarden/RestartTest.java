@@ -3,7 +3,10 @@ package io.runwarden;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
+import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.Json;
+import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.sweep.SweepResult;
 import org.apache.kafka.clients.admin.Admin;
@@ -124,6 +127,38 @@ class RestartTest {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /**
+     * Another process wrote a run to the runs' changelog while this instance kept the partition's indexes, and left
+     * no generation behind (an earlier release in the middle of its own rebuild, in a rolling upgrade): the restart
+     * restores that run, and its indexes are rebuilt, so a sweep fails it.
+     */
+    @Test
+    void aRunAnotherWriterLeftInTheRunsChangelogIsIndexedAfterTheRestartAndSwept() throws Exception {
+        Settings settings = embedded(dataDir);
+        try (RunwardenService service = RunwardenService.start(settings);
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+            kafka.send(Topics.SCRIPT_EVENTS, "seen", started("seen", "s", NOW.minus(Duration.ofHours(1))));
+            kafka.flush();
+            await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().containsKey("seen"));
+            RunRecord ghost = RunRecord.builder("other-writer").scriptName("s").status(RunStatus.IN_PROGRESS)
+                    .startTime(NOW.minus(Duration.ofDays(5))).deadline(NOW.minus(Duration.ofDays(2))).build();
+            kafka.send(StoreNames.changelog(settings.applicationId(), StoreNames.RUNS), ghost.runId(),
+                    new String(Json.bytes(ghost), java.nio.charset.StandardCharsets.UTF_8));
+            kafka.flush();
+        }
+
+        try (RunwardenService service = RunwardenService.start(settings)) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            assertThat(answered(http, () -> http.get("/script/logs/other-writer")).path("status").asInt())
+                    .isEqualTo(RunStatus.IN_PROGRESS.code());
+            assertThat(answered(http, () -> http.get("/script/logs?status=2&limit=100")).path("logs").findValuesAsText("runId"))
+                    .as("in the indexes too").contains("other-writer", "seen");
+            assertThat(service.sweeps().sweep(Patience.SWEEP).totalLogsUpdated()).isEqualTo(1);
+            assertThat(answered(http, () -> http.get("/script/logs/other-writer")).path("status").asInt())
+                    .isEqualTo(RunStatus.FAILED.code());
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.UUID;
  * Each rebuild writes a new generation both to a changelogged store (restored with the runs) and to a local one:
  * an instance holds a generation locally only if it built it, and any other instance that later processed these
  * runs deleted it as its own rebuild began, and wrote another one when it ended, so equal generations mean nothing
- * changed the runs behind the indexes' back.
+ * changed the runs behind the indexes' back. A writer that leaves no generation (an earlier release in the middle of
+ * its rebuild) is told by the records it left in the runs' changelog instead ({@link RestoredRuns}).
  * While a rebuild is under way a local mark says so, and queries of the indexes wait for it.
  */
 final class IndexGeneration {

@@ -90,23 +90,24 @@ public final class RunIndexes {
 
     /**
      * A partition's indexes over its runs; a rebuild starts when they were not built from these very runs.
-     * @param generations the changelogged store of the indexes' generation
+     * @param generations  the changelogged store of the indexes' generation
+     * @param runsRestored whether the runs took records from their changelog since (see {@link RestoredRuns})
      */
     public static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
-                                  KeyValueStore<String, String> generations) {
-        return open(runs, indexes, generations, IndexRebuild.BATCH);
+                                  KeyValueStore<String, String> generations, boolean runsRestored) {
+        return open(runs, indexes, generations, runsRestored, IndexRebuild.BATCH, CACHED_SCRIPTS);
     }
 
     static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
                            KeyValueStore<String, String> generations, int batch) {
-        return open(runs, indexes, generations, batch, CACHED_SCRIPTS);
+        return open(runs, indexes, generations, false, batch, CACHED_SCRIPTS);
     }
 
     static RunIndexes open(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> indexes,
-                           KeyValueStore<String, String> generations, int batch, int cachedScripts) {
+                           KeyValueStore<String, String> generations, boolean runsRestored, int batch, int cachedScripts) {
         RunIndexes opened = new RunIndexes(runs, indexes, cachedScripts);
         IndexGeneration generation = new IndexGeneration(generations, opened.writes);
-        if (!generation.current()) {
+        if (runsRestored || !generation.current()) {
             opened.rebuild = IndexRebuild.start(runs, opened.writes, opened, generation, batch);
         }
         return opened;

@@ -10,6 +10,7 @@ import io.runwarden.model.EventType;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
+import io.runwarden.runs.RestoredRuns;
 import io.runwarden.runs.RunIndexes;
 import io.runwarden.schedule.CronScheduler;
 import io.runwarden.schedule.StartChecks;
@@ -74,7 +75,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         emitter = new Emitter(context, outcomePartitions);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(StoreNames.RUNS);
         RunIndexes indexes = RunIndexes.open(runStore, context.getStateStore(StoreNames.INDEXES),
-                context.getStateStore(StoreNames.INDEX_GENERATION));
+                context.getStateStore(StoreNames.INDEX_GENERATION),
+                RestoredRuns.from(context.appConfigs()).take(context.taskId().partition()));
         rebuildStepwise(indexes);
         KeyValueStore<String, ScriptPolicy> policies = context.getStateStore(StoreNames.POLICIES);
         RunTransitions transitions = new RunTransitions(defaultMaxRuntime, script -> {

@@ -101,7 +101,7 @@ final class RebuildFloor implements AutoCloseable {
         try {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long began = threads.getCurrentThreadCpuTime();
-            RunIndexes rebuilt = RunIndexes.open(runs, indexes, generations);
+            RunIndexes rebuilt = RunIndexes.open(runs, indexes, generations, false);
             while (!rebuilt.rebuildStep(STEP)) {
                 indexes.commit(Map.of());
             }

@@ -33,36 +33,54 @@ class IndexGenerationTest {
         generations.put("generation-3", "old");
         indexes.put("g|generation-3", "old");
 
-        RunIndexes upgraded = RunIndexes.open(runs, indexes, generations);
+        RunIndexes upgraded = RunIndexes.open(runs, indexes, generations, false);
         assertThat(upgraded.complete()).isFalse();
         assertThat(upgraded.rebuildStep(Duration.ofSeconds(5))).isTrue();
 
         assertThat(generations.get("generation-3")).as("the previous release finds no generation, and rebuilds").isNull();
         assertThat(indexes.get("g|generation-3")).isNull();
-        assertThat(RunIndexes.open(runs, indexes, generations).complete()).as("this release's own, current").isTrue();
+        assertThat(RunIndexes.open(runs, indexes, generations, false).complete()).as("this release's own, current").isTrue();
     }
 
     @Test
     void aPartitionAnEarlierReleaseProcessedSinceIsRebuilt() {
-        RunIndexes.open(runs, indexes, generations).rebuildStep(Duration.ofSeconds(5));
-        assertThat(RunIndexes.open(runs, indexes, generations).complete()).isTrue();
+        RunIndexes.open(runs, indexes, generations, false).rebuildStep(Duration.ofSeconds(5));
+        assertThat(RunIndexes.open(runs, indexes, generations, false).complete()).isTrue();
 
         generations.put("generation-3", "written by an earlier release that rebuilt its own indexes here");
 
-        RunIndexes reopened = RunIndexes.open(runs, indexes, generations);
+        RunIndexes reopened = RunIndexes.open(runs, indexes, generations, false);
         assertThat(reopened.complete()).isFalse();
         reopened.rebuildStep(Duration.ofSeconds(5));
-        assertThat(RunIndexes.open(runs, indexes, generations).complete()).isTrue();
+        assertThat(RunIndexes.open(runs, indexes, generations, false).complete()).isTrue();
+    }
+
+    /**
+     * An earlier release in the middle of its own rebuild wrote runs, and no generation at all: only the records it
+     * left in the runs' changelog, restored here, say it was there.
+     */
+    @Test
+    void indexesWhoseRunsTookRecordsFromTheirChangelogSinceAreRebuiltWhateverTheGeneration() {
+        RunIndexes.open(runs, indexes, generations, false).rebuildStep(Duration.ofSeconds(5));
+        runs.put("r2", RunRecord.builder("r2").scriptName("backup").status(RunStatus.IN_PROGRESS)
+                .startTime(Instant.parse("2026-11-30T10:00:00Z")).deadline(Instant.parse("2026-12-03T10:00:00Z")).build());
+
+        RunIndexes restored = RunIndexes.open(runs, indexes, generations, true);
+
+        assertThat(restored.complete()).isFalse();
+        assertThat(restored.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        assertThat(restored.due(Instant.parse("2026-12-04T00:00:00Z"), 10).runs()).extracting(RunRecord::runId)
+                .as("the restored run, indexed").containsExactly("r2");
     }
 
     @Test
     void anInstanceThatGetsThePartitionBackWhileAnotherRebuildsItRebuildsToo() {
-        RunIndexes.open(runs, indexes, generations).rebuildStep(Duration.ofSeconds(5));
+        RunIndexes.open(runs, indexes, generations, false).rebuildStep(Duration.ofSeconds(5));
 
         RunIndexes moved = RunIndexes.open(runs, store("indexes-elsewhere", Serdes.String()), generations, 1);
 
         assertThat(moved.rebuildStep(Duration.ZERO)).as("the other instance rebuilds, applying events meanwhile").isFalse();
-        assertThat(RunIndexes.open(runs, indexes, generations).complete())
+        assertThat(RunIndexes.open(runs, indexes, generations, false).complete())
                 .as("indexes built before that rebuild began miss what it applies").isFalse();
     }
 
@@ -80,7 +98,7 @@ class IndexGenerationTest {
 
     @Test
     void aRunChangedBeforeTheRebuildsFirstStepMakesOthersRebuildToo() {
-        RunIndexes.open(runs, indexes, generations).rebuildStep(Duration.ofSeconds(5));
+        RunIndexes.open(runs, indexes, generations, false).rebuildStep(Duration.ofSeconds(5));
         RunIndexes moved = RunIndexes.open(runs, store("indexes-elsewhere", Serdes.String()), generations, 1);
         RunRecord run = RunRecord.builder("r2").scriptName("backup").status(RunStatus.IN_PROGRESS)
                 .startTime(Instant.parse("2026-11-30T11:00:00Z")).build();
@@ -88,7 +106,7 @@ class IndexGenerationTest {
         runs.put("r2", run);
         moved.changed(null, run);
 
-        assertThat(RunIndexes.open(runs, indexes, generations).complete()).as("these indexes miss r2").isFalse();
+        assertThat(RunIndexes.open(runs, indexes, generations, false).complete()).as("these indexes miss r2").isFalse();
     }
 
     private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {

@@ -117,7 +117,7 @@ class RunIndexesProperties {
         indexStore.put("c|ghost", "7|0|0|||0|ghost-run");
         indexStore.put("t|0000000000000000001:ghost", "ghost");
 
-        RunIndexes indexes = RunIndexes.open(runs, indexStore, generations, batch,
+        RunIndexes indexes = RunIndexes.open(runs, indexStore, generations, false, batch,
                 cachedScripts == 4 ? RunIndexes.CACHED_SCRIPTS : cachedScripts);
         assertThat(IndexGeneration.rebuilding(indexStore)).isTrue();
         assertThat(indexes.complete()).isFalse();
@@ -141,7 +141,7 @@ class RunIndexesProperties {
         }
 
         assertThat(IndexGeneration.rebuilding(indexStore)).isFalse();
-        RunIndexes reopened = RunIndexes.open(runs, indexStore, generations);
+        RunIndexes reopened = RunIndexes.open(runs, indexStore, generations, false);
         assertThat(reopened.complete()).as("the indexes' generation is current: a reopening rebuilds nothing").isTrue();
         assertThat(reopened.rebuildStep(Duration.ZERO)).isTrue();
         assertThat(entries(indexStore)).isEqualTo(entries(rebuilt(context, runs)));

@@ -21,7 +21,7 @@ class RunIndexesTest {
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final KeyValueStore<String, RunRecord> runs = store("runs", Json.serde(RunRecord.class));
     private final KeyValueStore<String, String> store = store("indexes", Serdes.String());
-    private final RunIndexes indexes = RunIndexes.open(runs, store, store("generations", Serdes.String()));
+    private final RunIndexes indexes = RunIndexes.open(runs, store, store("generations", Serdes.String()), false);
 
     @Test
     void aDeadlineEntryThatIsNotItsRunsOwnIsDroppedNotFailed() {

@@ -44,7 +44,7 @@ class RunLedgerTest {
     private long clock = 1_000_000;
     private final KeyValueStore<String, RunRecord> store = store("runs", Json.serde(RunRecord.class));
     private final RunIndexes indexes = RunIndexes.open(store, store("indexes", Serdes.String()),
-            store("generations", Serdes.String()));
+            store("generations", Serdes.String()), false);
     private final RunLedger ledger = new RunLedger(store, indexes, new RunTransitions(Duration.ofDays(3), script -> null),
             new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
 
@@ -202,7 +202,7 @@ class RunLedgerTest {
 
     private RunIndexes indexesOver(KeyValueStore<String, RunRecord> runs) {
         RunIndexes built = RunIndexes.open(runs, store("indexes-" + runs.hashCode(), Serdes.String()),
-                store("generations-" + runs.hashCode(), Serdes.String()));
+                store("generations-" + runs.hashCode(), Serdes.String()), false);
         assertThat(built.rebuildStep(Duration.ofSeconds(5))).isTrue();
         return built;
     }

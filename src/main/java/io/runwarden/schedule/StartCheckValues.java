@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * trusted as much as a {@code failed} event of the same writer would be: whoever may write events may report facts.
  */
 final class StartCheckValues {
-    /** Check ids are generated ("check-", a time and a number): far shorter than this. */
+    /** Check ids are generated ("check-", a time, a random part and a number): far shorter than this. */
     private static final int MAX_CHECK_ID_CHARS = 64;
     /** How far a check's time may lie ahead of this instance's clock, as a sweep's. */
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -118,8 +119,11 @@ public final class StartChecks {
         }
         // the same minute of many scripts side by side, so that a check writes it once (SlotGroups)
         due.sort(Comparator.comparing(ExpectedSlot::slot).thenComparing(ExpectedSlot::grace));
+        // the time says when; the random part keeps two ticks of one second apart (partition 0 moved to an instance
+        // whose clock is behind): a check whose id was seen already is dropped whole, and its slots with it
+        String tick = "check-" + CHECK_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
-            StartCheck check = new StartCheck("check-" + CHECK_ID.format(now) + "-" + n, now,
+            StartCheck check = new StartCheck(tick + n, now,
                     List.copyOf(due.subList(from, Math.min(due.size(), from + SLOTS_PER_CHECK))));
             channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());
         }

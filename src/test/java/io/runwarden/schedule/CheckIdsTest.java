@@ -1,0 +1,98 @@
+package io.runwarden.schedule;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.ControlRecord;
+import io.runwarden.model.Json;
+import io.runwarden.model.ScriptPolicy;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two ticks in the same second, as when partition 0 moves to an instance whose clock is a little behind: the second
+ * tick's check is a check of its own, not taken for the first one (which would drop it, and its slots, whole).
+ */
+class CheckIdsTest {
+    private static final Instant SINCE = Instant.parse("2026-11-28T12:00:00Z");
+
+    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
+    private final KeyValueStore<String, Instant> slots = store("slots", Json.serde(Instant.class));
+    private final Deque<Record<String, byte[]>> written = new ArrayDeque<>();
+    private final List<MissedSlot> missed = new ArrayList<>();
+    private Instant now = Instant.parse("2026-11-28T12:10:05Z");
+    private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
+            store("forwarded", Json.serde(Instant.class)), policies, new NothingStarted(missed),
+            (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
+            1, new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
+
+    @Test
+    void aSecondTickInTheSameSecondReportsItsOwnMissedSlots() {
+        policies.put("other", new ScriptPolicy("other", null, "* * * * *", null, Duration.ofMinutes(1), false,
+                Instant.parse("2026-11-28T12:08:30Z")));
+        policies.put("nightly", new ScriptPolicy("nightly", null, "* * * * *", null, Duration.ofMinutes(10), false, SINCE));
+        checks.tick(now, slots); // decides other@12:09 alone: nightly's 10 minutes of grace still run
+        deliver();
+        assertThat(missed).hasSize(1);
+
+        // its grace shortened, and partition 0 now on an instance whose clock is a few hundred ms behind
+        policies.put("nightly", new ScriptPolicy("nightly", null, "* * * * *", null, Duration.ofMinutes(1), false, SINCE));
+        now = Instant.parse("2026-11-28T12:10:05.400Z");
+        checks.tick(now, slots);
+        deliver();
+
+        assertThat(missed).extracting(m -> m.slot().scriptName() + "@" + m.slot().slot()).as("nightly 12:01 to 12:09, none started")
+                .hasSize(10).contains("nightly@2026-11-28T12:01:00Z", "nightly@2026-11-28T12:09:00Z");
+    }
+
+    private void deliver() {
+        while (!written.isEmpty()) {
+            Record<String, byte[]> record = written.poll();
+            Headers headers = record.headers();
+            checks.handle(ControlRecord.known(headers).orElseThrow(), record, 0);
+        }
+    }
+
+    private record NothingStarted(List<MissedSlot> missed) implements StartChecks.PartitionRuns {
+        @Override
+        public boolean readyToAnswer() {
+            return true;
+        }
+
+        @Override
+        public boolean kept(ExpectedSlot slot) {
+            return false;
+        }
+
+        @Override
+        public void recordMissed(MissedSlot slot, long timestamp) {
+            missed.add(slot);
+        }
+
+        @Override
+        public void batchDone(String checkId, int partition, long timestamp) {
+        }
+    }
+
+    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+}

@@ -16,7 +16,9 @@ public final class PolicyRules {
 
     /**
      * The policy of {@code scriptName} as runwarden keeps it, or why not: durations within the bounds, an IANA
-     * timezone, a schedule that fires within the next 366 days.
+     * timezone, a schedule that fires within 366 days of when it was set ({@code scheduleSince}, else {@code now}).
+     * Not of {@code now} alone: a policy is checked again whenever an instance reads it back, and one accepted once
+     * (29 February, set in March before a leap year) must not turn invalid, and vanish there, as the years go by.
      * @throws InvalidFieldException naming the field
      */
     public static ScriptPolicy checked(String scriptName, ScriptPolicy policy, Instant now) {
@@ -32,7 +34,7 @@ public final class PolicyRules {
             }
         }
         if (policy.schedule() != null) {
-            CronSchedule.accepted(policy.schedule(), policy.zone(), now);
+            CronSchedule.accepted(policy.schedule(), policy.zone(), policy.scheduleSince() != null ? policy.scheduleSince() : now);
         }
         if (policy.scheduleSince() != null) {
             Bounds.instant(policy.scheduleSince());

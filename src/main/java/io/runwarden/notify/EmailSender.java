@@ -49,10 +49,17 @@ public final class EmailSender implements Sender {
             return DeliveryOutcome.failed(null, "the mail could not be written: " + redactor.clean(e.getMessage()));
         }
         try {
+            message.saveChanges();
+            Transport transport = message.getSession().getTransport("smtp");
             if (settings.username() != null) {
-                Transport.send(message, settings.username(), settings.password());
+                transport.connect(settings.username(), settings.password());
             } else {
-                Transport.send(message);
+                transport.connect();
+            }
+            try {
+                transport.sendMessage(message, message.getAllRecipients());
+            } finally {
+                closeQuietly(transport);
             }
             return DeliveryOutcome.delivered(null, "sent to " + channel.to().size() + " recipient" + (channel.to().size() == 1 ? "" : "s"));
         } catch (MessagingException e) {
@@ -117,6 +124,18 @@ public final class EmailSender implements Sender {
             return new InternetAddress(from, true).getAddress();
         } catch (AddressException e) {
             throw new IllegalArgumentException("RUNWARDEN_SMTP_FROM is not one email address", e);
+        }
+    }
+
+    /**
+     * Says QUIT. Once the server took the message (250 after DATA), a connection dropped at QUIT changes nothing: the
+     * mail is on its way, and sending it again would only duplicate it.
+     */
+    private static void closeQuietly(Transport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException e) {
+            // taken already, or never taken: sendMessage said which
         }
     }
 }

@@ -223,6 +223,17 @@ class EmailSenderTest {
         }
     }
 
+    /** The server took the mail (250 after DATA), then reset the connection at QUIT: sent, not to be sent again. */
+    @Test
+    void aMailTheServerTookIsDeliveredThoughTheConnectionDropsAtQuit() throws IOException {
+        try (ScriptedSmtpServer smtp = new ScriptedSmtpServer(Map.of(ScriptedSmtpServer.QUIT, "reset"))) {
+            DeliveryOutcome outcome = sender(settings(smtp.port(), null, null, "none")).send(channel, new AlertNotification(ALERT));
+
+            assertThat(outcome.outcome()).isEqualTo(DELIVERED);
+            assertThat(smtp.messages()).hasSize(1);
+        }
+    }
+
     private static EmailSender sender(SmtpSettings settings) {
         return new EmailSender(settings, TIMEOUT, Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC));
     }

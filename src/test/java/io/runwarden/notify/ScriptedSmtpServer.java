@@ -18,13 +18,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every address), such as refusing one for good (550) or for now (451).
  */
 final class ScriptedSmtpServer implements AutoCloseable {
+    static final String QUIT = "QUIT";
     private final ServerSocket socket;
     private final Map<String, String> refusals;
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
-    /** @param refusals the reply to RCPT TO for an address, {@code "550 5.1.1 no such user"}; others get 250 */
+    /**
+     * @param refusals the reply to RCPT TO for an address, {@code "550 5.1.1 no such user"}; others get 250. Under
+     *                 {@link #QUIT}, {@code "reset"}: the server resets the connection at QUIT instead of saying 221
+     */
     ScriptedSmtpServer(Map<String, String> refusals) throws IOException {
         this.socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         this.refusals = refusals;
@@ -91,6 +95,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 pending.clear();
                 reply(out, "250 queued");
             } else if (command.startsWith("QUIT")) {
+                if ("reset".equals(refusals.get(QUIT))) {
+                    client.setSoLinger(true, 0); // closed with a reset, not the 221 the client waits for
+                    return;
+                }
                 reply(out, "221 bye");
                 return;
             } else {

@@ -4,6 +4,7 @@ import io.runwarden.alerts.BatchDone;
 import io.runwarden.model.Alert;
 import io.runwarden.model.Bounds;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,6 +40,10 @@ final class ChannelWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelWorker.class);
     /** How long a poll waits when nothing is due: a waiting batch's deadline is checked this often. */
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    /** How often a channel commits how far it read when it sent nothing: the feed moves with other channels' alerts. */
+    private static final Duration PASSING_COMMIT = Duration.ofSeconds(5);
+    /** The consumer's own default for max.poll.interval.ms. */
+    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
     /** How long a worker whose consumer failed waits before it starts a new one. */
     private static final Duration RESTART = Duration.ofSeconds(5);
 
@@ -48,12 +53,23 @@ final class ChannelWorker implements Runnable {
     private final Sender sender;
     private final DeliveryLog log;
     private final Clock clock;
+    /**
+     * How long the worker sends before it polls again: a third of the consumer's max.poll.interval.ms. A backlog sent
+     * to a slow receiver without polling outlasted it: the group dropped the worker, its commit failed, and it sent
+     * the same alerts again from the last commit, and again, while those behind them waited.
+     */
+    private final Duration sendBudget;
     private volatile Channel channel;
     private volatile boolean stopping;
     private KafkaConsumer<String, byte[]> consumer;
     private ChannelOutbox outbox;
     private Retry retry;
-    private boolean settledSinceCommit;
+    /** What this consumer committed last, and when: nothing to commit again while it has not moved. */
+    private Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+    private Instant committedAt = Instant.EPOCH;
+    /** A notification was settled, or the channel is handed on: commit at once. Records read and routed nowhere can wait. */
+    private boolean commitNow;
+    private boolean sendingBehind;
 
     /** The notification at the head of the outbox is waiting for its next attempt. */
     private record Retry(ChannelOutbox.Ready ready, Instant first, int attempts, Instant next) {
@@ -68,6 +84,9 @@ final class ChannelWorker implements Runnable {
         this.sender = sender;
         this.log = log;
         this.clock = clock;
+        Object maxPollInterval = consumerConfig.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        this.sendBudget = Duration.ofMillis((maxPollInterval == null ? DEFAULT_MAX_POLL_INTERVAL_MS
+                : Long.parseLong(maxPollInterval.toString())) / 3);
     }
 
     /** The channel's group: a channel made again under the same name starts afresh, not where the old one stopped. */
@@ -98,6 +117,8 @@ final class ChannelWorker implements Runnable {
         while (!stopping) {
             outbox = new ChannelOutbox(feedPartitions, channel.type().digests());
             retry = null;
+            sendingBehind = false;
+            committed = Map.of();
             try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
                 consumer = created;
                 consumer.subscribe(List.of(feed), new Ownership());
@@ -114,16 +135,18 @@ final class ChannelWorker implements Runnable {
     private void deliver() {
         while (!stopping) {
             try {
-                Duration wait = retry == null ? IDLE_POLL : clamp(Duration.between(clock.instant(), retry.next()));
+                Duration wait = sendingBehind ? Duration.ZERO
+                        : retry == null ? IDLE_POLL : clamp(Duration.between(clock.instant(), retry.next()));
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
                     take(record);
                 }
-                deliverDue();
+                sendingBehind = deliverDue();
                 commitSettled();
             } catch (WakeupException woken) {
                 // stop() asked: the loop condition says so
             }
         }
+        commitNow = true;
         commitSettled();
     }
 
@@ -155,18 +178,27 @@ final class ChannelWorker implements Runnable {
         }
     }
 
-    /** Sends what is due, in order, until the outbox is empty, waits for a batch, or waits to retry. */
-    private void deliverDue() {
+    /**
+     * Sends what is due, in order, until the outbox is empty, waits for a batch, or waits to retry, or the send budget
+     * is spent.
+     * @return whether more is due now: the budget was spent, and the worker polls (fetching nothing) and goes on
+     */
+    private boolean deliverDue() {
+        Instant began = clock.instant();
         while (!stopping) {
             Instant now = clock.instant();
             if (retry != null && now.isBefore(retry.next())) {
                 consumer.pause(consumer.assignment());
-                return;
+                return false;
             }
             Optional<ChannelOutbox.Ready> next = retry != null ? Optional.of(retry.ready()) : outbox.next(now);
             if (next.isEmpty()) {
                 consumer.resume(consumer.assignment());
-                return;
+                return false;
+            }
+            if (Duration.between(began, now).compareTo(sendBudget) >= 0) {
+                consumer.pause(consumer.assignment());
+                return true;
             }
             ChannelOutbox.Ready ready = next.get();
             Channel target = channel;
@@ -188,12 +220,18 @@ final class ChannelWorker implements Runnable {
             }
             retry = null;
             outbox.settled(ready);
-            settledSinceCommit = true;
+            commitNow = true;
         }
+        return false;
     }
 
+    /**
+     * Commits how far the channel is settled whenever that moved: past what it sent, and past what it read and routed
+     * nowhere. A channel that sends nothing for days (disabled, or its scripts match nothing) must not leave its
+     * next owner to start again where the channel was made, and send days of old alerts once it is widened.
+     */
     private void commitSettled() {
-        if (!settledSinceCommit || consumer.assignment().isEmpty()) {
+        if (consumer.assignment().isEmpty()) {
             return;
         }
         Map<Integer, Long> positions = consumer.assignment().stream()
@@ -201,12 +239,18 @@ final class ChannelWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         outbox.committable(positions).forEach((partition, offset) ->
                 offsets.put(new TopicPartition(feed, partition), new OffsetAndMetadata(offset)));
+        Instant now = clock.instant();
+        if (offsets.equals(committed) || !commitNow && now.isBefore(committedAt.plus(PASSING_COMMIT))) {
+            return;
+        }
         try {
             consumer.commitSync(offsets);
-            settledSinceCommit = false;
+            committed = offsets;
+            committedAt = now;
+            commitNow = false;
         } catch (RebalanceInProgressException | CommitFailedException | TimeoutException notNow) {
             // committed with the next settled notification, or by the next owner from what it reads again
-            LOG.debug("channel {} commits later: {}", Bounds.quote(channel.name()), notNow.getClass().getSimpleName());
+            LOG.warn("channel {} commits later: {}", Bounds.quote(channel.name()), notNow.getClass().getSimpleName());
         }
     }
 
@@ -219,7 +263,7 @@ final class ChannelWorker implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                settledSinceCommit = true;
+                commitNow = true;
                 commitSettled();
             }
             outbox.clear();

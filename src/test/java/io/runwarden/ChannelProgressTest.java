@@ -1,0 +1,132 @@
+package io.runwarden;
+
+import io.runwarden.config.Settings;
+import io.runwarden.http.HttpTestClient;
+import io.runwarden.kafka.Topics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** How far a channel got is kept in its consumer group, and each alert goes once, whatever the receiver's pace. */
+@IntegrationTest
+class ChannelProgressTest {
+    private static final int FAILURES = 12;
+    private static final Instant NOW = Instant.now();
+
+    @TempDir
+    Path dataDir;
+
+    /**
+     * A backlog of alerts for a receiver that takes its time: the worker keeps its place in the channel's group while
+     * it sends (it polls between sends once a third of max.poll.interval.ms is spent). It used to send the whole
+     * backlog without polling; past that interval the group dropped it, its commit failed, and it sent the same
+     * alerts again, round after round.
+     */
+    @Test
+    void aBacklogForASlowReceiverGoesOnceEach() throws Exception {
+        try (HookReceiver slow = new HookReceiver().up(ChannelProgressTest::slowly);
+             RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(),
+                     // the notifiers' consumers must poll every 4 s here (the streams keep the default)
+                     "RUNWARDEN_KAFKA_MAX_POLL_INTERVAL_MS", "4000",
+                     "RUNWARDEN_KAFKA_MAIN_CONSUMER_MAX_POLL_INTERVAL_MS", "300000"));
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            assertThat(http.put("/notifications/channels/slow", "{\"type\":\"webhook\",\"url\":\"" + slow.url("/hook") + "\"}")
+                    .status()).isEqualTo(200);
+            List<String> expected = IntStream.range(0, FAILURES).mapToObj(i -> "failed:slow-" + i).toList();
+            for (int i = 0; i < FAILURES; i++) {
+                kafka.send(Topics.SCRIPT_EVENTS, "slow-" + i, ServiceEndToEndTest.started("slow-" + i, "job-" + i, NOW.minusSeconds(60)));
+                kafka.send(Topics.SCRIPT_EVENTS, "slow-" + i, "{\"event\":\"failed\",\"time\":\"" + NOW.minusSeconds(50 - i) + "\"}");
+            }
+            kafka.flush();
+
+            await().atMost(Patience.APPLIED).until(() -> slow.requests().size() >= FAILURES);
+            // long enough for a worker dropped from its group to have sent the backlog's head again
+            await().during(Duration.ofSeconds(6)).atMost(Patience.APPLIED).until(() -> slow.requests().size() == FAILURES);
+            assertThat(slow.requests()).extracting(r -> r.header("Runwarden-Alert-Id")).as("each once")
+                    .containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    /**
+     * A channel that has sent nothing still commits how far it read: widened, and then restarted, it does not go
+     * back to where it was made and send the alerts it passed over as news.
+     */
+    @Test
+    void aChannelThatSentNothingKeepsItsPlaceAndSendsNoOldAlertsWhenWidenedAndRestarted() throws Exception {
+        Settings settings = TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(), "RUNWARDEN_APPLICATION_ID", "place-test");
+        try (HookReceiver hook = new HookReceiver().up(() -> 200)) {
+            try (RunwardenService service = RunwardenService.start(settings);
+                 KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers());
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers()))) {
+                HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+                assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + hook.url("/hook")
+                        + "\",\"scripts\":[\"nothing-*\"]}").status()).isEqualTo(200);
+                for (int i = 0; i < 3; i++) {
+                    kafka.send(Topics.SCRIPT_EVENTS, "old-" + i, ServiceEndToEndTest.started("old-" + i, "old-job", NOW.minusSeconds(60)));
+                    kafka.send(Topics.SCRIPT_EVENTS, "old-" + i, "{\"event\":\"failed\"}");
+                }
+                kafka.flush();
+                String feed = Topics.alertFeed("place-test");
+                await().atMost(Patience.APPLIED).until(() -> kafka.readAll(feed).size() == 3);
+                await().atMost(Patience.APPLIED).until(() -> committedPastEveryAlert(admin, feed));
+
+                assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + hook.url("/hook")
+                        + "\",\"scripts\":[\"*\"]}").status()).isEqualTo(200);
+            }
+            try (RunwardenService service = RunwardenService.start(settings);
+                 KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+                kafka.send(Topics.SCRIPT_EVENTS, "new-1", ServiceEndToEndTest.started("new-1", "new-job", NOW.minusSeconds(30)));
+                kafka.send(Topics.SCRIPT_EVENTS, "new-1", "{\"event\":\"failed\"}");
+                kafka.flush();
+
+                await().atMost(Patience.APPLIED).until(() -> !hook.requests().isEmpty());
+                await().during(Duration.ofSeconds(3)).atMost(Patience.APPLIED).until(() -> hook.requests().size() == 1);
+                assertThat(hook.requests()).extracting(r -> r.header("Runwarden-Alert-Id")).containsExactly("failed:new-1");
+            }
+        }
+    }
+
+    /** Whether the channel's group committed, on every partition of the feed, past its last record. */
+    private static boolean committedPastEveryAlert(Admin admin, String feed) throws Exception {
+        List<String> groups = admin.listGroups().all().get().stream().map(GroupListing::groupId)
+                .filter(id -> id.startsWith("place-test-notify-narrow-")).toList();
+        if (groups.size() != 1) {
+            return false;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groups.get(0))
+                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+        return committed.size() == 6 && committed.entrySet().stream()
+                .allMatch(e -> e.getKey().topic().equals(feed) && e.getValue().offset() >= ends.get(e.getKey()).offset());
+    }
+
+    /** 200, after most of a second: twelve of them outlast the 4 s interval several times over. */
+    private static int slowly() {
+        try {
+            Thread.sleep(800);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 200;
+    }
+}

@@ -21,7 +21,12 @@ import java.util.Optional;
 final class ChannelOutbox {
     /** More alerts than this from one batch go to a channel as one digest (DESIGN, "Notifications"). */
     static final int DIGEST_ABOVE = 10;
-    /** A batch whose end never comes (a feed partition lost its records) is sent as it is after this. */
+    /**
+     * A batch whose end never comes (a feed partition lost its records) is sent as it is after this, counted from when
+     * it could first be sent (the head of the outbox), not from when it was read: a batch held behind an alert retried
+     * for longer would otherwise go in two digests under the one id, as its ends came, and a receiver that drops an id
+     * it has seen would drop the second half.
+     */
     static final Duration BATCH_WAIT = Duration.ofMinutes(10);
 
     /** An alert where the feed had it. */
@@ -39,11 +44,11 @@ final class ChannelOutbox {
     private static final class Entry {
         final String batchId;
         final List<Fed> fed = new ArrayList<>();
-        final Instant since;
+        /** When it was first the head of the outbox, and so could have been sent; null until then. */
+        Instant headSince;
 
-        Entry(String batchId, Instant since) {
+        Entry(String batchId) {
             this.batchId = batchId;
-            this.since = since;
         }
     }
 
@@ -65,17 +70,17 @@ final class ChannelOutbox {
     }
 
     /** An alert routed to this channel. */
-    void alert(int partition, long offset, Alert alert, Instant now) {
+    void alert(int partition, long offset, Alert alert) {
         Fed fed = new Fed(partition, offset, alert);
         String batchId = alert.batchId();
         if (!digests || batchId == null) {
-            Entry single = new Entry(null, now);
+            Entry single = new Entry(null);
             single.fed.add(fed);
             entries.add(single);
             return;
         }
         Entry batch = waiting.computeIfAbsent(batchId, id -> {
-            Entry entry = new Entry(id, now);
+            Entry entry = new Entry(id);
             entries.add(entry);
             return entry;
         });
@@ -104,7 +109,10 @@ final class ChannelOutbox {
             return Optional.of(new Ready(head.fed, false));
         }
         if (waiting.get(head.batchId) == head) {
-            if (now.isBefore(head.since.plus(BATCH_WAIT))) {
+            if (head.headSince == null) {
+                head.headSince = now;
+            }
+            if (now.isBefore(head.headSince.plus(BATCH_WAIT))) {
                 return Optional.empty();
             }
             waiting.remove(head.batchId); // its end is lost: what came is all that will

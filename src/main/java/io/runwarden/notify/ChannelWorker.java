@@ -169,7 +169,7 @@ final class ChannelWorker implements Runnable {
             }
             Alert alert = FeedRecords.alert(record.value());
             if (ChannelRules.routes(channel, alert)) {
-                outbox.alert(record.partition(), record.offset(), alert, now);
+                outbox.alert(record.partition(), record.offset(), alert);
             }
         } catch (RuntimeException unreadable) {
             // only runwarden writes the feed; a record it did not write is skipped rather than stop or hold the channel

@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,10 +32,10 @@ class CheckIdsTest {
     private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
     private final KeyValueStore<String, Instant> slots = store("slots", Json.serde(Instant.class));
     private final Deque<Record<String, byte[]>> written = new ArrayDeque<>();
-    private final List<MissedSlot> missed = new ArrayList<>();
+    private final NothingStarted runs = new NothingStarted();
     private Instant now = Instant.parse("2026-11-28T12:10:05Z");
     private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            store("forwarded", Json.serde(Instant.class)), policies, new NothingStarted(missed),
+            store("forwarded", Json.serde(Instant.class)), policies, runs,
             (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
             1, new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
 
@@ -48,7 +46,7 @@ class CheckIdsTest {
         policies.put("nightly", new ScriptPolicy("nightly", null, "* * * * *", null, Duration.ofMinutes(10), false, SINCE));
         checks.tick(now, slots); // decides other@12:09 alone: nightly's 10 minutes of grace still run
         deliver();
-        assertThat(missed).hasSize(1);
+        assertThat(runs.missed()).hasSize(1);
 
         // its grace shortened, and partition 0 now on an instance whose clock is a few hundred ms behind
         policies.put("nightly", new ScriptPolicy("nightly", null, "* * * * *", null, Duration.ofMinutes(1), false, SINCE));
@@ -56,7 +54,7 @@ class CheckIdsTest {
         checks.tick(now, slots);
         deliver();
 
-        assertThat(missed).extracting(m -> m.slot().scriptName() + "@" + m.slot().slot()).as("nightly 12:01 to 12:09, none started")
+        assertThat(runs.missed()).extracting(m -> m.slot().scriptName() + "@" + m.slot().slot()).as("nightly 12:01 to 12:09, none started")
                 .hasSize(10).contains("nightly@2026-11-28T12:01:00Z", "nightly@2026-11-28T12:09:00Z");
     }
 
@@ -65,27 +63,6 @@ class CheckIdsTest {
             Record<String, byte[]> record = written.poll();
             Headers headers = record.headers();
             checks.handle(ControlRecord.known(headers).orElseThrow(), record, 0);
-        }
-    }
-
-    private record NothingStarted(List<MissedSlot> missed) implements StartChecks.PartitionRuns {
-        @Override
-        public boolean readyToAnswer() {
-            return true;
-        }
-
-        @Override
-        public boolean kept(ExpectedSlot slot) {
-            return false;
-        }
-
-        @Override
-        public void recordMissed(MissedSlot slot, long timestamp) {
-            missed.add(slot);
-        }
-
-        @Override
-        public void batchDone(String checkId, int partition, long timestamp) {
         }
     }
 

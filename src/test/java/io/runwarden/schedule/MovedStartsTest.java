@@ -38,7 +38,7 @@ class MovedStartsTest {
     private final KeyValueStore<String, Instant> forwarded = store("forwarded", Json.serde(Instant.class));
     private Instant now = SLOT.plus(GRACE).plusSeconds(5);
     private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            forwarded, policies, new NothingStartedHere(),
+            forwarded, policies, new NothingStarted(), // the run's partition is not this one
             (key, value, headers, timestamp) -> {
                 if (value instanceof StartCheckPart part) {
                     answers.add(part);
@@ -66,27 +66,6 @@ class MovedStartsTest {
         StartCheck check = new StartCheck(checkId, asOf, List.of(new ExpectedSlot("nightly", SLOT, GRACE)));
         checks.handle(ControlRecord.START_CHECK, new Record<>(checkId, Json.bytes(check), asOf.toEpochMilli(),
                 ControlRecord.START_CHECK.headers()), 1);
-    }
-
-    /** The run's partition is not this one, which holds no start of the script. */
-    private static final class NothingStartedHere implements StartChecks.PartitionRuns {
-        @Override
-        public boolean readyToAnswer() {
-            return true;
-        }
-
-        @Override
-        public boolean kept(ExpectedSlot slot) {
-            return false;
-        }
-
-        @Override
-        public void recordMissed(MissedSlot missed, long timestamp) {
-        }
-
-        @Override
-        public void batchDone(String checkId, int partition, long timestamp) {
-        }
     }
 
     private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {

@@ -46,6 +46,8 @@ final class ChannelOutbox {
         final List<Fed> fed = new ArrayList<>();
         /** When it was first the head of the outbox, and so could have been sent; null until then. */
         Instant headSince;
+        /** Where each feed partition ended the batch, once all did: read again after a restart until it is sent. */
+        Map<Integer, Long> ends = Map.of();
 
         Entry(String batchId) {
             this.batchId = batchId;
@@ -93,7 +95,10 @@ final class ChannelOutbox {
         seen.offsets().putIfAbsent(partition, offset);
         if (seen.offsets().size() >= feedPartitions) {
             ends.remove(batchId);
-            waiting.remove(batchId); // ready, where it stands
+            Entry batch = waiting.remove(batchId); // ready, where it stands
+            if (batch != null) {
+                batch.ends = seen.offsets();
+            }
         }
     }
 
@@ -138,12 +143,14 @@ final class ChannelOutbox {
 
     /**
      * How far each feed partition may be committed, given where the consumer is: up to the first alert not yet
-     * settled, and the first end of a batch not yet ended everywhere, which a restart must read again.
+     * settled, the first end of a batch not yet ended everywhere, and the ends of a batch not yet sent, all of which a
+     * restart must read again (without its ends a batch read again would wait for them in vain).
      */
     Map<Integer, Long> committable(Map<Integer, Long> positions) {
         Map<Integer, Long> offsets = new HashMap<>(positions);
         for (Entry entry : entries) {
             entry.fed.forEach(fed -> offsets.merge(fed.partition(), fed.offset(), Math::min));
+            entry.ends.forEach((partition, offset) -> offsets.merge(partition, offset, Math::min));
         }
         ends.values().forEach(end -> end.offsets().forEach((partition, offset) -> offsets.merge(partition, offset, Math::min)));
         return offsets;

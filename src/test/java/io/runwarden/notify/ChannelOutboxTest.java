@@ -118,6 +118,27 @@ class ChannelOutboxTest {
         assertThat(outbox.committable(positions)).isEqualTo(positions);
     }
 
+    /**
+     * A batch ended everywhere but not yet sent (behind a retried alert): its end on a partition that holds none of its
+     * alerts here is not committed past, or the batch read again after a restart would wait ten minutes for it.
+     */
+    @Test
+    void theEndsOfABatchNotYetSentAreNotCommittedPast() {
+        ChannelOutbox outbox = new ChannelOutbox(3, true);
+        Map<Integer, Long> positions = Map.of(0, 40L, 1, 40L, 2, 40L);
+        outbox.alert(0, 10, failed("retried"));
+        for (int i = 0; i < 12; i++) {
+            outbox.alert(i % 2, 11 + i, timeout("run-" + i, "sweep-1")); // partitions 0 and 1 only
+        }
+        outbox.batchEnd(0, 30, "sweep-1", T);
+        outbox.batchEnd(1, 31, "sweep-1", T);
+        outbox.batchEnd(2, 32, "sweep-1", T);
+
+        assertThat(outbox.committable(positions)).as("the retried alert and the batch unsent").isEqualTo(Map.of(0, 10L, 1, 12L, 2, 32L));
+        assertThat(drain(outbox, T)).containsExactly("failed:retried", "digest(12)");
+        assertThat(outbox.committable(positions)).isEqualTo(positions);
+    }
+
     @Test
     void aRetriedHeadKeepsItsPlaceAndNothingBehindItOvertakes() {
         ChannelOutbox outbox = new ChannelOutbox(1, true);

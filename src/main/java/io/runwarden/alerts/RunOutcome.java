@@ -25,10 +25,14 @@ public record RunOutcome(String runId, String scriptName, FailureReason reason, 
         return new RunOutcome(run.runId(), run.scriptName(), run.failureReason(), run.endTime(), run.message(), sweepId, checkId);
     }
 
-    /** A missed slot's run, found by a check: it holds from the end of the slot's grace. */
+    /**
+     * A missed slot's run, found by a check: it holds from the end of the slot's grace, when that is earlier than the
+     * run's end (a slot's grace may run past the last instant runwarden writes, where the end stops).
+     */
     public static RunOutcome missed(RunRecord run, String checkId, Instant graceEnd) {
+        Instant since = run.endTime() != null && graceEnd.isBefore(run.endTime()) ? graceEnd : null;
         return new RunOutcome(run.runId(), run.scriptName(), run.failureReason(), run.endTime(), run.message(), null, checkId,
-                graceEnd);
+                since);
     }
 
     /** The instant by which outcomes are ordered: {@code since} when given (and not later than the time), else the time. */

@@ -2,7 +2,10 @@ package io.runwarden.alerts;
 
 import io.runwarden.model.Alert;
 import io.runwarden.model.AlertKind;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.FailureReason;
+import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -99,6 +102,18 @@ class AlertRulesTest {
 
         AlertRules.Decision successAfter = AlertRules.decide(AlertRules.decide(null, missed, false).health(), success("s", T.plusSeconds(4)), false);
         assertThat(ids(successAfter)).containsExactly("recovered:s");
+    }
+
+    /** A slot at the last instant runwarden writes, its grace past it: ordered by its end, never by an instant beyond. */
+    @Test
+    void aMissedSlotWhoseGraceRunsPastTheLastInstantIsOrderedByItsEnd() {
+        RunRecord run = RunRecord.builder("etl@end").scriptName("etl").status(RunStatus.FAILED).failureReason(FailureReason.MISSED)
+                .startTime(Bounds.MAX_INSTANT).endTime(Bounds.MAX_INSTANT).build();
+
+        RunOutcome outcome = RunOutcome.missed(run, "check-1", Bounds.MAX_INSTANT.plusSeconds(1));
+
+        assertThat(outcome.since()).isNull();
+        assertThat(outcome.at()).isEqualTo(Bounds.MAX_INSTANT);
     }
 
     @Test

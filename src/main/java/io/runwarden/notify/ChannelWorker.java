@@ -231,7 +231,8 @@ final class ChannelWorker implements Runnable {
      * next owner to start again where the channel was made, and send days of old alerts once it is widened.
      */
     private void commitSettled() {
-        if (consumer.assignment().isEmpty()) {
+        Instant now = clock.instant();
+        if (consumer.assignment().isEmpty() || !commitNow && now.isBefore(committedAt.plus(PASSING_COMMIT))) {
             return;
         }
         Map<Integer, Long> positions = consumer.assignment().stream()
@@ -239,8 +240,7 @@ final class ChannelWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         outbox.committable(positions).forEach((partition, offset) ->
                 offsets.put(new TopicPartition(feed, partition), new OffsetAndMetadata(offset)));
-        Instant now = clock.instant();
-        if (offsets.equals(committed) || !commitNow && now.isBefore(committedAt.plus(PASSING_COMMIT))) {
+        if (offsets.equals(committed)) {
             return;
         }
         try {

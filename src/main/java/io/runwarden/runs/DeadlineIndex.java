@@ -41,6 +41,14 @@ final class DeadlineIndex {
         return keyOf(run) != null && !run.deadline().isAfter(asOf);
     }
 
+    /**
+     * Whether a sweep as of {@code asOf} that read this entry fails its run: the entry is the run's own, or, out of
+     * step with the run, it may be all the index still has of an in-progress run whose own deadline has passed.
+     */
+    static boolean fails(KeyValue<String, String> entry, RunRecord run, Instant asOf) {
+        return isEntryOf(entry, run) || isDue(run, asOf);
+    }
+
     void forget(KeyValue<String, String> entry) {
         store.delete(entry.key);
     }
@@ -50,7 +58,7 @@ final class DeadlineIndex {
         Map<String, RunRecord> due = new LinkedHashMap<>();
         for (KeyValue<String, String> entry : IndexKeys.entriesBefore(index, asOf.plusMillis(1), Integer.MAX_VALUE)) {
             RunRecord run = runs.apply(entry.value);
-            if (isEntryOf(entry, run) || isDue(run, asOf)) {
+            if (fails(entry, run, asOf)) {
                 due.putIfAbsent(entry.value, run);
             }
         }

@@ -149,17 +149,14 @@ public final class RunIndexes {
         Map<String, RunRecord> due = new LinkedHashMap<>();
         for (KeyValue<String, String> entry : entries) {
             RunRecord run = runs.get(entry.value);
-            if (DeadlineIndex.isEntryOf(entry, run)) {
-                due.put(run.runId(), run);
-                continue;
+            if (DeadlineIndex.fails(entry, run, asOf)) {
+                due.putIfAbsent(run.runId(), run);
             }
-            deadlines.forget(entry);
-            // an entry out of step with its run says the index may have lost the run's own: due, it fails now; else
-            // its own entry is written (again), so that a later sweep finds it
-            if (run != null && run.inProgress()) {
-                if (DeadlineIndex.isDue(run, asOf)) {
-                    due.putIfAbsent(run.runId(), run);
-                } else {
+            if (!DeadlineIndex.isEntryOf(entry, run)) {
+                // out of step with its run: dropped, and the run's own entry written (again) for a later sweep, if
+                // it is still open and not failed now
+                deadlines.forget(entry);
+                if (!DeadlineIndex.isDue(run, asOf)) {
                     deadlines.update(null, run);
                 }
             }

@@ -42,7 +42,8 @@ import java.util.Map;
 public final class Benchmarks {
     /**
      * Which parts to run: {@code start} (B5's start), {@code ingest} (B1), {@code scale} (B2, B3, B4, B5's memory),
-     * {@code checks} (B6), {@code notify} (B7), {@code report} (B8).
+     * {@code checks} (B6), {@code notify} (B7), {@code report} (B8); and, outside the table, {@code sweeps}: B2's sweeps
+     * at N = 100,000 only, printed, to profile a change to the sweep in a few minutes.
      */
     private static final List<String> ALL = List.of("start", "ingest", "scale", "checks", "notify", "report");
     private static final List<String> ONLY = List.of(System.getProperty("bench.only", String.join(",", ALL)).split(","));
@@ -116,6 +117,9 @@ public final class Benchmarks {
         }
         if (ONLY.contains("scale")) {
             atScale();
+        }
+        if (ONLY.contains("sweeps")) {
+            sweepsOnly();
         }
         if (ONLY.contains("checks")) {
             startChecks();
@@ -280,6 +284,55 @@ public final class Benchmarks {
                 service.close();
             }
             recovery(kafka, env, app, http);
+        }
+    }
+
+    /**
+     * B2's sweeps at N = 100,000, printed only: the quick loop for a change to the sweep. Each sweep with the CPU it
+     * cost runwarden (by thread) and the broker, as a sweep is bound by the machine's CPU; {@code bench.sweepsJfr}
+     * names a JFR recording of the sweeps.
+     */
+    private void sweepsOnly() throws Exception {
+        try (Broker broker = broker("sweeps"); BenchKafka kafka = new BenchKafka(broker.bootstrap())) {
+            kafka.createTopics();
+            Workload workload = new Workload(kafka);
+            String app = "bench-sweeps";
+            int http = Proc.freePort();
+            try (Proc service = Proc.start(Proc.runwardenJar(), runwardenEnv(kafka, app, "sweeps-rw", http),
+                    work.resolve("logs/sweeps-rw.log"))) {
+                service.awaitHttpOk(http, "/ready", Duration.ofMinutes(3));
+                workload.storedRuns("stored-", 0, SMALL_N - STALE_K, Instant.now());
+                kafka.awaitCaughtUp(app, Topics.SCRIPT_EVENTS, LONG);
+                String jfr = System.getProperty("bench.sweepsJfr");
+                if (jfr != null) {
+                    service.jcmd("JFR.start", "settings=profile", "filename=" + jfr);
+                }
+                List<Double> seconds = new ArrayList<>();
+                for (int i = 0; i < REPEATS; i++) {
+                    workload.staleRuns("stale-" + i + "-", STALE_K, Instant.now().minus(Duration.ofDays(4)));
+                    kafka.awaitCaughtUp(app, Topics.SCRIPT_EVENTS, LONG);
+                    Map<String, Long> threads = service.threadCpuTicks();
+                    long appTicks = service.cpuTicks();
+                    long brokerTicks = broker.proc().cpuTicks();
+                    long began = System.nanoTime();
+                    post(http, "/script/cleanup-stale?timeout=PT5M");
+                    seconds.add(elapsedSeconds(began));
+                    Map<String, Long> byThread = new java.util.TreeMap<>();
+                    service.threadCpuTicks().forEach((name, ticks) -> {
+                        if (ticks > threads.getOrDefault(name, 0L)) {
+                            byThread.put(name, ticks - threads.getOrDefault(name, 0L));
+                        }
+                    });
+                    progress("sweep #" + i + ": " + last(seconds) + " s; CPU runwarden " + (service.cpuTicks() - appTicks) / 100.0
+                            + " s, broker " + (broker.proc().cpuTicks() - brokerTicks) / 100.0
+                            + " s; runwarden's threads, 10 ms ticks: " + byThread);
+                }
+                if (jfr != null) {
+                    service.jcmd("JFR.stop", "filename=" + jfr);
+                }
+                progress("sweeps of " + STALE_K + " among " + SMALL_N + ": " + new Stats(seconds).show(2) + " s; with nothing due "
+                        + emptySweeps(http).show(2) + " s");
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /** A child process of the benchmark (broker, runwarden, the minimal app), its output in a log file. */
 final class Proc implements AutoCloseable {
@@ -129,6 +130,37 @@ final class Proc implements AutoCloseable {
             before = now;
         } while (System.nanoTime() < deadline);
         System.out.println("the process " + process.pid() + " was still busy after " + timeout + "; measuring anyway");
+    }
+
+    /**
+     * CPU time by thread, in clock ticks, the threads of one name (digits masked: "C2 CompilerThre#") together. Names
+     * are the kernel's, cut at 15 characters.
+     */
+    Map<String, Long> threadCpuTicks() {
+        Map<String, Long> ticks = new java.util.HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ticks;
+    }
+
+    /** Runs {@code jcmd} against the process (e.g. to start or stop a JFR recording), and waits for it. */
+    void jcmd(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(javaBin()).resolveSibling("jcmd").toString(),
+                String.valueOf(process.pid())));
+        command.addAll(List.of(arguments));
+        new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     /** User and system CPU time of the process in clock ticks ({@code /proc/<pid>/stat}, fields 14 and 15). */

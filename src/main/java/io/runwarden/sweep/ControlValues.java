@@ -6,6 +6,8 @@ import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.Json;
 import io.runwarden.model.Trigger;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -21,10 +23,11 @@ final class ControlValues {
     static final int MAX_SWEEP_ID_CHARS = Bounds.MAX_BATCH_ID_CHARS;
 
     /**
-     * How far a sweep's asOf may lie ahead of this instance's clock: a sweep as of a later time would fail runs before
-     * their deadline, a false alarm; clocks of instances that are kept in time differ by far less.
+     * How far a sweep's asOf may lie ahead of this instance's clock and still be taken as it is: clocks of instances
+     * that are kept in time differ by far less. A later one is taken as this instance's now (see {@link #checked}).
      */
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
+    private static final Logger LOG = LoggerFactory.getLogger(ControlValues.class);
 
     private final int partitions;
     private final Supplier<Instant> clock;
@@ -54,10 +57,11 @@ final class ControlValues {
             throw invalid("a sweep continuation needs request and soFar");
         }
         SweepPart soFar = checked(rest.soFar());
-        if (soFar.partition() != partition || !soFar.sweepId().equals(checked(rest.request()).sweepId())) {
+        SweepRequest request = checked(rest.request());
+        if (soFar.partition() != partition || !soFar.sweepId().equals(request.sweepId())) {
             throw invalid("a sweep continuation must continue its own sweep on its own partition");
         }
-        return rest;
+        return new SweepContinuation(request, soFar);
     }
 
     SweepPart part(Record<String, byte[]> record) {
@@ -81,8 +85,16 @@ final class ControlValues {
         } catch (IllegalArgumentException e) {
             throw invalid("a sweep request's asOf or job: " + e.getMessage());
         }
-        if (request.asOf().isAfter(clock.get().plus(MAX_CLOCK_SKEW))) {
-            throw invalid("asOf " + request.asOf() + " is later than now: a sweep may not fail runs before their deadline");
+        Instant now = clock.get();
+        if (request.asOf().isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            // A sweep as of a later time would fail runs before their deadline, a false alarm; refusing it would leave
+            // this instance's partitions unswept for as long as its clock lags, every alarm of theirs missed. So this
+            // partition sweeps as of its own now: the runs due by its clock fail, the rest at a later sweep.
+            LOG.atWarn().addKeyValue("sweepId", request.sweepId()).addKeyValue("asOf", request.asOf())
+                    .addKeyValue("now", now)
+                    .log("A sweep's asOf is more than {} ahead of this instance's clock: swept as of its now instead."
+                            + " Are the clocks of runwarden's instances kept in time?", MAX_CLOCK_SKEW);
+            return new SweepRequest(request.sweepId(), request.trigger(), now, request.job());
         }
         return request;
     }

@@ -138,7 +138,22 @@ class DeadLetterTest {
                 ControlRecord.SWEEP_CONTINUE.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s5", utf8("{\"sweepId\":\"" + "s".repeat(600_000) + "\",\"trigger\":\"manual\"," + asOf + "}"),
                 ControlRecord.SWEEP_MARKER.headers(), NOW));
-        // a sweep as of tomorrow would fail today's runs before their deadline: a false alarm
+
+        assertThat(fixture.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHandler.REASON))
+                .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control");
+        assertThat(fixture.sweeps().approximateNumEntries()).isZero();
+        fixture.started("good", "s", NOW);
+        assertThat(fixture.run("good").status()).isEqualTo(RunStatus.IN_PROGRESS);
+    }
+
+    /**
+     * A sweep as of tomorrow would fail today's runs before their deadline, a false alarm; refused, it would leave
+     * the partitions of an instance whose clock lags unswept, every alarm of theirs missed. Each partition sweeps as of
+     * its own clock instead.
+     */
+    @org.junit.jupiter.api.Test
+    void sweepAsOfFarAheadOfTheClockFailsOnlyTheRunsDueByTheClock() {
+        fixture.started("due-now", "s", NOW.minus(Duration.ofDays(4)));
         fixture.started("due-tomorrow", "s", NOW.minus(Duration.ofDays(2)));
         String tomorrow = "\"asOf\":\"" + NOW.plus(Duration.ofDays(1)) + "\"";
         fixture.events.pipeInput(new TestRecord<>("s6", utf8("{\"sweepId\":\"s6\",\"trigger\":\"manual\"," + tomorrow + "}"),
@@ -146,13 +161,14 @@ class DeadLetterTest {
         fixture.events.pipeInput(new TestRecord<>("s7", utf8("{\"sweepId\":\"s7\",\"trigger\":\"manual\"," + tomorrow + "}"),
                 ControlRecord.SWEEP_MARKER.headers(), NOW));
 
-        assertThat(fixture.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHandler.REASON))
-                .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control", "bad-control",
-                        "bad-control");
-        assertThat(fixture.sweeps().approximateNumEntries()).isZero();
+        assertThat(fixture.deadLetters.isEmpty()).isTrue();
+        assertThat(fixture.sweepResult("s6").totalLogsUpdated()).isEqualTo(1);
+        // the driver's wall clock, NOW and the few milliseconds its ticks moved it on
+        assertThat(fixture.sweepResult("s6").thresholdDate())
+                .isBetween(NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofDays(3)).plusSeconds(1));
+        assertThat(fixture.run("due-now").status()).isEqualTo(RunStatus.FAILED);
+        assertThat(fixture.run("due-now").endTime()).isBetween(NOW, NOW.plusSeconds(1));
         assertThat(fixture.run("due-tomorrow").status()).isEqualTo(RunStatus.IN_PROGRESS);
-        fixture.started("good", "s", NOW);
-        assertThat(fixture.run("good").status()).isEqualTo(RunStatus.IN_PROGRESS);
     }
 
     @org.junit.jupiter.api.Test

@@ -57,7 +57,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"),
                 blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")),
                 duration(env, "RUNWARDEN_RETENTION", "P90D"),
-                kafkaProperties(env),
+                checkedKafkaProperties(env),
                 SmtpSettings.fromEnv(env));
     }
 
@@ -100,6 +100,12 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 properties.put(name.substring(KAFKA_PROPERTY_PREFIX.length()).toLowerCase().replace('_', '.'), value);
             }
         });
+        return Map.copyOf(properties);
+    }
+
+    /** The same, with the settings only the service reads (topics, Streams) checked: a producer ignores them. */
+    private static Map<String, String> checkedKafkaProperties(Map<String, String> env) {
+        Map<String, String> properties = kafkaProperties(env);
         String replicas = properties.get(REPLICATION_FACTOR);
         if (replicas != null && !replicas.trim().matches("-1|[1-9][0-9]{0,3}")) {
             throw new IllegalArgumentException(KAFKA_PROPERTY_PREFIX + "REPLICATION_FACTOR=" + replicas
@@ -111,7 +117,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
             throw new IllegalArgumentException(KAFKA_PROPERTY_PREFIX + "NUM_STREAM_THREADS=" + threads
                     + " is not a number of stream threads (1 to 999)");
         }
-        return Map.copyOf(properties);
+        return properties;
     }
 
     /** logback.xml includes logback-<format>.xml: any other value would leave the service without an appender, silent. */

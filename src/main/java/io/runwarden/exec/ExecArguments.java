@@ -78,8 +78,8 @@ final class ExecArguments {
             }
             i++;
             switch (name) {
-                case "--script" -> script = notBlank(name, value);
-                case "--run-id" -> runId = notBlank(name, value);
+                case "--script" -> script = id(name, value);
+                case "--run-id" -> runId = id(name, value);
                 case "--max-runtime" -> maxRuntime = duration(name, value);
                 case "--heartbeat" -> heartbeat = notBlank(name, value);
                 case "--bootstrap" -> bootstrap = notBlank(name, value);
@@ -143,6 +143,18 @@ final class ExecArguments {
             // reported below
         }
         throw new UsageException("--url: '" + value + "' is not an http(s) URL such as http://runwarden:8080");
+    }
+
+    /**
+     * A script name or runId within the bounds the service holds every event to: one it would dead-letter makes
+     * every report of the job go nowhere, without a word to whoever ran it.
+     */
+    private static String id(String name, String value) throws UsageException {
+        try {
+            return Bounds.id(notBlank(name, value));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(name + " " + e.getMessage());
+        }
     }
 
     private static String notBlank(String name, String value) throws UsageException {

@@ -1,7 +1,6 @@
 package io.runwarden.exec;
 
 import io.runwarden.model.LifecycleEvent;
-import org.apache.kafka.common.KafkaException;
 
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public final class ExecCommand {
         }
         try {
             return new KafkaReporter(options.bootstrapServers(), env);
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
             // a bad RUNWARDEN_KAFKA_* property: the job still runs, and each report says why it was not sent
             return new Unconfigured("Kafka at " + options.bootstrapServers(), e.getMessage());
         }

@@ -88,6 +88,19 @@ class ExecArgumentsTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining(error);
     }
 
+    /** Every report of a run named so would be dead-lettered by the service: the job's failure would reach no one. */
+    @Test
+    void aScriptNameOrRunIdTheServiceWouldRefuseIsAUsageError() throws UsageException {
+        for (List<String> args : List.of(List.of("--script", "s".repeat(257), "--", "true"),
+                List.of("--script", "back\u0001up", "--", "true"),
+                List.of("--script", "s", "--run-id", "r".repeat(257), "--", "true"),
+                List.of("--script", "s", "--run-id", "r\u0000", "--", "true"))) {
+            assertThatThrownBy(() -> ExecArguments.parse(args, NO_ENV)).isInstanceOf(UsageException.class)
+                    .hasMessageStartingWith(args.contains("--run-id") ? "--run-id " : "--script ");
+        }
+        assertThat(ExecArguments.parse(List.of("--script", "s".repeat(256), "--", "true"), NO_ENV)).isPresent();
+    }
+
     private static ExecOptions parse(Map<String, String> env, String... args) throws UsageException {
         return ExecArguments.parse(List.of(args), env).orElseThrow();
     }

@@ -169,6 +169,16 @@ class ExecCommandTest {
         assertThat(result.stderr()).contains("runwarden exec: could not report 'started'", "CARRIER_PIGEON");
     }
 
+    /** An environment shared with the service may hold its Streams and topic settings: a producer has no use for them. */
+    @Test
+    void theServicesOwnKafkaSettingsInTheEnvironmentDoNotStopTheCommandNorItsReports() throws Exception {
+        Result result = exec(Map.of("RUNWARDEN_KAFKA_NUM_STREAM_THREADS", "0", "RUNWARDEN_KAFKA_REPLICATION_FACTOR", "three"),
+                "--script", "s", "--run-id", "service-env-1", "--bootstrap", bootstrap(), "--", "sh", "-c", "exit 7");
+
+        assertThat(result.exit()).isEqualTo(7);
+        assertThat(awaitRun("service-env-1", -1).path("message").asText()).startsWith("exit 7");
+    }
+
     @Test
     void sigtermIsForwardedToTheCommandAndTheRunReportedKilled() throws Exception {
         Path out = dir.resolve("out");

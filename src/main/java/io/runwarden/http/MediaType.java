@@ -1,5 +1,7 @@
 package io.runwarden.http;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** A Content-Type header as far as a JSON body cares: its type and, when given, its charset. */
@@ -24,9 +26,13 @@ record MediaType(String type, String charset) {
         return type.equals("application/json");
     }
 
-    /** JSON is UTF-8 (RFC 8259): no charset, or UTF-8 in any case. */
+    /** JSON is UTF-8 (RFC 8259): no charset, or UTF-8 by any of its names ("utf8", "UTF-8"). */
     boolean isUtf8() {
-        return charset == null || charset.equalsIgnoreCase("utf-8");
+        try {
+            return charset == null || Charset.forName(charset).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
     }
 
     private static String unquote(String value) {

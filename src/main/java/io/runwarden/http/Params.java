@@ -2,6 +2,7 @@ package io.runwarden.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunStatus;
@@ -152,9 +153,36 @@ final class Params {
         return node;
     }
 
+    /**
+     * The body as sent. One that breaks off (a chunk that is not hex, fewer bytes than its Content-Length, a
+     * connection closed mid-body) is the client's fault: 400, not a 500 with a stack trace in the log.
+     */
+    static byte[] bodyBytes(Context ctx) {
+        try {
+            return ctx.bodyAsBytes();
+        } catch (HttpResponseException e) {
+            throw e; // a body over the limit: 413
+        } catch (Exception e) { // Jetty's IOException comes through Kotlin undeclared
+            if (cutShort(e)) {
+                throw ApiException.badRequest("body", "could not be read whole: " + Bounds.quote(String.valueOf(e.getMessage())));
+            }
+            throw e;
+        }
+    }
+
+    /** Whether reading failed on the wire (Jetty's early EOF, a bad chunk), not in runwarden. */
+    private static boolean cutShort(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException || cause instanceof org.eclipse.jetty.http.HttpException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The body, unparsed, once its Content-Type says JSON in UTF-8 (415 otherwise); empty when there is none. */
     static byte[] jsonBytes(Context ctx) {
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = bodyBytes(ctx);
         if (bytes.length == 0) {
             return bytes;
         }

@@ -77,7 +77,7 @@ final class PingRoutes implements Routes {
 
     /** The body as text, whatever its type: what a shell pipes in. Empty: no message. */
     private static String message(Context ctx) {
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = Params.bodyBytes(ctx);
         return body.length == 0 ? null : new String(body, StandardCharsets.UTF_8);
     }
 }

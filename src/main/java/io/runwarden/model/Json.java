@@ -52,7 +52,9 @@ public final class Json {
                         }
                     }))
             // state written by an older version must stay readable after fields are added
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // a value with more after its JSON is not JSON: the second line of NDJSON, a failure, would vanish unread
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     /** A reader per type, resolved once: the mapper resolved the type again on every read of a stored run. */
     private static final Map<Class<?>, ObjectReader> READERS = new ConcurrentHashMap<>();

@@ -152,6 +152,60 @@ class RoutesTest {
         assertError(http.get("/script/logs/" + "s".repeat(400)), 400, "invalid_runId");
     }
 
+    /** A body that breaks off on the wire is the client's fault: a 400 that says so, nothing written, no 500. */
+    @Test
+    void aBodyCutShortOnTheWireIs400AndWritesNothing() throws Exception {
+        List<String> answers = new ArrayList<>();
+        for (String path : List.of("/script/runs", "/ping/backup/fail", "/script/policies/backup")) {
+            String method = path.startsWith("/script/policies") ? "PUT" : "POST";
+            String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+            for (String chunks : List.of("zz\r\n{}\r\n0\r\n\r\n", "5\r\n{\"scriptName\": \"s\"}\r\n0\r\n\r\n",
+                    "ffffffffffffffffff\r\n{}\r\n")) {
+                answers.add(raw(head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks));
+            }
+            answers.add(raw(head + "Content-Length: 100\r\nConnection: close\r\n\r\n{\"scriptName\": \"s\"}"));
+        }
+
+        assertThat(answers).allSatisfy(answer -> assertThat(answer).startsWith("HTTP/1.1 400"));
+        assertThat(fake.reported).isEmpty();
+        assertThat(fake.pings).isEmpty();
+        assertThat(fake.policies).isEmpty();
+    }
+
+    /** A request written on a socket as is, its writing side then closed; the answer as text. */
+    private String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Two objects, or one and more: the second line of NDJSON, a failure, would have vanished unread. */
+    @Test
+    void aBodyWithMoreAfterItsObjectIsNotJson() {
+        for (String body : List.of("{\"scriptName\": \"s\"} {\"scriptName\": \"t\"}", "{\"scriptName\": \"s\"}\n{\"event\": \"failed\"}",
+                "{\"scriptName\": \"s\"} garbage", "{\"scriptName\": \"s\"}]")) {
+            assertError(http.post("/script/runs", body), 400, "invalid_body");
+        }
+        assertOk(http.post("/script/runs", "{\"scriptName\": \"s\"}\n\t "), 201);
+        assertThat(fake.reported).hasSize(1);
+    }
+
+    @Test
+    void jsonMayNameUtf8ByAnyOfItsNames() {
+        for (String type : List.of("application/json; charset=utf8", "application/json; charset=UTF8",
+                "application/json; charset=\"unicode-1-1-utf-8\"")) {
+            Response response = http.send(http.request("/script/runs").header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\": \"s\"}")));
+            assertOk(response, 201);
+        }
+        Response latin = http.send(http.request("/script/runs").header("Content-Type", "application/json; charset=latin1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\": \"s\"}")));
+        assertError(latin, 415, "unsupported_media_type");
+    }
+
     @Nested
     class Pings {
         @Test

@@ -34,6 +34,9 @@ class DeadLetterTest {
         return Stream.of(
                 Arguments.of("not-json", "r1", utf8("this is not json")),
                 Arguments.of("not-json", "r1", new byte[]{(byte) 0xff, 0x00, (byte) 0xfe, 0x13}),
+                // two events in one value (NDJSON): the failure on the second line would vanish unread
+                Arguments.of("not-json", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\"}\n{\"event\":\"failed\"}")),
+                Arguments.of("not-json", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\"} garbage")),
                 Arguments.of("null-value", "r1", null),
                 Arguments.of("missing-key", null, null),
                 Arguments.of("missing-key", null, utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),

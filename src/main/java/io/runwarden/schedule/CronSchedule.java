@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A UNIX 5-field cron expression or a nickname ({@code @daily}), evaluated on the wall clock of a timezone as Vixie
- * cron does across a daylight-saving change: a schedule whose minute and hour are fixed ({@code 30 2 * * *}) fires
+ * cron does across a daylight-saving change: a schedule whose minute and hour fields do not start with '*'
+ * ({@code 30 2 * * *}, {@code 0 1,13 * * *}) fires
  * once a day, at the first instant after a gap that skips its time and at the first occurrence of a time that comes
  * twice; any other schedule ({@code 30 * * * *}) fires at each wall-clock time that exists: none in a skipped hour,
  * twice in a repeated one. cron-utils matches the expression against wall-clock times; this class maps them to
@@ -108,7 +109,8 @@ public final class CronSchedule {
         String expression = NICKNAMES.getOrDefault(schedule.trim(), schedule);
         try {
             String[] fields = expression.trim().split("\\s+");
-            boolean fixed = fields.length == 5 && fields[0].matches("\\d+") && fields[1].matches("\\d+");
+            // Vixie's own test (entry.c: MIN_STAR, HR_STAR): "0 1,13" and "15 1-2" are fixed times, "*/30 2" is not
+            boolean fixed = fields.length == 5 && !fields[0].startsWith("*") && !fields[1].startsWith("*");
             return new CronSchedule(ExecutionTime.forCron(PARSER.parse(expression)), zone, fixed);
         } catch (IllegalArgumentException e) {
             throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(schedule)

@@ -37,6 +37,26 @@ class CronScheduleTest {
                 at("2026-10-26T01:30:00Z")); // 02:30 CET
     }
 
+    /**
+     * Vixie cron reads a job whose minute and hour fields do not start with '*' as fixed-time, lists and ranges
+     * included: each of its times once across a change.
+     */
+    @Test
+    void listsAndRangesOfFixedTimesAreExpectedOnceEachAcrossAChange() {
+        assertThat(CronSchedule.of("30 2,14 * * *", PARIS).slotsBetween(at("2026-03-29T00:00:00Z"),
+                at("2026-03-29T13:00:00Z"), 10)).containsExactly(
+                at("2026-03-29T01:00:00Z"), // 02:30 does not exist: 03:00 CEST
+                at("2026-03-29T12:30:00Z")); // 14:30 CEST
+        assertThat(CronSchedule.of("15,45 1-2 * * *", PARIS).slotsBetween(at("2026-10-24T22:00:00Z"),
+                at("2026-10-25T03:00:00Z"), 10)).containsExactly(
+                at("2026-10-24T23:15:00Z"), at("2026-10-24T23:45:00Z"), // 01:15 and 01:45 CEST
+                at("2026-10-25T00:15:00Z"), at("2026-10-25T00:45:00Z")); // 02:15 and 02:45 CEST, not again in CET
+        assertThat(CronSchedule.of("*/30 2 * * *", PARIS).slotsBetween(at("2026-10-24T23:50:00Z"),
+                at("2026-10-25T02:00:00Z"), 10)).as("a minute field that starts with * is not fixed").containsExactly(
+                at("2026-10-25T00:00:00Z"), at("2026-10-25T00:30:00Z"), // 02:00 and 02:30 CEST
+                at("2026-10-25T01:00:00Z"), at("2026-10-25T01:30:00Z")); // and again in CET
+    }
+
     @Test
     void anHourlyScheduleSkipsTheMissingHourAndFiresTwiceInTheRepeatedOne() {
         CronSchedule hourly = CronSchedule.of("30 * * * *", PARIS);

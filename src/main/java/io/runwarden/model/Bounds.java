@@ -19,8 +19,11 @@ public final class Bounds {
     public static final Duration MIN_DURATION = Duration.ofSeconds(1);
     public static final Duration MAX_DURATION = Duration.ofDays(3650);
     public static final int MAX_ID_CHARS = 256;
-    /** Ids runwarden generates from a name: a missed slot's {@code name@2026-11-30T03:00:00Z}, a job's sweep's {@code name-20261130T0300Z}. */
-    private static final Pattern GENERATED = Pattern.compile("(?s)(.+)(@\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ|-\\d{8}T\\d{4}Z)");
+    /**
+     * Ids runwarden generates from a name: a missed slot's {@code name@2026-11-30T03:00:00Z} (or, when a reported run
+     * holds that, {@code ...Z~missed-2}), a job's sweep's {@code name-20261130T0300Z}.
+     */
+    private static final Pattern GENERATED = Pattern.compile("(?s)(.+)(@\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ(~missed-\\d{1,6})?|-\\d{8}T\\d{4}Z)");
     public static final int MAX_MESSAGE_CHARS = 8_192;
     /** Log lines and dead-letter headers quote at most this much of a bad value. */
     public static final int MAX_QUOTE_CHARS = 256;

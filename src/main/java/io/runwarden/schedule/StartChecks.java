@@ -70,8 +70,11 @@ public final class StartChecks {
         /** Whether a start of the slot's script, not a missed slot's record, lies within its grace. */
         boolean kept(ExpectedSlot slot);
 
-        /** Records a missed slot as a run, unless it is recorded already. */
-        void recordMissed(MissedSlot missed, long timestamp);
+        /**
+         * Records a missed slot as a run, unless it is recorded already: under the first of {@code runIds} that no run
+         * reported holds ({@link ExpectedSlot#missedRunIds}).
+         */
+        void recordMissed(MissedSlot missed, List<String> runIds, long timestamp);
 
         /** Every missed slot of the check that reaches this partition is recorded: tells the alerts. */
         void batchDone(String checkId, int partition, long timestamp);
@@ -187,7 +190,10 @@ public final class StartChecks {
         switch (kind) {
             case START_CHECK, START_CHECK_CONTINUE -> answer(values.check(record), partition, record.timestamp());
             case START_CHECK_PART -> collect(values.part(record), record.timestamp());
-            case MISSED_SLOT -> runs.recordMissed(values.missed(record), record.timestamp());
+            case MISSED_SLOT -> {
+                MissedSlot missed = values.missed(record);
+                runs.recordMissed(missed, missed.slot().missedRunIds(partitions), record.timestamp());
+            }
             case CHECK_DONE -> runs.batchDone(values.done(record).checkId(), partition, record.timestamp());
             default -> throw new IllegalArgumentException(kind + " is not a record of a missed-start check");
         }

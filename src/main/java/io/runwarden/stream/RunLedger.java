@@ -18,6 +18,8 @@ import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import java.util.function.LongSupplier;
 final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.PartitionRuns {
     /** Changed runs kept for the commit at most: beyond, they are written at once (a long commit interval). */
     static final int MAX_PENDING = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
     /** A trickle of events, written at the end of the thread's pass: at most this many since the last write... */
     static final int TRICKLE_EVENTS = 8;
     /** ...which was at least this long ago. A flood brings more in less: at 400 events a second a task, it waits. */
@@ -172,20 +175,37 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         return indexes.startedWithin(slot.scriptName(), slot.from(), slot.to());
     }
 
-    /** A slot no run kept, recorded as a failed run of its own, once: a record that comes twice changes nothing. */
+    /**
+     * A slot no run kept, recorded as a failed run of its own, once: a record that comes twice changes nothing. A run
+     * reported under the slot's runId does not silence it: the slot takes the next of its ids.
+     */
     @Override
-    public void recordMissed(MissedSlot missed, long timestamp) {
+    public void recordMissed(MissedSlot missed, List<String> runIds, long timestamp) {
         flush();
         ExpectedSlot slot = missed.slot();
-        String runId = slot.missedRunId();
-        if (runs.get(runId) != null) {
-            return;
+        String runId = null;
+        for (String candidate : runIds) {
+            RunRecord holder = runs.get(candidate);
+            if (holder == null) {
+                runId = candidate;
+                break;
+            }
+            if (holder.failureReason() == FailureReason.MISSED && slot.scriptName().equals(holder.scriptName())
+                    && slot.slot().equals(holder.startTime())) {
+                return; // recorded already
+            }
         }
-        RunRecord run = RunRecord.builder(runId).scriptName(slot.scriptName()).status(RunStatus.FAILED)
-                .startTime(slot.slot()).endTime(missed.foundAt()).failureReason(FailureReason.MISSED)
+        if (!slot.missedRunId().equals(runId)) {
+            LOG.atWarn().addKeyValue("runId", slot.missedRunId()).addKeyValue("recordedAs", runId)
+                    .log("A reported run holds the runId of a missed slot: the slot is recorded under another");
+        }
+        RunRecord run = RunRecord.builder(runId == null ? slot.missedRunId() : runId).scriptName(slot.scriptName())
+                .status(RunStatus.FAILED).startTime(slot.slot()).endTime(missed.foundAt()).failureReason(FailureReason.MISSED)
                 .message("Script did not start - expected at " + slot.slotText() + " (grace " + Times.amount(slot.grace()) + ")")
                 .build();
-        save(null, run, timestamp);
+        if (runId != null) {
+            save(null, run, timestamp);
+        } // else every id is held by runs someone reported to silence this slot: it is alerted, not kept
         emitter.toOutcomes(List.of(RunOutcome.missed(run, missed.checkId(), slot.to())), timestamp);
         meters.missedSlot();
     }

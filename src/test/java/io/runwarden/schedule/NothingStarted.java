@@ -20,7 +20,7 @@ record NothingStarted(List<MissedSlot> missed) implements StartChecks.PartitionR
     }
 
     @Override
-    public void recordMissed(MissedSlot slot, long timestamp) {
+    public void recordMissed(MissedSlot slot, List<String> runIds, long timestamp) {
         missed.add(slot);
     }
 

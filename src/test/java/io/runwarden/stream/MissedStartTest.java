@@ -54,6 +54,32 @@ class MissedStartTest {
         }
     }
 
+    /** runIds are the reporter's to choose: one that names a slot's record must not silence that slot. */
+    @Test
+    void aReportedRunThatHoldsASlotsRunIdDoesNotSilenceTheSlot() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(everyFiveMinutes("backup"));
+            fixture.advanceTo(NOW.plusSeconds(10), StartChecks.TICK);
+            fixture.started("backup@2026-11-28T12:10:00Z", "decoy", NOW.minus(Duration.ofDays(1)));
+            fixture.ended("backup@2026-11-28T12:10:00Z", "succeeded", NOW.minus(Duration.ofDays(1)).plusSeconds(5), "ok");
+            fixture.publishedRuns();
+            fixture.publishedAlerts();
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(30)), StartChecks.TICK);
+
+            RunRecord slot = fixture.run("backup@2026-11-28T12:10:00Z~missed-1");
+            assertThat(slot.scriptName()).isEqualTo("backup");
+            assertThat(slot.failureReason()).isEqualTo(FailureReason.MISSED);
+            assertThat(slot.startTime()).isEqualTo(Instant.parse("2026-11-28T12:10:00Z"));
+            assertThat(fixture.run("backup@2026-11-28T12:10:00Z").scriptName()).isEqualTo("decoy");
+            assertThat(fixture.publishedAlerts()).filteredOn(alert -> alert.kind().wireName().equals("missed"))
+                    .extracting(alert -> alert.runId()).containsExactly("backup@2026-11-28T12:05:00Z",
+                            "backup@2026-11-28T12:10:00Z~missed-1", "backup@2026-11-28T12:15:00Z",
+                            "backup@2026-11-28T12:20:00Z", "backup@2026-11-28T12:25:00Z");
+            assertThat(fixture.meters.get(RunwardenMeters.MISSED_SLOTS).counter().count()).isEqualTo(5);
+        }
+    }
+
     @Test
     void aSlotWhoseGraceIsShortenedWhileItWaitsIsStillDecided() {
         try (TopologyFixture fixture = new TopologyFixture()) {

@@ -61,8 +61,10 @@ public final class RunTransitions {
         RunRecord empty = RunRecord.builder(event.runId()).scriptName(event.scriptName()).message(event.message()).build();
         return switch (event.type()) {
             case STARTED -> started(empty, event);
-            // a heartbeat that overtook its start still proves the run alive: keep it
-            case HEARTBEAT -> withDeadline(empty.toBuilder().lastHeartbeat(event.time()));
+            // a heartbeat that overtook its start (or whose start was lost) still proves the run alive: keep it, with
+            // its script's limit, as a start would have
+            case HEARTBEAT -> withDeadline(empty.toBuilder().lastHeartbeat(event.time())
+                    .maxRuntime(MaxRuntime.recorded(null, policyOf(empty.scriptName()))));
             case SUCCEEDED, FAILED -> end(empty, event);
         };
     }
@@ -70,9 +72,12 @@ public final class RunTransitions {
     /** The run's limit is fixed when it starts: a later change of its script's policy leaves it alone. */
     private RunRecord started(RunRecord run, LifecycleEvent event) {
         // the policy is read only where it can matter
-        Duration policy = event.maxRuntime() != null || run.scriptName() == null ? null
-                : scriptMaxRuntime.apply(run.scriptName());
+        Duration policy = event.maxRuntime() != null ? null : policyOf(run.scriptName());
         return withDeadline(run.toBuilder().startTime(event.time()).maxRuntime(MaxRuntime.recorded(event.maxRuntime(), policy)));
+    }
+
+    private Duration policyOf(String script) {
+        return script == null ? null : scriptMaxRuntime.apply(script);
     }
 
     private RunRecord end(RunRecord run, LifecycleEvent event) {

@@ -7,6 +7,7 @@ import io.runwarden.runs.IndexContents;
 import io.runwarden.model.LateCompletion;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
+import io.runwarden.model.ScriptPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +140,17 @@ class RunSemanticsTest {
     @Test
     void ownMaxRuntimeSetsTheDeadlineAndTheMessage() {
         fixture.send("r1", "{\"scriptName\":\"s\",\"event\":\"started\",\"time\":\"" + T0 + "\",\"maxRuntime\":\"PT6H\"}");
+
+        assertThat(fixture.run("r1").deadline()).isEqualTo(T0.plus(Duration.ofHours(6)));
+        assertThat(fixture.sweep(T0.plus(Duration.ofHours(7))).totalLogsUpdated()).isEqualTo(1);
+        assertThat(fixture.run("r1").message()).isEqualTo("Script marked as failed - exceeded 6 hour timeout");
+    }
+
+    /** A run known first by a heartbeat (its start late, or lost) is held to its script's limit, as a start would be. */
+    @Test
+    void aRunFirstSeenByAHeartbeatTakesItsScriptsMaxRuntime() {
+        fixture.putPolicy(new ScriptPolicy("backup", Duration.ofHours(6), null, null, null, false, NOW));
+        fixture.send("r1", "{\"scriptName\":\"backup\",\"event\":\"heartbeat\",\"time\":\"" + T0 + "\"}");
 
         assertThat(fixture.run("r1").deadline()).isEqualTo(T0.plus(Duration.ofHours(6)));
         assertThat(fixture.sweep(T0.plus(Duration.ofHours(7))).totalLogsUpdated()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.runwarden.service;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.InvalidFieldException;
 import io.runwarden.schedule.CronSchedule;
@@ -32,7 +33,8 @@ public interface CronJobs {
                     schedule != null ? schedule : current.schedule(),
                     enabled != null ? enabled : current == null || current.enabled(),
                     timezone != null ? timezone : current == null ? "UTC" : current.timezone(),
-                    description != null ? description : current == null ? null : current.description());
+                    // cut as every instance's global table cuts it, or the write would never read back as sent
+                    description != null ? Bounds.message(description) : current == null ? null : current.description());
         }
     }
 

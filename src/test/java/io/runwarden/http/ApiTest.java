@@ -1,5 +1,7 @@
 package io.runwarden.http;
 
+import io.runwarden.model.Bounds;
+
 import io.runwarden.TestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.IntegrationTest;
@@ -234,6 +236,10 @@ class ApiTest {
         Response created = http.put("/cron-config/nightly", "{\"schedule\":\"30 3 * * *\",\"timezone\":\"Europe/Paris\"}");
         assertThat(created.status()).isEqualTo(200);
         assertThat(http.get("/cron-config/nightly").data().path("timezone").asText()).isEqualTo("Europe/Paris");
+        // a description is cut as a message is, on its way in: the PUT answers with what every instance reads back
+        Response described = http.put("/cron-config/nightly", "{\"description\":\"" + "d".repeat(9_000) + "\"}");
+        assertThat(described.status()).isEqualTo(200);
+        assertThat(described.data().path("description").asText()).hasSize(Bounds.MAX_MESSAGE_CHARS);
         assertThat(http.get("/cron-config").data().path("jobs").findValuesAsText("name")).contains("nightly", "daily-cleanup-2am");
 
         http.put("/cron-config/daily-cleanup-2am", "{\"enabled\":false,\"schedule\":\"0 4 * * *\"}");

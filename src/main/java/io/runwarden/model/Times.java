@@ -1,5 +1,6 @@
 package io.runwarden.model;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -126,6 +127,10 @@ public final class Times {
     /** {@code P3D} → "3 day", {@code PT6H} → "6 hour": the wording of the original timeout message. */
     public static String describe(Duration duration) {
         long seconds = duration.getSeconds();
+        if (duration.getNano() != 0) { // PT1.5S is within the bounds: "1.5 second", not "1 second"
+            return BigDecimal.valueOf(seconds).add(BigDecimal.valueOf(duration.getNano(), 9)).stripTrailingZeros()
+                    .toPlainString() + " second";
+        }
         if (seconds % 86_400 == 0) {
             return seconds / 86_400 + " day";
         }

@@ -146,6 +146,16 @@ class RunSemanticsTest {
         assertThat(fixture.run("r1").message()).isEqualTo("Script marked as failed - exceeded 6 hour timeout");
     }
 
+    @Test
+    void aLimitWithAFractionOfASecondIsWordedWithIt() {
+        fixture.send("r1", "{\"scriptName\":\"s\",\"event\":\"started\",\"time\":\"" + T0 + "\",\"maxRuntime\":\"PT1.5S\"}");
+        fixture.send("r2", "{\"scriptName\":\"s\",\"event\":\"started\",\"time\":\"" + T0 + "\",\"maxRuntime\":\"P1DT0.25S\"}");
+
+        assertThat(fixture.sweep(T0.plus(Duration.ofDays(2))).totalLogsUpdated()).isEqualTo(2);
+        assertThat(fixture.run("r1").message()).isEqualTo("Script marked as failed - exceeded 1.5 second timeout");
+        assertThat(fixture.run("r2").message()).isEqualTo("Script marked as failed - exceeded 86400.25 second timeout");
+    }
+
     /** A run known first by a heartbeat (its start late, or lost) is held to its script's limit, as a start would be. */
     @Test
     void aRunFirstSeenByAHeartbeatTakesItsScriptsMaxRuntime() {

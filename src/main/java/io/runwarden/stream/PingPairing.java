@@ -21,11 +21,17 @@ import java.util.UUID;
  * Pairs the pings that name no run with their runs, on the partition of their script, in the order they arrived:
  * a start opens the run it names; an end or a heartbeat goes to the script's most recent run opened so; an end with
  * none records a run that started and ended at that instant; a heartbeat with none is a dead letter. Each is sent on
- * as an ordinary event of its run, to the run's own partition.
+ * as an ordinary event of its run, to the run's own partition, which hands an end or heartbeat back ({@link #unpaired})
+ * when the run it went to is no longer open there.
  */
 final class PingPairing {
     /** The open runs remembered per script: a script that starts pings and never ends them cannot grow the store. */
     static final int MAX_OPEN = 100;
+    /**
+     * Marks an end or heartbeat this pairing sent to a run it remembers as open. The run's partition knows better: a
+     * sweep may have timed it out, or an event naming its runId ended it, since ({@link #unpaired}).
+     */
+    static final String PAIRED = "runwarden.ping.paired";
 
     /** The runs a script's pings opened and no ping ended yet, oldest first. */
     record PingRuns(List<String> open) {
@@ -51,22 +57,20 @@ final class PingPairing {
                 if (open.size() > MAX_OPEN) {
                     open.remove(0);
                 }
-                send(event(ping, ping.runId(), EventType.STARTED), record.timestamp());
+                send(event(ping, ping.runId()), record.timestamp(), false);
             }
             case HEARTBEAT -> {
                 if (open.isEmpty()) {
-                    throw new InvalidEventException("no-open-run", "a heartbeat ping of " + Bounds.quote(ping.scriptName())
-                            + " without rid, and no run of it started by a ping without rid is open");
+                    throw noOpenRun(ping.scriptName());
                 }
-                send(event(ping, open.get(open.size() - 1), EventType.HEARTBEAT), record.timestamp());
+                send(event(ping, open.get(open.size() - 1)), record.timestamp(), true);
             }
             case SUCCEEDED, FAILED -> {
-                boolean paired = !open.isEmpty();
-                String runId = paired ? open.remove(open.size() - 1) : UUID.randomUUID().toString();
-                if (!paired) {
-                    send(event(ping, runId, EventType.STARTED), record.timestamp()); // started and ended at once
+                if (open.isEmpty()) {
+                    startedAndEnded(event(ping, null), record.timestamp());
+                } else {
+                    send(event(ping, open.remove(open.size() - 1)), record.timestamp(), true);
                 }
-                send(event(ping, runId, ping.event()), record.timestamp());
             }
         }
         if (open.isEmpty()) {
@@ -76,17 +80,49 @@ final class PingPairing {
         }
     }
 
-    private static LifecycleEvent event(Ping ping, String runId, EventType type) {
-        return new LifecycleEvent(runId, ping.scriptName(), type, ping.time(),
-                type == EventType.STARTED && ping.event() != EventType.STARTED ? null : ping.message(), null);
+    /**
+     * A paired end or heartbeat whose run, on its own partition, turned out not to be open: as if no run were open. An
+     * end after its run timed out is news of its own (a job whose start ping was lost), not that run's late end.
+     */
+    void unpaired(LifecycleEvent event, long timestamp) {
+        if (event.type() == EventType.HEARTBEAT) {
+            throw noOpenRun(event.scriptName());
+        }
+        startedAndEnded(event, timestamp);
+    }
+
+    /** An end with no open run: a run of its own that started and ended at that instant. */
+    private void startedAndEnded(LifecycleEvent end, long timestamp) {
+        String runId = UUID.randomUUID().toString();
+        send(new LifecycleEvent(runId, end.scriptName(), EventType.STARTED, end.time(), null, null), timestamp, false);
+        send(new LifecycleEvent(runId, end.scriptName(), end.type(), end.time(), end.message(), null), timestamp, false);
+    }
+
+    /** Whether the record is an end or heartbeat this pairing sent to a run it remembered as open. */
+    static boolean paired(Record<String, byte[]> record) {
+        return record.headers().lastHeader(PAIRED) != null;
+    }
+
+    private static InvalidEventException noOpenRun(String script) {
+        return new InvalidEventException("no-open-run", "a heartbeat ping of " + Bounds.quote(script)
+                + " without rid, and no run of it started by a ping without rid is open");
+    }
+
+    /** The ping as an event of the run it goes to. */
+    private static LifecycleEvent event(Ping ping, String runId) {
+        return new LifecycleEvent(runId, ping.scriptName(), ping.event(), ping.time(), ping.message(), null);
     }
 
     /** On to the run's partition; a start there may come after a check that this partition answers for it. */
-    private void send(LifecycleEvent event, long timestamp) {
+    private void send(LifecycleEvent event, long timestamp, boolean paired) {
         if (event.type() == EventType.STARTED) {
             startChecks.forwarded(event);
         }
-        emitter.send(event.runId(), EventCodec.bytes(event), new RecordHeaders(), timestamp);
+        RecordHeaders headers = new RecordHeaders();
+        if (paired) {
+            headers.add(PAIRED, new byte[0]);
+        }
+        emitter.send(event.runId(), EventCodec.bytes(event), headers, timestamp);
     }
 
     /** As strict as an event: anyone who can write to script-events can write a ping record. */

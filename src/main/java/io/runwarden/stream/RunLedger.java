@@ -75,6 +75,13 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         flush();
     }
 
+    /** Whether the run is in progress, as the events applied so far leave it. */
+    boolean inProgress(String runId) {
+        Pending changed = pending.get(runId);
+        RunRecord run = changed != null ? changed.latest() : runs.get(runId);
+        return run != null && run.inProgress();
+    }
+
     /** Applies an event; its run is written, with every other the task changed, when the task commits ({@link #flush}). */
     void applyAtCommit(LifecycleEvent event, long timestamp) {
         appliedSinceFlush++;

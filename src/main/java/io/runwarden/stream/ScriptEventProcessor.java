@@ -154,7 +154,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             emitter.send(record.key(), record.value(), record.headers(), record.timestamp());
             return;
         }
-        if (event != null) {
+        if (event != null && PingPairing.paired(record) && !runs.inProgress(event.runId())) {
+            pings.unpaired(event, record.timestamp());
+        } else if (event != null) {
             runs.applyAtCommit(event, record.timestamp());
         } else if (control.get().sweep()) {
             sweeps.handle(control.get(), record, partition());

@@ -61,6 +61,35 @@ class PingPairingTest {
         }
     }
 
+    /**
+     * A run a start ping opened may be timed out by a sweep, or ended by an event that names it, before an end ping
+     * comes: that run is not open, so the end is a run of its own (its failure alerted) and a heartbeat a dead letter.
+     */
+    @Test
+    void pingsThatFindTheirRunNoLongerOpenAreAsIfNoRunWereOpen() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            ping(fixture, new Ping("backup", EventType.STARTED, "hung", NOW.minus(java.time.Duration.ofDays(5)), null));
+            ping(fixture, new Ping("backup", EventType.STARTED, "ended-by-id", NOW.minus(java.time.Duration.ofDays(1)), null));
+            fixture.ended("ended-by-id", "succeeded", NOW.minus(java.time.Duration.ofDays(1)).plusSeconds(60), "done");
+            fixture.sweep(NOW);
+            fixture.publishedAlerts();
+
+            ping(fixture, new Ping("backup", EventType.HEARTBEAT, null, NOW.plusSeconds(10), null));
+            ping(fixture, new Ping("backup", EventType.FAILED, null, NOW.plusSeconds(20), "exit 3"));
+            ping(fixture, new Ping("backup", EventType.FAILED, null, NOW.plusSeconds(30), "exit 4"));
+
+            assertThat(fixture.run("ended-by-id").status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(fixture.run("hung").lateCompletion()).isNull();
+            List<RunRecord> failed = fixture.latestRuns().values().stream()
+                    .filter(run -> run.status() == RunStatus.FAILED && !run.runId().equals("hung")).toList();
+            assertThat(failed).extracting(RunRecord::message).containsExactlyInAnyOrder("exit 3", "exit 4");
+            assertThat(failed).allSatisfy(run -> assertThat(run.startTime()).isEqualTo(run.endTime()));
+            assertThat(fixture.publishedAlerts()).extracting(alert -> alert.kind().wireName()).containsExactly("failed", "failed");
+            assertThat(fixture.deadLetters.readRecordsToList()).singleElement().satisfies(record ->
+                    assertThat(header(record, "runwarden.dlq.reason")).isEqualTo("no-open-run"));
+        }
+    }
+
     @Test
     void aPingRecordThatIsNotOneIsADeadLetter() {
         try (TopologyFixture fixture = new TopologyFixture()) {

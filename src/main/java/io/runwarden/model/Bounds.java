@@ -93,8 +93,8 @@ public final class Bounds {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("must not be empty");
         }
-        if (value.length() > MAX_ID_CHARS) {
-            throw new IllegalArgumentException("is " + value.length() + " characters long; at most " + MAX_ID_CHARS + " are allowed");
+        if (characters(value) > MAX_ID_CHARS) { // characters, not UTF-16 units: 200 emoji are 200
+            throw new IllegalArgumentException("is " + characters(value) + " characters long; at most " + MAX_ID_CHARS + " are allowed");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -133,12 +133,17 @@ public final class Bounds {
         return value;
     }
 
+    /** Unicode characters (code points). */
+    private static int characters(String value) {
+        return value.codePointCount(0, value.length());
+    }
+
     /**
      * An id runwarden may have generated itself (a missed slot's {@code {script}@{slot}}, a job's sweep's): exempt from
      * the length bound of the ids users give, as long as the name it was made from is within it.
      */
     public static String generatedId(String value) {
-        if (value.length() <= MAX_ID_CHARS) {
+        if (characters(value) <= MAX_ID_CHARS) {
             return id(value);
         }
         Matcher generated = GENERATED.matcher(value);

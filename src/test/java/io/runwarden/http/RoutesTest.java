@@ -193,6 +193,16 @@ class RoutesTest {
         assertThat(fake.reported).hasSize(1);
     }
 
+    /** "1 to 256 characters": characters as a user counts them, so 256 emoji are a name and 257 are not. */
+    @Test
+    void aNameIsBoundedInCharactersNotUtf16Units() {
+        String floppy = "\uD83D\uDCBE";
+        assertOk(http.post("/script/runs", "{\"scriptName\": \"" + floppy.repeat(256) + "\"}"), 201);
+        Response tooLong = http.post("/script/runs", "{\"scriptName\": \"" + floppy.repeat(257) + "\"}");
+        assertError(tooLong, 400, "invalid_scriptName");
+        assertThat(tooLong.body().path("error").path("message").asText()).contains("is 257 characters long");
+    }
+
     @Test
     void jsonMayNameUtf8ByAnyOfItsNames() {
         for (String type : List.of("application/json; charset=utf8", "application/json; charset=UTF8",

@@ -91,8 +91,10 @@ public final class ChannelRules {
      * @throws InvalidFieldException naming a masked field that has no stored value to keep
      */
     public static Channel merged(Channel stored, Channel incoming) {
+        // a URL is masked only on a Slack channel: kept through the mask onto another type, it would be shown in clear
+        boolean slackKept = stored != null && stored.type() == ChannelType.SLACK && incoming.type() == ChannelType.SLACK;
         return new Channel(incoming.name(), incoming.type(),
-                unmasked("url", incoming.url(), stored == null ? null : stored.url()),
+                unmasked("url", incoming.url(), slackKept ? stored.url() : null),
                 unmasked("secret", incoming.secret(), stored == null ? null : stored.secret()),
                 incoming.to(),
                 unmasked("routingKey", incoming.routingKey(), stored == null ? null : stored.routingKey()),

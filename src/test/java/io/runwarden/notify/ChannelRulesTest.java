@@ -206,6 +206,19 @@ class ChannelRulesTest {
         assertThat(ChannelRules.merged(null, webhook("https://hooks.example.com/x", null)).createdAt()).isNull();
     }
 
+    /** A Slack URL is masked because its path is the credential: kept through the mask onto a webhook, it would show. */
+    @Test
+    void aSlackUrlsMaskKeepsItOnlyOnASlackChannel() {
+        Channel stored = ChannelRules.checked("chat", slack(SLACK_URL));
+
+        assertThatThrownBy(() -> ChannelRules.merged(stored, webhook(MASK, null)))
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("url"));
+        assertThatThrownBy(() -> ChannelRules.merged(stored, new Channel("chat", ChannelType.PAGERDUTY, MASK, null,
+                null, KEY, null, null, null, null)))
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("url"));
+        assertThat(ChannelRules.merged(stored, slack(MASK)).url()).isEqualTo(SLACK_URL);
+    }
+
     @Test
     void aMaskWithNothingStoredIsRefusedNamingTheField() {
         assertThatThrownBy(() -> ChannelRules.merged(null, slack(MASK)))

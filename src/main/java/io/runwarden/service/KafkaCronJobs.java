@@ -45,8 +45,9 @@ final class KafkaCronJobs implements CronJobs {
         return Optional.ofNullable(jobs().get(name)).map(job -> View.of(job, clock.instant()));
     }
 
+    /** One change at a time, as a policy's: a change keeps the fields it leaves out, read from the job as it is. */
     @Override
-    public View change(String name, Change change) {
+    public synchronized View change(String name, Change change) {
         CronJob job = change.applyTo(name, jobs().get(name));
         CronSchedule.accepted(job, clock.instant());
         Writes.send(producer, Topics.CRON_CONFIG, job.name(), Json.bytes(job), null);

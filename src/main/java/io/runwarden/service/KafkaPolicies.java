@@ -34,9 +34,13 @@ final class KafkaPolicies implements Policies {
         return View.of(policy == null ? ScriptPolicy.none(scriptName) : policy, defaultMaxRuntime, clock.instant());
     }
 
-    /** A policy that sets nothing any more is removed (a tombstone), not kept empty. */
+    /**
+     * A policy that sets nothing any more is removed (a tombstone), not kept empty. One change at a time: two that
+     * read the same policy would each write it with only their own fields, and one would wait for a write that never
+     * shows.
+     */
     @Override
-    public View change(String scriptName, Change change) {
+    public synchronized View change(String scriptName, Change change) {
         Instant now = clock.instant();
         ScriptPolicy next = PolicyRules.checked(scriptName, change.applyTo(scriptName, current(scriptName), now), now);
         ScriptPolicy kept = next.empty() ? null : next;

@@ -25,6 +25,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -256,6 +259,25 @@ class ApiTest {
         JsonNode reloaded = http.post("/cron-config/reload", null).data().path("jobs");
         assertThat(reloaded.findValuesAsText("name")).contains("daily-cleanup-2am", "nightly");
         reloaded.forEach(job -> assertThat(job.path("nextRun").isTextual()).isTrue());
+    }
+
+    /** "A field left out is kept": two PUTs of one policy at once each keep the other's field, and both answer 200. */
+    @Test
+    void twoPutsOfOnePolicyAtOnceKeepEachOthersFields() throws Exception {
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 5; i++) {
+                String path = "/script/policies/concurrent-" + i;
+                Future<Response> runtime = both.submit(() -> http.put(path, "{\"maxRuntime\":\"PT6H\"}"));
+                Future<Response> schedule = both.submit(() -> http.put(path, "{\"schedule\":\"0 3 * * *\"}"));
+                assertThat(List.of(runtime.get().status(), schedule.get().status())).containsOnly(200);
+                JsonNode policy = http.get(path).data();
+                assertThat(policy.path("maxRuntime").asText()).as(path).isEqualTo("PT6H");
+                assertThat(policy.path("schedule").asText()).as(path).isEqualTo("0 3 * * *");
+            }
+        } finally {
+            both.shutdownNow();
+        }
     }
 
     @Test

@@ -126,10 +126,11 @@ public final class Bounds {
      * {@link #MAX_BATCH_ID_CHARS} characters, the first 256 within the bounds of an id.
      */
     public static String batchId(String value) {
-        if (value == null || value.isBlank() || value.length() > MAX_BATCH_ID_CHARS) {
+        if (value == null || value.isBlank() || characters(value) > MAX_BATCH_ID_CHARS) {
             throw new IllegalArgumentException("must be 1 to " + MAX_BATCH_ID_CHARS + " characters, not blank");
         }
-        id(value.substring(0, Math.min(value.length(), MAX_ID_CHARS)));
+        // characters as ids count them: a job's name of 256 emoji is a name, and its sweep's id is made from it
+        id(value.substring(0, value.offsetByCodePoints(0, Math.min(characters(value), MAX_ID_CHARS))));
         return value;
     }
 

@@ -19,9 +19,6 @@ import java.util.function.Supplier;
  * {@code script-events} can write one, and a forged part must neither stop the stream nor complete a sweep.
  */
 final class ControlValues {
-    /** Sweep ids are generated (a UUID, or a job name and its slot), so they may exceed the ids' 256 characters. */
-    static final int MAX_SWEEP_ID_CHARS = Bounds.MAX_BATCH_ID_CHARS;
-
     /**
      * How far a sweep's asOf may lie ahead of this instance's clock and still be taken as it is: clocks of instances
      * that are kept in time differ by far less. A later one is taken as this instance's now (see {@link #checked}).
@@ -110,11 +107,8 @@ final class ControlValues {
     }
 
     private static void sweepId(String sweepId) {
-        if (sweepId == null || sweepId.isBlank() || sweepId.length() > MAX_SWEEP_ID_CHARS) {
-            throw invalid("a sweepId must be 1 to " + MAX_SWEEP_ID_CHARS + " characters");
-        }
         try {
-            Bounds.id(sweepId.substring(0, Math.min(sweepId.length(), Bounds.MAX_ID_CHARS)));
+            Bounds.batchId(sweepId);
         } catch (IllegalArgumentException e) {
             throw invalid("sweepId " + e.getMessage());
         }

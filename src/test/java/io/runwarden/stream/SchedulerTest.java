@@ -164,6 +164,25 @@ class SchedulerTest {
         }
     }
 
+    /** A job's name is bounded in characters, as every id: its sweep's id, made from it, fits the same count. */
+    @Test
+    void aJobNamedInCharactersOutsideLatin1WithinTheBoundFiresItsSweep() {
+        String floppies = "\uD83D\uDCBE".repeat(256);
+        String odd = "a" + "\uD83D\uDCBE".repeat(150); // a cut at 256 UTF-16 units would split a pair
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), BEFORE_2AM)) {
+            fixture.putCronJob(new CronJob(floppies, "0 2 * * *", true, "UTC", null));
+            fixture.putCronJob(new CronJob(odd, "0 2 * * *", true, "UTC", null));
+            fixture.started("stale", "synchroFacture", BEFORE_2AM.minus(Duration.ofDays(4)));
+
+            advance(fixture, Duration.ofMinutes(1));
+            advance(fixture, Duration.ofMinutes(1).plusSeconds(1));
+
+            assertThat(sweeps(fixture)).extracting(SweepResult::job).containsExactlyInAnyOrder(floppies, odd);
+            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
+            assertThat(fixture.run("stale").status()).isEqualTo(RunStatus.FAILED);
+        }
+    }
+
     private static void advance(TopologyFixture fixture, Duration duration) {
         fixture.driver.advanceWallClockTime(duration);
     }

@@ -1,6 +1,7 @@
 package io.runwarden.stream;
 
 import io.runwarden.model.Bounds;
+import io.runwarden.model.ControlRecord;
 import io.runwarden.model.EventCodec;
 import io.runwarden.model.EventType;
 import io.runwarden.model.InvalidEventException;
@@ -9,10 +10,12 @@ import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.Ping;
 import io.runwarden.schedule.StartChecks;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,6 +35,8 @@ final class PingPairing {
      * sweep may have timed it out, or an event naming its runId ended it, since ({@link #unpaired}).
      */
     static final String PAIRED = "runwarden.ping.paired";
+    /** On a ping handed back by a run's partition: the run it went to, which is not open, to forget before pairing. */
+    static final String CLOSED = "runwarden.ping.closed";
 
     /** The runs a script's pings opened and no ping ended yet, oldest first. */
     record PingRuns(List<String> open) {
@@ -51,6 +56,10 @@ final class PingPairing {
         Ping ping = checked(record);
         PingRuns runs = store.get(ping.scriptName());
         List<String> open = new ArrayList<>(runs == null ? List.of() : runs.open());
+        Header closed = record.headers().lastHeader(CLOSED);
+        if (closed != null) {
+            open.remove(new String(closed.value(), StandardCharsets.UTF_8));
+        }
         switch (ping.event()) {
             case STARTED -> {
                 open.add(ping.runId());
@@ -81,14 +90,16 @@ final class PingPairing {
     }
 
     /**
-     * A paired end or heartbeat whose run, on its own partition, turned out not to be open: as if no run were open. An
-     * end after its run timed out is news of its own (a job whose start ping was lost), not that run's late end.
+     * A paired end or heartbeat whose run, on its own partition, ended before it (timed out by a sweep, or ended by an
+     * event naming it) or is gone: back to its script's partition as the ping it was, to be paired again without that
+     * run. So it goes to the most recent run still open, and an end with none is a run of its own: a failure whose
+     * start ping was lost is alerted, not taken for the late end of a run a sweep failed long before.
      */
     void unpaired(LifecycleEvent event, long timestamp) {
-        if (event.type() == EventType.HEARTBEAT) {
-            throw noOpenRun(event.scriptName());
-        }
-        startedAndEnded(event, timestamp);
+        RecordHeaders headers = new RecordHeaders(ControlRecord.PING.headers().toArray());
+        headers.add(CLOSED, event.runId().getBytes(StandardCharsets.UTF_8));
+        Ping again = new Ping(event.scriptName(), event.type(), null, event.time(), event.message());
+        emitter.send(event.scriptName(), Json.bytes(again), headers, timestamp);
     }
 
     /** An end with no open run: a run of its own that started and ended at that instant. */

@@ -75,11 +75,14 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         flush();
     }
 
-    /** Whether the run is in progress, as the events applied so far leave it. */
-    boolean inProgress(String runId) {
+    /**
+     * Whether the run, as the events applied so far leave it, is gone or ended before {@code time}: an event of that
+     * time cannot be its own. One that ended later (a sweep that overtook the run's own end) still takes it, late.
+     */
+    boolean endedBefore(String runId, Instant time) {
         Pending changed = pending.get(runId);
         RunRecord run = changed != null ? changed.latest() : runs.get(runId);
-        return run != null && run.inProgress();
+        return run == null || !run.inProgress() && (run.endTime() == null || run.endTime().isBefore(time));
     }
 
     /** Applies an event; its run is written, with every other the task changed, when the task commits ({@link #flush}). */

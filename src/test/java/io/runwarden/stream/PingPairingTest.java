@@ -90,6 +90,46 @@ class PingPairingTest {
         }
     }
 
+    /** A sweep that overtook a run's own end (the end ping waited in a backlog): the end is that run's, late. */
+    @Test
+    void anEndPingOvertakenByASweepIsItsRunsLateCompletion() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            Instant start = NOW.minus(java.time.Duration.ofDays(3)).minus(java.time.Duration.ofHours(1));
+            ping(fixture, new Ping("backup", EventType.STARTED, "job", start, null));
+            fixture.sweep(NOW);
+            fixture.publishedAlerts();
+
+            ping(fixture, new Ping("backup", EventType.FAILED, null, NOW.minus(java.time.Duration.ofHours(2)), "exit 3"));
+
+            RunRecord job = fixture.run("job");
+            assertThat(job.failureReason()).isEqualTo(io.runwarden.model.FailureReason.TIMEOUT);
+            assertThat(job.lateCompletion().message()).isEqualTo("exit 3");
+            assertThat(fixture.latestRuns().values()).filteredOn(run -> run.scriptName().equals("backup"))
+                    .extracting(RunRecord::runId).as("one execution, one run").containsExactly("job");
+            assertThat(fixture.publishedAlerts()).as("one execution, one alarm").isEmpty();
+        }
+    }
+
+    /** Runs ended by an event naming them are passed over: the end goes to the most recent run still open. */
+    @Test
+    void anEndPingGoesToTheMostRecentRunThatIsStillOpen() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            ping(fixture, new Ping("backup", EventType.STARTED, "a", NOW, null));
+            ping(fixture, new Ping("backup", EventType.STARTED, "b", NOW.plusSeconds(1), null));
+            fixture.ended("b", "succeeded", NOW.plusSeconds(30), "done by rid");
+
+            ping(fixture, new Ping("backup", EventType.HEARTBEAT, null, NOW.plusSeconds(40), null));
+            ping(fixture, new Ping("backup", EventType.SUCCEEDED, null, NOW.plusSeconds(60), "a done"));
+
+            assertThat(fixture.run("a").status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(fixture.run("a").lastHeartbeat()).isEqualTo(NOW.plusSeconds(40));
+            assertThat(fixture.run("a").message()).isEqualTo("a done");
+            assertThat(fixture.run("b").message()).isEqualTo("done by rid");
+            assertThat(fixture.latestRuns()).containsOnlyKeys("a", "b");
+            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
+        }
+    }
+
     @Test
     void aPingRecordThatIsNotOneIsADeadLetter() {
         try (TopologyFixture fixture = new TopologyFixture()) {

@@ -57,7 +57,7 @@ final class PingPairing {
         PingRuns runs = store.get(ping.scriptName());
         List<String> open = new ArrayList<>(runs == null ? List.of() : runs.open());
         Header closed = record.headers().lastHeader(CLOSED);
-        if (closed != null) {
+        if (closed != null && closed.value() != null) {
             open.remove(new String(closed.value(), StandardCharsets.UTF_8));
         }
         switch (ping.event()) {
@@ -70,6 +70,7 @@ final class PingPairing {
             }
             case HEARTBEAT -> {
                 if (open.isEmpty()) {
+                    save(ping.scriptName(), open); // a closed run it came back without is forgotten all the same
                     throw noOpenRun(ping.scriptName());
                 }
                 send(event(ping, open.get(open.size() - 1)), record.timestamp(), true);
@@ -82,18 +83,22 @@ final class PingPairing {
                 }
             }
         }
+        save(ping.scriptName(), open);
+    }
+
+    private void save(String script, List<String> open) {
         if (open.isEmpty()) {
-            store.delete(ping.scriptName());
+            store.delete(script);
         } else {
-            store.put(ping.scriptName(), new PingRuns(open));
+            store.put(script, new PingRuns(open));
         }
     }
 
     /**
-     * A paired end or heartbeat whose run, on its own partition, ended before it (timed out by a sweep, or ended by an
-     * event naming it) or is gone: back to its script's partition as the ping it was, to be paired again without that
-     * run. So it goes to the most recent run still open, and an end with none is a run of its own: a failure whose
-     * start ping was lost is alerted, not taken for the late end of a run a sweep failed long before.
+     * A paired end or heartbeat its run, on its own partition, does not take (the run is gone, was ended by an event
+     * naming it, or, for a heartbeat, timed out; an end of a timed-out run is its late completion, once): back to its
+     * script's partition as the ping it was, to be paired again without that run. So it goes to the most recent run
+     * still open, and an end with none is a run of its own, alerted, instead of vanishing unseen.
      */
     void unpaired(LifecycleEvent event, long timestamp) {
         RecordHeaders headers = new RecordHeaders(ControlRecord.PING.headers().toArray());

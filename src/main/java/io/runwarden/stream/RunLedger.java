@@ -2,6 +2,7 @@ package io.runwarden.stream;
 
 import io.runwarden.alerts.RunOutcome;
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.EventType;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
@@ -76,13 +77,15 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     }
 
     /**
-     * Whether the run, as the events applied so far leave it, is gone or ended before {@code time}: an event of that
-     * time cannot be its own. One that ended later (a sweep that overtook the run's own end) still takes it, late.
+     * Whether the run, as the events applied so far leave it, takes this end or heartbeat: it is open, or, for an end,
+     * a sweep timed it out and no late end came yet (the end is then its late completion, as the contract keeps both
+     * facts). A run that is gone, or ended otherwise, would drop it unseen.
      */
-    boolean endedBefore(String runId, Instant time) {
-        Pending changed = pending.get(runId);
-        RunRecord run = changed != null ? changed.latest() : runs.get(runId);
-        return run == null || !run.inProgress() && (run.endTime() == null || run.endTime().isBefore(time));
+    boolean takes(LifecycleEvent event) {
+        Pending changed = pending.get(event.runId());
+        RunRecord run = changed != null ? changed.latest() : runs.get(event.runId());
+        return run != null && (run.inProgress()
+                || event.type() != EventType.HEARTBEAT && run.timedOut() && run.lateCompletion() == null);
     }
 
     /** Applies an event; its run is written, with every other the task changed, when the task commits ({@link #flush}). */

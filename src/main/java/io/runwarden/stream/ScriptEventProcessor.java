@@ -154,7 +154,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             emitter.send(record.key(), record.value(), record.headers(), record.timestamp());
             return;
         }
-        if (event != null && PingPairing.paired(record) && runs.endedBefore(event.runId(), event.time())) {
+        if (event != null && PingPairing.paired(record) && event.scriptName() != null && !runs.takes(event)) {
             pings.unpaired(event, record.timestamp());
         } else if (event != null) {
             runs.applyAtCommit(event, record.timestamp());

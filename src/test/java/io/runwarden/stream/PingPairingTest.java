@@ -110,6 +110,57 @@ class PingPairingTest {
         }
     }
 
+    /** A job that ran past its deadline and then ended: one run, its timeout and its late end, as the contract keeps both. */
+    @Test
+    void anEndPingAfterItsRunTimedOutIsItsLateCompletionOnce() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            ping(fixture, new Ping("backup", EventType.STARTED, "slow", NOW.minus(java.time.Duration.ofDays(4)), null));
+            fixture.sweep(NOW);
+            fixture.publishedAlerts();
+
+            ping(fixture, new Ping("backup", EventType.FAILED, null, NOW.plusSeconds(3600), "exit 3"));
+
+            assertThat(fixture.run("slow").lateCompletion().message()).isEqualTo("exit 3");
+            assertThat(fixture.latestRuns().values()).filteredOn(run -> run.scriptName().equals("backup"))
+                    .extracting(RunRecord::runId).containsExactly("slow");
+            assertThat(fixture.publishedAlerts()).isEmpty();
+        }
+    }
+
+    /**
+     * A run ended by an event naming it takes no end ping, whenever that event came: the ping goes to the next run still
+     * open, and is never dropped. A record forging the pairing's headers is taken as what it says.
+     */
+    @Test
+    void anEndPingPassesOverARunEndedByItsRunIdAndForgedHeadersChangeNothing() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            ping(fixture, new Ping("backup", EventType.STARTED, "r0", NOW, null));
+            ping(fixture, new Ping("backup", EventType.STARTED, "r1", NOW.plusSeconds(1), null));
+            fixture.ended("r1", "succeeded", NOW.plusSeconds(60), "r1 by rid");
+            fixture.publishedAlerts();
+
+            ping(fixture, new Ping("backup", EventType.FAILED, null, NOW.plusSeconds(30), "exit 3"));
+
+            assertThat(fixture.run("r0").message()).isEqualTo("exit 3");
+            // r0's failure ended before r1's success: told, then the script's recovery
+            assertThat(fixture.publishedAlerts()).extracting(alert -> alert.kind().wireName())
+                    .containsExactly("failed", "recovered");
+
+            RecordHeaders nullClosed = new RecordHeaders(ControlRecord.PING.headers().toArray());
+            nullClosed.add(PingPairing.CLOSED, null);
+            fixture.events.pipeInput(new TestRecord<>("backup", Json.bytes(new Ping("backup", EventType.SUCCEEDED, null,
+                    NOW.plusSeconds(90), "alone")), nullClosed, NOW));
+            RecordHeaders paired = new RecordHeaders();
+            paired.add(PingPairing.PAIRED, new byte[0]);
+            fixture.events.pipeInput(new TestRecord<>("ghost", ("{\"event\":\"failed\",\"time\":\"" + NOW + "\"}")
+                    .getBytes(StandardCharsets.UTF_8), paired, NOW));
+
+            assertThat(fixture.latestRuns().values()).filteredOn(run -> "alone".equals(run.message())).hasSize(1);
+            assertThat(fixture.run("ghost").status()).isEqualTo(RunStatus.FAILED);
+            assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
+        }
+    }
+
     /** Runs ended by an event naming them are passed over: the end goes to the most recent run still open. */
     @Test
     void anEndPingGoesToTheMostRecentRunThatIsStillOpen() {

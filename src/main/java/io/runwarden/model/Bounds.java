@@ -93,8 +93,9 @@ public final class Bounds {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("must not be empty");
         }
-        if (characters(value) > MAX_ID_CHARS) { // characters, not UTF-16 units: 200 emoji are 200
-            throw new IllegalArgumentException("is " + characters(value) + " characters long; at most " + MAX_ID_CHARS + " are allowed");
+        int characters = characters(value); // characters, not UTF-16 units: 200 emoji are 200
+        if (characters > MAX_ID_CHARS) {
+            throw new IllegalArgumentException("is " + characters + " characters long; at most " + MAX_ID_CHARS + " are allowed");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -126,16 +127,17 @@ public final class Bounds {
      * {@link #MAX_BATCH_ID_CHARS} characters, the first 256 within the bounds of an id.
      */
     public static String batchId(String value) {
-        if (value == null || value.isBlank() || characters(value) > MAX_BATCH_ID_CHARS) {
+        int characters = value == null ? 0 : characters(value);
+        if (value == null || value.isBlank() || characters > MAX_BATCH_ID_CHARS) {
             throw new IllegalArgumentException("must be 1 to " + MAX_BATCH_ID_CHARS + " characters, not blank");
         }
         // characters as ids count them: a job's name of 256 emoji is a name, and its sweep's id is made from it
-        id(value.substring(0, value.offsetByCodePoints(0, Math.min(characters(value), MAX_ID_CHARS))));
+        id(value.substring(0, value.offsetByCodePoints(0, Math.min(characters, MAX_ID_CHARS))));
         return value;
     }
 
-    /** Unicode characters (code points). */
-    private static int characters(String value) {
+    /** Unicode characters (code points): what the bounds on ids count. */
+    public static int characters(String value) {
         return value.codePointCount(0, value.length());
     }
 

@@ -59,7 +59,7 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
             // any failure here is the record's: the bounds, the JSON, or a library refusing a value
             LOG.warn("{} record {} skipped: {}", storeName, Bounds.quote(record.key()), Bounds.quote(String.valueOf(e.getMessage())));
             meters.deadLettered("invalid-" + storeName);
-            if (record.key() != null && record.key().codePointCount(0, record.key().length()) <= Bounds.MAX_ID_CHARS) {
+            if (record.key() != null && Bounds.characters(record.key()) <= Bounds.MAX_ID_CHARS) {
                 store.delete(record.key());
             }
         }

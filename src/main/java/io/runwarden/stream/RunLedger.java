@@ -82,10 +82,15 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
      * facts). A run that is gone, or ended otherwise, would drop it unseen.
      */
     boolean takes(LifecycleEvent event) {
-        Pending changed = pending.get(event.runId());
-        RunRecord run = changed != null ? changed.latest() : runs.get(event.runId());
+        RunRecord run = latest(event.runId());
         return run != null && (run.inProgress()
                 || event.type() != EventType.HEARTBEAT && run.timedOut() && run.lateCompletion() == null);
+    }
+
+    /** The run as the events applied so far leave it: pending its write, or as stored. */
+    private RunRecord latest(String runId) {
+        Pending changed = pending.get(runId);
+        return changed != null ? changed.latest() : runs.get(runId);
     }
 
     /** Applies an event; its run is written, with every other the task changed, when the task commits ({@link #flush}). */

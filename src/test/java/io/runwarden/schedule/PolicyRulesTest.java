@@ -29,4 +29,11 @@ class PolicyRulesTest {
         assertThatThrownBy(() -> PolicyRules.checked("never", new ScriptPolicy("never", null, "0 0 30 2 *", "UTC", null, false, SET),
                 YEARS_LATER)).isInstanceOf(InvalidFieldException.class);
     }
+
+    @Test
+    void aLeapDayScheduleSetAtTheLastInstantIsCountedFromThereToTheLeapYear10000() {
+        ScriptPolicy last = new ScriptPolicy("leap", null, "0 0 29 2 *", "UTC", null, false, Instant.parse("9999-12-31T23:59:59Z"));
+
+        assertThat(PolicyRules.checked("leap", last, YEARS_LATER)).isEqualTo(last);
+    }
 }

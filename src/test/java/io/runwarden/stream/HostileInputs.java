@@ -1098,7 +1098,10 @@ public final class HostileInputs {
         Arbitrary<Hostile> policies = Combinators.combine(ids("bad-name").map(HostileInputs::asKey),
                         Arbitraries.of("same", "other", "missing"), leaning(durationParts()).injectNull(0.3), policySchedules(),
                         policyTimezones().injectNull(0.3), leaning(durationParts()).injectNull(0.3), pauseds(), scheduleSinces())
-                .as((name, named, maxRuntime, schedule, zone, grace, paused, since) -> {
+                .as((name, named, maxRuntime, given, zone, grace, paused, since) -> {
+                    // 366 days are counted from scheduleSince: from the last instant, 29 February 10000 (a leap year) is near
+                    Part schedule = given.label().startsWith("Feb 29") && since.label().equals("scheduleSince last instant")
+                            ? given.as(Verdict.GOOD) : given;
                     List<String> fields = new ArrayList<>();
                     if (!named.equals("missing")) {
                         addField(fields, "scriptName", str(named.equals("same") ? name.json() : "another-script"));

@@ -155,13 +155,13 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return;
         }
         if (event != null && PingPairing.paired(record) && event.scriptName() != null && !runs.takes(event)) {
-            pings.unpaired(event, record.timestamp());
+            pings.unpaired(event, record, record.timestamp());
         } else if (event != null) {
             runs.applyAtCommit(event, record.timestamp());
         } else if (control.get().sweep()) {
             sweeps.handle(control.get(), record, partition());
         } else if (control.get() == ControlRecord.PING) {
-            pings.handle(record);
+            pings.handle(record, context.recordMetadata().map(m -> m.offset()).orElse(-1L));
         } else {
             startChecks.handle(control.get(), record, partition());
         }

@@ -1,5 +1,6 @@
 package io.runwarden.stream;
 
+import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
@@ -8,12 +9,16 @@ import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import static io.runwarden.stream.TopologyFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,6 +184,51 @@ class PingPairingTest {
             assertThat(fixture.latestRuns()).containsOnlyKeys("a", "b");
             assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
         }
+    }
+
+    /**
+     * A ping handed back by its run's partition is paired as it would have been had that run been closed when it
+     * arrived: a start ping that came meanwhile does not take it. Kafka's hops interleave so; the driver runs each hop
+     * at once, so the handed-back record is written here as the run's partition writes it.
+     */
+    @Test
+    void aPingHandedBackPassesOverRunsStartedAfterIt() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestOutputTopic<String, byte[]> events = fixture.driver.createOutputTopic(Topics.SCRIPT_EVENTS,
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            ping(fixture, new Ping("backup", EventType.STARTED, "first", NOW, null));
+            ping(fixture, new Ping("backup", EventType.HEARTBEAT, null, NOW.plusSeconds(10), null));
+            String firstStart = events.readRecordsToList().stream().map(record -> header(record, PingPairing.PAIRED))
+                    .filter(Objects::nonNull).findFirst().orElseThrow();
+            fixture.ended("first", "succeeded", NOW.plusSeconds(20), "done by rid");
+            ping(fixture, new Ping("backup", EventType.STARTED, "later", NOW.plusSeconds(40), null));
+
+            // an end ping paired with "first" before "later" started, handed back as "first" was ended by its runId
+            RecordHeaders handedBack = new RecordHeaders(ControlRecord.PING.headers().toArray());
+            handedBack.add(PingPairing.CLOSED, "first".getBytes(StandardCharsets.UTF_8));
+            handedBack.add(PingPairing.BEFORE, firstStart.getBytes(StandardCharsets.UTF_8));
+            fixture.events.pipeInput(new TestRecord<>("backup", Json.bytes(new Ping("backup", EventType.FAILED, null,
+                    NOW.plusSeconds(30), "exit 3")), handedBack, NOW));
+            ping(fixture, new Ping("backup", EventType.SUCCEEDED, null, NOW.plusSeconds(90), "later done"));
+
+            assertThat(fixture.run("later").status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(fixture.run("later").message()).isEqualTo("later done");
+            assertThat(fixture.latestRuns().values()).filteredOn(run -> "exit 3".equals(run.message())).singleElement()
+                    .satisfies(run -> {
+                        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+                        assertThat(run.startTime()).isEqualTo(NOW.plusSeconds(30));
+                    });
+        }
+    }
+
+    /** A script's open runs as stored before their starts were numbered: in their order, before any start to come. */
+    @Test
+    void openRunsStoredWithoutNumbersKeepTheirOrder() {
+        PingPairing.PingRuns stored = Json.read("{\"open\":[\"a\",\"b\"]}".getBytes(StandardCharsets.UTF_8),
+                PingPairing.PingRuns.class);
+
+        assertThat(stored.open()).containsExactly("a", "b");
+        assertThat(stored.starts()).containsExactly(-2L, -1L);
     }
 
     @Test

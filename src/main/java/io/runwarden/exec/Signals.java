@@ -2,6 +2,7 @@ package io.runwarden.exec;
 
 import sun.misc.Signal;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,9 +26,9 @@ final class Signals {
             try {
                 Signal.handle(new Signal(name), signal -> {
                     if (signals.caught.compareAndSet(null, new Caught(signal.getName(), signal.getNumber()))) {
-                        command.destroy();
+                        send(signal.getName(), command.toHandle());
                     } else {
-                        command.destroyForcibly();
+                        command.toHandle().destroyForcibly();
                     }
                 });
             } catch (IllegalArgumentException e) {
@@ -35,6 +36,26 @@ final class Signals {
             }
         }
         return signals;
+    }
+
+    /**
+     * The same signal, so that a command's own handler runs (a trap on INT that cleans up, HUP that reloads): Java
+     * sends only TERM and KILL. Not {@code Process.destroy()}: it also closes our end of the command's stderr, and
+     * what the command says while it stops is the part of its stderr the report most needs.
+     */
+    private static void send(String name, ProcessHandle command) {
+        try {
+            if (new ProcessBuilder("kill", "-s", name, Long.toString(command.pid()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor() == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            // no kill(1) on this host: TERM is the best Java can do
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        command.destroy();
     }
 
     /** The first signal received, or null. */

@@ -194,6 +194,30 @@ class ExecCommandTest {
         assertThat(awaitRun("term-1", -1).path("message").asText()).startsWith("killed by signal TERM (command exit 143)");
     }
 
+    /**
+     * A signal other than TERM reaches the command as itself, not as a SIGTERM it does not trap, and what the command
+     * writes to stderr while it stops reaches both our stderr and the report. HUP stands for INT here: a job started
+     * in the background, as this test's JVM may be, has INT ignored from the start, and no process can trap it then.
+     */
+    @Test
+    void aHangupReachesTheCommandAsItselfAndWhatItSaysWhileStoppingIsKept() throws Exception {
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        Process exec = start(Map.of(), out, err, "--script", "long", "--run-id", "hup-1", "--bootstrap", bootstrap(),
+                "--", "sh", "-c", "trap 'echo cleaning up after HUP >&2; exit 129' HUP; echo ready;"
+                        + " while :; do sleep 0.1; done");
+        awaitRun("hup-1", 2);
+        await().atMost(Patience.APPLIED).until(() -> Files.readString(out).equals("ready\n"));
+
+        assertThat(new ProcessBuilder("kill", "-s", "HUP", Long.toString(exec.pid())).start().waitFor()).isZero();
+
+        assertThat(exec.waitFor(Patience.COMMAND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(exec.exitValue()).isEqualTo(129);
+        assertThat(Files.readString(err)).isEqualTo("cleaning up after HUP\n");
+        assertThat(awaitRun("hup-1", -1).path("message").asText())
+                .matches("killed by signal HUP \\(command exit 129\\) in \\d+ s; stderr: cleaning up after HUP");
+    }
+
     private static String bootstrap() {
         return service.bootstrapServers();
     }

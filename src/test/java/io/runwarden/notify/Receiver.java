@@ -20,32 +20,32 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real HTTP server on 127.0.0.1 that records every request and answers as told. */
-final class Receiver implements AutoCloseable {
-    record Request(String method, String path, Headers headers, byte[] body) {
-        String header(String name) {
+public final class Receiver implements AutoCloseable {
+    public record Request(String method, String path, Headers headers, byte[] body) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     /** An answer: a status, headers, and a body, or {@code echo} to send the request's body back. */
-    record Answer(int status, Map<String, String> headers, String body, boolean echo) {
-        static Answer of(int status) {
+    public record Answer(int status, Map<String, String> headers, String body, boolean echo) {
+        public static Answer of(int status) {
             return new Answer(status, Map.of(), "", false);
         }
 
-        static Answer of(int status, String body) {
+        public static Answer of(int status, String body) {
             return new Answer(status, Map.of(), body, false);
         }
 
-        static Answer withHeader(int status, String name, String value) {
+        public static Answer withHeader(int status, String name, String value) {
             return new Answer(status, Map.of(name, value), "", false);
         }
 
-        static Answer echo(int status) {
+        public static Answer echo(int status) {
             return new Answer(status, Map.of(), "", true);
         }
     }
@@ -56,7 +56,7 @@ final class Receiver implements AutoCloseable {
     private final List<Answer> answers = new CopyOnWriteArrayList<>();
     private volatile Answer answer = Answer.of(200, "ok");
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
@@ -75,22 +75,22 @@ final class Receiver implements AutoCloseable {
     }
 
     /** Answers every request so from now on. */
-    Receiver answering(Answer answer) {
+    public Receiver answering(Answer answer) {
         this.answer = answer;
         return this;
     }
 
     /** Answers the next requests so, one each, then as before. */
-    Receiver thenAnswering(Answer... next) {
+    public Receiver thenAnswering(Answer... next) {
         answers.addAll(List.of(next));
         return this;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    Request next() throws InterruptedException {
+    public Request next() throws InterruptedException {
         Request request = requests.poll(5, TimeUnit.SECONDS);
         if (request == null) {
             throw new AssertionError("no request arrived");
@@ -98,12 +98,12 @@ final class Receiver implements AutoCloseable {
         return request;
     }
 
-    boolean nothingArrived(Duration within) throws InterruptedException {
+    public boolean nothingArrived(Duration within) throws InterruptedException {
         return requests.poll(within.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 
     /** A URL on 127.0.0.1 where nothing listens: a port just bound and closed again. */
-    static String closedPortUrl() throws IOException {
+    public static String closedPortUrl() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return "http://127.0.0.1:" + socket.getLocalPort() + "/hook";
         }

@@ -112,6 +112,26 @@ class SchedulerTest {
         }
     }
 
+    /**
+     * A job written a moment before its slot may reach the scheduler a moment after it (the global store's lag, a
+     * task moving): the slot is still its own. One that passed well before the job was seen is history.
+     */
+    @Test
+    void aJobFirstSeenJustAfterItsSlotFiresItAndOneSeenLongAfterDoesNot() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), Instant.parse("2026-11-28T02:00:20Z"))) {
+            fixture.putCronJob(CronJob.dailyCleanup());
+            fixture.putCronJob(new CronJob("at-one", "0 1 * * *", true, "UTC", null));
+            fixture.putCronJob(new CronJob("eighty-seconds-before", "59 1 * * *", true, "UTC", null));
+            fixture.started("stale", "synchroFacture", Instant.parse("2026-11-24T00:00:00Z"));
+
+            advance(fixture, Duration.ofSeconds(1));
+            advance(fixture, Duration.ofMinutes(10));
+
+            assertThat(sweeps(fixture)).extracting(SweepResult::sweepId).containsExactly("daily-cleanup-2am-20261128T0200Z");
+            assertThat(fixture.run("stale").status()).isEqualTo(RunStatus.FAILED);
+        }
+    }
+
     @Test
     void restartAfterFiringDoesNotFireTheSameSlotAgain() {
         Instant lastSlot;

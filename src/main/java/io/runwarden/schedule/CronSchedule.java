@@ -88,7 +88,9 @@ public final class CronSchedule {
         if (parsed == null) {
             parsed = parse(schedule, timezone);
             if (PARSED.size() >= MAX_PARSED) {
-                PARSED.clear();
+                // one out, not all: emptied when full, a scheduler going over more schedules than this at every
+                // tick would parse every one of them every time
+                PARSED.keySet().stream().findAny().ifPresent(PARSED::remove);
             }
             PARSED.put(key, parsed);
         }

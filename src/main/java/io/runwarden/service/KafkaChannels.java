@@ -60,7 +60,7 @@ final class KafkaChannels implements Channels {
     @Override
     public synchronized View put(String name, Channel incoming) {
         Channel stored = channels().get(name);
-        Channel channel = Channels.replaced(name, stored, incoming, count(), clock.instant());
+        Channel channel = Channels.replaced(name, stored, incoming, stores.count(StoreNames.CHANNELS), clock.instant());
         Writes.send(producer, Topics.NOTIFICATION_CHANNELS, name, Json.bytes(channel), null);
         Writes.awaitVisible(() -> channel.equals(channels().get(name)));
         return View.of(channel, summary(name));
@@ -93,17 +93,6 @@ final class KafkaChannels implements Channels {
 
     private DeliverySummary summary(String name) {
         return deliveries.summary(name, clock.instant());
-    }
-
-    private int count() {
-        int count = 0;
-        try (KeyValueIterator<String, Channel> all = channels().all()) {
-            while (all.hasNext()) {
-                all.next();
-                count++;
-            }
-        }
-        return count;
     }
 
     private ReadOnlyKeyValueStore<String, Channel> channels() {

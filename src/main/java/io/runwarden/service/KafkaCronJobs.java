@@ -4,7 +4,6 @@ import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
-import io.runwarden.schedule.CronSchedule;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -48,8 +47,7 @@ final class KafkaCronJobs implements CronJobs {
     /** One change at a time, as a policy's: a change keeps the fields it leaves out, read from the job as it is. */
     @Override
     public synchronized View change(String name, Change change) {
-        CronJob job = change.applyTo(name, jobs().get(name));
-        CronSchedule.accepted(job, clock.instant());
+        CronJob job = change.applyTo(name, jobs().get(name), stores.count(StoreNames.CRON_JOBS), clock.instant());
         Writes.send(producer, Topics.CRON_CONFIG, job.name(), Json.bytes(job), null);
         Writes.awaitVisible(() -> Objects.equals(job, jobs().get(job.name())));
         return View.of(job, clock.instant());

@@ -235,8 +235,7 @@ final class FakeServices {
         @Override
         public View change(String name, Change change) {
             check();
-            CronJob job = change.applyTo(name, jobs.get(name));
-            CronSchedule.accepted(job, NOW);
+            CronJob job = change.applyTo(name, jobs.get(name), jobs.size(), NOW);
             jobs.put(name, job);
             return View.of(job, NOW);
         }

@@ -949,6 +949,22 @@ class RoutesTest {
             assertError(http.put("/cron-config/" + "j".repeat(257), "{\"schedule\": \"0 2 * * *\"}"), 400, "invalid_name");
             assertThat(fake.jobs).isEmpty();
         }
+
+        /** The scheduler looks at every job every second: their number is bounded, not what each of them may become. */
+        @Test
+        void theThousandAndFirstJobIs409ButEveryOneOfTheThousandCanStillChange() {
+            for (int i = 0; i < 1_000; i++) {
+                assertOk(http.put("/cron-config/job-" + i, "{\"schedule\": \"" + i % 60 + " 3 * * *\"}"), 200);
+            }
+
+            Response refused = http.put("/cron-config/job-1000", "{\"schedule\": \"0 3 * * *\"}");
+
+            assertError(refused, 409, "too_many_cron_jobs");
+            assertThat(refused.body().path("error").path("message").asText()).contains("1000");
+            assertThat(fake.jobs).hasSize(1_000).doesNotContainKey("job-1000");
+            assertOk(http.put("/cron-config/job-7", "{\"schedule\": \"@hourly\", \"enabled\": false}"), 200);
+            assertThat(fake.jobs.get("job-7").schedule()).isEqualTo("@hourly");
+        }
     }
 
     @Nested

@@ -41,6 +41,9 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
     /** Streams' own name for the replica count of the topics it creates; runwarden applies it to its topics too. */
     static final String REPLICATION_FACTOR = StreamsConfig.REPLICATION_FACTOR_CONFIG;
 
+    /** Leaves room in a topic name's 249 characters for the longest name derived from the id. */
+    static final int MAX_APPLICATION_ID_CHARS = 200;
+
     /** The formats that have a logback-<format>.xml to include. */
     private static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
@@ -54,7 +57,7 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                 port(env, "RUNWARDEN_HTTP_PORT", 8080),
                 duration(env, "RUNWARDEN_STALE_AFTER", "P3D"),
                 Tokens.fromEnv(env),
-                env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden"),
+                applicationId(env),
                 blankToNull(env.get("RUNWARDEN_ADVERTISED_HOST")),
                 duration(env, "RUNWARDEN_RETENTION", "P90D"),
                 checkedKafkaProperties(env),
@@ -118,6 +121,21 @@ public record Settings(String bootstrapServers, int embeddedKafkaPort, Path data
                     + " is not a number of stream threads (1 to 999)");
         }
         return properties;
+    }
+
+    /**
+     * The id names Kafka topics ({@code <id>-<store>-changelog}, at most 249 characters of these) and the directory of
+     * the state under the data dir: anything else fails only once the streams start creating topics, or leaves the
+     * data dir ({@code ..}).
+     */
+    private static String applicationId(Map<String, String> env) {
+        String id = env.getOrDefault("RUNWARDEN_APPLICATION_ID", "runwarden");
+        if (!id.matches("[a-zA-Z0-9._-]{1," + MAX_APPLICATION_ID_CHARS + "}") || id.matches("\\.+")) {
+            throw new IllegalArgumentException("RUNWARDEN_APPLICATION_ID=" + Bounds.quote(id) + " is not an application id:"
+                    + " use 1 to " + MAX_APPLICATION_ID_CHARS + " ASCII letters, digits, '.', '_' and '-', not only dots"
+                    + " (it names Kafka topics and a directory)");
+        }
+        return id;
     }
 
     /** logback.xml includes logback-<format>.xml: any other value would leave the service without an appender, silent. */

@@ -176,6 +176,18 @@ class SettingsTest {
                 .hasMessageStartingWith("RUNWARDEN_KAFKA_REPLICATION_FACTOR=0 is not a replica count");
     }
 
+    /** The id names topics and a directory: a bad one failed only once the streams created topics, or left the data dir. */
+    @Test
+    void anApplicationIdThatCannotNameATopicOrStayInTheDataDirIsRefusedAtStart() {
+        assertThat(Settings.fromEnv(Map.of("RUNWARDEN_APPLICATION_ID", "rw.prod_2-" + "x".repeat(190))).applicationId())
+                .hasSize(200);
+        for (String bad : List.of("", "..", ".", "a/b", "runwarden prod", "x".repeat(201), "r\u00e9sum\u00e9", "a\nb")) {
+            assertThatThrownBy(() -> Settings.fromEnv(Map.of("RUNWARDEN_APPLICATION_ID", bad)))
+                    .hasMessageStartingWith("RUNWARDEN_APPLICATION_ID=")
+                    .hasMessageContaining("is not an application id: use 1 to 200 ASCII letters, digits");
+        }
+    }
+
     @Test
     void logFormatIsTextOrJsonAndAnythingElseIsRefusedAtStart() {
         Settings.fromEnv(Map.of("RUNWARDEN_LOG_FORMAT", "text"));

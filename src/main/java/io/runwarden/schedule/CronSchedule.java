@@ -123,6 +123,16 @@ public final class CronSchedule {
         }
     }
 
+    /**
+     * The job as every instance keeps a record of it: named by the record's key, its description cut as a message.
+     * @throws IllegalArgumentException when its schedule is not {@linkplain #accepted accepted}
+     */
+    public static CronJob kept(String name, CronJob job, Instant now) {
+        CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), Bounds.message(job.description()));
+        accepted(named, now);
+        return named;
+    }
+
     public static CronSchedule accepted(CronJob job, Instant now) {
         Bounds.id(job.name());
         return accepted(job.schedule(), job.zone(), now);

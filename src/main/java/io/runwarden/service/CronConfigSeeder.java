@@ -3,6 +3,7 @@ package io.runwarden.service;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
+import io.runwarden.schedule.CronSchedule;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class CronConfigSeeder {
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             for (CronJob job : DEFAULTS) {
-                if (!existing.containsKey(job.name())) {
+                if (!kept(job.name(), existing.get(job.name()))) {
                     producer.send(new ProducerRecord<>(Topics.CRON_CONFIG, job.name(), Json.bytes(job))).get();
                     written.add(job);
                     LOG.info("seeded cron job {} ({} {})", job.name(), job.schedule(), job.zone());
@@ -58,6 +60,23 @@ public final class CronConfigSeeder {
             throw new IllegalStateException("cannot write to " + Topics.CRON_CONFIG + ": " + e.getCause().getMessage(), e);
         }
         return written;
+    }
+
+    /**
+     * Whether the instances keep this value of a job: a record they skip (not JSON, a schedule that never fires) is no
+     * job, and must not keep the default from being written, or the cluster goes without its daily sweep.
+     */
+    private static boolean kept(String name, byte[] value) {
+        if (value == null) {
+            return false;
+        }
+        try {
+            CronSchedule.kept(name, Json.read(value, CronJob.class), Instant.now());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("cron-config holds a record for {} that no instance can use: the default job is written over it", name);
+            return false;
+        }
     }
 
     /** The latest value of every key of the compacted topic, tombstoned keys left out. */

@@ -12,7 +12,6 @@ import io.runwarden.schedule.StartCheckProgress;
 
 import io.runwarden.kafka.EventPartitions;
 import io.runwarden.kafka.Topics;
-import io.runwarden.model.Bounds;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
@@ -81,11 +80,8 @@ public final class RunwardenTopology {
         topology.addSink(Emitter.EVENTS_SINK, Topics.SCRIPT_EVENTS, new StringSerializer(), json,
                 new EventPartitions.Partitioner(), PROCESSOR);
         addAlerts(topology, eventPartitions, outcomePartitions, applicationId, json);
-        addGlobalTable(topology, StoreNames.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class, (name, job) -> {
-            CronJob named = new CronJob(name, job.schedule(), job.enabled(), job.timezone(), Bounds.message(job.description()));
-            CronSchedule.accepted(named, Instant.now());
-            return named;
-        });
+        addGlobalTable(topology, StoreNames.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class,
+                (name, job) -> CronSchedule.kept(name, job, Instant.now()));
         addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class,
                 (script, policy) -> PolicyRules.checked(script, policy, Instant.now()));
         // read strictly, as a PUT is: a channel the API would refuse is not delivered to

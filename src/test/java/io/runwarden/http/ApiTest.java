@@ -10,6 +10,11 @@ import io.runwarden.RunwardenService;
 import io.runwarden.http.HttpTestClient.Response;
 import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.CronJob;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -259,6 +265,27 @@ class ApiTest {
         JsonNode reloaded = http.post("/cron-config/reload", null).data().path("jobs");
         assertThat(reloaded.findValuesAsText("name")).contains("daily-cleanup-2am", "nightly");
         reloaded.forEach(job -> assertThat(job.path("nextRun").isTextual()).isTrue());
+    }
+
+    /**
+     * A record under the default job's name that no instance can use (not JSON here) is no job: seeding took it for
+     * one, and the cluster went without its daily sweep, for good.
+     */
+    @Test
+    void seedingWritesTheDefaultJobOverARecordNoInstanceCanUse() throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                service.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.CRON_CONFIG, CronJob.DAILY_CLEANUP,
+                    "{\"schedule\": [".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        await().atMost(Patience.APPLIED).until(() -> http.get("/cron-config/" + CronJob.DAILY_CLEANUP).status() == 404);
+
+        Response seeded = http.post("/cron-config/seed", null);
+
+        assertThat(seeded.data().path("seeded").toString()).isEqualTo("[\"" + CronJob.DAILY_CLEANUP + "\"]");
+        JsonNode job = http.get("/cron-config/" + CronJob.DAILY_CLEANUP).data();
+        assertThat(job.path("schedule").asText()).isEqualTo("0 2 * * *");
+        assertThat(job.path("nextRun").isTextual()).isTrue();
     }
 
     /** "A field left out is kept": two PUTs of one policy at once each keep the other's field, and both answer 200. */

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -78,7 +80,8 @@ public final class RunwardenService implements AutoCloseable {
         DataDirLock dataDirLock = DataDirLock.acquire(configured.dataDir());
         // the broker and the HTTP server start side by side: neither needs the other, and each takes about a second
         CompletableFuture<EmbeddedKafka> starting = configured.embeddedKafka()
-                ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort()))
+                ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(configured.dataDir(), configured.embeddedKafkaPort(),
+                        Set.of(configured.httpPort()), Map.of()))
                 : CompletableFuture.completedFuture(null);
         EmbeddedKafka broker = null;
         ApiServer api = null;

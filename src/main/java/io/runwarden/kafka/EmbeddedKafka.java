@@ -17,9 +17,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * A real single-node KRaft broker (combined broker and controller) in this JVM, listening on 127.0.0.1.
@@ -40,13 +42,19 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts the broker on {@code port} (0: any free port) with its logs under {@code dataDir/kafka}. */
     public static EmbeddedKafka start(Path dataDir, int port) {
-        return start(dataDir, port, Map.of());
+        return start(dataDir, port, Set.of(), Map.of());
     }
 
-    /** The same, with broker properties of the caller's on top of runwarden's (a broker process of its own, say). */
-    public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> brokerProperties) {
-        int brokerPort = port == 0 ? LoopbackPorts.free() : port;
-        int controllerPort = LoopbackPorts.free();
+    /**
+     * The same, with broker properties of the caller's on top of runwarden's (a broker process of its own, say).
+     *
+     * @param promised ports this process will listen on besides the broker's, which the controller must not take
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, Set<Integer> promised, Map<String, String> brokerProperties) {
+        int brokerPort = port == 0 ? LoopbackPorts.free(promised) : port;
+        Set<Integer> taken = new HashSet<>(promised);
+        taken.add(brokerPort);
+        int controllerPort = LoopbackPorts.free(taken);
         Path logDir = dataDir.resolve("kafka").toAbsolutePath();
         try {
             Files.createDirectories(logDir);

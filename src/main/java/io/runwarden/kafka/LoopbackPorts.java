@@ -7,33 +7,51 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Ports free on 127.0.0.1 now (where the embedded broker listens), to listen on a moment later. */
 public final class LoopbackPorts {
+    static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
     private LoopbackPorts() {
+    }
+
+    /** A free port, as {@link #free(Set)} with no port promised. */
+    public static int free() {
+        return free(Set.of());
     }
 
     /**
      * A free port taken below the kernel's ephemeral range: a port from it (what binding port 0 gives) could meanwhile
      * become the local end of any outgoing connection, a Kafka client's say, and the embedded broker then failed to
      * start with "Address already in use" (twice in CI runs).
+     *
+     * @param promised ports other parts of this process will listen on but may not have bound yet (the HTTP port, the
+     *                 broker's): free now, taken a moment later, as a benchmark's start once saw
      */
-    public static int free() {
+    public static int free(Set<Integer> promised) {
         try {
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
             int ephemeral = ephemeralStart();
             int low = Math.max(10_000, ephemeral - 12_000);
             for (int attempt = 0; attempt < 200 && low < ephemeral; attempt++) {
                 int port = ThreadLocalRandom.current().nextInt(low, ephemeral);
+                if (promised.contains(port)) {
+                    continue;
+                }
                 try (ServerSocket socket = new ServerSocket(port, 1, loopback)) {
                     return socket.getLocalPort();
                 } catch (BindException taken) {
                     // another one
                 }
             }
-            try (ServerSocket socket = new ServerSocket(0, 1, loopback)) {
-                return socket.getLocalPort();
+            while (true) {
+                try (ServerSocket socket = new ServerSocket(0, 1, loopback)) {
+                    if (!promised.contains(socket.getLocalPort())) {
+                        return socket.getLocalPort();
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on loopback", e);
@@ -41,9 +59,10 @@ public final class LoopbackPorts {
     }
 
     /** The first port of Linux's ip_local_port_range, or of its default where it cannot be read. */
-    private static int ephemeralStart() {
+    static int ephemeralStart() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+            // by lines: Java 17's Files.readString gives only the first byte of a /proc file, whose size says 0
+            return Integer.parseInt(Files.readAllLines(RANGE).get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }

@@ -1,0 +1,42 @@
+package io.runwarden.kafka;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoopbackPortsTest {
+
+    /** Ports from the ephemeral range could meanwhile become the local end of a client's connection (CI saw it). */
+    @Test
+    void portsAreTakenBelowTheKernelsEphemeralRange() throws IOException {
+        int ephemeral;
+        try (BufferedReader reader = Files.newBufferedReader(LoopbackPorts.RANGE)) {
+            ephemeral = Integer.parseInt(reader.readLine().trim().split("\\s+")[0]);
+        }
+        assertThat(LoopbackPorts.ephemeralStart()).isEqualTo(ephemeral);
+        for (int i = 0; i < 20; i++) {
+            assertThat(LoopbackPorts.free()).isLessThan(ephemeral);
+        }
+    }
+
+    /**
+     * The embedded broker's controller port is picked while the HTTP server is still starting: a pick of the HTTP
+     * port, free for that moment, made the broker fail to bind and the service exit (a benchmark's start saw it).
+     */
+    @Test
+    void aPortPromisedToAnotherListenerIsNeverGiven() {
+        Set<Integer> promised = new HashSet<>();
+        for (int port = 1; port < LoopbackPorts.ephemeralStart(); port++) {
+            promised.add(port);
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(promised).doesNotContain(LoopbackPorts.free(promised));
+        }
+    }
+}

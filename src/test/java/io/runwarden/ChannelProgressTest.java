@@ -105,6 +105,33 @@ class ChannelProgressTest {
         }
     }
 
+    /**
+     * A receiver that answered 503 and asked for an hour's pause, mended by pointing the channel elsewhere: the alert
+     * waiting for its retry goes to the new address at once, not an hour later.
+     */
+    @Test
+    void anAlertWaitingForItsRetryGoesAtOnceWhereTheChangedChannelPoints() throws Exception {
+        try (HookReceiver broken = new HookReceiver().answering("Retry-After", "3600").up(() -> 503);
+             HookReceiver mended = new HookReceiver().up(() -> 200);
+             RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString()));
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            assertThat(http.put("/notifications/channels/mend", "{\"type\":\"webhook\",\"url\":\"" + broken.url("/hook") + "\"}")
+                    .status()).isEqualTo(200);
+            kafka.send(Topics.SCRIPT_EVENTS, "mend-1", ServiceEndToEndTest.started("mend-1", "mend-job", NOW.minusSeconds(30)));
+            kafka.send(Topics.SCRIPT_EVENTS, "mend-1", "{\"event\":\"failed\"}");
+            kafka.flush();
+            await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
+
+            assertThat(http.put("/notifications/channels/mend", "{\"type\":\"webhook\",\"url\":\"" + mended.url("/hook") + "\"}")
+                    .status()).isEqualTo(200);
+
+            await().atMost(Patience.APPLIED).until(() -> !mended.requests().isEmpty());
+            assertThat(mended.requests()).extracting(r -> r.header("Runwarden-Alert-Id")).containsExactly("failed:mend-1");
+            assertThat(broken.requests()).hasSize(1);
+        }
+    }
+
     /** Whether the channel's group committed, on every partition of the feed, past its last record. */
     private static boolean committedPastEveryAlert(Admin admin, String feed) throws Exception {
         List<String> groups = admin.listGroups().all().get().stream().map(GroupListing::groupId)

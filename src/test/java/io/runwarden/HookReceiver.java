@@ -34,6 +34,7 @@ final class HookReceiver implements AutoCloseable {
     private final int port;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private HttpServer server;
 
     HookReceiver() throws IOException {
@@ -44,6 +45,12 @@ final class HookReceiver implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** A header every answer carries from now on, such as {@code Retry-After}. */
+    HookReceiver answering(String header, String value) {
+        answerHeaders.put(header, value);
+        return this;
     }
 
     /** Starts listening; each request is answered with what {@code status} says at that moment. */
@@ -57,6 +64,7 @@ final class HookReceiver implements AutoCloseable {
             int answer = status.getAsInt();
             requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body, answer));
             byte[] reply = "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             exchange.sendResponseHeaders(answer, reply.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply);

@@ -60,6 +60,8 @@ final class ChannelWorker implements Runnable {
      */
     private final Duration sendBudget;
     private volatile Channel channel;
+    /** Set when the channel's settings change: a retry waiting for the old ones is due at once (a mended URL). */
+    private volatile boolean changed;
     private volatile boolean stopping;
     private KafkaConsumer<String, byte[]> consumer;
     private ChannelOutbox outbox;
@@ -73,6 +75,9 @@ final class ChannelWorker implements Runnable {
 
     /** The notification at the head of the outbox is waiting for its next attempt. */
     private record Retry(ChannelOutbox.Ready ready, Instant first, int attempts, Instant next) {
+        Retry dueAt(Instant when) {
+            return new Retry(ready, first, attempts, when);
+        }
     }
 
     ChannelWorker(Channel channel, String feed, int feedPartitions, Map<String, Object> consumerConfig, Sender sender,
@@ -99,9 +104,14 @@ final class ChannelWorker implements Runnable {
         return channel;
     }
 
-    /** A change of the channel's settings (not its type): the next notification goes where it says. */
-    void update(Channel changed) {
-        channel = changed;
+    /**
+     * A change of the channel's settings (not its type): the next notification goes where it says, and one waiting
+     * for its retry goes now. Whoever changes a channel that failed is most likely mending it, and a retry may wait
+     * up to an hour.
+     */
+    void update(Channel settings) {
+        channel = settings;
+        changed = true;
     }
 
     void stop() {
@@ -187,6 +197,10 @@ final class ChannelWorker implements Runnable {
         Instant began = clock.instant();
         while (!stopping) {
             Instant now = clock.instant();
+            if (changed) {
+                changed = false;
+                retry = retry == null ? null : retry.dueAt(now);
+            }
             if (retry != null && now.isBefore(retry.next())) {
                 consumer.pause(consumer.assignment());
                 return false;

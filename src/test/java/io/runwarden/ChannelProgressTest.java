@@ -132,6 +132,29 @@ class ChannelProgressTest {
         }
     }
 
+    /**
+     * The same receiver, but the channel is disabled instead of mended: the waiting alert is not sent again, neither
+     * at once, as a changed channel's retry otherwise is, nor an hour later.
+     */
+    @Test
+    void anAlertWaitingForItsRetryIsNotSentOnceItsChannelIsDisabled() throws Exception {
+        try (HookReceiver broken = new HookReceiver().answering("Retry-After", "3600").up(() -> 503);
+             RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString()));
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            String channel = "{\"type\":\"webhook\",\"url\":\"" + broken.url("/hook") + "\"";
+            assertThat(http.put("/notifications/channels/off", channel + "}").status()).isEqualTo(200);
+            kafka.send(Topics.SCRIPT_EVENTS, "off-1", ServiceEndToEndTest.started("off-1", "off-job", NOW.minusSeconds(30)));
+            kafka.send(Topics.SCRIPT_EVENTS, "off-1", "{\"event\":\"failed\"}");
+            kafka.flush();
+            await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
+
+            assertThat(http.put("/notifications/channels/off", channel + ",\"enabled\":false}").status()).isEqualTo(200);
+
+            await().during(Duration.ofSeconds(5)).atMost(Patience.APPLIED).until(() -> broken.requests().size() == 1);
+        }
+    }
+
     /** Whether the channel's group committed, on every partition of the feed, past its last record. */
     private static boolean committedPastEveryAlert(Admin admin, String feed) throws Exception {
         List<String> groups = admin.listGroups().all().get().stream().map(GroupListing::groupId)

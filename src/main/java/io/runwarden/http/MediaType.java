@@ -10,7 +10,8 @@ record MediaType(String type, String charset) {
         if (header == null) {
             return new MediaType("", null);
         }
-        String[] parts = header.split(";");
+        // -1 keeps empty parts: ";" alone would split into none at all
+        String[] parts = header.split(";", -1);
         String charset = null;
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i].trim();

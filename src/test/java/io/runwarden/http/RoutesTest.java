@@ -453,6 +453,10 @@ class RoutesTest {
 
             assertError(text, 415, "unsupported_media_type");
             assertError(latin1, 415, "unsupported_media_type");
+            for (String noType : List.of(";", ";;", " ; charset=utf-8")) {
+                assertError(http.send(http.request("/script/runs").header("Content-Type", noType)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"scriptName\": \"s\"}"))), 415, "unsupported_media_type");
+            }
             assertThat(fake.reported).isEmpty();
         }
 

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +35,7 @@ final class HookReceiver implements AutoCloseable {
     private final int port;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> answerHeaders = new ConcurrentHashMap<>();
     private HttpServer server;
 
     HookReceiver() throws IOException {

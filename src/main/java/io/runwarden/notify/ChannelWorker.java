@@ -219,9 +219,7 @@ final class ChannelWorker implements Runnable {
             if (ready.alerts().stream().noneMatch(alert -> ChannelRules.routes(target, alert))) {
                 // changed since it was read: disabled, or narrowed to other scripts or kinds
                 LOG.info("channel {} no longer takes {}: not sent", Bounds.quote(target.name()), ready.alerts().get(0).alertId());
-                retry = null;
-                outbox.settled(ready);
-                commitNow = true;
+                settle(ready);
                 continue;
             }
             Notification notification = ready.digest() ? Digest.of(ready.alerts()) : new AlertNotification(ready.alerts().get(0));
@@ -240,11 +238,16 @@ final class ChannelWorker implements Runnable {
                 retry = new Retry(ready, first, attempt, again.get());
                 continue;
             }
-            retry = null;
-            outbox.settled(ready);
-            commitNow = true;
+            settle(ready);
         }
         return false;
+    }
+
+    /** The notification is done with, sent or not: the outbox moves past it, and the channel commits at once. */
+    private void settle(ChannelOutbox.Ready ready) {
+        retry = null;
+        outbox.settled(ready);
+        commitNow = true;
     }
 
     /**

@@ -1,16 +1,21 @@
 package io.runwarden.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * The state of one run: the value of {@code script-runs} and of the logs API. {@code maxRuntime} is the limit the run
- * recorded when it started ({@link MaxRuntime#recorded}; null: the default applies). Changed through {@link #toBuilder},
- * which names every field it sets: eleven positional fields, five of them instants, are too easy to swap.
+ * recorded when it started ({@link MaxRuntime#recorded}; null: the default applies). {@code endRecorded} is when its
+ * end reached runwarden (the timestamp of the record that ended it), kept only in the runs' store: retention counts
+ * from it, since the end time a script reports may lie long before. Changed through {@link #toBuilder}, which names
+ * every field it sets: twelve positional fields, six of them instants, are too easy to swap.
  */
 public record RunRecord(String runId, String scriptName, RunStatus status, Instant startTime, Instant endTime,
                         String message, FailureReason failureReason, Instant deadline, Instant lastHeartbeat,
-                        LateCompletion lateCompletion, Duration maxRuntime) {
+                        LateCompletion lateCompletion, Duration maxRuntime,
+                        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) Instant endRecorded) {
 
     public boolean inProgress() {
         return status == RunStatus.IN_PROGRESS;
@@ -22,7 +27,7 @@ public record RunRecord(String runId, String scriptName, RunStatus status, Insta
 
     /** A run known only by its id, in progress, with nothing else known yet. */
     public static Builder builder(String runId) {
-        return new Builder(new RunRecord(runId, null, RunStatus.IN_PROGRESS, null, null, null, null, null, null, null, null));
+        return new Builder(new RunRecord(runId, null, RunStatus.IN_PROGRESS, null, null, null, null, null, null, null, null, null));
     }
 
     public Builder toBuilder() {
@@ -42,6 +47,7 @@ public record RunRecord(String runId, String scriptName, RunStatus status, Insta
         private Instant lastHeartbeat;
         private LateCompletion lateCompletion;
         private Duration maxRuntime;
+        private Instant endRecorded;
 
         private Builder(RunRecord run) {
             runId = run.runId;
@@ -55,6 +61,7 @@ public record RunRecord(String runId, String scriptName, RunStatus status, Insta
             lastHeartbeat = run.lastHeartbeat;
             lateCompletion = run.lateCompletion;
             maxRuntime = run.maxRuntime;
+            endRecorded = run.endRecorded;
         }
 
         public Builder scriptName(String value) {
@@ -107,9 +114,14 @@ public record RunRecord(String runId, String scriptName, RunStatus status, Insta
             return this;
         }
 
+        public Builder endRecorded(Instant value) {
+            endRecorded = value;
+            return this;
+        }
+
         public RunRecord build() {
             return new RunRecord(runId, scriptName, status, startTime, endTime, message, failureReason, deadline,
-                    lastHeartbeat, lateCompletion, maxRuntime);
+                    lastHeartbeat, lateCompletion, maxRuntime, endRecorded);
         }
     }
 }

@@ -380,9 +380,18 @@ public final class RunIndexes {
         return run == null ? null : IndexKeys.statusPrefix(run.status()) + timeKey;
     }
 
+    /**
+     * A finished run's place in the retention order: the later of its end time and when its end was recorded, so that
+     * a run reported with old times (a backfill, a wrong clock) is kept its full retention too. A run stored before
+     * ends were recorded goes by its end time.
+     */
     private static String finishedKey(RunRecord run) {
-        return run == null || run.inProgress() || run.endTime() == null ? null
-                : IndexKeys.oldestFirst(run.endTime(), run.runId());
+        if (run == null || run.inProgress() || run.endTime() == null) {
+            return null;
+        }
+        Instant recorded = run.endRecorded();
+        return IndexKeys.oldestFirst(recorded != null && recorded.isAfter(run.endTime()) ? recorded : run.endTime(),
+                run.runId());
     }
 
     private static String openKey(RunRecord run) {

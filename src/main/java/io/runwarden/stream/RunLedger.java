@@ -251,7 +251,8 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     }
 
     /**
-     * Removes up to {@code limit} runs that finished before {@code cutoff}, oldest first, and publishes a
+     * Removes up to {@code limit} runs that finished before {@code cutoff} (by the later of their end time and when their
+     * end was recorded), oldest first, and publishes a
      * tombstone for each so that compaction drops them from script-runs too.
      * @return how many were removed
      */
@@ -270,9 +271,12 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         return expired.size();
     }
 
+    /** @param timestamp the record that changed it: a run that ends is recorded as ended then ({@link RunRecord#endRecorded}) */
     private void save(RunRecord before, RunRecord after, long timestamp) {
-        runs.put(after.runId(), after);
-        indexes.changed(before, after);
-        emitter.toRuns(after.runId(), after, timestamp);
+        RunRecord saved = after.inProgress() || after.endRecorded() != null ? after
+                : after.toBuilder().endRecorded(Instant.ofEpochMilli(timestamp)).build();
+        runs.put(saved.runId(), saved);
+        indexes.changed(before, saved);
+        emitter.toRuns(saved.runId(), saved, timestamp);
     }
 }

@@ -113,7 +113,7 @@ class RoutesTest {
     private static RunRecord run(String runId, String script, RunStatus status, FailureReason reason, Instant start,
                                  Instant deadline) {
         return new RunRecord(runId, script, status, start, status == RunStatus.IN_PROGRESS ? null : start.plusSeconds(60),
-                "msg of " + runId, reason, deadline, null, null, null);
+                "msg of " + runId, reason, deadline, null, null, null, null);
     }
 
     private static RunRecord inProgress(String runId, String script, Instant start, Instant deadline) {
@@ -555,11 +555,11 @@ class RoutesTest {
             fake.runs.put("timed-out", new RunRecord("timed-out", "synchroFacture", RunStatus.FAILED, start,
                     Instant.parse("2026-11-28T02:00:00.412Z"), "Script marked as failed - exceeded 3 day timeout",
                     FailureReason.TIMEOUT, start.plus(Duration.ofDays(3)), null,
-                    new LateCompletion(RunStatus.SUCCESS, Instant.parse("2026-11-28T03:00:00Z"), "done at last"), null));
+                    new LateCompletion(RunStatus.SUCCESS, Instant.parse("2026-11-28T03:00:00Z"), "done at last"), null, null));
             fake.runs.put("errored", run("errored", "s", RunStatus.FAILED, FailureReason.ERROR, start, null));
             fake.runs.put("ok", run("ok", "s", RunStatus.SUCCESS, null, start, null));
             fake.runs.put("live", new RunRecord("live", "s", RunStatus.IN_PROGRESS, start, null, null, null,
-                    start.plus(Duration.ofHours(6)), start.plusSeconds(5), null, Duration.ofHours(6)));
+                    start.plus(Duration.ofHours(6)), start.plusSeconds(5), null, Duration.ofHours(6), null));
 
             JsonNode timedOut = http.get("/script/logs/timed-out").data();
             assertThat(timedOut.path("runId").asText()).isEqualTo("timed-out");

@@ -79,7 +79,7 @@ class LogsPagesProperties {
             Instant end = timeKind == 2 ? time : timeKind == 0 && !open ? time.plusSeconds(60) : null;
             Instant deadline = open && deadlineMs != null ? T0.plusMillis(deadlineMs) : null;
             FailureReason reason = status == RunStatus.FAILED ? FailureReason.ERROR : null;
-            return new RunRecord(runId, scriptName(), status, start, end, "m", reason, deadline, heartbeat, null, null);
+            return new RunRecord(runId, scriptName(), status, start, end, "m", reason, deadline, heartbeat, null, null, null);
         }
 
         /**
@@ -91,7 +91,7 @@ class LogsPagesProperties {
             for (int i = 0; i < earlier; i++) {
                 Instant heartbeat = T0.plusMillis(timeMs + 1_000L * (earlier - i));
                 states.add(new RunRecord(runId, earlier == 2 && i == 0 ? null : scriptName(), RunStatus.IN_PROGRESS,
-                        null, null, "m", null, T0.plusMillis(i * 7L), heartbeat, null, null));
+                        null, null, "m", null, T0.plusMillis(i * 7L), heartbeat, null, null, null));
             }
             return states;
         }

@@ -162,7 +162,7 @@ class RunIndexesProperties {
         Instant deadline = open && random.nextInt(6) > 0 ? time(random).plus(Duration.ofDays(3)) : null;
         FailureReason reason = status == RunStatus.FAILED ? FailureReason.values()[random.nextInt(2)] : null;
         return new RunRecord(runId, script, status, start, end, "m" + random.nextInt(3), reason, deadline, heartbeat,
-                null, null);
+                null, null, null);
     }
 
     /**

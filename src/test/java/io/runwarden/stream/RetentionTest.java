@@ -23,21 +23,26 @@ class RetentionTest {
         return NOW.minus(Duration.ofDays(days));
     }
 
+    /** A run's end, reported when it happened: recorded then too. */
+    private static void endedThen(TopologyFixture fixture, String runId, String event, Instant time, String message) {
+        fixture.send(runId, "{\"event\":\"" + event + "\",\"time\":\"" + time + "\",\"message\":\"" + message + "\"}", time);
+    }
+
     @Test
     void finishedRunsOlderThanRetentionAreRemovedWithTheirIndexesAndCounts() {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.started("ancient", "old", daysAgo(200));
-            fixture.ended("ancient", "succeeded", daysAgo(100), "ok");
+            endedThen(fixture, "ancient", "succeeded", daysAgo(100), "ok");
             fixture.started("kept", "mixed", daysAgo(15));
-            fixture.ended("kept", "failed", daysAgo(10), "boom");
+            endedThen(fixture, "kept", "failed", daysAgo(10), "boom");
             fixture.started("expired", "mixed", daysAgo(120));
-            fixture.ended("expired", "succeeded", daysAgo(95), "ok");
+            endedThen(fixture, "expired", "succeeded", daysAgo(95), "ok");
             fixture.started("forever-open", "mixed", daysAgo(300));
             // latest by start but ended long ago: removing it must hand "latest" to the next run
             fixture.started("long-runner", "flip", daysAgo(200));
-            fixture.ended("long-runner", "succeeded", daysAgo(1), "done at last");
+            endedThen(fixture, "long-runner", "succeeded", daysAgo(1), "done at last");
             fixture.started("short-old", "flip", daysAgo(95));
-            fixture.ended("short-old", "succeeded", daysAgo(91), "ok");
+            endedThen(fixture, "short-old", "succeeded", daysAgo(91), "ok");
             fixture.runs.readKeyValuesToList();
 
             fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
@@ -73,7 +78,7 @@ class RetentionTest {
         try (TopologyFixture fixture = new TopologyFixture()) {
             int expired = ScriptEventProcessor.RETENTION_CHUNK + 200;
             for (int i = 0; i < expired; i++) {
-                fixture.ended("old-" + i, "succeeded", daysAgo(91).minusSeconds(i), "ok");
+                endedThen(fixture, "old-" + i, "succeeded", daysAgo(91).minusSeconds(i), "ok");
             }
             fixture.runs.readKeyValuesToList();
 
@@ -82,6 +87,54 @@ class RetentionTest {
             fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
             assertThat(fixture.runs.readKeyValuesToList()).hasSize(200);
             assertThat(indexes(fixture).finished()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRunReportedWithOldTimesIsKeptItsRetentionFromWhenItsEndWasRecorded() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("backfilled", "import", daysAgo(200));
+            fixture.ended("backfilled", "succeeded", daysAgo(150), "ok"); // reaches runwarden now
+            fixture.runs.readKeyValuesToList();
+
+            fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
+            assertThat(fixture.runs.readKeyValuesToList()).as("nothing removed").isEmpty();
+            assertThat(fixture.run("backfilled").status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(fixture.run("backfilled").endRecorded()).isEqualTo(NOW);
+
+            fixture.started("backfilled", "import", daysAgo(200)); // a duplicate start, a day later
+            assertThat(fixture.run("backfilled").status()).as("not reopened").isEqualTo(RunStatus.SUCCESS);
+            fixture.runs.readKeyValuesToList();
+
+            fixture.driver.advanceWallClockTime(Duration.ofDays(90));
+            assertThat(fixture.runs.readKeyValuesToList()).extracting(kv -> kv.key, kv -> kv.value)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("backfilled", null));
+            assertThat(fixture.run("backfilled")).isNull();
+        }
+    }
+
+    @Test
+    void anOldFailureThatCameBeforeItsStartStillAlertsWhenTheStartComes() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.ended("early", "failed", daysAgo(120), "boom");
+            fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
+            fixture.started("early", "nightly", daysAgo(121));
+
+            assertThat(fixture.run("early").status()).isEqualTo(RunStatus.FAILED);
+            assertThat(fixture.publishedAlerts()).extracting(alert -> alert.alertId()).containsExactly("failed:early");
+        }
+    }
+
+    @Test
+    void whenTheEndWasRecordedStaysInTheStoreAndOffScriptRuns() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("r", "s", daysAgo(2));
+            endedThen(fixture, "r", "succeeded", daysAgo(1), "ok");
+
+            assertThat(fixture.run("r").endRecorded()).isEqualTo(daysAgo(1));
+            List<KeyValue<String, byte[]>> published = fixture.runs.readKeyValuesToList();
+            assertThat(new String(published.get(published.size() - 1).value, java.nio.charset.StandardCharsets.UTF_8))
+                    .as("the contract's run JSON").contains("\"endTime\"").doesNotContain("endRecorded");
         }
     }
 

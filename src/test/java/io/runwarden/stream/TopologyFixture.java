@@ -165,7 +165,6 @@ final class TopologyFixture implements AutoCloseable {
         return store.get(runId);
     }
 
-    /** Every record published to script-runs since the last call, in order. */
     /** Every alert on script-alerts since the last call, in order; each keyed by its script. */
     List<Alert> publishedAlerts() {
         return alerts.readKeyValuesToList().stream().map(kv -> {
@@ -175,6 +174,7 @@ final class TopologyFixture implements AutoCloseable {
         }).toList();
     }
 
+    /** Every record published to script-runs since the last call, in order. */
     List<RunRecord> publishedRuns() {
         return runs.readValuesToList().stream().map(v -> Json.read(v, RunRecord.class)).toList();
     }

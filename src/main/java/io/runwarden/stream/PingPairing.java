@@ -133,12 +133,16 @@ final class PingPairing {
     /**
      * A paired end or heartbeat its run, on its own partition, does not take (the run is gone, was ended by an event
      * naming it, or, for a heartbeat, timed out; an end of a timed-out run is its late completion, once): back to its
-     * script's partition as the ping it was, to be paired again without that run. So it goes to the most recent run
-     * still open, and an end with none is a run of its own, alerted, instead of vanishing unseen.
+     * script's partition as the ping it was, to be paired again with a run opened before that one. So it goes to the
+     * most recent such run still open, and an end with none is a run of its own, alerted, instead of vanishing unseen.
+     * @param closed whether the run takes no end either, and is forgotten; a run a sweep timed out keeps its place
+     *               for the end that is its late completion, whatever heartbeat came first
      */
-    void unpaired(LifecycleEvent event, Record<String, byte[]> paired, long timestamp) {
+    void unpaired(LifecycleEvent event, Record<String, byte[]> paired, long timestamp, boolean closed) {
         RecordHeaders headers = new RecordHeaders(ControlRecord.PING.headers().toArray());
-        headers.add(CLOSED, event.runId().getBytes(StandardCharsets.UTF_8));
+        if (closed) {
+            headers.add(CLOSED, event.runId().getBytes(StandardCharsets.UTF_8));
+        }
         Header start = paired.headers().lastHeader(PAIRED);
         if (number(start) != null) {
             headers.add(BEFORE, start.value());

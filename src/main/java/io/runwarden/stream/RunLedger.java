@@ -83,8 +83,16 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
      */
     boolean takes(LifecycleEvent event) {
         RunRecord run = latest(event.runId());
-        return run != null && (run.inProgress()
-                || event.type() != EventType.HEARTBEAT && run.timedOut() && run.lateCompletion() == null);
+        return event.type() == EventType.HEARTBEAT ? run != null && run.inProgress() : takesEnd(run);
+    }
+
+    /** Whether the run would take an end: it is open, or a sweep timed it out and no late end came yet. */
+    boolean takesEnd(String runId) {
+        return takesEnd(latest(runId));
+    }
+
+    private static boolean takesEnd(RunRecord run) {
+        return run != null && (run.inProgress() || run.timedOut() && run.lateCompletion() == null);
     }
 
     /** The run as the events applied so far leave it: pending its write, or as stored. */

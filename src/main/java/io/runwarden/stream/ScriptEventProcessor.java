@@ -155,7 +155,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             return;
         }
         if (event != null && PingPairing.paired(record) && event.scriptName() != null && !runs.takes(event)) {
-            pings.unpaired(event, record, record.timestamp());
+            pings.unpaired(event, record, record.timestamp(), !runs.takesEnd(event.runId()));
         } else if (event != null) {
             runs.applyAtCommit(event, record.timestamp());
         } else if (control.get().sweep()) {

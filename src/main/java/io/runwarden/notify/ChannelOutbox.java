@@ -16,7 +16,9 @@ import java.util.Optional;
  * What one channel has yet to be sent, in the order the alert feed gave it, and how far each feed partition may be
  * committed. The alerts of a batch (a sweep or a check) wait, in the place of the first, until every feed partition
  * said the batch ended; then more than {@value #DIGEST_ABOVE} go as one digest, fewer one by one. Alerts behind a
- * waiting batch wait too: a channel gets each script's alerts in order.
+ * waiting batch wait too: a channel gets each script's alerts in order. So an alert does not join its batch when an
+ * earlier alert of its script waits behind the batch (read first from a partition that lagged the batch's others): it
+ * goes on its own, after that one.
  */
 final class ChannelOutbox {
     /** More alerts than this from one batch go to a channel as one digest (DESIGN, "Notifications"). */
@@ -42,6 +44,8 @@ final class ChannelOutbox {
 
     /** One alert, or a batch's alerts waiting for its end. */
     private static final class Entry {
+        /** Its place in the outbox: entries are only ever added at the tail. */
+        final long place;
         final String batchId;
         final List<Fed> fed = new ArrayList<>();
         /** When it was first the head of the outbox, and so could have been sent; null until then. */
@@ -49,7 +53,8 @@ final class ChannelOutbox {
         /** Where each feed partition ended the batch, once all did: read again after a restart until it is sent. */
         Map<Integer, Long> ends = Map.of();
 
-        Entry(String batchId) {
+        Entry(long place, String batchId) {
+            this.place = place;
             this.batchId = batchId;
         }
     }
@@ -58,6 +63,9 @@ final class ChannelOutbox {
     private final boolean digests;
     private final Deque<Entry> entries = new ArrayDeque<>();
     private final Map<String, Entry> waiting = new HashMap<>();
+    /** The place of the last entry that took an alert of each script, while the outbox is not empty. */
+    private final Map<String, Long> lastPlaceOf = new HashMap<>();
+    private long places;
     /** The ends seen of batches not yet ended on every feed partition. */
     private final Map<String, PartialEnd> ends = new HashMap<>();
 
@@ -75,18 +83,17 @@ final class ChannelOutbox {
     void alert(int partition, long offset, Alert alert) {
         Fed fed = new Fed(partition, offset, alert);
         String batchId = alert.batchId();
-        if (!digests || batchId == null) {
-            Entry single = new Entry(null);
-            single.fed.add(fed);
-            entries.add(single);
-            return;
-        }
-        Entry batch = waiting.computeIfAbsent(batchId, id -> {
-            Entry entry = new Entry(id);
-            entries.add(entry);
-            return entry;
-        });
-        batch.fed.add(fed);
+        Entry batch = !digests || batchId == null ? null : waiting.computeIfAbsent(batchId, this::added);
+        Long lastOfScript = lastPlaceOf.get(alert.scriptName());
+        Entry entry = batch == null || lastOfScript != null && lastOfScript > batch.place ? added(null) : batch;
+        entry.fed.add(fed);
+        lastPlaceOf.put(alert.scriptName(), entry.place);
+    }
+
+    private Entry added(String batchId) {
+        Entry entry = new Entry(places++, batchId);
+        entries.add(entry);
+        return entry;
     }
 
     /** A feed partition's end of a batch: every alert of the batch on that partition came before it. */
@@ -138,6 +145,9 @@ final class ChannelOutbox {
         head.fed.removeAll(ready.fed());
         if (head.fed.isEmpty()) {
             entries.poll();
+            if (entries.isEmpty()) {
+                lastPlaceOf.clear();
+            }
         }
     }
 
@@ -162,6 +172,7 @@ final class ChannelOutbox {
 
     void clear() {
         entries.clear();
+        lastPlaceOf.clear();
         waiting.clear();
         ends.clear();
     }

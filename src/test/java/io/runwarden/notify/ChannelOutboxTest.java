@@ -150,4 +150,38 @@ class ChannelOutboxTest {
         outbox.settled(head);
         assertThat(drain(outbox, T)).containsExactly("failed:second");
     }
+
+    /**
+     * A batch's entry stands where its first alert came. A script's alert of the batch read later, from a partition
+     * that lagged, would overtake the script's earlier alert that came meanwhile and waits behind the batch: it goes
+     * after that one instead, on its own.
+     */
+    @Test
+    void anAlertOfABatchDoesNotOvertakeItsScriptsEarlierAlertWaitingBehindTheBatch() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        for (int i = 0; i < 11; i++) {
+            outbox.alert(1, i, Alert.of(AlertKind.TIMEOUT, "other-" + i, "run-" + i, T, "late", "sweep-1", null));
+        }
+        outbox.alert(0, 5, Alert.of(AlertKind.RECOVERED, "nightly", "ok", T, "ok", null, null));
+        outbox.alert(0, 6, timeout("hung", "sweep-1"));
+        outbox.alert(0, 7, timeout("hung-too", "sweep-1"));
+        outbox.batchEnd(0, 8, "sweep-1", T);
+        outbox.batchEnd(1, 20, "sweep-1", T);
+
+        assertThat(drain(outbox, T)).as("the script's last word is its last alert")
+                .containsExactly("digest(11)", "recovered:ok", "timeout:hung", "timeout:hung-too");
+    }
+
+    @Test
+    void aScriptWithNothingWaitingBehindTheBatchJoinsIt() {
+        ChannelOutbox outbox = new ChannelOutbox(1, true);
+        outbox.alert(0, 1, failed("before"));
+        for (int i = 0; i < 11; i++) {
+            outbox.alert(0, 2 + i, timeout("run-" + i, "sweep-1"));
+        }
+        outbox.alert(0, 20, failed("after"));
+        outbox.batchEnd(0, 21, "sweep-1", T);
+
+        assertThat(drain(outbox, T)).containsExactly("failed:before", "digest(11)", "failed:after");
+    }
 }

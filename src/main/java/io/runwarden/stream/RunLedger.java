@@ -2,6 +2,7 @@ package io.runwarden.stream;
 
 import io.runwarden.alerts.RunOutcome;
 import io.runwarden.metrics.RunwardenMeters;
+import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
@@ -36,6 +37,8 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     /** Changed runs kept for the commit at most: beyond, they are written at once (a long commit interval). */
     static final int MAX_PENDING = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
+    /** A record's timestamp is any a producer set: kept within the instants a run's JSON holds. */
+    private static final long LAST_RECORDED = Bounds.MAX_INSTANT.toEpochMilli();
     /** A trickle of events, written at the end of the thread's pass: at most this many since the last write... */
     static final int TRICKLE_EVENTS = 8;
     /** ...which was at least this long ago. A flood brings more in less: at 400 events a second a task, it waits. */
@@ -282,7 +285,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     /** @param timestamp the record that changed it: a run that ends is recorded as ended then ({@link RunRecord#endRecorded}) */
     private void save(RunRecord before, RunRecord after, long timestamp) {
         RunRecord saved = after.inProgress() || after.endRecorded() != null ? after
-                : after.toBuilder().endRecorded(Instant.ofEpochMilli(timestamp)).build();
+                : after.toBuilder().endRecorded(Instant.ofEpochMilli(Math.max(0, Math.min(timestamp, LAST_RECORDED)))).build();
         runs.put(saved.runId(), saved);
         indexes.changed(before, saved);
         emitter.toRuns(saved.runId(), saved, timestamp);

@@ -3,6 +3,7 @@ package io.runwarden.stream;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.runs.IndexContents;
 
+import io.runwarden.model.Bounds;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptStats;
@@ -135,6 +136,21 @@ class RetentionTest {
             List<KeyValue<String, byte[]>> published = fixture.runs.readKeyValuesToList();
             assertThat(new String(published.get(published.size() - 1).value, java.nio.charset.StandardCharsets.UTF_8))
                     .as("the contract's run JSON").contains("\"endTime\"").doesNotContain("endRecorded");
+        }
+    }
+
+    @Test
+    void anEndRecordedAtAnyTimestampAProducerSetIsStoredAndReadBack() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            for (long timestamp : new long[]{Long.MAX_VALUE, Bounds.MAX_INSTANT.toEpochMilli() + 1, 0}) {
+                String runId = "r" + timestamp;
+                fixture.started(runId, "s", daysAgo(2));
+                fixture.send(runId, "{\"event\":\"succeeded\",\"time\":\"" + daysAgo(1) + "\"}", Instant.ofEpochMilli(timestamp));
+                assertThat(fixture.run(runId).status()).as("at %d", timestamp).isEqualTo(RunStatus.SUCCESS);
+                assertThat(fixture.run(runId).endRecorded()).isBetween(Instant.EPOCH, Bounds.MAX_INSTANT);
+            }
+            fixture.driver.advanceWallClockTime(ScriptEventProcessor.RETENTION_TICK);
+            assertThat(fixture.run("r0")).as("recorded in 1970, ended a day ago").isNotNull();
         }
     }
 

@@ -8,7 +8,7 @@ import java.time.Instant;
 /**
  * The state of one run: the value of {@code script-runs} and of the logs API. {@code maxRuntime} is the limit the run
  * recorded when it started ({@link MaxRuntime#recorded}; null: the default applies). {@code endRecorded} is when its
- * end reached runwarden (the timestamp of the record that ended it), kept only in the runs' store: retention counts
+ * end reached runwarden (the clock of the stream thread that wrote it), kept only in the runs' store: retention counts
  * from it, since the end time a script reports may lie long before. Changed through {@link #toBuilder}, which names
  * every field it sets: twelve positional fields, six of them instants, are too easy to swap.
  */

@@ -2,7 +2,6 @@ package io.runwarden.stream;
 
 import io.runwarden.alerts.RunOutcome;
 import io.runwarden.metrics.RunwardenMeters;
-import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
@@ -37,8 +36,6 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     /** Changed runs kept for the commit at most: beyond, they are written at once (a long commit interval). */
     static final int MAX_PENDING = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
-    /** A record's timestamp is any a producer set: kept within the instants a run's JSON holds. */
-    private static final long LAST_RECORDED = Bounds.MAX_INSTANT.toEpochMilli();
     /** A trickle of events, written at the end of the thread's pass: at most this many since the last write... */
     static final int TRICKLE_EVENTS = 8;
     /** ...which was at least this long ago. A flood brings more in less: at 400 events a second a task, it waits. */
@@ -61,7 +58,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     private record Pending(RunRecord stored, RunRecord latest, long timestamp) {
     }
 
-    /** @param clock wall-clock milliseconds, to tell a trickle of events from a flood ({@link #flushIfTrickle}) */
+    /** @param clock wall-clock milliseconds: when runs end, and to tell a trickle of events from a flood ({@link #flushIfTrickle}) */
     RunLedger(KeyValueStore<String, RunRecord> runs, RunIndexes indexes, RunTransitions transitions, Emitter emitter,
               RunwardenMeters meters, LongSupplier clock) {
         this.clock = clock;
@@ -282,10 +279,13 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         return expired.size();
     }
 
-    /** @param timestamp the record that changed it: a run that ends is recorded as ended then ({@link RunRecord#endRecorded}) */
+    /**
+     * A run that ends is recorded as ended now, by the stream thread's clock ({@link RunRecord#endRecorded}): not by its
+     * record's timestamp, which its producer sets (a wrong clock, a mirrored backfill).
+     */
     private void save(RunRecord before, RunRecord after, long timestamp) {
         RunRecord saved = after.inProgress() || after.endRecorded() != null ? after
-                : after.toBuilder().endRecorded(Instant.ofEpochMilli(Math.max(0, Math.min(timestamp, LAST_RECORDED)))).build();
+                : after.toBuilder().endRecorded(Instant.ofEpochMilli(clock.getAsLong())).build();
         runs.put(saved.runId(), saved);
         indexes.changed(before, saved);
         emitter.toRuns(saved.runId(), saved, timestamp);

@@ -8,17 +8,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one channel has yet to be sent, in the order the alert feed gave it, and how far each feed partition may be
  * committed. The alerts of a batch (a sweep or a check) wait, in the place of the first, until every feed partition
  * said the batch ended; then more than {@value #DIGEST_ABOVE} go as one digest, fewer one by one. Alerts behind a
- * waiting batch wait too: a channel gets each script's alerts in order. So an alert does not join its batch when an
- * earlier alert of its script waits behind the batch (read first from a partition that lagged the batch's others): it
- * goes on its own, after that one.
+ * waiting batch wait too: a channel gets each script's alerts in order. An alert of a batch whose script has earlier
+ * alerts waiting behind the batch (read first from a partition that lagged the batch's others) moves them ahead of it.
  */
 final class ChannelOutbox {
     /** More alerts than this from one batch go to a channel as one digest (DESIGN, "Notifications"). */
@@ -48,6 +49,7 @@ final class ChannelOutbox {
         final long place;
         final String batchId;
         final List<Fed> fed = new ArrayList<>();
+        final Set<String> scripts = new HashSet<>();
         /** When it was first the head of the outbox, and so could have been sent; null until then. */
         Instant headSince;
         /** Where each feed partition ended the batch, once all did: read again after a restart until it is sent. */
@@ -63,7 +65,10 @@ final class ChannelOutbox {
     private final boolean digests;
     private final Deque<Entry> entries = new ArrayDeque<>();
     private final Map<String, Entry> waiting = new HashMap<>();
-    /** The place of the last entry that took an alert of each script, while the outbox is not empty. */
+    /**
+     * The place of the last entry that took an alert of each script, while the outbox is not empty: a batch, or a
+     * single added at the tail (one moved ahead of a batch is followed by that batch, which the script joined).
+     */
     private final Map<String, Long> lastPlaceOf = new HashMap<>();
     private long places;
     /** The ends seen of batches not yet ended on every feed partition. */
@@ -81,13 +86,48 @@ final class ChannelOutbox {
 
     /** An alert routed to this channel. */
     void alert(int partition, long offset, Alert alert) {
-        Fed fed = new Fed(partition, offset, alert);
+        String script = alert.scriptName();
         String batchId = alert.batchId();
-        Entry batch = !digests || batchId == null ? null : waiting.computeIfAbsent(batchId, this::added);
-        Long lastOfScript = lastPlaceOf.get(alert.scriptName());
-        Entry entry = batch == null || lastOfScript != null && lastOfScript > batch.place ? added(null) : batch;
-        entry.fed.add(fed);
-        lastPlaceOf.put(alert.scriptName(), entry.place);
+        Entry entry = !digests || batchId == null ? added(null) : joined(waiting.computeIfAbsent(batchId, this::added), script);
+        entry.fed.add(new Fed(partition, offset, alert));
+        entry.scripts.add(script);
+        lastPlaceOf.put(script, entry.place);
+    }
+
+    /**
+     * The waiting batch an alert of the script joins, once the script's alerts that wait behind it are moved ahead of
+     * it, where they belong. A batch that holds an alert of the script already, or a batch behind it that does, cannot
+     * go both before and after them: the alert then goes on its own, after them.
+     */
+    private Entry joined(Entry batch, String script) {
+        Long last = lastPlaceOf.get(script);
+        if (last == null || last <= batch.place) {
+            return batch; // nothing of the script behind the batch: batches never move, and singles only ahead of one
+        }
+        return !batch.scripts.contains(script) && movedAhead(script, batch) ? batch : added(null);
+    }
+
+    /** Moves the script's alerts behind the waiting batch to just before it, in their order; false if one is a batch's. */
+    private boolean movedAhead(String script, Entry batch) {
+        List<Entry> before = new ArrayList<>();
+        List<Entry> moved = new ArrayList<>();
+        List<Entry> after = new ArrayList<>();
+        for (Entry entry : entries) {
+            if (entry == batch || !after.isEmpty() && !entry.scripts.contains(script)) {
+                after.add(entry);
+            } else if (after.isEmpty()) {
+                before.add(entry);
+            } else if (entry.batchId == null) {
+                moved.add(entry);
+            } else {
+                return false;
+            }
+        }
+        entries.clear();
+        entries.addAll(before);
+        entries.addAll(moved);
+        entries.addAll(after);
+        return true;
     }
 
     private Entry added(String batchId) {

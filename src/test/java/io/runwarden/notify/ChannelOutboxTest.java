@@ -153,23 +153,44 @@ class ChannelOutboxTest {
 
     /**
      * A batch's entry stands where its first alert came. A script's alert of the batch read later, from a partition
-     * that lagged, would overtake the script's earlier alert that came meanwhile and waits behind the batch: it goes
-     * after that one instead, on its own.
+     * that lagged, would overtake the script's earlier alert that came meanwhile and waits behind the batch: that one
+     * moves ahead of the batch instead, which stays one digest.
      */
     @Test
-    void anAlertOfABatchDoesNotOvertakeItsScriptsEarlierAlertWaitingBehindTheBatch() {
+    void aScriptsEarlierAlertWaitingBehindTheBatchMovesAheadOfItAndTheDigestStaysWhole() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        outbox.alert(1, 0, Alert.of(AlertKind.TIMEOUT, "other", "first", T, "late", "sweep-1", null));
+        outbox.batchEnd(1, 1, "sweep-1", T);
+        for (int i = 0; i < 20; i++) {
+            outbox.alert(0, i, Alert.of(AlertKind.FAILED, "s" + i, "failed-" + i, T, "boom", null, null));
+        }
+        outbox.alert(0, 20, Alert.of(AlertKind.RECOVERED, "s0", "ok", T, "ok", null, null));
+        for (int i = 0; i < 20; i++) {
+            outbox.alert(0, 21 + i, Alert.of(AlertKind.TIMEOUT, "s" + i, "hung-" + i, T, "late", "sweep-1", null));
+        }
+        outbox.batchEnd(0, 41, "sweep-1", T);
+
+        List<String> sent = drain(outbox, T);
+        assertThat(sent).as("20 failures and s0's recovery, then one digest: each script's last word is its timeout")
+                .hasSize(22).endsWith("digest(21)");
+        assertThat(sent.subList(0, 21)).allMatch(id -> id.startsWith("failed:") || id.equals("recovered:ok"));
+        assertThat(sent.indexOf("failed:failed-0")).isLessThan(sent.indexOf("recovered:ok"));
+    }
+
+    /** A script already in the batch with a later alert behind it: the batch cannot go both before and after that. */
+    @Test
+    void aScriptsAlertThatCannotJoinItsBatchInOrderGoesOnItsOwnAfter() {
         ChannelOutbox outbox = new ChannelOutbox(2, true);
         for (int i = 0; i < 11; i++) {
             outbox.alert(1, i, Alert.of(AlertKind.TIMEOUT, "other-" + i, "run-" + i, T, "late", "sweep-1", null));
         }
-        outbox.alert(0, 5, Alert.of(AlertKind.RECOVERED, "nightly", "ok", T, "ok", null, null));
-        outbox.alert(0, 6, timeout("hung", "sweep-1"));
-        outbox.alert(0, 7, timeout("hung-too", "sweep-1"));
-        outbox.batchEnd(0, 8, "sweep-1", T);
+        outbox.alert(0, 1, timeout("hung", "sweep-1"));
+        outbox.alert(0, 2, Alert.of(AlertKind.RECOVERED, "nightly", "ok", T, "ok", null, null));
+        outbox.alert(0, 3, timeout("hung-again", "sweep-1"));
+        outbox.batchEnd(0, 4, "sweep-1", T);
         outbox.batchEnd(1, 20, "sweep-1", T);
 
-        assertThat(drain(outbox, T)).as("the script's last word is its last alert")
-                .containsExactly("digest(11)", "recovered:ok", "timeout:hung", "timeout:hung-too");
+        assertThat(drain(outbox, T)).containsExactly("digest(12)", "recovered:ok", "timeout:hung-again");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,13 +44,18 @@ final class ChannelOutbox {
         }
     }
 
-    /** One alert, or a batch's alerts waiting for its end. */
+    /** One alert, or a batch's alerts waiting for its end; a link of the outbox's ring. */
     private static final class Entry {
-        /** Its place in the outbox: entries are only ever added at the tail. */
+        /**
+         * The order it was added in. Batches never move and singles move only to just ahead of a batch (which the
+         * script then joins), so every entry a script has after a batch was added after it.
+         */
         final long place;
         final String batchId;
         final List<Fed> fed = new ArrayList<>();
         final Set<String> scripts = new HashSet<>();
+        Entry previous = this;
+        Entry next = this;
         /** When it was first the head of the outbox, and so could have been sent; null until then. */
         Instant headSince;
         /** Where each feed partition ended the batch, once all did: read again after a restart until it is sent. */
@@ -63,13 +69,11 @@ final class ChannelOutbox {
 
     private final int feedPartitions;
     private final boolean digests;
-    private final Deque<Entry> entries = new ArrayDeque<>();
+    /** The ring of entries: its next is the head, its previous the tail. */
+    private final Entry ring = new Entry(-1, null);
     private final Map<String, Entry> waiting = new HashMap<>();
-    /**
-     * The place of the last entry that took an alert of each script, while the outbox is not empty: a batch, or a
-     * single added at the tail (one moved ahead of a batch is followed by that batch, which the script joined).
-     */
-    private final Map<String, Long> lastPlaceOf = new HashMap<>();
+    /** Each script's entries, in the outbox's order: where its alerts wait. */
+    private final Map<String, Deque<Entry>> entriesOf = new HashMap<>();
     private long places;
     /** The ends seen of batches not yet ended on every feed partition. */
     private final Map<String, PartialEnd> ends = new HashMap<>();
@@ -90,8 +94,9 @@ final class ChannelOutbox {
         String batchId = alert.batchId();
         Entry entry = !digests || batchId == null ? added(null) : joined(waiting.computeIfAbsent(batchId, this::added), script);
         entry.fed.add(new Fed(partition, offset, alert));
-        entry.scripts.add(script);
-        lastPlaceOf.put(script, entry.place);
+        if (entry.scripts.add(script)) {
+            entriesOf.computeIfAbsent(script, s -> new ArrayDeque<>()).add(entry);
+        }
     }
 
     /**
@@ -100,40 +105,54 @@ final class ChannelOutbox {
      * go both before and after them: the alert then goes on its own, after them.
      */
     private Entry joined(Entry batch, String script) {
-        Long last = lastPlaceOf.get(script);
-        if (last == null || last <= batch.place) {
-            return batch; // nothing of the script behind the batch: batches never move, and singles only ahead of one
+        Deque<Entry> mine = entriesOf.get(script);
+        if (mine == null || mine.getLast().place <= batch.place) {
+            return batch;
         }
-        return !batch.scripts.contains(script) && movedAhead(script, batch) ? batch : added(null);
-    }
-
-    /** Moves the script's alerts behind the waiting batch to just before it, in their order; false if one is a batch's. */
-    private boolean movedAhead(String script, Entry batch) {
-        List<Entry> before = new ArrayList<>();
-        List<Entry> moved = new ArrayList<>();
-        List<Entry> after = new ArrayList<>();
-        for (Entry entry : entries) {
-            if (entry == batch || !after.isEmpty() && !entry.scripts.contains(script)) {
-                after.add(entry);
-            } else if (after.isEmpty()) {
-                before.add(entry);
-            } else if (entry.batchId == null) {
-                moved.add(entry);
-            } else {
-                return false;
+        if (batch.scripts.contains(script)) {
+            return added(null);
+        }
+        List<Entry> behind = new ArrayList<>();
+        for (Iterator<Entry> it = mine.descendingIterator(); it.hasNext(); ) {
+            Entry entry = it.next();
+            if (entry.place <= batch.place) {
+                break;
             }
+            if (entry.batchId != null) {
+                return added(null);
+            }
+            behind.add(entry);
         }
-        entries.clear();
-        entries.addAll(before);
-        entries.addAll(moved);
-        entries.addAll(after);
-        return true;
+        for (int i = behind.size() - 1; i >= 0; i--) {
+            unlink(behind.get(i));
+            linkBefore(behind.get(i), batch);
+        }
+        batch.headSince = null; // no longer the head, if it was: its wait starts again when it is
+        return batch;
     }
 
     private Entry added(String batchId) {
         Entry entry = new Entry(places++, batchId);
-        entries.add(entry);
+        linkBefore(entry, ring);
         return entry;
+    }
+
+    private static void linkBefore(Entry entry, Entry at) {
+        entry.previous = at.previous;
+        entry.next = at;
+        at.previous.next = entry;
+        at.previous = entry;
+    }
+
+    private static void unlink(Entry entry) {
+        entry.previous.next = entry.next;
+        entry.next.previous = entry.previous;
+        entry.previous = entry;
+        entry.next = entry;
+    }
+
+    private Entry head() {
+        return ring.next == ring ? null : ring.next;
     }
 
     /** A feed partition's end of a batch: every alert of the batch on that partition came before it. */
@@ -153,7 +172,7 @@ final class ChannelOutbox {
     Optional<Ready> next(Instant now) {
         // an end that never came lost its batch's records: nothing more of it is worth holding commits back for
         ends.entrySet().removeIf(end -> !now.isBefore(end.getValue().since().plus(BATCH_WAIT)) && !waiting.containsKey(end.getKey()));
-        Entry head = entries.peek();
+        Entry head = head();
         if (head == null) {
             return Optional.empty();
         }
@@ -178,15 +197,23 @@ final class ChannelOutbox {
 
     /** The head was sent (or given up on): what it settled leaves the outbox. */
     void settled(Ready ready) {
-        Entry head = entries.peek();
+        Entry head = head();
         if (head == null) {
             return;
         }
-        head.fed.removeAll(ready.fed());
+        if (ready.fed() == head.fed) {
+            head.fed.clear(); // all of it: a digest of thousands would take seconds to remove one by one
+        } else {
+            head.fed.removeAll(ready.fed());
+        }
         if (head.fed.isEmpty()) {
-            entries.poll();
-            if (entries.isEmpty()) {
-                lastPlaceOf.clear();
+            unlink(head);
+            for (String script : head.scripts) {
+                Deque<Entry> mine = entriesOf.get(script);
+                mine.removeFirstOccurrence(head); // its first: the head is every script's first
+                if (mine.isEmpty()) {
+                    entriesOf.remove(script);
+                }
             }
         }
     }
@@ -198,7 +225,7 @@ final class ChannelOutbox {
      */
     Map<Integer, Long> committable(Map<Integer, Long> positions) {
         Map<Integer, Long> offsets = new HashMap<>(positions);
-        for (Entry entry : entries) {
+        for (Entry entry = ring.next; entry != ring; entry = entry.next) {
             entry.fed.forEach(fed -> offsets.merge(fed.partition(), fed.offset(), Math::min));
             entry.ends.forEach((partition, offset) -> offsets.merge(partition, offset, Math::min));
         }
@@ -207,12 +234,17 @@ final class ChannelOutbox {
     }
 
     int size() {
-        return entries.stream().mapToInt(e -> e.fed.size()).sum();
+        int size = 0;
+        for (Entry entry = ring.next; entry != ring; entry = entry.next) {
+            size += entry.fed.size();
+        }
+        return size;
     }
 
     void clear() {
-        entries.clear();
-        lastPlaceOf.clear();
+        ring.next = ring;
+        ring.previous = ring;
+        entriesOf.clear();
         waiting.clear();
         ends.clear();
     }

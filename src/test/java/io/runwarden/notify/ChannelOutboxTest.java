@@ -193,6 +193,50 @@ class ChannelOutboxTest {
         assertThat(drain(outbox, T)).containsExactly("digest(12)", "recovered:ok", "timeout:hung-again");
     }
 
+    /** A batch that was the head waits again from when it is the head again, not from before alerts moved ahead of it. */
+    @Test
+    void aBatchAlertsMovedAheadOfStillWaitsItsFullTimeForItsEnds() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        for (int i = 0; i < 6; i++) {
+            outbox.alert(1, i, Alert.of(AlertKind.TIMEOUT, "other-" + i, "run-" + i, T, "late", "sweep-1", null));
+        }
+        assertThat(outbox.next(T)).as("the batch is the head, waiting").isEmpty();
+        outbox.alert(0, 0, failed("earlier"));
+        outbox.alert(0, 1, Alert.of(AlertKind.TIMEOUT, "etl", "hung", T, "late", "sweep-1", null));
+        ChannelOutbox.Ready retried = outbox.next(T).orElseThrow();
+        assertThat(retried.alerts().get(0).alertId()).isEqualTo("failed:earlier");
+        Instant sent = T.plus(ChannelOutbox.BATCH_WAIT).plusSeconds(60); // after retries of 11 minutes
+        outbox.settled(retried);
+
+        assertThat(drain(outbox, sent)).as("the batch's wait starts now").isEmpty();
+        for (int i = 6; i < 12; i++) {
+            outbox.alert(1, i, Alert.of(AlertKind.TIMEOUT, "other-" + i, "run-" + i, T, "late", "sweep-1", null));
+        }
+        outbox.batchEnd(0, 2, "sweep-1", sent);
+        outbox.batchEnd(1, 12, "sweep-1", sent);
+        assertThat(drain(outbox, sent)).containsExactly("digest(13)");
+    }
+
+    /** The case that moves most: an outage read unevenly, each of 10,000 scripts with a failure behind its timeout. */
+    @Test
+    void tenThousandScriptsEachWithAnAlertBehindTheirSweepsBatch() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        int scripts = 10_000;
+        outbox.alert(1, 0, Alert.of(AlertKind.TIMEOUT, "first", "run-first", T, "late", "sweep-1", null));
+        for (int i = 0; i < scripts; i++) {
+            outbox.alert(0, i, Alert.of(AlertKind.FAILED, "s" + i, "failed-" + i, T, "boom", null, null));
+        }
+        for (int i = 0; i < scripts; i++) {
+            outbox.alert(0, scripts + i, Alert.of(AlertKind.TIMEOUT, "s" + i, "hung-" + i, T, "late", "sweep-1", null));
+        }
+        outbox.batchEnd(0, 2 * scripts, "sweep-1", T);
+        outbox.batchEnd(1, 1, "sweep-1", T);
+
+        List<String> sent = drain(outbox, T);
+        assertThat(sent).hasSize(scripts + 1).endsWith("digest(" + (scripts + 1) + ")");
+        assertThat(outbox.size()).isZero();
+    }
+
     @Test
     void aScriptWithNothingWaitingBehindTheBatchJoinsIt() {
         ChannelOutbox outbox = new ChannelOutbox(1, true);

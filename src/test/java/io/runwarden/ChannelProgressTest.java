@@ -3,6 +3,8 @@ package io.runwarden;
 import io.runwarden.config.Settings;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +131,37 @@ class ChannelProgressTest {
             await().atMost(Patience.APPLIED).until(() -> !mended.requests().isEmpty());
             assertThat(mended.requests()).extracting(r -> r.header("Runwarden-Alert-Id")).containsExactly("failed:mend-1");
             assertThat(broken.requests()).hasSize(1);
+        }
+    }
+
+    /** A digest waiting for its retry goes, once the channel is narrowed, with only the alerts the channel still takes. */
+    @Test
+    void aDigestWaitingForItsRetryKeepsOnlyWhatTheNarrowedChannelTakes() throws Exception {
+        try (HookReceiver broken = new HookReceiver().answering("Retry-After", "3600").up(() -> 503);
+             HookReceiver mended = new HookReceiver().up(() -> 200);
+             RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString()));
+             KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+            HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+            assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + broken.url("/hook") + "\"}")
+                    .status()).isEqualTo(200);
+            for (int i = 0; i < FAILURES; i++) {
+                kafka.send(Topics.SCRIPT_EVENTS, "stale-" + i, ServiceEndToEndTest.started("stale-" + i,
+                        i % 2 == 0 ? "keep-job" : "drop-job", NOW.minus(Duration.ofDays(4))));
+            }
+            kafka.flush();
+            await().atMost(Patience.APPLIED).until(() -> kafka.latestRuns().keySet().containsAll(List.of("stale-0", "stale-" + (FAILURES - 1))));
+            String sweepId = service.sweeps().sweep(Patience.SWEEP).sweepId();
+            await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
+            assertThat(Json.read(broken.requests().get(0).body(), JsonNode.class).path("alertCount").asInt()).isEqualTo(FAILURES);
+
+            assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + mended.url("/hook")
+                    + "\",\"scripts\":[\"keep-*\"]}").status()).isEqualTo(200);
+
+            await().atMost(Patience.APPLIED).until(() -> !mended.requests().isEmpty());
+            JsonNode digest = Json.read(mended.requests().get(0).body(), JsonNode.class);
+            assertThat(digest.path("alertId").asText()).isEqualTo("digest:" + sweepId);
+            assertThat(digest.path("alertCount").asInt()).isEqualTo(FAILURES / 2);
+            assertThat(digest.path("countsByScript").properties()).extracting(Map.Entry::getKey).containsExactly("keep-job");
         }
     }
 

@@ -216,13 +216,14 @@ final class ChannelWorker implements Runnable {
             }
             ChannelOutbox.Ready ready = next.get();
             Channel target = channel;
-            if (ready.alerts().stream().noneMatch(alert -> ChannelRules.routes(target, alert))) {
-                // changed since it was read: disabled, or narrowed to other scripts or kinds
+            // the channel may have changed since these were read (disabled, or narrowed to other scripts or kinds)
+            List<Alert> routed = ready.alerts().stream().filter(alert -> ChannelRules.routes(target, alert)).toList();
+            if (routed.isEmpty()) {
                 LOG.info("channel {} no longer takes {}: not sent", Bounds.quote(target.name()), ready.alerts().get(0).alertId());
                 settle(ready);
                 continue;
             }
-            Notification notification = ready.digest() ? Digest.of(ready.alerts()) : new AlertNotification(ready.alerts().get(0));
+            Notification notification = ready.digest() ? Digest.of(routed) : new AlertNotification(routed.get(0));
             int attempt = retry == null ? 1 : retry.attempts() + 1;
             Instant first = retry == null ? now : retry.first();
             DeliveryOutcome outcome = sender.send(target, notification);

@@ -51,8 +51,7 @@ class ChannelProgressTest {
                      "RUNWARDEN_KAFKA_MAIN_CONSUMER_MAX_POLL_INTERVAL_MS", "300000"));
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
-            assertThat(http.put("/notifications/channels/slow", "{\"type\":\"webhook\",\"url\":\"" + slow.url("/hook") + "\"}")
-                    .status()).isEqualTo(200);
+            assertThat(putWebhook(http, "slow", slow, "")).isEqualTo(200);
             List<String> expected = IntStream.range(0, FAILURES).mapToObj(i -> "failed:slow-" + i).toList();
             for (int i = 0; i < FAILURES; i++) {
                 kafka.send(Topics.SCRIPT_EVENTS, "slow-" + i, ServiceEndToEndTest.started("slow-" + i, "job-" + i, NOW.minusSeconds(60)));
@@ -80,8 +79,7 @@ class ChannelProgressTest {
                  KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers());
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers()))) {
                 HttpTestClient http = new HttpTestClient(service.httpPort(), null);
-                assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + hook.url("/hook")
-                        + "\",\"scripts\":[\"nothing-*\"]}").status()).isEqualTo(200);
+                assertThat(putWebhook(http, "narrow", hook, ",\"scripts\":[\"nothing-*\"]")).isEqualTo(200);
                 for (int i = 0; i < 3; i++) {
                     kafka.send(Topics.SCRIPT_EVENTS, "old-" + i, ServiceEndToEndTest.started("old-" + i, "old-job", NOW.minusSeconds(60)));
                     kafka.send(Topics.SCRIPT_EVENTS, "old-" + i, "{\"event\":\"failed\"}");
@@ -91,8 +89,7 @@ class ChannelProgressTest {
                 await().atMost(Patience.APPLIED).until(() -> kafka.readAll(feed).size() == 3);
                 await().atMost(Patience.APPLIED).until(() -> committedPastEveryAlert(admin, feed));
 
-                assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + hook.url("/hook")
-                        + "\",\"scripts\":[\"*\"]}").status()).isEqualTo(200);
+                assertThat(putWebhook(http, "narrow", hook, ",\"scripts\":[\"*\"]")).isEqualTo(200);
             }
             try (RunwardenService service = RunwardenService.start(settings);
                  KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
@@ -118,15 +115,13 @@ class ChannelProgressTest {
              RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString()));
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
-            assertThat(http.put("/notifications/channels/mend", "{\"type\":\"webhook\",\"url\":\"" + broken.url("/hook") + "\"}")
-                    .status()).isEqualTo(200);
+            assertThat(putWebhook(http, "mend", broken, "")).isEqualTo(200);
             kafka.send(Topics.SCRIPT_EVENTS, "mend-1", ServiceEndToEndTest.started("mend-1", "mend-job", NOW.minusSeconds(30)));
             kafka.send(Topics.SCRIPT_EVENTS, "mend-1", "{\"event\":\"failed\"}");
             kafka.flush();
             await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
 
-            assertThat(http.put("/notifications/channels/mend", "{\"type\":\"webhook\",\"url\":\"" + mended.url("/hook") + "\"}")
-                    .status()).isEqualTo(200);
+            assertThat(putWebhook(http, "mend", mended, "")).isEqualTo(200);
 
             await().atMost(Patience.APPLIED).until(() -> !mended.requests().isEmpty());
             assertThat(mended.requests()).extracting(r -> r.header("Runwarden-Alert-Id")).containsExactly("failed:mend-1");
@@ -142,8 +137,7 @@ class ChannelProgressTest {
              RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString()));
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
-            assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + broken.url("/hook") + "\"}")
-                    .status()).isEqualTo(200);
+            assertThat(putWebhook(http, "narrow", broken, "")).isEqualTo(200);
             for (int i = 0; i < FAILURES; i++) {
                 kafka.send(Topics.SCRIPT_EVENTS, "stale-" + i, ServiceEndToEndTest.started("stale-" + i,
                         i % 2 == 0 ? "keep-job" : "drop-job", NOW.minus(Duration.ofDays(4))));
@@ -154,8 +148,7 @@ class ChannelProgressTest {
             await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
             assertThat(Json.read(broken.requests().get(0).body(), JsonNode.class).path("alertCount").asInt()).isEqualTo(FAILURES);
 
-            assertThat(http.put("/notifications/channels/narrow", "{\"type\":\"webhook\",\"url\":\"" + mended.url("/hook")
-                    + "\",\"scripts\":[\"keep-*\"]}").status()).isEqualTo(200);
+            assertThat(putWebhook(http, "narrow", mended, ",\"scripts\":[\"keep-*\"]")).isEqualTo(200);
 
             await().atMost(Patience.APPLIED).until(() -> !mended.requests().isEmpty());
             JsonNode digest = Json.read(mended.requests().get(0).body(), JsonNode.class);
@@ -175,17 +168,22 @@ class ChannelProgressTest {
              RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString()));
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
-            String channel = "{\"type\":\"webhook\",\"url\":\"" + broken.url("/hook") + "\"";
-            assertThat(http.put("/notifications/channels/off", channel + "}").status()).isEqualTo(200);
+            assertThat(putWebhook(http, "off", broken, "")).isEqualTo(200);
             kafka.send(Topics.SCRIPT_EVENTS, "off-1", ServiceEndToEndTest.started("off-1", "off-job", NOW.minusSeconds(30)));
             kafka.send(Topics.SCRIPT_EVENTS, "off-1", "{\"event\":\"failed\"}");
             kafka.flush();
             await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
 
-            assertThat(http.put("/notifications/channels/off", channel + ",\"enabled\":false}").status()).isEqualTo(200);
+            assertThat(putWebhook(http, "off", broken, ",\"enabled\":false")).isEqualTo(200);
 
             await().during(Duration.ofSeconds(5)).atMost(Patience.APPLIED).until(() -> broken.requests().size() == 1);
         }
+    }
+
+    /** Puts a webhook channel to the receiver; {@code more} adds fields. @return the answer's status */
+    private static int putWebhook(HttpTestClient http, String name, HookReceiver receiver, String more) throws Exception {
+        return http.put("/notifications/channels/" + name,
+                "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook") + "\"" + more + "}").status();
     }
 
     /** Whether the channel's group committed, on every partition of the feed, past its last record. */

@@ -201,11 +201,7 @@ final class ChannelOutbox {
         if (head == null) {
             return;
         }
-        if (ready.fed() == head.fed) {
-            head.fed.clear(); // all of it: a digest of thousands would take seconds to remove one by one
-        } else {
-            head.fed.removeAll(ready.fed());
-        }
+        head.fed.removeAll(new HashSet<>(ready.fed())); // a list's contains made a digest of thousands take seconds
         if (head.fed.isEmpty()) {
             unlink(head);
             for (String script : head.scripts) {

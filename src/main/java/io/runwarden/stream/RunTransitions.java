@@ -3,6 +3,7 @@ package io.runwarden.stream;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.EventType;
 import io.runwarden.model.FailureReason;
+import io.runwarden.model.InvalidEventException;
 import io.runwarden.model.LateCompletion;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.MaxRuntime;
@@ -16,7 +17,8 @@ import java.util.function.Function;
 
 /**
  * How an event changes a run, as pure functions. Events may come twice or out of order: the first end wins,
- * a start after an end only fills in what the run lacked, and nothing reopens a run.
+ * a start after an end only fills in what the run lacked, and nothing reopens a run. An end that contradicts the
+ * one the run has (a runId used for a second run) is refused, so that a failure so reported is a dead letter, not lost.
  */
 public final class RunTransitions {
     private final Duration defaultMaxRuntime;
@@ -89,7 +91,12 @@ public final class RunTransitions {
             return run.toBuilder().lateCompletion(new LateCompletion(event.type().status(), event.time(), event.message()))
                     .build();
         }
-        return run;
+        RunStatus ended = run.lateCompletion() != null ? run.lateCompletion().status() : run.status();
+        if (event.type().status() != ended) {
+            throw new InvalidEventException("already-ended", "run " + Bounds.quote(run.runId()) + " already ended with status "
+                    + ended.code() + ": a runId names one run, and its first end stands");
+        }
+        return run; // the same end again: a duplicate
     }
 
     /**

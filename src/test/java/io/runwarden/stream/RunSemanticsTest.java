@@ -81,6 +81,37 @@ class RunSemanticsTest {
         assertThat(fixture.publishedRuns()).extracting(RunRecord::status)
                 .containsExactly(RunStatus.IN_PROGRESS, RunStatus.SUCCESS);
         assertThat(fixture.run("r1").endTime()).isEqualTo(T0.plusSeconds(60));
+        assertThat(fixture.deadLetterReasons()).isEmpty();
+    }
+
+    /** A runId used again for a later run (a fixed rid, a date as the rid): its failure must not vanish unseen. */
+    @Test
+    void anEndThatContradictsTheRunsEndIsADeadLetterAndTheFirstEndStands() {
+        fixture.started("r1", "s", T0);
+        fixture.ended("r1", "succeeded", T0.plusSeconds(60), "ok");
+        fixture.ended("r1", "succeeded", T0.plusSeconds(90), "a retried request, timed again");
+        fixture.started("r1", "s", T0.plusSeconds(3600));
+        fixture.ended("r1", "failed", T0.plusSeconds(3660), "disk full");
+
+        RunRecord run = fixture.run("r1");
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(run.endTime()).isEqualTo(T0.plusSeconds(60));
+        assertThat(fixture.deadLetterReasons()).containsExactly("already-ended");
+        assertThat(fixture.publishedAlerts()).isEmpty();
+    }
+
+    @Test
+    void aTimedOutRunTakesOneLateEndAndRefusesAContradictingOne() {
+        fixture.started("r1", "s", T0);
+        fixture.sweep(T0.plus(Duration.ofDays(4)));
+        fixture.ended("r1", "succeeded", T0.plus(Duration.ofDays(5)), "late");
+        fixture.ended("r1", "succeeded", T0.plus(Duration.ofDays(5)), "late");
+        fixture.ended("r1", "failed", T0.plus(Duration.ofDays(6)), "another run's failure");
+
+        RunRecord run = fixture.run("r1");
+        assertThat(run.failureReason()).isEqualTo(FailureReason.TIMEOUT);
+        assertThat(run.lateCompletion()).isEqualTo(new LateCompletion(RunStatus.SUCCESS, T0.plus(Duration.ofDays(5)), "late"));
+        assertThat(fixture.deadLetterReasons()).containsExactly("already-ended");
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.runwarden.model.ScriptPolicy;
 import io.runwarden.sweep.SweepProgress;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -118,6 +119,14 @@ final class TopologyFixture implements AutoCloseable {
 
     void ended(String runId, String event, Instant time, String message) {
         send(runId, "{\"event\":\"" + event + "\",\"time\":\"" + time + "\",\"message\":\"" + message + "\"}");
+    }
+
+    /** The reasons of the dead letters written since the last read, in order. */
+    List<String> deadLetterReasons() {
+        return deadLetters.readRecordsToList().stream().map(record -> {
+            Header reason = record.headers().lastHeader("runwarden.dlq.reason");
+            return reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8);
+        }).toList();
     }
 
     /** Requests a sweep as an API client would and returns its result. */

@@ -143,9 +143,9 @@ final class Params {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(bytes);
+            node = Json.input(bytes);
         } catch (IOException e) {
-            throw ApiException.badRequest("body", "is not valid JSON");
+            throw ApiException.badRequest("body", "is not valid JSON with distinct field names");
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("body", "must be a JSON object");

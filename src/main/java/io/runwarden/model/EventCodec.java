@@ -27,7 +27,7 @@ public final class EventCodec {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(value);
+            node = Json.input(value);
         } catch (IOException e) {
             throw new InvalidEventException("not-json", "the value is not JSON: " + firstLine(e.getMessage()));
         }

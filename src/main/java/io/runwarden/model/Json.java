@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -56,6 +57,14 @@ public final class Json {
             // a value with more after its JSON is not JSON: the second line of NDJSON, a failure, would vanish unread
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
+    /**
+     * What comes from outside (events, request bodies) as a tree: a field given twice is refused, as no reading of
+     * {@code {"event":"started","event":"failed"}} can be sure to be its sender's.
+     */
+    private static final ObjectReader INPUT = MAPPER.reader()
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     /** A reader per type, resolved once: the mapper resolved the type again on every read of a stored run. */
     private static final Map<Class<?>, ObjectReader> READERS = new ConcurrentHashMap<>();
 
@@ -76,6 +85,11 @@ public final class Json {
         } catch (IOException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from JSON", e);
         }
+    }
+
+    /** Input from outside as a tree: null for no content, an {@link IOException} for bad JSON or a field given twice. */
+    public static JsonNode input(byte[] bytes) throws IOException {
+        return INPUT.readTree(bytes);
     }
 
     public static String string(Object value) {

@@ -95,7 +95,8 @@ class ApiTest {
             "blank runId              | /script/runs               | {\"scriptName\":\"s\",\"runId\":\" \"}      | invalid_runId",
             "runId differs from path  | /script/runs/a/failed      | {\"runId\":\"b\"}                           | invalid_runId",
             "body not an object       | /script/runs               | [1,2]                                       | invalid_body",
-            "body not JSON            | /script/runs               | {oops                                       | invalid_body"})
+            "body not JSON            | /script/runs               | {oops                                       | invalid_body",
+            "a field given twice      | /script/runs/a/succeeded   | {\"runId\":\"a\",\"runId\":\"b\"}        | invalid_body"})
     void badIngestBodiesAre400sNamingTheProblem(String name, String path, String body, String code) {
         Response response = http.post(path, body);
 

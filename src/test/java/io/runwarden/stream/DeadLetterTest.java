@@ -37,6 +37,8 @@ class DeadLetterTest {
                 // two events in one value (NDJSON): the failure on the second line would vanish unread
                 Arguments.of("not-json", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\"}\n{\"event\":\"failed\"}")),
                 Arguments.of("not-json", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\"} garbage")),
+                // a field given twice: which event was meant cannot be known
+                Arguments.of("not-json", "r1", utf8("{\"scriptName\":\"s\",\"event\":\"started\",\"event\":\"failed\"}")),
                 Arguments.of("null-value", "r1", null),
                 Arguments.of("missing-key", null, null),
                 Arguments.of("missing-key", null, utf8("{\"scriptName\":\"s\",\"event\":\"started\"}")),

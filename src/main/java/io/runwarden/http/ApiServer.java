@@ -65,7 +65,11 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // bodies are read before the routes, with no thread waiting on a slow client (BodyFirst)
+                server.insertHandler(BodyFirst.handler());
+            });
             // Jetty caches the header fields a connection has sent, matched without regard to case by default: a
             // token differing from a valid one only in case would pass on a connection that carried the valid one
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));

@@ -5,7 +5,10 @@ import io.runwarden.cli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.runwarden.model.Json;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +70,71 @@ class CommandLineProcessTest {
                 "--", "sh", "-c", "echo out; exit 3");
         assertThat(exit.code()).as(exit.stderr()).isEqualTo(3);
         assertThat(exit.stdout()).isEqualTo("out\n");
+    }
+
+    /**
+     * cron runs a job with no LANG nor LC_*, and Java 17 then decodes its arguments as ASCII: the command got
+     * {@code caf??} for {@code café}, and {@code --script café} was refused for a U+FFFD, so the job did not run.
+     */
+    @Test
+    void execUnderCronsEmptyLocaleGivesTheCommandItsArgumentsByteForByteAndReadsTheNameAsUtf8() throws Exception {
+        try (HookReceiver api = new HookReceiver().up(() -> 201)) {
+            Exit exit = underCron("--script \"$utf8\" --url " + api.url(""), "printf '%s\\n' \"$utf8\" \"$latin1\" 'a  b'");
+
+            assertThat(exit.code()).as(exit.stderr()).isZero();
+            assertThat(Files.readAllBytes(stdout())).isEqualTo(concat("café\n".getBytes(StandardCharsets.UTF_8),
+                    new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'}, "a  b\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(exit.stderr()).isEmpty();
+            assertThat(api.requests()).hasSize(2).allSatisfy(report ->
+                    assertThat(Json.MAPPER.readTree(report.body()).path("scriptName").asText()).isEqualTo("café"));
+        }
+    }
+
+    /** A name that is not UTF-8 (a Latin-1 crontab) is no reason to leave the job unrun: it runs, and is reported. */
+    @Test
+    void execWithAScriptNameThatIsNotUtf8StillRunsTheCommandAndSaysHowItReadTheName() throws Exception {
+        try (HookReceiver api = new HookReceiver().up(() -> 201)) {
+            Exit exit = underCron("--script \"$latin1\" --url " + api.url(""), "sh -c 'echo ran; exit 4'");
+
+            assertThat(exit.code()).as(exit.stderr()).isEqualTo(4);
+            assertThat(exit.stdout()).isEqualTo("ran\n");
+            assertThat(exit.stderr()).isEqualTo("runwarden exec: argument 'caf\\xE9' is not UTF-8: read with each byte "
+                    + "that is not as \\xNN\n");
+            assertThat(api.requests()).hasSize(2).allSatisfy(report ->
+                    assertThat(Json.MAPPER.readTree(report.body()).path("scriptName").asText()).isEqualTo("caf\\xE9"));
+        }
+    }
+
+    /**
+     * {@code runwarden exec} as cron starts it: {@code env -i PATH=/usr/bin:/bin}, from a shell script in ASCII whose
+     * {@code $utf8} and {@code $latin1} hold café in UTF-8 and in Latin-1.
+     */
+    private Exit underCron(String options, String command) throws IOException, InterruptedException {
+        StringBuilder java = new StringBuilder();
+        for (String part : TestJvm.command("256m", Main.class)) {
+            java.append('\'').append(part.replace("'", "'\\''")).append("' ");
+        }
+        Path job = dir.resolve("job.sh");
+        Files.writeString(job, "utf8=$(printf 'caf\\303\\251')\nlatin1=$(printf 'caf\\351')\n"
+                + "exec env -i PATH=/usr/bin:/bin " + java + "exec " + options + " -- " + command + "\n");
+        Process process = new ProcessBuilder("/bin/sh", job.toString()).directory(dir.toFile())
+                .redirectOutput(stdout().toFile()).redirectError(stderr().toFile()).start();
+        try {
+            assertThat(process.waitFor(CEILING.toSeconds(), TimeUnit.SECONDS)).as("runwarden exec exits").isTrue();
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        return new Exit(process.exitValue(), Files.readString(stdout(), StandardCharsets.ISO_8859_1),
+                Files.readString(stderr(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
     }
 
     @Test

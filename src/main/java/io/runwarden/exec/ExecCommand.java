@@ -2,6 +2,7 @@ package io.runwarden.exec;
 
 import io.runwarden.model.LifecycleEvent;
 
+import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +16,12 @@ public final class ExecCommand {
     }
 
     public static int run(List<String> args, Map<String, String> env) throws InterruptedException {
+        // under cron (no locale) Java read every non-ASCII byte as U+FFFD: the bytes as given, where they can be had
+        List<byte[]> raw = RawArguments.of(args).orElse(null);
+        List<String> texts = raw == null ? args : raw.stream().map(RawArguments::text).toList();
         Optional<ExecOptions> parsed;
         try {
-            parsed = ExecArguments.parse(args, env);
+            parsed = ExecArguments.parse(texts, env);
         } catch (UsageException e) {
             System.err.println("runwarden exec: " + e.getMessage());
             System.err.println("usage: java -jar runwarden.jar exec --script NAME [options] -- command [args...]"
@@ -29,6 +33,17 @@ public final class ExecCommand {
             return 0;
         }
         ExecOptions options = parsed.get();
+        if (raw != null) {
+            int commandStart = raw.size() - options.command().size();
+            for (int i = 0; i < commandStart; i++) {
+                if (!RawArguments.isUtf8(raw.get(i))) {
+                    // the run is reported all the same: a job is never left unrun for the way its name was written
+                    System.err.println("runwarden exec: argument '" + texts.get(i) + "' is not UTF-8: read with each"
+                            + " byte that is not as \\xNN");
+                }
+            }
+            options = options.withCommand(CommandBytes.argv(raw.subList(commandStart, raw.size()), Charset.defaultCharset()));
+        }
         return new MonitoredRun(options, new Reporting(reporter(options, env), System.err), System.err).run();
     }
 

@@ -10,4 +10,8 @@ import java.util.List;
  */
 public record ExecOptions(String scriptName, String runId, Duration maxRuntime, Duration heartbeat,
                           String bootstrapServers, URI url, String token, List<String> command) {
+    /** The same, starting {@code argv} instead. */
+    ExecOptions withCommand(List<String> argv) {
+        return new ExecOptions(scriptName, runId, maxRuntime, heartbeat, bootstrapServers, url, token, List.copyOf(argv));
+    }
 }

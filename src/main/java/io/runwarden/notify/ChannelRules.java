@@ -22,7 +22,10 @@ import java.util.Set;
  * reach log lines (a bad record on the topic is logged), and a Slack URL is a credential.
  */
 public final class ChannelRules {
-    /** What every answer shows in place of a secret, a routing key or a Slack URL; sent back, it keeps the stored value. */
+    /**
+     * What every answer shows in place of a secret, a routing key or a Slack URL; sent back, it keeps the stored value
+     * (a secret or routing key only while the URL stays the same).
+     */
     public static final String MASK = "********";
     public static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
     static final int MAX_URL_CHARS = 2_048;
@@ -86,20 +89,30 @@ public final class ChannelRules {
     /**
      * What a PUT of {@code incoming} leaves: the incoming channel whole, except that a field sent back as the mask
      * keeps the stored value (a client that read the channel and changed one field need not know the secret), and
-     * {@code createdAt} is the stored one's (null for a new channel: the caller sets it).
+     * {@code createdAt} is the stored one's (null for a new channel: the caller sets it). A masked secret or routing
+     * key is kept only while the channel still sends to where it did: kept onto a new URL, one test send would hand
+     * it to whoever wrote that URL, who may write channels but not read their secrets.
      * @param stored the channel as kept now, or null
-     * @throws InvalidFieldException naming a masked field that has no stored value to keep
+     * @throws InvalidFieldException naming a masked field that has no stored value to keep, or whose channel now
+     *         sends elsewhere
      */
     public static Channel merged(Channel stored, Channel incoming) {
         // a URL is masked only on a Slack channel: kept through the mask onto another type, it would be shown in clear
         boolean slackKept = stored != null && stored.type() == ChannelType.SLACK && incoming.type() == ChannelType.SLACK;
-        return new Channel(incoming.name(), incoming.type(),
-                unmasked("url", incoming.url(), slackKept ? stored.url() : null),
-                unmasked("secret", incoming.secret(), stored == null ? null : stored.secret()),
+        String url = unmasked("url", incoming.url(), slackKept ? stored.url() : null, true);
+        boolean sameDestination = stored != null && stored.type() == incoming.type()
+                && Objects.equals(destination(stored.type(), stored.url()), destination(incoming.type(), url));
+        return new Channel(incoming.name(), incoming.type(), url,
+                unmasked("secret", incoming.secret(), stored == null ? null : stored.secret(), sameDestination),
                 incoming.to(),
-                unmasked("routingKey", incoming.routingKey(), stored == null ? null : stored.routingKey()),
+                unmasked("routingKey", incoming.routingKey(), stored == null ? null : stored.routingKey(), sameDestination),
                 incoming.scripts(), incoming.kinds(), incoming.enabled(),
                 stored == null ? null : stored.createdAt());
+    }
+
+    /** Where a channel's requests go: its URL, PagerDuty's endpoint when a pagerduty channel names none. */
+    private static String destination(ChannelType type, String url) {
+        return type == ChannelType.PAGERDUTY && url == null ? PAGERDUTY_EVENTS_URL : url;
     }
 
     /** Whether the channel takes the alert: enabled, of one of its kinds, of a script one of its patterns matches. */
@@ -114,13 +127,17 @@ public final class ChannelRules {
         return alert.scriptName() != null && scripts.stream().anyMatch(pattern -> Glob.matches(pattern, alert.scriptName()));
     }
 
-    private static String unmasked(String field, String incoming, String stored) {
+    private static String unmasked(String field, String incoming, String stored, boolean sameDestination) {
         if (!MASK.equals(incoming)) {
             return incoming;
         }
         if (stored == null) {
             throw new InvalidFieldException(field, "is the mask " + MASK + " but there is no stored " + field
                     + " to keep: send the value itself");
+        }
+        if (!sameDestination) {
+            throw new InvalidFieldException(field, "is the mask " + MASK + " but the channel's url changed: send the "
+                    + field + " itself again, as a stored one is kept only for the url it was given with");
         }
         return stored;
     }

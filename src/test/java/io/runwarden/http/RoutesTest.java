@@ -1130,17 +1130,23 @@ class RoutesTest {
         @Test
         void aPutReplacesTheChannelAndTheMaskSentBackKeepsWhatIsStored() {
             storeOneOfEachType();
+            Channel before = fake.channels.get("ops-hook");
+
+            // onto another URL the mask keeps nothing: a test would send the secret's signature there
+            assertError(http.put("/notifications/channels/ops-hook", """
+                    {"type": "webhook", "url": "https://hooks.example.com/y", "secret": "********"}"""), 400, "invalid_secret");
+            assertThat(fake.channels.get("ops-hook")).isEqualTo(before);
 
             JsonNode hook = http.put("/notifications/channels/ops-hook", """
-                    {"name": "ops-hook", "type": "webhook", "url": "https://hooks.example.com/y", "secret": "********",
+                    {"name": "ops-hook", "type": "webhook", "url": "https://hooks.example.com/x", "secret": "********",
                      "kinds": ["missed"]}""").data();
             JsonNode slack = http.put("/notifications/channels/ops-slack", """
                     {"type": "slack", "url": "********", "scripts": ["nightly-*"]}""").data();
 
-            assertThat(hook.path("url").asText()).isEqualTo("https://hooks.example.com/y");
+            assertThat(hook.path("url").asText()).isEqualTo("https://hooks.example.com/x");
             assertThat(hook.path("createdAt").asText()).as("kept").isEqualTo("2025-11-20T10:30:00.000Z");
             assertThat(fake.channels.get("ops-hook")).isEqualTo(new Channel("ops-hook", ChannelType.WEBHOOK,
-                    "https://hooks.example.com/y", SECRET, null, null, List.of("*"), List.of(AlertKind.MISSED), true, T0));
+                    "https://hooks.example.com/x", SECRET, null, null, List.of("*"), List.of(AlertKind.MISSED), true, T0));
             assertThat(texts(slack.path("scripts"))).containsExactly("nightly-*");
             assertThat(fake.channels.get("ops-slack").url()).isEqualTo(SLACK_URL);
             assertThat(fake.channels.get("ops-slack").enabled()).as("a PUT replaces: enabled is back to its default").isTrue();

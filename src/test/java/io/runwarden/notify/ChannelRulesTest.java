@@ -189,9 +189,42 @@ class ChannelRulesTest {
         assertThat(merged.createdAt()).isEqualTo(created);
 
         Channel storedHook = ChannelRules.checked("hook", webhook("https://hooks.example.com/x", SECRET));
-        assertThat(ChannelRules.merged(storedHook, webhook("https://hooks.example.com/y", MASK)).secret()).isEqualTo(SECRET);
+        assertThat(ChannelRules.merged(storedHook, webhook("https://hooks.example.com/x", MASK)).secret()).isEqualTo(SECRET);
         Channel storedPd = ChannelRules.checked("pd", pagerduty(KEY, null));
         assertThat(ChannelRules.merged(storedPd, pagerduty(MASK, null)).routingKey()).isEqualTo(KEY);
+        // PagerDuty's endpoint named or left out is the same destination
+        assertThat(ChannelRules.merged(storedPd, pagerduty(MASK, ChannelRules.PAGERDUTY_EVENTS_URL)).routingKey()).isEqualTo(KEY);
+    }
+
+    /**
+     * A masked secret kept onto a new URL would be sent there by the next test: whoever may write channels, but not
+     * read them, could point a channel at a server of theirs and collect the secret.
+     */
+    @Test
+    void aMaskKeepsASecretOrRoutingKeyOnlyForTheURLItWasGivenWith() {
+        String attacker = "http://127.0.0.1:18301/attacker";
+        Channel storedPd = ChannelRules.checked("pd", pagerduty(KEY, null));
+        Channel storedOwnPd = ChannelRules.checked("pd", pagerduty(KEY, "https://pd-proxy.example.com/v2/enqueue"));
+        Channel storedHook = ChannelRules.checked("hook", webhook("https://hooks.example.com/x", SECRET));
+
+        for (Runnable put : List.<Runnable>of(
+                () -> ChannelRules.merged(storedPd, pagerduty(MASK, attacker)),
+                () -> ChannelRules.merged(storedOwnPd, pagerduty(MASK, attacker)),
+                () -> ChannelRules.merged(storedOwnPd, pagerduty(MASK, null)))) { // now PagerDuty's own endpoint
+            assertThatThrownBy(put::run).isInstanceOfSatisfying(InvalidFieldException.class, e -> {
+                assertThat(e.field()).isEqualTo("routingKey");
+                assertThat(e.getMessage()).contains("url changed").contains("send the routingKey itself again")
+                        .doesNotContain(attacker).doesNotContain(KEY);
+            });
+        }
+        assertThatThrownBy(() -> ChannelRules.merged(storedHook, webhook(attacker, MASK)))
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> {
+                    assertThat(e.field()).isEqualTo("secret");
+                    assertThat(e.getMessage()).contains("send the secret itself again").doesNotContain(SECRET);
+                });
+        // the value itself, sent again, goes with the new URL
+        assertThat(ChannelRules.merged(storedPd, pagerduty("NEWKEY", attacker)).routingKey()).isEqualTo("NEWKEY");
+        assertThat(ChannelRules.merged(storedHook, webhook(attacker, null)).secret()).isNull();
     }
 
     @Test

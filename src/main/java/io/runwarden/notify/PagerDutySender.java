@@ -42,9 +42,12 @@ public final class PagerDutySender implements Sender {
         return DeliveryOutcome.failed(null, "a digest cannot go to PagerDuty: each alert is sent instead");
     }
 
-    /** A trigger that pages, then its resolve, so that a test leaves no incident open. */
+    /**
+     * A trigger that pages, then its resolve, so that a test leaves no incident open. Its incident is the test's own:
+     * a key made of the channel's name is a valid script name, and the resolve would close that script's incident.
+     */
     private DeliveryOutcome test(Channel channel, TestMessage test) {
-        String dedupKey = "runwarden-test-" + test.channel();
+        String dedupKey = "runwarden-test-" + test.uuid();
         WebhookBodies.TestBody details = WebhookBodies.TestBody.of(test);
         DeliveryOutcome triggered = post(channel, test, PagerDutyEvent.of(channel.routingKey(), PagerDutyEvent.TRIGGER,
                 dedupKey, "runwarden test message for channel " + test.channel(), test.requestedAt(), details));

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -84,10 +85,39 @@ class PagerDutySenderTest {
         JsonNode trigger = Json.MAPPER.readTree(receiver.next().body());
         JsonNode resolve = Json.MAPPER.readTree(receiver.next().body());
         assertThat(trigger.get("event_action").textValue()).isEqualTo("trigger");
-        assertThat(trigger.get("dedup_key").textValue()).isEqualTo("runwarden-test-pd");
+        assertThat(trigger.get("dedup_key").textValue()).isEqualTo("runwarden-test-00000000-0000-4000-8000-000000000002");
         assertThat(trigger.get("payload").get("custom_details").get("alertId").textValue()).isEqualTo(test.id());
         assertThat(resolve.get("event_action").textValue()).isEqualTo("resolve");
-        assertThat(resolve.get("dedup_key").textValue()).isEqualTo("runwarden-test-pd");
+        assertThat(resolve.get("dedup_key").textValue()).isEqualTo(trigger.get("dedup_key").textValue());
+    }
+
+    /**
+     * A test's resolve must close only the test's incident: an open incident of a script, whatever its name (even
+     * one named after the channel), stays open, and two tests are two incidents.
+     */
+    @Test
+    void aTestNeverResolvesAScriptsIncident() throws Exception {
+        Instant now = Instant.parse("2026-11-30T10:00:00Z");
+        List<String> scripts = List.of("pd", "runwarden-test-pd", "runwarden-test-" + "pd".repeat(128));
+        for (String script : scripts) {
+            sender.send(channel, new AlertNotification(Alert.of(AlertKind.FAILED, script, "run-1", TIME, "exit 3", null, null)));
+        }
+        List<String> open = new ArrayList<>();
+        for (int i = 0; i < scripts.size(); i++) {
+            open.add(Json.MAPPER.readTree(receiver.next().body()).get("dedup_key").textValue());
+        }
+
+        List<String> testKeys = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            assertThat(sender.send(channel, TestMessage.of("pd", now)).outcome()).isEqualTo(DeliveryOutcome.Outcome.DELIVERED);
+            JsonNode trigger = Json.MAPPER.readTree(receiver.next().body());
+            JsonNode resolve = Json.MAPPER.readTree(receiver.next().body());
+            assertThat(resolve.get("dedup_key")).isEqualTo(trigger.get("dedup_key"));
+            testKeys.add(resolve.get("dedup_key").textValue());
+        }
+
+        assertThat(testKeys).doesNotContainAnyElementsOf(open).doesNotHaveDuplicates()
+                .allSatisfy(key -> assertThat(key.length()).isLessThanOrEqualTo(PagerDutyEvent.MAX_DEDUP_KEY_CHARS));
     }
 
     @Test

@@ -41,11 +41,20 @@ final class NotificationText {
     }
 
     static String body(Notification notification, Markup markup) {
+        return body(notification, markup, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The body in at most {@code maxChars} characters (Slack cuts a longer text wherever it falls, through the alert
+     * id and perhaps an escape): an alert's message is shortened, a digest lists fewer scripts, then fewer runs. The
+     * rest, ids and names of bounded length, always fits a limit such as Slack's 40,000.
+     */
+    static String body(Notification notification, Markup markup, int maxChars) {
         if (notification instanceof AlertNotification single) {
-            return alert(single.alert(), markup);
+            return alert(single.alert(), markup, maxChars);
         }
         if (notification instanceof Digest digest) {
-            return digest(digest, markup);
+            return digest(digest, markup, maxChars);
         }
         TestMessage test = (TestMessage) notification;
         return markup.bold("Test message from runwarden") + "\n"
@@ -55,7 +64,7 @@ final class NotificationText {
                 + "Id: " + markup.text(test.id());
     }
 
-    private static String alert(Alert alert, Markup markup) {
+    private static String alert(Alert alert, Markup markup, int maxChars) {
         StringBuilder text = new StringBuilder()
                 .append(markup.bold(alert.kind().wireName() + ": " + alert.scriptName())).append('\n')
                 .append("Run: ").append(markup.text(alert.runId())).append('\n');
@@ -68,24 +77,43 @@ final class NotificationText {
         if (alert.checkId() != null) {
             text.append("Missed-start check: ").append(markup.text(alert.checkId())).append('\n');
         }
+        String id = "Alert id: " + markup.text(alert.alertId());
         if (alert.message() != null && !alert.message().isEmpty()) {
-            text.append("Message: ").append(markup.text(alert.message())).append('\n');
+            String label = "Message: ";
+            int room = maxChars - text.length() - label.length() - 1 - id.length();
+            text.append(label).append(markup.text(alert.message(), room)).append('\n');
         }
-        return text.append("Alert id: ").append(markup.text(alert.alertId())).toString();
+        return text.append(id).toString();
     }
 
-    private static String digest(Digest digest, Markup markup) {
+    private static String digest(Digest digest, Markup markup, int maxChars) {
+        Map<String, Integer> counts = digest.countsByScript(); // once: a sweep may count thousands of scripts
+        int scripts = Math.min(LISTED_SCRIPTS, counts.size());
+        int runs = digest.listedRuns().size();
+        String text = digest(digest, counts, markup, scripts, runs);
+        // each script or run left out is said to be (and N more): the counts stay whole
+        while (text.length() > maxChars && (scripts > 0 || runs > 0)) {
+            if (scripts > 0) {
+                scripts--;
+            } else {
+                runs--;
+            }
+            text = digest(digest, counts, markup, scripts, runs);
+        }
+        return text;
+    }
+
+    private static String digest(Digest digest, Map<String, Integer> scripts, Markup markup, int listedScripts, int listedRuns) {
         StringBuilder text = new StringBuilder()
                 .append(markup.bold(digest.alerts().size() + " alerts from " + batch(digest))).append('\n')
                 .append("By kind: ").append(kinds(digest)).append('\n')
                 .append("By script:\n");
-        Map<String, Integer> scripts = digest.countsByScript();
-        scripts.entrySet().stream().limit(LISTED_SCRIPTS)
+        scripts.entrySet().stream().limit(listedScripts)
                 .forEach(e -> text.append("- ").append(markup.text(e.getKey())).append(": ").append(e.getValue()).append('\n'));
-        if (scripts.size() > LISTED_SCRIPTS) {
-            text.append("- and ").append(scripts.size() - LISTED_SCRIPTS).append(" more scripts\n");
+        if (scripts.size() > listedScripts) {
+            text.append("- and ").append(scripts.size() - listedScripts).append(" more scripts\n");
         }
-        List<Alert> runs = digest.listedRuns();
+        List<Alert> runs = digest.listedRuns().subList(0, listedRuns);
         text.append(runs.size() == digest.alerts().size() ? "Runs:\n" : "First " + runs.size() + " runs:\n");
         for (Alert run : runs) {
             text.append("- ").append(run.kind().wireName()).append(' ').append(markup.text(run.scriptName()))
@@ -98,8 +126,8 @@ final class NotificationText {
             }
             text.append('\n');
         }
-        if (digest.unlistedRuns() > 0) {
-            text.append("and ").append(digest.unlistedRuns()).append(" more runs\n");
+        if (digest.alerts().size() > runs.size()) {
+            text.append("and ").append(digest.alerts().size() - runs.size()).append(" more runs\n");
         }
         return text.append("Digest id: ").append(markup.text(digest.id())).toString();
     }

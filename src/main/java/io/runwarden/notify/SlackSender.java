@@ -12,6 +12,8 @@ import java.util.Map;
  * Slack shows in notifications, and all that Slack-compatible receivers such as Mattermost read).
  */
 public final class SlackSender implements Sender {
+    /** Slack's limit on {@code text}: it cuts a longer one wherever it falls. */
+    static final int MAX_TEXT_CHARS = 40_000;
     private final HttpDelivery http;
 
     public SlackSender(HttpClient client) {
@@ -24,7 +26,7 @@ public final class SlackSender implements Sender {
 
     @Override
     public DeliveryOutcome send(Channel channel, Notification notification) {
-        byte[] body = Json.bytes(new SlackMessage(NotificationText.body(notification, Markup.SLACK)));
+        byte[] body = Json.bytes(new SlackMessage(NotificationText.body(notification, Markup.SLACK, MAX_TEXT_CHARS)));
         return http.post(channel.url(), body, Map.of(AlertIdHeader.NAME, AlertIdHeader.encode(notification.id())),
                 Redactor.of(channel));
     }

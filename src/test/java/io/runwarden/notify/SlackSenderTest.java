@@ -91,6 +91,53 @@ class SlackSenderTest {
                 .contains("and 4 more runs\nDigest id: digest:check-7");
     }
 
+    /**
+     * Slack cuts a text over 40,000 characters wherever it falls: through the alert id, or inside an escape. A
+     * longest message of ampersands (five characters each once escaped) is shortened instead, whole escapes only.
+     */
+    @Test
+    void aLongestMessageFitsSlacksLimitWithItsAlertId() throws Exception {
+        Alert alert = Alert.of(AlertKind.FAILED, "&".repeat(256), "r&d".repeat(85), TIME, "&".repeat(8_192), null, null);
+
+        sender.send(channel, new AlertNotification(alert));
+
+        String text = Json.MAPPER.readTree(receiver.next().body()).get("text").textValue();
+        assertThat(text.length()).isLessThanOrEqualTo(40_000);
+        assertThat(text).endsWith("&amp;…\nAlert id: failed:" + "r&amp;d".repeat(85));
+        assertThat(text.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")).as("only whole escapes").doesNotContain("&");
+        assertThat(text).contains("Message: &amp;&amp;");
+    }
+
+    @Test
+    void aMessageThatFitsIsSentWhole() throws Exception {
+        Alert alert = Alert.of(AlertKind.FAILED, "backup", "run-1", TIME, "<".repeat(8_192), null, null);
+
+        sender.send(channel, new AlertNotification(alert));
+
+        String text = Json.MAPPER.readTree(receiver.next().body()).get("text").textValue();
+        assertThat(text).contains("Message: " + "&lt;".repeat(8_192) + "\nAlert id: failed:run-1").doesNotContain("…");
+    }
+
+    /** Fifty scripts of 256 escaped characters listed would be 64,000 characters: fewer are listed, the rest counted. */
+    @Test
+    void aDigestOfLongScriptNamesFitsSlacksLimitWithItsId() throws Exception {
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String script = String.format("%03d", i) + "&".repeat(253);
+            alerts.add(Alert.of(AlertKind.TIMEOUT, script, "r&" + i, TIME, "late & more", "sweep-&", null));
+        }
+
+        sender.send(channel, Digest.of(alerts));
+
+        String text = Json.MAPPER.readTree(receiver.next().body()).get("text").textValue();
+        assertThat(text.length()).isLessThanOrEqualTo(40_000);
+        assertThat(text).startsWith("*60 alerts from sweep sweep-&amp;*\nBy kind: 60 timeout\nBy script:\n- 000&amp;")
+                .containsPattern("- and \\d+ more scripts\n")
+                .contains("First 10 runs:\n").contains("and 50 more runs\n")
+                .endsWith("\nDigest id: digest:sweep-&amp;");
+        assertThat(text.replace("&amp;", "")).doesNotContain("&");
+    }
+
     @Test
     void aTestSaysWhichChannelItProves() throws Exception {
         TestMessage test = new TestMessage("ops-slack", UUID.fromString("00000000-0000-4000-8000-000000000001"),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.runwarden.config.Settings;
+import io.runwarden.notify.Sender;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -198,6 +199,14 @@ class DeploymentFilesTest {
         for (String name : Settings.ENV_VARS) {
             assertThat(readme).contains("`" + name + "`");
         }
+    }
+
+    /** Someone whose receiver is slow must be able to read why its deliveries are retried. */
+    @Test
+    void readmeSaysHowLongADeliveryAttemptMayTake() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains("Each attempt times out after " + Sender.TIMEOUT.toSeconds()
+                + " seconds");
     }
 
     @Test

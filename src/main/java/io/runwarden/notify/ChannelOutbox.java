@@ -2,6 +2,9 @@ package io.runwarden.notify;
 
 import io.runwarden.model.Alert;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +32,8 @@ final class ChannelOutbox {
     /**
      * A batch whose end never comes (a feed partition lost its records) is sent as it is after this, counted from when
      * it could first be sent (the head of the outbox), not from when it was read: a batch held behind an alert retried
-     * for longer would otherwise go in two digests under the one id, as its ends came, and a receiver that drops an id
-     * it has seen would drop the second half.
+     * for longer would otherwise go in two digests as its ends came. When the end still comes too late, the batch does
+     * go in parts, each with an id of its own ({@link Ready#part()}): a receiver that drops an id it has seen takes both.
      */
     static final Duration BATCH_WAIT = Duration.ofMinutes(10);
 
@@ -37,10 +41,31 @@ final class ChannelOutbox {
     record Fed(int partition, long offset, Alert alert) {
     }
 
-    /** What to send next: one alert, or a digest of a batch's alerts; {@code fed} is what sending it settles. */
-    record Ready(List<Fed> fed, boolean digest) {
+    /**
+     * What to send next: one alert, or a digest of a batch's alerts; {@code fed} is what sending it settles.
+     * {@code whole}: the batch ended on every feed partition before it was sent, so no other part of it can follow.
+     */
+    record Ready(List<Fed> fed, boolean digest, boolean whole) {
         List<Alert> alerts() {
             return fed.stream().map(Fed::alert).toList();
+        }
+
+        /**
+         * Null for a whole batch; for a part sent without its ends, what tells it from the batch's other parts (its
+         * later alerts come as another), so that a receiver that drops an id it has seen takes both: a hash of its
+         * alerts' ids, the same on every retry and after a restart that reads the same alerts again.
+         */
+        String part() {
+            if (whole) {
+                return null;
+            }
+            try {
+                MessageDigest hash = MessageDigest.getInstance("SHA-256");
+                fed.stream().map(f -> f.alert().alertId()).sorted().forEach(id -> hash.update((id + "\n").getBytes(StandardCharsets.UTF_8)));
+                return HexFormat.of().formatHex(hash.digest(), 0, 8);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
         }
     }
 
@@ -58,6 +83,8 @@ final class ChannelOutbox {
         Entry next = this;
         /** When it was first the head of the outbox, and so could have been sent; null until then. */
         Instant headSince;
+        /** Whether its wait ran out before its ends came: it goes as it is, and what comes after is another part. */
+        boolean cut;
         /** Where each feed partition ended the batch, once all did: read again after a restart until it is sent. */
         Map<Integer, Long> ends = Map.of();
 
@@ -177,7 +204,7 @@ final class ChannelOutbox {
             return Optional.empty();
         }
         if (head.batchId == null) {
-            return Optional.of(new Ready(head.fed, false));
+            return Optional.of(new Ready(head.fed, false, true));
         }
         if (waiting.get(head.batchId) == head) {
             if (head.headSince == null) {
@@ -186,13 +213,14 @@ final class ChannelOutbox {
             if (now.isBefore(head.headSince.plus(BATCH_WAIT))) {
                 return Optional.empty();
             }
-            waiting.remove(head.batchId); // its end is lost: what came is all that will
+            waiting.remove(head.batchId); // its end is lost: what came is all that will, or the rest comes as another part
             ends.remove(head.batchId);
+            head.cut = true;
         }
         if (head.fed.size() > DIGEST_ABOVE) {
-            return Optional.of(new Ready(head.fed, true));
+            return Optional.of(new Ready(head.fed, true, !head.cut));
         }
-        return Optional.of(new Ready(List.of(head.fed.get(0)), false));
+        return Optional.of(new Ready(List.of(head.fed.get(0)), false, true));
     }
 
     /** The head was sent (or given up on): what it settled leaves the outbox. */

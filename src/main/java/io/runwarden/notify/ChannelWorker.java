@@ -223,7 +223,7 @@ final class ChannelWorker implements Runnable {
                 settle(ready);
                 continue;
             }
-            Notification notification = ready.digest() ? Digest.of(routed) : new AlertNotification(routed.get(0));
+            Notification notification = ready.digest() ? Digest.of(routed, ready.part()) : new AlertNotification(routed.get(0));
             int attempt = retry == null ? 1 : retry.attempts() + 1;
             Instant first = retry == null ? now : retry.first();
             DeliveryOutcome outcome = sender.send(target, notification);

@@ -16,8 +16,9 @@ import java.util.Objects;
 /**
  * The alerts that one sweep or missed-start check raised for one channel, sent as one message: a sweep that times
  * out 300 runs pages once, not 300 times. Everything shown is derived from the alerts, so a retry sends the same.
+ * {@code part} is null for a whole batch; a part of one sent before the batch ended everywhere has its own id.
  */
-public record Digest(String batchId, List<Alert> alerts) implements Notification {
+public record Digest(String batchId, String part, List<Alert> alerts) implements Notification {
     /** How many runs a digest lists one by one. */
     public static final int LISTED_RUNS = 10;
 
@@ -35,17 +36,27 @@ public record Digest(String batchId, List<Alert> alerts) implements Notification
         }
     }
 
-    /** The digest of alerts of one batch, in the order they were raised. */
+    public Digest(String batchId, List<Alert> alerts) {
+        this(batchId, null, alerts);
+    }
+
+    /** The digest of alerts of one whole batch, in the order they were raised. */
     public static Digest of(List<Alert> alerts) {
+        return of(alerts, null);
+    }
+
+    /** The digest of alerts of one batch, or of the part {@code part} of it (null: whole). */
+    public static Digest of(List<Alert> alerts, String part) {
         if (alerts.isEmpty()) {
             throw new IllegalArgumentException("a digest needs at least one alert");
         }
-        return new Digest(alerts.get(0).batchId(), alerts);
+        return new Digest(alerts.get(0).batchId(), part, alerts);
     }
 
+    /** {@code digest:{batchId}}, or {@code digest:{batchId}:{part}} for a part. */
     @Override
     public String id() {
-        return "digest:" + batchId;
+        return "digest:" + batchId + (part == null ? "" : ":" + part);
     }
 
     /** Whether a sweep raised these (else a missed-start check). */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +81,50 @@ class ChannelOutboxTest {
         assertThat(drain(outbox, T)).isEmpty();
         assertThat(drain(outbox, T.plus(ChannelOutbox.BATCH_WAIT).minusSeconds(1))).isEmpty();
         assertThat(drain(outbox, T.plus(ChannelOutbox.BATCH_WAIT))).containsExactly("digest(12)");
+    }
+
+    /**
+     * A batch whose end on one partition comes only after the wait goes in two parts: each must have an id of its own,
+     * or a receiver that drops an id it has seen drops the second; a whole batch keeps {@code digest:{batchId}}.
+     */
+    @Test
+    void aBatchSentBeforeItsEndsCameGoesInPartsWithIdsOfTheirOwn() {
+        ChannelOutbox outbox = new ChannelOutbox(2, true);
+        for (int i = 0; i < 12; i++) {
+            outbox.alert(0, i, timeout("run-" + i, "sweep-1"));
+        }
+        outbox.batchEnd(0, 20, "sweep-1", T);
+        assertThat(outbox.next(T)).isEmpty();
+        Instant waited = T.plus(ChannelOutbox.BATCH_WAIT);
+        ChannelOutbox.Ready first = outbox.next(waited).orElseThrow();
+        assertThat(outbox.next(waited)).as("asked again before it is sent, as a worker out of time does").contains(first);
+        String firstId = Digest.of(first.alerts(), first.part()).id();
+        assertThat(first.fed()).hasSize(12);
+        // the same alerts read again after a restart, in another order, are the same part
+        List<ChannelOutbox.Fed> reread = new ArrayList<>(first.fed());
+        Collections.reverse(reread);
+        assertThat(new ChannelOutbox.Ready(reread, true, false).part()).isEqualTo(first.part());
+        outbox.settled(first);
+        for (int i = 12; i < 24; i++) {
+            outbox.alert(1, i, timeout("run-" + i, "sweep-1")); // partition 1, far behind
+        }
+        outbox.batchEnd(1, 30, "sweep-1", waited);
+        assertThat(outbox.next(waited)).as("partition 0's end went with the first part").isEmpty();
+        assertThat(outbox.next(waited.plus(ChannelOutbox.BATCH_WAIT).minusSeconds(1))).isEmpty();
+        ChannelOutbox.Ready second = outbox.next(waited.plus(ChannelOutbox.BATCH_WAIT)).orElseThrow();
+
+        String secondId = Digest.of(second.alerts(), second.part()).id();
+        assertThat(second.fed()).hasSize(12);
+        assertThat(firstId).startsWith("digest:sweep-1:").isNotEqualTo(secondId);
+        assertThat(secondId).startsWith("digest:sweep-1:");
+
+        ChannelOutbox whole = new ChannelOutbox(1, true);
+        for (int i = 0; i < 12; i++) {
+            whole.alert(0, i, timeout("run-" + i, "sweep-1"));
+        }
+        whole.batchEnd(0, 20, "sweep-1", T);
+        ChannelOutbox.Ready ended = whole.next(T).orElseThrow();
+        assertThat(Digest.of(ended.alerts(), ended.part()).id()).isEqualTo("digest:sweep-1");
     }
 
     /**

@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The notification API on a real service and broker, with a real webhook receiver: a channel is made, read back
- * masked, sent back with the mask (the stored secret stays: the receiver checks its signature; onto another URL the
- * mask is refused), tested, seen in the deliveries, sent a real alert, and removed. The secret appears in no answer and no log line.
+ * masked, sent back with the mask (the stored secret stays: the receiver checks its signature), tested, seen in the
+ * deliveries, sent a real alert, and removed. The secret appears in no answer and no log line.
  */
 @IntegrationTest
 class NotificationApiTest {
@@ -49,7 +49,6 @@ class NotificationApiTest {
         logged.start();
         root.addAppender(logged);
         try (HookReceiver receiver = new HookReceiver().up(() -> 200);
-             HookReceiver attacker = new HookReceiver().up(() -> 200);
              RunwardenService service = RunwardenService.start(TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(),
                      "RUNWARDEN_API_TOKEN", TOKEN, "RUNWARDEN_APPLICATION_ID", "runwarden-notify-api"));
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
@@ -78,15 +77,6 @@ class NotificationApiTest {
             assertThat(replaced.status()).as(replaced.text()).isEqualTo(200);
             assertThat(replaced.data().path("createdAt").asText()).as("kept").isEqualTo(createdAt);
             assertThat(replaced.data().path("scripts")).extracting(JsonNode::asText).containsExactly("api-*", "nightly");
-
-            // sent back with the mask but another URL: refused, or a test would hand the secret to that URL
-            ObjectNode elsewhere = changed.deepCopy();
-            elsewhere.put("url", attacker.url("/collect"));
-            Response moved = seen(http.put(CHANNEL, elsewhere.toString()));
-            assertThat(moved.status()).as(moved.text()).isEqualTo(400);
-            assertThat(moved.body().path("error").path("code").asText()).isEqualTo("invalid_secret");
-            assertThat(moved.body().path("error").path("message").asText()).contains("send the secret itself again");
-            assertThat(seen(http.get(CHANNEL)).data().path("url").asText()).isEqualTo(receiver.url("/hook"));
 
             // a test, signed with the stored secret
             Response tested = seen(http.post(CHANNEL + "/test", null));
@@ -144,7 +134,6 @@ class NotificationApiTest {
             assertThat(seen(http.get(CHANNEL)).status()).isEqualTo(404);
             assertThat(seen(http.delete(CHANNEL)).status()).isEqualTo(404);
             assertThat(seen(http.post(CHANNEL + "/test", null)).status()).isEqualTo(404);
-            assertThat(attacker.requests()).as("the secret's signature never went elsewhere").isEmpty();
         } finally {
             root.detachAppender(logged);
         }

@@ -24,7 +24,7 @@ import java.util.Set;
 public final class ChannelRules {
     /**
      * What every answer shows in place of a secret, a routing key or a Slack URL; sent back, it keeps the stored value
-     * (a secret or routing key only while the URL stays the same).
+     * (a routing key only while the URL stays the same).
      */
     public static final String MASK = "********";
     public static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -89,9 +89,9 @@ public final class ChannelRules {
     /**
      * What a PUT of {@code incoming} leaves: the incoming channel whole, except that a field sent back as the mask
      * keeps the stored value (a client that read the channel and changed one field need not know the secret), and
-     * {@code createdAt} is the stored one's (null for a new channel: the caller sets it). A masked secret or routing
-     * key is kept only while the channel still sends to where it did: kept onto a new URL, one test send would hand
-     * it to whoever wrote that URL, who may write channels but not read their secrets.
+     * {@code createdAt} is the stored one's (null for a new channel: the caller sets it). A masked routing key is kept
+     * only while the channel still sends to where it did: PagerDuty's key travels in every event, so kept onto a new
+     * URL one test send would hand it to whoever wrote that URL, who may write channels but not read their secrets.
      * @param stored the channel as kept now, or null
      * @throws InvalidFieldException naming a masked field that has no stored value to keep, or whose channel now
      *         sends elsewhere
@@ -103,7 +103,8 @@ public final class ChannelRules {
         boolean sameDestination = stored != null && stored.type() == incoming.type()
                 && Objects.equals(destination(stored.type(), stored.url()), destination(incoming.type(), url));
         return new Channel(incoming.name(), incoming.type(), url,
-                unmasked("secret", incoming.secret(), stored == null ? null : stored.secret(), sameDestination),
+                // a webhook's secret never leaves: a new URL gets only signatures, so moving a receiver keeps it
+                unmasked("secret", incoming.secret(), stored == null ? null : stored.secret(), true),
                 incoming.to(),
                 unmasked("routingKey", incoming.routingKey(), stored == null ? null : stored.routingKey(), sameDestination),
                 incoming.scripts(), incoming.kinds(), incoming.enabled(),

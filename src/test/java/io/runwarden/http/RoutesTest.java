@@ -1130,23 +1130,24 @@ class RoutesTest {
         @Test
         void aPutReplacesTheChannelAndTheMaskSentBackKeepsWhatIsStored() {
             storeOneOfEachType();
-            Channel before = fake.channels.get("ops-hook");
+            Channel before = fake.channels.get("pager");
 
-            // onto another URL the mask keeps nothing: a test would send the secret's signature there
-            assertError(http.put("/notifications/channels/ops-hook", """
-                    {"type": "webhook", "url": "https://hooks.example.com/y", "secret": "********"}"""), 400, "invalid_secret");
-            assertThat(fake.channels.get("ops-hook")).isEqualTo(before);
+            // onto another URL a masked routing key is kept no more: a test would send the key itself there
+            assertError(http.put("/notifications/channels/pager", """
+                    {"type": "pagerduty", "url": "https://collector.example.com/x", "routingKey": "********"}"""),
+                    400, "invalid_routingKey");
+            assertThat(fake.channels.get("pager")).isEqualTo(before);
 
             JsonNode hook = http.put("/notifications/channels/ops-hook", """
-                    {"name": "ops-hook", "type": "webhook", "url": "https://hooks.example.com/x", "secret": "********",
+                    {"name": "ops-hook", "type": "webhook", "url": "https://hooks.example.com/y", "secret": "********",
                      "kinds": ["missed"]}""").data();
             JsonNode slack = http.put("/notifications/channels/ops-slack", """
                     {"type": "slack", "url": "********", "scripts": ["nightly-*"]}""").data();
 
-            assertThat(hook.path("url").asText()).isEqualTo("https://hooks.example.com/x");
+            assertThat(hook.path("url").asText()).isEqualTo("https://hooks.example.com/y");
             assertThat(hook.path("createdAt").asText()).as("kept").isEqualTo("2025-11-20T10:30:00.000Z");
-            assertThat(fake.channels.get("ops-hook")).isEqualTo(new Channel("ops-hook", ChannelType.WEBHOOK,
-                    "https://hooks.example.com/x", SECRET, null, null, List.of("*"), List.of(AlertKind.MISSED), true, T0));
+            assertThat(fake.channels.get("ops-hook")).as("a receiver moved keeps its secret").isEqualTo(new Channel("ops-hook", ChannelType.WEBHOOK,
+                    "https://hooks.example.com/y", SECRET, null, null, List.of("*"), List.of(AlertKind.MISSED), true, T0));
             assertThat(texts(slack.path("scripts"))).containsExactly("nightly-*");
             assertThat(fake.channels.get("ops-slack").url()).isEqualTo(SLACK_URL);
             assertThat(fake.channels.get("ops-slack").enabled()).as("a PUT replaces: enabled is back to its default").isTrue();

@@ -1,9 +1,5 @@
 package io.runwarden.schedule;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.model.time.ExecutionTime;
-import com.cronutils.parser.CronParser;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.CronJob;
 import io.runwarden.model.InvalidFieldException;
@@ -30,10 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * once a day, at the first instant after a gap that skips its time and at the first occurrence of a time that comes
  * twice; any other schedule ({@code 30 * * * *}) fires at each wall-clock time that exists: none in a skipped hour,
  * twice in a repeated one. cron-utils matches the expression against wall-clock times; this class maps them to
- * instants.
+ * instants. Days are matched as Vixie cron matches them too (see {@link WallClock}).
  */
 public final class CronSchedule {
-    private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final Map<String, String> NICKNAMES = Map.of("@hourly", "0 * * * *", "@daily", "0 0 * * *",
             "@midnight", "0 0 * * *", "@weekly", "0 0 * * 0", "@monthly", "0 0 1 * *", "@yearly", "0 0 1 1 *",
             "@annually", "0 0 1 1 *");
@@ -48,7 +43,7 @@ public final class CronSchedule {
     private static final Map<List<String>, CronSchedule> PARSED = new ConcurrentHashMap<>();
     private static final int MAX_PARSED = 10_000;
 
-    private final ExecutionTime wallClock;
+    private final WallClock wallClock;
     private final ZoneId zone;
     private final ZoneRules rules;
     private final boolean fixedTime;
@@ -67,7 +62,7 @@ public final class CronSchedule {
         }
     }
 
-    private CronSchedule(ExecutionTime wallClock, ZoneId zone, boolean fixedTime) {
+    private CronSchedule(WallClock wallClock, ZoneId zone, boolean fixedTime) {
         this.wallClock = wallClock;
         this.zone = zone;
         this.rules = zone.getRules();
@@ -113,7 +108,7 @@ public final class CronSchedule {
             String[] fields = expression.trim().split("\\s+");
             // Vixie's own test (entry.c: MIN_STAR, HR_STAR): "0 1,13" and "15 1-2" are fixed times, "*/30 2" is not
             boolean fixed = fields.length == 5 && !fields[0].startsWith("*") && !fields[1].startsWith("*");
-            return new CronSchedule(ExecutionTime.forCron(PARSER.parse(expression)), zone, fixed);
+            return new CronSchedule(WallClock.of(expression), zone, fixed);
         } catch (IllegalArgumentException e) {
             throw new InvalidFieldException("schedule", "schedule " + Bounds.quote(schedule)
                     + " is not a 5-field cron expression: " + Bounds.quote(String.valueOf(e.getMessage())));
@@ -184,7 +179,7 @@ public final class CronSchedule {
         LocalDateTime oldest = wallTime(now.minus(LOOK_BACK));
         Instant latest = null;
         Optional<LocalDateTime> previous;
-        while ((previous = previousWallTime(local)).isPresent() && !previous.get().isBefore(oldest)) {
+        while ((previous = wallClock.previous(local, oldest)).isPresent()) {
             for (Instant slot : instants(previous.get())) {
                 if (!slot.isAfter(now) && (latest == null || slot.isAfter(latest))) {
                     latest = slot;
@@ -210,7 +205,7 @@ public final class CronSchedule {
         LocalDateTime end = wallTime(until).plus(margin);
         TreeSet<Instant> slots = new TreeSet<>();
         Optional<LocalDateTime> next;
-        while ((next = nextWallTime(local)).isPresent() && !next.get().isAfter(end)) {
+        while ((next = wallClock.next(local, end)).isPresent()) {
             for (Instant slot : instants(next.get())) {
                 if (slot.isAfter(after) && !slot.isAfter(until)) {
                     slots.add(slot);
@@ -255,13 +250,5 @@ public final class CronSchedule {
 
     private LocalDateTime wallTime(Instant instant) {
         return LocalDateTime.ofInstant(instant, zone);
-    }
-
-    private Optional<LocalDateTime> nextWallTime(LocalDateTime after) {
-        return wallClock.nextExecution(after.atZone(ZoneOffset.UTC)).map(t -> t.toLocalDateTime());
-    }
-
-    private Optional<LocalDateTime> previousWallTime(LocalDateTime before) {
-        return wallClock.lastExecution(before.atZone(ZoneOffset.UTC)).map(t -> t.toLocalDateTime());
     }
 }

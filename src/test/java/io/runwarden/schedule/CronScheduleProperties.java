@@ -35,7 +35,8 @@ class CronScheduleProperties {
     @Provide
     Arbitrary<String> schedules() {
         return Arbitraries.of("30 2 * * *", "0 3 * * *", "30 * * * *", "*/5 * * * *", "0 0 1 * *", "0 12 * * 1-5",
-                "15 1,2,3 * * *", "@weekly", "0 0 29 2 *", "59 23 31 12 *");
+                "15 1,2,3 * * *", "@weekly", "0 0 29 2 *", "59 23 31 12 *", "0 9 */2 * 1", "* * */3 * 1",
+                "30 2 1-7 * */7");
     }
 
     @Provide

@@ -93,6 +93,71 @@ class CronScheduleTest {
                 .contains(at("2026-10-25T01:30:00Z"));
     }
 
+    /**
+     * Vixie cron (and cronie) ANDs the two day fields when either starts with '*', and ORs them only when both are
+     * restricted without one: the answers below are worked out by hand from that rule. 2026-12-04 is a Friday.
+     */
+    @Test
+    void dayFieldsOneOfWhichStartsWithAStarMustBothMatchAsInVixieCron() {
+        Instant friday = at("2026-12-04T10:00:00Z");
+        assertThat(CronSchedule.of("0 9 */2 * 1", "UTC").slotsBetween(friday, at("2027-01-31T00:00:00Z"), 10))
+                .as("Mondays that are odd days, not every odd day").containsExactly(
+                        at("2026-12-07T09:00:00Z"), at("2026-12-21T09:00:00Z"), at("2027-01-11T09:00:00Z"),
+                        at("2027-01-25T09:00:00Z"));
+        assertThat(CronSchedule.of("0 9 */2 * 1", "UTC").nextSlot(friday)).contains(at("2026-12-07T09:00:00Z"));
+        assertThat(CronSchedule.of("0 9 */2 * 1", "UTC").latestSlot(at("2027-01-10T12:00:00Z")))
+                .contains(at("2026-12-21T09:00:00Z"));
+        assertThat(CronSchedule.of("0 9 1-7 * */7", "UTC").slotsBetween(friday, at("2027-02-28T00:00:00Z"), 10))
+                .as("*/7 is Sunday (0 and 7): the first Sunday of each month").containsExactly(
+                        at("2026-12-06T09:00:00Z"), at("2027-01-03T09:00:00Z"), at("2027-02-07T09:00:00Z"));
+        assertThat(CronSchedule.of("0 0 */1 * 1", "UTC").slotsBetween(friday, at("2026-12-15T00:00:00Z"), 10))
+                .containsExactly(at("2026-12-07T00:00:00Z"), at("2026-12-14T00:00:00Z"));
+        assertThat(CronSchedule.of("0 0 * * */2", "UTC").slotsBetween(friday, at("2026-12-13T00:00:00Z"), 10))
+                .as("Sunday, Tuesday, Thursday, Saturday").containsExactly(at("2026-12-05T00:00:00Z"),
+                        at("2026-12-06T00:00:00Z"), at("2026-12-08T00:00:00Z"), at("2026-12-10T00:00:00Z"),
+                        at("2026-12-12T00:00:00Z"), at("2026-12-13T00:00:00Z"));
+        assertThat(CronSchedule.of("0 0 */10 * *", "UTC").slotsBetween(friday, at("2027-01-11T00:00:00Z"), 10))
+                .containsExactly(at("2026-12-11T00:00:00Z"), at("2026-12-21T00:00:00Z"), at("2026-12-31T00:00:00Z"),
+                        at("2027-01-01T00:00:00Z"), at("2027-01-11T00:00:00Z"));
+    }
+
+    @Test
+    void everyMinuteOfDaysThatMatchBothDayFieldsAndNoneOfTheOthers() {
+        CronSchedule schedule = CronSchedule.of("* * */3 * 1", "UTC"); // Mondays that are day 1, 4, 7, …, 31
+
+        assertThat(schedule.nextSlot(at("2026-12-04T10:00:00Z"))).contains(at("2026-12-07T00:00:00Z"));
+        assertThat(schedule.slotsBetween(at("2026-12-07T23:58:00Z"), at("2027-01-04T00:00:00Z"), 10)).containsExactly(
+                at("2026-12-07T23:59:00Z"), // 14 and 21 are Mondays of no */3 day; 28 is one
+                at("2026-12-28T00:00:00Z"), at("2026-12-28T00:01:00Z"), at("2026-12-28T00:02:00Z"),
+                at("2026-12-28T00:03:00Z"), at("2026-12-28T00:04:00Z"), at("2026-12-28T00:05:00Z"),
+                at("2026-12-28T00:06:00Z"), at("2026-12-28T00:07:00Z"), at("2026-12-28T00:08:00Z"));
+        assertThat(schedule.latestSlot(at("2026-12-27T12:00:00Z"))).contains(at("2026-12-07T23:59:00Z"));
+        assertThat(schedule.latestSlot(at("2027-01-25T00:00:30Z"))).contains(at("2027-01-25T00:00:00Z"));
+        assertThat(schedule.latestSlot(at("2027-01-24T23:59:59Z"))).contains(at("2027-01-04T23:59:00Z"));
+    }
+
+    @Test
+    void twoRestrictedDayFieldsWithoutAStarAreEitherAsInVixieCron() {
+        assertThat(CronSchedule.of("0 0 1 * 1", "UTC").slotsBetween(at("2026-12-20T00:00:00Z"), at("2027-02-02T00:00:00Z"), 10))
+                .as("the 1st of the month or a Monday").containsExactly(at("2026-12-21T00:00:00Z"),
+                        at("2026-12-28T00:00:00Z"), at("2027-01-01T00:00:00Z"), at("2027-01-04T00:00:00Z"),
+                        at("2027-01-11T00:00:00Z"), at("2027-01-18T00:00:00Z"), at("2027-01-25T00:00:00Z"),
+                        at("2027-02-01T00:00:00Z"));
+    }
+
+    /** The day rule picks the days; the DST rule still places a fixed time on them. */
+    @Test
+    void bothDayFieldsAndTheDaylightSavingRulesApplyTogether() {
+        CronSchedule oddSundays = CronSchedule.of("30 2 */2 * 0", PARIS); // 29 March and 25 October are odd Sundays
+
+        assertThat(oddSundays.slotsBetween(at("2026-03-20T00:00:00Z"), at("2026-04-13T00:00:00Z"), 10)).containsExactly(
+                at("2026-03-29T01:00:00Z"), // 02:30 does not exist: 03:00 CEST
+                at("2026-04-05T00:30:00Z")); // 5 April, odd; 22 March and 12 April are even
+        assertThat(oddSundays.slotsBetween(at("2026-10-20T00:00:00Z"), at("2026-10-26T00:00:00Z"), 10))
+                .containsExactly(at("2026-10-25T00:30:00Z")); // the first 02:30 only
+        assertThat(oddSundays.latestSlot(at("2026-04-04T00:00:00Z"))).contains(at("2026-03-29T01:00:00Z"));
+    }
+
     @Test
     void nicknamesAreTheirCronExpressionsOnTheWallClock() {
         assertThat(CronSchedule.of("@daily", PARIS).nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2026-11-30T23:00:00Z"));

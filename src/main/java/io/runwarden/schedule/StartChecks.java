@@ -45,8 +45,6 @@ public final class StartChecks {
     static final int SLOTS_PER_CHECK = 1_000;
     /** Slots of one script a tick decides at most, so that catching up after an outage goes in bounded steps. */
     static final int SLOTS_PER_SCRIPT = 100;
-    /** How far back the slots of a script never checked before are looked for. */
-    static final Duration LOOK_BACK = Duration.ofDays(1);
     /** How long a moved start is remembered at most: a check can only need it while this partition lags behind. */
     static final Duration FORWARDED_KEPT = Duration.ofDays(1);
     /**
@@ -86,19 +84,22 @@ public final class StartChecks {
     private final PartitionRuns runs;
     private final ControlChannel channel;
     private final int partitions;
+    /** How long finished runs are kept: a slot older than that cannot be judged, the run that kept it may be gone. */
+    private final Duration retention;
     private final Supplier<Instant> clock;
     private final RunwardenMeters meters;
     private final StartCheckValues values;
 
     public StartChecks(KeyValueStore<String, StartCheckProgress> checks, KeyValueStore<String, Instant> forwardedStarts,
                        ReadOnlyKeyValueStore<String, ScriptPolicy> policies, PartitionRuns runs, ControlChannel channel,
-                       int partitions, RunwardenMeters meters, Supplier<Instant> clock) {
+                       int partitions, Duration retention, RunwardenMeters meters, Supplier<Instant> clock) {
         this.checks = checks;
         this.forwardedStarts = forwardedStarts;
         this.policies = policies;
         this.runs = runs;
         this.channel = channel;
         this.partitions = partitions;
+        this.retention = retention;
         this.clock = clock;
         this.meters = meters;
         this.values = new StartCheckValues(partitions, clock);
@@ -133,15 +134,18 @@ public final class StartChecks {
     }
 
     /**
-     * A script's slots after the last one decided (or its scheduleSince, or a day back for a script never seen) whose
-     * grace ran out by {@code now}, at most {@link #SLOTS_PER_SCRIPT}: a long outage is caught up tick by tick.
+     * A script's slots after the last one decided (or, none decided yet, after its scheduleSince) whose grace ran out
+     * by {@code now}, at most {@link #SLOTS_PER_SCRIPT}: a long outage is caught up tick by tick, whether or not the
+     * script had a slot decided before it. A script never decided looks no further back than the runs are kept
+     * (its scheduleSince that old: scheduler state lost, or older than this bookkeeping): such a slot could only be
+     * judged missed, its run possibly expired.
      */
     private List<ExpectedSlot> due(ScriptPolicy policy, Instant now, KeyValueStore<String, Instant> state,
                                    Map<Window, List<Instant>> windows) {
         String key = DECIDED + policy.scriptName();
         Duration grace = policy.effectiveStartGrace();
         Instant decided = state.get(key);
-        Instant after = decided != null ? decided : latest(policy.scheduleSince(), now.minus(grace).minus(LOOK_BACK));
+        Instant after = decided != null ? decided : latest(policy.scheduleSince(), now.minus(retention));
         if (decided == null && policy.scheduleSince() == null) {
             after = now.minus(grace); // nothing says since when: from now on
             state.put(key, after);

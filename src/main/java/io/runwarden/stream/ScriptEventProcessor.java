@@ -90,7 +90,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         sweeps = new SweepProtocol(sweepStore, runs, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         startChecks = new StartChecks(context.getStateStore(StoreNames.START_CHECKS),
-                context.getStateStore(StoreNames.FORWARDED_STARTS), policies, runs, emitter, partitions, meters,
+                context.getStateStore(StoreNames.FORWARDED_STARTS), policies, runs, emitter, partitions, retention, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
         context.schedule(FLUSH_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {

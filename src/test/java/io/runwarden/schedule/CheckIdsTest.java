@@ -37,7 +37,7 @@ class CheckIdsTest {
     private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
             store("forwarded", Json.serde(Instant.class)), policies, runs,
             (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
-            1, new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
+            1, Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
 
     @Test
     void aSecondTickInTheSameSecondReportsItsOwnMissedSlots() {

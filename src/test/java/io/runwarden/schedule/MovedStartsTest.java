@@ -43,7 +43,7 @@ class MovedStartsTest {
                 if (value instanceof StartCheckPart part) {
                     answers.add(part);
                 }
-            }, PARTITIONS, new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
+            }, PARTITIONS, Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
 
     @Test
     void aStartMovedJustBeforeACheckWasWrittenIsCountedByThePartitionThatMovedIt() {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.runwarden.stream.TopologyFixture.NOW;
@@ -103,6 +104,69 @@ class MissedStartTest {
             fixture.advanceTo(NOW.plusSeconds(30), StartChecks.TICK);
 
             assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).containsExactly("early-bird@2026-11-28T12:00:00Z");
+        }
+    }
+
+    /**
+     * The service is down from Friday night to Monday morning, before the first slot of a new schedule was decided:
+     * Saturday's and Sunday's slots are decided on Monday, as they would be had Friday's 03:00 been decided already.
+     */
+    @Test
+    void slotsOfANewScheduleThatAnOutageOfDaysCoversAreAllDecided() {
+        Instant friday = Instant.parse("2026-12-04T10:00:00Z");
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), friday)) {
+            fixture.putPolicy(new ScriptPolicy("nightly", null, "0 3 * * *", null, Duration.ofMinutes(10), false, friday));
+            fixture.advanceTo(friday.plus(StartChecks.TICK), StartChecks.TICK);
+            fixture.advanceTo(Instant.parse("2026-12-04T23:00:00Z"), Duration.ofHours(13)); // a tick, nothing due
+            fixture.started("saturday", "nightly", Instant.parse("2026-12-05T03:02:00Z")); // reported, then the outage
+
+            fixture.advanceTo(Instant.parse("2026-12-07T09:00:00Z"), Duration.ofHours(58)); // one tick after it
+            fixture.advanceTo(Instant.parse("2026-12-07T09:00:30Z"), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).filteredOn(run -> run.failureReason() == FailureReason.MISSED)
+                    .extracting(RunRecord::runId).as("Saturday's kept, Sunday's and Monday's missed, each once")
+                    .containsExactly("nightly@2026-12-06T03:00:00Z", "nightly@2026-12-07T03:00:00Z");
+        }
+    }
+
+    /** A schedule set long before the service first sees it is caught up in steps, every slot once and in order. */
+    @Test
+    void slotsSinceAnOldScheduleSinceAreCaughtUpTickByTickNoneSkippedNoneTwice() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("minutely", null, "* * * * *", null, GRACE, false,
+                    NOW.minus(Duration.ofHours(30)))); // 1,800 slots before NOW, more than a day back
+
+            fixture.advanceTo(NOW.plus(StartChecks.TICK), StartChecks.TICK);
+            assertThat(fixture.publishedRuns()).as("one tick decides a bounded step").hasSize(100)
+                    .first().extracting(RunRecord::runId).isEqualTo("minutely@2026-11-27T06:01:00Z");
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(5)), StartChecks.TICK);
+
+            List<String> rest = fixture.publishedRuns().stream().map(RunRecord::runId).toList();
+            assertThat(rest).doesNotHaveDuplicates().hasSize(30 * 60 + 4 - 100) // to 12:04, whose grace ran out
+                    .last().isEqualTo("minutely@2026-11-28T12:04:00Z");
+            List<String> expected = new ArrayList<>();
+            for (Instant slot = NOW.minus(Duration.ofHours(30)).plus(Duration.ofMinutes(101));
+                 !slot.isAfter(NOW.plus(Duration.ofMinutes(4))); slot = slot.plus(Duration.ofMinutes(1))) {
+                expected.add("minutely@" + slot.toString());
+            }
+            assertThat(rest).as("every minute after the first step, in order").isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A script first seen with a scheduleSince older than the runs are kept (the scheduler's state lost, say) expects
+     * nothing from before that: the runs that kept those slots may be gone, and each would read as missed.
+     */
+    @Test
+    void aScriptNeverDecidedLooksNoFurtherBackThanTheRunsAreKept() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(new ScriptPolicy("ancient", null, "0 3 * * *", null, GRACE, false, NOW.minus(Duration.ofDays(100))));
+
+            fixture.advanceTo(NOW.plus(StartChecks.TICK), StartChecks.TICK);
+
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).hasSize(90)
+                    .startsWith("ancient@2026-08-31T03:00:00Z").endsWith("ancient@2026-11-28T03:00:00Z");
         }
     }
 

@@ -41,7 +41,7 @@ public final class StartChecks {
     public static final Duration TICK = Duration.ofSeconds(10);
     /** How long a check's bookkeeping is kept on its home partition. */
     public static final Duration KEPT = Duration.ofDays(7);
-    /** Slots per check record: far inside what one record of Kafka takes, even with 256-character names. */
+    /** Slots per check record at most; {@link CheckChunks} bounds its bytes too. */
     static final int SLOTS_PER_CHECK = 1_000;
     /** Slots of one script a tick decides at most, so that catching up after an outage goes in bounded steps. */
     static final int SLOTS_PER_SCRIPT = 100;
@@ -126,9 +126,9 @@ public final class StartChecks {
         // the time says when; the random part keeps two ticks of one second apart (partition 0 moved to an instance
         // whose clock is behind): a check whose id was seen already is dropped whole, and its slots with it
         String tick = "check-" + CHECK_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        for (int from = 0, n = 0; from < due.size(); from += SLOTS_PER_CHECK, n++) {
-            StartCheck check = new StartCheck(tick + n, now,
-                    List.copyOf(due.subList(from, Math.min(due.size(), from + SLOTS_PER_CHECK))));
+        List<List<ExpectedSlot>> chunks = CheckChunks.of(due);
+        for (int n = 0; n < chunks.size(); n++) {
+            StartCheck check = new StartCheck(tick + n, now, chunks.get(n));
             channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());
         }
     }

@@ -1,16 +1,28 @@
 package io.runwarden.stream;
 
+import io.runwarden.kafka.StoreNames;
+import io.runwarden.kafka.TopicSpec;
+import io.runwarden.kafka.Topics;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.FailureReason;
+import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.ScriptPolicy;
+import io.runwarden.schedule.StartCheckProgress;
 import io.runwarden.schedule.StartChecks;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -167,6 +179,46 @@ class MissedStartTest {
 
             assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).hasSize(90)
                     .startsWith("ancient@2026-08-31T03:00:00Z").endsWith("ancient@2026-11-28T03:00:00Z");
+        }
+    }
+
+    /**
+     * 400 per-minute scripts whose names are 256 characters, nearly all emoji (12 bytes of JSON each): a check of
+     * 1,000 of their slots was 3 MB, which Kafka refuses, and the streams stopped. Every record a check writes stays
+     * far below the topic's limit, and every slot is still decided once.
+     */
+    @Test
+    void checksOfManyLongEmojiNamesStayFarBelowTheRecordLimitAndDecideEverySlotOnce() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestOutputTopic<String, byte[]> written = fixture.driver.createOutputTopic(Topics.SCRIPT_EVENTS,
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            List<String> scripts = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String name = "\uD83D\uDE00".repeat(253) + String.format("%03d", i);
+                scripts.add(name);
+                fixture.putPolicy(new ScriptPolicy(name, null, "* * * * *", null, GRACE, false, NOW.minus(Duration.ofMinutes(3))));
+            }
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(3)), StartChecks.TICK);
+
+            int limit = Integer.parseInt(TopicSpec.named(Topics.SCRIPT_EVENTS).config().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+            List<TestRecord<String, byte[]>> records = written.readRecordsToList();
+            assertThat(records).isNotEmpty().allSatisfy(record -> assertThat(record.key().getBytes(StandardCharsets.UTF_8).length
+                    + record.value().length).as("a record on script-events").isLessThan(limit / 3));
+            KeyValueStore<String, StartCheckProgress> checks = fixture.driver.getKeyValueStore(StoreNames.START_CHECKS);
+            try (KeyValueIterator<String, StartCheckProgress> it = checks.all()) {
+                it.forEachRemaining(check -> assertThat(Json.bytes(check.value).length).as("a check's bookkeeping")
+                        .isLessThan(limit / 3));
+            }
+            List<String> expected = new ArrayList<>();
+            for (Instant slot = NOW.minus(Duration.ofMinutes(2)); !slot.isAfter(NOW.plus(Duration.ofMinutes(2)));
+                 slot = slot.plus(Duration.ofMinutes(1))) {
+                for (String script : scripts) {
+                    expected.add(script + "@" + slot);
+                }
+            }
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).as("every slot once")
+                    .containsExactlyInAnyOrderElementsOf(expected);
         }
     }
 

@@ -1,0 +1,44 @@
+package io.runwarden.schedule;
+
+import io.runwarden.model.Json;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A tick's slots cut into checks: each check's JSON within its bound, every slot in exactly one, in order. */
+class CheckChunksTest {
+    private static final Instant T = Instant.parse("2026-11-28T12:00:00Z");
+    /** A check's id and asOf besides its slots. */
+    private static final int CHECK_BYTES = 256;
+
+    @Test
+    void longEmojiNamesAreCutByBytesAndShortNamesBySlots() {
+        List<ExpectedSlot> due = new ArrayList<>();
+        for (int minute = 0; minute < 5; minute++) {
+            for (int i = 0; i < 400; i++) {
+                due.add(new ExpectedSlot("\uD83D\uDE00".repeat(253) + String.format("%03d", i), T.plusSeconds(60L * minute),
+                        Duration.ofMinutes(1)));
+            }
+        }
+        for (int i = 0; i < 2_500; i++) {
+            // a group of its own each: a slot and a grace of its own
+            due.add(new ExpectedSlot("s" + i, T.plusSeconds(3_600 + i), Duration.ofSeconds(1 + i % 7)));
+        }
+
+        List<List<ExpectedSlot>> chunks = CheckChunks.of(due);
+
+        assertThat(chunks).allSatisfy(chunk -> {
+            assertThat(chunk).isNotEmpty().hasSizeLessThanOrEqualTo(StartChecks.SLOTS_PER_CHECK);
+            assertThat(Json.bytes(new StartCheck("check-20261128T120000Z-0123abcd-99", T, chunk)).length)
+                    .isLessThanOrEqualTo(CheckChunks.MAX_BYTES + CHECK_BYTES);
+        });
+        assertThat(chunks.stream().flatMap(List::stream).toList()).as("every slot once, in order").isEqualTo(due);
+        assertThat(chunks.get(0)).as("3 KB a name: cut by bytes").hasSizeBetween(80, 90);
+        assertThat(chunks).as("short names: cut by slots").anySatisfy(chunk -> assertThat(chunk).hasSize(StartChecks.SLOTS_PER_CHECK));
+    }
+}

@@ -216,13 +216,16 @@ public final class Bounds {
         return text.toString();
     }
 
-    /** The first names, in order, whose lengths add up to at most {@code maxChars}. */
-    public static List<String> namesWithin(Collection<String> names, int maxChars) {
+    /**
+     * The first names, in order, that a JSON array holds in at most {@code maxBytes}. Counted as written, not in
+     * characters: an emoji is one character of a name and 12 bytes of its JSON (two escaped UTF-16 units).
+     */
+    public static List<String> namesWithin(Collection<String> names, int maxBytes) {
         List<String> within = new ArrayList<>();
-        int chars = 0;
+        int bytes = 2;
         for (String name : names) {
-            chars += name.length();
-            if (chars > maxChars) {
+            bytes += Json.bytes(name).length + 1;
+            if (bytes > maxBytes) {
                 break;
             }
             within.add(name);

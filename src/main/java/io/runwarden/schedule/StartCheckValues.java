@@ -21,6 +21,12 @@ final class StartCheckValues {
     /** How far a check's time may lie ahead of this instance's clock, as a sweep's. */
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
 
+    /**
+     * Twice what a check holds ({@link CheckChunks}), for those an earlier version cut by count alone: its home keeps
+     * it, with the answers, in one changelogged record, which must stay within what Kafka takes.
+     */
+    private static final int MAX_CHECK_BYTES = 2 * CheckChunks.MAX_BYTES;
+
     private final int partitions;
     private final Supplier<Instant> clock;
 
@@ -30,6 +36,9 @@ final class StartCheckValues {
     }
 
     StartCheck check(Record<String, byte[]> record) {
+        if (record.value() != null && record.value().length > MAX_CHECK_BYTES) {
+            throw invalid("a check is at most " + MAX_CHECK_BYTES + " bytes");
+        }
         StartCheck check = read(record, StartCheck.class);
         checkId(check.checkId(), record.key());
         if (check.asOf() == null || check.slots() == null || check.slots().size() > StartChecks.SLOTS_PER_CHECK) {

@@ -103,6 +103,11 @@ final class ControlValues {
             throw invalid("a sweep part needs a partition from 0 to " + (partitions - 1)
                     + ", counts of zero or more and script names");
         }
+        // the home keeps every part in one changelogged record: a part may not list more than its share (twice
+        // over, for a part an earlier version counted in characters), or that record would outgrow what Kafka takes
+        if (Json.bytes(part.scriptNames()).length > 2 * (SweepPart.LISTED_BYTES / partitions)) {
+            throw invalid("a sweep part lists more script names than its share of " + SweepPart.LISTED_BYTES + " bytes");
+        }
         return part;
     }
 

@@ -131,7 +131,7 @@ final class SweepCoordinator {
             examined += part.entriesExamined();
             cut |= part.scriptNamesCut();
         }
-        List<String> listed = Bounds.namesWithin(scripts, SweepResult.LISTED_CHARS);
+        List<String> listed = Bounds.namesWithin(scripts, SweepResult.LISTED_BYTES);
         return new SweepResult(request.sweepId(), request.trigger(), request.job(), request.asOf(),
                 SweepResult.thresholdDate(request.asOf(), defaultMaxRuntime), failed, scripts.size(), listed,
                 parts.size(), examined, now, cut || listed.size() < scripts.size());

@@ -7,27 +7,28 @@ import java.util.TreeSet;
 
 /**
  * What a sweep did on one partition: runs it failed, their scripts, and the index entries it read.
- * {@code scriptNames} lists the first names, in order, that fit in the part's share of {@link #LISTED_CHARS};
+ * {@code scriptNames} lists the first names, in order, that fit in the part's share of {@link #LISTED_BYTES};
  * {@code scriptNamesCut} says that more were left out.
  */
 public record SweepPart(String sweepId, int partition, int failed, List<String> scriptNames, int entriesExamined,
                         boolean scriptNamesCut) {
 
     /**
-     * Characters of script names that all parts of one sweep list together: a sweep of runs of thousands of scripts
-     * with 256-character names once made a sweep's record larger than Kafka takes, which stopped the streams.
+     * Bytes of JSON of script names that all parts of one sweep list together: a sweep of runs of thousands of scripts
+     * with 256-character names once made a sweep's record larger than Kafka takes, which stopped the streams; counted
+     * in characters, names of emoji (12 bytes each) still did. The sweep's home keeps every part.
      */
-    public static final int LISTED_CHARS = 196_608;
+    public static final int LISTED_BYTES = 196_608;
 
     public static SweepPart none(String sweepId, int partition) {
         return new SweepPart(sweepId, partition, 0, List.of(), 0, false);
     }
 
-    /** This part followed by the next chunk of the same partition, listing at most {@code maxChars} of names. */
-    public SweepPart plus(SweepPart next, int maxChars) {
+    /** This part followed by the next chunk of the same partition, listing at most {@code maxBytes} of names. */
+    public SweepPart plus(SweepPart next, int maxBytes) {
         TreeSet<String> scripts = new TreeSet<>(scriptNames);
         scripts.addAll(next.scriptNames);
-        List<String> listed = Bounds.namesWithin(scripts, maxChars);
+        List<String> listed = Bounds.namesWithin(scripts, maxBytes);
         return new SweepPart(sweepId, partition, failed + next.failed, listed, entriesExamined + next.entriesExamined,
                 scriptNamesCut || next.scriptNamesCut || listed.size() < scripts.size());
     }

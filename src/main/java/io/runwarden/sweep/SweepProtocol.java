@@ -96,7 +96,7 @@ public final class SweepProtocol {
      */
     private void sweepPartition(SweepRequest request, SweepPart soFar, int partition, long timestamp) {
         SweepPart chunk = runs.failDue(request, partition, timestamp, CHUNK);
-        SweepPart part = chunk == null ? soFar : soFar.plus(chunk, SweepPart.LISTED_CHARS / partitions);
+        SweepPart part = chunk == null ? soFar : soFar.plus(chunk, SweepPart.LISTED_BYTES / partitions);
         if (chunk == null || chunk.entriesExamined() == CHUNK) {
             Headers headers = ControlRecord.SWEEP_CONTINUE.headers();
             headers.add(ControlRecord.PARTITION, String.valueOf(partition).getBytes(StandardCharsets.UTF_8));

@@ -143,9 +143,13 @@ class DeadLetterTest {
                 ControlRecord.SWEEP_CONTINUE.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s5", utf8("{\"sweepId\":\"" + "s".repeat(600_000) + "\",\"trigger\":\"manual\"," + asOf + "}"),
                 ControlRecord.SWEEP_MARKER.headers(), NOW));
+        // a part listing 500 KB of names: its home would keep it, with the others, in one record of its changelog
+        String names = "\"" + String.join("\",\"", java.util.Collections.nCopies(2_000, "n".repeat(250))) + "\"";
+        fixture.events.pipeInput(new TestRecord<>("s6", utf8("{\"sweepId\":\"s6\",\"partition\":0,\"failed\":1,\"scriptNames\":["
+                + names + "],\"entriesExamined\":1}"), ControlRecord.SWEEP_PART.headers(), NOW));
 
         assertThat(fixture.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHandler.REASON))
-                .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control");
+                .containsExactly("bad-control", "bad-control", "bad-control", "bad-control", "bad-control", "bad-control");
         assertThat(fixture.sweeps().approximateNumEntries()).isZero();
         fixture.started("good", "s", NOW);
         assertThat(fixture.run("good").status()).isEqualTo(RunStatus.IN_PROGRESS);

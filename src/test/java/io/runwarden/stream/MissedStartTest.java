@@ -282,7 +282,12 @@ class MissedStartTest {
             control(fixture, ControlRecord.START_CHECK, "c3", "{\"checkId\":\"c3\",\"asOf\":\"" + NOW
                     + "\",\"slots\":[{\"scriptName\":\"victim\",\"slot\":\"2026-11-27T00:00:00Z\",\"grace\":\"P1D\"}]}");
 
-            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(2);
+            // a check of 1,000 slots of long emoji names, 3 MB: its home would keep it in one changelogged record
+            String names = "\"" + String.join("\",\"", java.util.Collections.nCopies(1_000, "\uD83D\uDE00".repeat(256))) + "\"";
+            control(fixture, ControlRecord.START_CHECK, "c4", "{\"checkId\":\"c4\",\"asOf\":\"" + NOW
+                    + "\",\"slots\":[{\"slot\":\"2026-11-27T00:00:00Z\",\"grace\":\"PT1M\",\"scripts\":[" + names + "]}]}");
+
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(3);
             assertThat(fixture.publishedRuns()).as("the victim's start keeps its slot; nothing is recorded missed").isEmpty();
         }
     }

@@ -1,6 +1,9 @@
 package io.runwarden.stream;
 
 import io.runwarden.kafka.StoreNames;
+import io.runwarden.kafka.TopicSpec;
+import io.runwarden.kafka.Topics;
+import io.runwarden.model.Json;
 import io.runwarden.model.Trigger;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
@@ -8,9 +11,14 @@ import io.runwarden.model.RunStatus;
 import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -186,10 +194,39 @@ class SweepTest {
             assertThat(result.totalLogsUpdated()).isEqualTo(scripts);
             assertThat(result.scriptNamesCut()).isTrue();
             assertThat(result.scriptNames()).isNotEmpty().isSorted();
-            assertThat(String.join("", result.scriptNames()).length()).isLessThanOrEqualTo(SweepResult.LISTED_CHARS);
+            assertThat(Json.bytes(result.scriptNames()).length).isLessThanOrEqualTo(SweepResult.LISTED_BYTES);
             assertThat(result.scriptsAffected()).isGreaterThanOrEqualTo(result.scriptNames().size());
             // the sweep's own record, the largest it writes (its changelog), with room to spare
             assertThat(io.runwarden.model.Json.bytes(fixture.sweeps().get(result.sweepId())).length).isLessThan(500_000);
+        }
+    }
+
+    /**
+     * Names of 256 characters, nearly all emoji, are 3 KB of JSON each: a part that listed 196,608 characters of them
+     * was 1.2 MB, over what script-events takes, and the streams stopped. Names are counted in bytes of JSON.
+     */
+    @Test
+    void aSweepOfScriptsWithLongEmojiNamesWritesNoRecordNearKafkasLimit() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            TestOutputTopic<String, byte[]> written = fixture.driver.createOutputTopic(Topics.SCRIPT_EVENTS,
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            int scripts = 600;
+            for (int i = 0; i < scripts; i++) {
+                fixture.started("old-" + i, "\uD83D\uDE00".repeat(253) + String.format("%03d", i), FOUR_DAYS_AGO);
+            }
+            written.readRecordsToList(); // the starts themselves
+
+            SweepResult result = fixture.sweep(NOW);
+
+            assertThat(result.totalLogsUpdated()).isEqualTo(scripts);
+            assertThat(result.scriptNamesCut()).isTrue();
+            assertThat(result.scriptNames()).isNotEmpty();
+            int limit = Integer.parseInt(TopicSpec.named(Topics.SCRIPT_EVENTS).config().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+            assertThat(written.readRecordsToList()).isNotEmpty().allSatisfy(record -> assertThat(
+                    record.key().getBytes(StandardCharsets.UTF_8).length + record.value().length)
+                    .as("a record on script-events").isLessThan(limit / 3));
+            assertThat(Json.bytes(fixture.sweeps().get(result.sweepId())).length).as("the sweep's changelogged progress")
+                    .isLessThan(limit / 3);
         }
     }
 

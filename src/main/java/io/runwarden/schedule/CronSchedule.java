@@ -103,9 +103,9 @@ public final class CronSchedule {
         } catch (DateTimeException e) {
             throw new InvalidFieldException("timezone", "unknown timezone " + Bounds.quote(timezone));
         }
-        String expression = NICKNAMES.getOrDefault(schedule.trim(), schedule);
+        String expression = CrontabFields.normalized(NICKNAMES.getOrDefault(schedule.trim(), schedule));
         try {
-            String[] fields = expression.trim().split("\\s+");
+            String[] fields = expression.split(" ");
             // Vixie's own test (entry.c: MIN_STAR, HR_STAR): "0 1,13" and "15 1-2" are fixed times, "*/30 2" is not
             boolean fixed = fields.length == 5 && !fields[0].startsWith("*") && !fields[1].startsWith("*");
             return new CronSchedule(WallClock.of(expression), zone, fixed);
@@ -140,7 +140,7 @@ public final class CronSchedule {
     public static CronSchedule accepted(String schedule, String timezone, Instant now) {
         if (schedule != null) {
             try {
-                Bounds.id(schedule);
+                Bounds.id(schedule.replace('\t', ' ')); // a crontab separates fields with tabs as with spaces
             } catch (IllegalArgumentException e) {
                 throw new InvalidFieldException("schedule", e.getMessage());
             }

@@ -169,6 +169,23 @@ class CronScheduleTest {
         assertThat(CronSchedule.of("@annually", "UTC").nextSlot(at("2026-11-30T12:00:00Z"))).contains(at("2027-01-01T00:00:00Z"));
     }
 
+    /** Vixie cron numbers day names from SUN 0 and splits fields at tabs as at spaces: crontab lines that work there. */
+    @Test
+    void dayNamesAndTabsAreReadAsCrontabReadsThem() {
+        Instant friday = at("2026-12-04T10:00:00Z");
+        assertThat(CronSchedule.accepted("0 0 * * SUN-SAT", "UTC", friday).slotsBetween(friday, at("2026-12-07T00:00:00Z"), 10))
+                .as("every day").containsExactly(at("2026-12-05T00:00:00Z"), at("2026-12-06T00:00:00Z"), at("2026-12-07T00:00:00Z"));
+        assertThat(CronSchedule.accepted("0 0 * * mon-sun", "UTC", friday).slotsBetween(friday, at("2026-12-07T00:00:00Z"), 10))
+                .as("every day too").hasSize(3);
+        assertThat(CronSchedule.accepted("0 0 * * Sun,Wed", "UTC", friday).slotsBetween(friday, at("2026-12-10T00:00:00Z"), 10))
+                .containsExactly(at("2026-12-06T00:00:00Z"), at("2026-12-09T00:00:00Z"));
+        assertThat(CronSchedule.accepted("0 9 */2 * MON", "UTC", friday).nextSlot(friday)).contains(at("2026-12-07T09:00:00Z"));
+        assertThat(CronSchedule.accepted("0\t3 * *\t*", "UTC", friday).nextSlot(friday)).contains(at("2026-12-05T03:00:00Z"));
+        assertThat(CronSchedule.accepted("0 3 * JAN-DEC *", "UTC", friday).nextSlot(friday)).contains(at("2026-12-05T03:00:00Z"));
+        assertThatThrownBy(() -> CronSchedule.accepted("0 3 * * *\n", "UTC", friday)).as("other control characters still")
+                .isInstanceOf(InvalidFieldException.class);
+    }
+
     @Test
     void aScheduleThatNeverFiresOrIsNoScheduleIsRefusedNamingTheField() {
         Instant now = at("2026-11-30T12:00:00Z");

@@ -19,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -127,6 +128,46 @@ class ChannelProgressTest {
             assertThat(mended.requests()).extracting(r -> r.header("Runwarden-Alert-Id")).containsExactly("failed:mend-1");
             assertThat(broken.requests()).hasSize(1);
         }
+    }
+
+    /**
+     * An alert waiting for its retry keeps its count and its wait across a restart: the receiver asked for an hour,
+     * so the restarted service does not send it again at once, and once the channel is mended it goes as attempt 2
+     * (its 24 hours counted from the first attempt, not from the restart).
+     */
+    @Test
+    void anAlertWaitingForItsRetryKeepsItsAttemptsAndItsWaitAcrossARestart() throws Exception {
+        Settings settings = TestSettings.env("RUNWARDEN_DATA_DIR", dataDir.toString(), "RUNWARDEN_APPLICATION_ID", "carry-test");
+        try (HookReceiver broken = new HookReceiver().answering("Retry-After", "3600").up(() -> 503);
+             HookReceiver mended = new HookReceiver().up(() -> 200)) {
+            try (RunwardenService service = RunwardenService.start(settings);
+                 KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
+                HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+                assertThat(putWebhook(http, "carry", broken, "")).isEqualTo(200);
+                kafka.send(Topics.SCRIPT_EVENTS, "carry-1", ServiceEndToEndTest.started("carry-1", "carry-job", NOW.minusSeconds(30)));
+                kafka.send(Topics.SCRIPT_EVENTS, "carry-1", "{\"event\":\"failed\"}");
+                kafka.flush();
+                await().atMost(Patience.APPLIED).until(() -> attempts(http, "carry").size() == 1);
+            }
+            try (RunwardenService service = RunwardenService.start(settings)) {
+                HttpTestClient http = new HttpTestClient(service.httpPort(), null);
+                await().during(Duration.ofSeconds(5)).atMost(Patience.APPLIED).until(() -> broken.requests().size() == 1);
+
+                assertThat(putWebhook(http, "carry", mended, "")).isEqualTo(200);
+
+                await().atMost(Patience.APPLIED).until(() -> attempts(http, "carry").size() == 2);
+                assertThat(attempts(http, "carry")).extracting(a -> a.path("attempt").asInt() + " " + a.path("outcome").asText())
+                        .containsExactly("2 delivered", "1 retried");
+                assertThat(mended.requests()).extracting(r -> r.header("Runwarden-Alert-Id")).containsExactly("failed:carry-1");
+            }
+        }
+    }
+
+    /** The channel's recorded attempts, newest first. */
+    private static List<JsonNode> attempts(HttpTestClient http, String channel) throws Exception {
+        List<JsonNode> attempts = new ArrayList<>();
+        http.get("/notifications/deliveries?channel=" + channel).data().path("deliveries").forEach(attempts::add);
+        return attempts;
     }
 
     /** A digest waiting for its retry goes, once the channel is narrowed, with only the alerts the channel still takes. */

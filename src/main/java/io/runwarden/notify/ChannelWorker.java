@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -66,6 +67,8 @@ final class ChannelWorker implements Runnable {
     private KafkaConsumer<String, byte[]> consumer;
     private ChannelOutbox outbox;
     private Retry retry;
+    /** What the channel's last owner left of a notification's attempts, until the first notification is due. */
+    private Attempts carried;
     /** What this consumer committed last, and when: nothing to commit again while it has not moved. */
     private Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
     private Instant committedAt = Instant.EPOCH;
@@ -74,9 +77,13 @@ final class ChannelWorker implements Runnable {
     private boolean sendingBehind;
 
     /** The notification at the head of the outbox is waiting for its next attempt. */
-    private record Retry(ChannelOutbox.Ready ready, Instant first, int attempts, Instant next) {
+    private record Retry(ChannelOutbox.Ready ready, Attempts attempts) {
         Retry dueAt(Instant when) {
-            return new Retry(ready, first, attempts, when);
+            return new Retry(ready, new Attempts(attempts.id(), attempts.count(), attempts.first(), when));
+        }
+
+        Instant next() {
+            return attempts.next();
         }
     }
 
@@ -127,6 +134,7 @@ final class ChannelWorker implements Runnable {
         while (!stopping) {
             outbox = new ChannelOutbox(feedPartitions, channel.type().digests());
             retry = null;
+            carried = null;
             sendingBehind = false;
             committed = Map.of();
             try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -224,8 +232,16 @@ final class ChannelWorker implements Runnable {
                 continue;
             }
             Notification notification = ready.digest() ? Digest.of(routed, ready.part()) : new AlertNotification(routed.get(0));
-            int attempt = retry == null ? 1 : retry.attempts() + 1;
-            Instant first = retry == null ? now : retry.first();
+            if (retry == null && carried != null) {
+                Attempts before = carried;
+                carried = null;
+                if (before.id().equals(notification.id())) {
+                    retry = new Retry(ready, before); // as the last owner left it, due when it was
+                    continue;
+                }
+            }
+            int attempt = retry == null ? 1 : retry.attempts().count() + 1;
+            Instant first = retry == null ? now : retry.attempts().first();
             DeliveryOutcome outcome = sender.send(target, notification);
             Instant after = clock.instant();
             Optional<Instant> again = outcome.outcome() == DeliveryOutcome.Outcome.RETRY
@@ -236,7 +252,8 @@ final class ChannelWorker implements Runnable {
             }
             log.record(target, notification, attempt, outcome, after, again.orElse(null));
             if (again.isPresent()) {
-                retry = new Retry(ready, first, attempt, again.get());
+                retry = new Retry(ready, new Attempts(notification.id(), attempt, first, again.get()));
+                commitNow = true; // with the attempts, so that the next owner goes on counting
                 continue;
             }
             settle(ready);
@@ -264,8 +281,9 @@ final class ChannelWorker implements Runnable {
         Map<Integer, Long> positions = consumer.assignment().stream()
                 .collect(Collectors.toMap(TopicPartition::partition, consumer::position));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        String attempts = retry == null ? "" : retry.attempts().encode();
         outbox.committable(positions).forEach((partition, offset) ->
-                offsets.put(new TopicPartition(feed, partition), new OffsetAndMetadata(offset)));
+                offsets.put(new TopicPartition(feed, partition), new OffsetAndMetadata(offset, attempts)));
         if (offsets.equals(committed)) {
             return;
         }
@@ -303,6 +321,8 @@ final class ChannelWorker implements Runnable {
             }
             // a channel's first owner starts where the channel was made: what was raised before is not its to send
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+            carried = committed.values().stream().filter(Objects::nonNull)
+                    .map(offset -> Attempts.decode(offset.metadata())).filter(Objects::nonNull).findFirst().orElse(null);
             Map<TopicPartition, Long> fresh = partitions.stream().filter(p -> committed.get(p) == null)
                     .collect(Collectors.toMap(p -> p, p -> channel.createdAt() == null ? Long.MAX_VALUE : channel.createdAt().toEpochMilli()));
             if (fresh.isEmpty()) {

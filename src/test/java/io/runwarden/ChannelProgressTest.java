@@ -82,8 +82,7 @@ class ChannelProgressTest {
                 HttpTestClient http = new HttpTestClient(service.httpPort(), null);
                 assertThat(putWebhook(http, "narrow", hook, ",\"scripts\":[\"nothing-*\"]")).isEqualTo(200);
                 for (int i = 0; i < 3; i++) {
-                    kafka.send(Topics.SCRIPT_EVENTS, "old-" + i, ServiceEndToEndTest.started("old-" + i, "old-job", NOW.minusSeconds(60)));
-                    kafka.send(Topics.SCRIPT_EVENTS, "old-" + i, "{\"event\":\"failed\"}");
+                    failed(kafka, "old-" + i, "old-job", 60);
                 }
                 kafka.flush();
                 String feed = Topics.alertFeed("place-test");
@@ -94,8 +93,7 @@ class ChannelProgressTest {
             }
             try (RunwardenService service = RunwardenService.start(settings);
                  KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
-                kafka.send(Topics.SCRIPT_EVENTS, "new-1", ServiceEndToEndTest.started("new-1", "new-job", NOW.minusSeconds(30)));
-                kafka.send(Topics.SCRIPT_EVENTS, "new-1", "{\"event\":\"failed\"}");
+                failed(kafka, "new-1", "new-job", 30);
                 kafka.flush();
 
                 await().atMost(Patience.APPLIED).until(() -> !hook.requests().isEmpty());
@@ -117,8 +115,7 @@ class ChannelProgressTest {
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
             assertThat(putWebhook(http, "mend", broken, "")).isEqualTo(200);
-            kafka.send(Topics.SCRIPT_EVENTS, "mend-1", ServiceEndToEndTest.started("mend-1", "mend-job", NOW.minusSeconds(30)));
-            kafka.send(Topics.SCRIPT_EVENTS, "mend-1", "{\"event\":\"failed\"}");
+            failed(kafka, "mend-1", "mend-job", 30);
             kafka.flush();
             await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
 
@@ -144,8 +141,7 @@ class ChannelProgressTest {
                  KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
                 HttpTestClient http = new HttpTestClient(service.httpPort(), null);
                 assertThat(putWebhook(http, "carry", broken, "")).isEqualTo(200);
-                kafka.send(Topics.SCRIPT_EVENTS, "carry-1", ServiceEndToEndTest.started("carry-1", "carry-job", NOW.minusSeconds(30)));
-                kafka.send(Topics.SCRIPT_EVENTS, "carry-1", "{\"event\":\"failed\"}");
+                failed(kafka, "carry-1", "carry-job", 30);
                 kafka.flush();
                 await().atMost(Patience.APPLIED).until(() -> attempts(http, "carry").size() == 1);
             }
@@ -210,8 +206,7 @@ class ChannelProgressTest {
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
             assertThat(putWebhook(http, "off", broken, "")).isEqualTo(200);
-            kafka.send(Topics.SCRIPT_EVENTS, "off-1", ServiceEndToEndTest.started("off-1", "off-job", NOW.minusSeconds(30)));
-            kafka.send(Topics.SCRIPT_EVENTS, "off-1", "{\"event\":\"failed\"}");
+            failed(kafka, "off-1", "off-job", 30);
             kafka.flush();
             await().atMost(Patience.APPLIED).until(() -> !broken.requests().isEmpty());
 
@@ -222,6 +217,12 @@ class ChannelProgressTest {
     }
 
     /** Puts a webhook channel to the receiver; {@code more} adds fields. @return the answer's status */
+    /** A run of {@code script} that started {@code secondsAgo} and then failed. */
+    private static void failed(KafkaTestClient kafka, String runId, String script, int secondsAgo) {
+        kafka.send(Topics.SCRIPT_EVENTS, runId, ServiceEndToEndTest.started(runId, script, NOW.minusSeconds(secondsAgo)));
+        kafka.send(Topics.SCRIPT_EVENTS, runId, "{\"event\":\"failed\"}");
+    }
+
     private static int putWebhook(HttpTestClient http, String name, HookReceiver receiver, String more) throws Exception {
         return http.put("/notifications/channels/" + name,
                 "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook") + "\"" + more + "}").status();

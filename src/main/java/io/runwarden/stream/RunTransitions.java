@@ -35,11 +35,6 @@ public final class RunTransitions {
         if (current == null) {
             return create(event);
         }
-        if (current.scriptName() != null && event.scriptName() != null && !current.scriptName().equals(event.scriptName())) {
-            // a runId two scripts use: applying it would end, or move the deadline of, another script's run
-            throw new InvalidEventException("script-name-differs", "run " + Bounds.quote(current.runId()) + " is a run of "
-                    + Bounds.quote(current.scriptName()) + ", not of " + Bounds.quote(event.scriptName()));
-        }
         RunRecord run = current.scriptName() == null && event.scriptName() != null
                 ? current.toBuilder().scriptName(event.scriptName()).build() : current;
         return switch (event.type()) {

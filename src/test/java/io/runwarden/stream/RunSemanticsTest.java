@@ -101,19 +101,6 @@ class RunSemanticsTest {
     }
 
     @Test
-    void anEventNamingAnotherScriptThanItsRunsIsADeadLetter() {
-        fixture.started("r1", "backup", T0);
-        fixture.send("r1", "{\"scriptName\":\"report\",\"event\":\"failed\",\"time\":\"" + T0.plusSeconds(60) + "\"}");
-        fixture.send("r1", "{\"scriptName\":\"backup\",\"event\":\"heartbeat\",\"time\":\"" + T0.plusSeconds(90) + "\"}");
-
-        RunRecord run = fixture.run("r1");
-        assertThat(run.scriptName()).isEqualTo("backup");
-        assertThat(run.status()).isEqualTo(RunStatus.IN_PROGRESS);
-        assertThat(run.lastHeartbeat()).isEqualTo(T0.plusSeconds(90));
-        assertThat(fixture.deadLetterReasons()).containsExactly("script-name-differs");
-    }
-
-    @Test
     void aTimedOutRunTakesOneLateEndAndRefusesAContradictingOne() {
         fixture.started("r1", "s", T0);
         fixture.sweep(T0.plus(Duration.ofDays(4)));

@@ -45,6 +45,13 @@ public final class StartChecks {
     static final int SLOTS_PER_CHECK = 1_000;
     /** Slots of one script a tick decides at most, so that catching up after an outage goes in bounded steps. */
     static final int SLOTS_PER_SCRIPT = 100;
+    /**
+     * How far back the slots of a script never decided are looked for: a week covers an outage over a long weekend,
+     * and is what {@code script-events} keeps by default, so that when the scheduler's state is lost (a new
+     * application id, a reset) the runs that kept those slots are rebuilt with it; further back, every slot would
+     * read as missed, a flood of false alarms.
+     */
+    static final Duration LOOK_BACK = Duration.ofDays(7);
     /** How long a moved start is remembered at most: a check can only need it while this partition lags behind. */
     static final Duration FORWARDED_KEPT = Duration.ofDays(1);
     /**
@@ -136,16 +143,15 @@ public final class StartChecks {
     /**
      * A script's slots after the last one decided (or, none decided yet, after its scheduleSince) whose grace ran out
      * by {@code now}, at most {@link #SLOTS_PER_SCRIPT}: a long outage is caught up tick by tick, whether or not the
-     * script had a slot decided before it. A script never decided looks no further back than the runs are kept
-     * (its scheduleSince that old: scheduler state lost, or older than this bookkeeping): such a slot could only be
-     * judged missed, its run possibly expired.
+     * script had a slot decided before it. A script never decided looks no further back than {@link #lookBack} (its
+     * scheduleSince that old: the scheduler's state lost, or older than this bookkeeping).
      */
     private List<ExpectedSlot> due(ScriptPolicy policy, Instant now, KeyValueStore<String, Instant> state,
                                    Map<Window, List<Instant>> windows) {
         String key = DECIDED + policy.scriptName();
         Duration grace = policy.effectiveStartGrace();
         Instant decided = state.get(key);
-        Instant after = decided != null ? decided : latest(policy.scheduleSince(), now.minus(retention));
+        Instant after = decided != null ? decided : latest(policy.scheduleSince(), now.minus(lookBack(grace)));
         if (decided == null && policy.scheduleSince() == null) {
             after = now.minus(grace); // nothing says since when: from now on
             state.put(key, after);
@@ -183,6 +189,15 @@ public final class StartChecks {
 
     /** The slots of one schedule in (after, until]. */
     private record Window(String schedule, String zone, Instant after, Instant until) {
+    }
+
+    /**
+     * {@link #LOOK_BACK}, and no further than a run that kept a slot is surely still stored: it may have started a
+     * grace before its slot and ended at once, and retention counts from its end (a minute more for the ticks).
+     */
+    private Duration lookBack(Duration grace) {
+        Duration kept = retention.minus(grace).minus(Duration.ofMinutes(1));
+        return kept.isNegative() ? Duration.ZERO : kept.compareTo(LOOK_BACK) < 0 ? kept : LOOK_BACK;
     }
 
     private static Instant latest(Instant a, Instant b) {

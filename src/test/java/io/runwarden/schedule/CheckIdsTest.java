@@ -58,6 +58,27 @@ class CheckIdsTest {
                 .hasSize(10).contains("nightly@2026-11-28T12:01:00Z", "nightly@2026-11-28T12:09:00Z");
     }
 
+    /** A run that kept a slot may have started a grace before it and ended at once: gone a retention later. */
+    @Test
+    void aScriptNeverDecidedIsNotJudgedForSlotsWhoseRunsRetentionMayHaveRemoved() {
+        StartChecks shortRetention = new StartChecks(store("checks-2d", Json.serde(StartCheckProgress.class)),
+                store("forwarded-2d", Json.serde(Instant.class)), policies, runs,
+                (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
+                1, Duration.ofDays(2), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
+        policies.put("hourly", new ScriptPolicy("hourly", null, "0 * * * *", null, Duration.ofMinutes(50), false,
+                now.minus(Duration.ofDays(5))));
+
+        shortRetention.tick(now, slots);
+        while (!written.isEmpty()) {
+            Record<String, byte[]> record = written.poll();
+            shortRetention.handle(ControlRecord.known(record.headers()).orElseThrow(), record, 0);
+        }
+
+        // 12:10:05 less 2 days, plus the grace and a minute: 2026-11-26T13:01:05Z; the slots from 14:00 to 11:00 today
+        assertThat(runs.missed()).extracting(m -> m.slot().slot().toString()).hasSize(46)
+                .startsWith("2026-11-26T14:00:00Z").endsWith("2026-11-28T11:00:00Z");
+    }
+
     private void deliver() {
         while (!written.isEmpty()) {
             Record<String, byte[]> record = written.poll();

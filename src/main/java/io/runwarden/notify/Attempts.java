@@ -1,6 +1,11 @@
 package io.runwarden.notify;
 
+import io.runwarden.model.Json;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * How far a notification waiting for its retry got: kept with the channel's committed offsets, so that a restart or
@@ -9,13 +14,25 @@ import java.time.Instant;
  * @param id    the notification's id ({@link Notification#id})
  * @param count the attempts made
  * @param next  when the next one is due
+ * @param settings the channel's settings they were made with ({@link #settingsOf}): changed since, the next is due at
+ *                 once, as it is when a channel is changed while its owner waits
  */
-record Attempts(String id, int count, Instant first, Instant next) {
+record Attempts(String id, int count, Instant first, Instant next, String settings) {
     private static final String PREFIX = "retry ";
 
     /** As offset metadata. */
     String encode() {
-        return PREFIX + count + " " + first.toEpochMilli() + " " + next.toEpochMilli() + " " + id;
+        return PREFIX + count + " " + first.toEpochMilli() + " " + next.toEpochMilli() + " " + settings + " " + id;
+    }
+
+    /** A digest of every setting of the channel: equal only for the very same settings. */
+    static String settingsOf(Channel channel) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(Json.bytes(channel));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** @return null for metadata that holds no attempts: none, or written by another version */
@@ -23,10 +40,10 @@ record Attempts(String id, int count, Instant first, Instant next) {
         if (metadata == null || !metadata.startsWith(PREFIX)) {
             return null;
         }
-        String[] parts = metadata.substring(PREFIX.length()).split(" ", 4);
+        String[] parts = metadata.substring(PREFIX.length()).split(" ", 5);
         try {
-            Attempts read = new Attempts(parts[3], Integer.parseInt(parts[0]), Instant.ofEpochMilli(Long.parseLong(parts[1])),
-                    Instant.ofEpochMilli(Long.parseLong(parts[2])));
+            Attempts read = new Attempts(parts[4], Integer.parseInt(parts[0]), Instant.ofEpochMilli(Long.parseLong(parts[1])),
+                    Instant.ofEpochMilli(Long.parseLong(parts[2])), parts[3]);
             return read.count > 0 && !read.id.isEmpty() ? read : null;
         } catch (RuntimeException e) {
             return null;

@@ -79,7 +79,7 @@ final class ChannelWorker implements Runnable {
     /** The notification at the head of the outbox is waiting for its next attempt. */
     private record Retry(ChannelOutbox.Ready ready, Attempts attempts) {
         Retry dueAt(Instant when) {
-            return new Retry(ready, new Attempts(attempts.id(), attempts.count(), attempts.first(), when));
+            return new Retry(ready, new Attempts(attempts.id(), attempts.count(), attempts.first(), when, attempts.settings()));
         }
 
         Instant next() {
@@ -236,7 +236,11 @@ final class ChannelWorker implements Runnable {
                 Attempts before = carried;
                 carried = null;
                 if (before.id().equals(notification.id())) {
-                    retry = new Retry(ready, before); // as the last owner left it, due when it was
+                    // as the last owner left it, due when it was; at once if the channel changed since (mended)
+                    retry = new Retry(ready, before);
+                    if (!before.settings().equals(Attempts.settingsOf(target))) {
+                        retry = retry.dueAt(now);
+                    }
                     continue;
                 }
             }
@@ -252,7 +256,7 @@ final class ChannelWorker implements Runnable {
             }
             log.record(target, notification, attempt, outcome, after, again.orElse(null));
             if (again.isPresent()) {
-                retry = new Retry(ready, new Attempts(notification.id(), attempt, first, again.get()));
+                retry = new Retry(ready, new Attempts(notification.id(), attempt, first, again.get(), Attempts.settingsOf(target)));
                 commitNow = true; // with the attempts, so that the next owner goes on counting
                 continue;
             }

@@ -2,10 +2,7 @@ package io.runwarden.notify;
 
 import io.runwarden.model.Json;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * How far a notification waiting for its retry got: kept with the channel's committed offsets, so that a restart or
@@ -27,12 +24,7 @@ record Attempts(String id, int count, Instant first, Instant next, String settin
 
     /** A digest of every setting of the channel: equal only for the very same settings. */
     static String settingsOf(Channel channel) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(Json.bytes(channel));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Sha256.hex(Json.bytes(channel), 8);
     }
 
     /** @return null for metadata that holds no attempts: none, or written by another version */

@@ -1,9 +1,6 @@
 package io.runwarden.notify;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.runwarden.model.AlertKind;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.InvalidFieldException;
@@ -25,9 +22,6 @@ import java.util.function.Function;
 public final class ChannelJson {
     public static final List<String> FIELDS = List.of("name", "type", "url", "secret", "to", "routingKey", "scripts",
             "kinds", "enabled", "createdAt");
-    private static final ObjectReader READER = Json.MAPPER.reader()
-            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ChannelJson() {
     }
@@ -36,7 +30,7 @@ public final class ChannelJson {
     public static Channel read(byte[] json) {
         JsonNode body;
         try {
-            body = READER.readTree(json);
+            body = Json.input(json);
         } catch (IOException e) {
             // the parser's message quotes the text around the error, which may be a secret
             throw new InvalidFieldException("body", "is not one JSON object with distinct field names");

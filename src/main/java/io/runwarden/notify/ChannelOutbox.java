@@ -3,8 +3,6 @@ package io.runwarden.notify;
 import io.runwarden.model.Alert;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +56,9 @@ final class ChannelOutbox {
             if (whole) {
                 return null;
             }
-            try {
-                MessageDigest hash = MessageDigest.getInstance("SHA-256");
-                fed.stream().map(f -> f.alert().alertId()).sorted().forEach(id -> hash.update((id + "\n").getBytes(StandardCharsets.UTF_8)));
-                return HexFormat.of().formatHex(hash.digest(), 0, 8);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime has SHA-256", e);
-            }
+            StringBuilder ids = new StringBuilder();
+            fed.stream().map(f -> f.alert().alertId()).sorted().forEach(id -> ids.append(id).append('\n'));
+            return Sha256.hex(ids.toString().getBytes(StandardCharsets.UTF_8), 8);
         }
     }
 

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.runwarden.model.Bounds;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /** An event of PagerDuty's Events API v2 ({@code POST /v2/enqueue}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,12 +41,7 @@ record PagerDutyEvent(@JsonProperty("routing_key") String routingKey,
         if (key.length() <= MAX_DEDUP_KEY_CHARS) {
             return key;
         }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            int end = Character.isHighSurrogate(key.charAt(199)) ? 199 : 200;
-            return key.substring(0, end) + "#" + HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        int end = Character.isHighSurrogate(key.charAt(199)) ? 199 : 200;
+        return key.substring(0, end) + "#" + Sha256.hex(key.getBytes(StandardCharsets.UTF_8), 16);
     }
 }

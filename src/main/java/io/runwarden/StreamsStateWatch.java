@@ -1,5 +1,11 @@
 package io.runwarden;
 
+import org.apache.kafka.common.errors.InvalidPidMappingException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
+import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -7,32 +13,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Follows the streams' states: says whether they first ran or failed, marks the service failing as they fail, and calls
  * the host once when they fail for good after they ran. The start is judged by the state that settled it, not the state a
  * moment later: a rebalance right after the first RUNNING (a restart's follow-up assignment) is a start, not a failure.
  * It keeps the exception that stopped a thread, for a failed start to name its cause; Streams logs it as well.
+ * A thread stopped by a transaction the broker aborted is replaced instead, a few times in a while: see
+ * {@link #ABORTED}.
  */
 final class StreamsStateWatch implements KafkaStreams.StateListener, StreamsUncaughtExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsStateWatch.class);
+    /**
+     * What a stream thread meets after it stalled longer than {@code transaction.timeout.ms} (a loaded host, a long
+     * collection, a suspended VM): the broker aborted its transaction, and Kafka Streams 4.4 calls some of these fatal
+     * (an {@link InvalidTxnStateException} at the commit). Nothing is wrong with the data, and exactly-once keeps every
+     * event: a new thread restores the tasks and goes on, where stopping would silence the watchdog.
+     */
+    static final Set<Class<? extends Throwable>> ABORTED = Set.of(InvalidTxnStateException.class,
+            InvalidProducerEpochException.class, ProducerFencedException.class, TransactionAbortedException.class,
+            InvalidPidMappingException.class, UnknownProducerIdException.class);
+    /** Threads replaced within {@link #REPLACEMENT_WINDOW} before the next such failure stops the client after all. */
+    static final int MAX_REPLACEMENTS = 5;
+    static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final Consumer<String> failing;
     private final Runnable onStreamsError;
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile State settledIn;
     private volatile Throwable failure;
+    private final LongSupplier nanoClock;
+    /** When threads were replaced, oldest first, within the last {@link #REPLACEMENT_WINDOW}. */
+    private final Deque<Long> replaced = new ArrayDeque<>();
 
     /**
      * @param failing        told why, as the streams reach PENDING_ERROR or ERROR
      * @param onStreamsError run once, on a thread of its own, when the streams reach ERROR after they first ran
      */
     StreamsStateWatch(Consumer<String> failing, Runnable onStreamsError) {
+        this(failing, onStreamsError, System::nanoTime);
+    }
+
+    StreamsStateWatch(Consumer<String> failing, Runnable onStreamsError, LongSupplier nanoClock) {
         this.failing = failing;
         this.onStreamsError = onStreamsError;
+        this.nanoClock = nanoClock;
     }
 
     @Override
@@ -52,14 +84,47 @@ final class StreamsStateWatch implements KafkaStreams.StateListener, StreamsUnca
         }
     }
 
-    /** Stops the client, as Streams does by default: the host decides what follows (an exit, for a supervisor). */
+    /**
+     * Replaces a thread that an aborted transaction stopped, while fewer than {@link #MAX_REPLACEMENTS} were in the last
+     * {@link #REPLACEMENT_WINDOW}; otherwise stops the client, as Streams does by default: the host decides what follows
+     * (an exit, for a supervisor).
+     */
     @Override
     public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
+        if (failure == null && aborted(exception) && mayReplace()) {
+            LOG.warn("a stream thread stopped on a transaction the broker aborted (did the process stall longer than "
+                    + "transaction.timeout.ms?): replacing it; its tasks are restored and no event is lost", exception);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
         // the first is the cause: others may follow from the shutdown it set off
         if (failure == null) {
             failure = exception;
         }
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private boolean mayReplace() {
+        long now = nanoClock.getAsLong();
+        while (!replaced.isEmpty() && now - replaced.peekFirst() > REPLACEMENT_WINDOW.toNanos()) {
+            replaced.removeFirst();
+        }
+        if (replaced.size() >= MAX_REPLACEMENTS) {
+            return false;
+        }
+        replaced.addLast(now);
+        return true;
+    }
+
+    private static boolean aborted(Throwable exception) {
+        Throwable cause = exception;
+        for (int depth = 0; cause != null && depth < 32; depth++, cause = cause.getCause()) {
+            for (Class<? extends Throwable> kind : ABORTED) {
+                if (kind.isInstance(cause)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Why the streams failed, when a thread of theirs threw. */

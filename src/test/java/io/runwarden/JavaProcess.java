@@ -82,6 +82,26 @@ final class JavaProcess {
         }
     }
 
+    /**
+     * SIGSTOP, {@code stall}, SIGCONT: the whole JVM frozen as a loaded host, a long collection or a suspended VM freezes
+     * it, while the broker's clock goes on.
+     */
+    void freeze(Duration stall) throws IOException, InterruptedException {
+        signal("-STOP");
+        try {
+            Thread.sleep(stall.toMillis()); // the stall is the scenario, not a wait for a condition
+        } finally {
+            signal("-CONT");
+        }
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** Waits for the process to exit by itself and gives its exit status. */
     int exitStatus(Duration within) throws InterruptedException {
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {

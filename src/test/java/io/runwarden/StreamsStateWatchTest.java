@@ -1,9 +1,14 @@
 package io.runwarden;
 
 import io.runwarden.kafka.StoppedStreams;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -108,6 +114,42 @@ class StreamsStateWatchTest {
         assertThat(watch.handle(cause)).isEqualTo(StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         watch.handle(new IllegalStateException("another thread, stopped by the shutdown"));
         assertThat(watch.failure()).isSameAs(cause);
+    }
+
+    @Test
+    void aThreadStoppedByAnAbortedTransactionIsReplacedAFewTimesInAWhileAndThenTheClientStops() {
+        AtomicLong now = new AtomicLong();
+        StreamsStateWatch watch = new StreamsStateWatch(failing::add, errorCalls::incrementAndGet, now::get);
+        StreamsException aborted = new StreamsException("Error encountered trying to commit a transaction",
+                new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
+
+        for (int i = 0; i < StreamsStateWatch.MAX_REPLACEMENTS; i++) {
+            assertThat(watch.handle(aborted)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+        }
+        assertThat(watch.handle(aborted)).as("one too many in the window").isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        assertThat(watch.failure()).isSameAs(aborted);
+        assertThat(watch.handle(new StreamsException(new ProducerFencedException("fenced"))))
+                .as("once the client stops, it stops").isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void replacementsOlderThanTheWindowNoLongerCount() {
+        AtomicLong now = new AtomicLong();
+        StreamsStateWatch watch = new StreamsStateWatch(failing::add, errorCalls::incrementAndGet, now::get);
+        for (int i = 0; i < 3 * StreamsStateWatch.MAX_REPLACEMENTS; i++) {
+            assertThat(watch.handle(new StreamsException(new InvalidProducerEpochException("old epoch"))))
+                    .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+            now.addAndGet(StreamsStateWatch.REPLACEMENT_WINDOW.toNanos() / StreamsStateWatch.MAX_REPLACEMENTS + 1);
+        }
+        assertThat(watch.failure()).isNull();
+        assertThat(errorCalls).hasValue(0);
+    }
+
+    @Test
+    void anythingButAnAbortedTransactionStopsTheClientAtOnce() {
+        assertThat(watch.handle(new StreamsException(new IllegalStateException("a store refused a write"))))
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.runwarden;
 
 import io.runwarden.kafka.LoopbackPorts;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -104,7 +103,7 @@ class RestoreTest {
             await("every run applied").atMost(CEILING).pollInterval(Duration.ofSeconds(1))
                     .until(() -> {
                         assertThat(storing.alive()).as("the service still runs, see " + serviceLog).isTrue();
-                        return runsInDashboard(http);
+                        return DashboardTotal.runs(http);
                     }, n -> n == RUNS);
             System.out.printf("restore: %d runs applied after %d ms%n", RUNS, elapsed(began));
 
@@ -124,7 +123,7 @@ class RestoreTest {
             await("every run readable after the rebuild").atMost(CEILING).pollInterval(Duration.ofSeconds(1))
                     .until(() -> {
                         assertThat(service.alive()).as("the service still runs, see " + serviceLog).isTrue();
-                        return runsInDashboard(http);
+                        return DashboardTotal.runs(http);
                     }, n -> n == RUNS);
             assertThat(runsOf(http, "script-7")).as("one script's runs, page by page").isEqualTo(RUNS / SCRIPTS);
             assertThat(http.get("/script/logs/run-" + (RUNS - 1)).status()).isEqualTo(200);
@@ -171,24 +170,6 @@ class RestoreTest {
             cursor = page.data().path("nextCursor").asText(null);
         } while (cursor != null);
         return runs;
-    }
-
-    /** Every run the dashboard counts, over all scripts; -1 while the service cannot answer. */
-    private static long runsInDashboard(HttpTestClient http) {
-        HttpTestClient.Response response;
-        try {
-            response = http.get("/script/dashboard-view");
-        } catch (AssertionError down) {
-            return -1;
-        }
-        if (response.status() != 200) {
-            return -1;
-        }
-        long total = 0;
-        for (JsonNode script : response.data().path("scripts")) {
-            total += script.path("counts").path("total").asLong();
-        }
-        return total;
     }
 
     /** What tells how the restore went: each task's rebuild, fencing, fatal errors, the start's outcome. */

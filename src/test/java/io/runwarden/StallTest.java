@@ -1,12 +1,12 @@
 package io.runwarden;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient;
 import io.runwarden.kafka.LoopbackPorts;
 import io.runwarden.kafka.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,14 +76,14 @@ class StallTest {
                 }, "feeder");
                 feeder.start();
                 await("runs applied before the stall").atMost(Patience.APPLIED).pollInterval(Duration.ofMillis(200))
-                        .until(() -> runsInDashboard(http) > 200);
+                        .until(() -> DashboardTotal.runs(http) > 200);
                 for (int stall = 0; stall < STALLS && !replaced(service); stall++) {
                     service.freeze(STALL);
                     int before = sent.get();
                     await("runs applied after stall " + stall).atMost(Patience.APPLIED).pollInterval(Duration.ofMillis(200))
                             .until(() -> {
                                 assertRuns(service);
-                                return runsInDashboard(http) >= before;
+                                return DashboardTotal.runs(http) >= before;
                             });
                 }
                 feeding.set(false);
@@ -93,7 +93,7 @@ class StallTest {
             await("every run applied, once").atMost(Patience.RESTART).pollInterval(Duration.ofSeconds(1))
                     .until(() -> {
                         assertRuns(service);
-                        return runsInDashboard(http);
+                        return DashboardTotal.runs(http);
                     }, n -> n == sent.get());
             assertThat(http.get("/ready").status()).isEqualTo(200);
             assertThat(http.get("/health").status()).isEqualTo(200);
@@ -111,32 +111,14 @@ class StallTest {
     }
 
     /** Whether the service said it replaced a thread: one stall that does is what this test is after. */
-    private static boolean replaced(JavaProcess service) throws java.io.IOException {
+    private static boolean replaced(JavaProcess service) throws IOException {
         return Files.readAllLines(service.log()).stream().anyMatch(l -> l.contains(REPLACED));
     }
 
-    private static void assertRuns(JavaProcess service) throws java.io.IOException {
+    private static void assertRuns(JavaProcess service) throws IOException {
         if (!service.alive()) {
             throw new AssertionError("the service stopped; its errors:\n" + String.join("\n", Files.readAllLines(service.log())
                     .stream().filter(l -> l.contains("ERROR") || l.contains("Caused by")).limit(20).toList()));
         }
-    }
-
-    /** Every run the dashboard counts, over all scripts; -1 while the service cannot answer. */
-    private static long runsInDashboard(HttpTestClient http) {
-        HttpTestClient.Response response;
-        try {
-            response = http.get("/script/dashboard-view");
-        } catch (AssertionError down) {
-            return -1;
-        }
-        if (response.status() != 200) {
-            return -1;
-        }
-        long total = 0;
-        for (JsonNode script : response.data().path("scripts")) {
-            total += script.path("counts").path("total").asLong();
-        }
-        return total;
     }
 }

@@ -4,13 +4,17 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class ViewCacheTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
@@ -27,6 +31,45 @@ class ViewCacheTest {
 
     private void advanceMillis(long millis) {
         clock.addAndGet(millis * 1_000_000L);
+    }
+
+    @Test
+    void readersThatWaitedForARenderingBegunAfterTheyAskedTakeItThoughTheVersionMoved() throws Exception {
+        ViewCache live = new ViewCache(System::nanoTime, Runnable::run);
+        AtomicLong versions = new AtomicLong();
+        CountDownLatch firstBegun = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        AtomicInteger rendered = new AtomicInteger();
+        Supplier<byte[]> slow = () -> {
+            if (rendered.incrementAndGet() == 1) {
+                firstBegun.countDown();
+                try {
+                    releaseFirst.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new byte[1];
+        };
+        // every read finds another version, as under steady writes
+        Supplier<Object> moving = versions::incrementAndGet;
+        Thread first = new Thread(() -> live.get(moving, slow));
+        first.start();
+        assertThat(firstBegun.await(1, TimeUnit.MINUTES)).isTrue();
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Thread reader = new Thread(() -> live.get(moving, slow));
+            readers.add(reader);
+            reader.start();
+        }
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> readers.stream().allMatch(reader -> reader.getState() == Thread.State.BLOCKED));
+        releaseFirst.countDown();
+        first.join();
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        assertThat(rendered).as("the first rendering, and one for the 20 readers who asked while it ran").hasValue(2);
     }
 
     @Test

@@ -112,11 +112,12 @@ public final class RunwardenService implements AutoCloseable {
             streamsProperties.put(RestoredRuns.CONFIG, restoredRuns);
             streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
                             feedPartitions, settings.applicationId()), streamsProperties);
-            streams.setGlobalStateRestoreListener(restoredRuns);
+            StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);
+            streams.setGlobalStateRestoreListener(new RestoreProgress(restoredRuns, watch));
             streams.setStandbyUpdateListener(restoredRuns);
             LocalRuns runs = new LocalRuns(streams);
             metrics.watch(streams, runs::runsInProgress);
-            StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);
+            api.watch(watch::stuck);
             streams.setStateListener(watch);
             streams.setUncaughtExceptionHandler(watch);
             streams.start();

@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * moment later: a rebalance right after the first RUNNING (a restart's follow-up assignment) is a start, not a failure.
  * It keeps the exception that stopped a thread, for a failed start to name its cause; Streams logs it as well.
  * A thread stopped by a transaction the broker aborted is replaced instead, a few times in a while: see
- * {@link #ABORTED}.
+ * {@link #ABORTED}. And it tells when the streams are stuck ({@link #stuck}): out of RUNNING with no restore under way.
  */
 final class StreamsStateWatch implements KafkaStreams.StateListener, StreamsUncaughtExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsStateWatch.class);
@@ -43,6 +43,12 @@ final class StreamsStateWatch implements KafkaStreams.StateListener, StreamsUnca
     /** Threads replaced within {@link #REPLACEMENT_WINDOW} before the next such failure stops the client after all. */
     static final int MAX_REPLACEMENTS = 5;
     static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+    /**
+     * Out of RUNNING this long, with no record restored meanwhile, the streams are stuck: a rebalance or a restore
+     * takes seconds to minutes and restores as it goes, while a transaction left hanging on the broker blocks every
+     * task's start for good (seen by a review). Kafka Streams gives up on a task after 5 minutes and tries again.
+     */
+    static final Duration STUCK_AFTER = Duration.ofMinutes(5);
 
     private final Consumer<String> failing;
     private final Runnable onStreamsError;
@@ -52,6 +58,9 @@ final class StreamsStateWatch implements KafkaStreams.StateListener, StreamsUnca
     private final LongSupplier nanoClock;
     /** When threads were replaced, oldest first, within the last {@link #REPLACEMENT_WINDOW}. */
     private final Deque<Long> replaced = new ArrayDeque<>();
+    private volatile boolean running;
+    /** When the streams last left RUNNING or restored a batch (at first, when they were created). */
+    private volatile long idleSince;
 
     /**
      * @param failing        told why, as the streams reach PENDING_ERROR or ERROR
@@ -65,10 +74,15 @@ final class StreamsStateWatch implements KafkaStreams.StateListener, StreamsUnca
         this.failing = failing;
         this.onStreamsError = onStreamsError;
         this.nanoClock = nanoClock;
+        this.idleSince = nanoClock.getAsLong();
     }
 
     @Override
     public synchronized void onChange(State now, State before) {
+        if (running != (now == State.RUNNING)) {
+            running = now == State.RUNNING;
+            idleSince = nanoClock.getAsLong();
+        }
         if (now == State.PENDING_ERROR || now == State.ERROR) {
             failing.accept("Kafka Streams is " + now + ": runwarden processes no event any more");
         }
@@ -125,6 +139,23 @@ final class StreamsStateWatch implements KafkaStreams.StateListener, StreamsUnca
             }
         }
         return false;
+    }
+
+    /** A batch of records was restored into a store: a restore under way is progress, however long it takes. */
+    void restored() {
+        idleSince = nanoClock.getAsLong();
+    }
+
+    /**
+     * Why the streams process nothing, while they have been out of RUNNING for {@link #STUCK_AFTER} with nothing
+     * restored; null while they run or make progress.
+     */
+    String stuck() {
+        if (running || nanoClock.getAsLong() - idleSince < STUCK_AFTER.toNanos()) {
+            return null;
+        }
+        return "Kafka Streams have not been RUNNING for " + STUCK_AFTER.toMinutes() + " minutes and restored nothing "
+                + "meanwhile: runwarden processes no event (a transaction left hanging on the broker? see docs/guarantees.md)";
     }
 
     /** Why the streams failed, when a thread of theirs threw. */

@@ -153,6 +153,40 @@ class StreamsStateWatchTest {
     }
 
     @Test
+    void streamsOutOfRunningFiveMinutesWithNothingRestoredAreStuckUntilTheyRunAgain() {
+        AtomicLong now = new AtomicLong();
+        StreamsStateWatch watch = new StreamsStateWatch(failing::add, errorCalls::incrementAndGet, now::get);
+        watch.onChange(State.REBALANCING, State.CREATED);
+        watch.onChange(State.RUNNING, State.REBALANCING);
+        now.addAndGet(Duration.ofHours(1).toNanos());
+        assertThat(watch.stuck()).as("running, however long").isNull();
+
+        watch.onChange(State.REBALANCING, State.RUNNING);
+        now.addAndGet(StreamsStateWatch.STUCK_AFTER.minusSeconds(1).toNanos());
+        assertThat(watch.stuck()).as("a rebalance of a few minutes").isNull();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(watch.stuck()).contains("have not been RUNNING for 5 minutes");
+
+        watch.onChange(State.RUNNING, State.REBALANCING);
+        assertThat(watch.stuck()).isNull();
+        assertThat(failing).as("stuck is not failed: it may pass").isEmpty();
+    }
+
+    @Test
+    void aRestoreThatGoesOnIsNotStuckHoweverLongItTakes() {
+        AtomicLong now = new AtomicLong();
+        StreamsStateWatch watch = new StreamsStateWatch(failing::add, errorCalls::incrementAndGet, now::get);
+        watch.onChange(State.REBALANCING, State.CREATED);
+        for (int minute = 0; minute < 60; minute++) {
+            now.addAndGet(Duration.ofMinutes(1).toNanos());
+            watch.restored();
+            assertThat(watch.stuck()).isNull();
+        }
+        now.addAndGet(StreamsStateWatch.STUCK_AFTER.toNanos());
+        assertThat(watch.stuck()).as("a first start that never gets anywhere").isNotNull();
+    }
+
+    @Test
     void theWaitLastsUntilTheStreamsFirstRun() throws Exception {
         Thread waiting = Thread.currentThread();
         Thread later = new Thread(() -> {

@@ -57,6 +57,8 @@ public final class ApiServer implements AutoCloseable {
     private volatile Services services;
     /** Why the process is failing, once the service runner says so; null while it is not. */
     private volatile String failure;
+    /** Why the streams are stuck, for as long as they are; null while they are not. */
+    private volatile Supplier<String> stuck = () -> null;
 
     private ApiServer(Access access, PrometheusMeterRegistry metrics) {
         String openApi = resource("/openapi.json");
@@ -94,14 +96,14 @@ public final class ApiServer implements AutoCloseable {
                         "X-Content-Type-Options", "nosniff");
             });
             config.routes.get("/health", ctx -> {
-                String reason = failure;
+                String reason = failure != null ? failure : stuck.get();
                 if (reason != null) {
                     throw ApiException.unavailable(reason);
                 }
                 Envelope.ok(ctx, Map.of("status", "UP"));
             }, Need.NOTHING);
             config.routes.get("/ready", ctx -> {
-                String reason = failure;
+                String reason = failure != null ? failure : stuck.get();
                 if (reason != null) {
                     throw ApiException.unavailable(reason);
                 }
@@ -175,6 +177,14 @@ public final class ApiServer implements AutoCloseable {
     /** Makes the routes live once the services exist. */
     public void serve(Services value) {
         this.services = value;
+    }
+
+    /**
+     * Asks {@code stuck} at every probe: while it gives a reason, /health and /ready answer 503 with it, so that a
+     * watchdog that processes nothing does not say it is healthy; once it gives null again, they answer as before.
+     */
+    public void watch(Supplier<String> stuck) {
+        this.stuck = stuck;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Set;
 
@@ -178,6 +179,24 @@ class ApiServerTest {
             assertThat(response.errorCode()).isEqualTo("unavailable");
             assertThat(response.body().path("error").path("message").asText()).isEqualTo("Kafka Streams reached ERROR");
         }
+    }
+
+    @Test
+    void stuckStreamsMakeHealthAndReady503ForAsLongAsTheyAreStuck() {
+        AtomicReference<String> stuck = new AtomicReference<>();
+        server.watch(stuck::get);
+        assertThat(http.get("/health").status()).isEqualTo(200);
+
+        stuck.set("Kafka Streams have not been RUNNING for 5 minutes");
+        for (String path : List.of("/health", "/ready")) {
+            Response response = http.get(path);
+            assertThat(response.status()).as(path).isEqualTo(503);
+            assertThat(response.body().path("error").path("message").asText())
+                    .isEqualTo("Kafka Streams have not been RUNNING for 5 minutes");
+        }
+
+        stuck.set(null);
+        assertThat(http.get("/health").status()).as("running again").isEqualTo(200);
     }
 
     @Test

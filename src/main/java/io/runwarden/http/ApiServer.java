@@ -96,14 +96,14 @@ public final class ApiServer implements AutoCloseable {
                         "X-Content-Type-Options", "nosniff");
             });
             config.routes.get("/health", ctx -> {
-                String reason = failure != null ? failure : stuck.get();
+                String reason = unhealthy();
                 if (reason != null) {
                     throw ApiException.unavailable(reason);
                 }
                 Envelope.ok(ctx, Map.of("status", "UP"));
             }, Need.NOTHING);
             config.routes.get("/ready", ctx -> {
-                String reason = failure != null ? failure : stuck.get();
+                String reason = unhealthy();
                 if (reason != null) {
                     throw ApiException.unavailable(reason);
                 }
@@ -177,6 +177,12 @@ public final class ApiServer implements AutoCloseable {
     /** Makes the routes live once the services exist. */
     public void serve(Services value) {
         this.services = value;
+    }
+
+    /** Why /health and /ready answer 503: the process failing, else the streams stuck; null while neither. */
+    private String unhealthy() {
+        String reason = failure;
+        return reason != null ? reason : stuck.get();
     }
 
     /**

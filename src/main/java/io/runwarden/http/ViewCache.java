@@ -91,11 +91,8 @@ final class ViewCache {
     private synchronized byte[] render(Supplier<Object> version, Supplier<byte[]> render, Rendered seen, long arrived) {
         Object current = version.get(); // before the read: a change during it makes the next call render again
         Rendered known = last;
-        if (known != seen && known.renderedAt() - arrived >= 0) {
-            return known.body();
-        }
-        if (known != seen && current != null && known.version().equals(current)
-                && nanoTime.getAsLong() - known.renderedAt() < REFRESH_AFTER.toNanos()) {
+        if (known != seen && (known.renderedAt() - arrived >= 0 || current != null && known.version().equals(current)
+                && nanoTime.getAsLong() - known.renderedAt() < REFRESH_AFTER.toNanos())) {
             return known.body();
         }
         long at = nanoTime.getAsLong();

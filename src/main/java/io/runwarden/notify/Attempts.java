@@ -17,6 +17,11 @@ import java.time.Instant;
 record Attempts(String id, int count, Instant first, Instant next, String settings) {
     private static final String PREFIX = "retry ";
 
+    /** The same attempts, the next one due {@code when}. */
+    Attempts dueAt(Instant when) {
+        return new Attempts(id, count, first, when, settings);
+    }
+
     /** As offset metadata. */
     String encode() {
         return PREFIX + count + " " + first.toEpochMilli() + " " + next.toEpochMilli() + " " + settings + " " + id;

@@ -99,16 +99,22 @@ public final class ChannelRules {
     public static Channel merged(Channel stored, Channel incoming) {
         // a URL is masked only on a Slack channel: kept through the mask onto another type, it would be shown in clear
         boolean slackKept = stored != null && stored.type() == ChannelType.SLACK && incoming.type() == ChannelType.SLACK;
-        String url = unmasked("url", incoming.url(), slackKept ? stored.url() : null, true);
-        boolean sameDestination = stored != null && stored.type() == incoming.type()
-                && Objects.equals(destination(stored.type(), stored.url()), destination(incoming.type(), url));
+        String url = unmasked("url", incoming.url(), slackKept ? stored.url() : null);
+        String routingKey = unmasked("routingKey", incoming.routingKey(), stored == null ? null : stored.routingKey());
+        // the mask was kept, so a stored channel is there
+        if (MASK.equals(incoming.routingKey()) && !sendsWhereItDid(stored, incoming.type(), url)) {
+            throw new InvalidFieldException("routingKey", "is the mask " + MASK + " but the channel's url changed: send the "
+                    + "routingKey itself again, as a stored one is kept only for the url it was given with");
+        }
         return new Channel(incoming.name(), incoming.type(), url,
                 // a webhook's secret never leaves: a new URL gets only signatures, so moving a receiver keeps it
-                unmasked("secret", incoming.secret(), stored == null ? null : stored.secret(), true),
-                incoming.to(),
-                unmasked("routingKey", incoming.routingKey(), stored == null ? null : stored.routingKey(), sameDestination),
-                incoming.scripts(), incoming.kinds(), incoming.enabled(),
+                unmasked("secret", incoming.secret(), stored == null ? null : stored.secret()),
+                incoming.to(), routingKey, incoming.scripts(), incoming.kinds(), incoming.enabled(),
                 stored == null ? null : stored.createdAt());
+    }
+
+    private static boolean sendsWhereItDid(Channel stored, ChannelType type, String url) {
+        return stored.type() == type && Objects.equals(destination(stored.type(), stored.url()), destination(type, url));
     }
 
     /** Where a channel's requests go: its URL, PagerDuty's endpoint when a pagerduty channel names none. */
@@ -128,17 +134,13 @@ public final class ChannelRules {
         return alert.scriptName() != null && scripts.stream().anyMatch(pattern -> Glob.matches(pattern, alert.scriptName()));
     }
 
-    private static String unmasked(String field, String incoming, String stored, boolean sameDestination) {
+    private static String unmasked(String field, String incoming, String stored) {
         if (!MASK.equals(incoming)) {
             return incoming;
         }
         if (stored == null) {
             throw new InvalidFieldException(field, "is the mask " + MASK + " but there is no stored " + field
                     + " to keep: send the value itself");
-        }
-        if (!sameDestination) {
-            throw new InvalidFieldException(field, "is the mask " + MASK + " but the channel's url changed: send the "
-                    + field + " itself again, as a stored one is kept only for the url it was given with");
         }
         return stored;
     }

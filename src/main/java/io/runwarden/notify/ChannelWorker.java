@@ -79,7 +79,7 @@ final class ChannelWorker implements Runnable {
     /** The notification at the head of the outbox is waiting for its next attempt. */
     private record Retry(ChannelOutbox.Ready ready, Attempts attempts) {
         Retry dueAt(Instant when) {
-            return new Retry(ready, new Attempts(attempts.id(), attempts.count(), attempts.first(), when, attempts.settings()));
+            return new Retry(ready, attempts.dueAt(when));
         }
 
         Instant next() {

@@ -36,10 +36,6 @@ public record Digest(String batchId, String part, List<Alert> alerts) implements
         }
     }
 
-    public Digest(String batchId, List<Alert> alerts) {
-        this(batchId, null, alerts);
-    }
-
     /** The digest of alerts of one whole batch, in the order they were raised. */
     public static Digest of(List<Alert> alerts) {
         return of(alerts, null);

@@ -55,7 +55,7 @@ class NotificationsTest {
         assertThatThrownBy(() -> Digest.of(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Digest.of(List.of(Channels.swept("a", "r1", "sweep-1"), Channels.swept("a", "r2", "sweep-2"))))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Digest("sweep-1", List.of(Channels.alert(AlertKind.FAILED, "a", "r"))))
+        assertThatThrownBy(() -> new Digest("sweep-1", null, List.of(Channels.alert(AlertKind.FAILED, "a", "r"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

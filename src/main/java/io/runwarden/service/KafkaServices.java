@@ -2,6 +2,7 @@ package io.runwarden.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.config.Settings;
+import io.runwarden.kafka.HangingTransactions;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.Topics;
 import io.runwarden.notify.AlertLog;
@@ -34,6 +35,7 @@ public final class KafkaServices implements AutoCloseable {
     private final DeliveryLog deliveries;
     private final AlertLog alerts;
     private final Notifier notifier;
+    private final HangingTransactions hanging;
 
     /**
      * @param runs            the read model of this instance's partitions
@@ -67,6 +69,7 @@ public final class KafkaServices implements AutoCloseable {
         notifier = new Notifier(() -> channels(stores), settings.kafkaClientConfig(), settings.applicationId(),
                 self.host() + ":" + self.port(), Topics.alertFeed(settings.applicationId()), feedPartitions,
                 senders, deliveries, clock).start();
+        hanging = new HangingTransactions(settings.kafkaClientConfig(), settings.applicationId(), registry, clock).start();
     }
 
     /** Every channel; null while the store is moving in a rebalance (the notifier then waits for the next look). */
@@ -86,6 +89,7 @@ public final class KafkaServices implements AutoCloseable {
 
     @Override
     public void close() {
+        hanging.close();
         notifier.close();
         deliveries.close();
         alerts.close();

@@ -130,12 +130,21 @@ public final class HangingTransactions implements AutoCloseable {
         }
     }
 
+    /**
+     * The broker's {@code transaction.max.timeout.ms}; Kafka's default where it will not say (no right to describe its
+     * configuration): the coordinators' own view still keeps any transaction they will close from being aborted.
+     */
     private Duration brokerMaxTimeout() throws InterruptedException, ExecutionException, TimeoutException {
         String broker = admin.describeCluster().nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .iterator().next().idString();
         ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, broker);
-        Config config = admin.describeConfigs(List.of(resource)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .get(resource);
+        Config config;
+        try {
+            config = admin.describeConfigs(List.of(resource)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(resource);
+        } catch (ExecutionException refused) {
+            return DEFAULT_MAX_TIMEOUT;
+        }
         var entry = config == null ? null : config.get("transaction.max.timeout.ms");
         return entry == null || entry.value() == null ? DEFAULT_MAX_TIMEOUT : Duration.ofMillis(Long.parseLong(entry.value()));
     }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class EventCodec {
     /** The fields of the {@code event} form besides {@code event} itself. */
-    public static final List<String> FIELDS = List.of("runId", "scriptName", "time", "message", "maxRuntime");
+    public static final List<String> FIELDS = List.of("runId", "scriptName", "time", "message", "maxRuntime", "startTime");
 
     private EventCodec() {
     }
@@ -61,7 +61,22 @@ public final class EventCodec {
             throw new InvalidEventException("missing-script-name", "a started event needs a scriptName");
         }
         Instant time = time(node, type, recordTimestamp);
-        return new LifecycleEvent(key, scriptName, type, time, Bounds.message(text(node, "message")), maxRuntime(node));
+        Instant startTime = type.isEnd() ? runStart(node, time) : null;
+        return new LifecycleEvent(key, scriptName, type, time, Bounds.message(text(node, "message")), maxRuntime(node),
+                startTime);
+    }
+
+    /** An end's {@code startTime}: the original logs hold a whole run in one record, with both its times. */
+    private static Instant runStart(JsonNode node, Instant end) {
+        if (present(node, "startTime") == null) {
+            return null;
+        }
+        Instant start = instant(node, "startTime");
+        if (start.isAfter(end)) {
+            throw new InvalidEventException("bad-time", "startTime " + Times.format(start) + " is after the end, "
+                    + Times.format(end));
+        }
+        return start;
     }
 
     /** The {@code event} form of an event, the one runwarden writes. */
@@ -78,6 +93,9 @@ public final class EventCodec {
         }
         if (event.maxRuntime() != null) {
             node.put("maxRuntime", Times.format(event.maxRuntime()));
+        }
+        if (event.startTime() != null) {
+            node.put("startTime", Times.format(event.startTime()));
         }
         return node;
     }
@@ -120,11 +138,20 @@ public final class EventCodec {
         String formField = type == EventType.STARTED ? "startTime" : type.isEnd() ? "endTime" : null;
         String field = present(node, "time") != null ? "time"
                 : formField != null && present(node, formField) != null ? formField : null;
+        if (field != null) {
+            return instant(node, field);
+        }
         try {
-            if (field == null) {
-                return Bounds.epochMillis(recordTimestamp);
-            }
-            JsonNode value = node.get(field);
+            return Bounds.epochMillis(recordTimestamp);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("bad-time", "the record timestamp: " + e.getMessage());
+        }
+    }
+
+    /** A present time field: an ISO-8601 instant or epoch milliseconds, within the bounds. */
+    private static Instant instant(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        try {
             if (value.isIntegralNumber() && value.canConvertToLong()) {
                 return Bounds.epochMillis(value.longValue());
             }
@@ -133,7 +160,7 @@ public final class EventCodec {
             }
             return Bounds.parseInstant(value.textValue());
         } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("bad-time", (field == null ? "the record timestamp" : field) + ": " + e.getMessage());
+            throw new InvalidEventException("bad-time", field + ": " + e.getMessage());
         }
     }
 

@@ -41,7 +41,7 @@ public final class RunTransitions {
             case STARTED -> run.startTime() == null ? started(run, event) : run;
             case HEARTBEAT -> run.inProgress() && isLater(event.time(), run.lastHeartbeat())
                     ? withDeadline(run.toBuilder().lastHeartbeat(event.time())) : run;
-            case SUCCEEDED, FAILED -> end(run, event);
+            case SUCCEEDED, FAILED -> end(withNamedStart(run, event), event);
         };
     }
 
@@ -67,8 +67,14 @@ public final class RunTransitions {
             // its script's limit, as a start would have
             case HEARTBEAT -> withDeadline(empty.toBuilder().lastHeartbeat(event.time())
                     .maxRuntime(MaxRuntime.recorded(null, policyOf(empty.scriptName()))));
-            case SUCCEEDED, FAILED -> end(empty, event);
+            case SUCCEEDED, FAILED -> end(withNamedStart(empty, event), event);
         };
+    }
+
+    /** A whole run in one record names its start: it fills in a start the run lacks, as a start event would. */
+    private static RunRecord withNamedStart(RunRecord run, LifecycleEvent end) {
+        return end.startTime() != null && run.startTime() == null && run.inProgress()
+                ? run.toBuilder().startTime(end.startTime()).build() : run;
     }
 
     /** The run's limit is fixed when it starts: a later change of its script's policy leaves it alone. */

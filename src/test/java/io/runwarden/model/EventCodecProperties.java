@@ -26,11 +26,12 @@ class EventCodecProperties {
 
     @Test
     void theWrittenFormIsTheContractsEventForm() {
-        LifecycleEvent event = new LifecycleEvent("run-1", "nightly", EventType.STARTED,
-                Instant.parse("2026-11-30T02:00:00Z"), "go", Duration.ofHours(6));
+        LifecycleEvent event = new LifecycleEvent("run-1", "nightly", EventType.SUCCEEDED,
+                Instant.parse("2026-11-30T02:00:00Z"), "done", Duration.ofHours(6), Instant.parse("2026-11-30T01:00:00Z"));
         JsonNode node = EventCodec.node(event);
-        assertThat(node.toString()).isEqualTo("{\"runId\":\"run-1\",\"event\":\"started\",\"scriptName\":\"nightly\","
-                + "\"time\":\"2026-11-30T02:00:00.000Z\",\"message\":\"go\",\"maxRuntime\":\"PT6H\"}");
+        assertThat(node.toString()).isEqualTo("{\"runId\":\"run-1\",\"event\":\"succeeded\",\"scriptName\":\"nightly\","
+                + "\"time\":\"2026-11-30T02:00:00.000Z\",\"message\":\"done\",\"maxRuntime\":\"PT6H\","
+                + "\"startTime\":\"2026-11-30T01:00:00.000Z\"}");
         assertThat(EventCodec.FIELDS).allMatch(field -> node.has(field));
     }
 
@@ -53,8 +54,10 @@ class EventCodecProperties {
         Arbitrary<Duration> limits = Arbitraries.longs().between(1, Duration.ofDays(3650).toSeconds())
                 .map(Duration::ofSeconds).injectNull(0.5);
         Arbitrary<EventType> types = Arbitraries.of(EventType.class);
-        return Combinators.combine(ids, ids.injectNull(0.2), types, times, messages, limits)
-                .as((runId, script, type, time, message, limit) -> new LifecycleEvent(runId,
-                        type == EventType.STARTED && script == null ? "s" : script, type, time, message, limit));
+        Arbitrary<Long> runLengths = Arbitraries.longs().between(0, Duration.ofDays(30).toMillis()).injectNull(0.5);
+        return Combinators.combine(ids, ids.injectNull(0.2), types, times, messages, limits, runLengths)
+                .as((runId, script, type, time, message, limit, length) -> new LifecycleEvent(runId,
+                        type == EventType.STARTED && script == null ? "s" : script, type, time, message, limit,
+                        type.isEnd() && length != null ? Instant.ofEpochMilli(Math.max(0, time.toEpochMilli() - length)) : null));
     }
 }

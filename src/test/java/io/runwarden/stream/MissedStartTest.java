@@ -67,6 +67,25 @@ class MissedStartTest {
         }
     }
 
+    /** The original logs kept a whole run in one record: its start keeps the slot as a start event's would. */
+    @Test
+    void aWholeRunInOneRecordOfTheOriginalFormKeepsItsSlot() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.putPolicy(everyFiveMinutes("backup"));
+            fixture.advanceTo(NOW.plusSeconds(10), StartChecks.TICK);
+            Instant start = NOW.plus(Duration.ofMinutes(5)).plusSeconds(2);
+            fixture.send("whole", "{\"scriptName\":\"backup\",\"status\":0,\"startTime\":\"" + start
+                    + "\",\"endTime\":\"" + start.plusSeconds(1) + "\"}");
+
+            fixture.advanceTo(NOW.plus(Duration.ofMinutes(8)), StartChecks.TICK);
+
+            assertThat(fixture.run("whole").startTime()).isEqualTo(start);
+            assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).as("12:05 kept by the whole run")
+                    .doesNotContain("backup@2026-11-28T12:05:00Z");
+            assertThat(fixture.meters.get(RunwardenMeters.MISSED_SLOTS).counter().count()).isZero();
+        }
+    }
+
     /** runIds are the reporter's to choose: one that names a slot's record must not silence that slot. */
     @Test
     void aReportedRunThatHoldsASlotsRunIdDoesNotSilenceTheSlot() {

@@ -64,6 +64,25 @@ class RunSemanticsTest {
     }
 
     @Test
+    void aWholeRunInOneRecordKeepsBothItsTimesAndAStartAlreadyKnownStands() {
+        fixture.send("whole", "{\"scriptName\":\"legacy\",\"status\":-1,\"startTime\":\"2026-11-20T10:30:00Z\","
+                + "\"endTime\":\"2026-11-20T11:00:00Z\",\"message\":\"boom\"}");
+        fixture.started("known", "legacy", T0);
+        fixture.send("known", "{\"status\":0,\"startTime\":\"2026-11-20T09:00:00Z\",\"endTime\":\"2026-11-20T11:00:00Z\"}");
+        fixture.send("reversed", "{\"scriptName\":\"legacy\",\"status\":0,\"startTime\":\"2026-11-20T12:00:00Z\","
+                + "\"endTime\":\"2026-11-20T11:00:00Z\"}");
+
+        RunRecord whole = fixture.run("whole");
+        assertThat(whole.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(whole.startTime()).isEqualTo(T0);
+        assertThat(whole.endTime()).isEqualTo(Instant.parse("2026-11-20T11:00:00Z"));
+        assertThat(whole.message()).isEqualTo("boom");
+        assertThat(fixture.run("known").startTime()).as("a start event's time stands").isEqualTo(T0);
+        assertThat(fixture.run("reversed")).as("a start after the end is a bad time").isNull();
+        assertThat(fixture.deadLetterReasons()).containsExactly("bad-time");
+    }
+
+    @Test
     void missingTimeFallsBackToRecordTimestamp() {
         Instant recordTime = Instant.parse("2026-11-27T08:00:00Z");
         fixture.send("r1", "{\"scriptName\":\"s\",\"event\":\"started\"}", recordTime);

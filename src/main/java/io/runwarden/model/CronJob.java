@@ -1,7 +1,14 @@
 package io.runwarden.model;
 
-/** A scheduled job, the value of the compacted {@code cron-config} topic keyed by {@code name}. */
-public record CronJob(String name, String schedule, boolean enabled, String timezone, String description) {
+/**
+ * A scheduled job, the value of the compacted {@code cron-config} topic keyed by {@code name}.
+ * @param enabled true when not given, on the topic as over HTTP: a job written without it runs
+ */
+public record CronJob(String name, String schedule, Boolean enabled, String timezone, String description) {
+
+    public CronJob {
+        enabled = enabled == null || enabled;
+    }
 
     public static final String DAILY_CLEANUP = "daily-cleanup-2am";
 

@@ -82,6 +82,20 @@ class SchedulerTest {
         }
     }
 
+    /** Over HTTP a job is enabled unless told otherwise; one written to the topic by hand must be too. */
+    @Test
+    void aJobWrittenToTheTopicWithoutEnabledFires() {
+        try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), BEFORE_2AM)) {
+            fixture.cronConfig.pipeInput("by-hand", "{\"name\":\"by-hand\",\"schedule\":\"0 2 * * *\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            advance(fixture, Duration.ofMinutes(1));
+            advance(fixture, Duration.ofMinutes(1).plusSeconds(1));
+
+            assertThat(sweeps(fixture)).extracting(SweepResult::sweepId).containsExactly("by-hand-20261128T0200Z");
+        }
+    }
+
     @Test
     void jobTimezoneDecidesWhen2amIs() {
         try (TopologyFixture fixture = new TopologyFixture(Duration.ofDays(3), Instant.parse("2026-11-28T00:58:00Z"))) {

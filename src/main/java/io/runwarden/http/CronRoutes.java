@@ -26,7 +26,9 @@ final class CronRoutes implements Routes {
         routes.get("/cron-config/{name}", this::get, Need.READ);
         routes.put("/cron-config/{name}", this::put, Need.WRITE);
         routes.post("/cron-config/seed", ctx -> Envelope.ok(ctx, jobs().seed(Params.flag(ctx, "overwrite"))), Need.WRITE);
-        routes.post("/cron-config/reload", ctx -> Envelope.ok(ctx, new Jobs(jobs().list())), Need.READ);
+        // the active jobs, as the original API answered a reload
+        routes.post("/cron-config/reload", ctx -> Envelope.ok(ctx, new Jobs(jobs().list().stream()
+                .filter(CronJobs.View::enabled).toList())), Need.READ);
     }
 
     private void get(Context ctx) {

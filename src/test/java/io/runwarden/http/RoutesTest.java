@@ -861,6 +861,11 @@ class RoutesTest {
             assertThat(reloaded).isEqualTo(listed);
             JsonNode one = http.get("/cron-config/" + CronJob.DAILY_CLEANUP).data();
             assertThat(one).isEqualTo(listed.get(0));
+
+            assertThat(http.put("/cron-config/" + CronJob.DAILY_CLEANUP, "{\"enabled\":false}").status()).isEqualTo(200);
+            assertThat(http.get("/cron-config").data().path("jobs")).as("listed, disabled").hasSize(1);
+            assertThat(http.post("/cron-config/reload", null).data().path("jobs")).as("a reload answers the active jobs")
+                    .isEmpty();
         }
 
         @Test

@@ -9,8 +9,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * A transaction left open on every partition of {@code script-events} that no coordinator will ever close: the
  * streams read under exactly-once, so no event behind it would ever be applied, and the watchdog would fall silent
  * while /health said UP. runwarden finds it and aborts it once it has been open longer than the broker lets any
- * transaction live (6 s on this broker, 15 minutes by default), and the events behind it are applied.
+ * transaction live (6 s on this broker, 15 minutes by default), and the events behind it are applied. Of two
+ * instances, only one aborts it.
  */
 @IntegrationTest
 class HangingTransactionTest {
@@ -29,24 +33,27 @@ class HangingTransactionTest {
     Path dir;
 
     @Test
-    void aTransactionNoCoordinatorWillCloseIsAbortedAndTheEventsBehindItApplied() throws Exception {
+    void aTransactionNoCoordinatorWillCloseIsAbortedOnceAndTheEventsBehindItApplied() throws Exception {
         int brokerPort = LoopbackPorts.free();
-        int httpPort = LoopbackPorts.free();
         // verification off: the broker takes a transactional write from a producer no coordinator tracks, as brokers
         // before 3.6 did
         JavaProcess broker = new JavaProcess(BrokerProcess.class, List.of(dir.resolve("broker").toString(),
                 String.valueOf(brokerPort), "transaction.partition.verification.enable=false",
                 "transaction.max.timeout.ms=" + MAX_TRANSACTION_TIMEOUT_MS), Map.of(), dir.resolve("broker.log"), "BROKER READY");
-        JavaProcess service = new JavaProcess(Main.class, List.of(), Map.of(
+        // two instances: one of them aborts each transaction, never both (a second marker could abort the next one)
+        List<Integer> ports = List.of(LoopbackPorts.free(), LoopbackPorts.free());
+        List<JavaProcess> services = ports.stream().map(port -> new JavaProcess(Main.class, List.of(), Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + brokerPort,
-                "RUNWARDEN_DATA_DIR", dir.resolve("service").toString(),
-                "RUNWARDEN_HTTP_PORT", String.valueOf(httpPort),
+                "RUNWARDEN_DATA_DIR", dir.resolve("service-" + port).toString(),
+                "RUNWARDEN_HTTP_PORT", String.valueOf(port),
                 "RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS", String.valueOf(MAX_TRANSACTION_TIMEOUT_MS / 2)),
-                dir.resolve("service.log"), "runwarden ready in");
-        HttpTestClient http = new HttpTestClient(httpPort, null);
+                dir.resolve("service-" + port + ".log"), "runwarden ready in")).toList();
+        HttpTestClient http = new HttpTestClient(ports.get(0), null);
         try {
             broker.start(Patience.START);
-            service.start(Patience.START);
+            for (JavaProcess service : services) {
+                service.start(Patience.START);
+            }
             HangingTransaction.leaveOpen(brokerPort, Topics.SCRIPT_EVENTS, 6);
             for (int n = 0; n < 6; n++) {
                 assertThat(http.post("/script/runs", "{\"scriptName\":\"behind-the-hang-" + n + "\"}").status())
@@ -54,20 +61,31 @@ class HangingTransactionTest {
             }
             await("the runs behind the hanging transaction applied").atMost(Patience.APPLIED)
                     .pollInterval(Duration.ofMillis(500)).until(() -> DashboardTotal.runs(http), n -> n == 6);
-            assertThat(http.getText("/metrics").text())
-                    .containsPattern("runwarden_hanging_transactions_aborted_total(\\{[^}]*})? ([6-9]|[1-9][0-9])\\.0");
-            // one a partition, and none of the service's own transactions, which its coordinator closes
-            List<String> aborts = Files.readAllLines(service.log()).stream()
-                    .filter(line -> line.contains("aborted a hanging transaction on ")).toList();
+            // one a partition, by one instance, and none of the services' own transactions, which their coordinator closes
+            List<String> aborts = new ArrayList<>();
+            for (JavaProcess service : services) {
+                Files.readAllLines(service.log()).stream().filter(line -> line.contains("aborted a hanging transaction on "))
+                        .forEach(aborts::add);
+            }
             assertThat(aborts).hasSize(6).allMatch(line -> line.contains(" on " + Topics.SCRIPT_EVENTS + "-"));
+            assertThat(ports.stream().mapToDouble(HangingTransactionTest::abortedCount).sum()).isEqualTo(6);
             System.out.println("hanging: " + aborts.get(0));
         } finally {
-            if (service.alive()) {
-                service.stop();
+            for (JavaProcess service : services) {
+                if (service.alive()) {
+                    service.stop();
+                }
             }
             if (broker.alive()) {
                 broker.stop();
             }
         }
+    }
+
+    private static double abortedCount(int port) {
+        Matcher counted = Pattern.compile("(?m)^runwarden_hanging_transactions_aborted_total(?:\\{[^}]*})? (\\S+)$")
+                .matcher(new HttpTestClient(port, null).getText("/metrics").text());
+        assertThat(counted.find()).as("the counter on port %d", port).isTrue();
+        return Double.parseDouble(counted.group(1));
     }
 }

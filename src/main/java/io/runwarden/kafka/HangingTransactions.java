@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -48,6 +50,8 @@ public final class HangingTransactions implements AutoCloseable {
     /** Kafka's default {@code transaction.max.timeout.ms}, for a broker that does not say its own. */
     private static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration MAX_PERIOD = Duration.ofMinutes(1);
+    private static final Duration MIN_PERIOD = Duration.ofSeconds(1);
+    private static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     /** A transaction open on a partition: its producer and the offset it began at. */
@@ -56,6 +60,7 @@ public final class HangingTransactions implements AutoCloseable {
 
     private final Admin admin;
     private final Predicate<String> searched;
+    private final BooleanSupplier inCharge;
     private final Clock clock;
     private final Counter aborted;
     /** When this process first saw each transaction that is still open: its own clock, not the producer's. */
@@ -67,10 +72,16 @@ public final class HangingTransactions implements AutoCloseable {
     });
     private Duration maxTimeout;
 
-    /** @param applicationId the streams' application id, whose internal topics are searched with the contract's */
-    public HangingTransactions(Map<String, Object> clientConfig, String applicationId, MeterRegistry registry, Clock clock) {
+    /**
+     * @param applicationId the streams' application id, whose internal topics are searched with the contract's
+     * @param inCharge      whether this instance is the one that looks: one at a time, so that no transaction is aborted
+     *                      twice (a second marker of the same producer epoch could abort its next transaction)
+     */
+    public HangingTransactions(Map<String, Object> clientConfig, String applicationId, BooleanSupplier inCharge,
+                               MeterRegistry registry, Clock clock) {
         this.admin = Admin.create(clientConfig);
         this.searched = ours(applicationId);
+        this.inCharge = inCharge;
         this.clock = clock;
         this.aborted = Counter.builder("runwarden_hanging_transactions_aborted")
                 .description("transactions left open on a partition with no coordinator to close them, aborted")
@@ -101,38 +112,44 @@ public final class HangingTransactions implements AutoCloseable {
             LOG.debug("could not look for hanging transactions: {}", String.valueOf(e.getMessage()));
         }
         if (!timer.isShutdown()) {
-            Duration period = maxTimeout == null || maxTimeout.compareTo(MAX_PERIOD.multipliedBy(2)) > 0
-                    ? MAX_PERIOD : maxTimeout.dividedBy(2);
+            Duration period = maxTimeout == null || maxTimeout.compareTo(MAX_PERIOD.multipliedBy(2)) > 0 ? MAX_PERIOD
+                    : maxTimeout.dividedBy(2).compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : maxTimeout.dividedBy(2);
             timer.schedule(this::checkQuietly, period.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     /** One look, aborting what has hung for long enough. */
     private void check() throws InterruptedException, ExecutionException, TimeoutException {
+        if (!inCharge.getAsBoolean()) {
+            firstSeen.clear(); // another instance looks; should this one take over, it sees each one open anew
+            return;
+        }
         if (maxTimeout == null) {
             maxTimeout = brokerMaxTimeout();
         }
+        Duration limit = maxTimeout != null ? maxTimeout : DEFAULT_MAX_TIMEOUT;
         Map<OpenTransaction, ProducerState> open = openTransactions();
         Instant now = clock.instant();
         firstSeen.keySet().retainAll(open.keySet());
         open.keySet().forEach(transaction -> firstSeen.putIfAbsent(transaction, now));
         List<OpenTransaction> overdue = open.keySet().stream()
-                .filter(transaction -> firstSeen.get(transaction).plus(maxTimeout).isBefore(now)).toList();
-        if (overdue.isEmpty()) {
+                .filter(transaction -> firstSeen.get(transaction).plus(limit).isBefore(now)).toList();
+        if (overdue.isEmpty() || !everyCoordinatorUp()) {
             return;
         }
         Map<Long, TransactionDescription> closing = coordinatorsView(overdue);
         for (OpenTransaction transaction : overdue) {
             TransactionDescription description = closing.get(transaction.producerId());
             if (description == null || !description.topicPartitions().contains(transaction.partition())) {
-                abort(transaction, open.get(transaction));
+                abort(transaction, open.get(transaction), limit);
             }
         }
     }
 
     /**
-     * The broker's {@code transaction.max.timeout.ms}; Kafka's default where it will not say (no right to describe its
-     * configuration): the coordinators' own view still keeps any transaction they will close from being aborted.
+     * The broker's {@code transaction.max.timeout.ms}; null where it will not say (no right to describe its
+     * configuration), and Kafka's default serves that look: the coordinators' own view still keeps any transaction
+     * they will close from being aborted.
      */
     private Duration brokerMaxTimeout() throws InterruptedException, ExecutionException, TimeoutException {
         String broker = admin.describeCluster().nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -143,7 +160,7 @@ public final class HangingTransactions implements AutoCloseable {
             config = admin.describeConfigs(List.of(resource)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .get(resource);
         } catch (ExecutionException refused) {
-            return DEFAULT_MAX_TIMEOUT;
+            return null; // Kafka's default for this look, asked again at the next
         }
         var entry = config == null ? null : config.get("transaction.max.timeout.ms");
         return entry == null || entry.value() == null ? DEFAULT_MAX_TIMEOUT : Duration.ofMillis(Long.parseLong(entry.value()));
@@ -159,11 +176,35 @@ public final class HangingTransactions implements AutoCloseable {
                 (topic, description) -> description.partitions().forEach(
                         partition -> partitions.add(new TopicPartition(topic, partition.partition()))));
         Map<OpenTransaction, ProducerState> open = new HashMap<>();
-        admin.describeProducers(partitions).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach(
-                (partition, producers) -> producers.activeProducers().forEach(producer ->
-                        producer.currentTransactionStartOffset().ifPresent(start -> open.put(
-                                new OpenTransaction(partition, producer.producerId(), start), producer))));
+        var described = admin.describeProducers(partitions);
+        for (TopicPartition partition : partitions) {
+            try {
+                described.partitionResult(partition).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).activeProducers()
+                        .forEach(producer -> producer.currentTransactionStartOffset().ifPresent(start -> open.put(
+                                new OpenTransaction(partition, producer.producerId(), start), producer)));
+            } catch (ExecutionException refused) {
+                // this partition alone (no right to read the offsets topic, say): the others are still looked at
+                LOG.debug("cannot describe the producers of {}: {}", partition, String.valueOf(refused.getCause()));
+            }
+        }
         return open;
+    }
+
+    /**
+     * Whether every partition of the coordinators' log has a leader: a coordinator that is down lists none of its
+     * transactions, and one of them, even a commit under way, would look like no coordinator's.
+     */
+    private boolean everyCoordinatorUp() throws InterruptedException, ExecutionException, TimeoutException {
+        var topics = admin.describeTopics(List.of(TRANSACTION_STATE_TOPIC)).topicNameValues().get(TRANSACTION_STATE_TOPIC);
+        try {
+            return topics.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).partitions().stream()
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return true; // no transaction was ever begun with a transactional id: no coordinator knows any
+            }
+            throw e;
+        }
     }
 
     /** What the coordinators say of the overdue transactions' producers, by producer id: none for one they do not know. */
@@ -192,20 +233,28 @@ public final class HangingTransactions implements AutoCloseable {
         return described;
     }
 
-    private void abort(OpenTransaction transaction, ProducerState producer)
+    private void abort(OpenTransaction transaction, ProducerState producer, Duration limit)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (!stillOpen(transaction)) {
             return; // closed meanwhile (another instance aborted it): an abort now could hit the producer's next one
         }
         // a producer that never finished a transaction has no coordinator epoch yet: 0 is at most any (as the tool does)
         int coordinatorEpoch = Math.max(0, producer.coordinatorEpoch().orElse(0));
-        admin.abortTransaction(new AbortTransactionSpec(transaction.partition(), producer.producerId(),
-                (short) producer.producerEpoch(), coordinatorEpoch)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            admin.abortTransaction(new AbortTransactionSpec(transaction.partition(), producer.producerId(),
+                    (short) producer.producerEpoch(), coordinatorEpoch)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException refused) {
+            // said at every look: readers wait on it until an operator aborts it (kafka-transactions.sh abort)
+            LOG.warn("a hanging transaction on {} (producer {}, open since offset {}) holds readers back, and the "
+                    + "cluster refused to abort it: {}", transaction.partition(), producer.producerId(),
+                    transaction.startOffset(), String.valueOf(refused.getCause()));
+            return;
+        }
         aborted.increment();
         LOG.warn("aborted a hanging transaction on {}: producer {} (epoch {}), open since offset {} for more than {}, "
                         + "which its coordinator will never close; readers under exactly-once waited on it",
                 transaction.partition(), producer.producerId(), producer.producerEpoch(), transaction.startOffset(),
-                maxTimeout);
+                limit);
         firstSeen.remove(transaction);
     }
 

@@ -66,17 +66,16 @@ public final class EventCodec {
                 startTime);
     }
 
-    /** An end's {@code startTime}: the original logs hold a whole run in one record, with both its times. */
+    /**
+     * An end's {@code startTime}: the original logs hold a whole run in one record, with both its times. One after
+     * the end (a clock that moved) is left out rather than the end refused: the end, a failure perhaps, must not be lost.
+     */
     private static Instant runStart(JsonNode node, Instant end) {
         if (present(node, "startTime") == null) {
             return null;
         }
         Instant start = instant(node, "startTime");
-        if (start.isAfter(end)) {
-            throw new InvalidEventException("bad-time", "startTime " + Times.format(start) + " is after the end, "
-                    + Times.format(end));
-        }
-        return start;
+        return start.isAfter(end) ? null : start;
     }
 
     /** The {@code event} form of an event, the one runwarden writes. */

@@ -13,6 +13,7 @@ import io.runwarden.notify.Senders;
 import io.runwarden.runs.LocalRuns;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -69,7 +70,22 @@ public final class KafkaServices implements AutoCloseable {
         notifier = new Notifier(() -> channels(stores), settings.kafkaClientConfig(), settings.applicationId(),
                 self.host() + ":" + self.port(), Topics.alertFeed(settings.applicationId()), feedPartitions,
                 senders, deliveries, clock).start();
-        hanging = new HangingTransactions(settings.kafkaClientConfig(), settings.applicationId(), registry, clock).start();
+        hanging = new HangingTransactions(settings.kafkaClientConfig(), settings.applicationId(),
+                () -> holdsPartitionZero(streams, self), registry, clock).start();
+    }
+
+    /**
+     * Whether this instance holds partition 0 of {@code script-events}, as its scheduler does, or no instance does (a
+     * group stuck rebalancing, perhaps over the very transaction to abort): one instance acts for the others.
+     */
+    private static boolean holdsPartitionZero(KafkaStreams streams, HostInfo self) {
+        TopicPartition zero = new TopicPartition(Topics.SCRIPT_EVENTS, 0);
+        try {
+            return streams.metadataForAllStreamsClients().stream().filter(client -> client.topicPartitions().contains(zero))
+                    .findFirst().map(owner -> owner.hostInfo().equals(self)).orElse(true);
+        } catch (RuntimeException notRunning) {
+            return true;
+        }
     }
 
     /** Every channel; null while the store is moving in a rebalance (the notifier then waits for the next look). */

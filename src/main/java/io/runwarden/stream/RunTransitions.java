@@ -73,8 +73,7 @@ public final class RunTransitions {
 
     /** A whole run in one record names its start: it fills in a start the run lacks, as a start event would. */
     private static RunRecord withNamedStart(RunRecord run, LifecycleEvent end) {
-        return end.startTime() != null && run.startTime() == null && run.inProgress()
-                ? run.toBuilder().startTime(end.startTime()).build() : run;
+        return end.startTime() != null && run.startTime() == null ? run.toBuilder().startTime(end.startTime()).build() : run;
     }
 
     /** The run's limit is fixed when it starts: a later change of its script's policy leaves it alone. */

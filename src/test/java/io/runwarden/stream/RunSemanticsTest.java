@@ -78,8 +78,13 @@ class RunSemanticsTest {
         assertThat(whole.endTime()).isEqualTo(Instant.parse("2026-11-20T11:00:00Z"));
         assertThat(whole.message()).isEqualTo("boom");
         assertThat(fixture.run("known").startTime()).as("a start event's time stands").isEqualTo(T0);
-        assertThat(fixture.run("reversed")).as("a start after the end is a bad time").isNull();
-        assertThat(fixture.deadLetterReasons()).containsExactly("bad-time");
+        RunRecord reversed = fixture.run("reversed");
+        assertThat(reversed.status()).as("the end is applied").isEqualTo(RunStatus.SUCCESS);
+        assertThat(reversed.startTime()).as("a start after the end is left out").isNull();
+        fixture.send("reversed", "{\"status\":0,\"startTime\":\"2026-11-20T10:00:00Z\",\"endTime\":\"2026-11-20T11:00:00Z\"}");
+        assertThat(fixture.run("reversed").startTime()).as("the same end again fills in the start").isEqualTo(
+                Instant.parse("2026-11-20T10:00:00Z"));
+        assertThat(fixture.deadLetterReasons()).isEmpty();
     }
 
     @Test

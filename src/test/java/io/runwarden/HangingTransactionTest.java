@@ -22,12 +22,12 @@ import static org.awaitility.Awaitility.await;
  * A transaction left open on every partition of {@code script-events} that no coordinator will ever close: the
  * streams read under exactly-once, so no event behind it would ever be applied, and the watchdog would fall silent
  * while /health said UP. runwarden finds it and aborts it once it has been open longer than the broker lets any
- * transaction live (6 s on this broker, 15 minutes by default), and the events behind it are applied. Of two
+ * transaction live (4 s on this broker, 15 minutes by default), and the events behind it are applied. Of two
  * instances, only one aborts it.
  */
 @IntegrationTest
 class HangingTransactionTest {
-    private static final int MAX_TRANSACTION_TIMEOUT_MS = 6_000;
+    private static final int MAX_TRANSACTION_TIMEOUT_MS = 4_000;
 
     @TempDir
     Path dir;
@@ -51,9 +51,7 @@ class HangingTransactionTest {
         HttpTestClient http = new HttpTestClient(ports.get(0), null);
         try {
             broker.start(Patience.START);
-            for (JavaProcess service : services) {
-                service.start(Patience.START);
-            }
+            services.parallelStream().forEach(service -> service.start(Patience.START));
             HangingTransaction.leaveOpen(brokerPort, Topics.SCRIPT_EVENTS, 6);
             for (int n = 0; n < 6; n++) {
                 assertThat(http.post("/script/runs", "{\"scriptName\":\"behind-the-hang-" + n + "\"}").status())

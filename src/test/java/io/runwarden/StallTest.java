@@ -52,7 +52,10 @@ class StallTest {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "RUNWARDEN_DATA_DIR", dir.resolve("service").toString(),
                 "RUNWARDEN_HTTP_PORT", String.valueOf(httpPort),
-                "RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS", String.valueOf(TRANSACTION_TIMEOUT_MS)),
+                "RUNWARDEN_KAFKA_TRANSACTION_TIMEOUT_MS", String.valueOf(TRANSACTION_TIMEOUT_MS),
+                // a replaced thread's member leaves the group when its session expires: 6 s (the broker's least), not 45
+                "RUNWARDEN_KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "RUNWARDEN_KAFKA_HEARTBEAT_INTERVAL_MS", "1500"),
                 dir.resolve("service.log"), "runwarden ready in");
         HttpTestClient http = new HttpTestClient(httpPort, null);
         AtomicBoolean feeding = new AtomicBoolean(true);

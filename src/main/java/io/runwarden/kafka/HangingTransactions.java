@@ -51,6 +51,8 @@ public final class HangingTransactions implements AutoCloseable {
     private static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration MAX_PERIOD = Duration.ofMinutes(1);
     private static final Duration MIN_PERIOD = Duration.ofSeconds(1);
+    /** The first look waits for the start to be over: it would only compete with it, for a verdict a minute away. */
+    private static final Duration FIRST_LOOK = Duration.ofSeconds(10);
     private static final String TRANSACTION_STATE_TOPIC = "__transaction_state";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -97,7 +99,7 @@ public final class HangingTransactions implements AutoCloseable {
 
     /** Checks now and then, as often as a transaction could become hanging: the broker's longest timeout, at most a minute. */
     public HangingTransactions start() {
-        timer.execute(this::checkQuietly);
+        timer.schedule(this::checkQuietly, FIRST_LOOK.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 

@@ -566,10 +566,7 @@ class SchedulesTest {
     }
 
     private static double missedSlotsMetric(int port) {
-        String metrics = new HttpTestClient(port, null).getText("/metrics").text();
-        List<String> lines = metrics.lines().filter(line -> line.startsWith("runwarden_missed_slots_total")).toList();
-        assertThat(lines).as("runwarden_missed_slots_total on /metrics").isNotEmpty();
-        return lines.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return ScrapedMeters.total(port, "runwarden_missed_slots_total");
     }
 
     private static JsonNode awaitRun(HttpTestClient http, String runId, Duration ceiling) {

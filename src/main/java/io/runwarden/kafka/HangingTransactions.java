@@ -57,7 +57,7 @@ public final class HangingTransactions implements AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     /** A transaction open on a partition: its producer and the offset it began at. */
-    record OpenTransaction(TopicPartition partition, long producerId, long startOffset) {
+    private record OpenTransaction(TopicPartition partition, long producerId, long startOffset) {
     }
 
     private final Admin admin;
@@ -114,9 +114,8 @@ public final class HangingTransactions implements AutoCloseable {
             LOG.debug("could not look for hanging transactions: {}", String.valueOf(e.getMessage()));
         }
         if (!timer.isShutdown()) {
-            Duration period = maxTimeout == null || maxTimeout.compareTo(MAX_PERIOD.multipliedBy(2)) > 0 ? MAX_PERIOD
-                    : maxTimeout.dividedBy(2).compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : maxTimeout.dividedBy(2);
-            timer.schedule(this::checkQuietly, period.toMillis(), TimeUnit.MILLISECONDS);
+            long period = Math.min(MAX_PERIOD.toMillis(), Math.max(MIN_PERIOD.toMillis(), limit().toMillis() / 2));
+            timer.schedule(this::checkQuietly, period, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -129,7 +128,7 @@ public final class HangingTransactions implements AutoCloseable {
         if (maxTimeout == null) {
             maxTimeout = brokerMaxTimeout();
         }
-        Duration limit = maxTimeout != null ? maxTimeout : DEFAULT_MAX_TIMEOUT;
+        Duration limit = limit();
         Map<OpenTransaction, ProducerState> open = openTransactions();
         Instant now = clock.instant();
         firstSeen.keySet().retainAll(open.keySet());
@@ -148,10 +147,15 @@ public final class HangingTransactions implements AutoCloseable {
         }
     }
 
+    /** The longest a transaction may live: the broker's, once it said, else Kafka's default. */
+    private Duration limit() {
+        return maxTimeout != null ? maxTimeout : DEFAULT_MAX_TIMEOUT;
+    }
+
     /**
-     * The broker's {@code transaction.max.timeout.ms}; null where it will not say (no right to describe its
-     * configuration), and Kafka's default serves that look: the coordinators' own view still keeps any transaction
-     * they will close from being aborted.
+     * The broker's {@code transaction.max.timeout.ms}; null while it will not say (no right to describe its
+     * configuration), asked again at the next look: the coordinators' own view still keeps any transaction they will
+     * close from being aborted.
      */
     private Duration brokerMaxTimeout() throws InterruptedException, ExecutionException, TimeoutException {
         String broker = admin.describeCluster().nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -162,10 +166,10 @@ public final class HangingTransactions implements AutoCloseable {
             config = admin.describeConfigs(List.of(resource)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .get(resource);
         } catch (ExecutionException refused) {
-            return null; // Kafka's default for this look, asked again at the next
+            return null;
         }
         var entry = config == null ? null : config.get("transaction.max.timeout.ms");
-        return entry == null || entry.value() == null ? DEFAULT_MAX_TIMEOUT : Duration.ofMillis(Long.parseLong(entry.value()));
+        return entry == null || entry.value() == null ? null : Duration.ofMillis(Long.parseLong(entry.value()));
     }
 
     private Map<OpenTransaction, ProducerState> openTransactions()

@@ -116,7 +116,7 @@ public final class RunwardenService implements AutoCloseable {
             streams.setGlobalStateRestoreListener(new RestoreProgress(restoredRuns, watch));
             streams.setStandbyUpdateListener(restoredRuns);
             LocalRuns runs = new LocalRuns(streams);
-            metrics.watch(streams, runs::runsInProgress);
+            metrics.watch(streams, runs::runsInProgress, runs::partitionsRebuilding);
             api.watch(watch::stuck);
             streams.setStateListener(watch);
             streams.setUncaughtExceptionHandler(watch);

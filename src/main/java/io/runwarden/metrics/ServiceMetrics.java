@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
  */
 public final class ServiceMetrics implements AutoCloseable {
     public static final String RUNS_IN_PROGRESS = "runwarden.runs.in.progress";
+    public static final String PARTITIONS_REBUILDING = "runwarden.partitions.rebuilding";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -44,13 +45,20 @@ public final class ServiceMetrics implements AutoCloseable {
         return meters;
     }
 
-    /** Adds the meters that need the streams. @param runsInProgress counts the runs in progress on local partitions */
-    public void watch(KafkaStreams streams, LongSupplier runsInProgress) {
+    /**
+     * Adds the meters that need the streams.
+     * @param runsInProgress       counts the runs in progress on local partitions
+     * @param partitionsRebuilding counts the local partitions whose indexes are being rebuilt
+     */
+    public void watch(KafkaStreams streams, LongSupplier runsInProgress, LongSupplier partitionsRebuilding) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         // strong: the registry alone holds the supplier, and a weakly held gauge would turn NaN after a GC
         Gauge.builder(RUNS_IN_PROGRESS, runsInProgress, LongSupplier::getAsLong).strongReference(true)
                 .description("runs in progress on the partitions this instance owns").register(registry);
+        Gauge.builder(PARTITIONS_REBUILDING, partitionsRebuilding, LongSupplier::getAsLong).strongReference(true)
+                .description("partitions of this instance whose indexes are being rebuilt: their reads scan the runs meanwhile")
+                .register(registry);
     }
 
     @Override

@@ -65,7 +65,8 @@ final class DeadlineIndex {
         return due.values();
     }
 
-    private static String keyOf(RunRecord run) {
+    /** The run's entry: null unless it is in progress with a deadline. */
+    static String keyOf(RunRecord run) {
         return run == null || !run.inProgress() || run.deadline() == null
                 ? null : IndexKeys.oldestFirst(run.deadline(), run.runId());
     }

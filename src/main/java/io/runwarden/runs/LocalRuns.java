@@ -24,14 +24,15 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * The reading side of the run read model, over the partitions this instance owns. A logs page merges one ordered
  * index iterator per partition and reads runs only as it returns them, so its cost follows the page size, not the
- * runs stored. A partition whose indexes are being rebuilt answers {@link InvalidStateStoreException}, as one that
- * moves in a rebalance does.
+ * runs stored. A partition whose indexes are being rebuilt is read from its runs instead ({@link IndexesFromRuns}): the
+ * same answers, at the cost of a pass over them.
  */
 public final class LocalRuns {
     /** The stores of the partitions an instance holds. */
@@ -43,6 +44,8 @@ public final class LocalRuns {
     }
 
     private final Partitions partitions;
+    /** Counts the partitions' stats read from their runs. */
+    private final AtomicLong passes = new AtomicLong();
     private final CachedStats mergedStats = new CachedStats(this::statsVersion, this::mergeStats, System::nanoTime);
 
     public LocalRuns(Partitions partitions) {
@@ -83,7 +86,12 @@ public final class LocalRuns {
         Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runs = runStores();
         try {
             for (int partition : partitions()) {
-                KeyValueIterator<String, String> it = index(space, partition).range(lower, upper);
+                // a page takes at most limit entries a partition, one more to know that another page follows, and
+                // skips the cursor's own
+                KeyValueIterator<String, String> it = rebuilding(partition)
+                        ? IndexesFromRuns.listing(runs.apply(partition), space, lower, upper,
+                                run -> query.status() == null || run.status() == query.status(), query.limit() + 2)
+                        : index(space, partition).range(lower, upper);
                 open.add(it);
                 Head head = Head.next(it, prefix.length(), partition, after);
                 if (head != null) {
@@ -115,7 +123,9 @@ public final class LocalRuns {
     public Map<Integer, List<String>> statsVersion() {
         Map<Integer, List<String>> versions = new HashMap<>();
         for (int partition : partitions()) {
-            versions.put(partition, StatsVersion.of(store(StoreNames.INDEXES, partition)));
+            // stats read from the runs are never the same twice: the rebuild moves no version as they change
+            versions.put(partition, rebuilding(partition) ? List.of("read from the runs " + passes.incrementAndGet())
+                    : StatsVersion.of(store(StoreNames.INDEXES, partition)));
         }
         return versions;
     }
@@ -181,7 +191,8 @@ public final class LocalRuns {
             ReadOnlyKeyValueStore<String, RunRecord> runs = store(StoreNames.RUNS, partition);
             TreeSet<String> scripts = new TreeSet<>();
             List<RunRecord> first = new ArrayList<>();
-            Collection<RunRecord> due = DeadlineIndex.dueRuns(index(IndexSpace.DEADLINE, partition), runs::get, asOf);
+            Collection<RunRecord> due = rebuilding(partition) ? IndexesFromRuns.due(runs, asOf)
+                    : DeadlineIndex.dueRuns(index(IndexSpace.DEADLINE, partition), runs::get, asOf);
             for (RunRecord run : due) {
                 if (run.scriptName() != null) {
                     scripts.add(run.scriptName());
@@ -195,14 +206,24 @@ public final class LocalRuns {
         return merged;
     }
 
-    /** Whether every local partition's indexes are complete: none is being rebuilt from its runs. */
-    public boolean indexesComplete() {
+    /**
+     * How many local partitions' indexes are being rebuilt (and their reads scan their runs meanwhile); a partition
+     * still restoring or moving in a rebalance counts as none.
+     */
+    public long partitionsRebuilding() {
+        long rebuilding = 0;
         for (int partition : partitions()) {
-            if (IndexGeneration.rebuilding(this.<String>store(StoreNames.INDEXES, partition))) {
-                return false;
+            try {
+                rebuilding += rebuilding(partition) ? 1 : 0;
+            } catch (InvalidStateStoreException settling) {
+                // counted at the next scrape
             }
         }
-        return true;
+        return rebuilding;
+    }
+
+    private boolean rebuilding(int partition) {
+        return IndexGeneration.rebuilding(this.<String>store(StoreNames.INDEXES, partition));
     }
 
     private List<Integer> partitions() {
@@ -216,18 +237,18 @@ public final class LocalRuns {
     }
 
     private void forEachStats(int partition, BiConsumer<String, StoredStats> action) {
+        if (rebuilding(partition)) {
+            IndexesFromRuns.stats(this.<RunRecord>store(StoreNames.RUNS, partition)).forEach(action);
+            return;
+        }
         try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
             it.forEachRemaining(kv -> action.accept(kv.key, StoredStats.decode(kv.value)));
         }
     }
 
-    /** An index of a partition; while the partition's indexes are being rebuilt, the query waits as in a rebalance. */
+    /** An index of a partition whose indexes are complete. */
     private IndexView index(IndexSpace space, int partition) {
-        ReadOnlyKeyValueStore<String, String> indexes = store(StoreNames.INDEXES, partition);
-        if (IndexGeneration.rebuilding(indexes)) {
-            throw new InvalidStateStoreException("the indexes of partition " + partition + " are being rebuilt");
-        }
-        return new IndexView(indexes, space);
+        return new IndexView(store(StoreNames.INDEXES, partition), space);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {

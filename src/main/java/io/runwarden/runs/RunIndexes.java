@@ -371,6 +371,17 @@ public final class RunIndexes {
         return run == null ? null : IndexKeys.newestFirst(RunTimes.sortTime(run), run.runId());
     }
 
+    /** A run's key in one of the listings (every run, one script's, one status's); null where it is not listed. */
+    static String listingKey(IndexSpace space, RunRecord run) {
+        String time = timeKey(run);
+        return switch (space) {
+            case BY_TIME -> time;
+            case BY_SCRIPT -> scriptKey(run, time);
+            case BY_STATUS -> statusKey(run, time);
+            default -> throw new IllegalArgumentException(space + " is not a listing");
+        };
+    }
+
     /** @param timeKey the run's {@link #timeKey} */
     private static String scriptKey(RunRecord run, String timeKey) {
         return run == null || run.scriptName() == null ? null : IndexKeys.scriptPrefix(run.scriptName()) + timeKey;

@@ -54,7 +54,7 @@ public final class KafkaServices implements AutoCloseable {
         LocalPartitions local = new StreamsPartitions(streams, runs, eventPartitions);
         ClusterQueries cluster = new ClusterQueries(streams, local, self, settings.tokens().internal());
         GlobalStores stores = new GlobalStores(streams);
-        Readiness readiness = new StreamsReadiness(streams, runs, Map.of(Topics.SCRIPT_EVENTS, eventPartitions,
+        Readiness readiness = new StreamsReadiness(streams, Map.of(Topics.SCRIPT_EVENTS, eventPartitions,
                 Topics.alertOutcomes(settings.applicationId()), feedPartitions));
         deliveries = new DeliveryLog(settings.kafkaClientConfig(), Topics.deliveries(settings.applicationId()), registry).start();
         alerts = new AlertLog(settings.kafkaClientConfig(), Topics.SCRIPT_ALERTS).start();

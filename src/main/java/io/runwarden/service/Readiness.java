@@ -2,12 +2,12 @@ package io.runwarden.service;
 
 /** Whether the service can answer. */
 public interface Readiness {
-    /** The streams run: queries may go to them (a partition whose indexes are being rebuilt answers 503 itself). */
+    /** The streams run: queries may go to them. */
     boolean running();
 
     /**
-     * Running, every partition of the sources assigned to some instance, and every local partition's indexes
-     * complete, so that reads are whole: what /ready says.
+     * Running (every local partition's runs restored) and every partition of the sources assigned to some instance, so
+     * that reads are whole: what /ready says. Indexes still being rebuilt do not count: their reads scan the runs.
      */
     boolean ready();
 }

@@ -1,10 +1,8 @@
 package io.runwarden.service;
 
-import io.runwarden.runs.LocalRuns;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.util.Collection;
 import java.util.Map;
@@ -15,13 +13,11 @@ import java.util.stream.IntStream;
 /** {@link Readiness} of this instance's streams, in a group that may hold other instances. */
 final class StreamsReadiness implements Readiness {
     private final KafkaStreams streams;
-    private final LocalRuns runs;
     private final Map<String, Integer> sources;
 
     /** @param sources the partitions of each topic the streams read, by topic */
-    StreamsReadiness(KafkaStreams streams, LocalRuns runs, Map<String, Integer> sources) {
+    StreamsReadiness(KafkaStreams streams, Map<String, Integer> sources) {
         this.streams = streams;
-        this.runs = runs;
         this.sources = Map.copyOf(sources);
     }
 
@@ -33,10 +29,9 @@ final class StreamsReadiness implements Readiness {
     @Override
     public boolean ready() {
         try {
-            return running() && everySourcePartitionAssigned(assigned(streams.metadataForAllStreamsClients()), sources)
-                    && runs.indexesComplete();
-        } catch (InvalidStateStoreException | IllegalStateException e) {
-            return false; // a store moving in a rebalance, or the streams stopping since running() was asked
+            return running() && everySourcePartitionAssigned(assigned(streams.metadataForAllStreamsClients()), sources);
+        } catch (IllegalStateException e) {
+            return false; // the streams stopping since running() was asked
         }
     }
 

@@ -459,27 +459,53 @@ public final class Benchmarks {
     private void recovery(BenchKafka kafka, Map<String, String> env, String app, int http) throws Exception {
         List<String> changelogs = kafka.topics(app + "-", "-changelog");
         List<Double> restore = new ArrayList<>();
+        List<Double> firstRead = new ArrayList<>();
+        List<Double> rebuilt = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
         long records = 0;
+        int partitions = TopicSpec.named(Topics.SCRIPT_EVENTS).partitions();
         for (int i = 0; i < REPEATS; i++) {
             deleteTree(Path.of(env.get("RUNWARDEN_DATA_DIR")).resolve("streams"));
+            Path log = work.resolve("logs/b4-" + i + ".log");
             long began = System.nanoTime();
-            try (Proc service = Proc.start(Proc.runwardenJar(), env, work.resolve("logs/b4-" + i + ".log"))) {
+            try (Proc service = Proc.start(Proc.runwardenJar(), env, log)) {
                 service.awaitHttpOk(http, "/ready", LONG);
                 restore.add(elapsedSeconds(began));
+                long read = System.nanoTime();
                 JsonNode logs = get(http, "/script/logs?limit=1");
+                firstRead.add(elapsedSeconds(read));
                 if (logs.path("data").path("logs").isEmpty()) {
                     throw new IllegalStateException("ready after the wipe, but no runs: " + logs);
                 }
+                awaitLines(log, "rebuilt the indexes of", partitions, LONG);
+                rebuilt.add(elapsedSeconds(began));
             }
-            progress("B4 restore #" + i + ": " + last(restore) + " s");
+            progress("B4 restore #" + i + ": ready " + last(restore) + " s, first read " + last(firstRead)
+                    + " s, indexes rebuilt " + last(rebuilt) + " s");
             began = System.nanoTime();
             records = kafka.readAll(changelogs);
             raw.add(elapsedSeconds(began));
             progress("B4 raw read of " + records + " changelog records #" + i + ": " + last(raw) + " s");
         }
         report.recovery(LARGE_N, changelogs, records, new Stats(restore), emptyStart, new Stats(raw));
+        report.rebuildBehindReady(new Stats(firstRead), new Stats(rebuilt), emptyStart);
         rebuildFloor(LARGE_N / TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
+    }
+
+    /** Waits until the log holds {@code count} lines with {@code text}, polling it every 100 ms. */
+    private static void awaitLines(Path log, String text, int count, Duration atMost) throws IOException {
+        long until = System.nanoTime() + atMost.toNanos();
+        while (true) {
+            try (var lines = Files.lines(log)) {
+                if (lines.filter(line -> line.contains(text)).count() >= count) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("no " + count + " lines \"" + text + "\" in " + log + " after " + atMost);
+            }
+            Proc.sleep(100);
+        }
     }
 
     /** B4's floor: one partition's rebuild on this thread, with and without writing its entries. */

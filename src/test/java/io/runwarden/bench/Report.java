@@ -139,6 +139,18 @@ final class Report {
                         + raw.show(1) + " s", ratio(ratio) + " of the raw rate (net)", "≥ 0.3", ratio >= 0.3);
     }
 
+    /**
+     * B4, what goes on behind ready: the first read after it (one page of logs, from the runs of the partitions whose
+     * indexes are still being rebuilt), and when the last partition's rebuild ends, the sweeps' wait.
+     */
+    void rebuildBehindReady(Stats firstRead, Stats rebuilt, double emptyStart) {
+        row("B4", "the same restarts: the first read after ready (`logs?limit=1`, partitions still being rebuilt read from "
+                        + "their runs), s; start to every partition's indexes rebuilt (sweeps and missed-start checks wait "
+                        + "for it), s", "first read " + firstRead.show(2) + "; indexes rebuilt " + rebuilt.show(1)
+                        + ", net of an empty start " + String.format(Locale.ROOT, "%.1f", rebuilt.median() - emptyStart),
+                "—", "—", "—", null);
+    }
+
     /** B4's floor: what a rebuild costs a stream thread a run, and the share of it that writes index entries. */
     void rebuildFloor(int runs, Stats all, Stats withoutWrites, double entriesPerRun) {
         row("B4", "floor: rebuilding one partition's indexes (" + count(runs) + " runs, shaped as B2's) on one thread, CPU a run, µs",

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -168,7 +169,57 @@ class LogsPagesProperties {
                                                          @ForAll boolean subMillis,
                                                          @ForAll @IntRange(min = 0, max = 12) int limit) {
         Cluster cluster = new Cluster(specs, partitions);
+        assertStatsAndDueRuns(cluster, cluster.instance(cluster.all()), asOfMs, subMillis, limit);
+    }
+
+    /**
+     * Partitions whose indexes are being rebuilt (stale entries not yet cleared, or some runs indexed and others not)
+     * are read from their runs: every page, the stats and the due runs are what the complete indexes give.
+     */
+    @Property(tries = 100)
+    void partitionsWhoseIndexesAreBeingRebuiltPageTheSameFromTheirRuns(@ForAll("runs") List<Spec> specs,
+                                                                      @ForAll @IntRange(min = 1, max = 6) int partitions,
+                                                                      @ForAll("queries") Query query,
+                                                                      @ForAll @IntRange(min = 1, max = 63) int rebuilding,
+                                                                      @ForAll @IntRange(min = 0, max = 200) int steps) {
+        Cluster cluster = new Cluster(specs, partitions);
+        long partly = cluster.rebuild(rebuilding, steps);
         LocalRuns local = cluster.instance(cluster.all());
+        assertThat(local.partitionsRebuilding()).as("partitions being rebuilt").isEqualTo(partly);
+
+        assertPages(pageThrough(query, cursor -> local.logs(query.page(cursor)), specs.size()), query, cluster);
+    }
+
+    /** One partition, not rebuilt at all: every page comes from its runs, and each must say whether another follows. */
+    @Property(tries = 50)
+    void aPartitionBeingRebuiltAloneSaysWhenAnotherPageFollows(@ForAll("runs") List<Spec> specs,
+                                                               @ForAll @IntRange(min = 1, max = 3) int limit) {
+        Cluster cluster = new Cluster(specs, 1);
+        cluster.rebuild(1, 0);
+        LocalRuns local = cluster.instance(cluster.all());
+        Query query = new Query(-1, null, null, null, 0, limit);
+
+        assertPages(pageThrough(query, cursor -> local.logs(query.page(cursor)), specs.size()), query, cluster);
+    }
+
+    @Property(tries = 100)
+    void partitionsWhoseIndexesAreBeingRebuiltCountTheSameFromTheirRuns(@ForAll("runs") List<Spec> specs,
+                                                                       @ForAll @IntRange(min = 1, max = 6) int partitions,
+                                                                       @ForAll @IntRange(min = -5, max = 40) int asOfMs,
+                                                                       @ForAll boolean subMillis,
+                                                                       @ForAll @IntRange(min = 0, max = 12) int limit,
+                                                                       @ForAll @IntRange(min = 1, max = 63) int rebuilding,
+                                                                       @ForAll @IntRange(min = 0, max = 200) int steps) {
+        Cluster cluster = new Cluster(specs, partitions);
+        cluster.rebuild(rebuilding, steps);
+        LocalRuns local = cluster.instance(cluster.all());
+        assertStatsAndDueRuns(cluster, local, asOfMs, subMillis, limit);
+        assertThat(local.scriptStats()).as("read again while rebuilding").isEqualTo(local.scriptStats());
+        long open = cluster.runs().stream().filter(run -> run.inProgress() && run.scriptName() != null).count();
+        assertThat(local.runsInProgress()).isEqualTo(open);
+    }
+
+    private static void assertStatsAndDueRuns(Cluster cluster, LocalRuns local, int asOfMs, boolean subMillis, int limit) {
         List<RunRecord> runs = cluster.runs();
 
         // per script: counts, the first run in the logs' order, the earliest sort time of its runs in progress
@@ -336,6 +387,7 @@ class LogsPagesProperties {
 
     /** The runs spread over partitions, each with its runs store and its index store kept by {@link RunIndexes}. */
     private static final class Cluster {
+        private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
         private final Map<Integer, KeyValueStore<String, RunRecord>> runStores = new LinkedHashMap<>();
         private final Map<Integer, KeyValueStore<String, String>> indexStores = new LinkedHashMap<>();
         private final List<RunRecord> runs = new ArrayList<>();
@@ -343,7 +395,6 @@ class LogsPagesProperties {
         private final Map<String, Integer> partitionOf = new LinkedHashMap<>();
 
         Cluster(List<Spec> specs, int partitions) {
-            MockProcessorContext<String, Object> context = new MockProcessorContext<>();
             for (int p = 0; p < partitions; p++) {
                 runStores.put(p, store(context, "runs-" + p, Json.serde(RunRecord.class)));
                 indexStores.put(p, store(context, "indexes-" + p, Serdes.String()));
@@ -372,6 +423,26 @@ class LogsPagesProperties {
 
         List<RunRecord> runs() {
             return runs;
+        }
+
+        /**
+         * Starts a rebuild of each partition in the mask, as after a restore, and takes it {@code steps} batches of two entries or runs
+         * on. @return how many partitions it left incomplete
+         */
+        long rebuild(int mask, int steps) {
+            long incomplete = 0;
+            for (int p : all()) {
+                if ((mask >> p & 1) == 1) {
+                    KeyValueStore<String, String> generations = store(context, "generations-" + p, Serdes.String());
+                    RunIndexes reopened = RunIndexes.open(runStores.get(p), indexStores.get(p), generations, 2);
+                    for (int i = 0; i < steps; i++) {
+                        reopened.rebuildStep(Duration.ZERO);
+                    }
+                    indexes.put(p, reopened);
+                    incomplete += reopened.complete() ? 0 : 1;
+                }
+            }
+            return incomplete;
         }
 
         /** Deletes a run as retention does: from its store, then from its indexes. */

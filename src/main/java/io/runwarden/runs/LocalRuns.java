@@ -24,9 +24,11 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The reading side of the run read model, over the partitions this instance owns. A logs page merges one ordered
@@ -46,6 +48,11 @@ public final class LocalRuns {
     private final Partitions partitions;
     /** Counts the partitions' stats read from their runs. */
     private final AtomicLong passes = new AtomicLong();
+    /**
+     * One read at a time goes through a partition's runs: each is a pass over all of them, and the rebuild it waits
+     * for needs the other core. A read that finds it taken answers 503, as a partition moving in a rebalance does.
+     */
+    private final Semaphore passOverRuns = new Semaphore(1);
     private final CachedStats mergedStats = new CachedStats(this::statsVersion, this::mergeStats, System::nanoTime);
 
     public LocalRuns(Partitions partitions) {
@@ -89,8 +96,8 @@ public final class LocalRuns {
                 // a page takes at most limit entries a partition, one more to know that another page follows, and
                 // skips the cursor's own
                 KeyValueIterator<String, String> it = rebuilding(partition)
-                        ? IndexesFromRuns.listing(runs.apply(partition), space, lower, upper,
-                                run -> query.status() == null || run.status() == query.status(), query.limit() + 2)
+                        ? throughRuns(partition, () -> IndexesFromRuns.listing(runs.apply(partition), space, lower,
+                                upper, run -> query.status() == null || run.status() == query.status(), query.limit() + 2))
                         : index(space, partition).range(lower, upper);
                 open.add(it);
                 Head head = Head.next(it, prefix.length(), partition, after);
@@ -191,7 +198,8 @@ public final class LocalRuns {
             ReadOnlyKeyValueStore<String, RunRecord> runs = store(StoreNames.RUNS, partition);
             TreeSet<String> scripts = new TreeSet<>();
             List<RunRecord> first = new ArrayList<>();
-            Collection<RunRecord> due = rebuilding(partition) ? IndexesFromRuns.due(runs, asOf)
+            Collection<RunRecord> due = rebuilding(partition)
+                    ? throughRuns(partition, () -> IndexesFromRuns.due(runs, asOf))
                     : DeadlineIndex.dueRuns(index(IndexSpace.DEADLINE, partition), runs::get, asOf);
             for (RunRecord run : due) {
                 if (run.scriptName() != null) {
@@ -222,6 +230,18 @@ public final class LocalRuns {
         return rebuilding;
     }
 
+    private <T> T throughRuns(int partition, Supplier<T> pass) {
+        if (!passOverRuns.tryAcquire()) {
+            throw new InvalidStateStoreException("the indexes of partition " + partition
+                    + " are being rebuilt, and another read is going through its runs");
+        }
+        try {
+            return pass.get();
+        } finally {
+            passOverRuns.release();
+        }
+    }
+
     private boolean rebuilding(int partition) {
         return IndexGeneration.rebuilding(this.<String>store(StoreNames.INDEXES, partition));
     }
@@ -238,7 +258,8 @@ public final class LocalRuns {
 
     private void forEachStats(int partition, BiConsumer<String, StoredStats> action) {
         if (rebuilding(partition)) {
-            IndexesFromRuns.stats(this.<RunRecord>store(StoreNames.RUNS, partition)).forEach(action);
+            throughRuns(partition, () -> IndexesFromRuns.stats(this.<RunRecord>store(StoreNames.RUNS, partition)))
+                    .forEach(action);
             return;
         }
         try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {

@@ -10,6 +10,7 @@ import io.runwarden.model.ScriptStats;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -17,7 +18,9 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -32,10 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The reading side of the run read model held to a brute-force specification. Runs are spread over one to six
@@ -200,6 +207,27 @@ class LogsPagesProperties {
         Query query = new Query(-1, null, null, null, 0, limit);
 
         assertPages(pageThrough(query, cursor -> local.logs(query.page(cursor)), specs.size()), query, cluster);
+    }
+
+    /** A pass over every run is dear: while one read makes it, another answers as in a rebalance, and then reads again. */
+    @Example
+    void oneReadAtATimeGoesThroughTheRuns() throws Exception {
+        List<Spec> specs = List.of(new Spec("r1", 0, RunStatus.SUCCESS, 0, 5, null, 0, 0),
+                new Spec("r2", 1, RunStatus.IN_PROGRESS, 0, 6, 3L, 0, 0));
+        Cluster cluster = new Cluster(specs, 1);
+        cluster.rebuild(1, 0);
+        CountDownLatch passing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LocalRuns local = cluster.instance(cluster.all(), runs -> new HeldPass(runs, passing, release));
+        LogsQuery query = new LogsQuery(null, null, null, null, 10, null);
+
+        CompletableFuture<LogsPage> first = CompletableFuture.supplyAsync(() -> local.logs(query));
+        assertThat(passing.await(30, TimeUnit.SECONDS)).as("the first read is going through the runs").isTrue();
+        assertThatThrownBy(() -> local.scriptStats()).isInstanceOf(InvalidStateStoreException.class);
+        release.countDown();
+
+        assertThat(ids(first.get(30, TimeUnit.SECONDS).logs())).containsExactly("r2", "r1");
+        assertThat(local.scriptStats()).as("read again once the first is done").containsOnlyKeys("backup", "sync");
     }
 
     @Property(tries = 100)
@@ -457,6 +485,12 @@ class LogsPagesProperties {
         }
 
         LocalRuns instance(List<Integer> held) {
+            return instance(held, Function.identity());
+        }
+
+        /** @param runsView what a query reads of each partition's runs' store */
+        LocalRuns instance(List<Integer> held, Function<ReadOnlyKeyValueStore<String, RunRecord>,
+                ReadOnlyKeyValueStore<String, RunRecord>> runsView) {
             return new LocalRuns(new LocalRuns.Partitions() {
                 @Override
                 public List<Integer> held() {
@@ -467,12 +501,42 @@ class LogsPagesProperties {
                 @SuppressWarnings("unchecked")
                 public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
                     return switch (name) {
-                        case StoreNames.RUNS -> (ReadOnlyKeyValueStore<String, V>) (Object) runStores.get(partition);
+                        case StoreNames.RUNS -> (ReadOnlyKeyValueStore<String, V>) (Object) runsView.apply(runStores.get(partition));
                         case StoreNames.INDEXES -> (ReadOnlyKeyValueStore<String, V>) (Object) indexStores.get(partition);
                         default -> throw new IllegalArgumentException("no store " + name);
                     };
                 }
             });
+        }
+    }
+
+    /** A runs' store whose pass over every run says it began and then waits to be let go on. */
+    private record HeldPass(ReadOnlyKeyValueStore<String, RunRecord> runs, CountDownLatch passing, CountDownLatch release)
+            implements ReadOnlyKeyValueStore<String, RunRecord> {
+        @Override
+        public RunRecord get(String key) {
+            return runs.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<String, RunRecord> range(String from, String to) {
+            return runs.range(from, to);
+        }
+
+        @Override
+        public KeyValueIterator<String, RunRecord> all() {
+            passing.countDown();
+            try {
+                assertThat(release.await(30, TimeUnit.SECONDS)).as("let go on").isTrue();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return runs.all();
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return runs.approximateNumEntries();
         }
     }
 

@@ -110,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
                 Services current = services;
                 if (current == null || !current.readiness().ready()) {
                     ctx.header("Retry-After", "5");
-                    throw ApiException.unavailable("streams are not RUNNING, a partition is assigned to no instance yet, or indexes are being rebuilt");
+                    throw ApiException.unavailable("streams are not RUNNING (starting, restoring or rebalancing), or a partition is assigned to no instance yet");
                 }
                 Envelope.ok(ctx, Map.of("status", "READY"));
             }, Need.NOTHING);

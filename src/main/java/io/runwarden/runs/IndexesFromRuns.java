@@ -24,13 +24,21 @@ import java.util.function.Predicate;
  * What a partition's indexes would answer, worked out from its runs by reading every one: how a query reads a
  * partition whose indexes are being rebuilt. The service is ready as soon as its runs are restored, and the rebuild,
  * which takes several times as long, goes on behind it; until it is complete a read of that partition costs a pass
- * over its runs instead of answering 503. Each answer is the one the complete indexes give (LogsPagesProperties).
+ * over its runs ({@link LocalRuns} bounds them). Each answer is the one the complete indexes give
+ * (LogsPagesProperties).
  */
 final class IndexesFromRuns {
-    private static final Comparator<KeyValue<String, String>> BY_KEY =
-            Comparator.comparing((KeyValue<String, String> entry) -> entry.key, CodePointOrder.COMPARATOR);
+    private static final Comparator<KeyValue<String, RunRecord>> BY_KEY =
+            Comparator.comparing((KeyValue<String, RunRecord> entry) -> entry.key, CodePointOrder.COMPARATOR);
 
     private IndexesFromRuns() {
+    }
+
+    /**
+     * Entries of a listing as a pass read them, and their runs as the pass read them: a page takes both from the one
+     * pass, so that a run that changed since cannot drop out of the page and leave it short.
+     */
+    record Listing(KeyValueIterator<String, String> entries, Map<String, RunRecord> runs) {
     }
 
     /**
@@ -38,22 +46,25 @@ final class IndexesFromRuns {
      * both inclusive as a store's range is, of the runs that {@code pass}, in key order: as {@link IndexView#range}
      * gives them. Only {@code most} are kept while the runs are read.
      */
-    static KeyValueIterator<String, String> listing(ReadOnlyKeyValueStore<String, RunRecord> runs, IndexSpace space,
-                                                    String lower, String upper, Predicate<RunRecord> pass, int most) {
-        PriorityQueue<KeyValue<String, String>> last = new PriorityQueue<>(BY_KEY.reversed());
+    static Listing listing(ReadOnlyKeyValueStore<String, RunRecord> runs, IndexSpace space, String lower, String upper,
+                           Predicate<RunRecord> pass, int most) {
+        PriorityQueue<KeyValue<String, RunRecord>> last = new PriorityQueue<>(BY_KEY.reversed());
         forEach(runs, run -> {
             String key = RunIndexes.listingKey(space, run);
             if (key != null && CodePointOrder.compare(lower, key) <= 0 && CodePointOrder.compare(key, upper) <= 0
                     && pass.test(run)) {
-                last.add(KeyValue.pair(key, run.runId()));
+                last.add(KeyValue.pair(key, run));
                 if (last.size() > most) {
                     last.poll();
                 }
             }
         });
-        List<KeyValue<String, String>> first = new ArrayList<>(last);
+        List<KeyValue<String, RunRecord>> first = new ArrayList<>(last);
         first.sort(BY_KEY);
-        return iterator(first);
+        Map<String, RunRecord> kept = new HashMap<>();
+        first.forEach(entry -> kept.put(entry.value.runId(), entry.value));
+        return new Listing(iterator(first.stream().map(entry -> KeyValue.pair(entry.key, entry.value.runId())).toList()),
+                kept);
     }
 
     /** Each script's stats, as the stats index holds them. */
@@ -93,7 +104,7 @@ final class IndexesFromRuns {
                 due.add(KeyValue.pair(DeadlineIndex.keyOf(run), run));
             }
         });
-        due.sort(Comparator.comparing(entry -> entry.key, CodePointOrder.COMPARATOR));
+        due.sort(BY_KEY);
         return due.stream().map(entry -> entry.value).toList();
     }
 

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,20 +22,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The reading side of the run read model, over the partitions this instance owns. A logs page merges one ordered
  * index iterator per partition and reads runs only as it returns them, so its cost follows the page size, not the
  * runs stored. A partition whose indexes are being rebuilt is read from its runs instead ({@link IndexesFromRuns}): the
- * same answers, at the cost of a pass over them.
+ * same answers, at the cost of a pass over them, within bounds ({@link #read}).
  */
 public final class LocalRuns {
     /** The stores of the partitions an instance holds. */
@@ -45,18 +47,32 @@ public final class LocalRuns {
         <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition);
     }
 
+    /**
+     * The most runs one read passes over, on the partitions it reads whose indexes are being rebuilt: at 2 to 7 µs a
+     * run, a few seconds, well within the 10 s another instance waits for an answer. Beyond it the read answers 503
+     * until the rebuild is over, as it did before reads could pass over runs.
+     */
+    public static final long MOST_RUNS_PASSED = 500_000;
+    /** How long a read waits for another read's pass over runs to end. */
+    static final Duration PASS_WAIT = Duration.ofSeconds(3);
+
     private final Partitions partitions;
+    private final long mostRunsPassed;
+    private final Duration passWait;
     /** Counts the partitions' stats read from their runs. */
     private final AtomicLong passes = new AtomicLong();
-    /**
-     * One read at a time goes through a partition's runs: each is a pass over all of them, and the rebuild it waits
-     * for needs the other core. A read that finds it taken answers 503, as a partition moving in a rebalance does.
-     */
+    /** One read at a time passes over runs: each is dear, and the rebuild that ends them needs the other core. */
     private final Semaphore passOverRuns = new Semaphore(1);
     private final CachedStats mergedStats = new CachedStats(this::statsVersion, this::mergeStats, System::nanoTime);
 
     public LocalRuns(Partitions partitions) {
+        this(partitions, MOST_RUNS_PASSED, PASS_WAIT);
+    }
+
+    LocalRuns(Partitions partitions, long mostRunsPassed, Duration passWait) {
         this.partitions = partitions;
+        this.mostRunsPassed = mostRunsPassed;
+        this.passWait = passWait;
     }
 
     /** The partitions a Kafka Streams instance owns as active tasks, read through interactive queries. */
@@ -79,6 +95,11 @@ public final class LocalRuns {
     }
 
     public LogsPage logs(LogsQuery query) {
+        return read(passed -> page(query, passed));
+    }
+
+    /** @param passed the partitions whose indexes are being rebuilt: their runs are passed over */
+    private LogsPage page(LogsQuery query, Set<Integer> passed) {
         // one script's runs, else one status's, else all; a script's runs of one status are filtered from the script's
         String prefix = query.scriptName() != null ? IndexKeys.scriptPrefix(query.scriptName())
                 : query.status() != null ? IndexKeys.statusPrefix(query.status()) : "";
@@ -91,14 +112,20 @@ public final class LocalRuns {
         PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::position, CodePointOrder.COMPARATOR));
         List<KeyValueIterator<String, String>> open = new ArrayList<>();
         Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runs = runStores();
+        Map<Integer, Map<String, RunRecord>> passedRuns = new HashMap<>();
         try {
             for (int partition : partitions()) {
-                // a page takes at most limit entries a partition, one more to know that another page follows, and
-                // skips the cursor's own
-                KeyValueIterator<String, String> it = rebuilding(partition)
-                        ? throughRuns(partition, () -> IndexesFromRuns.listing(runs.apply(partition), space, lower,
-                                upper, run -> query.status() == null || run.status() == query.status(), query.limit() + 2))
-                        : index(space, partition).range(lower, upper);
+                KeyValueIterator<String, String> it;
+                if (passed.contains(partition)) {
+                    // a page takes at most limit entries a partition, one more to know that another page follows,
+                    // and skips the cursor's own
+                    IndexesFromRuns.Listing listing = IndexesFromRuns.listing(runs.apply(partition), space, lower, upper,
+                            run -> query.status() == null || run.status() == query.status(), query.limit() + 2);
+                    passedRuns.put(partition, listing.runs());
+                    it = listing.entries();
+                } else {
+                    it = index(space, partition).range(lower, upper);
+                }
                 open.add(it);
                 Head head = Head.next(it, prefix.length(), partition, after);
                 if (head != null) {
@@ -108,7 +135,9 @@ public final class LocalRuns {
             List<RunRecord> page = new ArrayList<>();
             while (page.size() < query.limit() && !heads.isEmpty()) {
                 Head head = heads.poll();
-                RunRecord run = runs.apply(head.partition()).get(head.runId());
+                Map<String, RunRecord> listed = passedRuns.get(head.partition());
+                RunRecord run = listed != null ? listed.get(head.runId())
+                        : runs.apply(head.partition()).get(head.runId());
                 if (run != null && (query.status() == null || run.status() == query.status())) {
                     page.add(run);
                 }
@@ -144,9 +173,13 @@ public final class LocalRuns {
 
     /** Merged as stored, and then the latest run of each script read from the one partition that holds it. */
     private Map<String, ScriptStats> mergeStats() {
+        return read(this::mergeStats);
+    }
+
+    private Map<String, ScriptStats> mergeStats(Set<Integer> passed) {
         Map<String, PartitionStats> merged = new HashMap<>();
         for (int partition : partitions()) {
-            forEachStats(partition, (script, stats) -> merged.merge(script, new PartitionStats(stats, partition),
+            forEachStats(partition, passed.contains(partition), (script, stats) -> merged.merge(script, new PartitionStats(stats, partition),
                     PartitionStats::merge));
         }
         Map<String, ScriptStats> stats = new HashMap<>();
@@ -170,36 +203,45 @@ public final class LocalRuns {
     }
 
     /**
-     * Runs in progress on the local partitions whose stats can be read now: a partition still restoring or moving in
-     * a rebalance counts as none, so that a metrics scrape answers with what is there instead of failing. Taken from
-     * the merged stats while every partition can be read: a count of its own read every script's stats on every
-     * partition, 60,000 of them with 10,000 scripts, which made one scrape take up to half a second.
+     * Runs in progress on the local partitions whose stats can be read now: a partition still restoring, moving in a
+     * rebalance or rebuilding its indexes counts as none, so that a metrics scrape answers with what is there at once
+     * instead of failing or passing over runs. Taken from the merged stats while every partition can be read: a count
+     * of its own read every script's stats on every partition, 60,000 of them with 10,000 scripts, which made one
+     * scrape take up to half a second.
      */
     public long runsInProgress() {
         try {
-            return scriptStats().values().stream().mapToLong(ScriptStats::inProgress).sum();
-        } catch (InvalidStateStoreException e) {
-            long[] total = {0};
-            for (int partition : partitions()) {
-                try {
-                    forEachStats(partition, (script, stats) -> total[0] += stats.inProgress());
-                } catch (InvalidStateStoreException settling) {
-                    // counted again at the next scrape, once the partition has settled here or elsewhere
-                }
+            if (rebuilding().isEmpty()) {
+                return scriptStats().values().stream().mapToLong(ScriptStats::inProgress).sum();
             }
-            return total[0];
+        } catch (InvalidStateStoreException settling) {
+            // counted partition by partition below
         }
+        long[] total = {0};
+        for (int partition : partitions()) {
+            try {
+                if (!rebuilding(partition)) {
+                    forEachStats(partition, false, (script, stats) -> total[0] += stats.inProgress());
+                }
+            } catch (InvalidStateStoreException settling) {
+                // counted again at the next scrape, once the partition has settled here or elsewhere
+            }
+        }
+        return total[0];
     }
 
     /** What a sweep as of {@code asOf} would fail on the local partitions; {@code limit} bounds the runs listed. */
     public DueRuns due(Instant asOf, int limit) {
+        return read(passed -> due(asOf, limit, passed));
+    }
+
+    private DueRuns due(Instant asOf, int limit, Set<Integer> passed) {
         DueRuns merged = DueRuns.NONE;
         for (int partition : partitions()) {
             ReadOnlyKeyValueStore<String, RunRecord> runs = store(StoreNames.RUNS, partition);
             TreeSet<String> scripts = new TreeSet<>();
             List<RunRecord> first = new ArrayList<>();
-            Collection<RunRecord> due = rebuilding(partition)
-                    ? throughRuns(partition, () -> IndexesFromRuns.due(runs, asOf))
+            Collection<RunRecord> due = passed.contains(partition) ? IndexesFromRuns.due(runs, asOf)
                     : DeadlineIndex.dueRuns(index(IndexSpace.DEADLINE, partition), runs::get, asOf);
             for (RunRecord run : due) {
                 if (run.scriptName() != null) {
@@ -230,16 +272,46 @@ public final class LocalRuns {
         return rebuilding;
     }
 
-    private <T> T throughRuns(int partition, Supplier<T> pass) {
-        if (!passOverRuns.tryAcquire()) {
-            throw new InvalidStateStoreException("the indexes of partition " + partition
-                    + " are being rebuilt, and another read is going through its runs");
+    /**
+     * A read of the local partitions, told which of them are being rebuilt and so are to be passed over. A read that
+     * passes over runs waits for any other one's pass to end, at most {@link #passWait}, and passes over at most
+     * {@link #mostRunsPassed}; beyond either it answers 503, as while a partition moves in a rebalance.
+     */
+    private <T> T read(Function<Set<Integer>, T> read) {
+        Set<Integer> passed = rebuilding();
+        if (passed.isEmpty()) {
+            return read.apply(passed);
+        }
+        long runs = passed.stream().mapToLong(p -> store(StoreNames.RUNS, p).approximateNumEntries()).sum();
+        if (runs > mostRunsPassed) {
+            throw new InvalidStateStoreException("the indexes of partitions " + passed + " are being rebuilt, and their "
+                    + runs + " runs are too many to read one by one");
         }
         try {
-            return pass.get();
+            if (!passOverRuns.tryAcquire(passWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new InvalidStateStoreException("the indexes of partitions " + passed
+                        + " are being rebuilt, and other reads are going through their runs");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidStateStoreException("interrupted while waiting to read the runs of partitions " + passed);
+        }
+        try {
+            return read.apply(passed);
         } finally {
             passOverRuns.release();
         }
+    }
+
+    /** The local partitions whose indexes are being rebuilt. */
+    private Set<Integer> rebuilding() {
+        Set<Integer> rebuilding = new TreeSet<>();
+        for (int partition : partitions()) {
+            if (rebuilding(partition)) {
+                rebuilding.add(partition);
+            }
+        }
+        return rebuilding;
     }
 
     private boolean rebuilding(int partition) {
@@ -256,10 +328,10 @@ public final class LocalRuns {
         return partition -> found.computeIfAbsent(partition, p -> store(StoreNames.RUNS, p));
     }
 
-    private void forEachStats(int partition, BiConsumer<String, StoredStats> action) {
-        if (rebuilding(partition)) {
-            throughRuns(partition, () -> IndexesFromRuns.stats(this.<RunRecord>store(StoreNames.RUNS, partition)))
-                    .forEach(action);
+    /** @param passed whether the partition's indexes are being rebuilt, so that its runs are passed over */
+    private void forEachStats(int partition, boolean passed, BiConsumer<String, StoredStats> action) {
+        if (passed) {
+            IndexesFromRuns.stats(this.<RunRecord>store(StoreNames.RUNS, partition)).forEach(action);
             return;
         }
         try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {

@@ -7,6 +7,7 @@ import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
+import io.runwarden.runs.LocalRuns;
 import java.nio.charset.StandardCharsets;
 import io.runwarden.schedule.MissedSlot;
 import io.runwarden.schedule.StartCheck;
@@ -471,16 +472,17 @@ public final class Benchmarks {
             try (Proc service = Proc.start(Proc.runwardenJar(), env, log)) {
                 service.awaitHttpOk(http, "/ready", LONG);
                 restore.add(elapsedSeconds(began));
-                long read = System.nanoTime();
+                // 503 while the partitions being rebuilt hold more runs than a read passes over
+                service.awaitHttpOk(http, "/script/logs?limit=1", LONG);
+                firstRead.add(elapsedSeconds(began));
                 JsonNode logs = get(http, "/script/logs?limit=1");
-                firstRead.add(elapsedSeconds(read));
                 if (logs.path("data").path("logs").isEmpty()) {
                     throw new IllegalStateException("ready after the wipe, but no runs: " + logs);
                 }
                 awaitLines(log, "rebuilt the indexes of", partitions, LONG);
                 rebuilt.add(elapsedSeconds(began));
             }
-            progress("B4 restore #" + i + ": ready " + last(restore) + " s, first read " + last(firstRead)
+            progress("B4 restore #" + i + ": ready " + last(restore) + " s, first read answered " + last(firstRead)
                     + " s, indexes rebuilt " + last(rebuilt) + " s");
             began = System.nanoTime();
             records = kafka.readAll(changelogs);
@@ -488,7 +490,7 @@ public final class Benchmarks {
             progress("B4 raw read of " + records + " changelog records #" + i + ": " + last(raw) + " s");
         }
         report.recovery(LARGE_N, changelogs, records, new Stats(restore), emptyStart, new Stats(raw));
-        report.rebuildBehindReady(new Stats(firstRead), new Stats(rebuilt), emptyStart);
+        report.rebuildBehindReady(new Stats(firstRead), new Stats(rebuilt), emptyStart, LocalRuns.MOST_RUNS_PASSED);
         rebuildFloor(LARGE_N / TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
     }
 

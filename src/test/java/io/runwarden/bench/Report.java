@@ -140,14 +140,16 @@ final class Report {
     }
 
     /**
-     * B4, what goes on behind ready: the first read after it (one page of logs, from the runs of the partitions whose
-     * indexes are still being rebuilt), and when the last partition's rebuild ends, the sweeps' wait.
+     * B4, what goes on behind ready: when the first read answered (reads pass over the runs of partitions still being
+     * rebuilt up to a bound, and answer 503 beyond it), and when the last partition's rebuild ended, which sweeps and
+     * missed-start checks wait for.
      */
-    void rebuildBehindReady(Stats firstRead, Stats rebuilt, double emptyStart) {
-        row("B4", "the same restarts: the first read after ready (`logs?limit=1`, partitions still being rebuilt read from "
-                        + "their runs), s; start to every partition's indexes rebuilt (sweeps and missed-start checks wait "
-                        + "for it), s", "first read " + firstRead.show(2) + "; indexes rebuilt " + rebuilt.show(1)
-                        + ", net of an empty start " + String.format(Locale.ROOT, "%.1f", rebuilt.median() - emptyStart),
+    void rebuildBehindReady(Stats firstRead, Stats rebuilt, double emptyStart, long mostRunsPassed) {
+        row("B4", "the same restarts, from the start: the first read answered (`logs?limit=1`; while indexes are rebuilt a read "
+                        + "passes over the runs of up to " + count(mostRunsPassed) + " of them, and answers 503 beyond); "
+                        + "every partition's indexes rebuilt (sweeps and missed-start checks wait for it), s",
+                "first read " + firstRead.show(1) + "; indexes rebuilt " + rebuilt.show(1) + ", net of an empty start "
+                        + String.format(Locale.ROOT, "%.1f", rebuilt.median() - emptyStart),
                 "—", "—", "—", null);
     }
 

@@ -57,7 +57,7 @@ public final class ServiceMetrics implements AutoCloseable {
         Gauge.builder(RUNS_IN_PROGRESS, runsInProgress, LongSupplier::getAsLong).strongReference(true)
                 .description("runs in progress on the partitions this instance owns").register(registry);
         Gauge.builder(PARTITIONS_REBUILDING, partitionsRebuilding, LongSupplier::getAsLong).strongReference(true)
-                .description("partitions of this instance whose indexes are being rebuilt: their reads scan the runs meanwhile")
+                .description("partitions of this instance whose indexes are being rebuilt: their reads pass over the runs meanwhile")
                 .register(registry);
     }
 

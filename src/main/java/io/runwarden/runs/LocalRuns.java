@@ -95,11 +95,10 @@ public final class LocalRuns {
     }
 
     public LogsPage logs(LogsQuery query) {
-        return read(passed -> page(query, passed));
+        return read(reading -> page(query, reading));
     }
 
-    /** @param passed the partitions whose indexes are being rebuilt: their runs are passed over */
-    private LogsPage page(LogsQuery query, Set<Integer> passed) {
+    private LogsPage page(LogsQuery query, Reading reading) {
         // one script's runs, else one status's, else all; a script's runs of one status are filtered from the script's
         String prefix = query.scriptName() != null ? IndexKeys.scriptPrefix(query.scriptName())
                 : query.status() != null ? IndexKeys.statusPrefix(query.status()) : "";
@@ -116,7 +115,7 @@ public final class LocalRuns {
         try {
             for (int partition : partitions()) {
                 KeyValueIterator<String, String> it;
-                if (passed.contains(partition)) {
+                if (reading.passes(partition)) {
                     // a page takes at most limit entries a partition, one more to know that another page follows,
                     // and skips the cursor's own
                     IndexesFromRuns.Listing listing = IndexesFromRuns.listing(runs.apply(partition), space, lower, upper,
@@ -124,7 +123,7 @@ public final class LocalRuns {
                     passedRuns.put(partition, listing.runs());
                     it = listing.entries();
                 } else {
-                    it = index(space, partition).range(lower, upper);
+                    it = reading.index(space, partition).range(lower, upper);
                 }
                 open.add(it);
                 Head head = Head.next(it, prefix.length(), partition, after);
@@ -176,14 +175,19 @@ public final class LocalRuns {
         return read(this::mergeStats);
     }
 
-    private Map<String, ScriptStats> mergeStats(Set<Integer> passed) {
+    private Map<String, ScriptStats> mergeStats(Reading reading) {
         Map<String, PartitionStats> merged = new HashMap<>();
+        Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runs = runStores();
         for (int partition : partitions()) {
-            forEachStats(partition, passed.contains(partition), (script, stats) -> merged.merge(script, new PartitionStats(stats, partition),
-                    PartitionStats::merge));
+            BiConsumer<String, StoredStats> merge = (script, stats) -> merged.merge(script,
+                    new PartitionStats(stats, partition), PartitionStats::merge);
+            if (reading.passes(partition)) {
+                IndexesFromRuns.stats(runs.apply(partition)).forEach(merge);
+            } else {
+                forEachStats(reading.index(IndexSpace.STATS, partition), merge);
+            }
         }
         Map<String, ScriptStats> stats = new HashMap<>();
-        Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runs = runStores();
         merged.forEach((script, partitionStats) -> stats.put(script, partitionStats.withLatestRun(script, runs)));
         return stats;
     }
@@ -211,7 +215,7 @@ public final class LocalRuns {
      */
     public long runsInProgress() {
         try {
-            if (rebuilding().isEmpty()) {
+            if (partitionsRebuilding() == 0) {
                 return scriptStats().values().stream().mapToLong(ScriptStats::inProgress).sum();
             }
         } catch (InvalidStateStoreException settling) {
@@ -221,7 +225,7 @@ public final class LocalRuns {
         for (int partition : partitions()) {
             try {
                 if (!rebuilding(partition)) {
-                    forEachStats(partition, false, (script, stats) -> total[0] += stats.inProgress());
+                    forEachStats(index(IndexSpace.STATS, partition), (script, stats) -> total[0] += stats.inProgress());
                 }
             } catch (InvalidStateStoreException settling) {
                 // counted again at the next scrape, once the partition has settled here or elsewhere
@@ -232,17 +236,17 @@ public final class LocalRuns {
 
     /** What a sweep as of {@code asOf} would fail on the local partitions; {@code limit} bounds the runs listed. */
     public DueRuns due(Instant asOf, int limit) {
-        return read(passed -> due(asOf, limit, passed));
+        return read(reading -> due(asOf, limit, reading));
     }
 
-    private DueRuns due(Instant asOf, int limit, Set<Integer> passed) {
+    private DueRuns due(Instant asOf, int limit, Reading reading) {
         DueRuns merged = DueRuns.NONE;
         for (int partition : partitions()) {
             ReadOnlyKeyValueStore<String, RunRecord> runs = store(StoreNames.RUNS, partition);
             TreeSet<String> scripts = new TreeSet<>();
             List<RunRecord> first = new ArrayList<>();
-            Collection<RunRecord> due = passed.contains(partition) ? IndexesFromRuns.due(runs, asOf)
-                    : DeadlineIndex.dueRuns(index(IndexSpace.DEADLINE, partition), runs::get, asOf);
+            Collection<RunRecord> due = reading.passes(partition) ? IndexesFromRuns.due(runs, asOf)
+                    : DeadlineIndex.dueRuns(reading.index(IndexSpace.DEADLINE, partition), runs::get, asOf);
             for (RunRecord run : due) {
                 if (run.scriptName() != null) {
                     scripts.add(run.scriptName());
@@ -277,10 +281,19 @@ public final class LocalRuns {
      * passes over runs waits for any other one's pass to end, at most {@link #passWait}, and passes over at most
      * {@link #mostRunsPassed}; beyond either it answers 503, as while a partition moves in a rebalance.
      */
-    private <T> T read(Function<Set<Integer>, T> read) {
-        Set<Integer> passed = rebuilding();
+    private <T> T read(Function<Reading, T> read) {
+        Map<Integer, ReadOnlyKeyValueStore<String, String>> indexes = new HashMap<>();
+        Set<Integer> passed = new TreeSet<>();
+        for (int partition : partitions()) {
+            ReadOnlyKeyValueStore<String, String> found = store(StoreNames.INDEXES, partition);
+            indexes.put(partition, found);
+            if (IndexGeneration.rebuilding(found)) {
+                passed.add(partition);
+            }
+        }
+        Reading reading = new Reading(indexes, passed);
         if (passed.isEmpty()) {
-            return read.apply(passed);
+            return read.apply(reading);
         }
         long runs = passed.stream().mapToLong(p -> store(StoreNames.RUNS, p).approximateNumEntries()).sum();
         if (runs > mostRunsPassed) {
@@ -297,21 +310,24 @@ public final class LocalRuns {
             throw new InvalidStateStoreException("interrupted while waiting to read the runs of partitions " + passed);
         }
         try {
-            return read.apply(passed);
+            return read.apply(reading);
         } finally {
             passOverRuns.release();
         }
     }
 
-    /** The local partitions whose indexes are being rebuilt. */
-    private Set<Integer> rebuilding() {
-        Set<Integer> rebuilding = new TreeSet<>();
-        for (int partition : partitions()) {
-            if (rebuilding(partition)) {
-                rebuilding.add(partition);
-            }
+    /**
+     * One read's view of the local partitions: each one's indexes found once (finding a store costs more than a read),
+     * and those being rebuilt, whose runs it passes over.
+     */
+    private record Reading(Map<Integer, ReadOnlyKeyValueStore<String, String>> indexes, Set<Integer> passed) {
+        boolean passes(int partition) {
+            return passed.contains(partition);
         }
-        return rebuilding;
+
+        IndexView index(IndexSpace space, int partition) {
+            return new IndexView(indexes.get(partition), space);
+        }
     }
 
     private boolean rebuilding(int partition) {
@@ -328,13 +344,8 @@ public final class LocalRuns {
         return partition -> found.computeIfAbsent(partition, p -> store(StoreNames.RUNS, p));
     }
 
-    /** @param passed whether the partition's indexes are being rebuilt, so that its runs are passed over */
-    private void forEachStats(int partition, boolean passed, BiConsumer<String, StoredStats> action) {
-        if (passed) {
-            IndexesFromRuns.stats(this.<RunRecord>store(StoreNames.RUNS, partition)).forEach(action);
-            return;
-        }
-        try (KeyValueIterator<String, String> it = index(IndexSpace.STATS, partition).all()) {
+    private static void forEachStats(IndexView stats, BiConsumer<String, StoredStats> action) {
+        try (KeyValueIterator<String, String> it = stats.all()) {
             it.forEachRemaining(kv -> action.accept(kv.key, StoredStats.decode(kv.value)));
         }
     }

@@ -61,11 +61,13 @@ class FailoverTest {
         }
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             instances.get(0).start(Patience.START);
+            // the job first: its first slot, which must fire before the kill, comes while the others start and load
+            CronJob everyMinute = new CronJob("every-minute", "* * * * *", true, "UTC", "failover test");
+            kafka.send(Topics.CRON_CONFIG, everyMinute.name(), new String(Json.bytes(everyMinute), StandardCharsets.UTF_8));
+            kafka.flush();
             CompletableFuture.allOf(instances.subList(1, 3).stream()
                     .map(p -> CompletableFuture.runAsync(() -> p.start(Patience.START))).toArray(CompletableFuture[]::new)).join();
 
-            CronJob everyMinute = new CronJob("every-minute", "* * * * *", true, "UTC", "failover test");
-            kafka.send(Topics.CRON_CONFIG, everyMinute.name(), new String(Json.bytes(everyMinute), StandardCharsets.UTF_8));
             Instant now = Instant.now();
             for (int i = 0; i < RUNS; i++) {
                 kafka.send(Topics.SCRIPT_EVENTS, "run-" + i, "{\"scriptName\":\"load-" + (i % 30) + "\",\"event\":\"started\",\"time\":\""

@@ -173,9 +173,9 @@ class SchedulesTest {
              KafkaTestClient lateScript = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
 
-            // room before S1 for a start 3 s ahead of it: set the policies in the first 30 s of a minute
+            // room before S1 for a start 3 s ahead of it: the next minute is S1 if it is 15 s away or more
             Instant now = Instant.now();
-            if (now.atZone(ZoneOffset.UTC).getSecond() > 30) {
+            if (now.atZone(ZoneOffset.UTC).getSecond() >= 45) {
                 at(now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1)).plusMillis(200));
             }
             List<Instant> firstSlots = new ArrayList<>();

@@ -43,7 +43,11 @@ class StreamsErrorTest {
         JavaProcess service = new JavaProcess(Main.class, List.of(), Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "RUNWARDEN_DATA_DIR", dir.resolve("service").toString(),
-                "RUNWARDEN_HTTP_PORT", String.valueOf(httpPort)), dir.resolve("service.log"), "runwarden ready in")
+                "RUNWARDEN_HTTP_PORT", String.valueOf(httpPort),
+                // the streams that stop for good close their consumers without leaving the group: the restart's
+                // rebalance waits for the broker to expire them. Let it within seconds (the broker's least), not 45 s
+                "RUNWARDEN_KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "RUNWARDEN_KAFKA_HEARTBEAT_INTERVAL_MS", "1500"), dir.resolve("service.log"), "runwarden ready in")
                 .start(Patience.START);
         HttpTestClient http = new HttpTestClient(httpPort, null);
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap); Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {

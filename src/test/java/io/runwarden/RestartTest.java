@@ -106,7 +106,9 @@ class RestartTest {
      */
     private static JsonNode answered(HttpTestClient http, Supplier<HttpTestClient.Response> request) {
         AtomicReference<HttpTestClient.Response> last = new AtomicReference<>();
-        await().atMost(Patience.APPLIED).pollInterval(Duration.ofMillis(200)).until(() -> {
+        // the first request at once: a fixed poll interval alone would delay it by the interval too (Awaitility's
+        // default poll delay), and a run of the first test asks for 17 answers
+        await().atMost(Patience.APPLIED).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
             last.set(request.get());
             if (last.get().status() == 503 && http.get("/ready").status() == 200) {
                 last.set(request.get()); // the rebalance may have ended between the two

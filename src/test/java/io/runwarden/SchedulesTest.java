@@ -173,9 +173,10 @@ class SchedulesTest {
              KafkaTestClient lateScript = new KafkaTestClient(service.bootstrapServers())) {
             HttpTestClient http = new HttpTestClient(service.httpPort(), null);
 
-            // room before S1 for a start 3 s ahead of it: the next minute is S1 if it is 15 s away or more
+            // room before S1 for the policies (a fraction of a second, 10 s left for a loaded machine) and a start 3 s
+            // ahead of it: the next minute is S1 if it is 20 s away or more
             Instant now = Instant.now();
-            if (now.atZone(ZoneOffset.UTC).getSecond() >= 45) {
+            if (now.atZone(ZoneOffset.UTC).getSecond() >= 40) {
                 at(now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1)).plusMillis(200));
             }
             List<Instant> firstSlots = new ArrayList<>();

@@ -304,9 +304,7 @@ class DashboardPageTest {
     @Order(8)
     void aScheduleSetThroughThePageShowsOnItsCardWithTheNextExpectedStart() {
         browser.executeScript("sessionStorage.removeItem('runwarden.token')"); // a new tab: the token is asked again
-        dashboard.click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
-        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).isEnabled()).isTrue());
-        assertThat(browser.findElement(By.id("schedule-title")).getText()).isEqualTo("Schedule of backup");
+        openSchedule("backup");
         assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).as("none yet").isEmpty();
         type("schedule-cron", "0 3 * * *");
         type("schedule-timezone", "Europe/Paris");
@@ -375,8 +373,8 @@ class DashboardPageTest {
         assertThat(refused.body().path("error").path("code").asText()).isEqualTo("invalid_schedule");
         String message = refused.body().path("error").path("message").asText();
 
-        dashboard.click(By.cssSelector("#scripts [data-script='backup'] .schedule-edit"));
-        DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).isEqualTo("0 3 * * *"));
+        openSchedule("backup");
+        assertThat(browser.findElement(By.id("schedule-cron")).getAttribute("value")).isEqualTo("0 3 * * *");
         assertThat(browser.findElement(By.id("schedule-timezone")).getAttribute("value")).isEqualTo("Europe/Paris");
         assertThat(browser.findElement(By.id("schedule-grace")).getAttribute("value")).isEqualTo("PT15M");
         type("schedule-cron", "0 0 31 2 *");
@@ -427,7 +425,7 @@ class DashboardPageTest {
     @Test
     @Order(12)
     void removingAScheduleThroughThePageEndsTheExpectation() {
-        dashboard.click(By.cssSelector("#scripts [data-script='ticker'] .schedule-edit"));
+        openSchedule("ticker");
         DashboardPage.eventually(() -> assertThat(browser.findElement(By.id("schedule-remove")).isDisplayed()).isTrue());
         assertThat(browser.findElement(By.id("schedule-grace")).getAttribute("value")).isEqualTo("PT1S");
         dashboard.click(By.id("schedule-remove"));
@@ -720,6 +718,21 @@ class DashboardPageTest {
 
     private static WebElement badge(WebElement card) {
         return card.findElement(By.cssSelector(".schedule .badge"));
+    }
+
+    /**
+     * Opens a script's schedule form as a person would: clicks its card's button, and again should the page's refresh
+     * have replaced the card under the click (the form, closed, would still show what was typed in it last). It is
+     * open once its fields take input, which they do only once the script's settings are in.
+     */
+    private static void openSchedule(String script) {
+        DashboardPage.eventually(() -> {
+            if (!browser.findElement(By.id("schedule-dialog")).isDisplayed()) {
+                browser.findElement(By.cssSelector("#scripts [data-script='" + script + "'] .schedule-edit")).click();
+            }
+            assertThat(browser.findElement(By.id("schedule-title")).getText()).isEqualTo("Schedule of " + script);
+            assertThat(browser.findElement(By.id("schedule-cron")).isEnabled()).isTrue();
+        });
     }
 
     /** Replaces what a field holds with {@code value}, as a person selecting it and typing would. */

@@ -98,8 +98,8 @@ class FailoverTest {
             List<HttpTestClient> survivors = new ArrayList<>(clients);
             survivors.remove(victim);
             long killedAt = System.nanoTime();
-            Instant killed = Instant.now();
             instances.get(victim).kill();
+            Instant killed = Instant.now(); // it is dead: any slot after this instant was fired by another
             await().atMost(Patience.FAILOVER).pollInterval(Duration.ofMillis(250))
                     .until(() -> survivors.stream().allMatch(FailoverTest::complete) && survivors.get(0).ownerOfPartitionZero(ports) != victim);
             long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;

@@ -722,17 +722,25 @@ class DashboardPageTest {
 
     /**
      * Opens a script's schedule form as a person would: clicks its card's button, and again should the page's refresh
-     * have replaced the card under the click (the form, closed, would still show what was typed in it last). It is
-     * open once its fields take input, which they do only once the script's settings are in.
+     * have replaced the card under the click (the form, closed, still holds what was typed in it last), or cancels a
+     * form a refresh opened for another card. It is loaded once open with its fields taking input, which they do once
+     * the script's settings are in, and without an error from reading them.
      */
     private static void openSchedule(String script) {
         DashboardPage.eventually(() -> {
-            if (!browser.findElement(By.id("schedule-dialog")).isDisplayed()) {
+            WebElement dialog = browser.findElement(By.id("schedule-dialog"));
+            if (dialog.isDisplayed() && !script.equals(browser.findElement(By.id("schedule-script")).getAttribute("value"))) {
+                browser.findElement(By.id("schedule-cancel")).click();
+            }
+            if (!dialog.isDisplayed()) {
                 browser.findElement(By.cssSelector("#scripts [data-script='" + script + "'] .schedule-edit")).click();
             }
-            assertThat(browser.findElement(By.id("schedule-title")).getText()).isEqualTo("Schedule of " + script);
-            assertThat(browser.findElement(By.id("schedule-cron")).isEnabled()).isTrue();
+            assertThat(dialog.isDisplayed()).as("the form is open").isTrue();
+            assertThat(browser.findElement(By.id("schedule-script")).getAttribute("value")).isEqualTo(script);
+            assertThat(browser.findElement(By.id("schedule-cron")).isEnabled()).as("its settings are in").isTrue();
+            assertThat(browser.findElement(By.id("schedule-error")).isDisplayed()).as("read without an error").isFalse();
         });
+        assertThat(browser.findElement(By.id("schedule-title")).getText()).isEqualTo("Schedule of " + script);
     }
 
     /** Replaces what a field holds with {@code value}, as a person selecting it and typing would. */

@@ -12,7 +12,10 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,6 +116,10 @@ class FailoverTest {
             await().atMost(Patience.SLOT).pollInterval(Duration.ofSeconds(1))
                     .until(() -> slots(kafka).stream().anyMatch(slot -> slot.isAfter(killed)));
             List<Instant> slots = slots(kafka);
+            Instant afterKill = slots.stream().filter(slot -> slot.isAfter(killed)).findFirst().orElseThrow();
+            String fired = "cron job every-minute fires for slot " + afterKill;
+            assertThat(survivors.stream().map(survivor -> instances.get(clients.indexOf(survivor)))
+                    .filter(instance -> logOf(instance).contains(fired))).as("a survivor's scheduler fired " + afterKill).isNotEmpty();
             assertThat(slots).doesNotHaveDuplicates();
             for (int i = 1; i < slots.size(); i++) {
                 assertThat(Duration.between(slots.get(i - 1), slots.get(i))).as("no slot skipped").isEqualTo(Duration.ofMinutes(1));
@@ -170,6 +177,14 @@ class FailoverTest {
             }
         }
         return slots.stream().sorted().toList();
+    }
+
+    private static String logOf(JavaProcess instance) {
+        try {
+            return Files.readString(instance.log());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void sleep(long millis) {

@@ -224,8 +224,9 @@ public final class LocalRuns {
         long[] total = {0};
         for (int partition : partitions()) {
             try {
-                if (!rebuilding(partition)) {
-                    forEachStats(index(IndexSpace.STATS, partition), (script, stats) -> total[0] += stats.inProgress());
+                ReadOnlyKeyValueStore<String, String> indexes = store(StoreNames.INDEXES, partition);
+                if (!IndexGeneration.rebuilding(indexes)) {
+                    forEachStats(new IndexView(indexes, IndexSpace.STATS), (script, stats) -> total[0] += stats.inProgress());
                 }
             } catch (InvalidStateStoreException settling) {
                 // counted again at the next scrape, once the partition has settled here or elsewhere
@@ -351,10 +352,6 @@ public final class LocalRuns {
     }
 
     /** An index of a partition whose indexes are complete. */
-    private IndexView index(IndexSpace space, int partition) {
-        return new IndexView(store(StoreNames.INDEXES, partition), space);
-    }
-
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
         return partitions.store(name, partition);
     }

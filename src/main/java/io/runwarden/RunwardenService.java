@@ -21,6 +21,7 @@ import io.runwarden.stream.RunwardenTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,11 +91,12 @@ public final class RunwardenService implements AutoCloseable {
         ServiceMetrics metrics = new ServiceMetrics();
         try {
             api = ApiServer.start(configured.httpHost(), configured.httpPort(), configured.tokens(), metrics.registry());
-            broker = started(starting);
+            broker = joined(starting);
             Settings settings = broker == null ? configured : configured.withBootstrapServers(broker.bootstrapServers());
             int eventPartitions;
             int feedPartitions;
             int deadLetterMaxBytes;
+            Topology topology;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
                 eventPartitions = topics.ensure(TopicSpec.all(settings.applicationId()),
@@ -102,16 +104,20 @@ public final class RunwardenService implements AutoCloseable {
                 feedPartitions = topics.requireSamePartitions(Topics.alertOutcomes(settings.applicationId()),
                         Topics.alertFeed(settings.applicationId()));
                 deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
+                topology = RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
+                        feedPartitions, settings.applicationId());
+                topics.ensureChangelogs(RunwardenTopology.changelogs(topology, settings.applicationId(), eventPartitions,
+                        feedPartitions), settings.kafkaClientConfig());
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
-            seeder.seed(false);
+            // written while the streams are built, and before they start: their global table then restores the jobs
+            CompletableFuture<?> seeding = CompletableFuture.runAsync(() -> seeder.seed(false));
 
             Properties streamsProperties = StreamsProperties.of(settings, api.port(), metrics.meters(), deadLetterMaxBytes,
                     eventPartitions);
             RestoredRuns restoredRuns = new RestoredRuns();
             streamsProperties.put(RestoredRuns.CONFIG, restoredRuns);
-            streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
-                            feedPartitions, settings.applicationId()), streamsProperties);
+            streams = new KafkaStreams(topology, streamsProperties);
             StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);
             streams.setGlobalStateRestoreListener(new RestoreProgress(restoredRuns, watch));
             streams.setStandbyUpdateListener(restoredRuns);
@@ -120,12 +126,14 @@ public final class RunwardenService implements AutoCloseable {
             api.watch(watch::stuck);
             streams.setStateListener(watch);
             streams.setUncaughtExceptionHandler(watch);
+            joined(seeding);
             streams.start();
+            // built while the streams join their group: the services' clients need nothing of the streams yet
+            services = new KafkaServices(settings, streams, runs, eventPartitions,
+                    new HostInfo(settings.advertised(), api.port()), seeder, feedPartitions, metrics.registry());
             if (!watch.awaitFirstRun(streams, START_PROGRESS)) {
                 throw new IllegalStateException("streams failed to start: they failed before they first ran", watch.failure());
             }
-            services = new KafkaServices(settings, streams, runs, eventPartitions,
-                    new HostInfo(settings.advertised(), api.port()), seeder, feedPartitions, metrics.registry());
             awaitReady(services.services().readiness(), streams);
             if (!streams.state().isRunningOrRebalancing()) {
                 throw new IllegalStateException("streams failed before the service was ready: " + streams.state(), watch.failure());
@@ -169,10 +177,10 @@ public final class RunwardenService implements AutoCloseable {
         }
     }
 
-    /** The embedded broker once it runs, or its own failure to start as it was thrown. */
-    private static EmbeddedKafka started(CompletableFuture<EmbeddedKafka> starting) {
+    /** What a step taken on another thread gave (the embedded broker, say), or its failure as it was thrown. */
+    private static <T> T joined(CompletableFuture<T> step) {
         try {
-            return starting.join();
+            return step.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }

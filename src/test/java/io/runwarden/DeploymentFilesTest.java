@@ -168,6 +168,18 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void dockerImageRunsTheJvmAsTheReadmesCommandDoes() throws Exception {
+        Matcher javaOpts = Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"$").matcher(Files.readString(Path.of("Dockerfile")));
+        assertThat(javaOpts.find()).as("the Dockerfile sets JAVA_OPTS").isTrue();
+        // the archive is the image's own, at its own path; every other option (heap, compiler) is the README's
+        List<String> image = Stream.of(javaOpts.group(1).split("\\s+"))
+                .filter(option -> !option.startsWith("-XX:SharedArchiveFile=")).toList();
+        List<String> readme = ReadmeCommand.jvmOptions().stream()
+                .filter(option -> !option.startsWith("-XX:SharedArchiveFile=")).toList();
+        assertThat(image).isEqualTo(readme);
+    }
+
+    @Test
     void dockerfileCopiesEveryResourceDirectoryBeforeBuildingTheJar() throws Exception {
         List<String> dockerfile = Files.readAllLines(Path.of("Dockerfile"));
         int packaging = indexOf(dockerfile, line -> line.startsWith("RUN mvn") && line.contains(" package"));

@@ -21,7 +21,6 @@ import io.runwarden.stream.RunwardenTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +95,6 @@ public final class RunwardenService implements AutoCloseable {
             int eventPartitions;
             int feedPartitions;
             int deadLetterMaxBytes;
-            Topology topology;
             try (Admin admin = Admin.create(settings.kafkaClientConfig())) {
                 TopicInitializer topics = new TopicInitializer(admin, settings.replicationFactor());
                 eventPartitions = topics.ensure(TopicSpec.all(settings.applicationId()),
@@ -104,10 +102,6 @@ public final class RunwardenService implements AutoCloseable {
                 feedPartitions = topics.requireSamePartitions(Topics.alertOutcomes(settings.applicationId()),
                         Topics.alertFeed(settings.applicationId()));
                 deadLetterMaxBytes = topics.maxMessageBytes(Topics.SCRIPT_EVENTS_DLQ);
-                topology = RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
-                        feedPartitions, settings.applicationId());
-                topics.ensureChangelogs(RunwardenTopology.changelogs(topology, settings.applicationId(), eventPartitions,
-                        feedPartitions), settings.kafkaClientConfig());
             }
             CronConfigSeeder seeder = new CronConfigSeeder(settings.kafkaClientConfig());
             // written while the streams are built, and before they start: their global table then restores the jobs
@@ -117,7 +111,8 @@ public final class RunwardenService implements AutoCloseable {
                     eventPartitions);
             RestoredRuns restoredRuns = new RestoredRuns();
             streamsProperties.put(RestoredRuns.CONFIG, restoredRuns);
-            streams = new KafkaStreams(topology, streamsProperties);
+            streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
+                            feedPartitions, settings.applicationId()), streamsProperties);
             StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);
             streams.setGlobalStateRestoreListener(new RestoreProgress(restoredRuns, watch));
             streams.setStandbyUpdateListener(restoredRuns);

@@ -13,13 +13,7 @@ import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.kafka.DeadLetterHandler;
-import io.runwarden.stream.RunwardenTopology;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,12 +39,8 @@ class ServiceEndToEndTest {
 
     @Test
     void embeddedServiceFailsTheStaleRunAndKeepsTheRecentOne() throws Exception {
-        Settings settings = embedded(dataDir);
-        try (LogLines log = LogLines.capture();
-             RunwardenService service = RunwardenService.start(settings);
+        try (RunwardenService service = RunwardenService.start(embedded(dataDir));
              KafkaTestClient kafka = new KafkaTestClient(service.bootstrapServers())) {
-            assertThat(log.lines()).as("the start, not the streams' first rebalance, created the changelogs")
-                    .contains("created topic " + settings.applicationId() + "-runs-changelog with 6 partitions (replication factor: broker default)");
             kafka.send(Topics.SCRIPT_EVENTS, "four-days", started("four-days", "synchroFacture", NOW.minus(Duration.ofDays(4))));
             kafka.send(Topics.SCRIPT_EVENTS, "two-days", started("two-days", "synchroFacture", NOW.minus(Duration.ofDays(2))));
             kafka.send(Topics.SCRIPT_EVENTS, "finished", started("finished", "backup", NOW.minus(Duration.ofHours(2))));
@@ -107,29 +95,6 @@ class ServiceEndToEndTest {
             List<String> scraped = lines(scrapeMetrics(service));
             assertThat(scraped).as("the JVM's meters").anyMatch(line -> line.startsWith("jvm_memory_used_bytes{"));
             assertThat(scraped).as("Kafka Streams' own meters").anyMatch(line -> line.startsWith("kafka_stream_thread_"));
-            assertChangelogsAsStreamsMakesThem(service, settings.applicationId());
-        }
-    }
-
-    /**
-     * The start created every changelog the streams use, as Kafka Streams creates them: one it left out, Streams would
-     * have created on its own, and it would be on the broker without being in the list.
-     */
-    private static void assertChangelogsAsStreamsMakesThem(RunwardenService service, String application) throws Exception {
-        Map<String, Integer> expected = RunwardenTopology.changelogs(RunwardenTopology.build(Duration.ofDays(3),
-                Duration.ofDays(90), 6, 6, application), application, 6, 6);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers()))) {
-            Set<String> changelogs = admin.listTopics().names().get().stream().filter(name -> name.endsWith("-changelog"))
-                    .collect(Collectors.toSet());
-            assertThat(changelogs).isEqualTo(expected.keySet());
-            Map<String, TopicDescription> described = admin.describeTopics(changelogs).allTopicNames().get();
-            described.forEach((name, topic) -> assertThat(topic.partitions()).as(name).hasSize(expected.get(name)));
-            List<ConfigResource> resources = changelogs.stream()
-                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-            admin.describeConfigs(resources).all().get().forEach((resource, config) -> {
-                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(resource.name()).isEqualTo("compact");
-                assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).as(resource.name()).isEqualTo("CreateTime");
-            });
         }
     }
 

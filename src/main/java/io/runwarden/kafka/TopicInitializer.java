@@ -9,13 +9,11 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,46 +52,7 @@ public final class TopicInitializer {
                 .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
                         replicationFactor.or(() -> Optional.ofNullable(spec.replicationFactor()))).configs(spec.config()))
                 .toList();
-        create(missing);
-        int eventPartitions = partitions(Set.of(Topics.SCRIPT_EVENTS)).get(Topics.SCRIPT_EVENTS);
-        Set<String> existingChangelogs = changelogTopics.stream().filter(existing::contains).collect(Collectors.toSet());
-        partitions(existingChangelogs).forEach((changelog, count) -> {
-            if (count != eventPartitions) {
-                throw new IllegalStateException(Topics.SCRIPT_EVENTS + " has " + eventPartitions + " partitions but "
-                        + changelog + " has " + count + ": the partition count of " + Topics.SCRIPT_EVENTS
-                        + " changed after runwarden first ran, which would move runs' events away from their state."
-                        + " Restore " + count + " partitions, or reset the application (kafka-streams-application-reset)"
-                        + " and start from an empty state.");
-            }
-        });
-        return eventPartitions;
-    }
-
-    /**
-     * Creates the Streams changelogs that are missing as Kafka Streams would (compacted, record times as written, the
-     * same replica count and {@code topic.} settings), in one request: left to Streams, the first rebalance creates
-     * them and waits for them in 100 ms steps, about a second of a fresh start.
-     *
-     * @param changelogs   each changelog topic by its partitions
-     * @param clientConfig the Kafka properties the streams are given, whose {@code topic.} ones reach their topics
-     */
-    public void ensureChangelogs(Map<String, Integer> changelogs, Map<String, Object> clientConfig) {
-        Map<String, String> config = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"));
-        clientConfig.forEach((name, value) -> {
-            if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
-                config.put(name.substring(StreamsConfig.TOPIC_PREFIX.length()), String.valueOf(value));
-            }
-        });
-        Set<String> existing = call(() -> admin.listTopics().names().get());
-        create(changelogs.entrySet().stream().filter(changelog -> !existing.contains(changelog.getKey()))
-                .map(changelog -> new NewTopic(changelog.getKey(), Optional.of(changelog.getValue()), replicationFactor)
-                        .configs(config))
-                .toList());
-    }
-
-    /** One request for all of them: a fresh start creates eleven, about 40 ms each when asked for one by one. */
-    private void create(List<NewTopic> missing) {
+        // one request for all of them: a fresh start creates eleven, about 40 ms each when asked for one by one
         Map<String, KafkaFuture<Void>> created = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
         for (NewTopic topic : missing) {
             try {
@@ -110,6 +69,18 @@ public final class TopicInitializer {
                 throw new IllegalStateException("interrupted while creating topics", e);
             }
         }
+        int eventPartitions = partitions(Set.of(Topics.SCRIPT_EVENTS)).get(Topics.SCRIPT_EVENTS);
+        Set<String> existingChangelogs = changelogTopics.stream().filter(existing::contains).collect(Collectors.toSet());
+        partitions(existingChangelogs).forEach((changelog, count) -> {
+            if (count != eventPartitions) {
+                throw new IllegalStateException(Topics.SCRIPT_EVENTS + " has " + eventPartitions + " partitions but "
+                        + changelog + " has " + count + ": the partition count of " + Topics.SCRIPT_EVENTS
+                        + " changed after runwarden first ran, which would move runs' events away from their state."
+                        + " Restore " + count + " partitions, or reset the application (kafka-streams-application-reset)"
+                        + " and start from an empty state.");
+            }
+        });
+        return eventPartitions;
     }
 
     /**

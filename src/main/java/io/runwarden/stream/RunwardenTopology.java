@@ -24,16 +24,13 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -50,36 +47,7 @@ public final class RunwardenTopology {
     static final String OUTCOMES_SOURCE = "alert-outcomes-source";
     static final String ALERT_PROCESSOR = "alert-processor";
 
-    /** Stores kept on their instance alone: derived from the runs, or holding nothing ({@link CommitHook}). */
-    private static final Set<String> UNLOGGED = Set.of(StoreNames.INDEXES, CommitHook.NAME);
-
     private RunwardenTopology() {
-    }
-
-    /**
-     * The changelog topics Kafka Streams keeps for the stores of a topology {@link #build} made, each by its
-     * partitions: those of the topic its processor reads.
-     */
-    public static Map<String, Integer> changelogs(Topology topology, String applicationId, int eventPartitions,
-                                                  int outcomePartitions) {
-        Map<String, Integer> changelogs = new TreeMap<>();
-        for (TopologyDescription.Subtopology part : topology.describe().subtopologies()) {
-            Set<String> sources = part.nodes().stream().filter(TopologyDescription.Source.class::isInstance)
-                    .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream()).collect(Collectors.toSet());
-            int partitions;
-            if (sources.equals(Set.of(Topics.SCRIPT_EVENTS))) {
-                partitions = eventPartitions;
-            } else if (sources.equals(Set.of(Topics.alertOutcomes(applicationId)))) {
-                partitions = outcomePartitions;
-            } else {
-                throw new IllegalStateException("a part of the topology reads " + sources + ", which no changelog follows");
-            }
-            part.nodes().stream().filter(TopologyDescription.Processor.class::isInstance)
-                    .flatMap(node -> ((TopologyDescription.Processor) node).stores().stream())
-                    .filter(store -> !UNLOGGED.contains(store))
-                    .forEach(store -> changelogs.put(StoreNames.changelog(applicationId, store), partitions));
-        }
-        return changelogs;
     }
 
     /**

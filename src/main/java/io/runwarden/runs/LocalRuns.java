@@ -351,7 +351,6 @@ public final class LocalRuns {
         }
     }
 
-    /** An index of a partition whose indexes are complete. */
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
         return partitions.store(name, partition);
     }

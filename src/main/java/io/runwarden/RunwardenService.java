@@ -13,6 +13,7 @@ import io.runwarden.metrics.ServiceMetrics;
 import io.runwarden.model.Times;
 import io.runwarden.runs.LocalRuns;
 import io.runwarden.runs.RestoredRuns;
+import io.runwarden.sweep.SweepWrites;
 import io.runwarden.service.CronConfigSeeder;
 import io.runwarden.service.KafkaServices;
 import io.runwarden.service.Readiness;
@@ -111,12 +112,14 @@ public final class RunwardenService implements AutoCloseable {
                     eventPartitions);
             RestoredRuns restoredRuns = new RestoredRuns();
             streamsProperties.put(RestoredRuns.CONFIG, restoredRuns);
+            SweepWrites sweepWrites = new SweepWrites();
+            streamsProperties.put(SweepWrites.CONFIG, sweepWrites);
             streams = new KafkaStreams(RunwardenTopology.build(settings.defaultMaxRuntime(), settings.retention(), eventPartitions,
                             feedPartitions, settings.applicationId()), streamsProperties);
             StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);
             streams.setGlobalStateRestoreListener(new RestoreProgress(restoredRuns, watch));
             streams.setStandbyUpdateListener(restoredRuns);
-            LocalRuns runs = new LocalRuns(streams);
+            LocalRuns runs = new LocalRuns(streams, sweepWrites);
             metrics.watch(streams, runs::runsInProgress, runs::partitionsRebuilding);
             api.watch(watch::stuck);
             streams.setStateListener(watch);

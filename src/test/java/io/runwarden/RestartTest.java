@@ -78,7 +78,7 @@ class RestartTest {
 
             SweepResult again = service.sweeps().sweep(Patience.SWEEP);
             assertThat(again.totalLogsUpdated()).as("only the run that became due since").isEqualTo(1);
-            assertThat(kafka.readAll(Topics.SCRIPT_RUN_FAILURES)).hasSize(3);
+            await().atMost(Patience.APPLIED).untilAsserted(() -> assertThat(kafka.readAll(Topics.SCRIPT_RUN_FAILURES)).hasSize(3));
             assertThat(kafka.readAll(Topics.CRON_CONFIG)).as("the default job is seeded once").hasSize(1);
         }
     }

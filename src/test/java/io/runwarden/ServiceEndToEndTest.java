@@ -58,22 +58,22 @@ class ServiceEndToEndTest {
             assertThat(result.totalLogsUpdated()).isEqualTo(1);
             assertThat(result.scriptNames()).containsExactly("synchroFacture");
             assertThat(result.partitions()).isEqualTo(6);
-            Map<String, RunRecord> runs = kafka.latestRuns();
-            RunRecord failed = runs.get("four-days");
-            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
-            assertThat(failed.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
-            assertThat(failed.failureReason().wireName()).isEqualTo("timeout");
-            assertThat(runs.get("two-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
+            // the answer comes once every partition decided; the records follow as its runs are written
             await().atMost(Patience.APPLIED).untilAsserted(() -> {
-                RunRecord audit = kafka.latestRuns().get(result.sweepId());
+                Map<String, RunRecord> runs = kafka.latestRuns();
+                RunRecord failed = runs.get("four-days");
+                assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+                assertThat(failed.message()).isEqualTo("Script marked as failed - exceeded 3 day timeout");
+                assertThat(failed.failureReason().wireName()).isEqualTo("timeout");
+                assertThat(runs.get("two-days").status()).isEqualTo(RunStatus.IN_PROGRESS);
+                RunRecord audit = runs.get(result.sweepId());
                 assertThat(audit.scriptName()).isEqualTo("cleanupStaleScripts");
                 assertThat(audit.status()).isEqualTo(RunStatus.SUCCESS);
+                List<RunFailure> failures = kafka.readAll(Topics.SCRIPT_RUN_FAILURES).stream()
+                        .map(r -> Json.read(r.value(), RunFailure.class)).toList();
+                assertThat(failures).extracting(RunFailure::runId).containsExactly("four-days");
+                assertThat(failures.get(0).sweepId()).isEqualTo(result.sweepId());
             });
-
-            List<RunFailure> failures = kafka.readAll(Topics.SCRIPT_RUN_FAILURES).stream()
-                    .map(r -> Json.read(r.value(), RunFailure.class)).toList();
-            assertThat(failures).extracting(RunFailure::runId).containsExactly("four-days");
-            assertThat(failures.get(0).sweepId()).isEqualTo(result.sweepId());
 
             List<ConsumerRecord<String, byte[]>> dead = kafka.readAll(Topics.SCRIPT_EVENTS_DLQ);
             assertThat(dead).hasSize(1);

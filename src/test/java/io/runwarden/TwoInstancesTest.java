@@ -59,7 +59,8 @@ class TwoInstancesTest {
             assertThat(fromSecond.totalLogsUpdated()).isEqualTo(30);
             assertThat(fromSecond.scriptNames()).containsExactly("script-0", "script-1", "script-2");
             assertThat(first.sweeps().sweep(Patience.SWEEP).totalLogsUpdated()).isZero();
-            assertThat(kafka.latestRuns().get("stale-7").status()).isEqualTo(RunStatus.FAILED);
+            await().atMost(Patience.APPLIED).untilAsserted(
+                    () -> assertThat(kafka.latestRuns().get("stale-7").status()).isEqualTo(RunStatus.FAILED));
 
             everyReadAnswersTheSameFromEitherInstance(first, second);
             HttpTestClient.Response swept = new HttpTestClient(second.httpPort(), NEW).post("/script/cleanup-stale?timeout=" + Patience.SWEEP, null);

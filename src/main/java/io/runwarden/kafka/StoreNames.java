@@ -11,6 +11,8 @@ public final class StoreNames {
     public static final String INDEXES = "indexes";
     /** Sweeps by sweepId: the parts reported so far, then the result. */
     public static final String SWEEPS = "sweeps";
+    /** A partition's sweeps taken on whose runs are not all written yet, oldest first ({@code SweepBacklog}). */
+    public static final String SWEEP_BACKLOG = "sweep-backlog";
     /** The last slot each cron job fired, so restarts and failovers neither repeat nor skip one. */
     public static final String SCHEDULER_SLOTS = "scheduler-slots";
     /**

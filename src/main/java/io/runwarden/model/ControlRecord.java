@@ -23,6 +23,8 @@ public enum ControlRecord {
     SWEEP_CONTINUE("sweep-continue"),
     /** Keyed by sweepId: one partition's share of a sweep, sent back to the sweep's home partition. */
     SWEEP_PART("sweep-part"),
+    /** Broadcast by a sweep's home once every part is in: each partition now writes the runs it answered for. */
+    SWEEP_DONE("sweep-done"),
     /** Broadcast to every partition by the scheduler: which of these expected slots did a run of yours keep? */
     START_CHECK("start-check"),
     /** Keyed by checkId, to one partition (header {@link #PARTITION}): a check it must answer once it can. */
@@ -55,7 +57,7 @@ public enum ControlRecord {
 
     /** Whether the topology's partitioner sends the record to every partition. */
     public boolean broadcast() {
-        return this == SWEEP_MARKER || this == START_CHECK || this == CHECK_DONE;
+        return this == SWEEP_MARKER || this == SWEEP_DONE || this == START_CHECK || this == CHECK_DONE;
     }
 
     /** Whether the record goes back to the partition its {@link #PARTITION} header names. */
@@ -70,16 +72,19 @@ public enum ControlRecord {
 
     /** Whether the record is part of a sweep, rather than of a missed-start check. */
     public boolean sweep() {
-        return this == SWEEP_REQUEST || this == SWEEP_MARKER || this == SWEEP_CONTINUE || this == SWEEP_PART;
+        return this == SWEEP_REQUEST || this == SWEEP_MARKER || this == SWEEP_CONTINUE || this == SWEEP_PART
+                || this == SWEEP_DONE;
     }
 
     /**
      * Whether the next step of a sweep or a check waits for this record, sent on to another partition or to its own
      * later: it is committed once sent, not at the next commit interval, which each of a sweep's three hops waited
-     * for. Pings and missed slots come in numbers, and nothing waits on one.
+     * for. Pings and missed slots come in numbers, and nothing waits on one; a sweep's end only lets its runs be
+     * written, which its task's next commit (within 100 ms) does as well, and its ask would take one from the next
+     * sweep's hops.
      */
     public boolean awaited() {
-        return this != PING && this != MISSED_SLOT;
+        return this != PING && this != MISSED_SLOT && this != SWEEP_DONE;
     }
 
     public Headers headers() {

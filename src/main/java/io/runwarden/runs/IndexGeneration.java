@@ -17,15 +17,15 @@ import java.util.UUID;
  * While a rebuild is under way a local mark says so, and queries of the indexes wait for it.
  */
 final class IndexGeneration {
-    // the version of the indexes' form: a new one (stats gained lastStart; runs by status; stats as StoredStats) is
-    // built anew from the runs
-    private static final String KEY = "generation-4";
+    // the version of the indexes' form: a new one (stats gained lastStart; runs by status; stats as StoredStats;
+    // deadlines held out for the next sweep) is built anew from the runs, and so is this one by an earlier release
+    private static final String KEY = "generation-5";
     /**
      * Earlier forms' keys. A release that reads one of them and finds it equal to its local copy reuses its indexes:
      * so a rebuild deletes them, and a partition where one is back was processed by such a release since (a rolling
      * upgrade, a rollback), and is rebuilt.
      */
-    private static final List<String> EARLIER_KEYS = List.of("generation-1", "generation-2", "generation-3");
+    private static final List<String> EARLIER_KEYS = List.of("generation-1", "generation-2", "generation-3", "generation-4");
     private static final String REBUILDING = "rebuilding";
 
     private final KeyValueStore<String, String> logged;

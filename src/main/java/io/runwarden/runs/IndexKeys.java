@@ -87,8 +87,14 @@ final class IndexKeys {
 
     /** The same, with their keys. */
     static List<KeyValue<String, String>> entriesBefore(IndexView index, Instant before, int limit) {
+        return entriesBetween(index, Instant.EPOCH, before, limit);
+    }
+
+    /** The entries of an oldest-first index whose time is from {@code from} and before {@code before}, earliest first. */
+    static List<KeyValue<String, String>> entriesBetween(IndexView index, Instant from, Instant before, int limit) {
         List<KeyValue<String, String>> entries = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = index.range(digits(0), digits(Math.max(0, before.toEpochMilli())))) {
+        try (KeyValueIterator<String, String> it = index.range(digits(Math.max(0, from.toEpochMilli())),
+                digits(Math.max(0, before.toEpochMilli())))) {
             while (it.hasNext() && entries.size() < limit) {
                 entries.add(it.next());
             }

@@ -23,6 +23,12 @@ enum IndexSpace {
     OPEN_BY_SCRIPT('o'),
     /** Finished runs by "end time:runId", oldest first: what retention removes, read in order. */
     FINISHED('f'),
+    /**
+     * In-progress runs due by the asOf of a sweep that decided its runs and has yet to write them, but reported (or
+     * changed) since, by "deadline:runId" as in {@link #DEADLINE}: they came after its marker, so they are the next
+     * sweep's. Back in {@link #DEADLINE} once no such sweep is left.
+     */
+    HELD('h'),
     /** Per script, its {@link StoredStats} (merged across partitions, with the latest run read, by the API). */
     STATS('c'),
     /** The generation these indexes were built as ({@link IndexGeneration}): cleared and written with them. */

@@ -6,6 +6,7 @@ import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.CodePointOrder;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
+import io.runwarden.sweep.SweepWrites;
 import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -55,8 +56,14 @@ public final class LocalRuns {
     public static final long MOST_RUNS_PASSED = 500_000;
     /** How long a read waits for another read's pass over runs to end. */
     static final Duration PASS_WAIT = Duration.ofSeconds(3);
+    /**
+     * How long a read waits for the runs of a sweep its partitions answered to be written: 10,000 take well under a
+     * second. Within the 10 s another instance waits for an answer.
+     */
+    static final Duration SWEEP_WRITE_WAIT = Duration.ofSeconds(8);
 
     private final Partitions partitions;
+    private final SweepWrites sweepWrites;
     private final long mostRunsPassed;
     private final Duration passWait;
     /** Counts the partitions' stats read from their runs. */
@@ -65,18 +72,19 @@ public final class LocalRuns {
     private final Semaphore passOverRuns = new Semaphore(1);
     private final CachedStats mergedStats = new CachedStats(this::statsVersion, this::mergeStats, System::nanoTime);
 
-    public LocalRuns(Partitions partitions) {
-        this(partitions, MOST_RUNS_PASSED, PASS_WAIT);
+    public LocalRuns(Partitions partitions, SweepWrites sweepWrites) {
+        this(partitions, sweepWrites, MOST_RUNS_PASSED, PASS_WAIT);
     }
 
-    LocalRuns(Partitions partitions, long mostRunsPassed, Duration passWait) {
+    LocalRuns(Partitions partitions, SweepWrites sweepWrites, long mostRunsPassed, Duration passWait) {
         this.partitions = partitions;
+        this.sweepWrites = sweepWrites;
         this.mostRunsPassed = mostRunsPassed;
         this.passWait = passWait;
     }
 
     /** The partitions a Kafka Streams instance owns as active tasks, read through interactive queries. */
-    public LocalRuns(KafkaStreams streams) {
+    public LocalRuns(KafkaStreams streams, SweepWrites sweepWrites) {
         this(new Partitions() {
             @Override
             public List<Integer> held() {
@@ -87,10 +95,11 @@ public final class LocalRuns {
             public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
                 return PartitionStoreType.find(streams, name, partition);
             }
-        });
+        }, sweepWrites);
     }
 
     public Optional<RunRecord> run(String runId, int partition) {
+        sweepWrites.awaitWritten(List.of(partition), SWEEP_WRITE_WAIT);
         return Optional.ofNullable(this.<RunRecord>store(StoreNames.RUNS, partition).get(runId));
     }
 
@@ -157,7 +166,7 @@ public final class LocalRuns {
      */
     public Map<Integer, List<String>> statsVersion() {
         Map<Integer, List<String>> versions = new HashMap<>();
-        for (int partition : partitions()) {
+        for (int partition : writtenPartitions()) {
             // stats read from the runs are never the same twice: the rebuild moves no version as they change
             versions.put(partition, rebuilding(partition) ? List.of("read from the runs " + passes.incrementAndGet())
                     : StatsVersion.of(store(StoreNames.INDEXES, partition)));
@@ -285,7 +294,7 @@ public final class LocalRuns {
     private <T> T read(Function<Reading, T> read) {
         Map<Integer, ReadOnlyKeyValueStore<String, String>> indexes = new HashMap<>();
         Set<Integer> passed = new TreeSet<>();
-        for (int partition : partitions()) {
+        for (int partition : writtenPartitions()) {
             ReadOnlyKeyValueStore<String, String> found = store(StoreNames.INDEXES, partition);
             indexes.put(partition, found);
             if (IndexGeneration.rebuilding(found)) {
@@ -337,6 +346,13 @@ public final class LocalRuns {
 
     private List<Integer> partitions() {
         return partitions.held();
+    }
+
+    /** The partitions held here, once the runs of every sweep they answered are written ({@link SweepWrites}). */
+    private List<Integer> writtenPartitions() {
+        List<Integer> held = partitions();
+        sweepWrites.awaitWritten(held, SWEEP_WRITE_WAIT);
+        return held;
     }
 
     /** The runs' store of each partition, found at most once for one query: finding it costs more than a read. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The writing side of one partition's run read model: the indexes kept in step with every change of a run, so that
@@ -39,6 +40,8 @@ public final class RunIndexes {
     private final WritableIndex openByScript;
     private final WritableIndex finishedByEnd;
     private final WritableIndex stats;
+    /** Entries due by then are held out of the deadline index (see {@link #holdDue}); null: none. */
+    private Instant holdUntil;
     private final StatsVersion statsVersion;
     /**
      * The stats this partition wrote last, as they read back: parsing them again was a tenth of applying an event.
@@ -78,7 +81,8 @@ public final class RunIndexes {
             }
         };
         this.writes = new IndexWrites(store);
-        this.deadlines = new DeadlineIndex(new WritableIndex(writes, IndexSpace.DEADLINE));
+        this.deadlines = new DeadlineIndex(new WritableIndex(writes, IndexSpace.DEADLINE),
+                new WritableIndex(writes, IndexSpace.HELD));
         this.byTime = new WritableIndex(writes, IndexSpace.BY_TIME);
         this.byScript = new WritableIndex(writes, IndexSpace.BY_SCRIPT);
         this.byStatus = new WritableIndex(writes, IndexSpace.BY_STATUS);
@@ -135,7 +139,7 @@ public final class RunIndexes {
     public void changed(RunRecord before, RunRecord after) {
         rebuild.disownOthers(); // a run changed here, before the rebuild's first step, is one they would miss
         if (rebuild.covers(after.runId())) {
-            writes.gathered(() -> update(before, after));
+            writes.gathered(() -> update(before, after, holdUntil));
         }
     }
 
@@ -146,9 +150,52 @@ public final class RunIndexes {
      */
     public DueChunk due(Instant asOf, int limit) {
         List<KeyValue<String, String>> entries = deadlines.due(asOf, limit);
+        return due(entries, asOf);
+    }
+
+    /**
+     * Which runs a sweep as of {@code asOf} fails, without failing them: the in-progress runs due after {@code after}
+     * (null: any; those due before are an earlier sweep's), read from the deadline index alone (each entry is its
+     * run's own: the index is written with the runs, and rebuilt from them). Null when {@code limit} entries or more
+     * are due. Runs reported from now on, due by then, are held out of the index ({@link #holdDue}): they are the
+     * next sweep's.
+     */
+    public DecidedRuns decide(Instant after, Instant asOf, int limit) {
+        List<KeyValue<String, String>> entries = deadlines.due(after, asOf, limit);
+        if (entries.size() >= limit) {
+            return null;
+        }
+        TreeSet<String> scripts = new TreeSet<>();
+        for (KeyValue<String, String> entry : entries) {
+            if (!entry.value.isEmpty()) {
+                scripts.add(entry.value);
+            }
+        }
+        return new DecidedRuns(entries.size(), scripts, entries.size());
+    }
+
+    /**
+     * Holds the deadline entries of runs reported or changed from now on, due by {@code until}, out of the index:
+     * a sweep decided the runs due by then and has yet to write them. Null puts every entry held back.
+     */
+    public void holdDue(Instant until) {
+        holdUntil = until;
+        if (until == null) {
+            writes.gathered(deadlines::release);
+        } else {
+            deadlines.holding();
+        }
+    }
+
+    /** Whether the run's deadline entry is in the index, not held out of it: a decided sweep would fail it. */
+    public boolean inDeadlineIndex(RunRecord run) {
+        return deadlines.holds(run);
+    }
+
+    private DueChunk due(List<KeyValue<String, String>> entries, Instant asOf) {
         Map<String, RunRecord> due = new LinkedHashMap<>();
         for (KeyValue<String, String> entry : entries) {
-            RunRecord run = runs.get(entry.value);
+            RunRecord run = runs.get(DeadlineIndex.runIdOf(entry.key));
             if (DeadlineIndex.fails(entry, run, asOf)) {
                 due.putIfAbsent(run.runId(), run);
             }
@@ -157,7 +204,7 @@ public final class RunIndexes {
                 // it is still open and not failed now
                 deadlines.forget(entry);
                 if (!DeadlineIndex.isDue(run, asOf)) {
-                    deadlines.update(null, run);
+                    deadlines.update(null, run, holdUntil);
                 }
             }
         }
@@ -198,7 +245,7 @@ public final class RunIndexes {
 
     /** Forgets a run already deleted from the runs' store: every index entry, its count, its place as latest or oldest open. */
     public void removed(RunRecord run) {
-        deadlines.update(run, null);
+        deadlines.update(run, null, null);
         String time = timeKey(run);
         IndexKeys.move(byTime, time, null, run.runId());
         IndexKeys.move(byScript, scriptKey(run, time), null, run.runId());
@@ -234,11 +281,11 @@ public final class RunIndexes {
 
     /** Indexes runs that a rebuild reached, their entries written together. */
     void indexAll(List<RunRecord> found) {
-        writes.gathered(() -> found.forEach(run -> update(null, run)));
+        writes.gathered(() -> found.forEach(run -> update(null, run, null)));
     }
 
-    void update(RunRecord before, RunRecord after) {
-        deadlines.update(before, after);
+    void update(RunRecord before, RunRecord after, Instant holdUntil) {
+        deadlines.update(before, after, holdUntil);
         String timeBefore = timeKey(before);
         String timeAfter = timeKey(after);
         IndexKeys.move(byTime, timeBefore, timeAfter, after.runId());

@@ -6,6 +6,7 @@ import io.runwarden.model.EventType;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
+import io.runwarden.runs.DecidedRuns;
 import io.runwarden.runs.DueChunk;
 import io.runwarden.runs.RunIndexes;
 import io.runwarden.model.FailureReason;
@@ -14,6 +15,7 @@ import io.runwarden.model.Times;
 import io.runwarden.schedule.ExpectedSlot;
 import io.runwarden.schedule.MissedSlot;
 import io.runwarden.schedule.StartChecks;
+import io.runwarden.sweep.SweepBacklog;
 import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
@@ -45,6 +47,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     private final RunTransitions transitions;
     private final Emitter emitter;
     private final RunwardenMeters meters;
+    private final SweepBacklog sweeps;
     /**
      * Runs changed by events since the task's last commit, in the order of their last change: each is written once,
      * with its indexes, stats, record on script-runs and end, when the task commits ({@link #flush}).
@@ -60,7 +63,9 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
 
     /** @param clock wall-clock milliseconds: when runs end, and to tell a trickle of events from a flood ({@link #flushIfTrickle}) */
     RunLedger(KeyValueStore<String, RunRecord> runs, RunIndexes indexes, RunTransitions transitions, Emitter emitter,
-              RunwardenMeters meters, LongSupplier clock) {
+              RunwardenMeters meters, SweepBacklog sweeps, LongSupplier clock) {
+        this.sweeps = sweeps;
+        indexes.holdDue(sweeps.decidedUntil());
         this.clock = clock;
         this.runs = runs;
         this.indexes = indexes;
@@ -98,14 +103,31 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     /** The run as the events applied so far leave it: pending its write, or as stored. */
     private RunRecord latest(String runId) {
         Pending changed = pending.get(runId);
-        return changed != null ? changed.latest() : runs.get(runId);
+        return changed != null ? changed.latest() : stored(runId);
+    }
+
+    /**
+     * The run as stored, failed first if a decided sweep fails it and has not yet written it: the sweep told its
+     * home so, and nothing after its marker may change that (an end is then the run's late completion).
+     */
+    private RunRecord stored(String runId) {
+        RunRecord run = runs.get(runId);
+        if (run == null || !run.inProgress() || run.deadline() == null || sweeps.isEmpty()) {
+            return run;
+        }
+        return sweeps.decidedCover(run.deadline()).filter(sweep -> indexes.inDeadlineIndex(run)).map(sweep -> {
+            List<RunOutcome> ends = new ArrayList<>(1);
+            RunRecord failed = timeout(run, sweep, ends, clock.getAsLong());
+            emitter.toOutcomes(ends, clock.getAsLong());
+            return failed;
+        }).orElse(run);
     }
 
     /** Applies an event; its run is written, with every other the task changed, when the task commits ({@link #flush}). */
     void applyAtCommit(LifecycleEvent event, long timestamp) {
         appliedSinceFlush++;
         Pending changed = pending.get(event.runId());
-        RunRecord before = changed != null ? changed.latest() : runs.get(event.runId());
+        RunRecord before = changed != null ? changed.latest() : stored(event.runId());
         RunRecord after = transitions.apply(before, event);
         if (after != before) {
             pending.remove(event.runId());
@@ -176,10 +198,7 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
         List<RunOutcome> ends = new ArrayList<>(due.runs().size());
         try {
             for (RunRecord before : due.runs()) {
-                RunRecord after = transitions.timeout(before, sweep.asOf());
-                save(before, after, timestamp);
-                emitter.toFailures(after.runId(), RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
-                ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
+                RunRecord after = timeout(before, sweep, ends, timestamp);
                 if (after.scriptName() != null) {
                     scripts.add(after.scriptName());
                 }
@@ -188,6 +207,37 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
             emitter.toOutcomes(ends, timestamp); // the ends of the runs failed, even if a later one could not be
         }
         return new SweepPart(sweep.sweepId(), partition, due.runs().size(), List.copyOf(scripts), due.examined(), false);
+    }
+
+    /** Fails a run for a sweep: its record, its failed event and its end for the alerts, which {@code ends} gathers. */
+    private RunRecord timeout(RunRecord before, SweepRequest sweep, List<RunOutcome> ends, long timestamp) {
+        RunRecord after = transitions.timeout(before, sweep.asOf());
+        save(before, after, timestamp);
+        emitter.toFailures(after.runId(), RunFailure.timeout(after, sweep.sweepId(), sweep.trigger()), timestamp);
+        ended(ends, RunOutcome.of(after, sweep.sweepId(), null));
+        return after;
+    }
+
+    /**
+     * Which runs of this partition a sweep fails, without failing them yet: the in-progress runs due by its asOf and
+     * after {@code after} (those due before are an earlier sweep's), written later by {@link #failDue}. Runs reported
+     * from now on are the next sweep's. Null when more than {@code limit} deadline entries would have to be read: one
+     * transaction should not, and the sweep then fails its runs before it answers.
+     */
+    @Override
+    public SweepPart decide(SweepRequest sweep, Instant after, int partition, int limit) {
+        flush();
+        DecidedRuns decided = indexes.decide(after, sweep.asOf(), limit);
+        return decided == null ? null
+                : new SweepPart(sweep.sweepId(), partition, decided.runs(), List.copyOf(decided.scripts()), decided.examined(),
+                false);
+    }
+
+    /** Runs reported from now on, due by {@code until}, are held for the next sweep (null: none is). */
+    @Override
+    public void holdDue(Instant until) {
+        flush(); // the runs changed before are the decided sweep's
+        indexes.holdDue(until);
     }
 
     @Override

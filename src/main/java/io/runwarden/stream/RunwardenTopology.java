@@ -16,6 +16,7 @@ import io.runwarden.model.CronJob;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
+import io.runwarden.sweep.SweepBacklog;
 import io.runwarden.sweep.SweepProgress;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -71,6 +72,7 @@ public final class RunwardenTopology {
         topology.addStateStore(store(StoreNames.INDEXES, Serdes.String()).withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(store(StoreNames.INDEX_GENERATION, Serdes.String()), PROCESSOR);
         topology.addStateStore(store(StoreNames.SWEEPS, Json.serde(SweepProgress.class)), PROCESSOR);
+        topology.addStateStore(store(StoreNames.SWEEP_BACKLOG, Json.serde(SweepBacklog.Entry.class)), PROCESSOR);
         topology.addStateStore(store(StoreNames.SCHEDULER_SLOTS, Json.serde(Instant.class)), PROCESSOR);
         topology.addStateStore(store(StoreNames.START_CHECKS, Json.serde(StartCheckProgress.class)), PROCESSOR);
         topology.addStateStore(store(StoreNames.FORWARDED_STARTS, Json.serde(Instant.class)), PROCESSOR);

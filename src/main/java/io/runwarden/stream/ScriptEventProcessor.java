@@ -14,8 +14,10 @@ import io.runwarden.runs.RestoredRuns;
 import io.runwarden.runs.RunIndexes;
 import io.runwarden.schedule.CronScheduler;
 import io.runwarden.schedule.StartChecks;
+import io.runwarden.sweep.SweepBacklog;
 import io.runwarden.sweep.SweepProgress;
 import io.runwarden.sweep.SweepProtocol;
+import io.runwarden.sweep.SweepWrites;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,7 +37,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     static final Duration SCHEDULER_TICK = Duration.ofSeconds(1);
     /**
      * How often the runs changed by a trickle of events are written, after each pass of the thread over its records,
-     * and the task's {@link CommitPace} is asked whether to commit.
+     * a step of the sweeps' runs is written, and the task's {@link CommitPace} is asked whether to commit.
      */
     static final Duration FLUSH_TICK = Duration.ofMillis(1);
     /** Retention removes at most this many runs per partition per tick, keeping each transaction short. */
@@ -56,6 +58,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private Emitter emitter;
     private RunLedger runs;
     private SweepProtocol sweeps;
+    private SweepBacklog backlog;
     private StartChecks startChecks;
     private PingPairing pings;
     private Cancellable rebuilding;
@@ -83,11 +86,13 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             ScriptPolicy policy = policies.get(script);
             return policy == null ? null : policy.maxRuntime();
         });
-        runs = new RunLedger(runStore, indexes, transitions, emitter, meters, context::currentSystemTimeMs);
+        backlog = new SweepBacklog(context.getStateStore(StoreNames.SWEEP_BACKLOG), SweepWrites.from(context.appConfigs()),
+                context.taskId().partition());
+        runs = new RunLedger(runStore, indexes, transitions, emitter, meters, backlog, context::currentSystemTimeMs);
         CommitHook hook = context.getStateStore(CommitHook.NAME);
         hook.beforeCommit(context, runs::flush);
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(StoreNames.SWEEPS);
-        sweeps = new SweepProtocol(sweepStore, runs, emitter, partitions, defaultMaxRuntime, meters,
+        sweeps = new SweepProtocol(sweepStore, runs, backlog, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         startChecks = new StartChecks(context.getStateStore(StoreNames.START_CHECKS),
                 context.getStateStore(StoreNames.FORWARDED_STARTS), policies, runs, emitter, partitions, retention, meters,
@@ -95,6 +100,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
         context.schedule(FLUSH_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {
             runs.flushIfTrickle();
+            if (sweeps.writeSome(context.taskId().partition(), now)) {
+                context.commit(); // a sweep's failures: their consumers and the alerts wait for them
+            }
             pace.commitIfDue(context, now);
         });
         context.schedule(RETENTION_TICK, PunctuationType.WALL_CLOCK_TIME, now ->
@@ -164,6 +172,13 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
             pings.handle(record, context.recordMetadata().map(m -> m.offset()).orElse(-1L));
         } else {
             startChecks.handle(control.get(), record, partition());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (backlog != null) {
+            backlog.closed();
         }
     }
 

@@ -84,6 +84,7 @@ final class SweepCoordinator {
                             listed(result.scriptNames()));
             meters.sweepCompleted(request.trigger(), result.totalLogsUpdated(), Duration.ofMillis(millis));
             audit(new LifecycleEvent(request.auditRunId(), SweepProtocol.AUDIT_SCRIPT, EventType.SUCCEEDED, now, summary, null), timestamp);
+            channel.send(request.sweepId(), request, ControlRecord.SWEEP_DONE.headers(), timestamp);
         }
         // the result last: whoever reads it finds the audit run already ended
         sweeps.put(part.sweepId(), new SweepProgress(progress.request(), progress.expectedParts(), parts, result));

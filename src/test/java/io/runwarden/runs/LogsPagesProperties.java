@@ -4,6 +4,7 @@ import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.FailureReason;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
+import io.runwarden.sweep.SweepWrites;
 import io.runwarden.model.RunStatus;
 import io.runwarden.model.RunTimes;
 import io.runwarden.model.ScriptStats;
@@ -597,7 +598,7 @@ class LogsPagesProperties {
                         default -> throw new IllegalArgumentException("no store " + name);
                     };
                 }
-            }, mostRunsPassed, passWait);
+            }, new SweepWrites(), mostRunsPassed, passWait);
         }
     }
 

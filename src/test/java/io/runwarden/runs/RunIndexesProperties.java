@@ -111,7 +111,7 @@ class RunIndexesProperties {
             RunRecord run = change(random, runId, runs.get(runId));
             runs.put(runId, run);
             if (random.nextInt(3) == 0) {
-                stale.update(null, run);
+                stale.update(null, run, null);
             }
         }
         indexStore.put("c|ghost", "7|0|0|||0|ghost-run");
@@ -185,7 +185,7 @@ class RunIndexesProperties {
         KeyValueStore<String, String> expected = store(context, "expected", Serdes.String());
         RunIndexes whole = new RunIndexes(runs, expected);
         try (KeyValueIterator<String, RunRecord> it = runs.all()) {
-            it.forEachRemaining(kv -> whole.update(null, kv.value));
+            it.forEachRemaining(kv -> whole.update(null, kv.value, null));
         }
         return expected;
     }

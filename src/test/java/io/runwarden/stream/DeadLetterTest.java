@@ -169,6 +169,7 @@ class DeadLetterTest {
                 ControlRecord.SWEEP_REQUEST.headers(), NOW));
         fixture.events.pipeInput(new TestRecord<>("s7", utf8("{\"sweepId\":\"s7\",\"trigger\":\"manual\"," + tomorrow + "}"),
                 ControlRecord.SWEEP_MARKER.headers(), NOW));
+        fixture.writeSweeps();
 
         assertThat(fixture.deadLetters.isEmpty()).isTrue();
         assertThat(fixture.sweepResult("s6").totalLogsUpdated()).isEqualTo(1);

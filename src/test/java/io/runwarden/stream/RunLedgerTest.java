@@ -11,8 +11,10 @@ import io.runwarden.model.RunStatus;
 import io.runwarden.model.Trigger;
 import io.runwarden.runs.DueChunk;
 import io.runwarden.runs.RunIndexes;
+import io.runwarden.sweep.SweepBacklog;
 import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepRequest;
+import io.runwarden.sweep.SweepWrites;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -45,8 +47,10 @@ class RunLedgerTest {
     private final KeyValueStore<String, RunRecord> store = store("runs", Json.serde(RunRecord.class));
     private final RunIndexes indexes = RunIndexes.open(store, store("indexes", Serdes.String()),
             store("generations", Serdes.String()), false);
+    private final SweepWrites sweepWrites = new SweepWrites();
+    private final SweepBacklog backlog = new SweepBacklog(store("backlog", Json.serde(SweepBacklog.Entry.class)), sweepWrites, 0);
     private final RunLedger ledger = new RunLedger(store, indexes, new RunTransitions(Duration.ofDays(3), script -> null),
-            new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
+            new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), backlog, () -> clock);
 
     @Test
     void aRunsEventsBeforeACommitAreWrittenOnceWithTheirEndToldOnce() {
@@ -209,7 +213,9 @@ class RunLedgerTest {
 
     private RunLedger ledgerOver(KeyValueStore<String, RunRecord> runs, RunIndexes indexes) {
         return new RunLedger(runs, indexes, new RunTransitions(Duration.ofDays(3), script -> null),
-                new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), () -> clock);
+                new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()),
+                new SweepBacklog(store("backlog-" + runs.hashCode(), Json.serde(SweepBacklog.Entry.class)), sweepWrites, 0),
+                () -> clock);
     }
 
     /** The runIds of the due entries, each its run's own deadline: none stray. */

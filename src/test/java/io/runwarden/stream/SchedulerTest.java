@@ -41,6 +41,7 @@ class SchedulerTest {
             assertThat(result.trigger().wireName()).isEqualTo("scheduled");
             assertThat(result.job()).isEqualTo("daily-cleanup-2am");
             assertThat(result.totalLogsUpdated()).isEqualTo(1);
+            fixture.writeSweeps();
             assertThat(fixture.run("stale").status()).isEqualTo(RunStatus.FAILED);
             assertThat(fixture.run("recent").status()).isEqualTo(RunStatus.IN_PROGRESS);
 
@@ -142,6 +143,7 @@ class SchedulerTest {
             advance(fixture, Duration.ofMinutes(10));
 
             assertThat(sweeps(fixture)).extracting(SweepResult::sweepId).containsExactly("daily-cleanup-2am-20261128T0200Z");
+            fixture.writeSweeps();
             assertThat(fixture.run("stale").status()).isEqualTo(RunStatus.FAILED);
         }
     }
@@ -180,6 +182,7 @@ class SchedulerTest {
             List<SweepResult> fired = sweeps(recovered);
             assertThat(fired).extracting(SweepResult::sweepId).containsExactly("daily-cleanup-2am-20261128T0200Z");
             assertThat(fired.get(0).asOf()).isAfterOrEqualTo(Instant.parse("2026-11-28T05:00:00Z"));
+            recovered.writeSweeps();
             assertThat(recovered.run("stale").status()).isEqualTo(RunStatus.FAILED);
         }
     }
@@ -213,6 +216,7 @@ class SchedulerTest {
 
             assertThat(sweeps(fixture)).extracting(SweepResult::job).containsExactlyInAnyOrder(floppies, odd);
             assertThat(fixture.deadLetters.readRecordsToList()).isEmpty();
+            fixture.writeSweeps();
             assertThat(fixture.run("stale").status()).isEqualTo(RunStatus.FAILED);
         }
     }

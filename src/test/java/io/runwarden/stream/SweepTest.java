@@ -26,6 +26,7 @@ import java.util.Map;
 
 import static io.runwarden.stream.TopologyFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Sweeps: which runs they fail, what they publish, what they answer, and what they cost. */
 class SweepTest {
@@ -131,15 +132,16 @@ class SweepTest {
             // a full chunk of entries whose runs are gone, due before the one run that is
             KeyValueStore<String, String> indexes = fixture.driver.getKeyValueStore(StoreNames.INDEXES);
             long strayDeadline = NOW.minus(Duration.ofDays(10)).toEpochMilli();
-            for (int i = 0; i < SweepProtocol.CHUNK; i++) {
+            for (int i = 0; i < SweepProtocol.WRITE_CHUNK; i++) {
                 indexes.put(String.format("d|%019d:gone-%04d", strayDeadline, i), String.format("gone-%04d", i));
             }
             fixture.started("old", "synchroFacture", FOUR_DAYS_AGO);
 
             SweepResult result = fixture.sweep(NOW);
 
-            assertThat(result.totalLogsUpdated()).isEqualTo(1);
-            assertThat(result.entriesExamined()).isEqualTo(SweepProtocol.CHUNK + 1);
+            // a sweep decides from the index alone, which this release writes with the runs and rebuilds from them:
+            // entries it did not write are counted, and fail nothing as the runs are written
+            assertThat(result.entriesExamined()).isEqualTo(SweepProtocol.WRITE_CHUNK + 1);
             assertThat(fixture.run("old").status()).isEqualTo(RunStatus.FAILED);
             assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).containsExactly("old");
             assertThat(fixture.sweep(NOW.plusSeconds(60)).entriesExamined()).as("the stray entries are gone").isZero();
@@ -238,6 +240,7 @@ class SweepTest {
 
             fixture.requestSweep(request);
             fixture.requestSweep(request);
+            fixture.writeSweeps();
 
             assertThat(fixture.sweepResult("same-id").totalLogsUpdated()).isEqualTo(1);
             assertThat(fixture.publishedFailures()).hasSize(1);
@@ -262,7 +265,7 @@ class SweepTest {
     @Test
     void sweepOfManyDueRunsProceedsInChunksAndFailsEveryOneOnce() {
         try (TopologyFixture fixture = new TopologyFixture()) {
-            int due = SweepProtocol.CHUNK * 2 + 500;
+            int due = SweepProtocol.WRITE_CHUNK * 2 + 500;
             for (int i = 0; i < due; i++) {
                 fixture.started("stale-" + i, "s" + (i % 7), FOUR_DAYS_AGO.minusSeconds(i));
             }
@@ -276,6 +279,87 @@ class SweepTest {
             assertThat(result.entriesExamined()).isEqualTo(due);
             assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).doesNotHaveDuplicates().hasSize(due);
             assertThat(fixture.run("recent").status()).isEqualTo(RunStatus.IN_PROGRESS);
+        }
+    }
+
+    /**
+     * A partition answers once it has decided which runs a sweep fails and writes them behind the answer; whatever
+     * touches one of them in between finds it failed already, so the answer holds: an end that comes after the sweep
+     * is the run's late completion, and a heartbeat does not save it.
+     */
+    @Test
+    void aSweepAnswersOnceDecidedAndNothingAfterItsMarkerSavesARunItFails() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            for (int i = 0; i < 3; i++) {
+                fixture.started("stale-" + i, "s", FOUR_DAYS_AGO);
+            }
+            fixture.started("fresh", "s", TWO_DAYS_AGO);
+            fixture.publishedRuns();
+            SweepRequest request = new SweepRequest("decided", Trigger.MANUAL, NOW, null);
+
+            fixture.requestSweep(request);
+
+            assertThat(fixture.sweepResult("decided").totalLogsUpdated()).isEqualTo(3);
+            assertThat(fixture.publishedFailures()).as("written behind the answer").isEmpty();
+
+            fixture.ended("stale-0", "succeeded", NOW.plusSeconds(5), "done at last");
+            fixture.send("stale-1", "{\"event\":\"heartbeat\",\"time\":\"" + NOW.plusSeconds(5) + "\"}");
+            fixture.writeSweeps();
+
+            RunRecord ended = fixture.run("stale-0");
+            assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(ended.endTime()).isEqualTo(NOW);
+            assertThat(ended.lateCompletion().status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(fixture.run("stale-1").status()).isEqualTo(RunStatus.FAILED);
+            assertThat(fixture.run("stale-1").lastHeartbeat()).isNull();
+            assertThat(fixture.run("fresh").status()).isEqualTo(RunStatus.IN_PROGRESS);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId)
+                    .containsExactlyInAnyOrder("stale-0", "stale-1", "stale-2");
+            assertThat(fixture.publishedFailures()).as("each once").isEmpty();
+        }
+    }
+
+    /** A sweep taken on while an earlier one is still written fails only the runs due after the earlier one's asOf. */
+    @Test
+    void aSweepBehindAnotherFailsOnlyTheRunsTheEarlierOneLeaves() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("older", "s", NOW.minus(Duration.ofDays(5)));
+            fixture.started("newer", "s", FOUR_DAYS_AGO);
+
+            fixture.requestSweep(new SweepRequest("first", Trigger.MANUAL, NOW.minus(Duration.ofDays(2)), null));
+            fixture.requestSweep(new SweepRequest("second", Trigger.MANUAL, NOW, null));
+            fixture.writeSweeps();
+
+            assertThat(fixture.sweepResult("first").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.sweepResult("second").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId, RunFailure::sweepId)
+                    .containsExactlyInAnyOrder(tuple("older", "first"),
+                            tuple("newer", "second"));
+            assertThat(fixture.run("older").endTime()).isEqualTo(NOW.minus(Duration.ofDays(2)));
+        }
+    }
+
+    /**
+     * A run reported after a partition decided a sweep, though due by its asOf, is not that sweep's (it came after
+     * its marker): the sweep's count holds, and the next sweep fails and counts it.
+     */
+    @Test
+    void aRunReportedAfterASweepDecidedIsTheNextSweepsToFail() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("before", "s", FOUR_DAYS_AGO);
+            fixture.requestSweep(new SweepRequest("first", Trigger.MANUAL, NOW, null));
+            fixture.started("after", "s", FOUR_DAYS_AGO);
+            fixture.writeSweeps();
+
+            assertThat(fixture.sweepResult("first").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).containsExactly("before");
+            assertThat(fixture.run("after").status()).isEqualTo(RunStatus.IN_PROGRESS);
+
+            SweepResult next = fixture.sweep(NOW.plusSeconds(60));
+
+            assertThat(next.totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId, RunFailure::sweepId)
+                    .containsExactly(tuple("after", next.sweepId()));
         }
     }
 }

@@ -16,6 +16,7 @@ import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.sweep.SweepProgress;
+import io.runwarden.sweep.SweepBacklog;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
 import org.apache.kafka.common.header.Header;
@@ -133,7 +134,24 @@ final class TopologyFixture implements AutoCloseable {
     SweepResult sweep(Instant asOf) {
         String sweepId = UUID.randomUUID().toString();
         requestSweep(new SweepRequest(sweepId, Trigger.MANUAL, asOf, null));
+        writeSweeps();
         return sweepResult(sweepId);
+    }
+
+    /** Lets the tasks write the runs of the sweeps they answered, between records, as the wall clock moves on. */
+    void writeSweeps() {
+        KeyValueStore<String, SweepBacklog.Entry> backlog = driver.getKeyValueStore(StoreNames.SWEEP_BACKLOG);
+        for (int tick = 0; hasEntries(backlog); tick++) {
+            assertThat(tick).as("the sweeps' runs are written within 10,000 ticks").isLessThan(10_000);
+            driver.advanceWallClockTime(ScriptEventProcessor.FLUSH_TICK);
+            wallClock = wallClock.plus(ScriptEventProcessor.FLUSH_TICK);
+        }
+    }
+
+    private static boolean hasEntries(KeyValueStore<String, ?> store) {
+        try (var all = store.all()) {
+            return all.hasNext();
+        }
     }
 
     void requestSweep(SweepRequest request) {

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,16 @@ final class DeadlineIndex {
         return key != null && store.get(key) != null;
     }
 
+    /** Whether any entry is held out of the index. */
+    boolean anyHeld() {
+        if (!holding) {
+            return false; // none held since the last release
+        }
+        try (KeyValueIterator<String, String> it = held.all()) {
+            return it.hasNext();
+        }
+    }
+
     /** Every entry held out goes back into the index: no sweep is left that they came after. */
     void release() {
         holding = false;
@@ -113,10 +124,17 @@ final class DeadlineIndex {
     }
 
 
-    /** The same, read from a queried partition: every run a sweep as of {@code asOf} would fail there, once each. */
-    static Collection<RunRecord> dueRuns(IndexView index, Function<String, RunRecord> runs, Instant asOf) {
+    /**
+     * The same, read from a queried partition: every run a sweep as of {@code asOf} would fail there, once each,
+     * earliest deadline first; the entries {@code held} out of the index for the next sweep too.
+     */
+    static Collection<RunRecord> dueRuns(IndexView index, IndexView held, Function<String, RunRecord> runs, Instant asOf) {
+        List<KeyValue<String, String>> entries = new ArrayList<>(
+                IndexKeys.entriesBefore(index, asOf.plusMillis(1), Integer.MAX_VALUE));
+        entries.addAll(IndexKeys.entriesBefore(held, asOf.plusMillis(1), Integer.MAX_VALUE));
+        entries.sort(Comparator.comparing(entry -> entry.key)); // deadline order: both are keyed alike
         Map<String, RunRecord> due = new LinkedHashMap<>();
-        for (KeyValue<String, String> entry : IndexKeys.entriesBefore(index, asOf.plusMillis(1), Integer.MAX_VALUE)) {
+        for (KeyValue<String, String> entry : entries) {
             RunRecord run = runs.apply(runIdOf(entry.key));
             if (fails(entry, run, asOf)) {
                 due.putIfAbsent(run.runId(), run);

@@ -179,9 +179,12 @@ public final class LocalRuns {
         return mergedStats.get();
     }
 
-    /** Merged as stored, and then the latest run of each script read from the one partition that holds it. */
+    /**
+     * Merged as stored, and then the latest run of each script read from the one partition that holds it. Only after
+     * {@link #statsVersion}, which waited for the sweeps' writes: a read waits for them once.
+     */
     private Map<String, ScriptStats> mergeStats() {
-        return read(this::mergeStats);
+        return read(partitions(), this::mergeStats);
     }
 
     private Map<String, ScriptStats> mergeStats(Reading reading) {
@@ -256,7 +259,8 @@ public final class LocalRuns {
             TreeSet<String> scripts = new TreeSet<>();
             List<RunRecord> first = new ArrayList<>();
             Collection<RunRecord> due = reading.passes(partition) ? IndexesFromRuns.due(runs, asOf)
-                    : DeadlineIndex.dueRuns(reading.index(IndexSpace.DEADLINE, partition), runs::get, asOf);
+                    : DeadlineIndex.dueRuns(reading.index(IndexSpace.DEADLINE, partition),
+                    reading.index(IndexSpace.HELD, partition), runs::get, asOf);
             for (RunRecord run : due) {
                 if (run.scriptName() != null) {
                     scripts.add(run.scriptName());
@@ -292,9 +296,13 @@ public final class LocalRuns {
      * {@link #mostRunsPassed}; beyond either it answers 503, as while a partition moves in a rebalance.
      */
     private <T> T read(Function<Reading, T> read) {
+        return read(writtenPartitions(), read);
+    }
+
+    private <T> T read(List<Integer> held, Function<Reading, T> read) {
         Map<Integer, ReadOnlyKeyValueStore<String, String>> indexes = new HashMap<>();
         Set<Integer> passed = new TreeSet<>();
-        for (int partition : writtenPartitions()) {
+        for (int partition : held) {
             ReadOnlyKeyValueStore<String, String> found = store(StoreNames.INDEXES, partition);
             indexes.put(partition, found);
             if (IndexGeneration.rebuilding(found)) {

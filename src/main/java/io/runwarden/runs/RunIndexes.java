@@ -157,10 +157,13 @@ public final class RunIndexes {
      * Which runs a sweep as of {@code asOf} fails, without failing them: the in-progress runs due after {@code after}
      * (null: any; those due before are an earlier sweep's), read from the deadline index alone (each entry is its
      * run's own: the index is written with the runs, and rebuilt from them). Null when {@code limit} entries or more
-     * are due. Runs reported from now on, due by then, are held out of the index ({@link #holdDue}): they are the
-     * next sweep's.
+     * are due, or while runs are held out ({@link #anyHeld}). Runs reported from now on, due by then, are held out of
+     * the index ({@link #holdDue}): they are the next sweep's.
      */
     public DecidedRuns decide(Instant after, Instant asOf, int limit) {
+        if (anyHeld()) {
+            return null;
+        }
         List<KeyValue<String, String>> entries = deadlines.due(after, asOf, limit);
         if (entries.size() >= limit) {
             return null;
@@ -187,9 +190,21 @@ public final class RunIndexes {
         }
     }
 
-    /** Whether the run's deadline entry is in the index, not held out of it: a decided sweep would fail it. */
+    /**
+     * Whether a decided sweep that covers the run's deadline fails it: its entry is in the index, not held out of it.
+     * While a rebuild runs every run is: it indexes none held out (which runs came after the sweep's marker is lost
+     * with the old indexes), so the sweep's writes, which wait for it, will fail every such run too.
+     */
     public boolean inDeadlineIndex(RunRecord run) {
-        return deadlines.holds(run);
+        return !complete() || deadlines.holds(run);
+    }
+
+    /**
+     * Whether some runs are held out of the index for a sweep after the decided one: a sweep decided now could not
+     * tell them from the runs the earlier one writes, so it fails its runs before it answers.
+     */
+    public boolean anyHeld() {
+        return deadlines.anyHeld();
     }
 
     private DueChunk due(List<KeyValue<String, String>> entries, Instant asOf) {

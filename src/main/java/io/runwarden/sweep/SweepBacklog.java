@@ -43,8 +43,9 @@ public final class SweepBacklog {
         return entries.isEmpty();
     }
 
-    public boolean holds(String sweepId) {
-        return entries.stream().anyMatch(entry -> entry.request().sweepId().equals(sweepId));
+    /** The sweep taken on under this id, if it is not written yet. */
+    public Optional<Entry> find(String sweepId) {
+        return entries.stream().filter(entry -> entry.request().sweepId().equals(sweepId)).findFirst();
     }
 
     /** The latest asOf of the sweeps taken on: the runs due by then are theirs. Null when there is none. */
@@ -122,8 +123,9 @@ public final class SweepBacklog {
         }
     }
 
+    /** Reads wait only for a decided sweep that fails runs here: one that fails none changes nothing they read. */
     private void told() {
-        writes.writing(partition, entries.stream().anyMatch(Entry::decided));
+        writes.writing(partition, entries.stream().anyMatch(entry -> entry.decided() && entry.soFar().failed() > 0));
     }
 
     private static String key(long seq) {

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -129,8 +130,14 @@ public final class SweepProtocol {
      * transaction should read, the part goes home once they are written.
      */
     private void decide(SweepRequest request, SweepPart soFar, int partition, long timestamp) {
-        if (backlog.holds(request.sweepId())) {
-            return; // a marker seen twice takes the sweep on once
+        Optional<SweepBacklog.Entry> taken = backlog.find(request.sweepId());
+        if (taken.isPresent()) {
+            // a marker seen twice takes the sweep on once, and a decided part goes home again: the first may have been
+            // a marker forged under the id of a sweep not yet started, whose home dropped a part it did not expect
+            if (taken.get().decided()) {
+                channel.send(request.sweepId(), taken.get().soFar(), ControlRecord.SWEEP_PART.headers(), timestamp);
+            }
+            return;
         }
         if (!runs.readyToAnswer()) {
             Headers headers = ControlRecord.SWEEP_CONTINUE.headers();

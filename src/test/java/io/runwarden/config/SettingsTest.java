@@ -82,7 +82,8 @@ class SettingsTest {
     void runwardensProducerBatchesGiveWayToTheUsersSetting() {
         RunwardenMeters meters = new RunwardenMeters(new SimpleMeterRegistry());
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of()), 8080, meters))
-                .containsEntry("batch.size", 256 * 1024).containsEntry("max.task.idle.ms", -1L);
+                .containsEntry("batch.size", 256 * 1024).containsEntry("max.task.idle.ms", -1L)
+                .as("an idle thread writes a sweep's runs every 10 ms, not every 100").containsEntry("poll.ms", 10);
         assertThat(StreamsProperties.of(Settings.fromEnv(Map.of("RUNWARDEN_KAFKA_BATCH_SIZE", "16384")), 8080, meters))
                 .containsEntry("batch.size", "16384");
     }

@@ -63,7 +63,8 @@ class RunIndexesTest {
         store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(20), "overdue")), "overdue");
         store.put(IndexSpace.DEADLINE.key(IndexKeys.oldestFirst(START.plusSeconds(30), "overdue")), "overdue");
         Instant asOf = START.plus(Duration.ofMinutes(30));
-        assertThat(DeadlineIndex.dueRuns(new IndexView(store, IndexSpace.DEADLINE), runs::get, asOf))
+        assertThat(DeadlineIndex.dueRuns(new IndexView(store, IndexSpace.DEADLINE),
+                new IndexView(store, IndexSpace.HELD), runs::get, asOf))
                 .as("the preview").extracting(RunRecord::runId).containsExactly("overdue");
 
         DueChunk due = indexes.due(asOf, 10);
@@ -72,6 +73,27 @@ class RunIndexesTest {
         assertThat(indexes.due(asOf, 10).examined()).as("late's own entry, not yet due").isZero();
         assertThat(indexes.due(START.plus(Duration.ofHours(2)), 10).runs()).extracting(RunRecord::runId)
                 .as("its own entry, written back").containsExactly("late");
+    }
+
+    /**
+     * A dry run lists the runs held out of the index for the next sweep (reported after a decided sweep's marker) too:
+     * the next sweep fails them.
+     */
+    @Test
+    void aDryRunListsTheRunsHeldForTheNextSweep() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        saved(RunRecord.builder("early").scriptName("backup").status(RunStatus.IN_PROGRESS).startTime(START)
+                .deadline(START.plusSeconds(10)).build());
+        indexes.holdDue(START.plus(Duration.ofHours(1)));
+        saved(RunRecord.builder("held").scriptName("backup").status(RunStatus.IN_PROGRESS).startTime(START)
+                .deadline(START.plusSeconds(5)).build());
+        Instant asOf = START.plus(Duration.ofHours(2));
+        assertThat(indexes.due(asOf, 10).runs()).extracting(RunRecord::runId).as("not the decided sweep's")
+                .containsExactly("early");
+
+        assertThat(DeadlineIndex.dueRuns(new IndexView(store, IndexSpace.DEADLINE),
+                new IndexView(store, IndexSpace.HELD), runs::get, asOf))
+                .as("earliest deadline first").extracting(RunRecord::runId).containsExactly("held", "early");
     }
 
     /** A finished run's entry whose run is gone is dropped, not listed: retention goes on past it. */

@@ -107,6 +107,44 @@ class RunLedgerTest {
         assertThat(store.get("flood-0")).isNotNull();
     }
 
+    /**
+     * A task that moves or restarts between deciding a sweep and writing its runs rebuilds its indexes: meanwhile an
+     * end of a run the sweep decided is the run's late completion, as before, and reads wait for nothing that fails
+     * no run.
+     */
+    @Test
+    void anEndThatComesWhileTheIndexesAreRebuiltCannotSaveARunADecidedSweepFails() {
+        assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();
+        ledger.applyAtCommit(event("stale", EventType.STARTED, START), 1);
+        SweepRequest sweep = new SweepRequest("sweep-1", Trigger.MANUAL, START.plus(Duration.ofDays(4)), null);
+        SweepPart decided = ledger.decide(sweep, null, 0, 100);
+        assertThat(decided.failed()).isEqualTo(1);
+        backlog.add(sweep, true, decided, clock);
+        ledger.holdDue(backlog.decidedUntil());
+        assertThat(sweepWrites.awaitWritten(List.of(0), Duration.ZERO)).as("reads wait for its runs").isFalse();
+
+        RunIndexes rebuilding = RunIndexes.open(store, store("indexes-after-a-move", Serdes.String()),
+                store("generations-after-a-move", Serdes.String()), true);
+        RunLedger moved = new RunLedger(store, rebuilding, new RunTransitions(Duration.ofDays(3), script -> null),
+                new Emitter(context, 1), new RunwardenMeters(new SimpleMeterRegistry()), backlog, () -> clock);
+        assertThat(rebuilding.complete()).isFalse();
+        moved.applyAtCommit(event("stale", EventType.SUCCEEDED, START.plus(Duration.ofDays(5))), 2);
+        moved.flush();
+
+        RunRecord ended = store.get("stale");
+        assertThat(ended.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(ended.lateCompletion().status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(forwardedTo(Emitter.FAILURES_SINK)).hasSize(1);
+    }
+
+    @Test
+    void aDecidedSweepThatFailsNoRunHoldsNoReadUp() {
+        SweepRequest sweep = new SweepRequest("sweep-1", Trigger.MANUAL, START, null);
+        backlog.add(sweep, true, SweepPart.none("sweep-1", 0), clock);
+
+        assertThat(sweepWrites.awaitWritten(List.of(0), Duration.ZERO)).isTrue();
+    }
+
     @Test
     void aSweepFailsARunWhoseStartWasAppliedButNotYetCommitted() {
         assertThat(indexes.rebuildStep(Duration.ofSeconds(5))).isTrue();

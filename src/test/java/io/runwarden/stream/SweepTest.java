@@ -3,6 +3,7 @@ package io.runwarden.stream;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
+import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 import io.runwarden.model.Trigger;
 import io.runwarden.model.RunFailure;
@@ -12,10 +13,13 @@ import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -360,6 +364,48 @@ class SweepTest {
             assertThat(next.totalLogsUpdated()).isEqualTo(1);
             assertThat(fixture.publishedFailures()).extracting(RunFailure::runId, RunFailure::sweepId)
                     .containsExactly(tuple("after", next.sweepId()));
+        }
+    }
+
+    /**
+     * A run reported after a sweep decided, due by its asOf, is held for the next sweep; a next sweep that comes
+     * before the first one's runs are written still fails it, instead of leaving it to the sweep after (a day later).
+     */
+    @Test
+    void aRunHeldForTheNextSweepIsThatSweepsEvenWhenItComesBeforeTheFirstIsWritten() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("before", "s", FOUR_DAYS_AGO);
+            fixture.requestSweep(new SweepRequest("first", Trigger.MANUAL, NOW, null));
+            fixture.started("after", "s", FOUR_DAYS_AGO);
+            fixture.requestSweep(new SweepRequest("second", Trigger.MANUAL, NOW.plusSeconds(60), null));
+            fixture.writeSweeps();
+
+            assertThat(fixture.sweepResult("first").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.sweepResult("second").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId, RunFailure::sweepId)
+                    .containsExactlyInAnyOrder(tuple("before", "first"), tuple("after", "second"));
+        }
+    }
+
+    /**
+     * A marker forged into script-events under the id of a sweep not yet started (a scheduled one's id is easy to
+     * guess) does not stop that sweep from completing: the partition sends its part home again when the real marker
+     * comes.
+     */
+    @Test
+    void aMarkerForgedUnderTheIdOfASweepToComeDoesNotStopIt() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("stale", "s", FOUR_DAYS_AGO);
+            SweepRequest request = new SweepRequest("cron-nightly", Trigger.SCHEDULED, NOW, "nightly");
+            Headers marker = new RecordHeaders(ControlRecord.SWEEP_MARKER.headers().toArray());
+            fixture.events.pipeInput(new TestRecord<>(request.sweepId(), Json.bytes(request), marker, NOW));
+
+            fixture.requestSweep(request);
+            fixture.writeSweeps();
+
+            assertThat(fixture.sweepResult("cron-nightly")).as("completed").isNotNull();
+            assertThat(fixture.sweepResult("cron-nightly").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).containsExactly("stale");
         }
     }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -226,8 +227,18 @@ public final class RunIndexes {
         return new DueChunk(List.copyOf(due.values()), entries.size());
     }
 
-    /** Whether a start of the script (not a missed slot's record) lies from {@code from} to {@code to}, inclusive. */
+    /**
+     * Whether a start of the script (not a missed slot's record) lies from {@code from} to {@code to}, inclusive. The
+     * script's latest start here, kept in its stats, answers most slots without a read of the index: a check asks
+     * every partition about each slot, and only the one holding the run keeps it.
+     */
     public boolean startedWithin(String script, Instant from, Instant to) {
+        StoredStats known = complete() ? stats(script) : null;
+        // stats keep instants to the millisecond: a start in from's millisecond is stored as that millisecond
+        if (complete() && (known == null || known.lastStart() == null
+                || known.lastStart().isBefore(from.truncatedTo(ChronoUnit.MILLIS)))) {
+            return false;
+        }
         String prefix = IndexKeys.scriptPrefix(script);
         // newest first: the later bound comes first; ';' follows ':' so the range takes in all of from's millisecond
         try (KeyValueIterator<String, String> it = byScript.range(prefix + IndexKeys.newestFirstFrom(to),

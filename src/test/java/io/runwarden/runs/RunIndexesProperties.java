@@ -4,6 +4,7 @@ import io.runwarden.model.FailureReason;
 import io.runwarden.model.Json;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
+import io.runwarden.model.ScriptStats;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -67,6 +68,40 @@ class RunIndexesProperties {
             if (!stats(indexStore).equals(statsBefore)) {
                 assertThat(StatsVersion.of(indexStore)).as("the version after step %d", i).isNotEqualTo(versionBefore);
             }
+        }
+    }
+
+    /**
+     * Whether a start of a script lies in a slot's window, as a missed-start check asks: the same as reading every
+     * run, whatever the script's stats kept of its latest start (to the millisecond) after any changes and removals.
+     */
+    @Property(tries = 100)
+    void aStartWithinAWindowIsFoundExactlyAsByReadingEveryRun(@ForAll long seed,
+                                                             @ForAll @IntRange(min = 1, max = 300) int steps,
+                                                             @ForAll @IntRange(min = 1, max = 4) int cachedScripts) {
+        Random random = new Random(seed);
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        KeyValueStore<String, RunRecord> runs = store(context, "runs", Json.serde(RunRecord.class));
+        RunIndexes indexes = new RunIndexes(runs, store(context, "indexes", Serdes.String()),
+                cachedScripts == 4 ? RunIndexes.CACHED_SCRIPTS : cachedScripts);
+        for (int i = 0; i < steps; i++) {
+            randomStep(random, runs, indexes);
+        }
+
+        for (int i = 0; i < 50; i++) {
+            String script = "script-" + random.nextInt(6);
+            Instant from = time(random);
+            Instant to = from.plus(Duration.ofMinutes(random.nextInt(30)));
+            boolean expected = false;
+            try (KeyValueIterator<String, RunRecord> it = runs.all()) {
+                while (it.hasNext()) {
+                    RunRecord run = it.next().value;
+                    expected |= script.equals(run.scriptName()) && ScriptStats.isStart(run)
+                            && !run.startTime().isBefore(from) && !run.startTime().isAfter(to);
+                }
+            }
+            assertThat(indexes.startedWithin(script, from, to)).as("%s from %s to %s", script, from, to)
+                    .isEqualTo(expected);
         }
     }
 

@@ -99,9 +99,10 @@ final class ControlValues {
     private SweepPart checked(SweepPart part) {
         sweepId(part.sweepId());
         if (part.partition() < 0 || part.partition() >= partitions || part.failed() < 0 || part.entriesExamined() < 0
+                || part.failed() > SweepPart.MOST_COUNTED || part.entriesExamined() > SweepPart.MOST_COUNTED
                 || part.scriptNames() == null || part.scriptNames().contains(null)) {
             throw invalid("a sweep part needs a partition from 0 to " + (partitions - 1)
-                    + ", counts of zero or more and script names");
+                    + ", counts from 0 to " + SweepPart.MOST_COUNTED + " and script names");
         }
         // the home keeps every part in one changelogged record: a part may not list more than its share (twice
         // over, for a part an earlier version counted in characters), or that record would outgrow what Kafka takes

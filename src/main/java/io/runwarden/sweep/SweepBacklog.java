@@ -43,9 +43,12 @@ public final class SweepBacklog {
         return entries.isEmpty();
     }
 
-    /** The sweep taken on under this id, if it is not written yet. */
-    public Optional<Entry> find(String sweepId) {
-        return entries.stream().filter(entry -> entry.request().sweepId().equals(sweepId)).findFirst();
+    /**
+     * This very sweep, if taken on and not written yet. A marker forged under a sweep's id with another asOf is a
+     * sweep of its own here, so that it cannot stand in for the real one.
+     */
+    public Optional<Entry> find(SweepRequest request) {
+        return entries.stream().filter(entry -> entry.request().equals(request)).findFirst();
     }
 
     /** The latest asOf of the sweeps taken on: the runs due by then are theirs. Null when there is none. */

@@ -123,8 +123,8 @@ final class SweepCoordinator {
 
     private SweepResult result(SweepRequest request, Map<Integer, SweepPart> parts, Instant now) {
         TreeSet<String> scripts = new TreeSet<>();
-        int failed = 0;
-        int examined = 0;
+        long failed = 0; // parts count at most SweepPart.MOST_COUNTED each: summed in a long, they cannot wrap
+        long examined = 0;
         boolean cut = false;
         for (SweepPart part : parts.values()) {
             scripts.addAll(part.scriptNames());
@@ -134,7 +134,11 @@ final class SweepCoordinator {
         }
         List<String> listed = Bounds.namesWithin(scripts, SweepResult.LISTED_BYTES);
         return new SweepResult(request.sweepId(), request.trigger(), request.job(), request.asOf(),
-                SweepResult.thresholdDate(request.asOf(), defaultMaxRuntime), failed, scripts.size(), listed,
-                parts.size(), examined, now, cut || listed.size() < scripts.size());
+                SweepResult.thresholdDate(request.asOf(), defaultMaxRuntime), atMostInt(failed), scripts.size(), listed,
+                parts.size(), atMostInt(examined), now, cut || listed.size() < scripts.size());
+    }
+
+    private static int atMostInt(long count) {
+        return (int) Math.min(count, Integer.MAX_VALUE);
     }
 }

@@ -19,6 +19,11 @@ public record SweepPart(String sweepId, int partition, int failed, List<String> 
      * in characters, names of emoji (12 bytes each) still did. The sweep's home keeps every part.
      */
     public static final int LISTED_BYTES = 196_608;
+    /**
+     * The most runs or entries a part counts: more than any partition holds. A count forged past it, summed with
+     * others, would wrap around to a negative one, which no part may carry.
+     */
+    public static final int MOST_COUNTED = 100_000_000;
 
     public static SweepPart none(String sweepId, int partition) {
         return new SweepPart(sweepId, partition, 0, List.of(), 0, false);
@@ -29,7 +34,12 @@ public record SweepPart(String sweepId, int partition, int failed, List<String> 
         TreeSet<String> scripts = new TreeSet<>(scriptNames);
         scripts.addAll(next.scriptNames);
         List<String> listed = Bounds.namesWithin(scripts, maxBytes);
-        return new SweepPart(sweepId, partition, failed + next.failed, listed, entriesExamined + next.entriesExamined,
+        return new SweepPart(sweepId, partition, counted(failed, next.failed), listed,
+                counted(entriesExamined, next.entriesExamined),
                 scriptNamesCut || next.scriptNamesCut || listed.size() < scripts.size());
+    }
+
+    private static int counted(int a, int b) {
+        return (int) Math.min((long) a + b, MOST_COUNTED);
     }
 }

@@ -130,7 +130,7 @@ public final class SweepProtocol {
      * transaction should read, the part goes home once they are written.
      */
     private void decide(SweepRequest request, SweepPart soFar, int partition, long timestamp) {
-        Optional<SweepBacklog.Entry> taken = backlog.find(request.sweepId());
+        Optional<SweepBacklog.Entry> taken = backlog.find(request);
         if (taken.isPresent()) {
             // a marker seen twice takes the sweep on once, and a decided part goes home again: the first may have been
             // a marker forged under the id of a sweep not yet started, whose home dropped a part it did not expect

@@ -9,6 +9,8 @@ import io.runwarden.model.Trigger;
 import io.runwarden.model.RunFailure;
 import io.runwarden.model.RunRecord;
 import io.runwarden.model.RunStatus;
+import io.runwarden.sweep.SweepContinuation;
+import io.runwarden.sweep.SweepPart;
 import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
@@ -405,6 +407,53 @@ class SweepTest {
 
             assertThat(fixture.sweepResult("cron-nightly")).as("completed").isNotNull();
             assertThat(fixture.sweepResult("cron-nightly").totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).containsExactly("stale");
+        }
+    }
+
+    /**
+     * A marker forged under a sweep's id with another asOf is a sweep of its own: the real one still fails the
+     * overdue runs under its id, and completes.
+     */
+    @Test
+    void aMarkerForgedUnderASweepsIdWithAnotherAsOfCannotStandInForIt() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("stale", "s", FOUR_DAYS_AGO);
+            SweepRequest real = new SweepRequest("nightly-202611281200", Trigger.SCHEDULED, NOW, "nightly");
+            SweepRequest forged = new SweepRequest(real.sweepId(), Trigger.SCHEDULED, Instant.parse("2000-01-01T00:00:00Z"),
+                    "nightly");
+            Headers marker = new RecordHeaders(ControlRecord.SWEEP_MARKER.headers().toArray());
+            fixture.events.pipeInput(new TestRecord<>(forged.sweepId(), Json.bytes(forged), marker, NOW));
+
+            fixture.requestSweep(real);
+            fixture.writeSweeps();
+
+            assertThat(fixture.sweepResult(real.sweepId()).totalLogsUpdated()).isEqualTo(1);
+            assertThat(fixture.publishedFailures()).extracting(RunFailure::runId, RunFailure::sweepId)
+                    .containsExactly(tuple("stale", real.sweepId()));
+        }
+    }
+
+    /**
+     * A continuation forged with a count near the largest int, which summed with the partition's own would wrap to a
+     * negative one the home refuses, is dead-lettered: the sweep it names still completes.
+     */
+    @Test
+    void aContinuationForgedWithAHugeCountIsRefusedAndTheSweepStillCompletes() {
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            fixture.started("stale", "s", FOUR_DAYS_AGO);
+            SweepRequest real = new SweepRequest("nightly-202611281200", Trigger.SCHEDULED, NOW, "nightly");
+            SweepContinuation forged = new SweepContinuation(real,
+                    new SweepPart(real.sweepId(), 0, Integer.MAX_VALUE, List.of(), 0, false));
+            Headers headers = new RecordHeaders(ControlRecord.SWEEP_CONTINUE.headers().toArray());
+            headers.add(ControlRecord.PARTITION, "0".getBytes(StandardCharsets.UTF_8));
+            fixture.events.pipeInput(new TestRecord<>(real.sweepId(), Json.bytes(forged), headers, NOW));
+            assertThat(fixture.deadLetterReasons()).containsExactly("bad-control");
+
+            fixture.requestSweep(real);
+            fixture.writeSweeps();
+
+            assertThat(fixture.sweepResult(real.sweepId()).totalLogsUpdated()).isEqualTo(1);
             assertThat(fixture.publishedFailures()).extracting(RunFailure::runId).containsExactly("stale");
         }
     }

@@ -61,6 +61,11 @@ public final class RunIndexes {
      */
     private final Set<String> writtenWhileRebuilding = new HashSet<>();
     private IndexRebuild rebuild = IndexRebuild.none();
+    /**
+     * Kept for a script that has no stats here (no run): a missed-start check asks every partition about every
+     * scheduled script, most of which have their runs elsewhere. Replaced as soon as the script has a run here.
+     */
+    private static final StoredStats NO_STATS = new StoredStats(0, 0, 0, null, 0, null, null);
 
     RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store) {
         this(runs, store, CACHED_SCRIPTS);
@@ -229,15 +234,20 @@ public final class RunIndexes {
 
     /**
      * Whether a start of the script (not a missed slot's record) lies from {@code from} to {@code to}, inclusive. The
-     * script's latest start here, kept in its stats, answers most slots without a read of the index: a check asks
-     * every partition about each slot, and only the one holding the run keeps it.
+     * script's latest start here, kept in its stats as its run stores it (to the millisecond), answers most slots
+     * without a read of the index: a check asks every partition about each slot, and only the one holding the run
+     * keeps it, most often with the script's latest start.
      */
     public boolean startedWithin(String script, Instant from, Instant to) {
-        StoredStats known = complete() ? stats(script) : null;
-        // stats keep instants to the millisecond: a start in from's millisecond is stored as that millisecond
-        if (complete() && (known == null || known.lastStart() == null
-                || known.lastStart().isBefore(from.truncatedTo(ChronoUnit.MILLIS)))) {
-            return false;
+        if (complete()) {
+            StoredStats known = stats(script);
+            Instant latest = known == null ? null : known.lastStart();
+            if (latest == null || latest.isBefore(from.truncatedTo(ChronoUnit.MILLIS))) {
+                return false;
+            }
+            if (!latest.isBefore(from) && !latest.isAfter(to)) {
+                return true;
+            }
         }
         String prefix = IndexKeys.scriptPrefix(script);
         // newest first: the later bound comes first; ';' follows ':' so the range takes in all of from's millisecond
@@ -421,14 +431,15 @@ public final class RunIndexes {
 
     private StoredStats stats(String script) {
         StoredStats kept = storedStats.get(script);
+        if (kept == NO_STATS) {
+            return null;
+        }
         if (kept != null || !rebuild.complete() && !writtenWhileRebuilding.contains(script)) {
             return kept;
         }
         String text = stats.get(script);
         StoredStats read = text == null ? null : StoredStats.decode(text);
-        if (read != null) {
-            storedStats.put(script, read);
-        }
+        storedStats.put(script, read == null ? NO_STATS : read);
         return read;
     }
 

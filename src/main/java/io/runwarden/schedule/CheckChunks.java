@@ -32,7 +32,7 @@ final class CheckChunks {
         ExpectedSlot previous = null;
         Map<String, Integer> names = new HashMap<>(); // a script has many slots in a tick that catches up
         for (ExpectedSlot slot : due) {
-            int name = names.computeIfAbsent(slot.scriptName(), script -> Json.bytes(script).length);
+            int name = names.computeIfAbsent(slot.scriptName(), CheckChunks::jsonBytes);
             boolean newGroup = previous == null || !slot.slot().equals(previous.slot()) || !slot.grace().equals(previous.grace());
             // a name (256 characters at most) is some 3 KB: one always fits in an empty chunk
             int size = name + 1 + (newGroup ? GROUP_BYTES : 0);
@@ -50,5 +50,16 @@ final class CheckChunks {
             chunks.add(List.copyOf(chunk));
         }
         return chunks;
+    }
+
+    /** The bytes of a name's JSON string: counted for names of printable ASCII, as most are, else written. */
+    static int jsonBytes(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return Json.bytes(name).length;
+            }
+        }
+        return name.length() + 2;
     }
 }

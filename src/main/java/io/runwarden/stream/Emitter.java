@@ -33,17 +33,20 @@ final class Emitter implements ControlChannel {
 
     /**
      * A stream thread's commit asks, as a token bucket: a burst of this many (a sweep's or a check's hops, which
-     * follow one another on the same thread within milliseconds), then one per {@link #COMMIT_GAP_MS}. It counts asks,
-     * not commits: the asks of one pass over the thread's tasks make one commit, so a sweep spends one more than the
-     * partitions of its thread that it visits, and a tick's missed-start checks may spend the burst and go on at the
-     * steady rate.
+     * follow one another on the same thread within milliseconds), then one per {@link #COMMIT_GAP_MS}. It counts
+     * commits: the asks of one pass over the thread's tasks make one, and take one ask from the bucket.
      */
     static final int COMMIT_BURST = 8;
     /** Past the burst, one ask in this long: four times the rate of a task's pace under a light load (100 ms). */
     static final long COMMIT_GAP_MS = 25;
-    /** For each stream thread, when its bucket is full again (all of its tasks commit at once, so they share one). */
-    private static final ThreadLocal<long[]> BUCKET_FULL_AT =
-            ThreadLocal.withInitial(() -> new long[1]);
+    /**
+     * For each stream thread (all of its tasks commit at once, so they share one): when its bucket is full again, and
+     * whether an ask since its tasks' last commit took one. The asks of one pass make one commit: only the first of
+     * them takes from the bucket, so a tick's checks, answered by every partition, cost one ask a pass, not one each.
+     */
+    private static final ThreadLocal<long[]> ASKS = ThreadLocal.withInitial(() -> new long[2]);
+    private static final int FULL_AT = 0;
+    private static final int ASKED = 1;
 
     /**
      * The most JSON a record of outcomes gathers before another is started: one outcome is at most about 50 KB (a
@@ -144,25 +147,32 @@ final class Emitter implements ControlChannel {
     @Override
     public void send(String key, Object value, Headers headers, long timestamp) {
         context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
-        if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()
-                && takeAsk(context.currentSystemTimeMs())) {
-            context.commit();
+        if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
+            long[] asks = ASKS.get();
+            if (asks[ASKED] == 1 || takeAsk(asks, context.currentSystemTimeMs())) {
+                asks[ASKED] = 1;
+                context.commit();
+            }
         }
     }
 
+    /** The thread's tasks are being committed: the next ask takes from the bucket again. */
+    static void committing() {
+        ASKS.get()[ASKED] = 0;
+    }
+
     /** Takes an ask from this stream thread's bucket, if one is left at {@code now}. */
-    private static boolean takeAsk(long now) {
-        long[] fullAt = BUCKET_FULL_AT.get();
-        if (fullAt[0] < now) {
-            fullAt[0] = now;
-        } else if (fullAt[0] - now > COMMIT_BURST * COMMIT_GAP_MS) {
+    private static boolean takeAsk(long[] asks, long now) {
+        if (asks[FULL_AT] < now) {
+            asks[FULL_AT] = now;
+        } else if (asks[FULL_AT] - now > COMMIT_BURST * COMMIT_GAP_MS) {
             // further ahead than a whole bucket: the clock went back. One ask, as if the bucket had just one left
-            fullAt[0] = now + (COMMIT_BURST - 1) * COMMIT_GAP_MS;
+            asks[FULL_AT] = now + (COMMIT_BURST - 1) * COMMIT_GAP_MS;
         }
-        if (fullAt[0] - now > (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
+        if (asks[FULL_AT] - now > (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
             return false;
         }
-        fullAt[0] += COMMIT_GAP_MS;
+        asks[FULL_AT] += COMMIT_GAP_MS;
         return true;
     }
 }

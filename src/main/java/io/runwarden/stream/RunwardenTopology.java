@@ -47,6 +47,8 @@ public final class RunwardenTopology {
     static final String PROCESSOR = "script-event-processor";
     static final String OUTCOMES_SOURCE = "alert-outcomes-source";
     static final String ALERT_PROCESSOR = "alert-processor";
+    /** Policies kept parsed: every script's of most installations (a policy is about 1 KB parsed and stored). */
+    static final int POLICIES_REREAD = 16_384;
 
     private RunwardenTopology() {
     }
@@ -84,7 +86,9 @@ public final class RunwardenTopology {
         addAlerts(topology, eventPartitions, outcomePartitions, applicationId, json);
         addGlobalTable(topology, StoreNames.CRON_JOBS, Topics.CRON_CONFIG, CronJob.class,
                 (name, job) -> CronSchedule.kept(name, job, Instant.now()));
-        addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES, ScriptPolicy.class,
+        // every missed-start tick reads every policy: parsed once each, not once a tick
+        addGlobalTable(topology, StoreNames.POLICIES, Topics.SCRIPT_POLICIES,
+                Json.rereadSerde(ScriptPolicy.class, POLICIES_REREAD), bytes -> Json.read(bytes, ScriptPolicy.class),
                 (script, policy) -> PolicyRules.checked(script, policy, Instant.now()));
         // read strictly, as a PUT is: a channel the API would refuse is not delivered to
         addGlobalTable(topology, StoreNames.CHANNELS, Topics.NOTIFICATION_CHANNELS, Channel.class, ChannelJson::read,
@@ -123,7 +127,12 @@ public final class RunwardenTopology {
 
     private static <T> void addGlobalTable(Topology topology, String store, String topic, Class<T> type,
                                            Function<byte[], T> reader, BiFunction<String, T, T> validate) {
-        topology.addGlobalStore(store(store, Json.serde(type)).withLoggingDisabled(), topic + "-source",
+        addGlobalTable(topology, store, topic, Json.serde(type), reader, validate);
+    }
+
+    private static <T> void addGlobalTable(Topology topology, String store, String topic, Serde<T> stored,
+                                           Function<byte[], T> reader, BiFunction<String, T, T> validate) {
+        topology.addGlobalStore(store(store, stored).withLoggingDisabled(), topic + "-source",
                 new StringDeserializer(), new ByteArrayDeserializer(), topic, store + "-updater",
                 () -> new GlobalTableUpdater<>(store, reader, validate));
     }

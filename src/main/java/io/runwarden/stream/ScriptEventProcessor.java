@@ -90,7 +90,10 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
                 context.taskId().partition());
         runs = new RunLedger(runStore, indexes, transitions, emitter, meters, backlog, context::currentSystemTimeMs);
         CommitHook hook = context.getStateStore(CommitHook.NAME);
-        hook.beforeCommit(context, runs::flush);
+        hook.beforeCommit(context, () -> {
+            runs.flush();
+            Emitter.committing();
+        });
         KeyValueStore<String, SweepProgress> sweepStore = context.getStateStore(StoreNames.SWEEPS);
         sweeps = new SweepProtocol(sweepStore, runs, backlog, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));

@@ -84,11 +84,10 @@ class RunIndexesProperties {
         KeyValueStore<String, RunRecord> runs = store(context, "runs", Json.serde(RunRecord.class));
         RunIndexes indexes = new RunIndexes(runs, store(context, "indexes", Serdes.String()),
                 cachedScripts == 4 ? RunIndexes.CACHED_SCRIPTS : cachedScripts);
-        for (int i = 0; i < steps; i++) {
-            randomStep(random, runs, indexes);
-        }
-
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < steps + 50; i++) {
+            if (i < steps) {
+                randomStep(random, runs, indexes); // asked between changes too: what it kept must follow them
+            }
             String script = "script-" + random.nextInt(6);
             Instant from = time(random);
             Instant to = from.plus(Duration.ofMinutes(random.nextInt(30)));

@@ -41,4 +41,12 @@ class CheckChunksTest {
         assertThat(chunks.get(0)).as("3 KB a name: cut by bytes").hasSizeBetween(80, 90);
         assertThat(chunks).as("short names: cut by slots").anySatisfy(chunk -> assertThat(chunk).hasSize(StartChecks.SLOTS_PER_CHECK));
     }
+
+    @Test
+    void aNamesBytesAreCountedAsItsJsonWritesThem() {
+        for (String name : List.of("backup", "nightly report", "quote\"d", "back\\slash", "tab\there", "é", "\uD83D\uDE00",
+                "", "\u007f", "a/b")) {
+            assertThat(CheckChunks.jsonBytes(name)).as(name).isEqualTo(Json.bytes(name).length);
+        }
+    }
 }

@@ -48,11 +48,17 @@ class EmitterTest {
         }
     }
 
-    /** Sends a hop from the task and tells whether it asked for a commit. */
+    /**
+     * Sends a hop from the task, in a pass of the thread of its own (the thread commits after it if it asked), and
+     * tells whether it asked for a commit.
+     */
     private static boolean asked(MockProcessorContext<String, Object> task, long at, ControlRecord hop) {
         task.resetCommit();
         task.setCurrentSystemTimeMs(at);
         new Emitter(task, 1).send("sweep-1", new byte[0], hop.headers(), 0L);
+        if (task.committed()) {
+            Emitter.committing();
+        }
         return task.committed();
     }
 
@@ -98,6 +104,29 @@ class EmitterTest {
             for (int i = 0; i < hops.length; i++) {
                 assertTrue(asked(tasks.get(i % 2), NOW + 2L * i, hops[i]), hops[i] + " " + 2 * i + " ms after the first hop");
             }
+        });
+    }
+
+    /**
+     * A tick's checks, answered by every partition of the thread in one pass: the answers' asks make one commit, and
+     * take one ask from the bucket, so that the answers of the next pass are committed at once too.
+     */
+    @Test
+    void theHopsOfOnePassAllAskAndTakeOneAskFromTheBucket() throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            List<MockProcessorContext<String, Object>> tasks = List.of(task(), task(), task());
+            for (int hop = 0; hop < 60; hop++) {
+                MockProcessorContext<String, Object> task = tasks.get(hop % 3);
+                task.resetCommit();
+                new Emitter(task, 1).send("check-1", new byte[0], ControlRecord.START_CHECK_PART.headers(), 0L);
+                assertTrue(task.committed(), "hop " + hop + " of the pass");
+            }
+            Emitter.committing();
+
+            for (int pass = 1; pass < Emitter.COMMIT_BURST; pass++) {
+                assertTrue(asked(tasks.get(pass % 3), NOW, ControlRecord.START_CHECK_PART), "pass " + pass);
+            }
+            assertFalse(asked(tasks.get(0), NOW, ControlRecord.START_CHECK_PART), "the burst is spent, an ask a pass");
         });
     }
 

@@ -101,15 +101,14 @@ public final class Json {
         return read(json.getBytes(StandardCharsets.UTF_8), type);
     }
 
-    /** A Kafka serde for a record type; null stays null so tombstones pass through. */
     /**
-     * The same, handing out again the value it read from the same bytes before, of at most {@code most} byte strings:
+     * {@link #serde}, handing out again the value it read from the same bytes before, of at most {@code most} byte strings:
      * for immutable values read far more often than written, as the scripts' policies, all of which every
      * missed-start tick reads (parsing them was a third of a tick of 10,000 schedules).
      */
     public static <T> Serde<T> rereadSerde(Class<T> type, int most) {
         Map<ByteBuffer, T> known = new ConcurrentHashMap<>();
-        return Serdes.serdeFrom((topic, value) -> value == null ? null : bytes(value), (topic, bytes) -> {
+        return Serdes.serdeFrom(serde(type).serializer(), (topic, bytes) -> {
             if (bytes == null) {
                 return null;
             }
@@ -125,6 +124,7 @@ public final class Json {
         });
     }
 
+    /** A Kafka serde for a record type; null stays null so tombstones pass through. */
     public static <T> Serde<T> serde(Class<T> type) {
         return Serdes.serdeFrom(
                 (topic, value) -> value == null ? null : bytes(value),

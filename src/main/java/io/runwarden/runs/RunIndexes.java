@@ -31,6 +31,11 @@ public final class RunIndexes {
      * up to 1 KB with the longest script names and runIds: 3 to 16 MB a partition when full.
      */
     static final int CACHED_SCRIPTS = 16_384;
+    /**
+     * Kept, told apart by identity, for a script that has no stats here (no run): a missed-start check asks every
+     * partition about every scheduled script, most of which have their runs elsewhere. Replaced once it has one here.
+     */
+    private static final StoredStats NO_STATS = new StoredStats(0, 0, 0, null, 0, null, null);
 
     private final KeyValueStore<String, RunRecord> runs;
     private final IndexWrites writes;
@@ -61,11 +66,6 @@ public final class RunIndexes {
      */
     private final Set<String> writtenWhileRebuilding = new HashSet<>();
     private IndexRebuild rebuild = IndexRebuild.none();
-    /**
-     * Kept for a script that has no stats here (no run): a missed-start check asks every partition about every
-     * scheduled script, most of which have their runs elsewhere. Replaced as soon as the script has a run here.
-     */
-    private static final StoredStats NO_STATS = new StoredStats(0, 0, 0, null, 0, null, null);
 
     RunIndexes(KeyValueStore<String, RunRecord> runs, KeyValueStore<String, String> store) {
         this(runs, store, CACHED_SCRIPTS);

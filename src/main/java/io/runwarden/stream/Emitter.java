@@ -44,9 +44,12 @@ final class Emitter implements ControlChannel {
      * whether an ask since its tasks' last commit took one. The asks of one pass make one commit: only the first of
      * them takes from the bucket, so a tick's checks, answered by every partition, cost one ask a pass, not one each.
      */
-    private static final ThreadLocal<long[]> ASKS = ThreadLocal.withInitial(() -> new long[2]);
-    private static final int FULL_AT = 0;
-    private static final int ASKED = 1;
+    private static final ThreadLocal<Asks> ASKS = ThreadLocal.withInitial(Asks::new);
+
+    private static final class Asks {
+        long fullAt;
+        boolean sinceCommit;
+    }
 
     /**
      * The most JSON a record of outcomes gathers before another is started: one outcome is at most about 50 KB (a
@@ -148,9 +151,9 @@ final class Emitter implements ControlChannel {
     public void send(String key, Object value, Headers headers, long timestamp) {
         context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
         if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
-            long[] asks = ASKS.get();
-            if (asks[ASKED] == 1 || takeAsk(asks, context.currentSystemTimeMs())) {
-                asks[ASKED] = 1;
+            Asks asks = ASKS.get();
+            if (asks.sinceCommit || takeAsk(asks, context.currentSystemTimeMs())) {
+                asks.sinceCommit = true;
                 context.commit();
             }
         }
@@ -158,21 +161,21 @@ final class Emitter implements ControlChannel {
 
     /** The thread's tasks are being committed: the next ask takes from the bucket again. */
     static void committing() {
-        ASKS.get()[ASKED] = 0;
+        ASKS.get().sinceCommit = false;
     }
 
     /** Takes an ask from this stream thread's bucket, if one is left at {@code now}. */
-    private static boolean takeAsk(long[] asks, long now) {
-        if (asks[FULL_AT] < now) {
-            asks[FULL_AT] = now;
-        } else if (asks[FULL_AT] - now > COMMIT_BURST * COMMIT_GAP_MS) {
+    private static boolean takeAsk(Asks asks, long now) {
+        if (asks.fullAt < now) {
+            asks.fullAt = now;
+        } else if (asks.fullAt - now > COMMIT_BURST * COMMIT_GAP_MS) {
             // further ahead than a whole bucket: the clock went back. One ask, as if the bucket had just one left
-            asks[FULL_AT] = now + (COMMIT_BURST - 1) * COMMIT_GAP_MS;
+            asks.fullAt = now + (COMMIT_BURST - 1) * COMMIT_GAP_MS;
         }
-        if (asks[FULL_AT] - now > (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
+        if (asks.fullAt - now > (COMMIT_BURST - 1) * COMMIT_GAP_MS) {
             return false;
         }
-        asks[FULL_AT] += COMMIT_GAP_MS;
+        asks.fullAt += COMMIT_GAP_MS;
         return true;
     }
 }

@@ -15,13 +15,11 @@ import io.runwarden.sweep.SweepProtocol;
 import io.runwarden.sweep.SweepRequest;
 import io.runwarden.sweep.SweepResult;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -399,8 +397,7 @@ class SweepTest {
         try (TopologyFixture fixture = new TopologyFixture()) {
             fixture.started("stale", "s", FOUR_DAYS_AGO);
             SweepRequest request = new SweepRequest("cron-nightly", Trigger.SCHEDULED, NOW, "nightly");
-            Headers marker = new RecordHeaders(ControlRecord.SWEEP_MARKER.headers().toArray());
-            fixture.events.pipeInput(new TestRecord<>(request.sweepId(), Json.bytes(request), marker, NOW));
+            fixture.sendControl(ControlRecord.SWEEP_MARKER, request.sweepId(), request);
 
             fixture.requestSweep(request);
             fixture.writeSweeps();
@@ -422,8 +419,7 @@ class SweepTest {
             SweepRequest real = new SweepRequest("nightly-202611281200", Trigger.SCHEDULED, NOW, "nightly");
             SweepRequest forged = new SweepRequest(real.sweepId(), Trigger.SCHEDULED, Instant.parse("2000-01-01T00:00:00Z"),
                     "nightly");
-            Headers marker = new RecordHeaders(ControlRecord.SWEEP_MARKER.headers().toArray());
-            fixture.events.pipeInput(new TestRecord<>(forged.sweepId(), Json.bytes(forged), marker, NOW));
+            fixture.sendControl(ControlRecord.SWEEP_MARKER, forged.sweepId(), forged);
 
             fixture.requestSweep(real);
             fixture.writeSweeps();
@@ -445,9 +441,8 @@ class SweepTest {
             SweepRequest real = new SweepRequest("nightly-202611281200", Trigger.SCHEDULED, NOW, "nightly");
             SweepContinuation forged = new SweepContinuation(real,
                     new SweepPart(real.sweepId(), 0, Integer.MAX_VALUE, List.of(), 0, false));
-            Headers headers = new RecordHeaders(ControlRecord.SWEEP_CONTINUE.headers().toArray());
-            headers.add(ControlRecord.PARTITION, "0".getBytes(StandardCharsets.UTF_8));
-            fixture.events.pipeInput(new TestRecord<>(real.sweepId(), Json.bytes(forged), headers, NOW));
+            fixture.sendControl(ControlRecord.SWEEP_CONTINUE, real.sweepId(), forged,
+                    new RecordHeader(ControlRecord.PARTITION, "0".getBytes(StandardCharsets.UTF_8)));
             assertThat(fixture.deadLetterReasons()).containsExactly("bad-control");
 
             fixture.requestSweep(real);

@@ -155,8 +155,16 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void requestSweep(SweepRequest request) {
-        Headers headers = new RecordHeaders(ControlRecord.SWEEP_REQUEST.headers().toArray());
-        events.pipeInput(new TestRecord<>(request.sweepId(), Json.bytes(request), headers, NOW));
+        sendControl(ControlRecord.SWEEP_REQUEST, request.sweepId(), request);
+    }
+
+    /** Writes a control record to script-events as anyone who can write the topic could: a request, or one forged. */
+    void sendControl(ControlRecord kind, String key, Object value, Header... more) {
+        Headers headers = new RecordHeaders(kind.headers().toArray());
+        for (Header header : more) {
+            headers.add(header);
+        }
+        events.pipeInput(new TestRecord<>(key, Json.bytes(value), headers, NOW));
     }
 
     SweepResult sweepResult(String sweepId) {

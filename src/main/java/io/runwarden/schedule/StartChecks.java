@@ -140,7 +140,7 @@ public final class StartChecks {
         String tick = "check-" + CHECK_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         List<List<ExpectedSlot>> chunks = CheckChunks.of(due);
         for (int n = 0; n < chunks.size(); n++) {
-            StartCheck check = new StartCheck(tick + n, now, chunks.get(n));
+            StartCheck check = new StartCheck(tick + n, now, chunks.get(n), n < chunks.size() - 1);
             channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());
         }
     }
@@ -267,8 +267,17 @@ public final class StartChecks {
                 kept.add(i);
             }
         }
-        channel.send(check.checkId(), new StartCheckPart(check.checkId(), partition, kept, check.slots().hashCode()),
-                ControlRecord.START_CHECK_PART.headers(), timestamp);
+        sendHop(check, new StartCheckPart(check.checkId(), partition, kept, check.slots().hashCode()),
+                ControlRecord.START_CHECK_PART, timestamp);
+    }
+
+    /** A step of the check: one with more of its tick behind it leaves the commit to the last one's. */
+    private void sendHop(StartCheck check, Object value, ControlRecord kind, long timestamp) {
+        if (check.more()) {
+            channel.sendAhead(check.checkId(), value, kind.headers(), timestamp);
+        } else {
+            channel.send(check.checkId(), value, kind.headers(), timestamp);
+        }
     }
 
     /**
@@ -343,7 +352,7 @@ public final class StartChecks {
         }
         if (missed) {
             // behind the missed slots on every partition: once each has recorded them, their alerts are all out
-            channel.send(check.checkId(), new CheckDone(check.checkId()), ControlRecord.CHECK_DONE.headers(), timestamp);
+            sendHop(check, new CheckDone(check.checkId()), ControlRecord.CHECK_DONE, timestamp);
         }
         // the slots themselves are no longer needed, only that the check is done, and when
         checks.put(check.checkId(), new StartCheckProgress(new StartCheck(check.checkId(), check.asOf(), List.of()),

@@ -40,9 +40,13 @@ final class CommitPace {
         unasked |= awaited;
     }
 
-    /** Called often (every few ms, from a punctuator): asks {@code context} for a commit when {@link #askNow} says so. */
+    /**
+     * Called often (every few ms, from a punctuator): asks {@code context} for a commit when {@link #askNow} says so,
+     * unless the thread sent records ahead of their batch's last one ({@link Emitter#sentAhead}): that one asks, or
+     * the commit interval commits them. A tick's checks answered across a window's end were committed between them.
+     */
     void commitIfDue(ProcessorContext<?, ?> context, long now) {
-        if (askNow(now)) {
+        if (askNow(now) && !Emitter.sentAhead()) {
             context.commit();
         }
     }

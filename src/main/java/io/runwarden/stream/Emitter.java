@@ -49,6 +49,8 @@ final class Emitter implements ControlChannel {
     private static final class Asks {
         long fullAt;
         boolean sinceCommit;
+        /** Whether a record was sent ahead of its batch's last one since the tasks' last commit. */
+        boolean ahead;
     }
 
     /**
@@ -149,7 +151,7 @@ final class Emitter implements ControlChannel {
      */
     @Override
     public void send(String key, Object value, Headers headers, long timestamp) {
-        context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
+        forward(key, value, headers, timestamp);
         if (ControlRecord.known(headers).filter(ControlRecord::awaited).isPresent()) {
             Asks asks = ASKS.get();
             if (asks.sinceCommit || takeAsk(asks, context.currentSystemTimeMs())) {
@@ -159,9 +161,28 @@ final class Emitter implements ControlChannel {
         }
     }
 
+    @Override
+    public void sendAhead(String key, Object value, Headers headers, long timestamp) {
+        forward(key, value, headers, timestamp);
+        ASKS.get().ahead = true;
+    }
+
+    private void forward(String key, Object value, Headers headers, long timestamp) {
+        context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
+    }
+
     /** The thread's tasks are being committed: the next ask takes from the bucket again. */
     static void committing() {
         ASKS.get().sinceCommit = false;
+        ASKS.get().ahead = false;
+    }
+
+    /**
+     * Whether this stream thread sent a record ahead of its batch's last one since its tasks' last commit: that one
+     * asks for the commit, and a task's pace asking meanwhile would commit the thread between the batch's records.
+     */
+    static boolean sentAhead() {
+        return ASKS.get().ahead;
     }
 
     /** Takes an ask from this stream thread's bucket, if one is left at {@code now}. */

@@ -61,6 +61,15 @@ public final class StartChecks {
      * for the batch-wide time Kafka Streams gives the records it processes.
      */
     static final Duration FORWARD_SETTLE = Duration.ofMinutes(1);
+    /**
+     * How far a script's decided slot may run ahead of the one its record in the scheduler's state holds: a restart or
+     * failover decides those slots again, which records nothing twice (a missed slot is recorded once, under its
+     * runId) and skips none. Writing every script's slot at every tick that decided one was most of the tick: 10,000
+     * changelogged records a minute for 10,000 per-minute schedules, which every check of the tick waited behind.
+     */
+    static final Duration STORED_LAG = Duration.ofMinutes(10);
+    /** Records of lagging decided slots a tick writes at most, so that none is slow: the rest wait for a later tick. */
+    static final int STORED_PER_TICK = 1_000;
     /** Before a script's name, the key of its last decided slot in the scheduler's store: no job name holds a NUL. */
     static final String DECIDED = "\u0000decided\u0000";
     private static final String DECIDED_END = "\u0000decided\u0001";
@@ -97,10 +106,15 @@ public final class StartChecks {
     private final RunwardenMeters meters;
     private final StartCheckValues values;
     /**
-     * Each script's last decided slot as this task last read or wrote it in the scheduler's state, which only this
-     * task writes: a tick reads every scheduled script's, and reading 10,000 of them from the store was a tenth of it.
+     * Each script's last decided slot, and the one its record in the scheduler's state holds, by script: only this
+     * task writes that state, and a tick reads every scheduled script's (reading them from the store was a tenth of it).
      */
-    private final Map<String, Instant> decidedSlots = new HashMap<>();
+    private final Map<String, Decided> decided = new HashMap<>();
+    /** Records of lagging decided slots the running tick may still write ({@link #STORED_PER_TICK}). */
+    private int storesLeft;
+
+    private record Decided(Instant slot, Instant stored) {
+    }
 
     public StartChecks(KeyValueStore<String, StartCheckProgress> checks, KeyValueStore<String, Instant> forwardedStarts,
                        ReadOnlyKeyValueStore<String, ScriptPolicy> policies, PartitionRuns runs, ControlChannel channel,
@@ -119,10 +133,12 @@ public final class StartChecks {
 
     /**
      * On partition 0: writes checks for the slots whose grace ran out and that no check decided yet. Each script's
-     * last decided slot is changelogged with the scheduler's slots and moves in the same transaction as the checks,
-     * so a restart or failover neither decides a slot twice nor skips one, whatever the script's grace was or is.
+     * last decided slot is changelogged with the scheduler's slots, in the same transaction as the checks, at most
+     * {@link #STORED_LAG} behind the slot decided: a restart or failover never skips a slot, whatever the script's
+     * grace was or is, and decides again only the few a missed slot's runId keeps from being recorded twice.
      */
     public void tick(Instant now, KeyValueStore<String, Instant> state) {
+        storesLeft = STORED_PER_TICK;
         List<ExpectedSlot> due = new ArrayList<>();
         Map<Window, List<Instant>> windows = new HashMap<>();
         try (KeyValueIterator<String, ScriptPolicy> it = policies.all()) {
@@ -153,13 +169,13 @@ public final class StartChecks {
      */
     private List<ExpectedSlot> due(ScriptPolicy policy, Instant now, KeyValueStore<String, Instant> state,
                                    Map<Window, List<Instant>> windows) {
-        String key = DECIDED + policy.scriptName();
+        String script = policy.scriptName();
         Duration grace = policy.effectiveStartGrace();
-        Instant decided = decidedSlots.computeIfAbsent(key, state::get);
-        Instant after = decided != null ? decided : latest(policy.scheduleSince(), now.minus(lookBack(grace)));
-        if (decided == null && policy.scheduleSince() == null) {
+        Decided known = decided.computeIfAbsent(script, s -> stored(state, s));
+        Instant after = known != null ? known.slot() : latest(policy.scheduleSince(), now.minus(lookBack(grace)));
+        if (known == null && policy.scheduleSince() == null) {
             after = now.minus(grace); // nothing says since when: from now on
-            decide(state, key, after);
+            known = decide(state, script, null, after);
         }
         if (policy.scheduleSince() != null && policy.scheduleSince().isAfter(after)) {
             after = policy.scheduleSince();
@@ -172,14 +188,27 @@ public final class StartChecks {
             due.add(new ExpectedSlot(policy.scriptName(), slot, grace));
         }
         if (!due.isEmpty()) {
-            decide(state, key, due.get(due.size() - 1).slot());
+            decide(state, script, known, due.get(due.size() - 1).slot());
         }
         return due;
     }
 
-    private void decide(KeyValueStore<String, Instant> state, String key, Instant slot) {
-        state.put(key, slot);
-        decidedSlots.put(key, slot);
+    private static Decided stored(KeyValueStore<String, Instant> state, String script) {
+        Instant stored = state.get(DECIDED + script);
+        return stored == null ? null : new Decided(stored, stored);
+    }
+
+    /** Records {@code slot} as the script's last decided; in the state at once if it has none there (see {@link #STORED_LAG}). */
+    private Decided decide(KeyValueStore<String, Instant> state, String script, Decided known, Instant slot) {
+        Instant stored = known == null ? null : known.stored();
+        if (stored == null || storesLeft > 0 && !slot.isBefore(stored.plus(STORED_LAG))) {
+            state.put(DECIDED + script, slot);
+            storesLeft -= stored == null ? 0 : 1;
+            stored = slot;
+        }
+        Decided now = new Decided(slot, stored);
+        decided.put(script, now);
+        return now;
     }
 
     /** Forgets the last decided slot of scripts that expect nothing any more (no schedule, paused, removed). */
@@ -196,7 +225,7 @@ public final class StartChecks {
         }
         stale.forEach(key -> {
             state.delete(key);
-            decidedSlots.remove(key);
+            decided.remove(key.substring(DECIDED.length()));
         });
     }
 

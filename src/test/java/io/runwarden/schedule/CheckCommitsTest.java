@@ -2,11 +2,10 @@ package io.runwarden.schedule;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.metrics.RunwardenMeters;
-import io.runwarden.model.ControlChannel;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 import io.runwarden.model.ScriptPolicy;
-import org.apache.kafka.common.header.Headers;
+import io.runwarden.schedule.RecordingChannel.Sent;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,25 +30,13 @@ class CheckCommitsTest {
     private static final Duration GRACE = Duration.ofSeconds(30);
     private static final int PARTITIONS = 3;
 
-    /** A record sent, and whether it was sent ahead of its batch's last one. */
-    private record Sent(String key, Object value, ControlRecord kind, boolean ahead) {
-    }
-
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
-    private final List<Sent> sent = new ArrayList<>();
+    private final RecordingChannel channel = new RecordingChannel();
+    private final List<Sent> sent = channel.sent;
     private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            store("forwarded", Json.serde(Instant.class)), policies, new NothingStarted(), new ControlChannel() {
-                @Override
-                public void send(String key, Object value, Headers headers, long timestamp) {
-                    sent.add(new Sent(key, value, ControlRecord.known(headers).orElseThrow(), false));
-                }
-
-                @Override
-                public void sendAhead(String key, Object value, Headers headers, long timestamp) {
-                    sent.add(new Sent(key, value, ControlRecord.known(headers).orElseThrow(), true));
-                }
-            }, PARTITIONS, Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> NOW);
+            store("forwarded", Json.serde(Instant.class)), policies, new NothingStarted(), channel, PARTITIONS,
+            Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> NOW);
 
     @Test
     void everyCheckOfATickButTheLastSaysMoreFollow() {
@@ -108,7 +94,7 @@ class CheckCommitsTest {
             policies.put(name, new ScriptPolicy(name, null, "* * * * *", null, GRACE, false, NOW.minusSeconds(60)));
         }
         checks.tick(NOW, store("slots", Json.serde(Instant.class)));
-        return sent.stream().filter(s -> s.kind() == ControlRecord.START_CHECK).map(s -> (StartCheck) s.value()).toList();
+        return channel.checks();
     }
 
     private void handle(ControlRecord kind, String key, byte[] value, int partition) {

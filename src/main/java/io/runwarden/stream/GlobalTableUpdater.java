@@ -1,7 +1,6 @@
 package io.runwarden.stream;
 
 import io.runwarden.metrics.RunwardenMeters;
-
 import io.runwarden.model.Bounds;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -10,6 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -20,6 +20,8 @@ import java.util.function.Function;
  */
 final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalTableUpdater.class);
+    /** Writes to a global table through an updater since the JVM started: a reader that keeps one knows when to reread it. */
+    private static final AtomicLong CHANGES = new AtomicLong();
 
     private final String storeName;
     private final Function<byte[], T> reader;
@@ -43,8 +45,14 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
         meters = RunwardenMeters.from(context.appConfigs());
     }
 
+    /** How many writes updaters made so far, in this JVM: any change of any global table changes it. */
+    static long changes() {
+        return CHANGES.get();
+    }
+
     @Override
     public void process(Record<String, byte[]> record) {
+        CHANGES.incrementAndGet();
         try {
             if (record.key() == null) {
                 throw new IllegalArgumentException("the record has no key");

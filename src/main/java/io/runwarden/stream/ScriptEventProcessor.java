@@ -98,7 +98,8 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
         sweeps = new SweepProtocol(sweepStore, runs, backlog, emitter, partitions, defaultMaxRuntime, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         startChecks = new StartChecks(context.getStateStore(StoreNames.START_CHECKS),
-                context.getStateStore(StoreNames.FORWARDED_STARTS), policies, runs, emitter, partitions, retention, meters,
+                context.getStateStore(StoreNames.FORWARDED_STARTS), policies, GlobalTableUpdater::changes, runs, emitter,
+                partitions, retention, meters,
                 () -> Instant.ofEpochMilli(context.currentSystemTimeMs()));
         pings = new PingPairing(context.getStateStore(StoreNames.PING_RUNS), emitter, startChecks);
         context.schedule(FLUSH_TICK, PunctuationType.WALL_CLOCK_TIME, now -> {

@@ -35,7 +35,7 @@ class CheckCommitsTest {
     private final RecordingChannel channel = new RecordingChannel();
     private final List<Sent> sent = channel.sent;
     private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            store("forwarded", Json.serde(Instant.class)), policies, new NothingStarted(), channel, PARTITIONS,
+            store("forwarded", Json.serde(Instant.class)), policies, System::nanoTime, new NothingStarted(), channel, PARTITIONS,
             Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> NOW);
 
     @Test

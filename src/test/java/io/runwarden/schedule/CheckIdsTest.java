@@ -35,7 +35,7 @@ class CheckIdsTest {
     private final NothingStarted runs = new NothingStarted();
     private Instant now = Instant.parse("2026-11-28T12:10:05Z");
     private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            store("forwarded", Json.serde(Instant.class)), policies, runs,
+            store("forwarded", Json.serde(Instant.class)), policies, System::nanoTime, runs,
             (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
             1, Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
 
@@ -62,7 +62,7 @@ class CheckIdsTest {
     @Test
     void aScriptNeverDecidedIsNotJudgedForSlotsWhoseRunsRetentionMayHaveRemoved() {
         StartChecks shortRetention = new StartChecks(store("checks-2d", Json.serde(StartCheckProgress.class)),
-                store("forwarded-2d", Json.serde(Instant.class)), policies, runs,
+                store("forwarded-2d", Json.serde(Instant.class)), policies, System::nanoTime, runs,
                 (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
                 1, Duration.ofDays(2), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
         policies.put("hourly", new ScriptPolicy("hourly", null, "0 * * * *", null, Duration.ofMinutes(50), false,

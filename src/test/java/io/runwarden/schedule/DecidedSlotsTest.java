@@ -92,7 +92,7 @@ class DecidedSlotsTest {
 
     private StartChecks checks() {
         return new StartChecks(store("checks-" + System.nanoTime(), Json.serde(StartCheckProgress.class)),
-                store("forwarded-" + System.nanoTime(), Json.serde(Instant.class)), policies, new NothingStarted(),
+                store("forwarded-" + System.nanoTime(), Json.serde(Instant.class)), policies, System::nanoTime, new NothingStarted(),
                 channel, 6, Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
     }
 

@@ -38,7 +38,7 @@ class MovedStartsTest {
     private final KeyValueStore<String, Instant> forwarded = store("forwarded", Json.serde(Instant.class));
     private Instant now = SLOT.plus(GRACE).plusSeconds(5);
     private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            forwarded, policies, new NothingStarted(), // the run's partition is not this one
+            forwarded, policies, System::nanoTime, new NothingStarted(), // the run's partition is not this one
             (key, value, headers, timestamp) -> {
                 if (value instanceof StartCheckPart part) {
                     answers.add(part);

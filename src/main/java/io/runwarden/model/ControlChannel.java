@@ -9,7 +9,7 @@ public interface ControlChannel {
     /**
      * Sends a record that a later one of the same batch follows, which asks for the commit the next step waits for:
      * a partition answering a tick's checks one by one asked after each, and Kafka Streams committed between them
-     * (issue 15, B6). Should that record never come, the commit interval commits this one.
+     * (issue 15, B6). Should that record come late or never, the task's pace commits this one a window (100 ms) on.
      */
     default void sendAhead(String key, Object value, Headers headers, long timestamp) {
         send(key, value, headers, timestamp);

@@ -41,12 +41,12 @@ final class CommitPace {
     }
 
     /**
-     * Called often (every few ms, from a punctuator): asks {@code context} for a commit when {@link #askNow} says so,
-     * unless the thread sent records ahead of their batch's last one ({@link Emitter#sentAhead}): that one asks, or
-     * the commit interval commits them. A tick's checks answered across a window's end were committed between them.
+     * Called often (every few ms, from a punctuator): asks {@code context} for a commit when {@link #askNow} says so.
+     * While the thread's records sent ahead of their batch's last one wait for it ({@link Emitter#sentAhead}) it
+     * neither asks nor ends its window: a tick's checks answered across a window's end were committed between them.
      */
     void commitIfDue(ProcessorContext<?, ?> context, long now) {
-        if (askNow(now) && !Emitter.sentAhead()) {
+        if (!Emitter.sentAhead(now) && askNow(now)) {
             context.commit();
         }
     }

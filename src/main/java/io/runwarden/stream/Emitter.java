@@ -49,8 +49,8 @@ final class Emitter implements ControlChannel {
     private static final class Asks {
         long fullAt;
         boolean sinceCommit;
-        /** Whether a record was sent ahead of its batch's last one since the tasks' last commit. */
-        boolean ahead;
+        /** When the first record sent ahead of its batch's last one since the tasks' last commit was sent; 0: none. */
+        long aheadSince;
     }
 
     /**
@@ -164,7 +164,10 @@ final class Emitter implements ControlChannel {
     @Override
     public void sendAhead(String key, Object value, Headers headers, long timestamp) {
         forward(key, value, headers, timestamp);
-        ASKS.get().ahead = true;
+        Asks asks = ASKS.get();
+        if (asks.aheadSince == 0) {
+            asks.aheadSince = Math.max(1, context.currentSystemTimeMs());
+        }
     }
 
     private void forward(String key, Object value, Headers headers, long timestamp) {
@@ -174,15 +177,18 @@ final class Emitter implements ControlChannel {
     /** The thread's tasks are being committed: the next ask takes from the bucket again. */
     static void committing() {
         ASKS.get().sinceCommit = false;
-        ASKS.get().ahead = false;
+        ASKS.get().aheadSince = 0;
     }
 
     /**
-     * Whether this stream thread sent a record ahead of its batch's last one since its tasks' last commit: that one
-     * asks for the commit, and a task's pace asking meanwhile would commit the thread between the batch's records.
+     * Whether this stream thread sent a record ahead of its batch's last one since its tasks' last commit, less than a
+     * pace's window before {@code now}: that one asks for the commit, and a task's pace asking meanwhile would commit
+     * the thread between the batch's records. Past the window (the last is another thread's, or never came), the
+     * paces ask again.
      */
-    static boolean sentAhead() {
-        return ASKS.get().ahead;
+    static boolean sentAhead(long now) {
+        long since = ASKS.get().aheadSince;
+        return since != 0 && now >= since && now - since < CommitPace.WINDOW_MS;
     }
 
     /** Takes an ask from this stream thread's bucket, if one is left at {@code now}. */

@@ -131,29 +131,50 @@ class EmitterTest {
     }
 
     /**
-     * A check's answer with more of its tick behind it asks for nothing, and holds the pace of the thread's tasks back
-     * until the tasks commit (the last answer asks): a pace that asked between the answers made the thread commit there.
+     * A check's answer with more of its tick behind it asks for nothing, and holds the paces of the thread's tasks back
+     * until the tasks commit (the last answer asks), at most a pace's window: a pace that asked between the answers
+     * made the thread commit there.
      */
     @Test
     void aHopSentAheadOfItsBatchsLastAsksNothingAndHoldsThePaceBackUntilTheCommit() throws InterruptedException {
         onAThreadOfItsOwn(() -> {
             MockProcessorContext<String, Object> answering = task();
             MockProcessorContext<String, Object> other = task();
-            CommitPace pace = new CommitPace();
-            pace.askNow(NOW);
-            pace.processed();
+            CommitPace pace = lightWindowEndingAt(NOW);
 
             new Emitter(answering, 1).sendAhead("check-1", new byte[0], ControlRecord.START_CHECK_PART.headers(), 0L);
             assertEquals(1, answering.forwarded().size());
             assertFalse(answering.committed(), "sent ahead of the tick's last answer");
-            pace.commitIfDue(other, NOW + CommitPace.WINDOW_MS);
+            pace.commitIfDue(other, NOW);
             assertFalse(other.committed(), "another task's light window ended while the answers went on");
 
-            assertTrue(asked(answering, NOW, ControlRecord.START_CHECK_PART), "the last answer asks");
-            pace.processed();
-            pace.commitIfDue(other, NOW + 2 * CommitPace.WINDOW_MS);
+            assertTrue(asked(answering, NOW + 10, ControlRecord.START_CHECK_PART), "the last answer asks");
+            pace.commitIfDue(other, NOW + 10);
             assertTrue(other.committed(), "committed since: the pace asks again");
         });
+    }
+
+    @Test
+    void aBatchWhoseLastNeverComesHoldsThePaceBackForAWindowAtMost() throws InterruptedException {
+        onAThreadOfItsOwn(() -> {
+            MockProcessorContext<String, Object> answering = task();
+            MockProcessorContext<String, Object> other = task();
+            CommitPace pace = lightWindowEndingAt(NOW);
+
+            new Emitter(answering, 1).sendAhead("check-1", new byte[0], ControlRecord.CHECK_DONE.headers(), 0L);
+            pace.commitIfDue(other, NOW + CommitPace.WINDOW_MS - 1);
+            assertFalse(other.committed());
+            pace.commitIfDue(other, NOW + CommitPace.WINDOW_MS);
+            assertTrue(other.committed(), "a window after the record sent ahead");
+        });
+    }
+
+    /** A task's pace whose light window, with a record in it, ends at {@code end}. */
+    private static CommitPace lightWindowEndingAt(long end) {
+        CommitPace pace = new CommitPace();
+        pace.askNow(end - CommitPace.WINDOW_MS);
+        pace.processed();
+        return pace;
     }
 
     @Test

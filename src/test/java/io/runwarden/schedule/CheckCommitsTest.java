@@ -6,12 +6,8 @@ import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 import io.runwarden.model.ScriptPolicy;
 import io.runwarden.schedule.RecordingChannel.Sent;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,12 +26,11 @@ class CheckCommitsTest {
     private static final Duration GRACE = Duration.ofSeconds(30);
     private static final int PARTITIONS = 3;
 
-    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-    private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
+    private final KeyValueStore<String, ScriptPolicy> policies = InMemoryStores.of("policies", Json.serde(ScriptPolicy.class));
     private final RecordingChannel channel = new RecordingChannel();
     private final List<Sent> sent = channel.sent;
-    private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            store("forwarded", Json.serde(Instant.class)), policies, System::nanoTime, new NothingStarted(), channel, PARTITIONS,
+    private final StartChecks checks = new StartChecks(InMemoryStores.of("checks", Json.serde(StartCheckProgress.class)),
+            InMemoryStores.of("forwarded", Json.serde(Instant.class)), policies, System::nanoTime, new NothingStarted(), channel, PARTITIONS,
             Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> NOW);
 
     @Test
@@ -93,18 +88,11 @@ class CheckCommitsTest {
             String name = "job-" + i;
             policies.put(name, new ScriptPolicy(name, null, "* * * * *", null, GRACE, false, NOW.minusSeconds(60)));
         }
-        checks.tick(NOW, store("slots", Json.serde(Instant.class)));
+        checks.tick(NOW, InMemoryStores.of("slots", Json.serde(Instant.class)));
         return channel.checks();
     }
 
     private void handle(ControlRecord kind, String key, byte[] value, int partition) {
         checks.handle(kind, new Record<>(key, value, NOW.toEpochMilli(), kind.headers()), partition);
-    }
-
-    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        return store;
     }
 }

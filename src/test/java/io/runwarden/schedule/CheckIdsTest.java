@@ -6,12 +6,8 @@ import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
 import io.runwarden.model.ScriptPolicy;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,14 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CheckIdsTest {
     private static final Instant SINCE = Instant.parse("2026-11-28T12:00:00Z");
 
-    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-    private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
-    private final KeyValueStore<String, Instant> slots = store("slots", Json.serde(Instant.class));
+    private final KeyValueStore<String, ScriptPolicy> policies = InMemoryStores.of("policies", Json.serde(ScriptPolicy.class));
+    private final KeyValueStore<String, Instant> slots = InMemoryStores.of("slots", Json.serde(Instant.class));
     private final Deque<Record<String, byte[]>> written = new ArrayDeque<>();
     private final NothingStarted runs = new NothingStarted();
     private Instant now = Instant.parse("2026-11-28T12:10:05Z");
-    private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            store("forwarded", Json.serde(Instant.class)), policies, System::nanoTime, runs,
+    private final StartChecks checks = new StartChecks(InMemoryStores.of("checks", Json.serde(StartCheckProgress.class)),
+            InMemoryStores.of("forwarded", Json.serde(Instant.class)), policies, System::nanoTime, runs,
             (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
             1, Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
 
@@ -61,8 +56,8 @@ class CheckIdsTest {
     /** A run that kept a slot may have started a grace before it and ended at once: gone a retention later. */
     @Test
     void aScriptNeverDecidedIsNotJudgedForSlotsWhoseRunsRetentionMayHaveRemoved() {
-        StartChecks shortRetention = new StartChecks(store("checks-2d", Json.serde(StartCheckProgress.class)),
-                store("forwarded-2d", Json.serde(Instant.class)), policies, System::nanoTime, runs,
+        StartChecks shortRetention = new StartChecks(InMemoryStores.of("checks-2d", Json.serde(StartCheckProgress.class)),
+                InMemoryStores.of("forwarded-2d", Json.serde(Instant.class)), policies, System::nanoTime, runs,
                 (key, value, headers, timestamp) -> written.add(new Record<>(key, Json.bytes(value), timestamp, headers)),
                 1, Duration.ofDays(2), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
         policies.put("hourly", new ScriptPolicy("hourly", null, "0 * * * *", null, Duration.ofMinutes(50), false,
@@ -85,12 +80,5 @@ class CheckIdsTest {
             Headers headers = record.headers();
             checks.handle(ControlRecord.known(headers).orElseThrow(), record, 0);
         }
-    }
-
-    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        return store;
     }
 }

@@ -4,11 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.Json;
 import io.runwarden.model.ScriptPolicy;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,9 +23,8 @@ class DecidedSlotsTest {
     private static final Instant START = Instant.parse("2026-11-30T03:00:00Z");
     private static final Duration GRACE = Duration.ofSeconds(30);
 
-    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-    private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
-    private final KeyValueStore<String, Instant> state = store("slots", Json.serde(Instant.class));
+    private final KeyValueStore<String, ScriptPolicy> policies = InMemoryStores.of("policies", Json.serde(ScriptPolicy.class));
+    private final KeyValueStore<String, Instant> state = InMemoryStores.of("slots", Json.serde(Instant.class));
     private final RecordingChannel channel = new RecordingChannel();
     private Instant now = START;
 
@@ -91,8 +86,8 @@ class DecidedSlotsTest {
     }
 
     private StartChecks checks() {
-        return new StartChecks(store("checks-" + System.nanoTime(), Json.serde(StartCheckProgress.class)),
-                store("forwarded-" + System.nanoTime(), Json.serde(Instant.class)), policies, System::nanoTime, new NothingStarted(),
+        return new StartChecks(InMemoryStores.of("checks-" + System.nanoTime(), Json.serde(StartCheckProgress.class)),
+                InMemoryStores.of("forwarded-" + System.nanoTime(), Json.serde(Instant.class)), policies, System::nanoTime, new NothingStarted(),
                 channel, 6, Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
     }
 
@@ -110,12 +105,5 @@ class DecidedSlotsTest {
             slots.add(state.get(StartChecks.DECIDED + "job-" + i));
         }
         return slots;
-    }
-
-    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        return store;
     }
 }

@@ -7,12 +7,8 @@ import io.runwarden.model.EventType;
 import io.runwarden.model.Json;
 import io.runwarden.model.LifecycleEvent;
 import io.runwarden.model.ScriptPolicy;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,12 +28,11 @@ class MovedStartsTest {
     private static final Duration GRACE = Duration.ofMinutes(10);
     private static final int PARTITIONS = 6;
 
-    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-    private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
+    private final KeyValueStore<String, ScriptPolicy> policies = InMemoryStores.of("policies", Json.serde(ScriptPolicy.class));
     private final List<StartCheckPart> answers = new ArrayList<>();
-    private final KeyValueStore<String, Instant> forwarded = store("forwarded", Json.serde(Instant.class));
+    private final KeyValueStore<String, Instant> forwarded = InMemoryStores.of("forwarded", Json.serde(Instant.class));
     private Instant now = SLOT.plus(GRACE).plusSeconds(5);
-    private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
+    private final StartChecks checks = new StartChecks(InMemoryStores.of("checks", Json.serde(StartCheckProgress.class)),
             forwarded, policies, System::nanoTime, new NothingStarted(), // the run's partition is not this one
             (key, value, headers, timestamp) -> {
                 if (value instanceof StartCheckPart part) {
@@ -66,12 +61,5 @@ class MovedStartsTest {
         StartCheck check = new StartCheck(checkId, asOf, List.of(new ExpectedSlot("nightly", SLOT, GRACE)));
         checks.handle(ControlRecord.START_CHECK, new Record<>(checkId, Json.bytes(check), asOf.toEpochMilli(),
                 ControlRecord.START_CHECK.headers()), 1);
-    }
-
-    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        return store;
     }
 }

@@ -4,11 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.metrics.RunwardenMeters;
 import io.runwarden.model.Json;
 import io.runwarden.model.ScriptPolicy;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,15 +23,14 @@ class PolicyRereadTest {
     private static final Instant START = Instant.parse("2026-11-30T03:00:00Z");
     private static final Duration GRACE = Duration.ofSeconds(30);
 
-    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-    private final KeyValueStore<String, ScriptPolicy> policies = store("policies", Json.serde(ScriptPolicy.class));
+    private final KeyValueStore<String, ScriptPolicy> policies = InMemoryStores.of("policies", Json.serde(ScriptPolicy.class));
     private final AtomicLong changes = new AtomicLong();
     private final RecordingChannel channel = new RecordingChannel();
     private Instant now = START.plus(GRACE).plusSeconds(5);
-    private final StartChecks checks = new StartChecks(store("checks", Json.serde(StartCheckProgress.class)),
-            store("forwarded", Json.serde(Instant.class)), policies, changes::get, new NothingStarted(), channel, 6,
+    private final StartChecks checks = new StartChecks(InMemoryStores.of("checks", Json.serde(StartCheckProgress.class)),
+            InMemoryStores.of("forwarded", Json.serde(Instant.class)), policies, changes::get, new NothingStarted(), channel, 6,
             Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> now);
-    private final KeyValueStore<String, Instant> state = store("slots", Json.serde(Instant.class));
+    private final KeyValueStore<String, Instant> state = InMemoryStores.of("slots", Json.serde(Instant.class));
 
     @Test
     void aChangedPolicyIsReadAtTheNextTick() {
@@ -77,12 +72,5 @@ class PolicyRereadTest {
         checks.tick(now, state);
         return channel.checks().stream().flatMap(check -> check.slots().stream()).map(ExpectedSlot::scriptName)
                 .distinct().toList();
-    }
-
-    private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        return store;
     }
 }

@@ -328,11 +328,14 @@ class MissedStartTest {
                     + ",\"slots\":[{\"slot\":\"2026-11-28T11:00:00Z\",\"scripts\":[\"y\"]}]}");
             control(fixture, ControlRecord.START_CHECK, "c7", "{\"checkId\":\"c7\"," + asOf
                     + ",\"slots\":[{\"slot\":\"2026-11-28T11:00:00.0005Z\",\"grace\":\"PT1M\",\"scripts\":[\"y\"]}]}");
-            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(6)
+            control(fixture, ControlRecord.START_CHECK, "c8", "{\"checkId\":\"c8\"," + asOf + ",\"more\":\"yes\""
+                    + ",\"slots\":[{" + slot + ",\"scripts\":[\"y\"]}]}");
+            assertThat(fixture.deadLetters.readRecordsToList()).hasSize(7)
                     .allSatisfy(dead -> assertThat(new String(dead.headers().lastHeader("runwarden.dlq.reason").value()))
                             .isEqualTo("bad-control"));
 
-            control(fixture, ControlRecord.START_CHECK, "c6", "{\"checkId\":\"c6\"," + asOf
+            // more of its tick said to follow, which never come: decided all the same
+            control(fixture, ControlRecord.START_CHECK, "c6", "{\"checkId\":\"c6\"," + asOf + ",\"more\":true"
                     + ",\"slots\":[{" + slot + ",\"scripts\":[\"quiet\"]}]}");
             assertThat(fixture.publishedRuns()).extracting(RunRecord::runId).containsExactly("quiet@2026-11-28T11:00:00Z");
             assertThat(fixture.deadLetters.isEmpty()).isTrue();

@@ -68,7 +68,8 @@ public final class StartChecks {
      */
     static final Duration FORWARD_SETTLE = Duration.ofMinutes(1);
     /**
-     * How far a script's decided slot may run ahead of the one its record in the scheduler's state holds: a restart or
+     * How far a script's decided slot runs ahead of the one its record in the scheduler's state holds before the record
+     * is written, a tick's share at a time ({@link #STORED_PER_TICK}); at twice this, always. A restart or
      * failover decides those slots again, which records nothing twice (a missed slot is recorded once, under its
      * runId) and skips none. Writing every script's slot at every tick that decided one was most of the tick: 10,000
      * changelogged records a minute for 10,000 per-minute schedules, which every check of the tick waited behind.
@@ -203,7 +204,8 @@ public final class StartChecks {
         String script = policy.scriptName();
         Duration grace = policy.effectiveStartGrace();
         Decided known = decided.computeIfAbsent(script, s -> stored(state, s));
-        Instant after = known != null ? known.slot() : latest(policy.scheduleSince(), now.minus(lookBack(grace)));
+        Instant after = known != null ? latest(known.slot(), now.minus(lookBack(grace)))
+                : latest(policy.scheduleSince(), now.minus(lookBack(grace)));
         if (known == null && policy.scheduleSince() == null) {
             after = now.minus(grace); // nothing says since when: from now on
             known = decide(state, script, null, after);
@@ -232,7 +234,9 @@ public final class StartChecks {
     /** Records {@code slot} as the script's last decided; in the state at once if it has none there (see {@link #STORED_LAG}). */
     private Decided decide(KeyValueStore<String, Instant> state, String script, Decided known, Instant slot) {
         Instant stored = known == null ? null : known.stored();
-        if (stored == null || storesLeft > 0 && !slot.isBefore(stored.plus(STORED_LAG))) {
+        // a share a tick for those 10 minutes behind; at twice that, always: no script's record is starved by others
+        if (stored == null || !slot.isBefore(stored.plus(STORED_LAG.multipliedBy(2)))
+                || storesLeft > 0 && !slot.isBefore(stored.plus(STORED_LAG))) {
             state.put(DECIDED + script, slot);
             storesLeft -= stored == null ? 0 : 1;
             stored = slot;
@@ -412,7 +416,9 @@ public final class StartChecks {
         }
         if (missed) {
             // behind the missed slots on every partition: once each has recorded them, their alerts are all out
-            sendHop(check, new CheckDone(check.checkId()), ControlRecord.CHECK_DONE, timestamp);
+            // asks for its commit whatever the check: it carries the missed slots, and its home's thread may see no
+            // later record of the tick that asks
+            channel.send(check.checkId(), new CheckDone(check.checkId()), ControlRecord.CHECK_DONE.headers(), timestamp);
         }
         // the slots themselves are no longer needed, only that the check is done, and when
         checks.put(check.checkId(), new StartCheckProgress(new StartCheck(check.checkId(), check.asOf(), List.of()),

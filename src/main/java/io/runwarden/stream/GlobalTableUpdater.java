@@ -52,7 +52,6 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
 
     @Override
     public void process(Record<String, byte[]> record) {
-        CHANGES.incrementAndGet();
         try {
             if (record.key() == null) {
                 throw new IllegalArgumentException("the record has no key");
@@ -70,6 +69,8 @@ final class GlobalTableUpdater<T> implements Processor<String, byte[], Void, Voi
             if (record.key() != null && Bounds.characters(record.key()) <= Bounds.MAX_ID_CHARS) {
                 store.delete(record.key());
             }
+        } finally {
+            CHANGES.incrementAndGet(); // after the write: a reader that sees the count reads what it counts
         }
     }
 }

@@ -78,6 +78,29 @@ class DecidedSlotsTest {
                 .allMatch(slot -> !slot.isBefore(lastDecided.minus(StartChecks.STORED_LAG).minus(Duration.ofMinutes(3))));
     }
 
+    /** More scripts sharing an hourly slot than a tick's share: each still gets its record (a hostile review found it). */
+    @Test
+    void scriptsBeyondATicksShareAreNotStarvedOfTheirRecord() {
+        int scripts = StartChecks.STORED_PER_TICK + 500;
+        for (int i = 0; i < scripts; i++) {
+            String name = "job-" + i;
+            policies.put(name, new ScriptPolicy(name, null, "0 * * * *", null, GRACE, false, START.minusSeconds(1)));
+        }
+        StartChecks before = checks();
+        for (int hour = 0; hour <= 48; hour++) {
+            now = START.plus(Duration.ofHours(hour)).plus(GRACE).plusSeconds(5);
+            slotsOf(before);
+        }
+        Instant last = START.plus(Duration.ofHours(48));
+        assertThat(storedSlots()).as("every script's record within the lag").allMatch(slot ->
+                !slot.isBefore(last.minus(StartChecks.STORED_LAG.multipliedBy(2))));
+
+        now = now.plusSeconds(10);
+        channel.sent.clear();
+        checks().tick(now, state); // the task starts again from the changelogged state
+        assertThat(channel.checks()).as("nothing decided again").isEmpty();
+    }
+
     private void expectEveryMinute(int scripts) {
         for (int i = 0; i < scripts; i++) {
             String name = "job-" + i;

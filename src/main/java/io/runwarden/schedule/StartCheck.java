@@ -11,8 +11,8 @@ import java.util.List;
  * A missed-start check: the slots whose grace ran out by {@code asOf}. It travels behind the events of every
  * partition, so each answers only once it has applied every start written before the check. Its slots travel as
  * {@link SlotGroups}: every partition reads them, and the check's home keeps them until every partition answered.
- * {@code more}: another check of the same tick follows it on every partition, so its answers and its end leave the
- * commit to the last check's ({@link io.runwarden.model.ControlChannel#sendAhead}); absent, as earlier versions
+ * {@code more}: another check of the same tick follows it on every partition, so its answers leave the commit to
+ * the last check's ({@link io.runwarden.model.ControlChannel#sendAhead}); absent, as earlier versions
  * wrote every check, it is the last.
  */
 public record StartCheck(String checkId, Instant asOf,

@@ -147,9 +147,9 @@ public final class StartChecks {
 
     /**
      * On partition 0: writes checks for the slots whose grace ran out and that no check decided yet. Each script's
-     * last decided slot is changelogged with the scheduler's slots, in the same transaction as the checks, at most
-     * {@link #STORED_LAG} behind the slot decided: a restart or failover never skips a slot, whatever the script's
-     * grace was or is, and decides again only the few a missed slot's runId keeps from being recorded twice.
+     * last decided slot is changelogged with the scheduler's slots, in the same transaction as the checks, less than
+     * twice {@link #STORED_LAG} behind the slot decided: a restart or failover never skips a slot, whatever the
+     * script's grace was or is, and decides again only the few a missed slot's runId keeps from being recorded twice.
      */
     public void tick(Instant now, KeyValueStore<String, Instant> state) {
         storesLeft = STORED_PER_TICK;
@@ -331,16 +331,12 @@ public final class StartChecks {
                 kept.add(i);
             }
         }
-        sendHop(check, new StartCheckPart(check.checkId(), partition, kept, check.slots().hashCode()),
-                ControlRecord.START_CHECK_PART, timestamp);
-    }
-
-    /** A step of the check: one with more of its tick behind it leaves the commit to the last one's. */
-    private void sendHop(StartCheck check, Object value, ControlRecord kind, long timestamp) {
+        StartCheckPart part = new StartCheckPart(check.checkId(), partition, kept, check.slots().hashCode());
         if (check.more()) {
-            channel.sendAhead(check.checkId(), value, kind.headers(), timestamp);
+            // more of its tick behind it on this partition: the last one's answer asks for the commit
+            channel.sendAhead(check.checkId(), part, ControlRecord.START_CHECK_PART.headers(), timestamp);
         } else {
-            channel.send(check.checkId(), value, kind.headers(), timestamp);
+            channel.send(check.checkId(), part, ControlRecord.START_CHECK_PART.headers(), timestamp);
         }
     }
 

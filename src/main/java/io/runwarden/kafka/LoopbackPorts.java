@@ -7,12 +7,21 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Ports free on 127.0.0.1 now (where the embedded broker listens), to listen on a moment later. */
 public final class LoopbackPorts {
     static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    /**
+     * How many ports lately given are not given again: a port is free when given and bound a moment later, seconds
+     * later by a child process, and a second caller of this process in that moment got the same port (a restart's
+     * broker in CI, beside a failover test's starting processes).
+     */
+    static final int REMEMBERED = 1_000;
+    private static final ArrayDeque<Integer> GIVEN = new ArrayDeque<>();
 
     private LoopbackPorts() {
     }
@@ -28,16 +37,30 @@ public final class LoopbackPorts {
      * start with "Address already in use" (twice in CI runs).
      *
      * @param promised ports other parts of this process will listen on but may not have bound yet (the HTTP port, the
-     *                 broker's): free now, taken a moment later, as a benchmark's start once saw
+     *                 broker's): free now, taken a moment later, as a benchmark's start once saw. Ports this method
+     *                 gave lately are never given again either
      */
     public static int free(Set<Integer> promised) {
+        synchronized (GIVEN) {
+            Set<Integer> avoided = new HashSet<>(promised);
+            avoided.addAll(GIVEN);
+            int port = pick(avoided);
+            GIVEN.addLast(port);
+            if (GIVEN.size() > REMEMBERED) {
+                GIVEN.removeFirst();
+            }
+            return port;
+        }
+    }
+
+    private static int pick(Set<Integer> avoided) {
         try {
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
             int ephemeral = ephemeralStart();
             int low = Math.max(10_000, ephemeral - 12_000);
             for (int attempt = 0; attempt < 200 && low < ephemeral; attempt++) {
                 int port = ThreadLocalRandom.current().nextInt(low, ephemeral);
-                if (promised.contains(port)) {
+                if (avoided.contains(port)) {
                     continue;
                 }
                 try (ServerSocket socket = new ServerSocket(port, 1, loopback)) {
@@ -48,7 +71,7 @@ public final class LoopbackPorts {
             }
             while (true) {
                 try (ServerSocket socket = new ServerSocket(0, 1, loopback)) {
-                    if (!promised.contains(socket.getLocalPort())) {
+                    if (!avoided.contains(socket.getLocalPort())) {
                         return socket.getLocalPort();
                     }
                 }

@@ -39,4 +39,17 @@ class LoopbackPortsTest {
             assertThat(promised).doesNotContain(LoopbackPorts.free(promised));
         }
     }
+
+    /**
+     * A port given is bound a moment later, seconds later by a child process: another caller meanwhile must not get
+     * it (a restarted service's broker found its port taken in CI). 500 random picks among some 12,000 ports would
+     * repeat one almost surely.
+     */
+    @Test
+    void aPortGivenIsNotGivenAgainWhileItMayNotBeBoundYet() {
+        Set<Integer> given = new HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            assertThat(given.add(LoopbackPorts.free())).as("pick %d given again", i).isTrue();
+        }
+    }
 }

@@ -14,6 +14,8 @@ import io.runwarden.service.Runs;
 import io.runwarden.service.ScriptSummary;
 import io.runwarden.service.Services;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -101,13 +103,13 @@ final class LogsRoutes implements Routes {
     }
 
     /** Rendered again when its data changes, and at least every two seconds: see {@link ViewCache}. */
-    private void dashboard(Context ctx) {
+    private void dashboard(Context ctx) throws IOException {
         Runs runs = services.get().runs();
-        byte[] body = dashboards.get(runs::scriptsVersion, () -> {
+        ByteBuffer body = dashboards.get(runs::scriptsVersion, () -> {
             Instant now = Instant.now(); // before the summaries: generatedAt is never later than what they were judged at
             return Json.bytes(new Envelope.Ok(true, dashboard(runs.scripts(), now)));
         });
-        ctx.contentType(ContentType.APPLICATION_JSON).result(body);
+        ByteBufferBody.send(ctx.contentType(ContentType.APPLICATION_JSON), body);
     }
 
     private static Dashboard dashboard(List<ScriptSummary> summaries, Instant now) {

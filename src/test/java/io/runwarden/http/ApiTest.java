@@ -11,6 +11,7 @@ import io.runwarden.http.HttpTestClient.Response;
 import io.runwarden.kafka.TopicSpec;
 import io.runwarden.kafka.Topics;
 import io.runwarden.model.CronJob;
+import io.runwarden.model.Json;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -22,6 +23,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.http.HttpRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.zip.GZIPInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,6 +188,43 @@ class ApiTest {
             assertThat(dash.path("oldestInProgressStart").asText()).isEqualTo(oldest.toString().replace("Z", ".000Z"));
             assertThat(Duration.parse(dash.path("oldestInProgressAge").asText())).isGreaterThanOrEqualTo(Duration.ofHours(5));
         });
+    }
+
+    /**
+     * The dashboard is sent from a buffer outside the heap in one write to a client that asks for no encoding, and
+     * through Javalin, compressed, to a browser that asks for gzip: the same view either way, whole at every read.
+     */
+    @Test
+    void theDashboardIsTheSameViewPlainOrCompressedAndWholeAtEveryRead() throws Exception {
+        http.post("/script/runs", "{\"scriptName\":\"dash-plain\",\"runId\":\"dash-plain-1\"}");
+        await().atMost(Patience.APPLIED).until(() -> http.get("/script/dashboard-view").text().contains("dash-plain-1"));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
+                + "/script/dashboard-view")).header("Authorization", "Bearer " + TOKEN);
+        await().atMost(Patience.APPLIED).untilAsserted(() -> {
+            List<String> plain = new ArrayList<>();
+            for (int read = 0; read < 3; read++) {
+                HttpResponse<byte[]> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+                assertThat(answer.headers().firstValueAsLong("Content-Length")).hasValue(answer.body().length);
+                plain.add(scripts(answer.body()));
+            }
+            HttpResponse<byte[]> gzipped = client.send(request.header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            byte[] unzipped;
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+                unzipped = in.readAllBytes();
+            }
+            assertThat(plain).as("a cached view read again and again, whole each time").containsOnly(scripts(unzipped));
+            assertThat(plain.get(0)).contains("dash-plain-1");
+        });
+    }
+
+    /** The scripts of a dashboard's bytes, without the instant it was generated at. */
+    private static String scripts(byte[] dashboard) throws IOException {
+        return Json.MAPPER.readTree(dashboard).path("data").path("scripts").toString();
     }
 
     @Test

@@ -26,7 +26,7 @@ class ViewCacheTest {
             .getBytes(StandardCharsets.UTF_8);
 
     private String get() {
-        return new String(cache.get(version::get, render), StandardCharsets.UTF_8);
+        return StandardCharsets.UTF_8.decode(cache.get(version::get, render)).toString();
     }
 
     private void advanceMillis(long millis) {

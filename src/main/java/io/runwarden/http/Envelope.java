@@ -1,8 +1,6 @@
 package io.runwarden.http;
 
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
-import io.runwarden.model.Json;
 
 /** The JSON envelope of every answer: {@code {"success": true, "data": …}} or {@code {"success": false, "error": …}}. */
 public final class Envelope {
@@ -19,7 +17,7 @@ public final class Envelope {
     }
 
     public static void ok(Context ctx, int status, Object data) {
-        send(ctx, status, new Ok(true, data));
+        ctx.status(status).json(new Ok(true, data));
     }
 
     public static void ok(Context ctx, Object data) {
@@ -27,11 +25,6 @@ public final class Envelope {
     }
 
     public static void error(Context ctx, int status, String code, String message) {
-        send(ctx, status, new Failure(false, new Error(code, message)));
-    }
-
-    /** As bytes, where Javalin's {@code json} writes a String first and then encodes it: a logs page twice over. */
-    private static void send(Context ctx, int status, Object envelope) {
-        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(Json.bytes(envelope));
+        ctx.status(status).json(new Failure(false, new Error(code, message)));
     }
 }

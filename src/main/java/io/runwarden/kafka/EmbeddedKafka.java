@@ -138,7 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (attempt == 5) {
                     throw taken;
                 }
-                LOG.warn("port {} was taken as the broker started: another", port);
+                LOG.warn("port {} was taken as the broker started: picking another", port);
             }
         }
     }

@@ -208,11 +208,13 @@ class ApiTest {
                 assertThat(answer.statusCode()).isEqualTo(200);
                 assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
                 assertThat(answer.headers().firstValueAsLong("Content-Length")).hasValue(answer.body().length);
+                assertThat(answer.headers().allValues("Vary")).containsExactly("Accept-Encoding");
                 plain.add(scripts(answer.body()));
             }
             HttpResponse<byte[]> gzipped = client.send(request.header("Accept-Encoding", "gzip").build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(gzipped.headers().allValues("Vary")).as("a shared cache keeps the two apart").containsExactly("Accept-Encoding");
             byte[] unzipped;
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
                 unzipped = in.readAllBytes();

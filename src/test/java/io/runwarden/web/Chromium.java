@@ -28,6 +28,8 @@ final class Chromium {
             + "[ -x " + BROWSER + " ] && [ -x " + DRIVER + " ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
             + "apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium chromium-driver; }'";
 
+    private static boolean installed;
+
     private Chromium() {
     }
 
@@ -48,9 +50,13 @@ final class Chromium {
         return new ChromeDriver(service, options);
     }
 
-    /** Installs Chromium and its driver with apt when either is missing; fails with the reason when that fails. */
+    /**
+     * Installs Chromium and its driver with apt when either is missing; fails with the reason when that fails. Always
+     * under the lock, even when both are there: CI installs them beside the build, and a check without the lock could
+     * find them unpacked and not yet configured.
+     */
     static synchronized void ensureInstalled() {
-        if (Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER)) {
+        if (installed) {
             return;
         }
         Path log = Path.of("target", "chromium-install.log").toAbsolutePath();
@@ -66,6 +72,7 @@ final class Chromium {
                 throw new IllegalStateException("the page tests need " + BROWSER + " and " + DRIVER + "; `" + INSTALL
                         + "` exited with " + apt.exitValue() + " (it needs root and Debian's package mirror); see " + log);
             }
+            installed = true;
         } catch (IOException e) {
             throw new IllegalStateException("could not run `" + INSTALL + "` to install Chromium", e);
         } catch (InterruptedException e) {

@@ -51,7 +51,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param promised ports this process will listen on besides the broker's, which the controller must not take
      */
     public static EmbeddedKafka start(Path dataDir, int port, Set<Integer> promised, Map<String, String> brokerProperties) {
-        int brokerPort = port == 0 ? freeBrokerPort(promised) : port;
+        int brokerPort = port == 0 ? LoopbackPorts.free(promised) : port;
         Set<Integer> taken = new HashSet<>(promised);
         taken.add(brokerPort);
         int controllerPort = LoopbackPorts.free(taken);
@@ -61,9 +61,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + logDir, e);
         }
-        if (port != 0) {
-            ensurePortFree(port);
-        }
+        ensurePortFree(brokerPort);
 
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -124,22 +122,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the embedded broker's storage in " + logDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A port of our own choosing: another process may take it between the pick and this check, so pick again then. */
-    private static int freeBrokerPort(Set<Integer> promised) {
-        for (int attempt = 1; ; attempt++) {
-            int port = LoopbackPorts.free(promised);
-            try {
-                ensurePortFree(port);
-                return port;
-            } catch (IllegalStateException taken) {
-                if (attempt == 5) {
-                    throw taken;
-                }
-                LOG.warn("port {} was taken as the broker started: picking another", port);
-            }
         }
     }
 

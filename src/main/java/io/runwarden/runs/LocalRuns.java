@@ -168,7 +168,7 @@ public final class LocalRuns {
         Map<Integer, List<String>> versions = new HashMap<>();
         for (int partition : writtenPartitions()) {
             // stats read from the runs are never the same twice: the rebuild moves no version as they change
-            ReadOnlyKeyValueStore<String, String> indexes = store(StoreNames.INDEXES, partition); // found once: a third of a read
+            ReadOnlyKeyValueStore<String, String> indexes = store(StoreNames.INDEXES, partition); // found once: finding costs more than reading
             versions.put(partition, IndexGeneration.rebuilding(indexes) ? List.of("read from the runs " + passes.incrementAndGet())
                     : StatsVersion.of(indexes));
         }

@@ -332,8 +332,10 @@ final class ChannelWorker implements Runnable {
             if (fresh.isEmpty()) {
                 return;
             }
-            Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(fresh);
+            // the ends first: an alert committed between the two calls is past an end taken after the search found
+            // nothing, and would be skipped; one taken before it holds only what the search saw as older than the channel
             Map<TopicPartition, Long> ends = consumer.endOffsets(fresh.keySet());
+            Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(fresh);
             fresh.keySet().forEach(p -> consumer.seek(p, byTime.get(p) == null ? ends.get(p) : byTime.get(p).offset()));
             LOG.info("channel {} delivers from this instance", Bounds.quote(channel.name()));
         }

@@ -1522,14 +1522,20 @@ public final class HostileInputs {
 
     /** Channel values: a type first (so that the fields it uses are there most of the time), then every field, hostile or not. */
     public static Arbitrary<ChannelBody> channelBodies() {
+        // built once, not once a value: several parts are 600 KB strings escaped a character at a time
+        Part[] url = urlParts();
+        Part[] secret = secretParts();
+        Part[] to = toParts();
+        Part[] routingKey = routingKeyParts();
+        Arbitrary<List<Part>> choices = Combinators.combine(leaning(10, scriptsParts()), leaning(10, kindsParts()),
+                leaning(10, enabledParts()), leaning(10, createdAtParts())).as(List::of);
+        Arbitrary<Part> unknowns = leaning(12, unknownFieldParts());
         return channelTypes().flatMap(type -> {
             String t = type.verdict() == Verdict.GOOD ? Json.read(type.json(), String.class) : "webhook";
-            Arbitrary<List<Part>> targets = Combinators.combine(channelField(t, "url", urlParts()),
-                    channelField(t, "secret", secretParts()), channelField(t, "to", toParts()),
-                    channelField(t, "routingKey", routingKeyParts())).as(List::of);
-            Arbitrary<List<Part>> choices = Combinators.combine(leaning(10, scriptsParts()), leaning(10, kindsParts()),
-                    leaning(10, enabledParts()), leaning(10, createdAtParts())).as(List::of);
-            return Combinators.combine(targets, choices, leaning(12, unknownFieldParts())).as((target, choice, unknown) -> {
+            Arbitrary<List<Part>> targets = Combinators.combine(channelField(t, "url", url),
+                    channelField(t, "secret", secret), channelField(t, "to", to),
+                    channelField(t, "routingKey", routingKey)).as(List::of);
+            return Combinators.combine(targets, choices, unknowns).as((target, choice, unknown) -> {
                 Map<String, Part> fields = new LinkedHashMap<>();
                 List<String> names = List.of("url", "secret", "to", "routingKey", "scripts", "kinds", "enabled", "createdAt");
                 for (int i = 0; i < names.size(); i++) {

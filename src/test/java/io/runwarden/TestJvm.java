@@ -11,8 +11,8 @@ public final class TestJvm {
 
     /**
      * {@code java} with {@code options}, the test classpath and {@code main}, in a list of its own that the caller adds
-     * the arguments to. Such a JVM lives for seconds to a few minutes on 2 cores that two test forks share, so it runs
-     * without C2, whose compiling cost more CPU than its faster code gave back (CrashTest alone: 91 s with it, 63 s
+     * the arguments to. Such a JVM lives for seconds to a few minutes on 2 cores that the test forks share, so it runs
+     * without C2 as the forks do (pom.xml, test.jvm): its compiling cost more CPU than its faster code gave back (CrashTest alone: 91 s with it, 63 s
      * without), and with one collector thread.
      */
     public static List<String> command(String maxHeap, Class<?> main, String... options) {

@@ -22,6 +22,11 @@ public final class LoopbackPorts {
      */
     static final int REMEMBERED = 1_000;
     private static final ArrayDeque<Integer> GIVEN = new ArrayDeque<>();
+    /**
+     * {@code i/n}: this process picks only in the i-th of n equal slices of the range, so that processes picking side
+     * by side (the test JVMs, each with its number) never pick the same port; unset, the whole range.
+     */
+    static final String SLICE = "runwarden.ports.slice";
 
     private LoopbackPorts() {
     }
@@ -56,10 +61,9 @@ public final class LoopbackPorts {
     private static int pick(Set<Integer> avoided) {
         try {
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
-            int ephemeral = ephemeralStart();
-            int low = Math.max(10_000, ephemeral - 12_000);
-            for (int attempt = 0; attempt < 200 && low < ephemeral; attempt++) {
-                int port = ThreadLocalRandom.current().nextInt(low, ephemeral);
+            int[] range = slice(Math.max(10_000, ephemeralStart() - 12_000), ephemeralStart(), System.getProperty(SLICE));
+            for (int attempt = 0; attempt < 200 && range[0] < range[1]; attempt++) {
+                int port = ThreadLocalRandom.current().nextInt(range[0], range[1]);
                 if (avoided.contains(port)) {
                     continue;
                 }
@@ -79,6 +83,18 @@ public final class LoopbackPorts {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on loopback", e);
         }
+    }
+
+    /** The ports from {@code low} to {@code high} (excluded), or the slice of them that {@code slice} names. */
+    static int[] slice(int low, int high, String slice) {
+        if (slice == null || !slice.matches("[1-9][0-9]{0,2}/[1-9][0-9]{0,2}")) {
+            return new int[]{low, high};
+        }
+        String[] parts = slice.split("/");
+        int n = Integer.parseInt(parts[1]);
+        int i = (Integer.parseInt(parts[0]) - 1) % n;
+        int width = (high - low) / n;
+        return new int[]{low + i * width, low + (i + 1) * width};
     }
 
     /** The first port of Linux's ip_local_port_range, or of its default where it cannot be read. */

@@ -52,4 +52,17 @@ class LoopbackPortsTest {
             assertThat(given.add(LoopbackPorts.free())).as("pick %d given again", i).isTrue();
         }
     }
+
+    /** Processes picking side by side (the test JVMs) each pick in a slice of their own, and together cover the range. */
+    @Test
+    void eachSliceHasItsOwnPortsAndTheSlicesCoverTheRange() {
+        assertThat(LoopbackPorts.slice(20_000, 32_000, "1/3")).containsExactly(20_000, 24_000);
+        assertThat(LoopbackPorts.slice(20_000, 32_000, "2/3")).containsExactly(24_000, 28_000);
+        assertThat(LoopbackPorts.slice(20_000, 32_000, "3/3")).containsExactly(28_000, 32_000);
+        // a fork number past the slices wraps, and anything else is the whole range
+        assertThat(LoopbackPorts.slice(20_000, 32_000, "4/3")).containsExactly(20_000, 24_000);
+        for (String whole : new String[]{null, "", "0/3", "1/0", "a/b", "1/3/4", "-1/3", "${surefire.forkNumber}/3"}) {
+            assertThat(LoopbackPorts.slice(20_000, 32_000, whole)).as(whole).containsExactly(20_000, 32_000);
+        }
+    }
 }

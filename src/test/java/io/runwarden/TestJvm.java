@@ -19,11 +19,22 @@ public final class TestJvm {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         String slice = System.getProperty("runwarden.ports.slice");
-        if (slice != null) {
-            command.add("-Drunwarden.ports.slice=" + slice); // its free ports from its fork's slice (pom.xml, test.jvm)
+        if (slice != null && slice.matches("[0-9]+/[0-9]+")) {
+            command.add("-Drunwarden.ports.slice=" + childSlice(slice));
         }
         command.addAll(List.of(options));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         return command;
+    }
+
+    /**
+     * The forks take the first half of the slices (pom.xml, test.jvm) and their children the second: fork i's
+     * children pick their ports (a broker's controller port, say) in slice i + n/2, never among the ports their
+     * fork picked and has not bound yet, which it does not know of.
+     */
+    static String childSlice(String forkSlice) {
+        String[] parts = forkSlice.split("/");
+        int n = Integer.parseInt(parts[1]);
+        return (Integer.parseInt(parts[0]) + n / 2) + "/" + n;
     }
 }

@@ -1,5 +1,7 @@
 package io.runwarden;
 
+import io.runwarden.kafka.LoopbackPorts;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +20,9 @@ public final class TestJvm {
     public static List<String> command(String maxHeap, Class<?> main, String... options) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        String slice = System.getProperty("runwarden.ports.slice");
+        String slice = System.getProperty(LoopbackPorts.SLICE);
         if (slice != null && slice.matches("[0-9]+/[0-9]+")) {
-            command.add("-Drunwarden.ports.slice=" + childSlice(slice));
+            command.add("-D" + LoopbackPorts.SLICE + "=" + childSlice(slice));
         }
         command.addAll(List.of(options));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));

@@ -26,7 +26,7 @@ public final class LoopbackPorts {
      * {@code i/n}: this process picks only in the i-th of n equal slices of the range, so that processes picking side
      * by side (the test JVMs, each with its number) never pick the same port; unset, the whole range.
      */
-    static final String SLICE = "runwarden.ports.slice";
+    public static final String SLICE = "runwarden.ports.slice";
 
     private LoopbackPorts() {
     }
@@ -61,7 +61,8 @@ public final class LoopbackPorts {
     private static int pick(Set<Integer> avoided) {
         try {
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
-            int[] range = slice(Math.max(10_000, ephemeralStart() - 12_000), ephemeralStart(), System.getProperty(SLICE));
+            int ephemeral = ephemeralStart();
+            int[] range = slice(Math.max(10_000, ephemeral - 12_000), ephemeral, System.getProperty(SLICE));
             for (int attempt = 0; attempt < 200 && range[0] < range[1]; attempt++) {
                 int port = ThreadLocalRandom.current().nextInt(range[0], range[1]);
                 if (avoided.contains(port)) {

@@ -1,6 +1,8 @@
 package io.runwarden.http;
 
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import io.runwarden.model.Json;
 
 /** The JSON envelope of every answer: {@code {"success": true, "data": …}} or {@code {"success": false, "error": …}}. */
 public final class Envelope {
@@ -16,8 +18,9 @@ public final class Envelope {
     private Envelope() {
     }
 
+    /** Written as UTF-8 by Jackson, where Javalin's {@code json} would write a string to encode again. */
     public static void ok(Context ctx, int status, Object data) {
-        ctx.status(status).json(new Ok(true, data));
+        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(Json.bytes(new Ok(true, data)));
     }
 
     public static void ok(Context ctx, Object data) {
@@ -25,6 +28,6 @@ public final class Envelope {
     }
 
     public static void error(Context ctx, int status, String code, String message) {
-        ctx.status(status).json(new Failure(false, new Error(code, message)));
+        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(Json.bytes(new Failure(false, new Error(code, message))));
     }
 }

@@ -218,7 +218,7 @@ public final class Bounds {
 
     /**
      * The first names, in order, that a JSON array holds in at most {@code maxBytes}. Counted as written, not in
-     * characters: an emoji is one character of a name and 12 bytes of its JSON (two escaped UTF-16 units).
+     * characters: an emoji is one character of a name and 4 bytes of its JSON, a quote 2.
      */
     public static List<String> namesWithin(Collection<String> names, int maxBytes) {
         List<String> within = new ArrayList<>();

@@ -1,7 +1,9 @@
 package io.runwarden.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -25,7 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The one JSON mapper: instants as {@code 2025-11-20T10:30:00.000Z}, durations as {@code P3D}. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            // a character beyond the BMP (an emoji in a message) as its 4 UTF-8 bytes, as a string's encoding writes it,
+            // not as two escaped surrogates
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build())
             .registerModule(new SimpleModule("runwarden-times")
                     .addSerializer(Instant.class, new JsonSerializer<>() {
                         @Override

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * A tick's due slots cut into the slot lists of its checks: at most {@link StartChecks#SLOTS_PER_CHECK} slots and
- * about {@link #MAX_BYTES} of JSON each. A count alone let 1,000 slots of 256-character names (an emoji is 12 bytes
- * of escaped JSON) make a record of 3 MB, which Kafka refuses: the streams stopped, and stopped again at each start.
+ * about {@link #MAX_BYTES} of JSON each. A count alone let 1,000 slots of 256-character names (an emoji is 4 bytes of
+ * JSON, a control character 6) make a record of megabytes, which Kafka refuses: the streams stopped, and stopped again
+ * at each start.
  */
 final class CheckChunks {
     /**
@@ -34,7 +35,7 @@ final class CheckChunks {
         for (ExpectedSlot slot : due) {
             int name = names.computeIfAbsent(slot.scriptName(), CheckChunks::jsonBytes);
             boolean newGroup = previous == null || !slot.slot().equals(previous.slot()) || !slot.grace().equals(previous.grace());
-            // a name (256 characters at most) is some 3 KB: one always fits in an empty chunk
+            // a name (256 characters at most) is a few KB at most: one always fits in an empty chunk
             int size = name + 1 + (newGroup ? GROUP_BYTES : 0);
             if (!chunk.isEmpty() && (chunk.size() == StartChecks.SLOTS_PER_CHECK || bytes + size > MAX_BYTES)) {
                 chunks.add(List.copyOf(chunk));

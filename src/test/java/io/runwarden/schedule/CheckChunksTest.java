@@ -38,7 +38,7 @@ class CheckChunksTest {
                     .isLessThanOrEqualTo(CheckChunks.MAX_BYTES + CHECK_BYTES);
         });
         assertThat(chunks.stream().flatMap(List::stream).toList()).as("every slot once, in order").isEqualTo(due);
-        assertThat(chunks.get(0)).as("3 KB a name: cut by bytes").hasSizeBetween(80, 90);
+        assertThat(chunks.get(0)).as("1 KB a name: cut by bytes").hasSizeBetween(250, 260);
         assertThat(chunks).as("short names: cut by slots").anySatisfy(chunk -> assertThat(chunk).hasSize(StartChecks.SLOTS_PER_CHECK));
     }
 

@@ -1,9 +1,11 @@
 package io.runwarden.kafka;
 
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -11,8 +13,11 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStoreWithHeaders;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.internals.StateStoreProvider;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A key-value store of one partition, found once when asked for. Kafka Streams' own type finds the store again at
@@ -34,6 +39,20 @@ public final class PartitionStoreType<K, V> implements QueryableStoreType<ReadOn
         } catch (IllegalStateException e) {
             throw new InvalidStateStoreException("the store " + name + " cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The values of the store {@code name} of {@code partition} by key, as the store keeps them, unread: for an answer
+     * that writes them out as they are. Read beneath Streams' metered layer, which would only read them and time it.
+     */
+    public static Function<String, byte[]> findStored(KafkaStreams streams, String name, int partition) {
+        ReadOnlyKeyValueStore<String, Object> store = find(streams, name, partition);
+        if (!(store instanceof WrappedStateStore<?, ?, ?> metered && metered.wrapped() instanceof KeyValueStore<?, ?> inner)) {
+            throw new IllegalStateException("the store " + name + " does not keep its values as bytes: " + store.getClass());
+        }
+        @SuppressWarnings("unchecked")
+        KeyValueStore<Bytes, byte[]> bytes = (KeyValueStore<Bytes, byte[]>) inner;
+        return key -> bytes.get(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8))); // keys are written by Serdes.String()
     }
 
     @Override

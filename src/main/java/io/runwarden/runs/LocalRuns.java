@@ -5,7 +5,9 @@ import io.runwarden.kafka.PartitionStoreType;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.CodePointOrder;
 import io.runwarden.model.Json;
+import io.runwarden.model.RunJson;
 import io.runwarden.model.RunRecord;
+import io.runwarden.model.RunStatus;
 import io.runwarden.sweep.SweepWrites;
 import io.runwarden.model.ScriptStats;
 import org.apache.kafka.streams.KafkaStreams;
@@ -46,6 +48,9 @@ public final class LocalRuns {
         List<Integer> held();
 
         <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition);
+
+        /** A partition's runs by id, each as the runs' store keeps it ({@link RunJson}), unread. */
+        Function<String, byte[]> storedRuns(int partition);
     }
 
     /**
@@ -95,6 +100,11 @@ public final class LocalRuns {
             public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
                 return PartitionStoreType.find(streams, name, partition);
             }
+
+            @Override
+            public Function<String, byte[]> storedRuns(int partition) {
+                return PartitionStoreType.findStored(streams, StoreNames.RUNS, partition);
+            }
         }, sweepWrites);
     }
 
@@ -140,13 +150,14 @@ public final class LocalRuns {
                     heads.add(head);
                 }
             }
-            List<RunRecord> page = new ArrayList<>();
+            Function<Integer, Function<String, byte[]>> stored = storedRuns();
+            List<ListedRun> page = new ArrayList<>();
             while (page.size() < query.limit() && !heads.isEmpty()) {
                 Head head = heads.poll();
                 Map<String, RunRecord> listed = passedRuns.get(head.partition());
-                RunRecord run = listed != null ? listed.get(head.runId())
-                        : runs.apply(head.partition()).get(head.runId());
-                if (run != null && (query.status() == null || run.status() == query.status())) {
+                ListedRun run = listed != null ? listed(head, listed.get(head.runId()), query.status())
+                        : listed(head, stored.apply(head.partition()).apply(head.runId()), query.status());
+                if (run != null) {
                     page.add(run);
                 }
                 Head next = Head.next(head.iterator(), prefix.length(), head.partition(), null);
@@ -158,6 +169,21 @@ public final class LocalRuns {
         } finally {
             open.forEach(KeyValueIterator::close);
         }
+    }
+
+    /** A run a pass read, if it has the status asked for. */
+    private static ListedRun listed(Head head, RunRecord run, RunStatus status) {
+        return run == null || (status != null && run.status() != status) ? null
+                : new ListedRun(head.position(), Json.bytes(run));
+    }
+
+    /**
+     * A run as stored, if it has the status asked for: its status is read again, as the stream thread may have changed
+     * it since its index entry was read.
+     */
+    private static ListedRun listed(Head head, byte[] stored, RunStatus status) {
+        return stored == null || (status != null && RunJson.status(stored) != status) ? null
+                : new ListedRun(head.position(), RunJson.answered(stored));
     }
 
     /**
@@ -368,6 +394,12 @@ public final class LocalRuns {
     private Function<Integer, ReadOnlyKeyValueStore<String, RunRecord>> runStores() {
         Map<Integer, ReadOnlyKeyValueStore<String, RunRecord>> found = new HashMap<>();
         return partition -> found.computeIfAbsent(partition, p -> store(StoreNames.RUNS, p));
+    }
+
+    /** The runs of each partition as stored, found at most once for one query. */
+    private Function<Integer, Function<String, byte[]>> storedRuns() {
+        Map<Integer, Function<String, byte[]>> found = new HashMap<>();
+        return partition -> found.computeIfAbsent(partition, partitions::storedRuns);
     }
 
     private static void forEachStats(IndexView stats, BiConsumer<String, StoredStats> action) {

@@ -1,13 +1,10 @@
 package io.runwarden.stream;
 
 import io.runwarden.model.Json;
+import io.runwarden.model.RunJson;
 import io.runwarden.model.RunRecord;
-import io.runwarden.model.Times;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * A run serialized once per change: the runs' store (and its changelog) and {@code script-runs} are handed the same
@@ -32,16 +29,9 @@ final class RunBytes {
         return last.bytes;
     }
 
-    /** The run as the runs' store keeps it: its JSON on script-runs, and when its end was recorded. */
+    /** The run as the runs' store keeps it ({@link RunJson}). */
     static byte[] stored(RunRecord run) {
-        byte[] json = of(run);
-        if (run.endRecorded() == null) {
-            return json;
-        }
-        byte[] tail = (",\"endRecorded\":\"" + Times.format(run.endRecorded()) + "\"}").getBytes(StandardCharsets.US_ASCII);
-        byte[] stored = Arrays.copyOf(json, json.length - 1 + tail.length); // in place of the closing brace
-        System.arraycopy(tail, 0, stored, json.length - 1, tail.length);
-        return stored;
+        return RunJson.stored(of(run), run.endRecorded());
     }
 
     /** The runs' store's serde. */

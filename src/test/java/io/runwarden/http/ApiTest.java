@@ -82,15 +82,20 @@ class ApiTest {
         assertThat(started.headers().firstValue("Location")).hasValue("/script/logs/" + runId);
 
         assertThat(http.post("/script/runs/" + runId + "/heartbeat", null).status()).isEqualTo(202);
-        assertThat(http.post("/script/runs/" + runId + "/succeeded", "{\"message\":\"42 rows\"}").status()).isEqualTo(202);
+        String message = "42 rows \"ok\" \\ 😀 ,\"endRecorded\":\"2026-11-30T10:00:00.000Z\"}";
+        assertThat(http.post("/script/runs/" + runId + "/succeeded", Json.string(Map.of("message", message))).status()).isEqualTo(202);
 
         await().atMost(Patience.APPLIED).untilAsserted(() -> {
             JsonNode run = http.get("/script/logs/" + runId).data();
             assertThat(run.path("status").asInt()).isEqualTo(0);
             assertThat(run.path("scriptName").asText()).isEqualTo("curl-script");
-            assertThat(run.path("message").asText()).isEqualTo("42 rows");
+            assertThat(run.path("message").asText()).isEqualTo(message);
             assertThat(run.path("lastHeartbeat").isTextual()).isTrue();
         });
+        // a page writes each run as the runs' store keeps it, less what only the store keeps
+        Response page = http.get("/script/logs?scriptName=curl-script&status=0");
+        assertThat(page.data().path("logs")).containsExactly(http.get("/script/logs/" + runId).data());
+        assertThat(page.text()).doesNotContain("\"endRecorded\":").contains("😀");
     }
 
     @ParameterizedTest(name = "{0}")

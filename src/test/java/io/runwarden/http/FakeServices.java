@@ -11,6 +11,7 @@ import io.runwarden.model.ScriptPolicy;
 import io.runwarden.model.ScriptStats;
 import io.runwarden.schedule.PolicyRules;
 import io.runwarden.runs.DueRuns;
+import io.runwarden.runs.ListedRun;
 import io.runwarden.runs.LogsPage;
 import io.runwarden.runs.LogsQuery;
 import io.runwarden.notify.AlertLog;
@@ -129,7 +130,7 @@ final class FakeServices {
                 .filter(run -> query.status() == null || query.status() == run.status())
                 .sorted(Comparator.comparing(RunRecord::startTime).reversed())
                 .limit(query.limit()).toList();
-        return new LogsPage(page, null);
+        return new LogsPage(page.stream().map(ListedRun::of).toList(), null);
     }
 
     private DueRuns due(int limit) {

@@ -3,6 +3,7 @@ package io.runwarden.runs;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.FailureReason;
 import io.runwarden.model.Json;
+import io.runwarden.model.RunJson;
 import io.runwarden.model.RunRecord;
 import io.runwarden.sweep.SweepWrites;
 import io.runwarden.model.RunStatus;
@@ -425,10 +426,11 @@ class LogsPagesProperties {
 
     private static void assertPages(List<LogsPage> pages, Query query, Cluster cluster) {
         List<RunRecord> expected = cluster.runs().stream().filter(query::matches).sorted(NEWEST_FIRST).toList();
-        List<RunRecord> paged = pages.stream().flatMap(p -> p.logs().stream()).toList();
+        List<RunRecord> paged = pages.stream().flatMap(p -> p.logs().stream()).map(ListedRun::run).toList();
         List<String> sizes = pages.stream().map(p -> p.logs().size() + (p.nextCursor() == null ? "" : "+")).toList();
 
-        assertThat(ids(paged)).as("runIds paged through (page sizes %s)", sizes).isEqualTo(ids(expected));
+        assertThat(paged.stream().map(RunRecord::runId)).as("runIds paged through (page sizes %s)", sizes)
+                .isEqualTo(expected.stream().map(RunRecord::runId).toList());
         assertThat(paged).as("the runs as stored").isEqualTo(expected);
         for (int i = 0; i < pages.size() - 1; i++) {
             assertThat(pages.get(i).logs()).as("page %s of %s (sizes %s)", i + 1, pages.size(), sizes).hasSize(query.limit());
@@ -439,8 +441,8 @@ class LogsPagesProperties {
         }
     }
 
-    private static List<String> ids(List<RunRecord> runs) {
-        return runs.stream().map(RunRecord::runId).toList();
+    private static List<String> ids(List<ListedRun> runs) {
+        return runs.stream().map(run -> run.run().runId()).toList();
     }
 
     // ---------------------------------------------------------------- generators
@@ -596,6 +598,16 @@ class LogsPagesProperties {
                         case StoreNames.RUNS -> (ReadOnlyKeyValueStore<String, V>) (Object) runsView.apply(runStores.get(partition));
                         case StoreNames.INDEXES -> (ReadOnlyKeyValueStore<String, V>) (Object) indexStores.get(partition);
                         default -> throw new IllegalArgumentException("no store " + name);
+                    };
+                }
+
+                /** As the service stores them: an ended run's JSON with the instant its end was recorded. */
+                @Override
+                public Function<String, byte[]> storedRuns(int partition) {
+                    ReadOnlyKeyValueStore<String, RunRecord> runs = runsView.apply(runStores.get(partition));
+                    return runId -> {
+                        RunRecord run = runs.get(runId);
+                        return run == null ? null : RunJson.stored(Json.bytes(run), run.endTime());
                     };
                 }
             }, new SweepWrites(), mostRunsPassed, passWait);

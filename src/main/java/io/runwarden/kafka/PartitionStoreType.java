@@ -22,7 +22,7 @@ import java.util.function.Function;
 /**
  * A key-value store of one partition, found once when asked for. Kafka Streams' own type finds the store again at
  * every read, going through every task of every thread: a third of a logs page's CPU when it read 100 runs one by
- * one. A store so found is for one query: if its task moves meanwhile, a read fails as an open iterator would.
+ * one. If its task moves, a read of a store so found fails as an open iterator would ({@link HeldStores}).
  * Only plain key-value stores, read as they are: Streams would hand a timestamped one over unwrapped.
  */
 public final class PartitionStoreType<K, V> implements QueryableStoreType<ReadOnlyKeyValueStore<K, V>> {
@@ -42,13 +42,12 @@ public final class PartitionStoreType<K, V> implements QueryableStoreType<ReadOn
     }
 
     /**
-     * The values of the store {@code name} of {@code partition} by key, as the store keeps them, unread: for an answer
-     * that writes them out as they are. Read beneath Streams' metered layer, which would only read them and time it.
+     * The values of a store found here, by key, as the store keeps them, unread: for an answer that writes them out as
+     * they are. Read beneath Streams' metered layer, which would only read them and time it.
      */
-    public static Function<String, byte[]> findStored(KafkaStreams streams, String name, int partition) {
-        ReadOnlyKeyValueStore<String, Object> store = find(streams, name, partition);
+    public static Function<String, byte[]> stored(ReadOnlyKeyValueStore<String, ?> store) {
         if (!(store instanceof WrappedStateStore<?, ?, ?> metered && metered.wrapped() instanceof KeyValueStore<?, ?> inner)) {
-            throw new IllegalStateException("the store " + name + " does not keep its values as bytes: " + store.getClass());
+            throw new IllegalStateException("the store " + store + " does not keep its values as bytes");
         }
         @SuppressWarnings("unchecked")
         KeyValueStore<Bytes, byte[]> bytes = (KeyValueStore<Bytes, byte[]>) inner;

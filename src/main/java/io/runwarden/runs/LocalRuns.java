@@ -1,6 +1,7 @@
 package io.runwarden.runs;
 
 import io.runwarden.kafka.EventPartitions;
+import io.runwarden.kafka.HeldStores;
 import io.runwarden.kafka.PartitionStoreType;
 import io.runwarden.kafka.StoreNames;
 import io.runwarden.model.CodePointOrder;
@@ -91,6 +92,8 @@ public final class LocalRuns {
     /** The partitions a Kafka Streams instance owns as active tasks, read through interactive queries. */
     public LocalRuns(KafkaStreams streams, SweepWrites sweepWrites) {
         this(new Partitions() {
+            private final HeldStores stores = HeldStores.of(streams);
+
             @Override
             public List<Integer> held() {
                 return EventPartitions.activeHere(streams);
@@ -98,12 +101,12 @@ public final class LocalRuns {
 
             @Override
             public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
-                return PartitionStoreType.find(streams, name, partition);
+                return stores.store(name, partition);
             }
 
             @Override
             public Function<String, byte[]> storedRuns(int partition) {
-                return PartitionStoreType.findStored(streams, StoreNames.RUNS, partition);
+                return PartitionStoreType.stored(stores.store(StoreNames.RUNS, partition));
             }
         }, sweepWrites);
     }

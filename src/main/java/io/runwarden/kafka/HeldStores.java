@@ -1,0 +1,65 @@
+package io.runwarden.kafka;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The key-value stores of the partitions an instance holds, each found ({@link PartitionStoreType}) at most once a
+ * second and used again while it stays open: finding a logs page's twelve stores was a quarter of its CPU. A task that
+ * leaves this instance, or moves to another thread, closes its stores, and the next read finds the new one (or none:
+ * 503); a store kept open by a task turned standby is not read, as its partition is no longer among those held here.
+ * Found again each second all the same, so that a task restoring again into the same stores (after its state was
+ * found corrupt) is read as Streams itself would allow, a second later at most. Reads wait for the streams to be
+ * running, as a find does: while they rebalance they answer as a store that moved.
+ */
+public final class HeldStores {
+    static final Duration KEPT = Duration.ofSeconds(1);
+
+    private record Key(String name, int partition) {
+    }
+
+    private record Found(ReadOnlyKeyValueStore<String, ?> store, long at) {
+    }
+
+    private final Supplier<KafkaStreams.State> state;
+    private final BiFunction<String, Integer, ReadOnlyKeyValueStore<String, ?>> find;
+    private final LongSupplier nanoTime;
+    private final Map<Key, Found> found = new ConcurrentHashMap<>();
+
+    HeldStores(Supplier<KafkaStreams.State> state, BiFunction<String, Integer, ReadOnlyKeyValueStore<String, ?>> find,
+               LongSupplier nanoTime) {
+        this.state = state;
+        this.find = find;
+        this.nanoTime = nanoTime;
+    }
+
+    public static HeldStores of(KafkaStreams streams) {
+        return new HeldStores(streams::state, (name, partition) -> PartitionStoreType.find(streams, name, partition),
+                System::nanoTime);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        KafkaStreams.State now = state.get();
+        if (now != KafkaStreams.State.RUNNING) {
+            throw new InvalidStateStoreException("the store " + name + " cannot be read while the streams are " + now);
+        }
+        Key key = new Key(name, partition);
+        Found last = found.get(key);
+        long at = nanoTime.getAsLong();
+        if (last == null || at - last.at() >= KEPT.toNanos() || !((StateStore) last.store()).isOpen()) {
+            last = new Found(find.apply(name, partition), at);
+            found.put(key, last);
+        }
+        return (ReadOnlyKeyValueStore<String, V>) last.store();
+    }
+}

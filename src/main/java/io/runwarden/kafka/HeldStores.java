@@ -16,10 +16,10 @@ import java.util.function.Supplier;
  * The key-value stores of the partitions an instance holds, each found ({@link PartitionStoreType}) at most once a
  * second and used again while it stays open: finding a logs page's twelve stores was a quarter of its CPU. A task that
  * leaves this instance, or moves to another thread, closes its stores, and the next read finds the new one (or none:
- * 503); a store kept open by a task turned standby is not read, as its partition is no longer among those held here.
- * Found again each second all the same, so that a task restoring again into the same stores (after its state was
- * found corrupt) is read as Streams itself would allow, a second later at most. Reads wait for the streams to be
- * running, as a find does: while they rebalance they answer as a store that moved.
+ * 503). A task turned standby keeps its stores open: a reader must ask only for partitions held here as active tasks
+ * ({@code LocalRuns} does). Found again each second all the same: a task whose state was found corrupt restores again
+ * into the same stores, and a reader that never saw them closed may read them restoring for up to that second. Reads
+ * wait for the streams to be running, as a find does: while they rebalance they answer as a store that moved.
  */
 public final class HeldStores {
     static final Duration KEPT = Duration.ofSeconds(1);
@@ -57,6 +57,7 @@ public final class HeldStores {
         Found last = found.get(key);
         long at = nanoTime.getAsLong();
         if (last == null || at - last.at() >= KEPT.toNanos() || !((StateStore) last.store()).isOpen()) {
+            found.remove(key); // seen closed or old: never handed out again, even if the find below fails
             last = new Found(find.apply(name, partition), at);
             found.put(key, last);
         }

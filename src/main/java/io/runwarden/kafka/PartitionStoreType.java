@@ -22,7 +22,8 @@ import java.util.function.Function;
 /**
  * A key-value store of one partition, found once when asked for. Kafka Streams' own type finds the store again at
  * every read, going through every task of every thread: a third of a logs page's CPU when it read 100 runs one by
- * one. If its task moves, a read of a store so found fails as an open iterator would ({@link HeldStores}).
+ * one. If its task leaves, a read of a store so found fails as an open iterator would; if it turns standby, the store
+ * stays open ({@link HeldStores}).
  * Only plain key-value stores, read as they are: Streams would hand a timestamped one over unwrapped.
  */
 public final class PartitionStoreType<K, V> implements QueryableStoreType<ReadOnlyKeyValueStore<K, V>> {

@@ -12,7 +12,8 @@ import java.util.Arrays;
 /**
  * A run's JSON as the runs' store keeps it: the run's JSON as the API and {@code script-runs} give it, and, once its
  * end was recorded, that instant as one last field, {@code ,"endRecorded":"…"}. A logs page answers with the stored
- * bytes, that field cut off, instead of reading each run and writing it again: that was half of a page's CPU.
+ * bytes, that field cut off, instead of reading each run and writing it again: that was half of a page's CPU. A run
+ * stored before answers were written as UTF-8 keeps an emoji as two escaped surrogates: the same JSON.
  */
 public final class RunJson {
     private static final byte[] END_RECORDED = ",\"endRecorded\":\"".getBytes(StandardCharsets.US_ASCII);

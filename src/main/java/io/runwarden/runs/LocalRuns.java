@@ -112,6 +112,9 @@ public final class LocalRuns {
     }
 
     public Optional<RunRecord> run(String runId, int partition) {
+        if (!partitions().contains(partition)) { // a store kept open by a standby task is not this partition's answer
+            throw new InvalidStateStoreException("partition " + partition + " is not held here as an active task");
+        }
         sweepWrites.awaitWritten(List.of(partition), SWEEP_WRITE_WAIT);
         return Optional.ofNullable(this.<RunRecord>store(StoreNames.RUNS, partition).get(runId));
     }

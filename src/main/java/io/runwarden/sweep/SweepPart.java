@@ -16,7 +16,7 @@ public record SweepPart(String sweepId, int partition, int failed, List<String> 
     /**
      * Bytes of JSON of script names that all parts of one sweep list together: a sweep of runs of thousands of scripts
      * with 256-character names once made a sweep's record larger than Kafka takes, which stopped the streams; counted
-     * in characters, names of emoji (12 bytes each) still did. The sweep's home keeps every part.
+     * in characters, names of emoji (4 bytes each, 12 when JSON escaped them) still did. The sweep's home keeps every part.
      */
     public static final int LISTED_BYTES = 196_608;
     /**

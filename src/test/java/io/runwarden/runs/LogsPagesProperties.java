@@ -252,6 +252,20 @@ class LogsPagesProperties {
         assertThat(ids(first.get(30, TimeUnit.SECONDS).logs())).containsExactly("r2", "r1");
     }
 
+    /** A run is read from a partition held here as an active task only: another's store may be a standby's copy. */
+    @Example
+    void aRunOfAPartitionNotHeldHereAnswersAsAStoreThatMoved() {
+        Cluster cluster = twoRunsBeingRebuilt();
+        RunRecord run = cluster.runs().get(0);
+        int partition = cluster.partitionOf(run);
+        LocalRuns holder = cluster.instance(List.of(partition));
+        LocalRuns other = cluster.instance(cluster.all().stream().filter(p -> p != partition).toList());
+
+        assertThat(holder.run(run.runId(), partition)).map(RunRecord::runId).hasValue(run.runId());
+        assertThatThrownBy(() -> other.run(run.runId(), partition)).isInstanceOf(InvalidStateStoreException.class)
+                .hasMessageContaining("not held here");
+    }
+
     /** Beyond the runs a read may pass over, it answers 503 at once, as before reads could pass over runs. */
     @Example
     void tooManyRunsToPassOverAnswersAsInARebalance() {

@@ -2,13 +2,18 @@ package io.runwarden;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runwarden.http.HttpTestClient;
+import io.runwarden.sweep.SweepProtocol;
 
-/** What a test waiting on a real service reads to know every run arrived: the dashboard's runs over all scripts. */
+/**
+ * What a test waiting on a real service reads to know every run it reported arrived: the dashboard's runs over all
+ * scripts but the cleanup job's audit runs, which a service started in the minute after 02:00 UTC records on its own
+ * (HangingTransactionTest once counted 7 runs of its 6 so).
+ */
 final class DashboardTotal {
     private DashboardTotal() {
     }
 
-    /** Every run the dashboard counts, over all scripts; -1 while the service cannot answer. */
+    /** Every run the dashboard counts, over all scripts but the audit runs; -1 while the service cannot answer. */
     static long runs(HttpTestClient http) {
         HttpTestClient.Response response;
         try {
@@ -21,7 +26,9 @@ final class DashboardTotal {
         }
         long total = 0;
         for (JsonNode script : response.data().path("scripts")) {
-            total += script.path("counts").path("total").asLong();
+            if (!script.path("scriptName").asText().equals(SweepProtocol.AUDIT_SCRIPT)) {
+                total += script.path("counts").path("total").asLong();
+            }
         }
         return total;
     }

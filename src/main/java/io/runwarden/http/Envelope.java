@@ -18,9 +18,8 @@ public final class Envelope {
     private Envelope() {
     }
 
-    /** Written as UTF-8 by Jackson, where Javalin's {@code json} would write a string to encode again. */
     public static void ok(Context ctx, int status, Object data) {
-        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(Json.bytes(new Ok(true, data)));
+        send(ctx, status, new Ok(true, data));
     }
 
     public static void ok(Context ctx, Object data) {
@@ -28,6 +27,11 @@ public final class Envelope {
     }
 
     public static void error(Context ctx, int status, String code, String message) {
-        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(Json.bytes(new Failure(false, new Error(code, message))));
+        send(ctx, status, new Failure(false, new Error(code, message)));
+    }
+
+    /** Written as UTF-8 by Jackson, where Javalin's {@code json} would write a string to encode again. */
+    private static void send(Context ctx, int status, Object envelope) {
+        ctx.status(status).contentType(ContentType.APPLICATION_JSON).result(Json.bytes(envelope));
     }
 }

@@ -28,9 +28,10 @@ public final class RunJson {
         if (endRecorded == null) {
             return json;
         }
-        byte[] tail = (",\"endRecorded\":\"" + Times.format(endRecorded) + "\"}").getBytes(StandardCharsets.US_ASCII);
-        byte[] stored = Arrays.copyOf(json, json.length - 1 + tail.length); // in place of the closing brace
-        System.arraycopy(tail, 0, stored, json.length - 1, tail.length);
+        byte[] instant = (Times.format(endRecorded) + "\"}").getBytes(StandardCharsets.US_ASCII);
+        byte[] stored = Arrays.copyOf(json, json.length - 1 + END_RECORDED.length + instant.length); // in place of the closing brace
+        System.arraycopy(END_RECORDED, 0, stored, json.length - 1, END_RECORDED.length);
+        System.arraycopy(instant, 0, stored, json.length - 1 + END_RECORDED.length, instant.length);
         return stored;
     }
 

@@ -30,7 +30,7 @@ public interface Runs {
 
     /**
      * Every script that reported a run or has a schedule: its stats merged across every partition, and where it
-     * stands against its schedule.
+     * stands against its schedule; in no particular order.
      */
     List<ScriptSummary> scripts();
 

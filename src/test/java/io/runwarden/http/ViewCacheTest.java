@@ -75,7 +75,7 @@ class ViewCacheTest {
     @Test
     void aFreshViewIsServedAgainWithoutRenderingAnother() {
         assertThat(get()).isEqualTo("view 1 of v1");
-        advanceMillis(400);
+        advanceMillis(ViewCache.REFRESH_AFTER.toMillis() - 100);
         assertThat(get()).isEqualTo("view 1 of v1");
         assertThat(queued).as("nothing rendered ahead while the view is fresh").isEmpty();
     }
@@ -89,9 +89,9 @@ class ViewCacheTest {
     }
 
     @Test
-    void pastHalfASecondTheViewIsServedAndTheNextOneRenderedAheadOnce() {
+    void pastTheRefreshAgeTheViewIsServedAndTheNextOneRenderedAheadOnce() {
         get();
-        advanceMillis(600);
+        advanceMillis(ViewCache.REFRESH_AFTER.toMillis() + 100);
         assertThat(get()).isEqualTo("view 1 of v1");
         assertThat(get()).isEqualTo("view 1 of v1");
         assertThat(queued).as("one rendering ahead, however many requests").hasSize(1);
@@ -101,9 +101,9 @@ class ViewCacheTest {
     }
 
     @Test
-    void aViewTwoSecondsOldIsRenderedBeforeTheAnswer() {
+    void aViewOfTheMaxAgeIsRenderedBeforeTheAnswer() {
         get();
-        advanceMillis(2_000);
+        advanceMillis(ViewCache.MAX_AGE.toMillis());
         assertThat(get()).isEqualTo("view 2 of v1");
         assertThat(queued).isEmpty();
     }
@@ -111,7 +111,7 @@ class ViewCacheTest {
     @Test
     void aRenderingAheadThatWasOvertakenIsNotDoneTwice() {
         get();
-        advanceMillis(600);
+        advanceMillis(ViewCache.REFRESH_AFTER.toMillis() + 100);
         get(); // queues a rendering ahead
         version.set("v2");
         assertThat(get()).isEqualTo("view 2 of v2");
@@ -123,7 +123,7 @@ class ViewCacheTest {
     @Test
     void aRenderingAheadThatFailsIsTriedAgainByTheNextRequest() {
         get();
-        advanceMillis(600);
+        advanceMillis(ViewCache.REFRESH_AFTER.toMillis() + 100);
         cache.get(version::get, () -> {
             throw new IllegalStateException("not ready");
         });

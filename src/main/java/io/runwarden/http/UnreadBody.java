@@ -1,9 +1,9 @@
 package io.runwarden.http;
 
 import io.javalin.http.Context;
+import jakarta.servlet.ServletInputStream;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 
 /**
@@ -30,7 +30,10 @@ final class UnreadBody {
         }
         long deadline = System.nanoTime() + MAX_TIME.toNanos();
         try {
-            InputStream in = ctx.req().getInputStream();
+            ServletInputStream in = ctx.req().getInputStream();
+            if (in.isFinished()) {
+                return; // no body, or a route read it all: no buffer for each of thousands of requests a second
+            }
             byte[] buffer = new byte[16 * 1024];
             long left = MAX_BYTES;
             int read;

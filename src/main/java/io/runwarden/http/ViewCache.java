@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  * rendered before the answer, so the view never lags what the stores hold. Past {@link #REFRESH_AFTER} a request
  * still gets the rendering it finds and starts the next one in the background, so that under steady reads no
  * request waits for one, and the view's clock-relative fields (ages, schedule states) are never more than
- * {@link #MAX_AGE} old. A null version (part of the data is on other instances) is never cached. A rendering is kept
- * outside the heap, where a socket writes it from with no copy: 5 MB copied through 32 KB buffers cost each request
- * 4 ms of CPU, half of it gone this way.
+ * {@link #MAX_AGE} old. A null version (part of the data is on other instances) is never cached. A rendering is best
+ * kept outside the heap, where a socket writes it from with no copy: 5 MB copied through 32 KB buffers cost each
+ * request 4 ms of CPU, half of it gone this way.
  */
 final class ViewCache {
     /** Half of {@link #MAX_AGE}: a rendering of 10,000 scripts takes under 0.1 s of a loaded core, well inside the rest. */
@@ -52,14 +52,14 @@ final class ViewCache {
 
     /**
      * @param version what the view is rendered from: equal versions, equal views but for the time; null, unknown
-     * @param render  the view's bytes as of now
+     * @param render  the view's bytes as of now, a buffer of its own each time
      * @return the view, read-only, for this caller alone to read
      */
-    ByteBuffer get(Supplier<Object> version, Supplier<byte[]> render) {
+    ByteBuffer get(Supplier<Object> version, Supplier<ByteBuffer> render) {
         long arrived = nanoTime.getAsLong();
         Object current = version.get();
         if (current == null) {
-            return ByteBuffer.wrap(render.get()).asReadOnlyBuffer(); // each request its own, side by side
+            return render.get().asReadOnlyBuffer(); // each request its own, side by side
         }
         Rendered known = last;
         if (known != null && known.version().equals(current)) {
@@ -74,7 +74,7 @@ final class ViewCache {
         return render(version, render, known, arrived);
     }
 
-    private void refresh(Supplier<Object> version, Supplier<byte[]> render, Rendered seen, long arrived) {
+    private void refresh(Supplier<Object> version, Supplier<ByteBuffer> render, Rendered seen, long arrived) {
         try {
             render(version, render, seen, arrived);
         } catch (RuntimeException e) {
@@ -93,7 +93,7 @@ final class ViewCache {
      * @param seen    the rendering the caller found too old or of another version
      * @param arrived when the caller asked
      */
-    private synchronized ByteBuffer render(Supplier<Object> version, Supplier<byte[]> render, Rendered seen, long arrived) {
+    private synchronized ByteBuffer render(Supplier<Object> version, Supplier<ByteBuffer> render, Rendered seen, long arrived) {
         Object current = version.get(); // before the read: a change during it makes the next call render again
         Rendered known = last;
         if (known != seen && (known.renderedAt() - arrived >= 0 || current != null && known.version().equals(current)
@@ -101,11 +101,10 @@ final class ViewCache {
             return known.body().duplicate();
         }
         long at = nanoTime.getAsLong();
-        byte[] bytes = render.get();
+        ByteBuffer body = render.get().asReadOnlyBuffer();
         if (current == null) {
-            return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+            return body;
         }
-        ByteBuffer body = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
         last = new Rendered(current, at, body);
         return body.duplicate();
     }

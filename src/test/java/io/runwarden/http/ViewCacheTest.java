@@ -2,6 +2,7 @@ package io.runwarden.http;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.time.Duration;
@@ -22,8 +23,8 @@ class ViewCacheTest {
     private final ViewCache cache = new ViewCache(clock::get, queued::add);
     private final AtomicReference<Object> version = new AtomicReference<>("v1");
     private final AtomicInteger renders = new AtomicInteger();
-    private final Supplier<byte[]> render = () -> ("view " + renders.incrementAndGet() + " of " + version.get())
-            .getBytes(StandardCharsets.UTF_8);
+    private final Supplier<ByteBuffer> render = () -> ByteBuffer.wrap(("view " + renders.incrementAndGet() + " of "
+            + version.get()).getBytes(StandardCharsets.UTF_8));
 
     private String get() {
         return StandardCharsets.UTF_8.decode(cache.get(version::get, render)).toString();
@@ -40,7 +41,7 @@ class ViewCacheTest {
         CountDownLatch firstBegun = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         AtomicInteger rendered = new AtomicInteger();
-        Supplier<byte[]> slow = () -> {
+        Supplier<ByteBuffer> slow = () -> {
             if (rendered.incrementAndGet() == 1) {
                 firstBegun.countDown();
                 try {
@@ -49,7 +50,7 @@ class ViewCacheTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return new byte[1];
+            return ByteBuffer.allocate(1);
         };
         // every read finds another version, as under steady writes
         Supplier<Object> moving = versions::incrementAndGet;

@@ -18,14 +18,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 
 /**
  * The dashboard view's answer: every script with its latest run, its counts and where it stands against its schedule.
  * Each script's JSON is kept from one rendering to the next while its summary is unchanged, and only the age of its
  * oldest run in progress, the one field that moves with the clock alone, is written each time, as the object's last
  * field. Rendered whole, 10,000 scripts were Jackson's 5 MB of JSON and 19 MB of garbage each second under steady
- * reads, a young collection a second (JFR of B3). The answer is written straight into a buffer outside the heap, which
- * a socket sends from with no copy ({@link ByteBufferBody}).
+ * reads, a young collection a second (JFR of B3). The answer is written straight into a buffer of its exact size
+ * ({@link ViewCache} says where). The pieces hold about the view's size on the heap, with the summaries they were
+ * written from.
  */
 final class DashboardView {
     /** The deadline and last heartbeat let the dashboard page show how close a run in progress is to its timeout. */
@@ -72,12 +75,14 @@ final class DashboardView {
 
     /** Replaced whole by each rendering, so that scripts gone from the view are let go; renderings may run side by side. */
     private volatile Map<String, Piece> pieces = Map.of();
+    private final LongAdder scriptsWritten = new LongAdder();
 
     /**
      * @param summaries every script, in any order
      * @param now       the view's {@code generatedAt}, from which ages are counted
+     * @param allocate  a buffer of the given size
      */
-    ByteBuffer render(List<ScriptSummary> summaries, Instant now) {
+    ByteBuffer render(List<ScriptSummary> summaries, Instant now, IntFunction<ByteBuffer> allocate) {
         List<ScriptSummary> sorted = summaries.stream().sorted(Comparator.comparing(summary -> summary.stats().scriptName()))
                 .toList();
         Map<String, Piece> last = pieces;
@@ -93,6 +98,7 @@ final class DashboardView {
             Piece piece = last.get(name);
             if (piece == null || !piece.summary().equals(summary)) {
                 byte[] json = Json.bytes(DashboardScript.of(summary));
+                scriptsWritten.increment();
                 piece = new Piece(summary, Arrays.copyOf(json, json.length - 1));
             }
             kept.put(name, piece);
@@ -101,7 +107,7 @@ final class DashboardView {
             size += (i == 0 ? 0 : 1) + piece.json().length + AGE.length + ages[i].length + 1;
         }
         pieces = kept;
-        ByteBuffer view = ByteBuffer.allocateDirect(Math.toIntExact(size)).put(empty, 0, open);
+        ByteBuffer view = allocate.apply(Math.toIntExact(size)).put(empty, 0, open);
         for (int i = 0; i < chosen.length; i++) {
             if (i > 0) {
                 view.put((byte) ',');
@@ -109,6 +115,11 @@ final class DashboardView {
             view.put(chosen[i].json()).put(AGE).put(ages[i]).put((byte) '}');
         }
         return view.put(empty, open, empty.length - open).flip();
+    }
+
+    /** How many scripts' JSON this view has written, not counting those it kept. */
+    long scriptsWritten() {
+        return scriptsWritten.sum();
     }
 
     /** A start ahead of this clock (a skewed host) is no age at all, not a negative one. */

@@ -59,9 +59,9 @@ final class LogsRoutes implements Routes {
     /** Rendered again when its data changes, and at least every two seconds: see {@link ViewCache}. */
     private void dashboard(Context ctx) throws IOException {
         Runs runs = services.get().runs();
-        ByteBuffer body = dashboards.get(runs::scriptsVersion, () -> {
+        ByteBuffer body = dashboards.get(runs::scriptsVersion, allocate -> {
             Instant now = Instant.now(); // before the summaries: generatedAt is never later than what they were judged at
-            return dashboardView.render(runs.scripts(), now);
+            return dashboardView.render(runs.scripts(), now, allocate);
         });
         ByteBufferBody.send(ctx.contentType(ContentType.APPLICATION_JSON), body);
     }

@@ -31,7 +31,7 @@ final class UnreadBody {
         long deadline = System.nanoTime() + MAX_TIME.toNanos();
         try {
             ServletInputStream in = ctx.req().getInputStream();
-            if (in.isFinished()) {
+            if (in.isFinished() || in.read() == -1) {
                 return; // no body, or a route read it all: no buffer for each of thousands of requests a second
             }
             byte[] buffer = new byte[16 * 1024];

@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -19,9 +20,10 @@ import java.util.function.Supplier;
  * rendered before the answer, so the view never lags what the stores hold. Past {@link #REFRESH_AFTER} a request
  * still gets the rendering it finds and starts the next one in the background, so that under steady reads no
  * request waits for one, and the view's clock-relative fields (ages, schedule states) are never more than
- * {@link #MAX_AGE} old. A null version (part of the data is on other instances) is never cached. A rendering is best
- * kept outside the heap, where a socket writes it from with no copy: 5 MB copied through 32 KB buffers cost each
- * request 4 ms of CPU, half of it gone this way.
+ * {@link #MAX_AGE} old. A null version (part of the data is on other instances) is never cached. A kept rendering is
+ * rendered outside the heap, where a socket writes it from with no copy: 5 MB copied through 32 KB buffers cost each
+ * request 4 ms of CPU, half of it gone this way. One for a single request is rendered on the heap: outside it, a
+ * buffer is freed only by a collection, and one each request would fill the direct memory's bound within a second.
  */
 final class ViewCache {
     /** Half of {@link #MAX_AGE}: a rendering of 10,000 scripts takes under 0.1 s of a loaded core, well inside the rest. */
@@ -30,6 +32,11 @@ final class ViewCache {
     private static final Logger LOG = LoggerFactory.getLogger(ViewCache.class);
 
     private record Rendered(Object version, long renderedAt, ByteBuffer body) {
+    }
+
+    /** A view rendered into a buffer of its size, which the given function allocates. */
+    interface Render {
+        ByteBuffer into(IntFunction<ByteBuffer> allocate);
     }
 
     private final LongSupplier nanoTime;
@@ -52,14 +59,14 @@ final class ViewCache {
 
     /**
      * @param version what the view is rendered from: equal versions, equal views but for the time; null, unknown
-     * @param render  the view's bytes as of now, a buffer of its own each time
+     * @param render  the view's bytes as of now
      * @return the view, read-only, for this caller alone to read
      */
-    ByteBuffer get(Supplier<Object> version, Supplier<ByteBuffer> render) {
+    ByteBuffer get(Supplier<Object> version, Render render) {
         long arrived = nanoTime.getAsLong();
         Object current = version.get();
         if (current == null) {
-            return render.get().asReadOnlyBuffer(); // each request its own, side by side
+            return render.into(ByteBuffer::allocate).asReadOnlyBuffer(); // each request its own, side by side
         }
         Rendered known = last;
         if (known != null && known.version().equals(current)) {
@@ -74,7 +81,7 @@ final class ViewCache {
         return render(version, render, known, arrived);
     }
 
-    private void refresh(Supplier<Object> version, Supplier<ByteBuffer> render, Rendered seen, long arrived) {
+    private void refresh(Supplier<Object> version, Render render, Rendered seen, long arrived) {
         try {
             render(version, render, seen, arrived);
         } catch (RuntimeException e) {
@@ -93,7 +100,7 @@ final class ViewCache {
      * @param seen    the rendering the caller found too old or of another version
      * @param arrived when the caller asked
      */
-    private synchronized ByteBuffer render(Supplier<Object> version, Supplier<ByteBuffer> render, Rendered seen, long arrived) {
+    private synchronized ByteBuffer render(Supplier<Object> version, Render render, Rendered seen, long arrived) {
         Object current = version.get(); // before the read: a change during it makes the next call render again
         Rendered known = last;
         if (known != seen && (known.renderedAt() - arrived >= 0 || current != null && known.version().equals(current)
@@ -101,7 +108,7 @@ final class ViewCache {
             return known.body().duplicate();
         }
         long at = nanoTime.getAsLong();
-        ByteBuffer body = render.get().asReadOnlyBuffer();
+        ByteBuffer body = render.into(current == null ? ByteBuffer::allocate : ByteBuffer::allocateDirect).asReadOnlyBuffer();
         if (current == null) {
             return body;
         }

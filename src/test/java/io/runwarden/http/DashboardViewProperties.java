@@ -44,7 +44,7 @@ class DashboardViewProperties {
         for (int i = 0; i < views.size(); i++) {
             List<ScriptSummary> summaries = distinctByName(views.get(i));
             Instant now = T0.plusMillis(offsets.get(i));
-            JsonNode rendered = Json.read(bytes(view.render(summaries, now)), JsonNode.class);
+            JsonNode rendered = Json.read(bytes(view.render(summaries, now, ByteBuffer::allocate)), JsonNode.class);
             assertThat(rendered).isEqualTo(expected(summaries, now));
         }
     }
@@ -55,14 +55,33 @@ class DashboardViewProperties {
         ScriptSummary running = summary("nightly", 2, T0.minus(Duration.ofHours(5)), "said \"hi\" {} ✅ 🚀");
         ScriptSummary done = summary("backup", 0, null, "ok");
 
-        String first = text(view.render(List.of(running, done), T0));
-        String second = text(view.render(List.of(done, running), T0.plusSeconds(61)));
+        String first = text(view.render(List.of(running, done), T0, ByteBuffer::allocate));
+        // equal summaries, other objects: kept pieces are found by value, not by identity
+        ScriptSummary runningAgain = summary("nightly", 2, T0.minus(Duration.ofHours(5)), "said \"hi\" {} ✅ 🚀");
+        ByteBuffer direct = view.render(List.of(done, runningAgain), T0.plusSeconds(61), ByteBuffer::allocateDirect);
+        String second = text(direct);
 
         assertThat(first).startsWith("{\"success\":true,\"data\":{\"scripts\":[{\"scriptName\":\"backup\"")
                 .contains("said \\\"hi\\\" {} ✅ 🚀").contains("\"oldestInProgressAge\":\"PT5H\"}")
                 .contains("\"oldestInProgressAge\":null}").endsWith("],\"generatedAt\":\"2026-12-06T03:00:00.000Z\"}}");
         assertThat(second).isEqualTo(first.replace("\"PT5H\"", "\"PT5H1M1S\"")
                 .replace("2026-12-06T03:00:00.000Z\"}}", "2026-12-06T03:01:01.000Z\"}}"));
+        assertThat(direct.isDirect()).isTrue();
+        assertThat(direct.remaining()).as("a buffer of the view's exact size").isEqualTo(direct.capacity());
+    }
+
+    @Example
+    void aScriptWhoseSummaryIsUnchangedIsNotWrittenAgain() {
+        DashboardView view = new DashboardView();
+        ScriptSummary done = summary("backup", 0, null, "ok");
+        view.render(List.of(done), T0, ByteBuffer::allocate);
+        long written = view.scriptsWritten();
+
+        view.render(List.of(summary("backup", 0, null, "ok")), T0.plusSeconds(5), ByteBuffer::allocate);
+        assertThat(view.scriptsWritten()).as("kept").isEqualTo(written);
+
+        view.render(List.of(summary("backup", 0, null, "ok again")), T0.plusSeconds(10), ByteBuffer::allocate);
+        assertThat(view.scriptsWritten()).as("written again once changed").isEqualTo(written + 1);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

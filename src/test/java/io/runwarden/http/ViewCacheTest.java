@@ -23,8 +23,10 @@ class ViewCacheTest {
     private final ViewCache cache = new ViewCache(clock::get, queued::add);
     private final AtomicReference<Object> version = new AtomicReference<>("v1");
     private final AtomicInteger renders = new AtomicInteger();
-    private final Supplier<ByteBuffer> render = () -> ByteBuffer.wrap(("view " + renders.incrementAndGet() + " of "
-            + version.get()).getBytes(StandardCharsets.UTF_8));
+    private final ViewCache.Render render = allocate -> {
+        byte[] view = ("view " + renders.incrementAndGet() + " of " + version.get()).getBytes(StandardCharsets.UTF_8);
+        return allocate.apply(view.length).put(view).flip();
+    };
 
     private String get() {
         return StandardCharsets.UTF_8.decode(cache.get(version::get, render)).toString();
@@ -41,7 +43,7 @@ class ViewCacheTest {
         CountDownLatch firstBegun = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         AtomicInteger rendered = new AtomicInteger();
-        Supplier<ByteBuffer> slow = () -> {
+        ViewCache.Render slow = allocate -> {
             if (rendered.incrementAndGet() == 1) {
                 firstBegun.countDown();
                 try {
@@ -50,7 +52,7 @@ class ViewCacheTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return ByteBuffer.allocate(1);
+            return allocate.apply(1);
         };
         // every read finds another version, as under steady writes
         Supplier<Object> moving = versions::incrementAndGet;
@@ -125,7 +127,7 @@ class ViewCacheTest {
     void aRenderingAheadThatFailsIsTriedAgainByTheNextRequest() {
         get();
         advanceMillis(ViewCache.REFRESH_AFTER.toMillis() + 100);
-        cache.get(version::get, () -> {
+        cache.get(version::get, allocate -> {
             throw new IllegalStateException("not ready");
         });
         queued.remove(0).run();
@@ -142,5 +144,12 @@ class ViewCacheTest {
         assertThat(get()).isEqualTo("view 1 of null");
         assertThat(get()).isEqualTo("view 2 of null");
         assertThat(queued).isEmpty();
+    }
+
+    @Test
+    void aKeptRenderingLivesOutsideTheHeapAndOneForASingleRequestOnIt() {
+        assertThat(cache.get(version::get, render).isDirect()).as("kept, sent with no copy").isTrue();
+        version.set(null);
+        assertThat(cache.get(version::get, render).isDirect()).as("freed with the request").isFalse();
     }
 }

@@ -119,7 +119,7 @@ public final class RunwardenService implements AutoCloseable {
             StreamsStateWatch watch = new StreamsStateWatch(api::fail, onStreamsError);
             streams.setGlobalStateRestoreListener(new RestoreProgress(restoredRuns, watch));
             streams.setStandbyUpdateListener(restoredRuns);
-            LocalRuns runs = new LocalRuns(streams, sweepWrites);
+            LocalRuns runs = new LocalRuns(streams, sweepWrites, restoredRuns);
             metrics.watch(streams, runs::runsInProgress, runs::partitionsRebuilding);
             api.watch(watch::stuck);
             streams.setStateListener(watch);

@@ -89,10 +89,13 @@ public final class LocalRuns {
         this.passWait = passWait;
     }
 
-    /** The partitions a Kafka Streams instance owns as active tasks, read through interactive queries. */
-    public LocalRuns(KafkaStreams streams, SweepWrites sweepWrites) {
+    /**
+     * The partitions a Kafka Streams instance owns as active tasks, read through interactive queries.
+     * @param restored the streams' restore listener, whose tasks closed and restores started make the stores be found again
+     */
+    public LocalRuns(KafkaStreams streams, SweepWrites sweepWrites, RestoredRuns restored) {
         this(new Partitions() {
-            private final HeldStores stores = HeldStores.of(streams);
+            private final HeldStores stores = HeldStores.of(streams, restored::storeChanges);
 
             @Override
             public List<Integer> held() {

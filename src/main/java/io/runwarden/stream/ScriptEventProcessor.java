@@ -55,6 +55,7 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     private final int partitions;
     private final int outcomePartitions;
     private ProcessorContext<String, Object> context;
+    private RestoredRuns restored;
     private Emitter emitter;
     private RunLedger runs;
     private SweepProtocol sweeps;
@@ -74,12 +75,13 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        restored = RestoredRuns.from(context.appConfigs());
         RunwardenMeters meters = RunwardenMeters.from(context.appConfigs());
         emitter = new Emitter(context, outcomePartitions);
         KeyValueStore<String, RunRecord> runStore = context.getStateStore(StoreNames.RUNS);
         RunIndexes indexes = RunIndexes.open(runStore, context.getStateStore(StoreNames.INDEXES),
                 context.getStateStore(StoreNames.INDEX_GENERATION),
-                RestoredRuns.from(context.appConfigs()).take(context.taskId().partition()));
+                restored.take(context.taskId().partition()));
         rebuildStepwise(indexes);
         KeyValueStore<String, ScriptPolicy> policies = context.getStateStore(StoreNames.POLICIES);
         RunTransitions transitions = new RunTransitions(defaultMaxRuntime, script -> {
@@ -181,6 +183,9 @@ final class ScriptEventProcessor implements Processor<String, byte[], String, Ob
 
     @Override
     public void close() {
+        if (restored != null) {
+            restored.taskClosed();
+        }
         if (backlog != null) {
             backlog.closed();
         }

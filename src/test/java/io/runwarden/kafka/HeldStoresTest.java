@@ -23,6 +23,7 @@ class HeldStoresTest {
     private final MockProcessorContext<String, String> context = new MockProcessorContext<>();
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
     private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong restores = new AtomicLong();
     /** The stores Streams would hand out, one per find, and the finds asked for. */
     private final Deque<KeyValueStore<String, String>> tasks = new ArrayDeque<>();
     private final List<String> finds = new ArrayList<>();
@@ -33,7 +34,7 @@ class HeldStoresTest {
             throw new InvalidStateStoreException("no task holds " + name + " " + partition);
         }
         return store;
-    }, nanos::get);
+    }, restores::get, nanos::get);
 
     @Test
     void aStoreIsFoundOnceAndReadAgainWhileItsTaskKeepsItOpen() {
@@ -83,6 +84,21 @@ class HeldStoresTest {
         assertThatThrownBy(() -> held.store("runs", 0)).as("Streams would not hand it out now")
                 .isInstanceOf(InvalidStateStoreException.class);
         assertThat(finds).containsExactly("runs-0", "runs-0");
+    }
+
+    @Test
+    void anOpenStoreIsFoundAgainOnceARestoreStarts() {
+        tasks.add(openStore("a"));
+        held.store("runs", 0);
+        restores.incrementAndGet(); // the task was found corrupt: revived, it restores into the same store
+
+        assertThatThrownBy(() -> held.store("runs", 0)).as("Streams hands out no restoring store")
+                .isInstanceOf(InvalidStateStoreException.class);
+        KeyValueStore<String, String> restored = openStore("restored");
+        tasks.add(restored);
+        assertThat(held.<String>store("runs", 0)).isSameAs(restored);
+        assertThat(held.<String>store("runs", 0)).isSameAs(restored);
+        assertThat(finds).containsExactly("runs-0", "runs-0", "runs-0");
     }
 
     @Test

@@ -69,7 +69,7 @@ final class DashboardView {
 
     private static final byte[] AGE = ",\"oldestInProgressAge\":".getBytes(StandardCharsets.US_ASCII);
 
-    /** A script's JSON without its closing brace, and the summary it was written from. */
+    /** A script's JSON up to its age's value, and the summary it was written from. */
     private record Piece(ScriptSummary summary, byte[] json) {
     }
 
@@ -90,7 +90,7 @@ final class DashboardView {
         Piece[] chosen = new Piece[sorted.size()];
         byte[][] ages = new byte[sorted.size()][];
         byte[] empty = Json.bytes(new Envelope.Ok(true, new Dashboard(List.of(), now)));
-        int open = indexOf(empty, (byte) '[') + 1;
+        int open = new String(empty, StandardCharsets.US_ASCII).indexOf('[') + 1; // names, a boolean and an instant
         long size = empty.length;
         for (int i = 0; i < chosen.length; i++) {
             ScriptSummary summary = sorted.get(i);
@@ -99,12 +99,14 @@ final class DashboardView {
             if (piece == null || !piece.summary().equals(summary)) {
                 byte[] json = Json.bytes(DashboardScript.of(summary));
                 scriptsWritten.increment();
-                piece = new Piece(summary, Arrays.copyOf(json, json.length - 1));
+                byte[] head = Arrays.copyOf(json, json.length - 1 + AGE.length); // in place of the closing brace
+                System.arraycopy(AGE, 0, head, json.length - 1, AGE.length);
+                piece = new Piece(summary, head);
             }
             kept.put(name, piece);
             chosen[i] = piece;
             ages[i] = Json.bytes(age(summary.stats().oldestInProgress(), now));
-            size += (i == 0 ? 0 : 1) + piece.json().length + AGE.length + ages[i].length + 1;
+            size += (i == 0 ? 0 : 1) + piece.json().length + ages[i].length + 1;
         }
         pieces = kept;
         ByteBuffer view = allocate.apply(Math.toIntExact(size)).put(empty, 0, open);
@@ -112,7 +114,7 @@ final class DashboardView {
             if (i > 0) {
                 view.put((byte) ',');
             }
-            view.put(chosen[i].json()).put(AGE).put(ages[i]).put((byte) '}');
+            view.put(chosen[i].json()).put(ages[i]).put((byte) '}');
         }
         return view.put(empty, open, empty.length - open).flip();
     }
@@ -128,14 +130,5 @@ final class DashboardView {
             return null;
         }
         return start.isAfter(now) ? Duration.ZERO : Duration.between(start, now).truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static int indexOf(byte[] bytes, byte wanted) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == wanted) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no " + (char) wanted + " in " + new String(bytes, StandardCharsets.UTF_8));
     }
 }

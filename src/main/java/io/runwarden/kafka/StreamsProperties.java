@@ -33,6 +33,14 @@ public final class StreamsProperties {
     static final int POLL_MS = 10;
     /** How often a stream thread's consumer asks for the sources' metadata, instead of every 5 minutes. */
     static final int SOURCE_METADATA_MAX_AGE_MS = 10_000;
+    /**
+     * How long a stream thread's producer waits before it asks again, instead of 100 ms. A transaction begun while
+     * the thread's last one is still being completed (its markers written) has its offsets refused with
+     * CONCURRENT_TRANSACTIONS, and the commit blocks the thread until the retry: a sweep's or a check's hops follow
+     * one another within milliseconds, so each such commit held the thread about 100 ms (issue 15, B6). Other retries
+     * back off exponentially from this, up to {@code retry.backoff.max.ms} (1 s).
+     */
+    static final int PRODUCER_RETRY_BACKOFF_MS = 10;
 
     private StreamsProperties() {
     }
@@ -88,6 +96,8 @@ public final class StreamsProperties {
         // them to nobody until the leader's metadata of the sources changes, which it learns at its next refresh
         consumerDefault(props, user, StreamsConfig.MAIN_CONSUMER_PREFIX, ConsumerConfig.METADATA_MAX_AGE_CONFIG,
                 SOURCE_METADATA_MAX_AGE_MS);
+        clientDefault(props, user, StreamsConfig.PRODUCER_PREFIX, ProducerConfig.RETRY_BACKOFF_MS_CONFIG,
+                PRODUCER_RETRY_BACKOFF_MS);
         props.putAll(user);
         // exactly-once commits every 100 ms by default; runwarden's tasks ask for that pace themselves while their load
         // is light, and leave floods to this longer interval (stream/CommitPace)
@@ -114,7 +124,14 @@ public final class StreamsProperties {
      * consumer or for every client: Streams would otherwise let the prefixed default win over the user's setting.
      */
     private static void consumerDefault(Properties props, Map<String, Object> user, String prefix, String key, int value) {
-        if (!user.containsKey(key) && !user.containsKey(StreamsConfig.CONSUMER_PREFIX + key) && !user.containsKey(prefix + key)) {
+        if (!user.containsKey(StreamsConfig.CONSUMER_PREFIX + key)) {
+            clientDefault(props, user, prefix, key, value);
+        }
+    }
+
+    /** runwarden's value of {@code key} for the clients {@code prefix} names, unless the user set it for them or for every client. */
+    private static void clientDefault(Properties props, Map<String, Object> user, String prefix, String key, int value) {
+        if (!user.containsKey(key) && !user.containsKey(prefix + key)) {
             props.put(prefix + key, value);
         }
     }

@@ -108,6 +108,16 @@ class SettingsTest {
         }
     }
 
+    /** A commit refused while the thread's last transaction completes is asked again after 10 ms, not 100 (B6). */
+    @Test
+    void theStreamsProducersRetrySoonUnlessTheUserSaysOtherwise() {
+        assertThat(streamsConfig(Map.of()).getProducerConfigs("c")).containsEntry("retry.backoff.ms", 10);
+        for (Map<String, String> env : List.of(Map.of("RUNWARDEN_KAFKA_RETRY_BACKOFF_MS", "300"),
+                Map.of("RUNWARDEN_KAFKA_PRODUCER_RETRY_BACKOFF_MS", "300"))) {
+            assertThat(streamsConfig(env).getProducerConfigs("c")).as(env.toString()).containsEntry("retry.backoff.ms", "300");
+        }
+    }
+
     /** /metrics reads the Streams clients' metrics from Kafka Streams; JMX beans for each are the user's choice. */
     @Test
     void theStreamsClientsRegisterNoJmxBeansUnlessTheUserAsks() {

@@ -170,7 +170,8 @@ final class Report {
                      int swept, Stats sweep) {
         double ratio = slowest.median() / sweep.median();
         row("B6", "missed-start check of " + count(scripts) + " per-minute schedules (" + count(scripts - missed)
-                        + " slots kept, " + count(missed) + " missed a minute; " + checksPerTick + (checksPerTick == 1 ? " check" : " checks") + " of ≤ 1,000 slots a tick), "
+                        + " slots kept, " + count(missed) + " missed a minute; " + checksPerTick + (checksPerTick == 1 ? " check" : " checks") + " of ≤ "
+                        + count(io.runwarden.schedule.StartChecks.SLOTS_PER_CHECK) + " slots a tick), "
                         + "tick to result, s",
                 "slowest check of a tick " + slowest.show(2) + "; mean per check " + mean.show(2) + "; " + withinSecond
                         + " of " + checks + " checks ≤ 1 s",

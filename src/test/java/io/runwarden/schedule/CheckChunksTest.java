@@ -29,6 +29,10 @@ class CheckChunksTest {
             // a group of its own each: a slot and a grace of its own
             due.add(new ExpectedSlot("s" + i, T.plusSeconds(3_600 + i), Duration.ofSeconds(1 + i % 7)));
         }
+        for (int i = 0; i < StartChecks.SLOTS_PER_CHECK + 2_000; i++) {
+            // short names that share a slot and a grace: a few bytes each
+            due.add(new ExpectedSlot("t" + i, T.plusSeconds(7_200), Duration.ofMinutes(1)));
+        }
 
         List<List<ExpectedSlot>> chunks = CheckChunks.of(due);
 

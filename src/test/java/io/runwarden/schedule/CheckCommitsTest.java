@@ -33,11 +33,15 @@ class CheckCommitsTest {
             InMemoryStores.of("forwarded", Json.serde(Instant.class)), policies, System::nanoTime, new NothingStarted(), channel, PARTITIONS,
             Duration.ofDays(90), new RunwardenMeters(new SimpleMeterRegistry()), () -> NOW);
 
+    /** Two checks and a half of slots: three checks. */
+    private static final int SLOTS = 2 * StartChecks.SLOTS_PER_CHECK + StartChecks.SLOTS_PER_CHECK / 2;
+
     @Test
     void everyCheckOfATickButTheLastSaysMoreFollow() {
-        List<StartCheck> written = tick(2_500);
+        List<StartCheck> written = tick(SLOTS);
 
-        assertThat(written).extracting(check -> check.slots().size()).containsExactly(1_000, 1_000, 500);
+        assertThat(written).extracting(check -> check.slots().size())
+                .containsExactly(StartChecks.SLOTS_PER_CHECK, StartChecks.SLOTS_PER_CHECK, StartChecks.SLOTS_PER_CHECK / 2);
         assertThat(written).extracting(StartCheck::more).containsExactly(true, true, false);
         assertThat(sent).as("the tick's own records each ask: nothing follows them on its partition")
                 .noneMatch(Sent::ahead);
@@ -48,7 +52,7 @@ class CheckCommitsTest {
 
     @Test
     void onlyTheLastChecksAnswersAskForACommitAndEveryEndDoes() {
-        List<StartCheck> written = tick(2_500);
+        List<StartCheck> written = tick(SLOTS);
         sent.clear();
 
         // this partition is the home of every check it answers: its answer completes the check, nothing kept a slot

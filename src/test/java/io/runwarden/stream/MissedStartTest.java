@@ -323,7 +323,7 @@ class MissedStartTest {
                     + ",\"slots\":[{" + slot + ",\"scripts\":[\"y\",null]}]}");
             control(fixture, ControlRecord.START_CHECK, "c3", "{\"checkId\":\"c3\"," + asOf + ",\"slots\":[null]}");
             control(fixture, ControlRecord.START_CHECK, "c4", "{\"checkId\":\"c4\"," + asOf
-                    + ",\"slots\":[{" + slot + ",\"scripts\":[" + "\"s\",".repeat(1_000) + "\"s\"]}]}");
+                    + ",\"slots\":[{" + slot + ",\"scripts\":[" + "\"s\",".repeat(StartChecks.SLOTS_PER_CHECK) + "\"s\"]}]}");
             control(fixture, ControlRecord.START_CHECK, "c5", "{\"checkId\":\"c5\"," + asOf
                     + ",\"slots\":[{\"slot\":\"2026-11-28T11:00:00Z\",\"scripts\":[\"y\"]}]}");
             control(fixture, ControlRecord.START_CHECK, "c7", "{\"checkId\":\"c7\"," + asOf

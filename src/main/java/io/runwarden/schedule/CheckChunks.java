@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tick's due slots cut into the slot lists of its checks: at most {@link StartChecks#SLOTS_PER_CHECK} slots and
+ * A tick's due slots cut into the slot lists of its checks: at most {@link StartChecks#slotsPerCheck} slots and
  * about {@link #MAX_BYTES} of JSON each. A count alone let 1,000 slots of 256-character names (an emoji is 4 bytes of
  * JSON, a control character 6) make a record of megabytes, which Kafka refuses: the streams stopped, and stopped again
  * at each start.
@@ -25,8 +25,11 @@ final class CheckChunks {
     private CheckChunks() {
     }
 
-    /** @param due sorted by slot, then grace, as a check writes them; no slot is left out or repeated */
-    static List<List<ExpectedSlot>> of(List<ExpectedSlot> due) {
+    /**
+     * @param due      sorted by slot, then grace, as a check writes them; no slot is left out or repeated
+     * @param maxSlots slots a check holds at most
+     */
+    static List<List<ExpectedSlot>> of(List<ExpectedSlot> due, int maxSlots) {
         List<List<ExpectedSlot>> chunks = new ArrayList<>();
         List<ExpectedSlot> chunk = new ArrayList<>();
         int bytes = 0;
@@ -37,7 +40,7 @@ final class CheckChunks {
             boolean newGroup = previous == null || !slot.slot().equals(previous.slot()) || !slot.grace().equals(previous.grace());
             // a name (256 characters at most) is a few KB at most: one always fits in an empty chunk
             int size = name + 1 + (newGroup ? GROUP_BYTES : 0);
-            if (!chunk.isEmpty() && (chunk.size() == StartChecks.SLOTS_PER_CHECK || bytes + size > MAX_BYTES)) {
+            if (!chunk.isEmpty() && (chunk.size() == maxSlots || bytes + size > MAX_BYTES)) {
                 chunks.add(List.copyOf(chunk));
                 chunk = new ArrayList<>();
                 bytes = 0;

@@ -34,7 +34,7 @@ class CheckChunksTest {
             due.add(new ExpectedSlot("t" + i, T.plusSeconds(7_200), Duration.ofMinutes(1)));
         }
 
-        List<List<ExpectedSlot>> chunks = CheckChunks.of(due);
+        List<List<ExpectedSlot>> chunks = CheckChunks.of(due, StartChecks.SLOTS_PER_CHECK);
 
         assertThat(chunks).allSatisfy(chunk -> {
             assertThat(chunk).isNotEmpty().hasSizeLessThanOrEqualTo(StartChecks.SLOTS_PER_CHECK);
@@ -44,6 +44,33 @@ class CheckChunksTest {
         assertThat(chunks.stream().flatMap(List::stream).toList()).as("every slot once, in order").isEqualTo(due);
         assertThat(chunks.get(0)).as("1 KB a name: cut by bytes").hasSizeBetween(250, 260);
         assertThat(chunks).as("short names: cut by slots").anySatisfy(chunk -> assertThat(chunk).hasSize(StartChecks.SLOTS_PER_CHECK));
+    }
+
+    /**
+     * A check's home keeps it with every partition's answer in one changelogged record, and each partition may keep
+     * every slot (a script started often has a run on each): with many partitions a check holds fewer slots.
+     */
+    @Test
+    void aChecksHomeKeepsItWithEveryAnswerWithinWhatKafkaTakesWhateverThePartitions() {
+        assertThat(StartChecks.slotsPerCheck(6)).as("a tick of 10,000 schedules is one check").isEqualTo(10_000);
+        for (int partitions : List.of(1, 6, 12, 24, 60)) {
+            int slots = StartChecks.slotsPerCheck(partitions);
+            // as long as the names may be for the check to stay within the 512 KB a partition reads
+            String name = "n".repeat(Math.min(250, 512 * 1024 / slots - 16));
+            List<ExpectedSlot> due = new ArrayList<>();
+            for (int i = 0; i < slots; i++) {
+                due.add(new ExpectedSlot(name + String.format("%05d", i), T, Duration.ofMinutes(1)));
+            }
+            StartCheck check = new StartCheck("check-20261128T120000Z-0123abcd-0", T.plus(Duration.ofMinutes(2)), due);
+            assertThat(Json.bytes(check).length).as("%d partitions", partitions).isLessThanOrEqualTo(512 * 1024);
+            List<Integer> all = java.util.stream.IntStream.range(0, slots).boxed().toList();
+            java.util.Map<Integer, StartCheckPart> parts = new java.util.TreeMap<>();
+            for (int p = 0; p < partitions; p++) {
+                parts.put(p, new StartCheckPart(check.checkId(), p, all, due.hashCode()));
+            }
+            assertThat(Json.bytes(new StartCheckProgress(check, parts, false, T)).length).as("%d partitions", partitions)
+                    .isLessThan(1_000_000);
+        }
     }
 
     @Test

@@ -37,8 +37,10 @@ public final class StreamsProperties {
      * How long a stream thread's producer waits before it asks again, instead of 100 ms. A transaction begun while
      * the thread's last one is still being completed (its markers written) has its offsets refused with
      * CONCURRENT_TRANSACTIONS, and the commit blocks the thread until the retry: a sweep's or a check's hops follow
-     * one another within milliseconds, so each such commit held the thread about 100 ms (issue 15, B6). Other retries
-     * back off exponentially from this, up to {@code retry.backoff.max.ms} (1 s).
+     * one another within milliseconds, so each such commit held the thread about 100 ms (issue 15, B6). Every
+     * transactional request is asked again after this fixed time (finding a coordinator that moves too: about a
+     * hundred requests a second a thread meanwhile); sends back off exponentially from it, up to
+     * {@code retry.backoff.max.ms} (1 s).
      */
     static final int PRODUCER_RETRY_BACKOFF_MS = 10;
 

@@ -56,7 +56,10 @@ public final class StartChecks {
      */
     static final int KEPT_POSITIONS = 60_000;
 
-    /** Slots per check with {@code partitions} answering: {@link #SLOTS_PER_CHECK}, fewer past 6 partitions, never below 1,000 as before. */
+    /**
+     * Slots per check with {@code partitions} answering: {@link #SLOTS_PER_CHECK}, fewer past 6 partitions, and never
+     * fewer than the 1,000 of earlier versions (past about 130 partitions that record could outgrow 1 MB, as before).
+     */
     public static int slotsPerCheck(int partitions) {
         return Math.max(1_000, Math.min(SLOTS_PER_CHECK, KEPT_POSITIONS / Math.max(1, partitions)));
     }

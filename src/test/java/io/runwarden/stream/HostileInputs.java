@@ -5,6 +5,7 @@ import io.runwarden.alerts.BatchDone;
 import io.runwarden.model.Bounds;
 import io.runwarden.model.ControlRecord;
 import io.runwarden.model.Json;
+import io.runwarden.schedule.StartChecks;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -682,14 +683,16 @@ public final class HostileInputs {
         String victimSlot = "{\"scriptName\":" + str(VICTIM_SCRIPT) + ",\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"}";
         // a check's slots as runwarden writes them: those of one minute and grace as one group of scripts
         String victimGroup = "\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"";
-        String victims = String.join(",", Collections.nCopies(1_000, str(VICTIM_SCRIPT)));
+        // the most a check may hold with the fixture's one partition; one group keeps so many within a check's bytes
+        int most = StartChecks.slotsPerCheck(1);
+        String victims = String.join(",", Collections.nCopies(most, str(VICTIM_SCRIPT)));
         return Arbitraries.frequencyOf(Tuple.of(8, few), Tuple.of(2, Arbitraries.of(
                 Part.good("no slots", "[]"),
                 Part.good("1,000 victim slots", "[" + String.join(",", Collections.nCopies(1_000, victimSlot)) + "]"),
                 Part.good("1,000 slots of 256-char scripts", "[" + String.join(",", Collections.nCopies(1_000, longSlot)) + "]"),
-                Part.bad("1,001 slots", "[" + String.join(",", Collections.nCopies(1_001, victimSlot)) + "]", BAD_CONTROL),
-                Part.good("1,000 victim slots in one group", "[{" + victimGroup + ",\"scripts\":[" + victims + "]}]"),
-                Part.bad("1,001 slots in two groups", "[{" + victimGroup + ",\"scripts\":[" + victims + "]},{" + victimGroup
+                Part.bad("one slot too many", "[" + String.join(",", Collections.nCopies(most + 1, victimSlot)) + "]", BAD_CONTROL),
+                Part.good("the most victim slots in one group", "[{" + victimGroup + ",\"scripts\":[" + victims + "]}]"),
+                Part.bad("one slot too many in two groups", "[{" + victimGroup + ",\"scripts\":[" + victims + "]},{" + victimGroup
                         + ",\"scripts\":[" + str(VICTIM_SCRIPT) + "]}]", BAD_CONTROL),
                 Part.bad("a group with a scriptName too", "[{\"scriptName\":" + str(VICTIM_SCRIPT) + "," + victimGroup
                         + ",\"scripts\":[" + str(VICTIM_SCRIPT) + "]}]", BAD_CONTROL),
@@ -794,17 +797,18 @@ public final class HostileInputs {
                 Part.bad("partition 1.5", "1.5", BAD_CONTROL),
                 Part.bad("partition text", str("zero"), BAD_CONTROL));
         String hugeKept = "[" + String.join(",", Collections.nCopies(450_000, "0")) + "]";
-        String everyPosition = IntStream.range(0, 1_000).mapToObj(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+        int most = StartChecks.slotsPerCheck(1); // the slots a check may hold with the fixture's one partition
+        String everyPosition = IntStream.range(0, most).mapToObj(String::valueOf).collect(Collectors.joining(",", "[", "]"));
         Arbitrary<Part> kept = leaning(
                 Part.good("kept nothing", "[]"),
                 Part.good("kept [0]", "[0]"),
                 Part.good("kept [0,1,999]", "[0,1,999]"),
-                Part.good("kept every position of 1,000", everyPosition),
+                Part.good("kept every position of the most a check holds", everyPosition),
                 Part.bad("kept 450,000 zeros", hugeKept, BAD_CONTROL),
                 Part.bad("kept [0,0]", "[0,0]", BAD_CONTROL),
                 Part.either("kept [\"0\"]", "[" + str("0") + "]"),
                 Part.either("kept [0.5]", "[0.5]"),
-                Part.bad("kept [1000]", "[1000]", BAD_CONTROL),
+                Part.bad("kept [the most a check holds]", "[" + most + "]", BAD_CONTROL),
                 Part.bad("kept [-1]", "[-1]", BAD_CONTROL),
                 Part.bad("kept [null]", "[null]", BAD_CONTROL),
                 Part.bad("kept [2147483648]", "[2147483648]", BAD_CONTROL),

@@ -539,7 +539,7 @@ public final class Benchmarks {
      * B6: missed-start checks against a sweep of the same size, on one runwarden on its own broker. First the sweeps:
      * each fails K = SCHEDULED due runs. Then SCHEDULED scripts get a per-minute schedule with 30 s of grace; at each
      * minute nine in ten of them report a run that starts at the slot, the tenth (another one each minute) does not.
-     * The tick that passes a minute's grace writes that minute's slots as ⌈SCHEDULED / StartChecks.SLOTS_PER_CHECK⌉ checks (one), and the check
+     * The tick that passes a minute's grace writes that minute's slots as ⌈SCHEDULED / the slots a check holds with six partitions⌉ checks (one), and the check
      * metric times each from that tick to its result: the mean per check is the metric's Δ_sum / Δ_count over the
      * minute. The metric's _max covers two to three minutes (the registry's one-minute step, three buckets), so the
      * slowest check of each tick is read from the records that carry the same two instants the metric subtracts: the
@@ -566,7 +566,8 @@ public final class Benchmarks {
                     check(deadline, "the policies");
                     Proc.sleep(100);
                 }
-                int checksPerTick = (SCHEDULED + StartChecks.SLOTS_PER_CHECK - 1) / StartChecks.SLOTS_PER_CHECK;
+                int slotsPerCheck = StartChecks.slotsPerCheck(TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
+                int checksPerTick = (SCHEDULED + slotsPerCheck - 1) / slotsPerCheck;
                 Instant first = since.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
                 progress("B6 " + SCHEDULED + " policies applied; first slot " + first);
                 List<Double> slowest = new ArrayList<>();
@@ -631,7 +632,7 @@ public final class Benchmarks {
                     }
                     before = after;
                 }
-                report.startChecks(SCHEDULED, missedPerMinute, checksPerTick, new Stats(slowest), new Stats(mean),
+                report.startChecks(SCHEDULED, missedPerMinute, checksPerTick, slotsPerCheck, new Stats(slowest), new Stats(mean),
                         withinSecond, checks, STALE_K, sweeps.inService());
                 progress("B6 took " + Stats.fmt(elapsedSeconds(began) / 60, 1) + " min from ready");
             }

@@ -16,7 +16,7 @@ import java.util.Map;
 final class CheckChunks {
     /**
      * The JSON of a check's slots at most, as the outcomes of {@code Emitter}: the check goes to every partition, and
-     * its home keeps it with the answers in a changelogged store, both far below a topic's default 1 MB.
+     * its home keeps it in a changelogged store, both far below a topic's default 1 MB.
      */
     static final int MAX_BYTES = 256 * 1024;
     /** What a group of slots ({@link SlotGroups}) writes besides its names, with room to spare. */

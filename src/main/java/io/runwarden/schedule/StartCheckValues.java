@@ -23,7 +23,7 @@ final class StartCheckValues {
 
     /**
      * Twice what a check holds ({@link CheckChunks}), for those an earlier version cut by count alone: its home keeps
-     * it, with the answers, in one changelogged record, which must stay within what Kafka takes.
+     * it in a changelogged record, which must stay within what Kafka takes.
      */
     private static final int MAX_CHECK_BYTES = 2 * CheckChunks.MAX_BYTES;
 

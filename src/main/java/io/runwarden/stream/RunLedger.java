@@ -246,9 +246,16 @@ final class RunLedger implements SweepProtocol.PartitionRuns, StartChecks.Partit
     }
 
     @Override
-    public boolean kept(ExpectedSlot slot) {
+    public List<Integer> kept(List<ExpectedSlot> slots) {
         flush();
-        return indexes.startedWithin(slot.scriptName(), slot.from(), slot.to());
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            ExpectedSlot slot = slots.get(i);
+            if (indexes.startedWithin(slot.scriptName(), slot.from(), slot.to())) {
+                kept.add(i);
+            }
+        }
+        return kept;
     }
 
     /**

@@ -15,8 +15,8 @@ record NothingStarted(List<MissedSlot> missed) implements StartChecks.PartitionR
     }
 
     @Override
-    public boolean kept(ExpectedSlot slot) {
-        return false;
+    public List<Integer> kept(List<ExpectedSlot> slots) {
+        return List.of();
     }
 
     @Override

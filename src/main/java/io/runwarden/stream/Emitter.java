@@ -171,7 +171,11 @@ final class Emitter implements ControlChannel {
     }
 
     private void forward(String key, Object value, Headers headers, long timestamp) {
-        context.forward(new Record<>(key, value, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
+        // Kafka Streams serializes a record for each partition it goes to: a broadcast one (a check of 10,000 slots,
+        // 250 KB) once here instead of six times, a tenth of a check's time (issue 15, B6)
+        Object sent = value instanceof byte[] || ControlRecord.known(headers).filter(ControlRecord::broadcast).isEmpty()
+                ? value : Json.bytes(value);
+        context.forward(new Record<>(key, sent, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
     }
 
     /** The thread's tasks are being committed: the next ask takes from the bucket again. */

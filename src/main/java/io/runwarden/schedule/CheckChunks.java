@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tick's due slots cut into the slot lists of its checks: at most {@link StartChecks#slotsPerCheck} slots and
+ * A tick's due slots cut into the slot lists of its checks: at most {@link StartChecks#SLOTS_PER_CHECK} slots and
  * about {@link #MAX_BYTES} of JSON each. A count alone let 1,000 slots of 256-character names (an emoji is 4 bytes of
  * JSON, a control character 6) make a record of megabytes, which Kafka refuses: the streams stopped, and stopped again
  * at each start.

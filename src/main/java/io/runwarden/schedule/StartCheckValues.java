@@ -27,14 +27,14 @@ final class StartCheckValues {
      */
     private static final int MAX_CHECK_BYTES = 2 * CheckChunks.MAX_BYTES;
 
+    /** Slots a check may hold. */
+    private static final int MAX_SLOTS = StartChecks.SLOTS_PER_CHECK;
+
     private final int partitions;
-    /** Slots a check may hold with these partitions answering ({@link StartChecks#slotsPerCheck}). */
-    private final int maxSlots;
     private final Supplier<Instant> clock;
 
     StartCheckValues(int partitions, Supplier<Instant> clock) {
         this.partitions = partitions;
-        this.maxSlots = StartChecks.slotsPerCheck(partitions);
         this.clock = clock;
     }
 
@@ -44,8 +44,8 @@ final class StartCheckValues {
         }
         StartCheck check = read(record, StartCheck.class);
         checkId(check.checkId(), record.key());
-        if (check.asOf() == null || check.slots() == null || check.slots().size() > maxSlots) {
-            throw invalid("a check needs asOf and at most " + maxSlots + " slots");
+        if (check.asOf() == null || check.slots() == null || check.slots().size() > MAX_SLOTS) {
+            throw invalid("a check needs asOf and at most " + MAX_SLOTS + " slots");
         }
         instant(check.asOf());
         check.slots().forEach(this::slot);
@@ -59,8 +59,8 @@ final class StartCheckValues {
         StartCheckPart part = read(record, StartCheckPart.class);
         checkId(part.checkId(), record.key());
         if (part.partition() < 0 || part.partition() >= partitions || part.kept() == null
-                || part.kept().size() > maxSlots || part.kept().stream().distinct().count() != part.kept().size()
-                || part.kept().stream().anyMatch(i -> i == null || i < 0 || i >= maxSlots)) {
+                || part.kept().size() > MAX_SLOTS || part.kept().stream().distinct().count() != part.kept().size()
+                || part.kept().stream().anyMatch(i -> i == null || i < 0 || i >= MAX_SLOTS)) {
             throw invalid("a check's part needs a partition from 0 to " + (partitions - 1) + " and the positions it kept");
         }
         return part;

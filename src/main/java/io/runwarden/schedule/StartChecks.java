@@ -51,21 +51,6 @@ public final class StartChecks {
      * after another on the homes' threads, which took longer than a sweep of as many runs (issue 15, B6).
      */
     public static final int SLOTS_PER_CHECK = 10_000;
-    /**
-     * The positions every partition's answer to a check may list together: each partition may keep every slot (a
-     * script started often enough has a run on each). An earlier version's home kept every answer with the check in
-     * one changelogged record, below Kafka's 1 MB with a check of 512 KB (about 5 bytes of JSON a position); both
-     * versions answer the same checks while a rolling upgrade runs, so the bound stays.
-     */
-    static final int KEPT_POSITIONS = 60_000;
-
-    /**
-     * Slots per check with {@code partitions} answering: {@link #SLOTS_PER_CHECK}, fewer past 6 partitions, and never
-     * fewer than the 1,000 of earlier versions (past about 130 partitions that record could outgrow 1 MB, as before).
-     */
-    public static int slotsPerCheck(int partitions) {
-        return Math.max(1_000, Math.min(SLOTS_PER_CHECK, KEPT_POSITIONS / Math.max(1, partitions)));
-    }
     /** Slots of one script a tick decides at most, so that catching up after an outage goes in bounded steps. */
     static final int SLOTS_PER_SCRIPT = 100;
     /**
@@ -203,7 +188,7 @@ public final class StartChecks {
         // the time says when; the random part keeps two ticks of one second apart (partition 0 moved to an instance
         // whose clock is behind): a check whose id was seen already is dropped whole, and its slots with it
         String tick = "check-" + CHECK_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        List<List<ExpectedSlot>> chunks = CheckChunks.of(due, slotsPerCheck(partitions));
+        List<List<ExpectedSlot>> chunks = CheckChunks.of(due, SLOTS_PER_CHECK);
         for (int n = 0; n < chunks.size(); n++) {
             StartCheck check = new StartCheck(tick + n, now, chunks.get(n), n < chunks.size() - 1);
             channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());

@@ -556,7 +556,7 @@ public final class Benchmarks {
      * each fails K = SCHEDULED due runs, the first not counted (the checks' first minutes are not either). Then
      * SCHEDULED scripts get a per-minute schedule with 30 s of grace; at each minute nine in ten of them report a run
      * that starts at the slot, the tenth (another one each minute) does not. The tick that passes a minute's grace
-     * writes that minute's slots as ⌈SCHEDULED / the slots a check holds with six partitions⌉ checks (one), and the
+     * writes that minute's slots as ⌈SCHEDULED / the slots a check holds⌉ checks (one), and the
      * check metric times each from that tick to its result: the mean per check is the metric's Δ_sum / Δ_count over the
      * minute. The metric's _max covers two to three minutes (the registry's one-minute step, three buckets), so the
      * slowest check of each tick is read from the records that carry the same two instants the metric subtracts: the
@@ -583,7 +583,7 @@ public final class Benchmarks {
                     check(deadline, "the policies");
                     Proc.sleep(100);
                 }
-                int slotsPerCheck = StartChecks.slotsPerCheck(TopicSpec.named(Topics.SCRIPT_EVENTS).partitions());
+                int slotsPerCheck = StartChecks.SLOTS_PER_CHECK;
                 int checksPerTick = (SCHEDULED + slotsPerCheck - 1) / slotsPerCheck;
                 Instant first = since.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
                 progress("B6 " + SCHEDULED + " policies applied; first slot " + first);

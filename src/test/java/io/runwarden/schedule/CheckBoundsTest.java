@@ -18,19 +18,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The slots a check holds depend on the partitions that answer it ({@link StartChecks#slotsPerCheck}): the tick that
- * writes checks and every partition that reads one hold the same bound, which past 6 partitions is below 10,000.
+ * The tick that writes checks and every partition that reads one hold the same bound, {@link StartChecks#SLOTS_PER_CHECK},
+ * whatever the partitions: a check's home keeps each answer apart from the check, so more partitions need no smaller
+ * checks (an earlier version gave them fewer slots past 6 partitions).
  */
 class CheckBoundsTest {
     private static final Instant NOW = Instant.parse("2026-11-30T03:00:40Z");
     private static final int PARTITIONS = 12;
 
     @Test
-    void withManyPartitionsATicksChecksHoldFewerSlotsAndTheirReadersRefuseMore() {
-        int most = StartChecks.slotsPerCheck(PARTITIONS);
-        assertThat(most).isEqualTo(5_000);
+    void withManyPartitionsATicksChecksHoldAsManySlotsAndTheirReadersRefuseMore() {
+        int most = StartChecks.SLOTS_PER_CHECK;
         KeyValueStore<String, ScriptPolicy> policies = InMemoryStores.of("policies", Json.serde(ScriptPolicy.class));
-        for (int i = 0; i < 2 * most + 2_000; i++) {
+        for (int i = 0; i < most + 2_000; i++) {
             String name = "job-" + i;
             policies.put(name, new ScriptPolicy(name, null, "* * * * *", null, Duration.ofSeconds(30), false,
                     NOW.minusSeconds(60)));
@@ -42,7 +42,7 @@ class CheckBoundsTest {
                 .tick(NOW, InMemoryStores.of("slots", Json.serde(Instant.class)));
 
         List<StartCheck> written = channel.checks();
-        assertThat(written).extracting(check -> check.slots().size()).containsExactly(most, most, 2_000);
+        assertThat(written).extracting(check -> check.slots().size()).containsExactly(most, 2_000);
 
         StartCheckValues values = new StartCheckValues(PARTITIONS, () -> NOW);
         assertThat(values.check(record(written.get(0))).slots()).hasSize(most);
@@ -50,10 +50,8 @@ class CheckBoundsTest {
         ExpectedSlot first = more.get(0);
         more.add(new ExpectedSlot("job-extra", first.slot(), first.grace()));
         StartCheck tooMany = new StartCheck(written.get(0).checkId(), written.get(0).asOf(), more);
-        assertThatThrownBy(() -> values.check(record(tooMany))).isInstanceOf(InvalidEventException.class)
-                .hasMessageContaining("at most " + most + " slots");
-        assertThat(new StartCheckValues(6, () -> NOW).check(record(tooMany)).slots())
-                .as("six partitions answer checks of up to 10,000").hasSize(most + 1);
+        assertThatThrownBy(() -> values.check(record(tooMany))).as("a dead letter, not a stopped stream")
+                .isInstanceOf(InvalidEventException.class);
     }
 
     private static Record<String, byte[]> record(StartCheck check) {

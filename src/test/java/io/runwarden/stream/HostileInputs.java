@@ -684,7 +684,7 @@ public final class HostileInputs {
         // a check's slots as runwarden writes them: those of one minute and grace as one group of scripts
         String victimGroup = "\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"";
         // the most a check may hold with the fixture's one partition; one group keeps so many within a check's bytes
-        int most = StartChecks.slotsPerCheck(1);
+        int most = StartChecks.SLOTS_PER_CHECK;
         String victims = String.join(",", Collections.nCopies(most, str(VICTIM_SCRIPT)));
         return Arbitraries.frequencyOf(Tuple.of(8, few), Tuple.of(2, Arbitraries.of(
                 Part.good("no slots", "[]"),
@@ -797,7 +797,7 @@ public final class HostileInputs {
                 Part.bad("partition 1.5", "1.5", BAD_CONTROL),
                 Part.bad("partition text", str("zero"), BAD_CONTROL));
         String hugeKept = "[" + String.join(",", Collections.nCopies(450_000, "0")) + "]";
-        int most = StartChecks.slotsPerCheck(1); // the slots a check may hold with the fixture's one partition
+        int most = StartChecks.SLOTS_PER_CHECK;
         String everyPosition = IntStream.range(0, most).mapToObj(String::valueOf).collect(Collectors.joining(",", "[", "]"));
         Arbitrary<Part> kept = leaning(
                 Part.good("kept nothing", "[]"),

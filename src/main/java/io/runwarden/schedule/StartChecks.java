@@ -19,9 +19,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,10 +91,10 @@ public final class StartChecks {
     private static final String PART = "\u0000part\u0000";
     private static final String PART_END = "\u0000part\u0001";
     /**
-     * Checks kept in memory on their home at most, about 1 MB each with 10,000 slots: a tick writes one. Those of a
+     * Checks kept in memory on their home task at most, 1–2 MB each with 10,000 slots: a tick writes one. Those of a
      * tick that catches up after an outage (up to 100 slots a script) are read from the store again as they come.
      */
-    private static final int COLLECTING_KEPT = 8;
+    private static final int COLLECTING_KEPT = 4;
     private static final DateTimeFormatter CHECK_ID = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -402,10 +402,10 @@ public final class StartChecks {
             return; // seen
         }
         collecting.hold(check);
-        collecting.parts.values().removeIf(part -> {
-            boolean other = part.digest() != collecting.digest; // an answer to another list than the check's
+        collecting.answers.entrySet().removeIf(answer -> {
+            boolean other = answer.getValue().digest() != collecting.digest; // to another list than the check's
             if (other) {
-                checks.delete(partKey(check.checkId(), part.partition()));
+                checks.delete(partKey(check.checkId(), answer.getKey()));
             }
             return other;
         });
@@ -416,11 +416,11 @@ public final class StartChecks {
     /** An answer on the home partition, kept under a key of its own; a part seen twice counts once. */
     private void collect(StartCheckPart part, long timestamp) {
         Collecting collecting = collecting(part.checkId());
-        if (collecting.complete || collecting.parts.containsKey(part.partition())
+        if (collecting.complete || collecting.answers.containsKey(part.partition())
                 || collecting.check != null && collecting.digest != part.digest()) {
             return; // seen, done, or an answer to another list than the check's
         }
-        collecting.parts.put(part.partition(), part);
+        collecting.answers.put(part.partition(), Answer.of(part));
         storePart(part, collecting.since);
         completeIfAnswered(collecting, timestamp);
     }
@@ -428,16 +428,16 @@ public final class StartChecks {
     /** Once the check and every answer are in, sends each slot no partition kept, and keeps only that it is done. */
     private void completeIfAnswered(Collecting collecting, long timestamp) {
         StartCheck check = collecting.check;
-        if (check == null || collecting.parts.size() < partitions) {
+        if (check == null || collecting.answers.size() < partitions) {
             return;
         }
-        Set<Integer> kept = new HashSet<>();
-        collecting.parts.values().forEach(part -> kept.addAll(part.kept()));
+        BitSet kept = new BitSet();
+        collecting.answers.values().forEach(answer -> kept.or(answer.kept()));
         Instant now = clock.get();
         meters.startCheckCompleted(Duration.between(check.asOf(), now));
         boolean missed = false;
         for (int i = 0; i < check.slots().size(); i++) {
-            if (!kept.contains(i)) {
+            if (!kept.get(i)) {
                 ExpectedSlot slot = check.slots().get(i);
                 channel.send(slot.missedRunId(), new MissedSlot(slot, check.checkId(), now),
                         ControlRecord.MISSED_SLOT.headers(), timestamp);
@@ -451,8 +451,8 @@ public final class StartChecks {
             channel.send(check.checkId(), new CheckDone(check.checkId()), ControlRecord.CHECK_DONE.headers(), timestamp);
         }
         // the slots and the answers are no longer needed, only that the check is done, and when
-        collecting.parts.keySet().forEach(partition -> checks.delete(partKey(check.checkId(), partition)));
-        collecting.done();
+        collecting.answers.keySet().forEach(partition -> checks.delete(partKey(check.checkId(), partition)));
+        collecting.done(check);
         checks.put(check.checkId(), new StartCheckProgress(collecting.check, Map.of(), true, collecting.since));
     }
 
@@ -473,29 +473,33 @@ public final class StartChecks {
         }
         Collecting read = new Collecting();
         StartCheckProgress progress = checks.get(checkId);
-        collecting.put(checkId, read);
-        if (progress != null) {
+        if (progress != null && progress.complete()) {
             read.since = progress.since();
-            if (progress.complete()) {
-                read.check = progress.check();
-                read.done();
-                return read;
+            read.done(progress.check());
+        } else {
+            read.since = progress != null ? progress.since() : null;
+            if (progress != null && !progress.parts().isEmpty()) {
+                // an earlier version kept the answers with the check: under keys of their own from now on
+                progress.parts().values().forEach(part -> storePart(part, progress.since()));
+                if (progress.check() == null) {
+                    checks.delete(checkId);
+                } else {
+                    checks.put(checkId, new StartCheckProgress(progress.check(), Map.of(), false, progress.since()));
+                }
             }
-            // an earlier version kept the answers with the check: under keys of their own from now on
-            progress.parts().values().forEach(part -> storePart(part, progress.since()));
-            read.parts.putAll(progress.parts());
-            if (progress.check() != null) {
+            if (progress != null && progress.check() != null) {
                 read.hold(progress.check());
             }
-        }
-        try (KeyValueIterator<String, StartCheckProgress> it = checks.range(checkId + PART, checkId + PART_END)) {
-            while (it.hasNext()) {
-                StartCheckProgress answer = it.next().value;
-                read.since = read.since == null ? answer.since() : read.since;
-                read.parts.putAll(answer.parts());
+            try (KeyValueIterator<String, StartCheckProgress> it = checks.range(checkId + PART, checkId + PART_END)) {
+                while (it.hasNext()) {
+                    StartCheckProgress answer = it.next().value;
+                    read.since = read.since == null ? answer.since() : read.since;
+                    answer.parts().forEach((partition, part) -> read.answers.put(partition, Answer.of(part)));
+                }
             }
+            read.since = read.since == null ? clock.get() : read.since;
         }
-        read.since = read.since == null ? clock.get() : read.since;
+        collecting.put(checkId, read); // once whole: a read that fails leaves nothing half read behind
         return read;
     }
 
@@ -507,7 +511,8 @@ public final class StartChecks {
     private static final class Collecting {
         StartCheck check;
         int digest;
-        final Map<Integer, StartCheckPart> parts = new TreeMap<>();
+        /** The answers so far, by partition. */
+        final Map<Integer, Answer> answers = new TreeMap<>();
         boolean complete;
         /** When its home first heard of it, so that answers to a check that never comes are forgotten too. */
         Instant since;
@@ -517,10 +522,23 @@ public final class StartChecks {
             digest = read.slots().hashCode();
         }
 
-        void done() {
+        /** Only that it is done, and when, is left. */
+        void done(StartCheck done) {
             complete = true;
-            parts.clear();
-            check = new StartCheck(check.checkId(), check.asOf(), List.of());
+            answers.clear();
+            check = new StartCheck(done.checkId(), done.asOf(), List.of());
+        }
+    }
+
+    /**
+     * One partition's answer as its home holds it until the check is done: the list it answered and the positions it
+     * kept, as bits (1.25 KB for 10,000 slots, where a list of them took about 200 KB of heap).
+     */
+    private record Answer(int digest, BitSet kept) {
+        static Answer of(StartCheckPart part) {
+            BitSet kept = new BitSet();
+            part.kept().forEach(kept::set);
+            return new Answer(part.digest(), kept);
         }
     }
 

@@ -78,6 +78,22 @@ class CheckHomeTest {
     }
 
     @Test
+    void anAnswerToAnotherListThatCameBeforeTheCheckIsDroppedWhenTheCheckComes() {
+        StartCheck check = check("check-3", 2);
+        int first = otherThanHome(check, 0);
+        handle(ControlRecord.START_CHECK_PART, check.checkId(), Json.bytes(new StartCheckPart(check.checkId(), first,
+                List.of(0, 1), check.slots().hashCode() + 1)), EventPartitions.of(check.checkId(), PARTITIONS));
+        home = started(); // read back from the store
+
+        deliverCheck(check);
+        answer(check, first, List.of(1));
+        answer(check, otherThanHome(check, 1), List.of());
+
+        assertThat(missed()).as("only the answers to the check's own list count")
+                .containsExactly(check.slots().get(0).missedRunId());
+    }
+
+    @Test
     void moreChecksInFlightThanTheHomeHoldsEachFinishOnce() {
         List<StartCheck> inFlight = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -173,9 +173,18 @@ final class Emitter implements ControlChannel {
     private void forward(String key, Object value, Headers headers, long timestamp) {
         // Kafka Streams serializes a record for each partition it goes to: a broadcast one (a check of 10,000 slots,
         // 250 KB) once here instead of six times, a tenth of a check's time (issue 15, B6)
-        Object sent = value instanceof byte[] || ControlRecord.known(headers).filter(ControlRecord::broadcast).isEmpty()
-                ? value : Json.bytes(value);
+        Object sent = value == null || value instanceof byte[]
+                || ControlRecord.known(headers).filter(ControlRecord::broadcast).isEmpty() ? value : broadcastBytes(value);
         context.forward(new Record<>(key, sent, timestamp, new RecordHeaders(headers.toArray())), EVENTS_SINK);
+    }
+
+    /** As the sink would write it: a failure fails the task, as the sink's does, rather than dead-letter a record. */
+    private static byte[] broadcastBytes(Object value) {
+        try {
+            return Json.bytes(value);
+        } catch (RuntimeException e) {
+            throw new StreamsException("a control record could not be written as JSON", e);
+        }
     }
 
     /** The thread's tasks are being committed: the next ask takes from the bucket again. */

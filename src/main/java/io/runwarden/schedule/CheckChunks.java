@@ -25,11 +25,8 @@ final class CheckChunks {
     private CheckChunks() {
     }
 
-    /**
-     * @param due      sorted by slot, then grace, as a check writes them; no slot is left out or repeated
-     * @param maxSlots slots a check holds at most
-     */
-    static List<List<ExpectedSlot>> of(List<ExpectedSlot> due, int maxSlots) {
+    /** @param due sorted by slot, then grace, as a check writes them; no slot is left out or repeated */
+    static List<List<ExpectedSlot>> of(List<ExpectedSlot> due) {
         List<List<ExpectedSlot>> chunks = new ArrayList<>();
         List<ExpectedSlot> chunk = new ArrayList<>();
         int bytes = 0;
@@ -40,7 +37,7 @@ final class CheckChunks {
             boolean newGroup = previous == null || !slot.slot().equals(previous.slot()) || !slot.grace().equals(previous.grace());
             // a name (256 characters at most) is a few KB at most: one always fits in an empty chunk
             int size = name + 1 + (newGroup ? GROUP_BYTES : 0);
-            if (!chunk.isEmpty() && (chunk.size() == maxSlots || bytes + size > MAX_BYTES)) {
+            if (!chunk.isEmpty() && (chunk.size() == StartChecks.SLOTS_PER_CHECK || bytes + size > MAX_BYTES)) {
                 chunks.add(List.copyOf(chunk));
                 chunk = new ArrayList<>();
                 bytes = 0;

@@ -27,9 +27,6 @@ final class StartCheckValues {
      */
     private static final int MAX_CHECK_BYTES = 2 * CheckChunks.MAX_BYTES;
 
-    /** Slots a check may hold. */
-    private static final int MAX_SLOTS = StartChecks.SLOTS_PER_CHECK;
-
     private final int partitions;
     private final Supplier<Instant> clock;
 
@@ -44,8 +41,8 @@ final class StartCheckValues {
         }
         StartCheck check = read(record, StartCheck.class);
         checkId(check.checkId(), record.key());
-        if (check.asOf() == null || check.slots() == null || check.slots().size() > MAX_SLOTS) {
-            throw invalid("a check needs asOf and at most " + MAX_SLOTS + " slots");
+        if (check.asOf() == null || check.slots() == null || check.slots().size() > StartChecks.SLOTS_PER_CHECK) {
+            throw invalid("a check needs asOf and at most " + StartChecks.SLOTS_PER_CHECK + " slots");
         }
         instant(check.asOf());
         check.slots().forEach(this::slot);
@@ -59,8 +56,8 @@ final class StartCheckValues {
         StartCheckPart part = read(record, StartCheckPart.class);
         checkId(part.checkId(), record.key());
         if (part.partition() < 0 || part.partition() >= partitions || part.kept() == null
-                || part.kept().size() > MAX_SLOTS || part.kept().stream().distinct().count() != part.kept().size()
-                || part.kept().stream().anyMatch(i -> i == null || i < 0 || i >= MAX_SLOTS)) {
+                || part.kept().size() > StartChecks.SLOTS_PER_CHECK || part.kept().stream().distinct().count() != part.kept().size()
+                || part.kept().stream().anyMatch(i -> i == null || i < 0 || i >= StartChecks.SLOTS_PER_CHECK)) {
             throw invalid("a check's part needs a partition from 0 to " + (partitions - 1) + " and the positions it kept");
         }
         return part;

@@ -188,7 +188,7 @@ public final class StartChecks {
         // the time says when; the random part keeps two ticks of one second apart (partition 0 moved to an instance
         // whose clock is behind): a check whose id was seen already is dropped whole, and its slots with it
         String tick = "check-" + CHECK_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        List<List<ExpectedSlot>> chunks = CheckChunks.of(due, SLOTS_PER_CHECK);
+        List<List<ExpectedSlot>> chunks = CheckChunks.of(due);
         for (int n = 0; n < chunks.size(); n++) {
             StartCheck check = new StartCheck(tick + n, now, chunks.get(n), n < chunks.size() - 1);
             channel.send(check.checkId(), check, ControlRecord.START_CHECK.headers(), now.toEpochMilli());
@@ -473,23 +473,18 @@ public final class StartChecks {
         }
         Collecting read = new Collecting();
         StartCheckProgress progress = checks.get(checkId);
-        if (progress != null && progress.complete()) {
+        if (progress != null) {
             read.since = progress.since();
-            read.done(progress.check());
-        } else {
-            read.since = progress != null ? progress.since() : null;
-            if (progress != null && !progress.parts().isEmpty()) {
-                // an earlier version kept the answers with the check: under keys of their own from now on
-                progress.parts().values().forEach(part -> storePart(part, progress.since()));
-                if (progress.check() == null) {
-                    checks.delete(checkId);
-                } else {
-                    checks.put(checkId, new StartCheckProgress(progress.check(), Map.of(), false, progress.since()));
+            if (progress.complete()) {
+                read.done(progress.check());
+            } else {
+                answersApart(checkId, progress);
+                if (progress.check() != null) {
+                    read.hold(progress.check());
                 }
             }
-            if (progress != null && progress.check() != null) {
-                read.hold(progress.check());
-            }
+        }
+        if (!read.complete) {
             try (KeyValueIterator<String, StartCheckProgress> it = checks.range(checkId + PART, checkId + PART_END)) {
                 while (it.hasNext()) {
                     StartCheckProgress answer = it.next().value;
@@ -497,10 +492,23 @@ public final class StartChecks {
                     answer.parts().forEach((partition, part) -> read.answers.put(partition, Answer.of(part)));
                 }
             }
-            read.since = read.since == null ? clock.get() : read.since;
         }
+        read.since = read.since == null ? clock.get() : read.since;
         collecting.put(checkId, read); // once whole: a read that fails leaves nothing half read behind
         return read;
+    }
+
+    /** An earlier version kept the answers with the check: under keys of their own from now on. */
+    private void answersApart(String checkId, StartCheckProgress progress) {
+        if (progress.parts().isEmpty()) {
+            return;
+        }
+        progress.parts().values().forEach(part -> storePart(part, progress.since()));
+        if (progress.check() == null) {
+            checks.delete(checkId);
+        } else {
+            checks.put(checkId, new StartCheckProgress(progress.check(), Map.of(), false, progress.since()));
+        }
     }
 
     /**

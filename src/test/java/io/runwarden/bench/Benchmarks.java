@@ -258,7 +258,7 @@ public final class Benchmarks {
                 workload.storedRuns("stored-", 0, SMALL_N - STALE_K, now);
                 kafka.awaitCaughtUp(app, Topics.SCRIPT_EVENTS, LONG);
                 progress("B2 loaded " + SMALL_N + " runs in " + elapsedSeconds(loadBegan) + " s");
-                Stats smallRw = sweeps(kafka, workload, app, http, "B2", "small").http();
+                Stats smallRw = sweeps(kafka, workload, app, http, "B2", "small", 0).http();
                 postgres.load(SMALL_N - STALE_K, Workload.SCRIPTS, now);
                 Stats smallPg = postgresSweeps(postgres, "small");
 
@@ -268,7 +268,7 @@ public final class Benchmarks {
                 double loadSeconds = elapsedSeconds(loadBegan);
                 long loadEvents = kafka.endOffsets(Topics.SCRIPT_EVENTS);
                 progress("B2 loaded " + LARGE_N + " runs in " + loadSeconds + " s");
-                Stats largeRw = sweeps(kafka, workload, app, http, "B2", "large").http();
+                Stats largeRw = sweeps(kafka, workload, app, http, "B2", "large", 0).http();
                 Stats emptyRw = emptySweeps(http);
                 Stats writes;
                 Stats contractWrites;
@@ -352,11 +352,7 @@ public final class Benchmarks {
     }
 
     /** Each repetition adds K runs past their deadline, waits until they are applied, then times the sweep over HTTP. */
-    private SweepTimes sweeps(BenchKafka kafka, Workload workload, String app, int http, String row, String label) throws Exception {
-        return sweeps(kafka, workload, app, http, row, label, 0);
-    }
-
-    /** @param warmUps sweeps before those counted, as many as these, not counted */
+    /** @param warmUps sweeps before those counted, not counted */
     private SweepTimes sweeps(BenchKafka kafka, Workload workload, String app, int http, String row, String label,
                               int warmUps) throws Exception {
         List<Double> seconds = new ArrayList<>();
@@ -583,8 +579,7 @@ public final class Benchmarks {
                     check(deadline, "the policies");
                     Proc.sleep(100);
                 }
-                int slotsPerCheck = StartChecks.SLOTS_PER_CHECK;
-                int checksPerTick = (SCHEDULED + slotsPerCheck - 1) / slotsPerCheck;
+                int checksPerTick = (SCHEDULED + StartChecks.SLOTS_PER_CHECK - 1) / StartChecks.SLOTS_PER_CHECK;
                 Instant first = since.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
                 progress("B6 " + SCHEDULED + " policies applied; first slot " + first);
                 List<Double> slowest = new ArrayList<>();
@@ -649,7 +644,7 @@ public final class Benchmarks {
                     }
                     before = after;
                 }
-                report.startChecks(SCHEDULED, missedPerMinute, checksPerTick, slotsPerCheck, new Stats(slowest), new Stats(mean),
+                report.startChecks(SCHEDULED, missedPerMinute, checksPerTick, new Stats(slowest), new Stats(mean),
                         withinSecond, checks, STALE_K, sweeps.inService());
                 progress("B6 took " + Stats.fmt(elapsedSeconds(began) / 60, 1) + " min from ready");
             }

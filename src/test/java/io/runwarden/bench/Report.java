@@ -1,5 +1,6 @@
 package io.runwarden.bench;
 
+import io.runwarden.schedule.StartChecks;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
 
 import java.io.IOException;
@@ -166,12 +167,12 @@ final class Report {
      * it is the time until every slot of the minute is decided); the sweep's is from its request to its completion,
      * as runwarden_sweep_duration_seconds times it.
      */
-    void startChecks(int scripts, int missed, int checksPerTick, int slotsPerCheck, Stats slowest, Stats mean, long withinSecond, long checks,
+    void startChecks(int scripts, int missed, int checksPerTick, Stats slowest, Stats mean, long withinSecond, long checks,
                      int swept, Stats sweep) {
         double ratio = slowest.median() / sweep.median();
         row("B6", "missed-start check of " + count(scripts) + " per-minute schedules (" + count(scripts - missed)
                         + " slots kept, " + count(missed) + " missed a minute; " + checksPerTick + (checksPerTick == 1 ? " check" : " checks") + " of ≤ "
-                        + count(slotsPerCheck) + " slots a tick), "
+                        + count(StartChecks.SLOTS_PER_CHECK) + " slots a tick), "
                         + "tick to result, s",
                 "slowest check of a tick " + slowest.show(2) + "; mean per check " + mean.show(2) + "; " + withinSecond
                         + " of " + checks + " checks ≤ 1 s",

@@ -36,7 +36,7 @@ class CheckChunksTest {
             due.add(new ExpectedSlot("t" + i, T.plusSeconds(7_200), Duration.ofMinutes(1)));
         }
 
-        List<List<ExpectedSlot>> chunks = CheckChunks.of(due, StartChecks.SLOTS_PER_CHECK);
+        List<List<ExpectedSlot>> chunks = CheckChunks.of(due);
 
         assertThat(chunks).allSatisfy(chunk -> {
             assertThat(chunk).isNotEmpty().hasSizeLessThanOrEqualTo(StartChecks.SLOTS_PER_CHECK);

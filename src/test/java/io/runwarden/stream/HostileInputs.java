@@ -683,7 +683,7 @@ public final class HostileInputs {
         String victimSlot = "{\"scriptName\":" + str(VICTIM_SCRIPT) + ",\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"}";
         // a check's slots as runwarden writes them: those of one minute and grace as one group of scripts
         String victimGroup = "\"slot\":" + str(VICTIM_START.toString()) + ",\"grace\":\"PT1M\"";
-        // the most a check may hold with the fixture's one partition; one group keeps so many within a check's bytes
+        // the most a check may hold; one group keeps so many within a check's bytes
         int most = StartChecks.SLOTS_PER_CHECK;
         String victims = String.join(",", Collections.nCopies(most, str(VICTIM_SCRIPT)));
         return Arbitraries.frequencyOf(Tuple.of(8, few), Tuple.of(2, Arbitraries.of(
